@@ -1,0 +1,124 @@
+import { Deque } from './deque.ts';
+import type { Kernel } from './kernel.ts';
+import { activeWindow } from './network.ts';
+import { sampler, type RandomStreams } from './random.ts';
+import type { ResolvedModel } from './resolve.ts';
+
+/**
+ * The external system (the seed page's "Web or Application Server"): a
+ * service with a concurrency limit, error responses, outages, and storage of
+ * call report records keyed by GSW_CALL_ATTEMPT_GUID.
+ */
+
+/** What the external system keeps for one GUID, held on the attempt so memory does not outlive it. */
+export interface StoredAttempt {
+  /** Highest... or last stored seq, by policy: -1 when nothing is stored. */
+  storedSeq: -1 | 0 | 1;
+  /** Times each seq was stored (a second store of the same seq is a duplicate). */
+  storedTimes: [number, number];
+  /** Requests for this GUID on their way to, or inside, the external system. */
+  outstanding: number;
+}
+
+export interface Arrival {
+  kind: 'record' | 'validation';
+  seq: 0 | 1;
+  stored: StoredAttempt | null;
+}
+
+export interface ExternalSystemStats {
+  requests: number;
+  stored: number;
+  duplicates: number;
+  staleOverwrites: number;
+  rejectedOverCapacity: number;
+  peakQueue: number;
+}
+
+export class ExternalSystem<A extends Arrival> {
+  readonly stats: ExternalSystemStats = { requests: 0, stored: 0, duplicates: 0, staleOverwrites: 0, rejectedOverCapacity: 0, peakQueue: 0 };
+  busy = 0;
+  private readonly waiting = new Deque<A>();
+  private readonly serviceTime: () => number;
+  private readonly errorDraw: () => number;
+  private readonly validationDraw: () => number;
+  private readonly finishHandler = (arrival: A) => this.finish(arrival);
+
+  constructor(
+    private readonly config: ResolvedModel['externalSystem'],
+    private readonly kernel: Kernel,
+    random: RandomStreams,
+    /** Called with the status the external system answers (the network takes it from there). */
+    private readonly respond: (arrival: A, status: number) => void,
+    private readonly onStored?: (arrival: A, duplicate: boolean, staleOverwrite: boolean) => void,
+  ) {
+    this.serviceTime = sampler(config.serviceTime, random.stream('external.service'));
+    this.errorDraw = random.stream('external.errors');
+    this.validationDraw = random.stream('external.validation');
+  }
+
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  arrive(arrival: A): void {
+    this.stats.requests++;
+    if (this.busy < this.config.concurrency) return this.start(arrival);
+    if (this.config.overflow === 'reject') {
+      this.stats.rejectedOverCapacity++;
+      return this.done(arrival, 409);
+    }
+    this.waiting.push(arrival);
+    if (this.waiting.length > this.stats.peakQueue) this.stats.peakQueue = this.waiting.length;
+  }
+
+  private start(arrival: A): void {
+    this.busy++;
+    this.kernel.schedule(this.serviceTime(), this.finishHandler, arrival);
+  }
+
+  private finish(arrival: A): void {
+    this.busy--;
+    this.done(arrival, this.decide(arrival));
+    const next = this.waiting.shift();
+    if (next !== undefined) this.start(next);
+  }
+
+  private done(arrival: A, status: number): void {
+    if (arrival.stored) arrival.stored.outstanding--;
+    this.respond(arrival, status);
+  }
+
+  private decide(arrival: A): number {
+    const u = this.errorDraw();
+    const outage = activeWindow(this.config.outages, this.kernel.now);
+    if (outage) return outage.status;
+    let cumulative = 0;
+    for (const [status, p] of this.config.errors) {
+      cumulative += p;
+      if (u < cumulative) return status;
+    }
+    if (arrival.kind === 'validation') return this.validationDraw() < this.config.validationRejectProbability ? 409 : 200;
+    this.store(arrival);
+    return 200;
+  }
+
+  /** The overwrite policy: seq 1 is meant to overwrite seq 0 of the same attempt [doc]. */
+  private store(arrival: A): void {
+    const s = arrival.stored!;
+    const seq = arrival.seq;
+    const duplicate = s.storedTimes[seq] > 0;
+    s.storedTimes[seq]++;
+    this.stats.stored++;
+    if (duplicate) this.stats.duplicates++;
+    let staleOverwrite = false;
+    if (this.config.storagePolicy === 'by-sequence') {
+      if (seq >= s.storedSeq) s.storedSeq = seq;
+    } else {
+      staleOverwrite = s.storedSeq === 1 && seq === 0;
+      if (staleOverwrite) this.stats.staleOverwrites++;
+      s.storedSeq = seq;
+    }
+    this.onStored?.(arrival, duplicate, staleOverwrite);
+  }
+}

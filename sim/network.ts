@@ -1,0 +1,55 @@
+import { sampler, type RandomStreams } from './random.ts';
+import type { ResolvedModel, Window } from './resolve.ts';
+
+/**
+ * The network between OCS and the external system: latency, and the faults
+ * that decide what becomes of a request and of its response. Outage windows
+ * win over the background probabilities.
+ */
+export type RequestFate =
+  /** Connection refused: OCS answers the POST itself with 418. */
+  | 'refused'
+  /** Connection accepted, nothing ever comes back: OCS times out (its own 408). */
+  | 'hang'
+  /** The request never reaches the external system: OCS times out. */
+  | 'request-loss'
+  /** The request arrives. */
+  | 'delivered';
+
+export class Network {
+  readonly latency: () => number;
+  private readonly faults: () => number;
+  constructor(
+    private readonly config: ResolvedModel['network'],
+    random: RandomStreams,
+  ) {
+    this.latency = sampler(config.latency, random.stream('network.latency'));
+    this.faults = random.stream('network.faults');
+  }
+
+  /** What happens to a request sent at `now`. One draw per request, whatever the outcome. */
+  requestFate(now: number): RequestFate {
+    const u = this.faults();
+    const outage = activeWindow(this.config.outages, now);
+    if (outage && outage.kind !== 'response-loss') return outage.kind;
+    const c = this.config;
+    if (u < c.refusedConnections) return 'refused';
+    if (u < c.refusedConnections + c.hangs) return 'hang';
+    if (u < c.refusedConnections + c.hangs + c.requestLoss) return 'request-loss';
+    return 'delivered';
+  }
+
+  /** Whether a response sent at `now` is lost on its way back to OCS. */
+  responseLost(now: number): boolean {
+    const u = this.faults();
+    const outage = activeWindow(this.config.outages, now);
+    if (outage?.kind === 'response-loss') return true;
+    return u < this.config.responseLoss;
+  }
+}
+
+/** The window covering `now` (from inclusive, until exclusive), if any. */
+export function activeWindow<W extends Window>(windows: readonly W[], now: number): W | undefined {
+  for (const w of windows) if (now >= w.fromMs && now < w.untilMs) return w;
+  return undefined;
+}

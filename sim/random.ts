@@ -1,0 +1,93 @@
+import seedrandom from 'seedrandom';
+
+/**
+ * Named random streams. Each purpose draws from its own stream, seeded from
+ * the run's seed and the purpose's name, so adding a consumer never shifts
+ * anyone else's draws (and two runs differ only where they must).
+ */
+export type Rng = () => number;
+
+export class RandomStreams {
+  private readonly streams = new Map<string, Rng>();
+  constructor(readonly seed: number) {}
+
+  /** The stream for `name`; the same name always gives the same sequence for a seed. */
+  stream(name: string): Rng {
+    let rng = this.streams.get(name);
+    if (!rng) {
+      // tychei: ChaCha-derived, fast, and the same numbers on every machine.
+      rng = seedrandom.tychei(`${this.seed}/${name}`) as unknown as Rng;
+      this.streams.set(name, rng);
+    }
+    return rng;
+  }
+}
+
+/** A distribution of durations, in milliseconds. */
+export type DurationDistribution =
+  | { distribution: 'fixed'; value: number }
+  | { distribution: 'uniform'; min: number; max: number }
+  | { distribution: 'exponential'; mean: number }
+  | { distribution: 'lognormal'; median: number; p99: number };
+
+/** z such that P(Z <= z) = 0.99 for a standard normal Z. */
+const Z_99 = 2.3263478740408408;
+
+/** Returns a sampler for the distribution; lognormal is given by its median and 99th percentile. */
+export function sampler(d: DurationDistribution, rng: Rng): () => number {
+  switch (d.distribution) {
+    case 'fixed': {
+      const v = d.value;
+      return () => v;
+    }
+    case 'uniform': {
+      const { min, max } = d;
+      return () => min + (max - min) * rng();
+    }
+    case 'exponential': {
+      const mean = d.mean;
+      return () => -mean * Math.log(1 - rng());
+    }
+    case 'lognormal': {
+      const mu = Math.log(d.median);
+      const sigma = d.p99 > d.median ? (Math.log(d.p99) - mu) / Z_99 : 0;
+      return () => Math.exp(mu + sigma * standardNormal(rng));
+    }
+  }
+}
+
+/** Box-Muller; one draw per call keeps the stream position a simple function of the call count. */
+function standardNormal(rng: Rng): number {
+  const u1 = 1 - rng();
+  const u2 = rng();
+  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+}
+
+/** The mean of a duration distribution, in milliseconds (for reports and oracles). */
+export function meanOf(d: DurationDistribution): number {
+  switch (d.distribution) {
+    case 'fixed':
+      return d.value;
+    case 'uniform':
+      return (d.min + d.max) / 2;
+    case 'exponential':
+      return d.mean;
+    case 'lognormal': {
+      const sigma = d.p99 > d.median ? (Math.log(d.p99) - Math.log(d.median)) / Z_99 : 0;
+      return d.median * Math.exp((sigma * sigma) / 2);
+    }
+  }
+}
+
+/** Picks a key of `weights` (probabilities summing to at most 1; the rest goes to `otherwise`). */
+export function chooser<K extends string>(weights: ReadonlyArray<readonly [K, number]>, otherwise: K, rng: Rng): () => K {
+  const keys = weights.map(([k]) => k);
+  const cumulative: number[] = [];
+  let sum = 0;
+  for (const [, w] of weights) cumulative.push((sum += w));
+  return () => {
+    const u = rng();
+    for (let i = 0; i < cumulative.length; i++) if (u < cumulative[i]) return keys[i];
+    return otherwise;
+  };
+}

@@ -1,0 +1,63 @@
+import { callResultCode, type ResolvedModel } from './resolve.ts';
+import type { Attempt } from './ocs.ts';
+
+/**
+ * The body OCS posts: a flat JSON object of GSW_* attributes (the seed page
+ * lists them; [model] JSON as in OCS's sibling HTTP features, timestamps as
+ * integer UTC seconds from the virtual clock). Built only when traced: the
+ * model's behaviour depends on no attribute but the GUID and seq.
+ */
+export function recordBody(model: ResolvedModel, attempt: Attempt, seq: 0 | 1): Record<string, string | number> {
+  const contact = attempt.contact;
+  const g = contact.group.cfg;
+  const epoch = (ms: number) => model.startEpochSeconds + Math.floor(ms / 1000);
+  const body: Record<string, string | number> = {
+    GSW_CALL_ATTEMPT_GUID: attempt.guid,
+    GSW_HIST_SEQUENCE_NUM: seq,
+    GSW_TENANT_NAME: model.tenant,
+    GSW_PHONE: contact.phone,
+    GSW_PHONE_TYPE: 'Direct Business Phone',
+    GSW_CUSTOMER_ID: `C${contact.phone}`,
+    GSW_CAMPAIGN_DBID: g.dbid,
+    GSW_CAMPAIGN_NAME: g.campaign,
+    GSW_CALLING_LIST: g.callingList,
+    GSW_CAMPAIGN_GROUP_NAME: g.name,
+    GSW_CAMPAIGN_GROUP_GUID: `CG-${g.dbid}`,
+    GSW_GROUP_NAME: g.name.split('@')[1] ?? g.name,
+    GSW_QUEUE_NAME: '',
+    GSW_DIAL_MODE: g.dialMode[0].toUpperCase() + g.dialMode.slice(1),
+    GSW_OPTIMIZE_BY: g.dialMode === 'predictive' ? 'Busy Factor' : '',
+    GSW_OPTIMIZE_GOAL: g.dialMode === 'predictive' ? 80 : 0,
+    GSW_TZ_NAME: 'UTC',
+    GSW_TZ_OFFSET: 0,
+    GSW_TZ_CODE: 0,
+    GSW_POSTAL_CODE: '',
+    GSW_REGION_CODE: '',
+    GSW_COUNTRY_CODE: '',
+    GSW_D_AREA_CODE: '',
+    GSW_D_REGION_CODE: '',
+    GSW_D_COUNTRY_CODE: '',
+    GSW_CALL_TIME: epoch(attempt.times.dialing),
+    GSW_SCHEDULED_TIME: 0,
+    GSW_START_PROCESSING: epoch(attempt.times.dialing),
+  };
+  const stages: Array<[string, number]> = [
+    ['GSW_DIALING', attempt.times.dialing],
+    ['GSW_RINGING', attempt.times.ringing],
+    ['GSW_CPD_COMPLETED', attempt.times.cpdCompleted],
+    ['GSW_ANSWERED', attempt.times.answered],
+    ['GSW_QUEUED', -1],
+    ['GSW_AGENT_RINGING', attempt.times.agentAnswered],
+    ['GSW_AGENT_ANSWERED', attempt.times.agentAnswered],
+    ['GSW_DIVERTED', attempt.times.agentAnswered],
+    ['GSW_ABANDONED', attempt.times.abandoned],
+    ['GSW_RELEASED', attempt.times.released],
+    ['GSW_AGENT_RELEASED', attempt.times.agentReleased],
+    ['GSW_ACW_COMPLETED', attempt.times.acwCompleted],
+    ['GSW_COMPLETE_PROCESSING', attempt.times.completeProcessing],
+  ];
+  for (const [name, ms] of stages) if (ms >= 0) body[name] = epoch(ms);
+  // [doc] seq 1 carries the call result; seq 0 is sent before there is one.
+  if (seq === 1 && attempt.callResult !== null) body.GSW_CALL_RESULT = callResultCode(attempt.callResult);
+  return body;
+}

@@ -1,0 +1,176 @@
+import type { EngineName } from './engine.ts';
+import { Kernel } from './kernel.ts';
+import { MARKED_FOR_RESUBMISSION } from '../machines/callReportRecord.ts';
+import type { RunObserver } from './observer.ts';
+import { Ocs } from './ocs.ts';
+import { RandomStreams } from './random.ts';
+import { resolve } from './resolve.ts';
+import type { Scenario } from './scenario.ts';
+
+/**
+ * One run: scenario + seed in, data out. No I/O; what happens along the way
+ * goes to the observer's sinks, what it came to is the returned summary.
+ */
+export interface RunOptions {
+  /** Overrides the scenario's own seed. */
+  seed?: number;
+  /** `compiled` (default, fast) or `xstate` (the reference); both give the same run. */
+  engine?: EngineName;
+  observer?: RunObserver;
+  /** Sample levels every this many virtual ms into `series` (for reports); off when absent. */
+  sampleEveryMs?: number;
+}
+
+export interface Sample {
+  t: number;
+  /** Records marked for re-submission, per campaign group (in scenario order). */
+  marked: number[];
+  /** 1 while the group's wait condition is active. */
+  waiting: number[];
+  inFlight: number;
+  poolInUse: number;
+  poolWaiting: number;
+  busyAgents: number;
+  externalBusy: number;
+  externalQueued: number;
+  /** Counts since the previous sample. */
+  dials: number;
+  responses: Record<string, number>;
+  timeouts: number;
+  raceConditions: number;
+}
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+const seconds = (ms: number) => round3(ms / 1000);
+
+export function runScenario(scenario: Scenario, options: RunOptions = {}) {
+  const seed = options.seed ?? scenario.seed;
+  const model = resolve(scenario, seed);
+  const kernel = new Kernel();
+  const random = new RandomStreams(seed);
+  const observer = options.observer ?? {};
+  observer.trace?.({ t: 0, entity: 'run', event: 'start', seed, scenario });
+  const ocs = new Ocs(model, kernel, random, options.engine ?? 'compiled', observer);
+  const c = ocs.counters;
+
+  const series: Sample[] = [];
+  if (options.sampleEveryMs !== undefined) {
+    const every = options.sampleEveryMs;
+    let last = { dials: 0, responses: {} as Record<string, number>, timeouts: 0, races: 0 };
+    const sample = () => {
+      const responses = c.responses.toJSON();
+      const delta: Record<string, number> = {};
+      for (const [code, n] of Object.entries(responses)) if (n - (last.responses[code] ?? 0) > 0) delta[code] = n - (last.responses[code] ?? 0);
+      series.push({
+        t: kernel.now,
+        marked: ocs.groups.map((g) => g.marked),
+        waiting: ocs.groups.map((g) => (g.m.state === 'waiting' ? 1 : 0)),
+        inFlight: c.inFlight.level,
+        poolInUse: ocs.poolLevel.inUse,
+        poolWaiting: ocs.poolLevel.waiting,
+        busyAgents: ocs.groups.reduce((sum, g) => sum + g.cfg.agents - g.freeAgents, 0),
+        externalBusy: ocs.external.busy,
+        externalQueued: ocs.external.queued,
+        dials: c.dials - last.dials,
+        responses: delta,
+        timeouts: c.timeouts - last.timeouts,
+        raceConditions: c.raceConditions - last.races,
+      });
+      last = { dials: c.dials, responses, timeouts: c.timeouts, races: c.raceConditions };
+      if (!ocs.quiescent) kernel.schedule(every, sample, undefined);
+    };
+    kernel.schedule(0, sample, undefined);
+  }
+
+  // Outage edges, so the trace (and reports) show when faults begin and end.
+  if (observer.trace) {
+    const trace = observer.trace;
+    const edges = [
+      ...model.network.outages.map((o) => ({ ...o, entity: 'network', what: o.kind })),
+      ...model.externalSystem.outages.map((o) => ({ ...o, entity: 'external', what: `status ${o.status}` })),
+    ];
+    for (const o of edges) {
+      kernel.schedule(o.fromMs, () => trace({ t: kernel.now, entity: o.entity, event: 'outageStart', outage: o.what }), undefined);
+      kernel.schedule(o.untilMs, () => trace({ t: kernel.now, entity: o.entity, event: 'outageEnd', outage: o.what }), undefined);
+    }
+  }
+
+  const endLimit = model.durationMs + model.drainLimitMs;
+  kernel.run(endLimit, () => ocs.quiescent && kernel.now >= model.durationMs);
+  const end = kernel.now;
+
+  const unconfirmedByState: Record<string, number> = {};
+  for (const record of ocs.unconfirmed) unconfirmedByState[record.m.state] = (unconfirmedByState[record.m.state] ?? 0) + 1;
+  // Records are never lost: every record created is saved or still kept.
+  if (c.recordsCreated !== c.recordsSaved + ocs.unconfirmed.size) {
+    throw new Error(`model: records lost: created ${c.recordsCreated}, saved ${c.recordsSaved}, kept ${ocs.unconfirmed.size}`);
+  }
+  const markedNow = ocs.unconfirmed.size === 0 ? 0 : [...ocs.unconfirmed].filter((r) => (MARKED_FOR_RESUBMISSION as readonly string[]).includes(r.m.state)).length;
+  const delivery = (h: typeof c.deliverySeq0) => ({
+    count: h.count,
+    meanSeconds: seconds(h.mean()),
+    p50Seconds: seconds(h.quantile(0.5)),
+    p99Seconds: seconds(h.quantile(0.99)),
+    maxSeconds: seconds(h.max),
+  });
+  observer.trace?.({ t: end, entity: 'run', event: 'end', unconfirmed: ocs.unconfirmed.size });
+
+  const summary = {
+    scenario: scenario.name,
+    seed,
+    virtualSeconds: seconds(end),
+    events: kernel.executed,
+    records: {
+      created: c.recordsCreated,
+      saved: c.recordsSaved,
+      unconfirmed: ocs.unconfirmed.size,
+      unconfirmedByState,
+      markedForResubmissionAtEnd: markedNow,
+      resubmissions: c.resubmissions,
+      peakMarkedForResubmission: c.marked.peak,
+    },
+    responses: c.responses.toJSON(),
+    timeouts: c.timeouts,
+    lateResponses: c.lateResponses,
+    waitConditions: {
+      activations: ocs.groups.reduce((n, g) => n + g.activations, 0),
+      secondsActive: seconds(ocs.groups.reduce((n, g) => n + g.waiting.integral(end), 0)),
+    },
+    raceConditions: c.raceConditions,
+    dials: c.dials,
+    calls: { results: c.callResults.toJSON(), abandoned: c.abandoned },
+    validations: c.validations.toJSON(),
+    network: { refused: c.refused, lostResponses: c.lostResponses },
+    external: {
+      requests: ocs.external.stats.requests,
+      stored: ocs.external.stats.stored,
+      duplicates: ocs.external.stats.duplicates,
+      staleOverwrites: ocs.external.stats.staleOverwrites,
+      finalNotSeq1: c.finalNotSeq1,
+      rejectedOverCapacity: ocs.external.stats.rejectedOverCapacity,
+      peakQueue: ocs.external.stats.peakQueue,
+    },
+    delivery: { seq0: delivery(c.deliverySeq0), seq1: delivery(c.deliverySeq1) },
+    queues: {
+      meanMarkedForResubmission: round3(c.marked.mean(end)),
+      markedEntriesPerSecond: end > 0 ? round3(c.markedEntries / (end / 1000)) : 0,
+      meanInFlight: round3(c.inFlight.mean(end)),
+      meanPoolWaiting: round3(c.poolWaiting.mean(end)),
+      meanPoolWaitSeconds: seconds(c.poolWaitMs.mean()),
+    },
+    groups: ocs.groups.map((g) => ({
+      name: g.cfg.name,
+      dbid: g.cfg.dbid,
+      state: g.m.state,
+      dials: g.dials,
+      waitConditionActivations: g.activations,
+      waitConditionSecondsActive: seconds(g.waiting.integral(end)),
+      peakMarkedForResubmission: g.markedLevel.peak,
+      raceConditions: g.raceConditions,
+    })),
+  };
+  return { summary, series, model };
+}
+
+export type RunResult = ReturnType<typeof runScenario>;
+export type Summary = RunResult['summary'];

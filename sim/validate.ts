@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import { durationMs, Scenario, type Distribution } from './scenario.ts';
+
+/**
+ * Turns untrusted input (parsed YAML or JSON) into an effective scenario, or
+ * into messages that each name the field, the value given and what is allowed.
+ */
+export type Validation = { ok: true; scenario: Scenario } | { ok: false; errors: string[] };
+
+type Path = ReadonlyArray<PropertyKey>;
+
+export function validateScenario(input: unknown): Validation {
+  const parsed = Scenario.safeParse(input ?? {});
+  if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((issue) => describeIssue(issue, input)) };
+  const errors = crossFieldErrors(parsed.data);
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, scenario: parsed.data };
+}
+
+export function formatPath(path: Path): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out === '' ? String(key) : `.${String(key)}`;
+  }
+  return out === '' ? '(top level)' : out;
+}
+
+function valueAt(input: unknown, path: Path): unknown {
+  let v = input;
+  for (const key of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key as string];
+  }
+  return v;
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const s = JSON.stringify(value);
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+/** The schema found at `path`, looking through defaults, optionals and arrays. */
+function schemaAt(path: Path): z.ZodType | undefined {
+  let schema: z.ZodType | undefined = Scenario;
+  for (const key of path) {
+    schema = unwrap(schema);
+    if (schema instanceof z.ZodObject) schema = (schema.shape as Record<string, z.ZodType>)[String(key)];
+    else if (schema instanceof z.ZodArray) schema = schema.element as z.ZodType;
+    else if (schema instanceof z.ZodRecord) schema = schema.valueType as z.ZodType;
+    else return undefined;
+  }
+  return unwrap(schema);
+}
+
+function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
+  let s = schema;
+  while (s instanceof z.ZodDefault || s instanceof z.ZodPrefault || s instanceof z.ZodOptional) s = s.unwrap() as z.ZodType;
+  return s;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
+  if (issue.code === 'unrecognized_keys') {
+    const shape = schemaAt(issue.path);
+    const allowed = shape instanceof z.ZodObject ? Object.keys(shape.shape).join(', ') : 'none';
+    return issue.keys
+      .map((key) => `${formatPath([...issue.path, key])}: unknown field (given ${show(valueAt(input, [...issue.path, key]))}); allowed here: ${allowed}`)
+      .join('\n');
+  }
+  const given = valueAt(input, issue.path);
+  let message = issue.message;
+  if (issue.code === 'invalid_value' && 'values' in issue) message = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+  if (issue.code === 'invalid_key') message = `${formatPath(issue.path)}: ${issue.message}`;
+  return `${formatPath(issue.path)}: got ${show(given)}; ${message}`;
+}
+
+function crossFieldErrors(s: Scenario): string[] {
+  const errors: string[] = [];
+  const checkDistribution = (path: Path, d: Distribution) => {
+    if ('uniform' in d && durationMs(d.uniform[0]) > durationMs(d.uniform[1])) {
+      errors.push(`${formatPath([...path, 'uniform'])}: got ${show(d.uniform)}; expected [min, max] with min <= max`);
+    }
+    if ('lognormal' in d) {
+      if (durationMs(d.lognormal.median) <= 0) errors.push(`${formatPath([...path, 'lognormal', 'median'])}: got ${show(d.lognormal.median)}; expected a median above 0`);
+      if (durationMs(d.lognormal.p99) < durationMs(d.lognormal.median)) {
+        errors.push(`${formatPath([...path, 'lognormal'])}: got ${show(d.lognormal)}; expected p99 >= median`);
+      }
+    }
+  };
+  const checkWindow = (path: Path, w: { from: string; until: string }) => {
+    if (durationMs(w.until) <= durationMs(w.from)) errors.push(`${formatPath(path)}: got from ${w.from} until ${w.until}; expected until after from`);
+  };
+  const positive = (path: Path, d: string) => {
+    if (durationMs(d) <= 0) errors.push(`${formatPath(path)}: got ${show(d)}; expected a duration above 0`);
+  };
+  positive(['duration'], s.duration);
+  positive(['ocs', 'history-http-response-timeout'], s.ocs['history-http-response-timeout']);
+  positive(['ocs', 'history-wait-recovery-timeout'], s.ocs['history-wait-recovery-timeout']);
+  checkDistribution(['network', 'latency'], s.network.latency);
+  checkDistribution(['externalSystem', 'serviceTime'], s.externalSystem.serviceTime);
+  s.network.outages.forEach((o, i) => checkWindow(['network', 'outages', i], o));
+  s.externalSystem.outages.forEach((o, i) => checkWindow(['externalSystem', 'outages', i], o));
+  const n = s.network;
+  if (n.refusedConnections + n.hangs + n.requestLoss > 1) {
+    errors.push(`network: refusedConnections + hangs + requestLoss = ${n.refusedConnections + n.hangs + n.requestLoss}; expected at most 1 (they are exclusive fates of one request)`);
+  }
+  const errorSum = Object.values(s.externalSystem.errors).reduce((a, b) => a + b, 0);
+  if (errorSum > 1) errors.push(`externalSystem.errors: probabilities add up to ${errorSum}; expected at most 1`);
+  const names = new Set<string>();
+  const dbids = new Set<number>();
+  s.campaignGroups.forEach((g, i) => {
+    const path = ['campaignGroups', i];
+    if (names.has(g.name)) errors.push(`${formatPath([...path, 'name'])}: got ${show(g.name)}; expected a name no other campaign group has`);
+    if (dbids.has(g.dbid)) errors.push(`${formatPath([...path, 'dbid'])}: got ${g.dbid}; expected a DBID no other campaign group has`);
+    names.add(g.name);
+    dbids.add(g.dbid);
+    for (const key of ['answerTime', 'noAnswerTime', 'busyTime', 'machineDetectionTime', 'talkTime', 'afterCallWork'] as const) {
+      checkDistribution([...path, 'calls', key], g.calls[key]);
+    }
+    checkDistribution([...path, 'previewTime'], g.previewTime);
+    const agentSum = Object.values(g.calls.agentResults).reduce((a, b) => a + b, 0);
+    if (agentSum > 1) errors.push(`${formatPath([...path, 'calls', 'agentResults'])}: probabilities add up to ${agentSum}; expected at most 1 (the rest is Answer)`);
+    for (const key of ['history-http-response-timeout', 'history-wait-recovery-timeout'] as const) {
+      const v = g.options[key];
+      if (v !== undefined) positive([...path, 'options', key], v);
+    }
+  });
+  return errors;
+}
