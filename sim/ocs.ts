@@ -58,6 +58,8 @@ export interface CallReportRecord extends MachineEntity {
   seq: 0 | 1;
   request: HttpRequest | null;
   firstPostAt: number;
+  lastPostAt: number;
+  markedAt: number;
   posts: number;
 }
 
@@ -159,7 +161,15 @@ export interface OcsCounters {
   poolWaiting: TimeWeighted;
   poolWaitMs: LogHistogram;
   markedEntries: number;
+  /** Time records spent marked for re-submission, summed over completed spells (Little's law W). */
+  markedSojournMs: number;
+  markedExits: number;
+  /** Time POSTs spent on the wire awaiting a response, summed. */
+  inFlightSojournMs: number;
+  posts: number;
   poolGrants: number;
+  /** Grants that had to wait for a connection (Erlang C's P(wait)). */
+  poolWaited: number;
 }
 
 export class Ocs {
@@ -186,7 +196,12 @@ export class Ocs {
     poolWaiting: new TimeWeighted(),
     poolWaitMs: new LogHistogram(),
     markedEntries: 0,
+    markedSojournMs: 0,
+    markedExits: 0,
+    inFlightSojournMs: 0,
+    posts: 0,
     poolGrants: 0,
+    poolWaited: 0,
   };
   /** Records OCS keeps: created and not yet confirmed by 200 OK. */
   readonly unconfirmed = new Set<CallReportRecord>();
@@ -234,6 +249,19 @@ export class Ocs {
       }
       kernel.schedule(group.cfg.startAtMs, this.startGroup, group);
       kernel.schedule(Math.max(model.durationMs, group.cfg.startAtMs), this.stopGroup, group);
+    }
+    if (model.syntheticRecordsPerSecond > 0) {
+      const gap = sampler({ distribution: 'exponential', mean: 1000 / model.syntheticRecordsPerSecond }, random.stream('synthetic'));
+      const group = this.groups[0];
+      const arrive = (): void => {
+        if (group.m.state === 'stopped') return;
+        if (group.m.state !== 'loaded') {
+          const contact: Contact = { phone: `S${this.counters.recordsCreated}`, group, attempts: 0, resultCounts: new Map(), unconfirmed: 0 };
+          this.createRecord(this.newAttempt(contact), 0);
+        }
+        kernel.schedule(gap(), arrive, undefined);
+      };
+      kernel.schedule(gap(), arrive, undefined);
     }
   }
 
@@ -312,6 +340,7 @@ export class Ocs {
           record.request = null;
         }
         c.inFlight.add(now, -1);
+        c.inFlightSojournMs += now - record.lastPostAt;
         return this.releaseConnection();
       }
       case 'logSaved': {
@@ -341,9 +370,16 @@ export class Ocs {
       }
       case 'markForResubmission':
       case 'unmarkForResubmission': {
-        const group = (entity as CallReportRecord).attempt.contact.group;
+        const record = entity as CallReportRecord;
+        const group = record.attempt.contact.group;
         const delta = name === 'markForResubmission' ? 1 : -1;
-        if (delta > 0) c.markedEntries++;
+        if (delta > 0) {
+          c.markedEntries++;
+          record.markedAt = now;
+        } else {
+          c.markedExits++;
+          c.markedSojournMs += now - record.markedAt;
+        }
         group.marked += delta;
         group.markedLevel.set(now, group.marked);
         c.marked.add(now, delta);
@@ -478,17 +514,8 @@ export class Ocs {
     group.dials++;
     group.callsInProgress++;
     this.counters.dials++;
-    const attempt: Attempt = {
-      guid: this.newGuid(),
-      contact,
-      times: { dialing: now, ringing: -1, answered: -1, cpdCompleted: -1, agentAnswered: -1, abandoned: -1, released: -1, agentReleased: -1, acwCompleted: -1, completeProcessing: -1 },
-      callResult: null,
-      unsaved: 0,
-      agentHeld: group.cfg.dialMode !== 'predictive',
-      storedSeq: -1,
-      storedTimes: [0, 0],
-      outstanding: 0,
-    };
+    const attempt = this.newAttempt(contact);
+    attempt.agentHeld = group.cfg.dialMode !== 'predictive';
     this.trace?.({ t: now, entity: `contact:${contact.phone}`, event: 'dial', guid: attempt.guid, group: group.cfg.name, attempt: contact.attempts });
     // [doc] seq 0 is posted when the call is dialed.
     if (group.cfg.options.sendHistory) this.createRecord(attempt, 0);
@@ -499,6 +526,20 @@ export class Ocs {
       const ms = outcome === 'No Answer' ? d.noAnswerTime() : outcome === 'Busy' || outcome === 'Wrong Number' ? d.busyTime() : d.machineDetectionTime();
       this.kernel.schedule(ms, this.endedUnanswered, { attempt, result: outcome });
     }
+  }
+
+  private newAttempt(contact: Contact): Attempt {
+    return {
+      guid: this.newGuid(),
+      contact,
+      times: { dialing: this.kernel.now, ringing: -1, answered: -1, cpdCompleted: -1, agentAnswered: -1, abandoned: -1, released: -1, agentReleased: -1, acwCompleted: -1, completeProcessing: -1 },
+      callResult: null,
+      unsaved: 0,
+      agentHeld: false,
+      storedSeq: -1,
+      storedTimes: [0, 0],
+      outstanding: 0,
+    };
   }
 
   private readonly answered = (attempt: Attempt): void => {
@@ -588,7 +629,7 @@ export class Ocs {
   // Call report records.
 
   private createRecord(attempt: Attempt, seq: 0 | 1): void {
-    const record: CallReportRecord = { kind: 'record', attempt, seq, request: null, firstPostAt: -1, posts: 0, m: null as unknown as MachineInstance, timer: null, timerId: null, timerEvent: null };
+    const record: CallReportRecord = { kind: 'record', attempt, seq, request: null, firstPostAt: -1, lastPostAt: -1, markedAt: -1, posts: 0, m: null as unknown as MachineInstance, timer: null, timerId: null, timerEvent: null };
     this.counters.recordsCreated++;
     this.unconfirmed.add(record);
     attempt.unsaved++;
@@ -650,6 +691,7 @@ export class Ocs {
 
   private readonly grant = ({ waiter, since }: { waiter: CallReportRecord | Validation; since: number }): void => {
     this.counters.poolGrants++;
+    if (this.kernel.now > since) this.counters.poolWaited++;
     this.counters.poolWaitMs.record(this.kernel.now - since);
     if (waiter.kind === 'record') this.stepRecord(waiter, { type: 'CONNECTION_ACQUIRED' });
     else this.sendValidation(waiter);
@@ -659,6 +701,8 @@ export class Ocs {
     const now = this.kernel.now;
     const attempt = record.attempt;
     record.posts++;
+    this.counters.posts++;
+    record.lastPostAt = now;
     if (record.posts > 1) this.counters.resubmissions++;
     else record.firstPostAt = now;
     this.counters.inFlight.add(now, 1);

@@ -58,6 +58,7 @@ export interface ResolvedModel {
   drainLimitMs: number;
   tenant: string;
   httpConnectionPoolSize: number;
+  syntheticRecordsPerSecond: number;
   recoveryTimer: 'per-record' | 'batch';
   groups: ResolvedGroup[];
   network: {
@@ -98,6 +99,7 @@ export function resolve(scenario: Scenario, seed: number): ResolvedModel {
     drainLimitMs: durationMs(scenario.drainLimit),
     tenant: scenario.tenant,
     httpConnectionPoolSize: ocs['http-connection-pool-size'],
+    syntheticRecordsPerSecond: scenario.syntheticRecords.perSecond,
     recoveryTimer: ocs['recovery-timer'],
     groups: scenario.campaignGroups.map((g): ResolvedGroup => {
       const option = <K extends keyof typeof g.options & keyof typeof ocs>(name: K) => (g.options[name] ?? ocs[name]) as (typeof ocs)[K];

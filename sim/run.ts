@@ -154,8 +154,13 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}) {
     queues: {
       meanMarkedForResubmission: round3(c.marked.mean(end)),
       markedEntriesPerSecond: end > 0 ? round3(c.markedEntries / (end / 1000)) : 0,
+      meanMarkedSojournSeconds: c.markedExits > 0 ? seconds(c.markedSojournMs / c.markedExits) : 0,
       meanInFlight: round3(c.inFlight.mean(end)),
+      postsPerSecond: end > 0 ? round3(c.posts / (end / 1000)) : 0,
+      meanInFlightSeconds: c.posts > 0 ? seconds(c.inFlightSojournMs / c.posts) : 0,
       meanPoolWaiting: round3(c.poolWaiting.mean(end)),
+      poolGrants: c.poolGrants,
+      poolWaitProbability: c.poolGrants > 0 ? round3(c.poolWaited / c.poolGrants) : 0,
       meanPoolWaitSeconds: seconds(c.poolWaitMs.mean()),
     },
     groups: ocs.groups.map((g) => ({

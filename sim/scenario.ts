@@ -208,6 +208,12 @@ export const Scenario = z.strictObject({
   campaignGroups: z.array(CampaignGroup).min(1, { error: 'expected at least one campaign group' }).default([{ name: 'Outbound Sales@Sales Agents', dbid: 101 }] as never),
   network: Network.prefault({}),
   externalSystem: ExternalSystem.prefault({}),
+  syntheticRecords: z
+    .strictObject({
+      perSecond: z.number({ error: 'expected a rate, records per second' }).min(0, { error: 'expected a rate of 0 or more records per second' }).default(0),
+    })
+    .prefault({})
+    .describe('A Poisson stream of seq 0 records with no call behind them, posted for the first campaign group while it dials (0 = off): for load tests and checking the model against queueing theory.'),
 });
 /** What users write (defaults optional). */
 export type ScenarioInput = z.input<typeof Scenario>;
