@@ -3,6 +3,12 @@
  * SimPy's vocabulary, kept small: `now`, `schedule(delay, ...)`, `cancel`.
  * Events at the same virtual time run in the order they were scheduled
  * (a stable sequence number breaks ties), so a run is a function of its seed.
+ *
+ * Speed without changing that order: the heap keeps its keys (time, seq) in
+ * typed arrays, and events scheduled with the *same fixed delay* (timeouts,
+ * treatment redials) wait in a FIFO lane of their own, only the lane's head
+ * sitting in the heap. A lane is sorted by (time, seq) by construction, so the
+ * kernel pops exactly the events, in exactly the order, a plain heap would.
  */
 export type Handler<T> = (arg: T) => void;
 
@@ -13,6 +19,15 @@ export interface ScheduledEvent {
   readonly handler: Handler<never>;
   readonly arg: unknown;
   cancelled: boolean;
+  /** The fixed-delay lane the event waits in, if any. */
+  readonly lane: Lane | null;
+}
+
+interface Lane {
+  /** Events behind the head, in (time, seq) order; the head is in the heap. */
+  readonly waiting: ScheduledEvent[];
+  next: number;
+  headInHeap: boolean;
 }
 
 export class Kernel {
@@ -20,33 +35,60 @@ export class Kernel {
   now = 0;
   /** Events executed so far (cancelled ones excluded). */
   executed = 0;
-  private heap: ScheduledEvent[] = [];
+  private times = new Float64Array(1024);
+  private seqs = new Float64Array(1024);
+  private items: ScheduledEvent[] = [];
+  private size = 0;
   private nextSeq = 0;
+  private readonly lanes = new Map<number, Lane>();
 
   /** Schedules `handler(arg)` `delayMs` from now (0 = after everything already due now). */
   schedule<T>(delayMs: number, handler: Handler<T>, arg: T): ScheduledEvent {
     if (!(delayMs >= 0)) throw new Error(`kernel: cannot schedule ${delayMs} ms into the past`);
-    const event: ScheduledEvent = { time: this.now + delayMs, seq: this.nextSeq++, handler: handler as Handler<never>, arg, cancelled: false };
+    const event: ScheduledEvent = { time: this.now + delayMs, seq: this.nextSeq++, handler: handler as Handler<never>, arg, cancelled: false, lane: null };
     this.push(event);
     return event;
   }
 
-  /** Cancelled events stay in the heap and are skipped when they come due. */
+  /**
+   * Like `schedule`, for delays that many events share (a configured timeout):
+   * same order, cheaper. The delay must be the same number for every event of
+   * the lane, which is what keys it.
+   */
+  scheduleFixed<T>(delayMs: number, handler: Handler<T>, arg: T): ScheduledEvent {
+    if (!(delayMs >= 0)) throw new Error(`kernel: cannot schedule ${delayMs} ms into the past`);
+    let lane = this.lanes.get(delayMs);
+    if (lane === undefined) {
+      lane = { waiting: [], next: 0, headInHeap: false };
+      this.lanes.set(delayMs, lane);
+    }
+    const event: ScheduledEvent = { time: this.now + delayMs, seq: this.nextSeq++, handler: handler as Handler<never>, arg, cancelled: false, lane };
+    if (lane.headInHeap) lane.waiting.push(event);
+    else {
+      lane.headInHeap = true;
+      this.push(event);
+    }
+    return event;
+  }
+
+  /** Cancelled events stay queued and are skipped when they come due. */
   cancel(event: ScheduledEvent): void {
     event.cancelled = true;
   }
 
+  /** Events queued (cancelled ones included). */
   get pending(): number {
-    return this.heap.length;
+    let n = this.size;
+    for (const lane of this.lanes.values()) n += lane.waiting.length - lane.next;
+    return n;
   }
 
   /** Runs events until none is left or the next is later than `until`; the clock ends at `until` at most. */
   run(until: number, stop?: () => boolean): void {
-    const heap = this.heap;
-    while (heap.length > 0) {
-      const head = heap[0];
-      if (head.time > until) break;
-      this.pop();
+    while (this.size > 0) {
+      if (this.times[0] > until) break;
+      const head = this.pop();
+      if (head.lane !== null) this.advanceLane(head.lane);
       if (head.cancelled) continue;
       this.now = head.time;
       this.executed++;
@@ -56,41 +98,83 @@ export class Kernel {
     if (until !== Infinity && this.now < until) this.now = until;
   }
 
-  private push(event: ScheduledEvent): void {
-    const heap = this.heap;
-    let i = heap.length;
-    heap.push(event);
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const p = heap[parent];
-      if (p.time < event.time || (p.time === event.time && p.seq < event.seq)) break;
-      heap[i] = p;
-      i = parent;
+  /** The lane's head has left the heap: the next live event of the lane takes its place. */
+  private advanceLane(lane: Lane): void {
+    const waiting = lane.waiting;
+    while (lane.next < waiting.length && waiting[lane.next].cancelled) lane.next++;
+    if (lane.next < waiting.length) {
+      this.push(waiting[lane.next++]);
+    } else {
+      lane.headInHeap = false;
     }
-    heap[i] = event;
+    // Compact now and then so a long run does not keep a long array of spent events.
+    if (lane.next > 4096 && lane.next * 2 > waiting.length) {
+      waiting.splice(0, lane.next);
+      lane.next = 0;
+    }
   }
 
-  private pop(): void {
-    const heap = this.heap;
-    const last = heap.pop()!;
-    const n = heap.length;
-    if (n === 0) return;
+  private push(event: ScheduledEvent): void {
+    if (this.size === this.times.length) this.grow();
+    const times = this.times;
+    const seqs = this.seqs;
+    const items = this.items;
+    const time = event.time;
+    const seq = event.seq;
+    let i = this.size++;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const pt = times[parent];
+      if (pt < time || (pt === time && seqs[parent] < seq)) break;
+      times[i] = pt;
+      seqs[i] = seqs[parent];
+      items[i] = items[parent];
+      i = parent;
+    }
+    times[i] = time;
+    seqs[i] = seq;
+    items[i] = event;
+  }
+
+  private pop(): ScheduledEvent {
+    const times = this.times;
+    const seqs = this.seqs;
+    const items = this.items;
+    const top = items[0];
+    const n = --this.size;
+    if (n === 0) {
+      items[0] = undefined as unknown as ScheduledEvent;
+      return top;
+    }
+    const time = times[n];
+    const seq = seqs[n];
+    const last = items[n];
+    items[n] = undefined as unknown as ScheduledEvent;
     let i = 0;
     for (;;) {
-      const left = 2 * i + 1;
-      if (left >= n) break;
-      const right = left + 1;
-      let child = left;
-      if (right < n) {
-        const l = heap[left];
-        const r = heap[right];
-        if (r.time < l.time || (r.time === l.time && r.seq < l.seq)) child = right;
-      }
-      const c = heap[child];
-      if (last.time < c.time || (last.time === c.time && last.seq < c.seq)) break;
-      heap[i] = c;
+      let child = 2 * i + 1;
+      if (child >= n) break;
+      const right = child + 1;
+      if (right < n && (times[right] < times[child] || (times[right] === times[child] && seqs[right] < seqs[child]))) child = right;
+      const ct = times[child];
+      if (time < ct || (time === ct && seq < seqs[child])) break;
+      times[i] = ct;
+      seqs[i] = seqs[child];
+      items[i] = items[child];
       i = child;
     }
-    heap[i] = last;
+    times[i] = time;
+    seqs[i] = seq;
+    items[i] = last;
+    return top;
+  }
+
+  private grow(): void {
+    const times = new Float64Array(this.times.length * 2);
+    times.set(this.times);
+    const seqs = new Float64Array(this.seqs.length * 2);
+    seqs.set(this.seqs);
+    this.times = times;
+    this.seqs = seqs;
   }
 }

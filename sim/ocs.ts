@@ -36,20 +36,62 @@ export interface Contact {
   /** Dial attempts so far. */
   attempts: number;
   /** Times each call result was applied, for treatments' attempt limits. */
-  resultCounts: Map<CallResult, number>;
+  resultCounts: Partial<Record<CallResult, number>> | null;
   /** Call report records of this contact OCS still keeps (the race-condition check). */
   unconfirmed: number;
 }
 
-export interface Attempt extends StoredAttempt {
-  guid: string;
-  contact: Contact;
+/** One call attempt: the GUID its two records share, the stages of the call, and the external system's copy. */
+export class Attempt implements StoredAttempt {
   /** GSW_* timestamps, virtual ms; -1 when the stage did not happen. */
-  times: { dialing: number; ringing: number; answered: number; cpdCompleted: number; agentAnswered: number; abandoned: number; released: number; agentReleased: number; acwCompleted: number; completeProcessing: number };
-  callResult: CallResult | null;
+  readonly times = { dialing: -1, ringing: -1, answered: -1, cpdCompleted: -1, agentAnswered: -1, abandoned: -1, released: -1, agentReleased: -1, acwCompleted: -1, completeProcessing: -1 };
+  callResult: CallResult | null = null;
+  /** What the dialer will detect, drawn when the call is dialed. */
+  outcome: CallResult | null = null;
   /** Records of this attempt still kept by OCS. */
-  unsaved: number;
-  agentHeld: boolean;
+  unsaved = 0;
+  agentHeld = false;
+  storedSeq: -1 | 0 | 1 = -1;
+  storedTimes: [number, number] = [0, 0];
+  outstanding = 0;
+  private guidText: string | null = null;
+
+  constructor(
+    readonly contact: Contact,
+    /** Attempts before this one in the run; with the seed it makes the GUID. */
+    private readonly serial: number,
+    private readonly seed: number,
+    now: number,
+  ) {
+    this.times.dialing = now;
+  }
+
+  /**
+   * GSW_CALL_ATTEMPT_GUID, made only when someone reads it (the model itself
+   * never needs the text): seeded hash bits in front, the serial at the end,
+   * so it is unique in the run and the same on every machine.
+   */
+  get guid(): string {
+    if (this.guidText === null) {
+      const word = (i: number) => mix32(this.seed * 0x9e3779b1 + this.serial * 0x85ebca6b + i * 0xc2b2ae35).toString(16).padStart(8, '0');
+      const a = word(1);
+      const b = word(2);
+      const serial = this.serial.toString(16).padStart(12, '0');
+      this.guidText = `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-8${word(3).slice(0, 3)}-${serial}`.toUpperCase();
+    }
+    return this.guidText;
+  }
+}
+
+/** Murmur3's 32-bit finalizer: a cheap, well-mixed hash. */
+function mix32(x: number): number {
+  let h = x >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
 }
 
 export interface CallReportRecord extends MachineEntity {
@@ -172,6 +214,27 @@ export interface OcsCounters {
   poolWaited: number;
 }
 
+/** The trace's name for a machine entity. */
+function labelOf(entity: MachineEntity): string {
+  if ('kind' in entity) {
+    const record = entity as CallReportRecord;
+    return `record:${record.attempt.guid}:${record.seq}`;
+  }
+  if ('group' in entity) return `recoveryTimer:${(entity as MachineEntity & { group: GroupRuntime }).group.cfg.name}`;
+  return `group:${(entity as GroupRuntime).cfg.name}`;
+}
+
+// Events without payload are shared: the machines never keep or change them.
+const CONNECTION_ACQUIRED: EventObject = Object.freeze({ type: 'CONNECTION_ACQUIRED' });
+const RESUBMIT: EventObject = Object.freeze({ type: 'RESUBMIT' });
+const RECORD_QUEUED: EventObject = Object.freeze({ type: 'RECORD_QUEUED' });
+const HTTP_EVENTS: Readonly<Record<number, EventObject>> = Object.freeze({
+  200: Object.freeze({ type: 'HTTP_200' }),
+  408: Object.freeze({ type: 'HTTP_408' }),
+  409: Object.freeze({ type: 'HTTP_409' }),
+  418: Object.freeze({ type: 'HTTP_418' }),
+});
+
 export class Ocs {
   readonly groups: GroupRuntime[];
   readonly counters: OcsCounters = {
@@ -212,7 +275,7 @@ export class Ocs {
   private readonly recordRunner: MachineRunner<CallReportRecordContext, EventObject>;
   private readonly groupRunner: MachineRunner<CampaignGroupContext, EventObject>;
   private readonly recoveryRunner: MachineRunner<GroupRecoveryTimerContext, EventObject>;
-  private readonly guidRng: Rng;
+  private attempts = 0;
   private readonly trace: RunObserver['trace'];
   private readonly log: RunObserver['log'];
   private validationsInProgress = 0;
@@ -229,7 +292,6 @@ export class Ocs {
     this.recordRunner = machineRunner(callReportRecordMachine, engine);
     this.groupRunner = machineRunner(campaignGroupMachine, engine);
     this.recoveryRunner = machineRunner(groupRecoveryTimerMachine, engine);
-    this.guidRng = random.stream('guid');
     this.network = new Network(model.network, random);
     this.external = new ExternalSystem(model.externalSystem, kernel, random, (arrival, status) => this.serverResponded(arrival.request, status), this.trace && ((arrival, duplicate, staleOverwrite) => {
       const from = arrival.request.from as CallReportRecord;
@@ -256,7 +318,7 @@ export class Ocs {
       const arrive = (): void => {
         if (group.m.state === 'stopped') return;
         if (group.m.state !== 'loaded') {
-          const contact: Contact = { phone: `S${this.counters.recordsCreated}`, group, attempts: 0, resultCounts: new Map(), unconfirmed: 0 };
+          const contact: Contact = { phone: `S${this.counters.recordsCreated}`, group, attempts: 0, resultCounts: null, unconfirmed: 0 };
           this.createRecord(this.newAttempt(contact), 0);
         }
         kernel.schedule(gap(), arrive, undefined);
@@ -279,10 +341,10 @@ export class Ocs {
   // -------------------------------------------------------------------------
   // Stepping machines.
 
-  private step(entity: MachineEntity, event: EventObject, runner: MachineRunner<object, EventObject>, label: () => string): void {
+  private step(entity: MachineEntity, event: EventObject, runner: MachineRunner<object, EventObject>): void {
     const effects = runner.send(entity.m, event);
     if (effects === null) return;
-    if (this.trace) this.trace({ t: this.kernel.now, entity: label(), event: event.type, state: entity.m.state, ...('status' in event ? { status: event.status } : {}), ...('count' in event ? { count: event.count } : {}) });
+    if (this.trace) this.trace({ t: this.kernel.now, entity: labelOf(entity), event: event.type, state: entity.m.state, ...('status' in event ? { status: event.status } : {}), ...('count' in event ? { count: event.count } : {}) });
     this.apply(entity, effects, event);
   }
 
@@ -295,7 +357,8 @@ export class Ocs {
         if (entity.timer !== null) throw new Error(`model: ${effect.id} started while ${entity.timerId} runs`);
         entity.timerId = effect.id;
         entity.timerEvent = effect.event;
-        entity.timer = this.kernel.schedule(effect.delayMs, this.timerFired, entity);
+        // Machine delays are configured constants: the kernel's fixed-delay lanes suit them.
+        entity.timer = this.kernel.scheduleFixed(effect.delayMs, this.timerFired, entity);
       } else if (entity.timerId === effect.id) {
         this.kernel.cancel(entity.timer!);
         entity.timer = entity.timerId = entity.timerEvent = null;
@@ -312,15 +375,15 @@ export class Ocs {
   };
 
   private stepRecord(record: CallReportRecord, event: EventObject): void {
-    this.step(record, event, this.recordRunner as MachineRunner<object, EventObject>, () => `record:${record.attempt.guid}:${record.seq}`);
+    this.step(record, event, this.recordRunner as MachineRunner<object, EventObject>);
   }
 
   private stepGroup(group: GroupRuntime, event: EventObject): void {
-    this.step(group, event, this.groupRunner as MachineRunner<object, EventObject>, () => `group:${group.cfg.name}`);
+    this.step(group, event, this.groupRunner as MachineRunner<object, EventObject>);
   }
 
   private stepRecovery(recovery: MachineEntity & { group: GroupRuntime }, event: EventObject): void {
-    this.step(recovery, event, this.recoveryRunner as MachineRunner<object, EventObject>, () => `recoveryTimer:${recovery.group.cfg.name}`);
+    this.step(recovery, event, this.recoveryRunner as MachineRunner<object, EventObject>);
   }
 
   /** The named actions of the machines, performed. */
@@ -390,7 +453,7 @@ export class Ocs {
         const group = record.attempt.contact.group;
         if (group.recovery === null) return;
         group.queued.add(record);
-        return this.stepRecovery(group.recovery, { type: 'RECORD_QUEUED' });
+        return this.stepRecovery(group.recovery, RECORD_QUEUED);
       }
       case 'endRecovery': {
         const record = entity as CallReportRecord;
@@ -425,7 +488,7 @@ export class Ocs {
       // --- group recovery timer (batch) ---
       case 'resubmitQueuedRecords': {
         const group = (entity as MachineEntity & { group: GroupRuntime }).group;
-        for (const record of [...group.queued]) this.stepRecord(record, { type: 'RESUBMIT' });
+        for (const record of [...group.queued]) this.stepRecord(record, RESUBMIT);
         return;
       }
       default:
@@ -480,7 +543,7 @@ export class Ocs {
     if (redial !== undefined) return redial;
     if (group.nextFresh >= group.cfg.callingListSize) return undefined;
     const index = group.nextFresh++;
-    return { phone: String(group.cfg.firstPhone + index), group, attempts: 0, resultCounts: new Map(), unconfirmed: 0 };
+    return { phone: String(group.cfg.firstPhone + index), group, attempts: 0, resultCounts: null, unconfirmed: 0 };
   }
 
   private readonly previewed = (contact: Contact): void => this.preDial(contact);
@@ -524,22 +587,13 @@ export class Ocs {
     if (outcome === 'Answer') this.kernel.schedule(d.answerTime(), this.answered, attempt);
     else {
       const ms = outcome === 'No Answer' ? d.noAnswerTime() : outcome === 'Busy' || outcome === 'Wrong Number' ? d.busyTime() : d.machineDetectionTime();
-      this.kernel.schedule(ms, this.endedUnanswered, { attempt, result: outcome });
+      attempt.outcome = outcome;
+      this.kernel.schedule(ms, this.endedUnanswered, attempt);
     }
   }
 
   private newAttempt(contact: Contact): Attempt {
-    return {
-      guid: this.newGuid(),
-      contact,
-      times: { dialing: this.kernel.now, ringing: -1, answered: -1, cpdCompleted: -1, agentAnswered: -1, abandoned: -1, released: -1, agentReleased: -1, acwCompleted: -1, completeProcessing: -1 },
-      callResult: null,
-      unsaved: 0,
-      agentHeld: false,
-      storedSeq: -1,
-      storedTimes: [0, 0],
-      outstanding: 0,
-    };
+    return new Attempt(contact, this.attempts++, this.model.seed, this.kernel.now);
   }
 
   private readonly answered = (attempt: Attempt): void => {
@@ -573,7 +627,8 @@ export class Ocs {
     this.finalize(attempt, attempt.contact.group.agentResult());
   };
 
-  private readonly endedUnanswered = ({ attempt, result }: { attempt: Attempt; result: CallResult }): void => {
+  private readonly endedUnanswered = (attempt: Attempt): void => {
+    const result = attempt.outcome!;
     const group = attempt.contact.group;
     attempt.times.ringing = attempt.times.dialing;
     attempt.times.released = attempt.times.cpdCompleted = this.kernel.now;
@@ -606,24 +661,19 @@ export class Ocs {
   }
 
   private applyTreatment(contact: Contact, result: CallResult): void {
-    const count = (contact.resultCounts.get(result) ?? 0) + 1;
-    contact.resultCounts.set(result, count);
+    const counts = (contact.resultCounts ??= {});
+    const count = (counts[result] ?? 0) + 1;
+    counts[result] = count;
     const treatment = contact.group.cfg.treatments.get(result);
     // [doc] With no treatment for the call result, the record is final (Updated).
     if (treatment === undefined || count >= treatment.maxAttempts) return;
-    this.kernel.schedule(treatment.redialAfterMs, this.contactReady, contact);
+    this.kernel.scheduleFixed(treatment.redialAfterMs, this.contactReady, contact);
   }
 
   private readonly contactReady = (contact: Contact): void => {
     contact.group.ready.push(contact);
     this.scheduleDialCheck(contact.group);
   };
-
-  private newGuid(): string {
-    const hex = (n: number) => Math.floor(this.guidRng() * 2 ** 32).toString(16).padStart(8, '0');
-    const a = hex(0), b = hex(1), c = hex(2), d = hex(3);
-    return `${a}-${b.slice(0, 4)}-${b.slice(4)}-${c.slice(0, 4)}-${c.slice(4)}${d}`.toUpperCase();
-  }
 
   // -------------------------------------------------------------------------
   // Call report records.
@@ -693,7 +743,7 @@ export class Ocs {
     this.counters.poolGrants++;
     if (this.kernel.now > since) this.counters.poolWaited++;
     this.counters.poolWaitMs.record(this.kernel.now - since);
-    if (waiter.kind === 'record') this.stepRecord(waiter, { type: 'CONNECTION_ACQUIRED' });
+    if (waiter.kind === 'record') this.stepRecord(waiter, CONNECTION_ACQUIRED);
     else this.sendValidation(waiter);
   };
 
@@ -755,8 +805,7 @@ export class Ocs {
     }
     const from = request.from;
     if (from.kind === 'validation') return this.validationAnswered(from, status);
-    const type = status === 200 || status === 408 || status === 409 || status === 418 ? `HTTP_${status}` : 'HTTP_OTHER';
-    this.stepRecord(from, type === 'HTTP_OTHER' ? ({ type, status } as EventObject) : { type });
+    this.stepRecord(from, HTTP_EVENTS[status] ?? ({ type: 'HTTP_OTHER', status } as EventObject));
   };
 
   private describe(request: HttpRequest): string {

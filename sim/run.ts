@@ -96,7 +96,9 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}) {
   }
 
   const endLimit = model.durationMs + model.drainLimitMs;
-  kernel.run(endLimit, () => ocs.quiescent && kernel.now >= model.durationMs);
+  // Dial for the scenario's duration, then drain until OCS keeps nothing (or the limit).
+  kernel.run(model.durationMs);
+  kernel.run(endLimit, () => ocs.quiescent);
   const end = kernel.now;
 
   const unconfirmedByState: Record<string, number> = {};

@@ -14,12 +14,13 @@ import { CALL_RESULT_NAMES } from './callResults.ts';
  * silent (see ../shared/domain.md); each is a setting so its effect can be seen.
  */
 
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
+const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
+const DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
 
-/** A duration with a unit: `250ms`, `30s`, `5m`, `2h`. Never negative. */
+/** A duration with a unit: `250ms`, `30s`, `5m`, `2h`, or a sum like `1h30m`. Never negative. */
 export const Duration = z
   .string({ error: 'expected a duration with a unit (ms, s, m or h), e.g. "30s"' })
-  .regex(DURATION, { error: 'expected a non-negative duration with a unit (ms, s, m or h), e.g. "250ms", "30s", "5m", "2h"' });
+  .regex(DURATION, { error: 'expected a non-negative duration with a unit (ms, s, m or h), e.g. "250ms", "30s", "5m", "2h", "1h30m"' });
 export type Duration = z.infer<typeof Duration>;
 
 const Probability = z
@@ -222,10 +223,10 @@ export type Scenario = z.infer<typeof Scenario>;
 
 /** Milliseconds in a duration string (already validated). */
 export function durationMs(d: Duration): number {
-  const m = DURATION.exec(d);
-  if (!m) throw new Error(`not a duration: ${d}`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
-  return Number(m[1]) * unit;
+  if (!DURATION.test(d)) throw new Error(`not a duration: ${d}`);
+  let ms = 0;
+  for (const [, amount, unit] of d.matchAll(DURATION_PART)) ms += Number(amount) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h'];
+  return ms;
 }
 
 /** The shortest duration string for a whole number of milliseconds. */
