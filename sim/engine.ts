@@ -30,6 +30,8 @@ export interface MachineInstance {
 
 export interface MachineRunner<TContext extends object, TEvent extends EventObject> {
   start(context: TContext): { instance: MachineInstance; effects: readonly Effect[] };
+  /** Starts the machine in an object the caller made (its `context` set), saving an allocation per entity. */
+  startOn(instance: MachineInstance): readonly Effect[];
   /** Effects of the transition `event` takes, or null when no transition is enabled (the event is ignored). */
   send(instance: MachineInstance, event: TEvent | EventObject): readonly Effect[] | null;
 }
@@ -78,8 +80,14 @@ function xstateRunner<TContext extends object, TEvent extends EventObject>(
 ): MachineRunner<TContext, TEvent> {
   return {
     start(context) {
-      const [snapshot, actions] = initialTransition(machine, context);
-      return { instance: { state: stateName(snapshot.value), context, impl: snapshot }, effects: effectsOf(actions as XStateActionLike[]) };
+      const instance: MachineInstance = { state: '', context, impl: null };
+      return { instance, effects: this.startOn(instance) };
+    },
+    startOn(instance) {
+      const [snapshot, actions] = initialTransition(machine, instance.context);
+      instance.impl = snapshot;
+      instance.state = stateName(snapshot.value);
+      return effectsOf(actions as XStateActionLike[]);
     },
     send(instance, event) {
       const before = instance.impl as ReturnType<typeof initialTransition>[0];
@@ -193,13 +201,19 @@ function compiledRunner<TContext extends object, TEvent extends EventObject>(
   const tables = new Map<object, CompiledTable>();
   return {
     start(context) {
+      const instance: MachineInstance = { state: '', context, impl: null };
+      return { instance, effects: this.startOn(instance) };
+    },
+    startOn(instance) {
+      const context = instance.context;
       let table = tables.get(context);
       if (!table) {
         table = compileTable(machine, context);
         tables.set(context, table);
       }
-      const instance: MachineInstance = { state: table.initial.name, context, impl: table.initial };
-      return { instance, effects: table.initialEffects };
+      instance.impl = table.initial;
+      instance.state = table.initial.name;
+      return table.initialEffects;
     },
     send(instance, event) {
       const candidates = (instance.impl as CompiledState).on.get(event.type);

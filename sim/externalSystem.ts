@@ -12,7 +12,7 @@ import type { ResolvedModel } from './resolve.ts';
 
 /** What the external system keeps for one GUID, held on the attempt so memory does not outlive it. */
 export interface StoredAttempt {
-  /** Highest... or last stored seq, by policy: -1 when nothing is stored. */
+  /** The seq the external system holds for the GUID (by policy): -1 when nothing is stored. */
   storedSeq: -1 | 0 | 1;
   /** Times each seq was stored (a second store of the same seq is a duplicate). */
   storedTimes: [number, number];
@@ -74,7 +74,7 @@ export class ExternalSystem<A extends Arrival> {
 
   private start(arrival: A): void {
     this.busy++;
-    this.kernel.schedule(this.serviceTime(), this.finishHandler, arrival);
+    this.kernel.post(this.serviceTime(), this.finishHandler, arrival);
   }
 
   private finish(arrival: A): void {
@@ -93,10 +93,11 @@ export class ExternalSystem<A extends Arrival> {
     const u = this.errorDraw();
     const outage = activeWindow(this.config.outages, this.kernel.now);
     if (outage) return outage.status;
+    const errors = this.config.errors;
     let cumulative = 0;
-    for (const [status, p] of this.config.errors) {
-      cumulative += p;
-      if (u < cumulative) return status;
+    for (let i = 0; i < errors.length; i++) {
+      cumulative += errors[i][1];
+      if (u < cumulative) return errors[i][0];
     }
     if (arrival.kind === 'validation') return this.validationDraw() < this.config.validationRejectProbability ? 409 : 200;
     this.store(arrival);

@@ -23,9 +23,20 @@ export interface ScheduledEvent {
   readonly lane: Lane | null;
 }
 
+/** The kernel's own view of an event: `post`ed events are recycled once run. */
+interface KernelEvent {
+  time: number;
+  seq: number;
+  handler: Handler<never>;
+  arg: unknown;
+  cancelled: boolean;
+  lane: Lane | null;
+  recyclable: boolean;
+}
+
 interface Lane {
   /** Events behind the head, in (time, seq) order; the head is in the heap. */
-  readonly waiting: ScheduledEvent[];
+  readonly waiting: KernelEvent[];
   next: number;
   headInHeap: boolean;
 }
@@ -35,19 +46,41 @@ export class Kernel {
   now = 0;
   /** Events executed so far (cancelled ones excluded). */
   executed = 0;
+  /** Called every 65,536 events (progress displays, memory probes); the model never sees it. */
+  onProgress: (() => void) | null = null;
   private times = new Float64Array(1024);
   private seqs = new Float64Array(1024);
-  private items: ScheduledEvent[] = [];
+  private items: KernelEvent[] = [];
   private size = 0;
+  private readonly spare: KernelEvent[] = [];
   private nextSeq = 0;
   private readonly lanes = new Map<number, Lane>();
 
   /** Schedules `handler(arg)` `delayMs` from now (0 = after everything already due now). */
   schedule<T>(delayMs: number, handler: Handler<T>, arg: T): ScheduledEvent {
     if (!(delayMs >= 0)) throw new Error(`kernel: cannot schedule ${delayMs} ms into the past`);
-    const event: ScheduledEvent = { time: this.now + delayMs, seq: this.nextSeq++, handler: handler as Handler<never>, arg, cancelled: false, lane: null };
+    const event: KernelEvent = { time: this.now + delayMs, seq: this.nextSeq++, handler: handler as Handler<never>, arg, cancelled: false, lane: null, recyclable: false };
     this.push(event);
     return event;
+  }
+
+  /**
+   * `schedule` for events nobody will cancel: no handle comes back, so the
+   * kernel reuses the event object once it has run (most events of a run
+   * are of this kind, and not allocating them keeps the collector quiet).
+   */
+  post<T>(delayMs: number, handler: Handler<T>, arg: T): void {
+    if (!(delayMs >= 0)) throw new Error(`kernel: cannot schedule ${delayMs} ms into the past`);
+    const event = this.spare.pop();
+    if (event === undefined) {
+      this.push({ time: this.now + delayMs, seq: this.nextSeq++, handler: handler as Handler<never>, arg, cancelled: false, lane: null, recyclable: true });
+      return;
+    }
+    event.time = this.now + delayMs;
+    event.seq = this.nextSeq++;
+    event.handler = handler as Handler<never>;
+    event.arg = arg;
+    this.push(event);
   }
 
   /**
@@ -62,7 +95,7 @@ export class Kernel {
       lane = { waiting: [], next: 0, headInHeap: false };
       this.lanes.set(delayMs, lane);
     }
-    const event: ScheduledEvent = { time: this.now + delayMs, seq: this.nextSeq++, handler: handler as Handler<never>, arg, cancelled: false, lane };
+    const event: KernelEvent = { time: this.now + delayMs, seq: this.nextSeq++, handler: handler as Handler<never>, arg, cancelled: false, lane, recyclable: false };
     if (lane.headInHeap) lane.waiting.push(event);
     else {
       lane.headInHeap = true;
@@ -73,7 +106,7 @@ export class Kernel {
 
   /** Cancelled events stay queued and are skipped when they come due. */
   cancel(event: ScheduledEvent): void {
-    event.cancelled = true;
+    (event as KernelEvent).cancelled = true;
   }
 
   /** Events queued (cancelled ones included). */
@@ -93,6 +126,11 @@ export class Kernel {
       this.now = head.time;
       this.executed++;
       (head.handler as Handler<unknown>)(head.arg);
+      if ((this.executed & 0xffff) === 0 && this.onProgress !== null) this.onProgress();
+      if (head.recyclable) {
+        head.arg = undefined;
+        this.spare.push(head);
+      }
       if (stop !== undefined && stop()) return;
     }
     if (until !== Infinity && this.now < until) this.now = until;
@@ -114,7 +152,7 @@ export class Kernel {
     }
   }
 
-  private push(event: ScheduledEvent): void {
+  private push(event: KernelEvent): void {
     if (this.size === this.times.length) this.grow();
     const times = this.times;
     const seqs = this.seqs;
@@ -123,7 +161,7 @@ export class Kernel {
     const seq = event.seq;
     let i = this.size++;
     while (i > 0) {
-      const parent = (i - 1) >> 1;
+      const parent = (i - 1) >> 2;
       const pt = times[parent];
       if (pt < time || (pt === time && seqs[parent] < seq)) break;
       times[i] = pt;
@@ -136,26 +174,30 @@ export class Kernel {
     items[i] = event;
   }
 
-  private pop(): ScheduledEvent {
+  private pop(): KernelEvent {
     const times = this.times;
     const seqs = this.seqs;
     const items = this.items;
     const top = items[0];
     const n = --this.size;
     if (n === 0) {
-      items[0] = undefined as unknown as ScheduledEvent;
+      items[0] = undefined as unknown as KernelEvent;
       return top;
     }
     const time = times[n];
     const seq = seqs[n];
     const last = items[n];
-    items[n] = undefined as unknown as ScheduledEvent;
+    items[n] = undefined as unknown as KernelEvent;
     let i = 0;
     for (;;) {
-      let child = 2 * i + 1;
-      if (child >= n) break;
-      const right = child + 1;
-      if (right < n && (times[right] < times[child] || (times[right] === times[child] && seqs[right] < seqs[child]))) child = right;
+      const first = 4 * i + 1;
+      if (first >= n) break;
+      // The earliest of up to four children.
+      let child = first;
+      const end = first + 4 < n ? first + 4 : n;
+      for (let c = first + 1; c < end; c++) {
+        if (times[c] < times[child] || (times[c] === times[child] && seqs[c] < seqs[child])) child = c;
+      }
       const ct = times[child];
       if (time < ct || (time === ct && seq < seqs[child])) break;
       times[i] = ct;

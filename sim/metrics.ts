@@ -79,15 +79,16 @@ export class LogHistogram {
 
 /** Counts by key, printed in key order so output does not depend on arrival order. */
 export class Tally {
-  private readonly counts = new Map<string, number>();
+  // Keys as given (200 and "200" are one key once printed; callers use one kind per tally).
+  private readonly counts = new Map<string | number, number>();
   add(key: string | number, n = 1): void {
-    const k = String(key);
-    this.counts.set(k, (this.counts.get(k) ?? 0) + n);
+    this.counts.set(key, (this.counts.get(key) ?? 0) + n);
   }
   get(key: string | number): number {
-    return this.counts.get(String(key)) ?? 0;
+    return this.counts.get(key) ?? this.counts.get(typeof key === 'number' ? String(key) : Number(key)) ?? 0;
   }
   toJSON(): Record<string, number> {
-    return Object.fromEntries([...this.counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const entries = [...this.counts.entries()].map(([k, n]) => [String(k), n] as const);
+    return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   }
 }

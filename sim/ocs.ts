@@ -35,8 +35,8 @@ export interface Contact {
   group: GroupRuntime;
   /** Dial attempts so far. */
   attempts: number;
-  /** Times each call result was applied, for treatments' attempt limits. */
-  resultCounts: Partial<Record<CallResult, number>> | null;
+  /** Times each of the group's treatments was applied, by treatment index (allocated on first use). */
+  treatmentCounts: number[] | null;
   /** Call report records of this contact OCS still keeps (the race-condition check). */
   unconfirmed: number;
 }
@@ -94,31 +94,80 @@ function mix32(x: number): number {
   return h >>> 0;
 }
 
-export interface CallReportRecord extends MachineEntity {
-  kind: 'record';
-  attempt: Attempt;
-  seq: 0 | 1;
-  request: HttpRequest | null;
-  firstPostAt: number;
-  lastPostAt: number;
-  markedAt: number;
-  posts: number;
+/** A call report record: its own machine instance, and a link in the list of records OCS keeps. */
+export class CallReportRecord implements MachineEntity, MachineInstance {
+  readonly kind = 'record';
+  // The machine instance (the engine keeps its state here).
+  state = '';
+  impl: unknown = null;
+  readonly m: MachineInstance = this;
+  timer: ScheduledEvent | null = null;
+  timerId: string | null = null;
+  timerEvent: EventObject | null = null;
+  request: HttpRequest | null = null;
+  firstPostAt = -1;
+  lastPostAt = -1;
+  markedAt = -1;
+  waitingSince = -1;
+  posts = 0;
+  /** Neighbours in the list of records OCS keeps. */
+  prev: CallReportRecord | null = null;
+  next: CallReportRecord | null = null;
+
+  constructor(
+    readonly attempt: Attempt,
+    readonly seq: 0 | 1,
+    readonly context: CallReportRecordContext,
+  ) {}
+}
+
+/**
+ * The records OCS keeps until a 200 OK confirms them: an intrusive list, so
+ * keeping and releasing a record costs no hashing and no allocation.
+ */
+export class KeptRecords implements Iterable<CallReportRecord> {
+  private head: CallReportRecord | null = null;
+  size = 0;
+
+  add(record: CallReportRecord): void {
+    record.prev = null;
+    record.next = this.head;
+    if (this.head !== null) this.head.prev = record;
+    this.head = record;
+    this.size++;
+  }
+
+  delete(record: CallReportRecord): void {
+    if (record.prev !== null) record.prev.next = record.next;
+    else this.head = record.next;
+    if (record.next !== null) record.next.prev = record.prev;
+    record.prev = record.next = null;
+    this.size--;
+  }
+
+  *[Symbol.iterator](): Iterator<CallReportRecord> {
+    for (let r = this.head; r !== null; r = r.next) yield r;
+  }
 }
 
 interface Validation {
   kind: 'validation';
   contact: Contact;
+  waitingSince: number;
   request: HttpRequest | null;
   timer: ScheduledEvent | null;
 }
 
-/** One HTTP request on the wire. */
+/** One HTTP request on the wire; also what the external system sees of it. */
 interface HttpRequest {
+  kind: 'record' | 'validation';
+  seq: 0 | 1;
+  stored: StoredAttempt | null;
   from: CallReportRecord | Validation;
   /** Set when OCS stopped waiting for it: a response to it is ignored. */
   abandoned: boolean;
-  /** What the external system sees. */
-  arrival: { kind: 'record' | 'validation'; seq: 0 | 1; stored: StoredAttempt | null; request: HttpRequest };
+  /** The status on its way back to OCS. */
+  status: number;
 }
 
 class GroupRuntime implements MachineEntity {
@@ -267,11 +316,11 @@ export class Ocs {
     poolWaited: 0,
   };
   /** Records OCS keeps: created and not yet confirmed by 200 OK. */
-  readonly unconfirmed = new Set<CallReportRecord>();
-  readonly external: ExternalSystem<HttpRequest['arrival']>;
+  readonly unconfirmed = new KeptRecords();
+  readonly external: ExternalSystem<HttpRequest>;
   readonly network: Network;
   private poolInUse = 0;
-  private readonly poolQueue = new Deque<{ waiter: CallReportRecord | Validation; since: number }>();
+  private readonly poolQueue = new Deque<CallReportRecord | Validation>();
   private readonly recordRunner: MachineRunner<CallReportRecordContext, EventObject>;
   private readonly groupRunner: MachineRunner<CampaignGroupContext, EventObject>;
   private readonly recoveryRunner: MachineRunner<GroupRecoveryTimerContext, EventObject>;
@@ -293,8 +342,8 @@ export class Ocs {
     this.groupRunner = machineRunner(campaignGroupMachine, engine);
     this.recoveryRunner = machineRunner(groupRecoveryTimerMachine, engine);
     this.network = new Network(model.network, random);
-    this.external = new ExternalSystem(model.externalSystem, kernel, random, (arrival, status) => this.serverResponded(arrival.request, status), this.trace && ((arrival, duplicate, staleOverwrite) => {
-      const from = arrival.request.from as CallReportRecord;
+    this.external = new ExternalSystem(model.externalSystem, kernel, random, (request, status) => this.serverResponded(request, status), this.trace && ((request, duplicate, staleOverwrite) => {
+      const from = request.from as CallReportRecord;
       this.trace!({ t: this.kernel.now, entity: 'external', event: 'stored', guid: from.attempt.guid, seq: from.seq, duplicate, staleOverwrite, storedSeq: from.attempt.storedSeq });
     }));
     this.groups = model.groups.map((cfg) => new GroupRuntime(cfg, model.recoveryTimer, random));
@@ -318,7 +367,7 @@ export class Ocs {
       const arrive = (): void => {
         if (group.m.state === 'stopped') return;
         if (group.m.state !== 'loaded') {
-          const contact: Contact = { phone: `S${this.counters.recordsCreated}`, group, attempts: 0, resultCounts: null, unconfirmed: 0 };
+          const contact: Contact = { phone: `S${this.counters.recordsCreated}`, group, attempts: 0, treatmentCounts: null, unconfirmed: 0 };
           this.createRecord(this.newAttempt(contact), 0);
         }
         kernel.schedule(gap(), arrive, undefined);
@@ -505,7 +554,7 @@ export class Ocs {
   private scheduleDialCheck(group: GroupRuntime): void {
     if (group.dialCheckScheduled) return;
     group.dialCheckScheduled = true;
-    this.kernel.schedule(0, this.dialCheck, group);
+    this.kernel.post(0, this.dialCheck, group);
   }
 
   private readonly dialCheck = (group: GroupRuntime): void => {
@@ -514,7 +563,7 @@ export class Ocs {
       const contact = this.nextContact(group);
       if (contact === undefined) return;
       this.reserve(group);
-      if (group.cfg.dialMode === 'preview') this.kernel.schedule(group.durations.previewTime(), this.previewed, contact);
+      if (group.cfg.dialMode === 'preview') this.kernel.post(group.durations.previewTime(), this.previewed, contact);
       else this.preDial(contact);
     }
   };
@@ -543,7 +592,7 @@ export class Ocs {
     if (redial !== undefined) return redial;
     if (group.nextFresh >= group.cfg.callingListSize) return undefined;
     const index = group.nextFresh++;
-    return { phone: String(group.cfg.firstPhone + index), group, attempts: 0, resultCounts: null, unconfirmed: 0 };
+    return { phone: String(group.cfg.firstPhone + index), group, attempts: 0, treatmentCounts: null, unconfirmed: 0 };
   }
 
   private readonly previewed = (contact: Contact): void => this.preDial(contact);
@@ -584,11 +633,11 @@ export class Ocs {
     if (group.cfg.options.sendHistory) this.createRecord(attempt, 0);
     const outcome = group.outcome();
     const d = group.durations;
-    if (outcome === 'Answer') this.kernel.schedule(d.answerTime(), this.answered, attempt);
+    if (outcome === 'Answer') this.kernel.post(d.answerTime(), this.answered, attempt);
     else {
       const ms = outcome === 'No Answer' ? d.noAnswerTime() : outcome === 'Busy' || outcome === 'Wrong Number' ? d.busyTime() : d.machineDetectionTime();
       attempt.outcome = outcome;
-      this.kernel.schedule(ms, this.endedUnanswered, attempt);
+      this.kernel.post(ms, this.endedUnanswered, attempt);
     }
   }
 
@@ -614,12 +663,12 @@ export class Ocs {
       attempt.agentHeld = true;
     }
     attempt.times.agentAnswered = now;
-    this.kernel.schedule(group.durations.talkTime(), this.talkEnded, attempt);
+    this.kernel.post(group.durations.talkTime(), this.talkEnded, attempt);
   };
 
   private readonly talkEnded = (attempt: Attempt): void => {
     attempt.times.released = attempt.times.agentReleased = this.kernel.now;
-    this.kernel.schedule(attempt.contact.group.durations.afterCallWork(), this.afterCallWorkDone, attempt);
+    this.kernel.post(attempt.contact.group.durations.afterCallWork(), this.afterCallWorkDone, attempt);
   };
 
   private readonly afterCallWorkDone = (attempt: Attempt): void => {
@@ -661,12 +710,12 @@ export class Ocs {
   }
 
   private applyTreatment(contact: Contact, result: CallResult): void {
-    const counts = (contact.resultCounts ??= {});
-    const count = (counts[result] ?? 0) + 1;
-    counts[result] = count;
     const treatment = contact.group.cfg.treatments.get(result);
     // [doc] With no treatment for the call result, the record is final (Updated).
-    if (treatment === undefined || count >= treatment.maxAttempts) return;
+    if (treatment === undefined) return;
+    const counts = (contact.treatmentCounts ??= new Array<number>(contact.group.cfg.treatments.size).fill(0));
+    const count = ++counts[treatment.index];
+    if (count >= treatment.maxAttempts) return;
     this.kernel.scheduleFixed(treatment.redialAfterMs, this.contactReady, contact);
   }
 
@@ -679,15 +728,14 @@ export class Ocs {
   // Call report records.
 
   private createRecord(attempt: Attempt, seq: 0 | 1): void {
-    const record: CallReportRecord = { kind: 'record', attempt, seq, request: null, firstPostAt: -1, lastPostAt: -1, markedAt: -1, posts: 0, m: null as unknown as MachineInstance, timer: null, timerId: null, timerEvent: null };
+    const record = new CallReportRecord(attempt, seq, attempt.contact.group.recordContext);
     this.counters.recordsCreated++;
     this.unconfirmed.add(record);
     attempt.unsaved++;
     attempt.contact.unconfirmed++;
-    const started = this.recordRunner.start(attempt.contact.group.recordContext);
-    record.m = started.instance;
-    this.trace?.({ t: this.kernel.now, entity: `record:${attempt.guid}:${seq}`, event: 'created', state: record.m.state });
-    this.apply(record, started.effects, null);
+    const effects = this.recordRunner.startOn(record);
+    this.trace?.({ t: this.kernel.now, entity: `record:${attempt.guid}:${seq}`, event: 'created', state: record.state });
+    this.apply(record, effects, null);
   }
 
   private recordSaved(record: CallReportRecord): void {
@@ -721,9 +769,11 @@ export class Ocs {
   private acquireConnection(waiter: CallReportRecord | Validation): void {
     if (this.poolInUse < this.model.httpConnectionPoolSize) {
       this.poolInUse++;
-      this.kernel.schedule(0, this.grant, { waiter, since: this.kernel.now });
+      waiter.waitingSince = this.kernel.now;
+      this.kernel.post(0, this.grant, waiter);
     } else {
-      this.poolQueue.push({ waiter, since: this.kernel.now });
+      waiter.waitingSince = this.kernel.now;
+      this.poolQueue.push(waiter);
       this.counters.poolWaiting.add(this.kernel.now, 1);
     }
   }
@@ -736,10 +786,11 @@ export class Ocs {
     }
     this.counters.poolWaiting.add(this.kernel.now, -1);
     // The connection passes straight to the next waiter.
-    this.kernel.schedule(0, this.grant, next);
+    this.kernel.post(0, this.grant, next);
   }
 
-  private readonly grant = ({ waiter, since }: { waiter: CallReportRecord | Validation; since: number }): void => {
+  private readonly grant = (waiter: CallReportRecord | Validation): void => {
+    const since = waiter.waitingSince;
     this.counters.poolGrants++;
     if (this.kernel.now > since) this.counters.poolWaited++;
     this.counters.poolWaitMs.record(this.kernel.now - since);
@@ -756,8 +807,7 @@ export class Ocs {
     if (record.posts > 1) this.counters.resubmissions++;
     else record.firstPostAt = now;
     this.counters.inFlight.add(now, 1);
-    const request: HttpRequest = { from: record, abandoned: false, arrival: null as unknown as HttpRequest['arrival'] };
-    request.arrival = { kind: 'record', seq: record.seq, stored: attempt, request };
+    const request: HttpRequest = { kind: 'record', seq: record.seq, stored: attempt, from: record, abandoned: false, status: 0 };
     record.request = request;
     if (this.trace) {
       const line = { t: now, entity: `record:${attempt.guid}:${record.seq}`, event: 'POST', post: record.posts };
@@ -772,31 +822,35 @@ export class Ocs {
     const fate = this.network.requestFate(now);
     if (fate === 'refused') {
       this.counters.refused++;
+      this.trace?.({ t: now, entity: 'network', event: 'refused', request: this.describe(request) });
       // The refusal comes back after a round trip; OCS answers its own POST with 418.
-      this.kernel.schedule(2 * this.network.latency(), this.responseArrived, { request, status: 418 });
+      request.status = 418;
+      this.kernel.post(2 * this.network.latency(), this.responseArrived, request);
       return;
     }
     if (fate === 'hang' || fate === 'request-loss') {
       this.trace?.({ t: now, entity: 'network', event: fate, request: this.describe(request) });
       return;
     }
-    if (request.arrival.stored) request.arrival.stored.outstanding++;
-    this.kernel.schedule(this.network.latency(), this.arrived, request);
+    if (request.stored) request.stored.outstanding++;
+    this.kernel.post(this.network.latency(), this.arrived, request);
   }
 
-  private readonly arrived = (request: HttpRequest): void => this.external.arrive(request.arrival);
+  private readonly arrived = (request: HttpRequest): void => this.external.arrive(request);
 
   private serverResponded(request: HttpRequest, status: number): void {
-    if (request.arrival.stored) this.settleAttempt(request.arrival.stored as Attempt);
+    if (request.stored) this.settleAttempt(request.stored as Attempt);
     if (this.network.responseLost(this.kernel.now)) {
       this.counters.lostResponses++;
       this.trace?.({ t: this.kernel.now, entity: 'network', event: 'response-loss', status, request: this.describe(request) });
       return;
     }
-    this.kernel.schedule(this.network.latency(), this.responseArrived, { request, status });
+    request.status = status;
+    this.kernel.post(this.network.latency(), this.responseArrived, request);
   }
 
-  private readonly responseArrived = ({ request, status }: { request: HttpRequest; status: number }): void => {
+  private readonly responseArrived = (request: HttpRequest): void => {
+    const status = request.status;
     if (request.abandoned) {
       // [model] OCS already timed the request out: it ignores the response.
       this.counters.lateResponses++;
@@ -822,12 +876,11 @@ export class Ocs {
   private validate(contact: Contact): void {
     this.validationsInProgress++;
     this.counters.validations.add('requests');
-    this.acquireConnection({ kind: 'validation', contact, request: null, timer: null });
+    this.acquireConnection({ kind: 'validation', contact, waitingSince: 0, request: null, timer: null });
   }
 
   private sendValidation(validation: Validation): void {
-    const request: HttpRequest = { from: validation, abandoned: false, arrival: null as unknown as HttpRequest['arrival'] };
-    request.arrival = { kind: 'validation', seq: 0, stored: null, request };
+    const request: HttpRequest = { kind: 'validation', seq: 0, stored: null, from: validation, abandoned: false, status: 0 };
     validation.request = request;
     validation.timer = this.kernel.schedule(validation.contact.group.cfg.options.historyHttpResponseTimeoutMs, this.validationTimedOut, validation);
     this.send(request);

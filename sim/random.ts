@@ -51,16 +51,27 @@ export function sampler(d: DurationDistribution, rng: Rng): () => number {
     case 'lognormal': {
       const mu = Math.log(d.median);
       const sigma = d.p99 > d.median ? (Math.log(d.p99) - mu) / Z_99 : 0;
-      return () => Math.exp(mu + sigma * standardNormal(rng));
+      const normal = standardNormals(rng);
+      return () => Math.exp(mu + sigma * normal());
     }
   }
 }
 
-/** Box-Muller; one draw per call keeps the stream position a simple function of the call count. */
-function standardNormal(rng: Rng): number {
-  const u1 = 1 - rng();
-  const u2 = rng();
-  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+/** Box-Muller: two uniforms make two independent normals; the second is kept for the next call. */
+function standardNormals(rng: Rng): () => number {
+  let spare = 0;
+  let hasSpare = false;
+  return () => {
+    if (hasSpare) {
+      hasSpare = false;
+      return spare;
+    }
+    const r = Math.sqrt(-2 * Math.log(1 - rng()));
+    const theta = 2 * Math.PI * rng();
+    spare = r * Math.sin(theta);
+    hasSpare = true;
+    return r * Math.cos(theta);
+  };
 }
 
 /** The mean of a duration distribution, in milliseconds (for reports and oracles). */

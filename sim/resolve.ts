@@ -20,6 +20,8 @@ export interface GroupOcsOptions {
 export interface Treatment {
   redialAfterMs: number;
   maxAttempts: number;
+  /** Position among the group's treatments (where a contact counts its applications). */
+  index: number;
 }
 
 export interface ResolvedGroup {
@@ -124,7 +126,7 @@ export function resolve(scenario: Scenario, seed: number): ResolvedModel {
         afterCallWork: distribution(g.calls.afterCallWork),
         agentResults: Object.entries(g.calls.agentResults) as [CallResult, number][],
         treatments: new Map(
-          Object.entries(g.treatments).map(([result, t]) => [result as CallResult, { redialAfterMs: durationMs(t!.redialAfter), maxAttempts: t!.maxAttempts }]),
+          Object.entries(g.treatments).map(([result, t], index) => [result as CallResult, { redialAfterMs: durationMs(t!.redialAfter), maxAttempts: t!.maxAttempts, index }]),
         ),
         options: {
           sendHistory: option('send-history'),

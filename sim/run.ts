@@ -19,6 +19,8 @@ export interface RunOptions {
   observer?: RunObserver;
   /** Sample levels every this many virtual ms into `series` (for reports); off when absent. */
   sampleEveryMs?: number;
+  /** Called every 65,536 events with the virtual time reached (progress bars, memory probes). */
+  onProgress?: (virtualMs: number) => void;
 }
 
 export interface Sample {
@@ -47,6 +49,10 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}) {
   const seed = options.seed ?? scenario.seed;
   const model = resolve(scenario, seed);
   const kernel = new Kernel();
+  if (options.onProgress) {
+    const onProgress = options.onProgress;
+    kernel.onProgress = () => onProgress(kernel.now);
+  }
   const random = new RandomStreams(seed);
   const observer = options.observer ?? {};
   observer.trace?.({ t: 0, entity: 'run', event: 'start', seed, scenario });
