@@ -10,6 +10,8 @@
  * sitting in the heap. A lane is sorted by (time, seq) by construction, so the
  * kernel pops exactly the events, in exactly the order, a plain heap would.
  */
+import { Deque } from './deque.ts';
+
 export type Handler<T> = (arg: T) => void;
 
 export interface ScheduledEvent {
@@ -36,8 +38,7 @@ interface KernelEvent {
 
 interface Lane {
   /** Events behind the head, in (time, seq) order; the head is in the heap. */
-  readonly waiting: KernelEvent[];
-  next: number;
+  readonly waiting: Deque<KernelEvent>;
   headInHeap: boolean;
 }
 
@@ -92,7 +93,7 @@ export class Kernel {
     if (!(delayMs >= 0)) throw new Error(`kernel: cannot schedule ${delayMs} ms into the past`);
     let lane = this.lanes.get(delayMs);
     if (lane === undefined) {
-      lane = { waiting: [], next: 0, headInHeap: false };
+      lane = { waiting: new Deque<KernelEvent>(), headInHeap: false };
       this.lanes.set(delayMs, lane);
     }
     const event: KernelEvent = { time: this.now + delayMs, seq: this.nextSeq++, handler: handler as Handler<never>, arg, cancelled: false, lane, recyclable: false };
@@ -112,7 +113,7 @@ export class Kernel {
   /** Events queued (cancelled ones included). */
   get pending(): number {
     let n = this.size;
-    for (const lane of this.lanes.values()) n += lane.waiting.length - lane.next;
+    for (const lane of this.lanes.values()) n += lane.waiting.length;
     return n;
   }
 
@@ -139,17 +140,10 @@ export class Kernel {
   /** The lane's head has left the heap: the next live event of the lane takes its place. */
   private advanceLane(lane: Lane): void {
     const waiting = lane.waiting;
-    while (lane.next < waiting.length && waiting[lane.next].cancelled) lane.next++;
-    if (lane.next < waiting.length) {
-      this.push(waiting[lane.next++]);
-    } else {
-      lane.headInHeap = false;
-    }
-    // Compact now and then so a long run does not keep a long array of spent events.
-    if (lane.next > 4096 && lane.next * 2 > waiting.length) {
-      waiting.splice(0, lane.next);
-      lane.next = 0;
-    }
+    let next = waiting.shift();
+    while (next !== undefined && next.cancelled) next = waiting.shift();
+    if (next !== undefined) this.push(next);
+    else lane.headInHeap = false;
   }
 
   private push(event: KernelEvent): void {
