@@ -1,0 +1,310 @@
+import type { TraceLine } from '../sim/observer.ts';
+import type { Summary } from '../sim/run.ts';
+import { IN_FLIGHT_STATES, isResponseTimeoutEvent, MARKED_STATES, parseEntity, statusOf, type RunFacts } from './runFacts.ts';
+
+/**
+ * The figures of summary.json recomputed from the trace alone, and compared.
+ * Each is derived the way its definition reads ("time-average of records
+ * marked for re-submission", "POSTs per second"), not by calling the
+ * model's metrics, so a counter that drifts from what happened shows.
+ */
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+const seconds = (ms: number) => round3(ms / 1000);
+
+/** A level over virtual time, integrated (same definition as the summary's time averages). */
+class Level {
+  level = 0;
+  peak = 0;
+  area = 0;
+  private since = 0;
+  add(t: number, delta: number): void {
+    this.area += this.level * (t - this.since);
+    this.since = t;
+    this.level += delta;
+    if (this.level > this.peak) this.peak = this.level;
+  }
+  integral(t: number): number {
+    return this.area + this.level * (t - this.since);
+  }
+}
+
+class Counts {
+  readonly map = new Map<string, number>();
+  add(key: string | number, n = 1): void {
+    this.map.set(String(key), (this.map.get(String(key)) ?? 0) + n);
+  }
+  toJSON(): Record<string, number> {
+    return Object.fromEntries([...this.map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  }
+}
+
+/** The parts of the summary the trace determines, derived from it. */
+export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
+  const start = trace.find((l) => l.entity === 'run' && l.event === 'start');
+  const end = facts.endT;
+  const state = new Map<string, string>();
+  const firstPost = new Map<string, number>();
+  const lastPost = new Map<string, number>();
+  const markedAt = new Map<string, number>();
+  const poolSince = new Map<string, number>();
+  const groupNames = facts.model.groups.map((g) => g.name);
+  const groups = new Map(
+    groupNames.map((name) => [name, { state: 'loaded', dials: 0, activations: 0, waiting: new Level(), marked: new Level(), raceConditions: 0 }]),
+  );
+  const marked = new Level();
+  const inFlight = new Level();
+  const poolWaiting = new Level();
+  const responses = new Counts();
+  const results = new Counts();
+  const validations = new Counts();
+  const delivery = [0, 1].map(() => ({ count: 0, sum: 0, max: 0 }));
+  const storedSeq = new Map<string, number>();
+  const storedTimes = new Set<string>();
+  const policy = facts.model.externalSystem.storagePolicy;
+  let created = 0;
+  let saved = 0;
+  let resubmissions = 0;
+  let timeouts = 0;
+  let lateResponses = 0;
+  let raceConditions = 0;
+  let dials = 0;
+  let refused = 0;
+  let lostResponses = 0;
+  let stored = 0;
+  let duplicates = 0;
+  let staleOverwrites = 0;
+  let finalNotSeq1 = 0;
+  let posts = 0;
+  let markedEntries = 0;
+  let markedExits = 0;
+  let markedSojournMs = 0;
+  let inFlightSojournMs = 0;
+  let poolGrants = 0;
+  let poolWaited = 0;
+  let poolWaitMs = 0;
+
+  for (const line of trace) {
+    const t = line.t;
+    const e = parseEntity(line.entity);
+    if (e.kind === 'record') {
+      const group = groups.get(facts.attempts.get(e.guid)?.group ?? facts.firstGroup)!;
+      if (line.event === 'POST') {
+        posts++;
+        if (Number(line.post) > 1) resubmissions++;
+        else firstPost.set(e.key, t);
+        lastPost.set(e.key, t);
+        inFlight.add(t, 1);
+        continue;
+      }
+      const before = state.get(e.key);
+      const after = String(line.state);
+      state.set(e.key, after);
+      if (line.event === 'created') created++;
+      const status = statusOf(line);
+      if (status !== null) responses.add(status);
+      if (isResponseTimeoutEvent(line.event)) timeouts++;
+      if (before !== undefined && IN_FLIGHT_STATES.has(before) && after !== before) {
+        inFlight.add(t, -1);
+        inFlightSojournMs += t - lastPost.get(e.key)!;
+      }
+      if ((after === 'waitingForConnection' || after === 'waitingToResubmit') && after !== before) poolSince.set(e.key, t);
+      if (line.event === 'CONNECTION_ACQUIRED') {
+        const waited = t - poolSince.get(e.key)!;
+        poolGrants++;
+        poolWaitMs += waited;
+        if (waited > 0) {
+          poolWaited++;
+          poolWaiting.area += waited;
+        }
+      }
+      const wasMarked = before !== undefined && MARKED_STATES.has(before);
+      const isMarked = MARKED_STATES.has(after);
+      if (isMarked && !wasMarked) {
+        markedEntries++;
+        markedAt.set(e.key, t);
+        marked.add(t, 1);
+        group.marked.add(t, 1);
+      } else if (wasMarked && !isMarked) {
+        markedExits++;
+        markedSojournMs += t - markedAt.get(e.key)!;
+        marked.add(t, -1);
+        group.marked.add(t, -1);
+      }
+      if (after === 'saved' && before !== 'saved') {
+        saved++;
+        const d = delivery[e.seq];
+        const ms = t - firstPost.get(e.key)!;
+        d.count++;
+        d.sum += ms;
+        if (ms > d.max) d.max = ms;
+      }
+    } else if (e.kind === 'group' && typeof line.state === 'string') {
+      const g = groups.get(e.name)!;
+      if (line.state === 'waiting' && g.state !== 'waiting') {
+        g.activations++;
+        g.waiting.add(t, 1);
+      } else if (g.state === 'waiting' && line.state !== 'waiting') g.waiting.add(t, -1);
+      g.state = line.state;
+    } else if (e.kind === 'contact') {
+      if (line.event === 'dial') {
+        dials++;
+        groups.get(String(line.group))!.dials++;
+      } else if (line.event === 'callFinalized') results.add(String(line.callResult));
+      else if (line.event === 'raceCondition') {
+        raceConditions++;
+        const g = groups.get(facts.groupOfPhone.get(e.phone) ?? '');
+        if (g) g.raceConditions++;
+      } else if (line.event.startsWith('validation:')) validations.add(line.event.slice('validation:'.length));
+    } else if (line.entity === 'network') {
+      if (line.event === 'refused') refused++;
+      else if (line.event === 'response-loss') lostResponses++;
+      else if (line.event === 'lateResponse') lateResponses++;
+    } else if (line.entity === 'external') {
+      if (line.event === 'stored') {
+        const guid = String(line.guid);
+        const seq = Number(line.seq);
+        stored++;
+        if (storedTimes.has(`${guid}:${seq}`)) duplicates++;
+        storedTimes.add(`${guid}:${seq}`);
+        // The storage policies by definition: by-sequence keeps the highest seq, last-write-wins the latest.
+        const current = storedSeq.get(guid) ?? -1;
+        if (policy === 'by-sequence') storedSeq.set(guid, Math.max(current, seq));
+        else {
+          if (current === 1 && seq === 0) staleOverwrites++;
+          storedSeq.set(guid, seq);
+        }
+      } else if (line.event === 'finalNotSeq1') finalNotSeq1++;
+    }
+  }
+  const validationsDone = [...validations.map.values()].reduce((a, b) => a + b, 0);
+  const kept = [...state].filter(([, s]) => s !== 'saved');
+  const unconfirmedByState = new Counts();
+  for (const [, s] of kept) unconfirmedByState.add(s);
+  const perSecond = (n: number) => (end > 0 ? round3(n / (end / 1000)) : 0);
+  const mean = (l: Level) => round3(end > 0 ? l.integral(end) / end : 0);
+  const resultsJson = results.toJSON();
+  return {
+    seed: typeof start?.seed === 'number' ? start.seed : undefined,
+    virtualSeconds: seconds(end),
+    records: {
+      created,
+      saved,
+      unconfirmed: kept.length,
+      unconfirmedByState: unconfirmedByState.toJSON(),
+      markedForResubmissionAtEnd: kept.filter(([, s]) => MARKED_STATES.has(s)).length,
+      resubmissions,
+      peakMarkedForResubmission: marked.peak,
+    },
+    responses: responses.toJSON(),
+    timeouts,
+    lateResponses,
+    waitConditions: {
+      activations: [...groups.values()].reduce((n, g) => n + g.activations, 0),
+      secondsActive: seconds([...groups.values()].reduce((n, g) => n + g.waiting.integral(end), 0)),
+    },
+    raceConditions,
+    dials,
+    calls: { results: resultsJson, abandoned: resultsJson.Abandoned ?? 0 },
+    validations: { done: validationsDone, outcomes: validations.toJSON() },
+    network: { refused, lostResponses },
+    external: { stored, duplicates, staleOverwrites, finalNotSeq1 },
+    delivery: delivery.map((d) => ({ count: d.count, meanSeconds: seconds(d.count > 0 ? d.sum / d.count : 0), maxSeconds: seconds(d.max) })),
+    queues: {
+      meanMarkedForResubmission: mean(marked),
+      markedEntriesPerSecond: perSecond(markedEntries),
+      meanMarkedSojournSeconds: markedExits > 0 ? seconds(markedSojournMs / markedExits) : 0,
+      meanInFlight: mean(inFlight),
+      postsPerSecond: perSecond(posts),
+      meanInFlightSeconds: posts > 0 ? seconds(inFlightSojournMs / posts) : 0,
+      recordPoolGrants: poolGrants,
+      meanPoolWaiting: mean(poolWaiting),
+      poolWaitProbability: poolGrants > 0 ? round3(poolWaited / poolGrants) : 0,
+      meanPoolWaitSeconds: poolGrants > 0 ? seconds(poolWaitMs / poolGrants) : 0,
+    },
+    groups: groupNames.map((name) => {
+      const g = groups.get(name)!;
+      return {
+        name,
+        state: g.state,
+        dials: g.dials,
+        waitConditionActivations: g.activations,
+        waitConditionSecondsActive: seconds(g.waiting.integral(end)),
+        peakMarkedForResubmission: g.marked.peak,
+        raceConditions: g.raceConditions,
+      };
+    }),
+  };
+}
+
+/** Summary figures the trace does not show, so the comparison leaves them out. */
+const NOT_IN_TRACE = ['events', 'external.requests', 'external.rejectedOverCapacity', 'external.peakQueue', 'delivery p50/p99 (histogram buckets)'];
+
+export function compareSummaryWithTrace(trace: readonly TraceLine[], summary: Summary, facts: RunFacts) {
+  const d = deriveSummary(trace, facts);
+  const mismatches: string[] = [];
+  const notInTrace = [...NOT_IN_TRACE];
+  let compared = 0;
+  const same = (path: string, fromSummary: unknown, fromTrace: unknown, tolerance = 0) => {
+    compared++;
+    const ok =
+      typeof fromSummary === 'number' && typeof fromTrace === 'number'
+        ? Math.abs(fromSummary - fromTrace) <= tolerance + 1e-9 * Math.abs(fromTrace)
+        : JSON.stringify(fromSummary) === JSON.stringify(fromTrace);
+    if (!ok) mismatches.push(`${path}: summary ${JSON.stringify(fromSummary)}, trace ${JSON.stringify(fromTrace)}`);
+  };
+  // Rounded figures (3 decimals) may differ in the last digit when the trace times were rounded.
+  const ROUNDED = 0.0011;
+  const s = summary;
+  if (d.seed !== undefined) same('seed', s.seed, d.seed);
+  same('virtualSeconds', s.virtualSeconds, d.virtualSeconds, ROUNDED);
+  for (const key of Object.keys(d.records) as Array<keyof typeof d.records>) same(`records.${key}`, s.records[key], d.records[key]);
+  same('responses', s.responses, d.responses);
+  same('timeouts', s.timeouts, d.timeouts);
+  same('lateResponses', s.lateResponses, d.lateResponses);
+  same('waitConditions.activations', s.waitConditions.activations, d.waitConditions.activations);
+  same('waitConditions.secondsActive', s.waitConditions.secondsActive, d.waitConditions.secondsActive, ROUNDED);
+  same('raceConditions', s.raceConditions, d.raceConditions);
+  same('dials', s.dials, d.dials);
+  same('calls.results', s.calls.results, d.calls.results);
+  same('calls.abandoned', s.calls.abandoned, d.calls.abandoned);
+  const { requests, ...outcomes } = s.validations as Record<string, number>;
+  same('validations (outcomes)', outcomes, d.validations.outcomes);
+  // Validations still under way when the drain limit cut the run are requested but have no outcome line.
+  const cut = facts.endT >= facts.model.durationMs + facts.model.drainLimitMs;
+  if (!cut) same('validations.requests', requests ?? 0, d.validations.done);
+  else notInTrace.push('validations.requests (the run was cut by its drain limit)');
+  same('network.refused', s.network.refused, d.network.refused);
+  same('network.lostResponses', s.network.lostResponses, d.network.lostResponses);
+  for (const key of Object.keys(d.external) as Array<keyof typeof d.external>) same(`external.${key}`, s.external[key], d.external[key]);
+  (['seq0', 'seq1'] as const).forEach((seq, i) => {
+    same(`delivery.${seq}.count`, s.delivery[seq].count, d.delivery[i].count);
+    same(`delivery.${seq}.meanSeconds`, s.delivery[seq].meanSeconds, d.delivery[i].meanSeconds, ROUNDED);
+    same(`delivery.${seq}.maxSeconds`, s.delivery[seq].maxSeconds, d.delivery[i].maxSeconds, ROUNDED);
+  });
+  const q = d.queues;
+  same('queues.meanMarkedForResubmission', s.queues.meanMarkedForResubmission, q.meanMarkedForResubmission, ROUNDED);
+  same('queues.markedEntriesPerSecond', s.queues.markedEntriesPerSecond, q.markedEntriesPerSecond, ROUNDED);
+  same('queues.meanMarkedSojournSeconds', s.queues.meanMarkedSojournSeconds, q.meanMarkedSojournSeconds, ROUNDED);
+  same('queues.meanInFlight', s.queues.meanInFlight, q.meanInFlight, ROUNDED);
+  same('queues.postsPerSecond', s.queues.postsPerSecond, q.postsPerSecond, ROUNDED);
+  same('queues.meanInFlightSeconds', s.queues.meanInFlightSeconds, q.meanInFlightSeconds, ROUNDED);
+  // Validations share the pool but their grants are not traced: pool figures are compared when no group validates.
+  if (!facts.model.groups.some((g) => g.options.preDialValidation)) {
+    same('queues.poolGrants', s.queues.poolGrants, q.recordPoolGrants);
+    same('queues.meanPoolWaiting', s.queues.meanPoolWaiting, q.meanPoolWaiting, ROUNDED);
+    same('queues.poolWaitProbability', s.queues.poolWaitProbability, q.poolWaitProbability, ROUNDED);
+    same('queues.meanPoolWaitSeconds', s.queues.meanPoolWaitSeconds, q.meanPoolWaitSeconds, ROUNDED);
+  } else notInTrace.push('pool figures (validations share the pool untraced)');
+  d.groups.forEach((g, i) => {
+    const sg = s.groups[i];
+    same(`groups[${i}].name`, sg?.name, g.name);
+    same(`groups[${i}].state`, sg?.state, g.state);
+    same(`groups[${i}].dials`, sg?.dials, g.dials);
+    same(`groups[${i}].waitConditionActivations`, sg?.waitConditionActivations, g.waitConditionActivations);
+    same(`groups[${i}].waitConditionSecondsActive`, sg?.waitConditionSecondsActive, g.waitConditionSecondsActive, ROUNDED);
+    same(`groups[${i}].peakMarkedForResubmission`, sg?.peakMarkedForResubmission, g.peakMarkedForResubmission);
+    same(`groups[${i}].raceConditions`, sg?.raceConditions, g.raceConditions);
+  });
+  return { mismatches, compared, notInTrace };
+}
