@@ -358,8 +358,9 @@ export class Ocs {
         group.recovery = recovery;
         this.apply(recovery, r.effects, null);
       }
-      kernel.schedule(group.cfg.startAtMs, this.startGroup, group);
-      kernel.schedule(Math.max(model.durationMs, group.cfg.startAtMs), this.stopGroup, group);
+      // A group whose start time is not within the dialing period stays loaded until it is stopped.
+      if (group.cfg.startAtMs < model.durationMs) kernel.schedule(group.cfg.startAtMs, this.startGroup, group);
+      kernel.schedule(model.durationMs, this.stopGroup, group);
     }
     if (model.syntheticRecordsPerSecond > 0) {
       const gap = sampler({ distribution: 'exponential', mean: 1000 / model.syntheticRecordsPerSecond }, random.stream('synthetic'));

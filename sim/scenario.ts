@@ -128,7 +128,7 @@ export const CampaignGroup = z.strictObject({
   dialMode: z.enum(['preview', 'progressive', 'predictive'], { error: 'expected preview, progressive or predictive' }).default('predictive'),
   previewTime: Distribution.default({ uniform: ['3s', '10s'] }).describe('Preview mode: time the agent looks at the record before dialing.'),
   maxDialRatio: z.number().min(1).default(3).describe('Predictive mode: at most this many calls in progress per free agent.'),
-  startAt: Duration.default('0s').describe('When the campaign group is started.'),
+  startAt: Duration.default('0s').describe('When the campaign group is started; at or after `duration` it is never started (loaded, then stopped).'),
   calls: Calls.prefault({}),
   treatments: z
     .partialRecord(CallResultName, Treatment)
