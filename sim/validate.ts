@@ -34,15 +34,15 @@ function valueAt(input: unknown, path: Path): unknown {
   return v;
 }
 
-function show(value: unknown): string {
+export function show(value: unknown): string {
   if (value === undefined) return 'nothing';
   const s = JSON.stringify(value);
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
 /** The schema found at `path`, looking through defaults, optionals and arrays. */
-function schemaAt(path: Path): z.ZodType | undefined {
-  let schema: z.ZodType | undefined = Scenario;
+function schemaAt(path: Path, root: z.ZodType): z.ZodType | undefined {
+  let schema: z.ZodType | undefined = root;
   for (const key of path) {
     schema = unwrap(schema);
     if (schema instanceof z.ZodObject) schema = (schema.shape as Record<string, z.ZodType>)[String(key)];
@@ -59,9 +59,10 @@ function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
   return s;
 }
 
-function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
+/** One zod issue as `field: got value; what is allowed`, for the scenario or any other schema (`root`) and the input it was given. */
+export function describeIssue(issue: z.core.$ZodIssue, input: unknown, root: z.ZodType = Scenario): string {
   if (issue.code === 'unrecognized_keys') {
-    const shape = schemaAt(issue.path);
+    const shape = schemaAt(issue.path, root);
     const allowed = shape instanceof z.ZodObject ? Object.keys(shape.shape).join(', ') : 'none';
     return issue.keys
       .map((key) => `${formatPath([...issue.path, key])}: unknown field (given ${show(valueAt(input, [...issue.path, key]))}); allowed here: ${allowed}`)
