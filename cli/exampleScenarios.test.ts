@@ -1,0 +1,78 @@
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { Summary } from '../sim/run.ts';
+import { DOCUMENTED_LOG, documented, runObserved, scenarioFrom, type ObservedRun } from '../test-support/scenarios.ts';
+import { loadScenario } from './scenarioFile.ts';
+
+/**
+ * Every scenario in scenarios/ loads, validates and runs (shortened to its
+ * first 10 minutes, where each example has its fault), and each example
+ * shows what it is there to show.
+ */
+
+const SCENARIOS = join(dirname(fileURLToPath(import.meta.url)), '..', 'scenarios');
+const SHORT = '10m';
+
+const notSavedPrefix = (status: number) => `[HTTP ${status}] ${documented(DOCUMENTED_LOG.notSaved, '')}`;
+const onlySaved = (s: Summary) => Object.keys(s.responses).every((code) => code === '200');
+
+/** What each example is for, checked on its shortened run. */
+const POINTS: Record<string, (run: ObservedRun) => void> = {
+  'no-faults.yaml': ({ summary, logText }) => {
+    expect(onlySaved(summary)).toBe(true);
+    expect(summary.timeouts).toBe(0);
+    expect(summary.records.resubmissions).toBe(0);
+    expect(summary.waitConditions.activations).toBe(0);
+    expect(logText.every((t) => t.startsWith('[HTTP 200] Call Attempt Record has been saved for phone '))).toBe(true);
+  },
+  'predial-race.yaml': ({ summary, logText }) => {
+    expect(summary.raceConditions).toBeGreaterThan(0);
+    expect(logText.filter((t) => t.startsWith(documented(DOCUMENTED_LOG.raceCondition, '')))).toHaveLength(summary.raceConditions);
+  },
+  'stale-overwrite.yaml': ({ summary }) => {
+    expect(summary.timeouts).toBeGreaterThan(0);
+    expect(summary.external.duplicates).toBeGreaterThan(0);
+    expect(summary.external.staleOverwrites).toBeGreaterThan(0);
+    expect(summary.external.finalNotSeq1).toBeGreaterThan(0);
+  },
+  'batch-recovery.yaml': ({ summary, trace }) => {
+    const timer = trace.filter((l) => l.entity.startsWith('recoveryTimer:'));
+    expect(timer.some((l) => l.state === 'armed')).toBe(true);
+    expect(timer.some((l) => l.state === 'idle')).toBe(true);
+    expect(trace.some((l) => l.event === 'RESUBMIT')).toBe(true);
+    expect(summary.records.resubmissions).toBeGreaterThan(0);
+  },
+  'progressive-refused.yaml': ({ summary, logText }) => {
+    expect(summary.responses['418']).toBeGreaterThan(0);
+    expect(logText.some((t) => t.startsWith(notSavedPrefix(418)))).toBe(true);
+    expect(summary.waitConditions.activations).toBeGreaterThan(0);
+  },
+  'preview-hangs.yaml': ({ summary, logText }) => {
+    expect(summary.timeouts).toBeGreaterThan(0);
+    expect(logText.some((t) => t.startsWith('[OCS 408 history-http-response-timeout] Save operation for Call Attempt Record was aborted'))).toBe(true);
+  },
+  'default.yaml': ({ summary }) => {
+    // Its outage starts at minute 20: the first 10 minutes dial undisturbed (the full run has its own test).
+    expect(summary.dials).toBeGreaterThan(0);
+  },
+};
+
+const files = readdirSync(SCENARIOS).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
+
+describe('scenarios/', () => {
+  it('holds the examples the README promises', () => {
+    expect(files).toEqual(expect.arrayContaining(Object.keys(POINTS)));
+  });
+
+  it.each(files)('%s loads, runs and saves every record', (file) => {
+    const { scenario } = loadScenario(join(SCENARIOS, file));
+    expect(scenario.description, `${file} should say what it shows`).not.toBe('');
+    // The effective scenario is itself valid input; shorten it the way a user would.
+    const run = runObserved(scenarioFrom({ ...scenario, duration: SHORT }));
+    expect(run.summary.records.created).toBeGreaterThan(0);
+    expect(run.summary.records.unconfirmed).toBe(0);
+    POINTS[file]?.(run);
+  });
+});
