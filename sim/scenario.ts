@@ -206,7 +206,8 @@ export const Scenario = z.strictObject({
   drainLimit: Duration.default('1h').describe('[model] How long the run goes on after the groups stop for records to be confirmed.'),
   tenant: z.string().default('Environment'),
   ocs: OcsOptions.prefault({}),
-  campaignGroups: z.array(CampaignGroup).min(1, { error: 'expected at least one campaign group' }).default([{ name: 'Outbound Sales@Sales Agents', dbid: 101 }] as never),
+  // prefault, not default: zod 4 returns a default as it is, and the group's own defaults must be filled in.
+  campaignGroups: z.array(CampaignGroup).min(1, { error: 'expected at least one campaign group' }).prefault([{ name: 'Outbound Sales@Sales Agents', dbid: 101 }]),
   network: Network.prefault({}),
   externalSystem: ExternalSystem.prefault({}),
   syntheticRecords: z
