@@ -1,0 +1,183 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ocsSim, type CliResult } from '../test-support/cli.ts';
+
+/**
+ * `ocs-sim` as a user meets it: a scenario file with a mistake is rejected
+ * with exit code 2 and a message naming the field path, the value given and
+ * what is allowed, with no stack trace and no files written; `ocs-sim schema`
+ * writes a JSON Schema that knows the OCS option names.
+ */
+
+const dir = mkdtempSync(join(tmpdir(), 'ocs-sim-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface BadInput {
+  name: string;
+  yaml: string;
+  /** What stderr must say: the field path, the value, what is allowed. */
+  says: string[];
+  args?: string[];
+}
+
+const BAD: BadInput[] = [
+  {
+    name: 'an unknown field',
+    yaml: 'network:\n  latencyy: { fixed: 10ms }\n',
+    says: ['network.latencyy', 'unknown field', '{"fixed":"10ms"}', 'allowed here: latency, requestLoss'],
+  },
+  {
+    name: 'a misspelt OCS option',
+    yaml: 'ocs:\n  history-wait-recovery-timout: 30s\n',
+    says: ['ocs.history-wait-recovery-timout', 'unknown field', '"30s"', 'history-wait-recovery-timeout'],
+  },
+  {
+    name: 'an unknown field in a campaign group',
+    yaml: 'campaignGroups:\n  - name: A\n    dbid: 1\n    agentz: 3\n',
+    says: ['campaignGroups[0].agentz', 'unknown field', 'given 3', 'agents'],
+  },
+  {
+    name: 'a negative duration',
+    yaml: 'ocs:\n  history-wait-recovery-timeout: -30s\n',
+    says: ['ocs.history-wait-recovery-timeout', 'got "-30s"', 'non-negative duration with a unit (ms, s, m or h)'],
+  },
+  {
+    name: 'a negative outage start',
+    yaml: 'externalSystem:\n  outages:\n    - { from: -1m, until: 5m, status: 503 }\n',
+    says: ['externalSystem.outages[0].from', 'got "-1m"', 'non-negative duration'],
+  },
+  {
+    name: 'a probability above 1',
+    yaml: 'network:\n  responseLoss: 1.5\n',
+    says: ['network.responseLoss', 'got 1.5', 'a probability, a number from 0 to 1'],
+  },
+  {
+    name: 'an error probability above 1',
+    yaml: 'externalSystem:\n  errors: { "409": 2 }\n',
+    says: ['externalSystem.errors.409', 'got 2', 'a number from 0 to 1'],
+  },
+  {
+    name: 'a wrong unit',
+    yaml: 'ocs:\n  history-http-response-timeout: 30sec\n',
+    says: ['ocs.history-http-response-timeout', 'got "30sec"', 'with a unit (ms, s, m or h)'],
+  },
+  {
+    name: 'a duration without a unit',
+    yaml: 'duration: 3600\n',
+    says: ['duration', 'got 3600', 'expected a duration with a unit (ms, s, m or h), e.g. "30s"'],
+  },
+  {
+    name: 'a zero response timeout',
+    yaml: 'ocs:\n  history-http-response-timeout: 0s\n',
+    says: ['ocs.history-http-response-timeout', 'got "0s"', 'expected a duration above 0'],
+  },
+  {
+    name: 'an unknown dial mode',
+    yaml: 'campaignGroups:\n  - { name: A, dbid: 1, dialMode: power }\n',
+    says: ['campaignGroups[0].dialMode', 'got "power"', 'expected one of "preview", "progressive", "predictive"'],
+  },
+  {
+    name: 'a file that is not YAML',
+    yaml: 'ocs: [\n',
+    says: ['not valid YAML or JSON'],
+  },
+  {
+    name: 'a file that does not exist',
+    yaml: '',
+    says: ['no-such-scenario.yaml', 'no such file'],
+    args: ['run', join(dir, 'no-such-scenario.yaml')],
+  },
+];
+
+const results = new Map<string, { result: CliResult; file: string; out: string }>();
+
+beforeAll(async () => {
+  await Promise.all(
+    BAD.map(async (bad, i) => {
+      const file = join(dir, `bad-${i}.yaml`);
+      const out = join(dir, `out-${i}`);
+      if (!bad.args) writeFileSync(file, bad.yaml);
+      const result = await ocsSim([...(bad.args ?? ['run', file]), '--out', out]);
+      results.set(bad.name, { result, file, out });
+    }),
+  );
+});
+
+describe('ocs-sim run rejects a scenario file with', () => {
+  it.each(BAD.map((b) => [b.name, b] as const))('%s: exit code 2, the field, the value and what is allowed, no stack trace', (name, bad) => {
+    const { result, file, out } = results.get(name)!;
+    expect(result.code).toBe(2);
+    for (const words of bad.says) expect(result.stderr).toContain(words);
+    if (!bad.args) expect(result.stderr.startsWith(`${file}: `)).toBe(true);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.stderr).not.toMatch(/Error:|ZodError|node_modules/);
+    expect(result.stdout).toBe('');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('several mistakes: every one is named, one per line', async () => {
+    const file = join(dir, 'several.yaml');
+    writeFileSync(file, 'duration: 1hour\nnetwork:\n  hangs: 2\nbogus: true\n');
+    const result = await ocsSim(['run', file, '--out', join(dir, 'out-several')]);
+    expect(result.code).toBe(2);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines.some((l) => l.includes('duration: got "1hour"'))).toBe(true);
+    expect(lines.some((l) => l.includes('network.hangs: got 2'))).toBe(true);
+    expect(lines.some((l) => l.includes('bogus: unknown field'))).toBe(true);
+  });
+
+  it('a bad --seed: exit code 2', async () => {
+    const result = await ocsSim(['run', '--seed', 'abc', '--out', join(dir, 'out-seed')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('"abc"');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('ocs-sim schema', () => {
+  const OCS_OPTIONS = [
+    'send-history',
+    'history-uri',
+    'history-http-response-timeout',
+    'history-wait-recovery-timeout',
+    'history-wait-condition-threshold',
+    'http-connection-pool-size',
+    'pre-dial-validation',
+    'validation-uri',
+    'validation-timeout-call-result',
+    'validation-race-condition-call-result',
+  ];
+  type Schema = { $schema?: string; properties: Record<string, Schema>; additionalProperties?: boolean; items?: Schema; pattern?: string; description?: string };
+  let schema: Schema;
+
+  beforeAll(async () => {
+    const file = join(dir, 'scenario.schema.json');
+    const result = await ocsSim(['schema', '--out', file]);
+    expect(result.code).toBe(0);
+    schema = JSON.parse(readFileSync(file, 'utf8')) as Schema;
+  });
+
+  it('writes a JSON Schema whose ocs section names every OCS option of the documentation, verbatim', () => {
+    expect(schema.$schema).toMatch(/json-schema\.org/);
+    expect(Object.keys(schema.properties.ocs.properties)).toEqual(expect.arrayContaining(OCS_OPTIONS));
+    // Editors flag a misspelt option.
+    expect(schema.properties.ocs.additionalProperties).toBe(false);
+    expect(schema.properties.ocs.properties['history-wait-recovery-timeout'].description).toMatch(/re-submitted/);
+  });
+
+  it('lets a campaign group override the object-level options', () => {
+    const group = schema.properties.campaignGroups.items!;
+    expect(Object.keys(group.properties.options.properties)).toEqual(
+      expect.arrayContaining(['history-http-response-timeout', 'history-wait-recovery-timeout', 'history-wait-condition-threshold', 'validation-race-condition-call-result']),
+    );
+  });
+
+  it('knows durations carry units', () => {
+    const pattern = new RegExp(schema.properties.ocs.properties['history-wait-recovery-timeout'].pattern!);
+    for (const ok of ['250ms', '30s', '5m', '2h', '1h30m']) expect(pattern.test(ok), ok).toBe(true);
+    for (const bad of ['30sec', '30', '-30s', '']) expect(pattern.test(bad), bad).toBe(false);
+  });
+});
