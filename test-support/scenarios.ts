@@ -77,9 +77,12 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** `over` merged into `base`: objects key by key, anything else (arrays included) replaced. */
+/** A duration distribution names its shape by its one key: it is replaced whole, never merged. */
+const isDistribution = (v: Record<string, unknown>) => ['fixed', 'uniform', 'exponential', 'lognormal'].some((k) => k in v);
+
+/** `over` merged into `base`: objects key by key, anything else (arrays and distributions included) replaced. */
 export function merge<T>(base: T, over: unknown): T {
-  if (!isPlainObject(base) || !isPlainObject(over)) return (over === undefined ? base : over) as T;
+  if (!isPlainObject(base) || !isPlainObject(over) || isDistribution(over)) return (over === undefined ? base : over) as T;
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) out[key] = merge(out[key], value);
   return out as T;
