@@ -120,7 +120,7 @@ export const noRecordIsEverLost: Checker = ({ trace, summary }) => {
   return v.result(NO_RECORD_LOST, `${created} records created = ${saved} saved + ${kept} kept by OCS; every save was a 200 OK for a record the external system stored`);
 };
 
-export const EVERY_RECORD_SAVED = 'once faults end, every record is saved within the recovery bound';
+export const EVERY_RECORD_SAVED = 'once faults end, every record is saved within 2H + R + ceil((K + V) / P) x H (response timeout H, recovery timeout R, pool size P, K records kept and V validations)';
 
 /**
  * Liveness. After the last fault window, the last record's creation and the
@@ -559,6 +559,27 @@ export const resubmissionsFollowThePolicy: Checker = ({ trace, facts }) => {
   return v.result(RESUBMIT_ON_TIME, `${resubmissions} re-submissions, each as ${batch ? 'batch' : 'per-record'} recovery says`);
 };
 
+export const POOL_BOUND = 'at most http-connection-pool-size records are on the wire at once';
+
+/** Record POSTs hold a pooled connection from CONNECTION_ACQUIRED until their response or timeout (validations share the pool too). */
+export const poolSizeIsNeverExceeded: Checker = ({ trace, facts }) => {
+  const v = new Violations();
+  const p = facts.model.httpConnectionPoolSize;
+  const state = new Map<string, string>();
+  let onTheWire = 0;
+  let peak = 0;
+  for (const line of trace) {
+    const e = parseEntity(line.entity);
+    if (e.kind !== 'record' || typeof line.state !== 'string') continue;
+    const before = state.get(e.key);
+    state.set(e.key, line.state);
+    onTheWire += (IN_FLIGHT_STATES.has(line.state) ? 1 : 0) - (before !== undefined && IN_FLIGHT_STATES.has(before) ? 1 : 0);
+    if (onTheWire > peak) peak = onTheWire;
+    if (onTheWire > p) v.add(`${at(line.t)} ${onTheWire} records on the wire; http-connection-pool-size is ${p}`);
+  }
+  return v.result(POOL_BOUND, `at most ${peak} records on the wire at once (pool of ${p})`);
+};
+
 // ---------------------------------------------------------------------------
 // 7. Accounting, and the clock.
 
@@ -592,10 +613,29 @@ export const TRACE_CHECKERS: readonly Checker[] = [
   externalSystemEndsWithSeqOne,
   responseTimeoutsAreExact,
   resubmissionsFollowThePolicy,
+  poolSizeIsNeverExceeded,
   summaryMatchesTrace,
   clockNeverRunsBackwards,
 ];
 export const LOG_CHECKERS: readonly Checker[] = [waitConditionLogLinesAlternate, everyResponseIsLogged];
+
+/** Each claim's checker, by the claim's name. */
+export const CHECKER_BY_CLAIM: ReadonlyMap<string, Checker> = new Map([
+  [NO_RECORD_LOST, noRecordIsEverLost],
+  [EVERY_RECORD_SAVED, everyRecordIsSavedOnceFaultsEnd],
+  [NO_DIAL_DURING_WAIT, noDialingDuringAWaitCondition],
+  [WAIT_LOG_LINES, waitConditionLogLinesAlternate],
+  [NO_RACE, noContactDialedWhileItsRecordIsKept],
+  [RACE_HANDLED, everyPreventedDialIsHandled],
+  [SEQ_ORDER, seqOneFollowsSeqZero],
+  [ENDS_WITH_SEQ1, externalSystemEndsWithSeqOne],
+  [RESPONSES_LOGGED, everyResponseIsLogged],
+  [TIMEOUT_EXACT, responseTimeoutsAreExact],
+  [RESUBMIT_ON_TIME, resubmissionsFollowThePolicy],
+  [POOL_BOUND, poolSizeIsNeverExceeded],
+  [ACCOUNTING, summaryMatchesTrace],
+  [CLOCK_MONOTONE, clockNeverRunsBackwards],
+]);
 
 /**
  * Claims that depend on a design choice the scenario makes, not on the model

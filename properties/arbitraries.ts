@@ -1,0 +1,199 @@
+import fc from 'fast-check';
+import { formatDuration, type ScenarioInput } from '../sim/scenario.ts';
+
+/**
+ * fast-check arbitraries for scenarios and fault schedules, producing
+ * *scenario input objects* in the user's notation (OCS option names,
+ * durations like "30s"), so any generated case can be written as a YAML file
+ * that `ocs-sim run` replays. Runs are kept small (a few agents, minutes of
+ * virtual time, short calling lists) so a hundred of them take seconds.
+ * Every choice shrinks towards the simplest value (first arm, smallest number).
+ */
+
+type Distribution = NonNullable<NonNullable<ScenarioInput['network']>['latency']>;
+
+/** A duration string for a whole number of milliseconds in [minMs, maxMs]. */
+export const durationMs = (minMs: number, maxMs: number) => fc.integer({ min: minMs, max: maxMs }).map(formatDuration);
+/** A duration string for a whole number of seconds in [min, max]. */
+export const durationS = (min: number, max: number) => fc.integer({ min, max }).map((s) => formatDuration(s * 1000));
+/** A probability in steps of 1%. */
+export const percent = (maxPercent: number) => fc.integer({ min: 0, max: maxPercent }).map((n) => n / 100);
+
+/** Bounded shapes (fixed, uniform) of durations in [minMs, maxMs]. */
+export function boundedDistribution(minMs: number, maxMs: number): fc.Arbitrary<Distribution> {
+  const ms = fc.integer({ min: minMs, max: maxMs });
+  return fc.oneof(
+    ms.map((v): Distribution => ({ fixed: formatDuration(v) })),
+    fc.tuple(ms, ms).map(([a, b]): Distribution => ({ uniform: [formatDuration(Math.min(a, b)), formatDuration(Math.max(a, b))] })),
+  );
+}
+
+/** Any shape: the bounded ones, exponential (the mean) and lognormal (median, p99), with median >= 1 ms. */
+export function distribution(minMs: number, maxMs: number): fc.Arbitrary<Distribution> {
+  const ms = fc.integer({ min: Math.max(1, minMs), max: maxMs });
+  return fc.oneof(
+    boundedDistribution(minMs, maxMs),
+    ms.map((v): Distribution => ({ exponential: formatDuration(v) })),
+    fc.tuple(ms, fc.integer({ min: 1, max: 8 })).map(([median, spread]): Distribution => ({ lognormal: { median: formatDuration(median), p99: formatDuration(median * spread) } })),
+  );
+}
+
+// ---------------------------------------------------------------------------
+// OCS options.
+
+const CALL_RESULTS_FOR_VALIDATION = ['Stale', 'Unknown Call Result', 'Busy', 'No Answer', 'Do Not Call'] as const;
+
+export interface OcsShape {
+  /** Force pre-dial validation on (the race properties) or leave it to chance. */
+  preDialValidation?: boolean;
+  /** Longest treatment redial delay, seconds (short redials make races likely). */
+  maxRedialS?: number;
+  /** Smallest history-http-response-timeout, ms (the liveness bound needs it above a round trip). */
+  minResponseTimeoutMs?: number;
+}
+
+export function ocsOptions(shape: OcsShape = {}) {
+  return fc.record({
+    'history-http-response-timeout': durationMs(shape.minResponseTimeoutMs ?? 300, 10_000),
+    'history-wait-recovery-timeout': durationS(1, 60),
+    'history-wait-condition-threshold': fc.integer({ min: 0, max: 8 }),
+    'http-connection-pool-size': fc.integer({ min: 1, max: 6 }),
+    'pre-dial-validation': shape.preDialValidation === undefined ? fc.boolean() : fc.constant(shape.preDialValidation),
+    'validation-timeout-call-result': fc.constantFrom(...CALL_RESULTS_FOR_VALIDATION),
+    'validation-race-condition-call-result': fc.constantFrom(...CALL_RESULTS_FOR_VALIDATION),
+    'recovery-timer': fc.constantFrom('per-record' as const, 'batch' as const),
+  });
+}
+
+/** Object-level overrides a campaign group may carry (they win over the application level). */
+function groupOptions(shape: OcsShape) {
+  return fc.record(
+    {
+      'history-wait-condition-threshold': fc.integer({ min: 0, max: 8 }),
+      'history-http-response-timeout': durationMs(shape.minResponseTimeoutMs ?? 300, 10_000),
+      'history-wait-recovery-timeout': durationS(1, 60),
+      ...(shape.preDialValidation === undefined ? { 'pre-dial-validation': fc.boolean() } : {}),
+      'send-history': fc.constantFrom(true, false),
+    },
+    { requiredKeys: [] },
+  );
+}
+
+// ---------------------------------------------------------------------------
+// Campaign shapes.
+
+const treatment = (maxRedialS: number) => fc.record({ redialAfter: durationS(5, maxRedialS), maxAttempts: fc.integer({ min: 1, max: 5 }) });
+
+const calls = fc.record({
+  outcomes: fc.record({
+    Answer: percent(50),
+    Busy: percent(30),
+    'Answering Machine Detected': percent(10),
+    'Fax Detected': percent(5),
+    'Wrong Number': percent(5),
+  }),
+  answerTime: boundedDistribution(1000, 10_000),
+  noAnswerTime: boundedDistribution(5000, 30_000),
+  busyTime: boundedDistribution(500, 5000),
+  machineDetectionTime: boundedDistribution(2000, 10_000),
+  talkTime: distribution(5000, 120_000),
+  afterCallWork: distribution(0, 20_000),
+  agentResults: fc.record({ 'Do Not Call': percent(10), 'Wrong Party': percent(10) }),
+});
+
+const treatments = (maxRedialS: number) => {
+  const t = treatment(maxRedialS);
+  return fc.record({ Busy: t, 'No Answer': t, 'Answering Machine Detected': t, Stale: t, 'Unknown Call Result': t, 'Do Not Call': t }, { requiredKeys: [] });
+};
+
+/** One campaign group; names, DBIDs and phone ranges are set by position so groups never collide. */
+function campaignGroup(shape: OcsShape) {
+  return fc.record({
+    callingListSize: fc.integer({ min: 1, max: 30 }),
+    agents: fc.integer({ min: 1, max: 4 }),
+    dialMode: fc.constantFrom('progressive' as const, 'preview' as const, 'predictive' as const),
+    previewTime: boundedDistribution(1000, 10_000),
+    maxDialRatio: fc.integer({ min: 1, max: 3 }),
+    startAt: durationS(0, 60),
+    calls,
+    treatments: treatments(shape.maxRedialS ?? 180),
+    options: groupOptions(shape),
+  });
+}
+
+export function campaignGroups(shape: OcsShape = {}) {
+  return fc.array(campaignGroup(shape), { minLength: 1, maxLength: 2 }).map((groups) =>
+    groups.map((g, i) => ({ name: `Group ${i + 1}@Agents ${i + 1}`, dbid: 101 + i, firstPhone: 5550000000 + 100_000 * i, ...g })),
+  );
+}
+
+// ---------------------------------------------------------------------------
+// Fault schedules.
+
+const NETWORK_OUTAGE_KINDS = ['refused', 'hang', 'request-loss', 'response-loss'] as const;
+const ERROR_STATUSES = [503, 409, 408, 418, 500, 404] as const;
+
+/** An outage window starting in [0, horizon) seconds and lasting 5 s to 4 min. */
+const window = (horizonS: number) =>
+  fc.tuple(fc.integer({ min: 0, max: horizonS }), fc.integer({ min: 5, max: 240 })).map(([from, length]) => ({ from: formatDuration(from * 1000), until: formatDuration((from + length) * 1000) }));
+
+export interface FaultShape {
+  /** Outages only: no background fault rates, no random errors, bounded latency and service (the liveness bound applies). */
+  clean?: boolean;
+  storagePolicy?: 'by-sequence' | 'last-write-wins';
+  /** Outage windows start within this many seconds. */
+  horizonS?: number;
+}
+
+export function networkFaults(shape: FaultShape = {}) {
+  const horizon = shape.horizonS ?? 300;
+  const outages = fc.array(fc.tuple(fc.constantFrom(...NETWORK_OUTAGE_KINDS), window(horizon)).map(([kind, w]) => ({ kind, ...w })), { maxLength: 3 });
+  if (shape.clean) return fc.record({ latency: boundedDistribution(1, 100), outages });
+  return fc.record({
+    latency: distribution(1, 300),
+    requestLoss: percent(5),
+    responseLoss: percent(10),
+    refusedConnections: percent(5),
+    hangs: percent(5),
+    outages,
+  });
+}
+
+export function externalSystemFaults(shape: FaultShape = {}) {
+  const horizon = shape.horizonS ?? 300;
+  const outages = fc.array(fc.tuple(window(horizon), fc.constantFrom(...ERROR_STATUSES)).map(([w, status]) => ({ ...w, status })), { maxLength: 2 });
+  const storagePolicy = shape.storagePolicy ? fc.constant(shape.storagePolicy) : fc.constantFrom('by-sequence' as const, 'last-write-wins' as const);
+  const common = {
+    concurrency: fc.integer({ min: 1, max: 8 }),
+    storagePolicy,
+    validationRejectProbability: percent(30),
+    outages,
+  };
+  if (shape.clean) return fc.record({ serviceTime: boundedDistribution(1, 100), overflow: fc.constant('queue' as const), ...common });
+  return fc.record({
+    serviceTime: distribution(1, 300),
+    overflow: fc.constantFrom('queue' as const, 'reject' as const),
+    errors: fc.record({ '409': percent(5), '503': percent(5), '408': percent(3), '418': percent(3) }, { requiredKeys: [] }),
+    ...common,
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Whole scenarios.
+
+export type ScenarioShape = OcsShape & FaultShape;
+
+/** A whole scenario input: OCS options, campaign groups and a fault schedule, with its seed. */
+export function scenarioInput(shape: ScenarioShape = {}): fc.Arbitrary<ScenarioInput> {
+  const ocsShape: OcsShape = { ...shape, minResponseTimeoutMs: shape.clean ? 1000 : shape.minResponseTimeoutMs };
+  return fc
+    .record({
+      seed: fc.integer({ min: 0, max: 1_000_000 }),
+      duration: durationS(30, 300),
+      ocs: ocsOptions(ocsShape),
+      campaignGroups: campaignGroups(ocsShape),
+      network: networkFaults(shape),
+      externalSystem: externalSystemFaults(shape),
+    })
+    .map((s): ScenarioInput => ({ name: 'generated', drainLimit: '2h', ...s }));
+}
