@@ -2,8 +2,10 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { z } from 'zod';
 import { Scenario } from '../sim/scenario.ts';
 import { writeFileAtomic } from './files.ts';
+import { reportFromDir } from './reportCommand.ts';
 import { humanSummary, runToFiles } from './runCommand.ts';
 import { loadScenario, ScenarioError } from './scenarioFile.ts';
+import { addSweepCommand } from './sweepCommand.ts';
 
 /** Exit codes: 0 done, 1 the tool failed, 2 bad input. */
 const BAD_INPUT = 2;
@@ -27,10 +29,24 @@ export function program(): Command {
     .option('--out <dir>', 'output directory', 'out/run')
     .addOption(new Option('--engine <engine>', 'machine engine').choices(['compiled', 'xstate']).default('compiled'))
     .option('--no-trace', 'do not write trace.jsonl')
-    .action((file: string | undefined, opts: { seed?: number; out: string; engine: 'compiled' | 'xstate'; trace: boolean }) => {
+    .option('--report', 'also write report.html and report.md (see ocs-sim report)')
+    .action(async (file: string | undefined, opts: { seed?: number; out: string; engine: 'compiled' | 'xstate'; trace: boolean; report?: boolean }) => {
       const { scenario } = loadScenario(file);
       const result = runToFiles(scenario, { seed: opts.seed, out: opts.out, engine: opts.engine, trace: opts.trace });
       process.stdout.write(`${humanSummary(result, opts.out)}\n`);
+      if (opts.report) {
+        await reportFromDir(opts.out);
+        process.stdout.write(`  report: ${opts.out}/report.html ${opts.out}/report.md\n`);
+      }
+    });
+
+  cli
+    .command('report')
+    .description('write report.html and report.md for an earlier run, next to its files')
+    .argument('<dir>', 'output directory of ocs-sim run')
+    .action(async (dir: string) => {
+      await reportFromDir(dir);
+      process.stdout.write(`wrote ${dir}/report.html ${dir}/report.md\n`);
     });
 
   cli
@@ -42,12 +58,15 @@ export function program(): Command {
       process.stdout.write(`wrote ${opts.out}\n`);
     });
 
+  addSweepCommand(cli);
+
   return cli;
 }
 
-export function main(argv: string[]): number {
+export async function main(argv: string[]): Promise<number> {
   try {
-    program().parse(argv, { from: 'user' });
+    // Async: reports render charts with vega, which is asynchronous.
+    await program().parseAsync(argv, { from: 'user' });
     return 0;
   } catch (error) {
     if (error instanceof ScenarioError) {
@@ -64,4 +83,4 @@ export function main(argv: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

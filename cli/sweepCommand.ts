@@ -1,0 +1,143 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { basename, dirname, extname, join, resolve as resolvePath } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import type { Scenario } from '../sim/scenario.ts';
+import { validateScenario } from '../sim/validate.ts';
+import { aggregate, cellsCsv } from '../sweep/aggregate.ts';
+import type { RunMetrics } from '../sweep/metrics.ts';
+import { cellLabel, mergePatch, planSweep, type SweepPlan } from '../sweep/plan.ts';
+import { runInPool } from '../sweep/pool.ts';
+import { progress } from '../sweep/progress.ts';
+import { recommend, verdicts } from '../sweep/recommend.ts';
+import { ResultsFile } from '../sweep/results.ts';
+import type { RunTask } from '../sweep/runTask.ts';
+import { validateSweep, type Sweep } from '../sweep/sweepFile.ts';
+import { writeFileAtomic } from './files.ts';
+import { ScenarioError } from './scenarioFile.ts';
+
+/**
+ * `ocs-sim sweep FILE`: every cell x seed of a sweep on a worker pool,
+ * results streamed to DIR/results.jsonl, then DIR/cells.csv and the
+ * recommendation. Input problems are found before anything runs (exit 2).
+ */
+export interface SweepCommandOptions {
+  workers?: number;
+  out?: string;
+  resume?: boolean;
+  quick?: boolean;
+}
+
+function positiveInt(value: string): number {
+  if (!/^[1-9]\d*$/.test(value)) throw new InvalidArgumentError(`got ${JSON.stringify(value)}; expected a whole number >= 1`);
+  return Number(value);
+}
+
+export function addSweepCommand(cli: Command): void {
+  cli
+    .command('sweep')
+    .description('run a sweep over OCS options and seeds in parallel; write results.jsonl, cells.csv and a recommendation')
+    .argument('<file>', 'sweep file, YAML or JSON (see sweeps/)')
+    .option('--workers <n>', 'worker threads (default: all cores)', positiveInt)
+    .option('--out <dir>', 'output directory (default: out/sweeps/<file name>, with -quick for --quick)')
+    .option('--resume', 'keep the runs already in DIR/results.jsonl and run only the rest')
+    .option('--quick', 'a small smoke version: the sweep file\'s quick replications and duration')
+    .action((file: string, opts: SweepCommandOptions) => {
+      // Loading and planning throw ScenarioError synchronously: main() prints it and exits 2.
+      const plan = loadSweepPlan(file, opts.quick === true);
+      const out = opts.out ?? join('out', 'sweeps', `${basename(file, extname(file))}${opts.quick ? '-quick' : ''}`);
+      runSweep(plan, { out, workers: opts.workers ?? availableParallelism(), resume: opts.resume === true }).then(
+        (text) => process.stdout.write(text),
+        (error: unknown) => {
+          process.stderr.write(`ocs-sim sweep: ${(error as Error).message ?? String(error)}\n`);
+          process.exitCode = 1;
+        },
+      );
+    });
+}
+
+function readYaml(path: string): unknown {
+  if (!existsSync(path)) throw new ScenarioError(path, ['no such file']);
+  try {
+    return parseYaml(readFileSync(path, 'utf8'), { prettyErrors: true });
+  } catch (error) {
+    throw new ScenarioError(path, [`not valid YAML or JSON: ${(error as Error).message.split('\n')[0]}`]);
+  }
+}
+
+export function loadSweepPlan(file: string, quick: boolean): SweepPlan {
+  const checked = validateSweep(readYaml(file));
+  if (!checked.ok) throw new ScenarioError(file, checked.errors);
+  const base = baseScenario(checked.sweep, file);
+  const planned = planSweep(checked.sweep, base, { quick });
+  if (!planned.ok) throw new ScenarioError(file, planned.errors);
+  return planned.plan;
+}
+
+/** The base scenario, from its file (relative to the sweep file) or inline, with the patch merged in. */
+function baseScenario(sweep: Sweep, file: string): Scenario {
+  const patched = Object.keys(sweep.patch).length > 0;
+  if (typeof sweep.scenario === 'string') {
+    const path = resolvePath(dirname(file), sweep.scenario);
+    const result = validateScenario(mergePatch(readYaml(path), sweep.patch));
+    if (!result.ok) throw new ScenarioError(patched ? `${path} (with the patch of ${file})` : path, result.errors);
+    return result.scenario;
+  }
+  const result = validateScenario(mergePatch(sweep.scenario, sweep.patch));
+  if (!result.ok) throw new ScenarioError(file, result.errors.map((e) => (e.startsWith('(top level)') ? `scenario${e.slice('(top level)'.length)}` : `scenario.${e}`)));
+  return result.scenario;
+}
+
+/** Runs what is missing, then writes cells.csv and the recommendation; returns the text for stdout. */
+export async function runSweep(plan: SweepPlan, options: { out: string; workers: number; resume: boolean }): Promise<string> {
+  const { out, workers } = options;
+  const opened = ResultsFile.open(join(out, 'results.jsonl'), options.resume);
+  const planned = new Set(plan.runs.map((r) => r.key));
+  const results = new Map<string, RunMetrics>();
+  for (const line of opened.previous) if (planned.has(line.key) && !results.has(line.key)) results.set(line.key, line.metrics);
+  const pending = plan.runs.filter((r) => !results.has(r.key));
+
+  const log = (text: string) => process.stderr.write(`${text}\n`);
+  log(
+    `sweep ${JSON.stringify(plan.sweep.name)}${plan.quick ? ' (quick)' : ''}: ${plan.cells.length} cells x ${plan.seeds.length} seeds = ${plan.runs.length} runs, ` +
+      `each with its fault-free twin, on ${workers} worker${workers === 1 ? '' : 's'}; results in ${out}`,
+  );
+  if (options.resume) {
+    const notes = [`${results.size} of ${plan.runs.length} runs already done`];
+    if (opened.tornBytes > 0) notes.push(`cut a torn last line (${opened.tornBytes} bytes)`);
+    if (opened.unreadable > 0) notes.push(`${opened.unreadable} unreadable lines ignored`);
+    const foreign = opened.previous.filter((l) => !planned.has(l.key)).length;
+    if (foreign > 0) notes.push(`${foreign} lines from another sweep or version ignored`);
+    log(`resuming: ${notes.join('; ')}`);
+  }
+
+  const cells = new Map(plan.cells.map((c) => [c.index, c]));
+  const tasks: RunTask[] = pending.map((r) => {
+    const cell = cells.get(r.cell)!;
+    return { key: r.key, cell: r.cell, seed: r.seed, scenario: cell.scenario, twin: cell.twin, probe: plan.probe };
+  });
+  const bar = progress(plan.runs.length, results.size);
+  try {
+    await runInPool(tasks, workers, (outcome) => {
+      opened.file.append({ key: outcome.key, cell: outcome.cell, seed: outcome.seed, options: cells.get(outcome.cell)!.options, metrics: outcome.metrics });
+      results.set(outcome.key, outcome.metrics);
+      bar.tick();
+    });
+  } finally {
+    bar.end();
+    opened.file.close();
+  }
+
+  const stats = aggregate(plan, results);
+  const vs = verdicts(plan.sweep.objectives, stats);
+  const rec = recommend(plan, stats, vs);
+  writeFileAtomic(join(out, 'cells.csv'), cellsCsv(plan, stats, vs));
+  writeFileAtomic(join(out, 'recommendation.md'), `${rec.markdown}\n`);
+  const { markdown: _markdown, ...json } = rec;
+  writeFileAtomic(join(out, 'recommendation.json'), `${JSON.stringify(json, null, 2)}\n`);
+  const headline = rec.best
+    ? `recommended: ${cellLabel(rec.best.options)}${rec.runnerUp ? `; runner-up: ${cellLabel(rec.runnerUp.options)}` : ''}`
+    : `no setting meets every objective; binding: ${rec.binding.map((b) => b.objective).join('; ')}`;
+  return `${rec.markdown}\n${headline}\nfiles in ${out}: results.jsonl cells.csv recommendation.md recommendation.json\n`;
+}

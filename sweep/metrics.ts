@@ -1,0 +1,113 @@
+import type { ResolvedModel } from '../sim/resolve.ts';
+import type { Sample, Summary } from '../sim/run.ts';
+
+/**
+ * What one replication of a sweep cell measures: numbers from the run with
+ * faults, its fault-free twin (same scenario and seed, faults removed) and
+ * the recovery probe. The order here is the column order of cells.csv.
+ */
+export const METRICS = {
+  waitFraction: 'fraction of dialing time spent in a wait condition (all campaign groups)',
+  waitSeconds: 'seconds in a wait condition, summed over campaign groups (dialing time lost to wait conditions)',
+  deliveryP99Seconds: 'seconds from first POST to 200 OK, 99th percentile: the larger of the seq 0 and seq 1 p99s (an upper bound for all records)',
+  duplicatesPerRecord: 'duplicates stored by the external system per call report record created',
+  staleOverwritesPerRecord: 'stale overwrites at the external system per call report record created',
+  dialRateLost: 'dials lost against the fault-free twin, 1 - dials / twin dials (negative: more dials than the twin)',
+  unconfirmedAtEnd: 'records OCS still keeps unconfirmed when the run ends (dialing plus drain limit)',
+  recoverySeconds: 'seconds from the end of the last outage until no wait condition is active again before dialing stops (censored at the end of dialing)',
+  backlogClearSeconds: 'seconds from the end of the last outage until no record is marked for re-submission (censored at the end of the run)',
+  recovered: '1 when both dialing and the backlog are back within the probe bound after the last outage, else 0 (metastable or slow)',
+  peakMarked: 'most records marked for re-submission at once',
+  resubmissionsPerRecord: 're-submissions per call report record created',
+  timeouts: 'requests OCS timed out itself (history-http-response-timeout)',
+  dials: 'dials in the run with faults',
+  twinDials: 'dials in the fault-free twin',
+} as const;
+
+export type MetricName = keyof typeof METRICS;
+export const METRIC_NAMES = Object.keys(METRICS) as MetricName[];
+export type RunMetrics = Record<MetricName, number>;
+
+/** Bump when a metric's definition changes: results stored under an older version are not reused by --resume. */
+export const METRICS_VERSION = 1;
+
+export interface ProbeSettings {
+  /** Recovered means back within this many ms of the end of the last outage. */
+  boundMs: number;
+  /** Sampling period of the run's levels for the probe, ms. */
+  sampleEveryMs: number;
+}
+
+export interface RecoveryProbe {
+  recoverySeconds: number;
+  backlogClearSeconds: number;
+  recovered: number;
+}
+
+/** The end of the last outage (network or external system), or null when the scenario has none. */
+export function lastOutageEndMs(model: ResolvedModel): number | null {
+  const ends = [...model.network.outages, ...model.externalSystem.outages].map((o) => o.untilMs);
+  return ends.length === 0 ? null : Math.max(...ends);
+}
+
+/**
+ * Reads recovery off the sampled levels (resolution: the sampling period).
+ * Dialing is back at the first sample from which no group waits until
+ * dialing stops; the backlog is clear at the first sample after the outage
+ * with nothing marked (or when the run ended with nothing kept). A scenario
+ * without outages has nothing to recover from: 0 s, recovered.
+ */
+export function recoveryProbe(
+  series: readonly Pick<Sample, 't' | 'marked' | 'waiting'>[],
+  at: { outageEndMs: number | null; dialingEndMs: number; runEndMs: number; drained: boolean },
+  boundMs: number,
+): RecoveryProbe {
+  const { outageEndMs, dialingEndMs, runEndMs, drained } = at;
+  if (outageEndMs === null) return { recoverySeconds: 0, backlogClearSeconds: 0, recovered: 1 };
+  let dialingBackAt: number | null = outageEndMs;
+  let backlogClearAt: number | null = null;
+  for (const s of series) {
+    if (s.t < outageEndMs) continue;
+    if (s.t < dialingEndMs) {
+      if (s.waiting.some((w) => w !== 0)) dialingBackAt = null;
+      else if (dialingBackAt === null) dialingBackAt = s.t;
+    }
+    if (backlogClearAt === null && s.marked.every((m) => m === 0)) backlogClearAt = s.t;
+  }
+  if (backlogClearAt === null && drained) backlogClearAt = Math.max(runEndMs, outageEndMs);
+  const dialingBack = dialingBackAt ?? Math.max(dialingEndMs, outageEndMs);
+  const backlogClear = backlogClearAt ?? Math.max(runEndMs, outageEndMs);
+  const recovered = dialingBackAt !== null && backlogClearAt !== null && dialingBack - outageEndMs <= boundMs && backlogClear - outageEndMs <= boundMs;
+  return {
+    recoverySeconds: (dialingBack - outageEndMs) / 1000,
+    backlogClearSeconds: (backlogClear - outageEndMs) / 1000,
+    recovered: recovered ? 1 : 0,
+  };
+}
+
+const per = (n: number, d: number) => (d > 0 ? n / d : 0);
+
+export function runMetrics(run: { summary: Summary; series: readonly Sample[]; model: ResolvedModel }, twin: Summary, probe: ProbeSettings): RunMetrics {
+  const s = run.summary;
+  const dialingMs = run.model.groups.reduce((sum, g) => sum + Math.max(0, run.model.durationMs - g.startAtMs), 0);
+  const recovery = recoveryProbe(
+    run.series,
+    { outageEndMs: lastOutageEndMs(run.model), dialingEndMs: run.model.durationMs, runEndMs: s.virtualSeconds * 1000, drained: s.records.unconfirmed === 0 },
+    probe.boundMs,
+  );
+  return {
+    waitFraction: per(s.waitConditions.secondsActive * 1000, dialingMs),
+    waitSeconds: s.waitConditions.secondsActive,
+    deliveryP99Seconds: Math.max(s.delivery.seq0.p99Seconds, s.delivery.seq1.p99Seconds),
+    duplicatesPerRecord: per(s.external.duplicates, s.records.created),
+    staleOverwritesPerRecord: per(s.external.staleOverwrites, s.records.created),
+    dialRateLost: twin.dials > 0 ? 1 - s.dials / twin.dials : 0,
+    unconfirmedAtEnd: s.records.unconfirmed,
+    ...recovery,
+    peakMarked: s.records.peakMarkedForResubmission,
+    resubmissionsPerRecord: per(s.records.resubmissions, s.records.created),
+    timeouts: s.timeouts,
+    dials: s.dials,
+    twinDials: twin.dials,
+  };
+}

@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import { durationMs, formatDuration, type Scenario } from '../sim/scenario.ts';
+import { validateScenario } from '../sim/validate.ts';
+import { METRICS_VERSION, type ProbeSettings } from './metrics.ts';
+import type { OptionName, OptionValue, Sweep } from './sweepFile.ts';
+
+/**
+ * A sweep laid out: its cells (every combination of the varied options, the
+ * first option varying slowest), the seeds every cell runs (the same ones:
+ * common random numbers, so cells compare pairwise), and one run per cell and
+ * seed, each with a key that names exactly what it computes. Nothing here
+ * depends on how or where the runs are executed.
+ */
+export interface Cell {
+  index: number;
+  /** The varied options' values, in the sweep file's order. */
+  options: Partial<Record<OptionName, OptionValue>>;
+  /** The effective scenario of the cell. */
+  scenario: Scenario;
+  /** The same scenario without faults: the reference for the dials faults cost. */
+  twin: Scenario;
+}
+
+export interface PlannedRun {
+  /** Hash of what the run computes (scenario, seed, probe, metric definitions): the same key means the same result. */
+  key: string;
+  cell: number;
+  seed: number;
+}
+
+export interface SweepPlan {
+  sweep: Sweep;
+  quick: boolean;
+  cells: Cell[];
+  seeds: number[];
+  runs: PlannedRun[];
+  probe: ProbeSettings;
+}
+
+export type Planning = { ok: true; plan: SweepPlan } | { ok: false; errors: string[] };
+
+/** Objects merge key by key; anything else in the patch replaces what the base has. */
+export function mergePatch(base: unknown, patch: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(patch)) return patch;
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(patch)) out[key] = key in base ? mergePatch(base[key], value) : value;
+  return out;
+}
+
+function isPlainObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/**
+ * The fault-free twin: no outages, no losses, no refused or hanging
+ * connections, no error responses. Capacity, latency, timeouts and the
+ * campaign stay as they are.
+ */
+export function withoutFaults(s: Scenario): Scenario {
+  return {
+    ...s,
+    network: { ...s.network, requestLoss: 0, responseLoss: 0, refusedConnections: 0, hangs: 0, outages: [] },
+    externalSystem: { ...s.externalSystem, errors: {}, outages: [] },
+  };
+}
+
+/** Dialing time of a quick run: the sweep file's, or the last outage end + 10 min (30 min without outages), never more than the base. */
+export function quickDuration(sweep: Sweep, base: Scenario): string {
+  const baseMs = durationMs(base.duration);
+  if (sweep.quick.duration !== undefined) return formatDuration(Math.min(durationMs(sweep.quick.duration), baseMs));
+  const ends = [...base.network.outages, ...base.externalSystem.outages].map((o) => durationMs(o.until));
+  const wanted = ends.length > 0 ? Math.max(...ends) + 600_000 : 1_800_000;
+  return formatDuration(Math.min(wanted, baseMs));
+}
+
+export function cellLabel(options: Cell['options']): string {
+  return Object.entries(options)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
+}
+
+export function planSweep(sweep: Sweep, base: Scenario, options: { quick: boolean }): Planning {
+  const errors: string[] = [];
+  const duration = options.quick ? quickDuration(sweep, base) : base.duration;
+  const replications = options.quick ? sweep.quick.replications : sweep.replications;
+  const seeds = Array.from({ length: replications }, (_, i) => sweep.firstSeed + i);
+  const probe: ProbeSettings = { boundMs: durationMs(sweep.probe.bound), sampleEveryMs: durationMs(sweep.probe.sampleEvery) };
+
+  let combinations: Array<Cell['options']> = [{}];
+  for (const { option, values } of sweep.vary) combinations = combinations.flatMap((c) => values.map((v) => ({ ...c, [option]: v })));
+
+  const cells: Cell[] = [];
+  for (const [index, cellOptions] of combinations.entries()) {
+    const input = structuredClone(base) as Scenario & { ocs: Record<string, unknown> };
+    input.duration = duration;
+    for (const [option, value] of Object.entries(cellOptions)) {
+      input.ocs[option] = value;
+      // The swept value is the one in force: a campaign group's own setting would win over it [doc].
+      for (const g of input.campaignGroups) delete (g.options as Record<string, unknown>)[option];
+    }
+    const checked = validateScenario(input);
+    if (!checked.ok) {
+      errors.push(...checked.errors.map((e) => `vary (cell ${cellLabel(cellOptions)}): ${e}`));
+      continue;
+    }
+    cells.push({ index, options: cellOptions, scenario: checked.scenario, twin: withoutFaults(checked.scenario) });
+  }
+  if (errors.length > 0) return { ok: false, errors };
+
+  const runs = cells.flatMap((cell) => seeds.map((seed) => ({ key: runKey(cell.scenario, seed, probe), cell: cell.index, seed })));
+  return { ok: true, plan: { sweep, quick: options.quick, cells, seeds, runs, probe } };
+}
+
+export function runKey(scenario: Scenario, seed: number, probe: ProbeSettings): string {
+  return createHash('sha256').update(JSON.stringify({ metrics: METRICS_VERSION, scenario, seed, probe })).digest('hex').slice(0, 16);
+}

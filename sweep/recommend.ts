@@ -1,0 +1,164 @@
+import type { CellStats } from './aggregate.ts';
+import { formatNumber } from './aggregate.ts';
+import { METRICS, type MetricName } from './metrics.ts';
+import { cellLabel, type SweepPlan } from './plan.ts';
+import { pairedDifferences, summarize, type Stat } from './stats.ts';
+import type { Goal, Objective } from './sweepFile.ts';
+
+/**
+ * The recommendation: which cell meets every objective with the best goal,
+ * judged on the 95% confidence intervals so that a cell qualifies only when
+ * the replications show it does, not when its mean happens to fall inside.
+ */
+
+export const RULE =
+  'A cell qualifies when every objective holds on its 95% confidence interval over the replications (Student t): ' +
+  'a `max` objective when the upper bound is at most the limit, a `min` objective when the lower bound is at least the limit, ' +
+  'an `equals` objective when every replication gives exactly the value. Among qualifying cells the best mean of the goal wins; ' +
+  'ties go to the earlier cell in the sweep order.';
+
+export interface Verdict {
+  qualifies: boolean;
+  /** The objectives a cell fails, as `metric<=limit` etc. */
+  failed: string[];
+}
+
+export function objectiveText(o: Objective): string {
+  if (o.max !== undefined) return `${o.metric} <= ${o.max}`;
+  if (o.min !== undefined) return `${o.metric} >= ${o.min}`;
+  return `${o.metric} == ${o.equals}`;
+}
+
+/** The figure an objective is judged on: the CI bound facing its limit, or for `equals` the replication farthest from the value. */
+export function judgedValue(o: Objective, s: Stat): number {
+  if (o.max !== undefined) return s.ciHigh;
+  if (o.min !== undefined) return s.ciLow;
+  // The replication farthest from the value.
+  return Math.abs(s.max - o.equals!) >= Math.abs(s.min - o.equals!) ? s.max : s.min;
+}
+
+export function meets(o: Objective, s: Stat): boolean {
+  if (o.max !== undefined) return s.ciHigh <= o.max;
+  if (o.min !== undefined) return s.ciLow >= o.min;
+  return s.min === o.equals && s.max === o.equals;
+}
+
+export function verdicts(objectives: readonly Objective[], cells: readonly CellStats[]): Verdict[] {
+  return cells.map((c) => {
+    const failed = objectives.filter((o) => !meets(o, c.stats[o.metric])).map(objectiveText);
+    return { qualifies: failed.length === 0, failed };
+  });
+}
+
+const goalMetric = (g: Goal): MetricName => ('minimize' in g ? g.minimize : g.maximize);
+const goalText = (g: Goal) => ('minimize' in g ? `minimize ${g.minimize}` : `maximize ${g.maximize}`);
+
+export interface Recommendation {
+  rule: string;
+  goal: string;
+  best: { cell: number; options: Record<string, unknown> } | null;
+  runnerUp: { cell: number; options: Record<string, unknown> } | null;
+  /** Goal difference best - runner-up, paired by seed. */
+  pairedGoalDifference: Stat | null;
+  qualifying: number[];
+  /** When nothing qualifies: the objectives that bind, each with the number of cells that would qualify without it. */
+  binding: Array<{ objective: string; cellsMeetingIt: number; cellsQualifyingWithoutIt: number; closest: { cell: number; judged: number } }>;
+  markdown: string;
+}
+
+export function recommend(plan: SweepPlan, cells: readonly CellStats[], vs: readonly Verdict[]): Recommendation {
+  const { objectives, goal } = plan.sweep;
+  const metric = goalMetric(goal);
+  const sign = 'minimize' in goal ? 1 : -1;
+  const qualifying = cells.filter((_, i) => vs[i].qualifies);
+  // Stable sort: equal goals keep the sweep order.
+  const ranked = [...qualifying].sort((a, b) => sign * (a.stats[metric].mean - b.stats[metric].mean));
+  const [best, runnerUp] = ranked;
+  const paired = best && runnerUp ? summarize(pairedDifferences(best.values[metric], runnerUp.values[metric])) : null;
+  const binding = qualifying.length > 0 ? [] : bindingObjectives(objectives, cells);
+  const ref = (c: CellStats | undefined) => (c ? { cell: c.cell.index, options: c.cell.options } : null);
+
+  const md: string[] = [];
+  md.push(`# Recommendation: ${plan.sweep.name}`, '');
+  md.push(
+    `${cells.length} cells x ${plan.seeds.length} seeds (${plan.seeds[0]}..${plan.seeds.at(-1)}, the same in every cell), ` +
+      `each run paired with its fault-free twin${plan.quick ? '; QUICK smoke version (few seeds, short runs): not for decisions' : ''}.`,
+    '',
+  );
+  md.push(`Objectives: ${objectives.map((o) => `\`${objectiveText(o)}\``).join(', ')}. Goal: ${goalText(goal)}.`, '');
+  md.push(`Rule: ${RULE}`, '');
+  if (best) {
+    md.push(`## Recommended: ${cellLabel(best.cell.options)}`, '', ...evidence(best, objectives, metric), '');
+    if (runnerUp) {
+      md.push(`## Runner-up: ${cellLabel(runnerUp.cell.options)}`, '', ...evidence(runnerUp, objectives, metric), '');
+      md.push(
+        `Goal, recommended - runner-up, paired by seed: ${formatNumber(paired!.mean)} (95% CI ${formatNumber(paired!.ciLow)} .. ${formatNumber(paired!.ciHigh)}): ` +
+          (paired!.ciLow > 0 || paired!.ciHigh < 0 ? 'a real difference at 95%.' : 'not distinguishable at 95%; either will do on this evidence.'),
+        '',
+      );
+    } else md.push('No runner-up: no other cell meets every objective.', '');
+  } else {
+    md.push('## No setting meets every objective', '');
+    for (const b of binding) {
+      const c = cells.find((x) => x.cell.index === b.closest.cell)!;
+      md.push(
+        `- Binding: \`${b.objective}\`, met by ${b.cellsMeetingIt} of ${cells.length} cells; dropping it alone would let ${b.cellsQualifyingWithoutIt} cell(s) qualify. ` +
+          `Closest: ${cellLabel(c.cell.options)}, judged value ${formatNumber(b.closest.judged)}.`,
+      );
+    }
+    md.push('');
+  }
+  md.push(`## All cells`, '', ...cellTable(cells, vs, objectives, metric), '');
+  return { rule: RULE, goal: goalText(goal), best: ref(best), runnerUp: ref(runnerUp), pairedGoalDifference: paired, qualifying: qualifying.map((c) => c.cell.index), binding, markdown: md.join('\n') };
+}
+
+/**
+ * When no cell qualifies: the objectives whose removal alone would let the
+ * most cells qualify; when no single removal helps, the ones met by the fewest cells.
+ */
+function bindingObjectives(objectives: readonly Objective[], cells: readonly CellStats[]): Recommendation['binding'] {
+  const rows = objectives.map((o) => {
+    const meeting = cells.filter((c) => meets(o, c.stats[o.metric]));
+    const withoutIt = cells.filter((c) => objectives.every((p) => p === o || meets(p, c.stats[p.metric])));
+    // Closest to the limit: the cell whose judged value is best on this objective.
+    let closest = { cell: cells[0].cell.index, judged: judgedValue(o, cells[0].stats[o.metric]) };
+    let closestScore = Infinity;
+    for (const c of cells) {
+      const judged = judgedValue(o, c.stats[o.metric]);
+      const score = o.max !== undefined ? judged : o.min !== undefined ? -judged : Math.abs(judged - o.equals!);
+      if (score < closestScore) [closest, closestScore] = [{ cell: c.cell.index, judged }, score];
+    }
+    return { objective: objectiveText(o), cellsMeetingIt: meeting.length, cellsQualifyingWithoutIt: withoutIt.length, closest };
+  });
+  const failing = rows.filter((r) => r.cellsMeetingIt < cells.length);
+  const most = Math.max(...failing.map((r) => r.cellsQualifyingWithoutIt));
+  if (most > 0) return failing.filter((r) => r.cellsQualifyingWithoutIt === most);
+  const fewest = Math.min(...failing.map((r) => r.cellsMeetingIt));
+  return failing.filter((r) => r.cellsMeetingIt === fewest);
+}
+
+const fmtStat = (s: Stat) => (s.ciLow === s.ciHigh ? formatNumber(s.mean) : `${formatNumber(s.mean)} [${formatNumber(s.ciLow)}, ${formatNumber(s.ciHigh)}]`);
+
+function evidence(c: CellStats, objectives: readonly Objective[], goal: MetricName): string[] {
+  const rows = ['| metric | mean [95% CI] | min .. max | objective | met |', '|---|---|---|---|---|'];
+  for (const o of objectives) {
+    const s = c.stats[o.metric];
+    rows.push(`| ${o.metric} | ${fmtStat(s)} | ${formatNumber(s.min)} .. ${formatNumber(s.max)} | ${objectiveText(o)} | ${meets(o, s) ? 'yes' : 'no'} |`);
+  }
+  if (!objectives.some((o) => o.metric === goal)) {
+    const s = c.stats[goal];
+    rows.push(`| ${goal} | ${fmtStat(s)} | ${formatNumber(s.min)} .. ${formatNumber(s.max)} | goal | |`);
+  }
+  rows.push('', `(${METRICS[goal]})`);
+  return rows;
+}
+
+function cellTable(cells: readonly CellStats[], vs: readonly Verdict[], objectives: readonly Objective[], goal: MetricName): string[] {
+  const options = Object.keys(cells[0]?.cell.options ?? {});
+  const metrics = [...new Set<MetricName>([...objectives.map((o) => o.metric), goal])];
+  const rows = [`| ${[...options, ...metrics, 'qualifies'].join(' | ')} |`, `|${[...options, ...metrics, 'q'].map(() => '---').join('|')}|`];
+  cells.forEach((c, i) => {
+    rows.push(`| ${[...options.map((o) => String(c.cell.options[o as keyof typeof c.cell.options])), ...metrics.map((m) => fmtStat(c.stats[m])), vs[i].qualifies ? 'yes' : `no (${vs[i].failed.map((f) => f.split(' ')[0]).join(', ')})`].join(' | ')} |`);
+  });
+  return rows;
+}

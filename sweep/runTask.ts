@@ -1,0 +1,31 @@
+import { runScenario } from '../sim/run.ts';
+import type { Scenario } from '../sim/scenario.ts';
+import { runMetrics, type ProbeSettings, type RunMetrics } from './metrics.ts';
+
+/**
+ * One replication of one cell, as a worker thread runs it: the run with
+ * faults (its levels sampled for the recovery probe, nothing else kept) and
+ * its fault-free twin on the same seed. Everything it needs travels in the
+ * task, so where it runs cannot change what it computes.
+ */
+export interface RunTask {
+  key: string;
+  cell: number;
+  seed: number;
+  scenario: Scenario;
+  twin: Scenario;
+  probe: ProbeSettings;
+}
+
+export interface RunOutcome {
+  key: string;
+  cell: number;
+  seed: number;
+  metrics: RunMetrics;
+}
+
+export function runTask(task: RunTask): RunOutcome {
+  const run = runScenario(task.scenario, { seed: task.seed, sampleEveryMs: task.probe.sampleEveryMs });
+  const twin = runScenario(task.twin, { seed: task.seed });
+  return { key: task.key, cell: task.cell, seed: task.seed, metrics: runMetrics(run, twin.summary, task.probe) };
+}

@@ -1,0 +1,175 @@
+import { z } from 'zod';
+import { Duration, durationMs, formatDuration, OcsOptions } from '../sim/scenario.ts';
+import { describeIssue, formatPath, show } from '../sim/validate.ts';
+import { METRIC_NAMES } from './metrics.ts';
+
+/**
+ * The sweep file: a base scenario, the OCS options to vary, how many
+ * replications, the service-level objectives and the goal the recommendation
+ * optimises. Validated like scenario files: every message names the field,
+ * the value given and what is allowed.
+ */
+
+const OPTION_NAMES = Object.keys(OcsOptions.shape) as (keyof typeof OcsOptions.shape)[];
+export type OptionName = (typeof OPTION_NAMES)[number];
+export type OptionValue = string | number | boolean;
+
+const Count = (what: string, min: number) =>
+  z.number({ error: `expected a whole number of ${what}` }).int({ error: `expected a whole number of ${what}` }).min(min, { error: `expected at least ${min} ${what}` });
+
+const MetricNameSchema = z.enum(METRIC_NAMES, { error: `expected a metric: ${METRIC_NAMES.join(', ')}` });
+
+/** `{ from: 10s, to: 60s, step: 10s }` for a duration option, `{ from: 50, to: 400, step: 50 }` for a count. */
+const Range = z.strictObject({
+  from: z.union([z.number(), z.string()], { error: 'expected a number or a duration' }),
+  to: z.union([z.number(), z.string()], { error: 'expected a number or a duration' }),
+  step: z.union([z.number(), z.string()], { error: 'expected a number or a duration' }),
+});
+
+const Values = z.union([z.array(z.union([z.number(), z.string(), z.boolean()])).min(1, { error: 'expected at least one value' }), Range], {
+  error: 'expected a list of values, e.g. [50, 100, 200], or a range { from: 10s, to: 60s, step: 10s }',
+});
+
+const Objective = z
+  .strictObject({
+    metric: MetricNameSchema,
+    max: z.number().optional().describe('Met when the upper bound of the 95% CI of the mean is at most this.'),
+    min: z.number().optional().describe('Met when the lower bound of the 95% CI of the mean is at least this.'),
+    equals: z.number().optional().describe('Met when every replication gives exactly this.'),
+  })
+  .refine((o) => [o.max, o.min, o.equals].filter((x) => x !== undefined).length === 1, {
+    error: 'expected exactly one of max, min or equals, e.g. { metric: waitFraction, max: 0.01 }',
+  });
+export type Objective = z.infer<typeof Objective>;
+
+const Goal = z.union([z.strictObject({ minimize: MetricNameSchema }), z.strictObject({ maximize: MetricNameSchema })], {
+  error: 'expected { minimize: METRIC } or { maximize: METRIC }',
+});
+export type Goal = z.infer<typeof Goal>;
+
+/** The service-level objectives of the sizing question (issue 5), used when a sweep file names none. */
+export const DEFAULT_OBJECTIVES: Objective[] = [
+  { metric: 'waitFraction', max: 0.01 },
+  { metric: 'deliveryP99Seconds', max: 120 },
+  { metric: 'duplicatesPerRecord', max: 0.001 },
+  { metric: 'dialRateLost', max: 0.02 },
+  { metric: 'unconfirmedAtEnd', equals: 0 },
+];
+
+export const SweepFile = z.strictObject({
+  name: z.string().default('unnamed sweep'),
+  description: z.string().default(''),
+  scenario: z
+    .union([z.string(), z.record(z.string(), z.unknown())], { error: 'expected a scenario file path (relative to the sweep file) or an inline scenario' })
+    .describe('The base scenario: a path relative to this file, or the scenario itself.'),
+  patch: z.record(z.string(), z.unknown()).default({}).describe('Merged into the base scenario (objects merge, everything else is replaced).'),
+  vary: z
+    .partialRecord(z.enum(OPTION_NAMES, { error: `expected an OCS option: ${OPTION_NAMES.join(', ')}` }), Values)
+    .refine((v) => Object.keys(v).length > 0, { error: 'expected at least one OCS option to vary' })
+    .describe('OCS options (application level) and their values; the sweep runs every combination. A campaign group setting a varied option loses it.'),
+  replications: Count('replications', 2).default(10).describe('Seeds per cell; every cell runs the same seeds (common random numbers).'),
+  firstSeed: Count('(seed)', 0).default(1),
+  quick: z
+    .strictObject({
+      replications: Count('replications', 2).default(2),
+      duration: Duration.optional().describe('Dialing time of a quick run; default: the last outage end + 10m (30m without outages), at most the base duration.'),
+    })
+    .prefault({})
+    .describe('What --quick runs instead: fewer seeds, shorter runs.'),
+  probe: z
+    .strictObject({
+      bound: Duration.default('10m').describe('Recovered means dialing and the backlog are back within this long after the last outage ends.'),
+      sampleEvery: Duration.default('1s').describe('Sampling period of the levels the probe reads.'),
+    })
+    .prefault({}),
+  objectives: z.array(Objective).default(DEFAULT_OBJECTIVES).describe('Every one must be met for a cell to qualify.'),
+  goal: Goal.default({ minimize: 'dialRateLost' }).describe('What the recommendation optimises among qualifying cells (by the mean).'),
+});
+export type SweepFile = z.infer<typeof SweepFile>;
+
+/** A validated sweep with every option's values listed. */
+export interface Sweep extends Omit<SweepFile, 'vary'> {
+  vary: Array<{ option: OptionName; values: OptionValue[] }>;
+}
+
+export type SweepValidation = { ok: true; sweep: Sweep } | { ok: false; errors: string[] };
+
+/** Most cells a sweep may have (a guard against a step typed in the wrong unit). */
+export const MAX_CELLS = 10_000;
+
+export function validateSweep(input: unknown): SweepValidation {
+  const parsed = SweepFile.safeParse(input ?? {});
+  if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((issue) => describeIssue(issue, input, SweepFile)) };
+  const errors: string[] = [];
+  const vary: Sweep['vary'] = [];
+  for (const [option, spec] of Object.entries(parsed.data.vary) as [OptionName, z.infer<typeof Values>][]) {
+    const values = Array.isArray(spec) ? checkList(option, spec, errors) : expandRange(option, spec, errors);
+    vary.push({ option, values });
+  }
+  const cells = vary.reduce((n, v) => n * Math.max(1, v.values.length), 1);
+  if (cells > MAX_CELLS) errors.push(`vary: ${cells} combinations; expected at most ${MAX_CELLS} (fewer values or larger steps)`);
+  checkDuration(['probe', 'bound'], parsed.data.probe.bound, errors);
+  checkDuration(['probe', 'sampleEvery'], parsed.data.probe.sampleEvery, errors);
+  if (parsed.data.quick.duration !== undefined) checkDuration(['quick', 'duration'], parsed.data.quick.duration, errors);
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, sweep: { ...parsed.data, vary } };
+}
+
+function checkDuration(path: PropertyKey[], d: string, errors: string[]): void {
+  if (durationMs(d) <= 0) errors.push(`${formatPath(path)}: got ${show(d)}; expected a duration above 0`);
+}
+
+/** The schema of one OCS option's value, without its default. */
+function optionSchema(option: OptionName): z.ZodType {
+  return (OcsOptions.shape[option] as unknown as z.ZodDefault<z.ZodType>).unwrap();
+}
+
+function checkList(option: OptionName, list: OptionValue[], errors: string[]): OptionValue[] {
+  const schema = optionSchema(option);
+  list.forEach((value, i) => {
+    const r = schema.safeParse(value);
+    if (!r.success) errors.push(`${formatPath(['vary', option, i])}: got ${show(value)}; ${r.error.issues[0].message}`);
+  });
+  const seen = new Set(list.map((v) => JSON.stringify(v)));
+  if (seen.size !== list.length) errors.push(`${formatPath(['vary', option])}: got ${show(list)}; expected each value once`);
+  return list;
+}
+
+/** Whether an option takes a duration (`30s`), a whole number, or something a range cannot step through. */
+function optionKind(option: OptionName): 'duration' | 'count' | 'other' {
+  const fallback = OcsOptions.parse({})[option];
+  if (typeof fallback === 'number') return 'count';
+  if (typeof fallback === 'string' && Duration.safeParse(fallback).success) return 'duration';
+  return 'other';
+}
+
+function expandRange(option: OptionName, range: z.infer<typeof Range>, errors: string[]): OptionValue[] {
+  const kind = optionKind(option);
+  const path = ['vary', option];
+  if (kind === 'other') {
+    errors.push(`${formatPath(path)}: got a range; ${option} takes no numbers or durations: list its values instead, e.g. [per-record, batch]`);
+    return [];
+  }
+  const read = (key: 'from' | 'to' | 'step'): number | null => {
+    const v = range[key];
+    if (kind === 'duration') {
+      if (typeof v === 'string' && Duration.safeParse(v).success) return durationMs(v);
+      errors.push(`${formatPath([...path, key])}: got ${show(v)}; expected a duration with a unit, e.g. "30s"`);
+    } else {
+      if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return v;
+      errors.push(`${formatPath([...path, key])}: got ${show(v)}; expected a whole number`);
+    }
+    return null;
+  };
+  const [from, to, step] = [read('from'), read('to'), read('step')];
+  if (from === null || to === null || step === null) return [];
+  if (step <= 0) errors.push(`${formatPath([...path, 'step'])}: got ${show(range.step)}; expected a step above 0`);
+  else if (to < from) errors.push(`${formatPath(path)}: got from ${show(range.from)} to ${show(range.to)}; expected to >= from`);
+  else if ((to - from) / step >= MAX_CELLS) errors.push(`${formatPath(path)}: ${Math.floor((to - from) / step) + 1} values; expected at most ${MAX_CELLS}`);
+  else {
+    const values: OptionValue[] = [];
+    // Counting steps (not adding them up) keeps values exact.
+    for (let i = 0; from + i * step <= to; i++) values.push(kind === 'duration' ? formatDuration(from + i * step) : from + i * step);
+    return checkList(option, values, errors);
+  }
+  return [];
+}
