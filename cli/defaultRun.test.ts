@@ -2,9 +2,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DOCUMENTED } from '../properties/documentedLog.ts';
 import type { Summary } from '../sim/run.ts';
 import { ocsSim, type CliResult } from '../test-support/cli.ts';
-import { DOCUMENTED_LOG, documented, expectNoRecordLost } from '../test-support/scenarios.ts';
+import { expectNoRecordLost } from '../test-support/scenarios.ts';
 
 /**
  * The built-in default scenario through the real command, `ocs-sim run`
@@ -79,7 +80,7 @@ describe('ocs-sim run (the default scenario)', () => {
     });
 
     it('shows records queued for reprocessing during the outage (minute 20 to 26: 503)', () => {
-      const queued = lines.filter((l) => text(l).startsWith(`[HTTP 503] ${documented(DOCUMENTED_LOG.notSaved, '')}`));
+      const queued = lines.filter((l) => text(l).startsWith(`[HTTP 503] ${DOCUMENTED.notSaved('')}`));
       expect(queued.length).toBe(summary.responses['503']);
       expect(queued.length).toBeGreaterThan(100);
       // (A response leaves the external system inside the window and reaches OCS a few ms later.)
@@ -87,8 +88,8 @@ describe('ocs-sim run (the default scenario)', () => {
     });
 
     it('shows the wait condition activated and then cleared, with the group name and DBID', () => {
-      const activated = documented(DOCUMENTED_LOG.waitActivated, GROUP.name, GROUP.dbid);
-      const cleared = documented(DOCUMENTED_LOG.waitCleared, GROUP.name, GROUP.dbid);
+      const activated = DOCUMENTED.waitActivated(GROUP.name, GROUP.dbid);
+      const cleared = DOCUMENTED.waitCleared(GROUP.name, GROUP.dbid);
       const wait = lines.filter((l) => text(l).startsWith('Wait condition')).map(text);
       expect(wait).toEqual([activated, cleared]);
       expect(summary.waitConditions.activations).toBe(1);

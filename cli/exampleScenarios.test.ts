@@ -2,8 +2,9 @@ import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { DOCUMENTED } from '../properties/documentedLog.ts';
 import type { Summary } from '../sim/run.ts';
-import { DOCUMENTED_LOG, documented, runObserved, scenarioFrom, type ObservedRun } from '../test-support/scenarios.ts';
+import { runObserved, scenarioFrom, type ObservedRun } from '../test-support/scenarios.ts';
 import { loadScenario } from './scenarioFile.ts';
 
 /**
@@ -15,7 +16,7 @@ import { loadScenario } from './scenarioFile.ts';
 const SCENARIOS = join(dirname(fileURLToPath(import.meta.url)), '..', 'scenarios');
 const SHORT = '10m';
 
-const notSavedPrefix = (status: number) => `[HTTP ${status}] ${documented(DOCUMENTED_LOG.notSaved, '')}`;
+const notSavedPrefix = (status: number) => `[HTTP ${status}] ${DOCUMENTED.notSaved('')}`;
 const onlySaved = (s: Summary) => Object.keys(s.responses).every((code) => code === '200');
 
 /** What each example is for, checked on its shortened run. */
@@ -29,7 +30,7 @@ const POINTS: Record<string, (run: ObservedRun) => void> = {
   },
   'predial-race.yaml': ({ summary, logText }) => {
     expect(summary.raceConditions).toBeGreaterThan(0);
-    expect(logText.filter((t) => t.startsWith(documented(DOCUMENTED_LOG.raceCondition, '')))).toHaveLength(summary.raceConditions);
+    expect(logText.filter((t) => t.startsWith(DOCUMENTED.raceCondition('')))).toHaveLength(summary.raceConditions);
   },
   'stale-overwrite.yaml': ({ summary }) => {
     expect(summary.timeouts).toBeGreaterThan(0);

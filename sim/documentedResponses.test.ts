@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DOCUMENTED_LOG, documented, runObserved, TEST_GROUP, tinyScenario, transitions } from '../test-support/scenarios.ts';
+import { DOCUMENTED } from '../properties/documentedLog.ts';
+import { runObserved, TEST_GROUP, tinyScenario, transitions } from '../test-support/scenarios.ts';
 
 /**
  * One named test per row of the seed page's "Responses and Logs" table and
@@ -23,11 +24,14 @@ function firstAttemptLines(run: ReturnType<typeof runObserved>, phone: string) {
   return run.trace.filter((l) => l.entity.startsWith(`record:${String(dial!.guid)}:`));
 }
 
-describe('the documented texts', () => {
+describe('the documented texts (properties/documentedLog.ts)', () => {
   it.skipIf(!existsSync(SEED_PAGE))('are the seed page\'s own words, character for character', () => {
     // The page (copied from a wiki) puts a no-break space before each %s.
     const page = readFileSync(SEED_PAGE, 'utf8').replace(/\u00a0/g, ' ');
-    for (const template of Object.values(DOCUMENTED_LOG)) expect(page).toContain(template);
+    // Each documented line filled with the page's own placeholders: %s for a phone or a name, %d for a DBID.
+    const templates = Object.values(DOCUMENTED).map((line) => (line as (...placeholders: string[]) => string)('%s', '%d'));
+    expect(templates).toHaveLength(6);
+    for (const template of templates) expect(page).toContain(template);
   });
 });
 
@@ -35,7 +39,7 @@ describe('200 OK: "Call Attempt Record has been saved for phone %s"', () => {
   const run = runObserved(tinyScenario());
 
   it('logs the saved line, with the phone, for seq 0 and again for seq 1 of the attempt', () => {
-    const line = `[HTTP 200] ${documented(DOCUMENTED_LOG.saved, FIRST_PHONE)}`;
+    const line = `[HTTP 200] ${DOCUMENTED.saved(FIRST_PHONE)}`;
     expect(run.logText.filter((t) => t === line)).toHaveLength(2);
     expect(run.logText[0]).toBe(line);
   });
@@ -57,7 +61,7 @@ describe('409 Conflict: "Call Attempt Record was not saved and has been queued f
   const run = runObserved(tinyScenario({ externalSystem: { outages: [{ from: '0s', until: '3s', status: 409 }] } }));
 
   it('logs the not-saved line with the phone and queues the record', () => {
-    const line = `[HTTP 409] ${documented(DOCUMENTED_LOG.notSaved, FIRST_PHONE)}`;
+    const line = `[HTTP 409] ${DOCUMENTED.notSaved(FIRST_PHONE)}`;
     expect(run.logText[0]).toBe(line);
     const seq0 = firstAttemptLines(run, FIRST_PHONE).filter((l) => l.entity.endsWith(':0'));
     expect(seq0.find((l) => l.event === 'HTTP_409')?.state).toBe('queued');
@@ -65,7 +69,7 @@ describe('409 Conflict: "Call Attempt Record was not saved and has been queued f
 
   it('re-submits the record after history-wait-recovery-timeout and logs it saved', () => {
     const failedAt = run.log.find((l) => l.text.startsWith('[HTTP 409]') && l.text.endsWith(FIRST_PHONE))!.t;
-    const saved = run.log.find((l) => l.text === `[HTTP 200] ${documented(DOCUMENTED_LOG.saved, FIRST_PHONE)}`);
+    const saved = run.log.find((l) => l.text === `[HTTP 200] ${DOCUMENTED.saved(FIRST_PHONE)}`);
     expect(saved).toBeDefined();
     // 5 s recovery timeout, then one round trip (10 ms each way + 5 ms service).
     expect(saved!.t - failedAt).toBeCloseTo(5025, 0);
@@ -78,13 +82,13 @@ describe('409 Conflict: "Call Attempt Record was not saved and has been queued f
     expect(stuck.summary.records.saved).toBe(0);
     expect(stuck.summary.records.unconfirmed).toBe(stuck.summary.records.created);
     expect(stuck.summary.records.created).toBeGreaterThan(0);
-    expect(stuck.logText).toContain(`[HTTP 409] ${documented(DOCUMENTED_LOG.notSaved, FIRST_PHONE)}`);
+    expect(stuck.logText).toContain(`[HTTP 409] ${DOCUMENTED.notSaved(FIRST_PHONE)}`);
     expect(stuck.logText.some((t) => t.startsWith('[HTTP 200]'))).toBe(false);
   });
 });
 
 describe('408 Time-out: "Save operation for Call Attempt Record was aborted (timeout elapsed) and the record has been queued for reprocessing for phone %s"', () => {
-  const timeoutLine = documented(DOCUMENTED_LOG.timeoutElapsed, FIRST_PHONE);
+  const timeoutLine = DOCUMENTED.timeoutElapsed(FIRST_PHONE);
 
   it('sent by the external system: logs the timeout line and queues the record', () => {
     const run = runObserved(tinyScenario({ externalSystem: { outages: [{ from: '0s', until: '3s', status: 408 }] } }));
@@ -130,7 +134,7 @@ describe('408 Time-out: "Save operation for Call Attempt Record was aborted (tim
 describe('418 I\'m a teapot: "Call Attempt Record was not saved and has been queued for reprocessing for phone %s"', () => {
   it('is what OCS answers itself when the connection is refused; the record is queued and saved later', () => {
     const run = runObserved(tinyScenario({ network: { outages: [{ kind: 'refused', from: '0s', until: '3s' }] } }));
-    expect(run.logText[0]).toBe(`[HTTP 418] ${documented(DOCUMENTED_LOG.notSaved, FIRST_PHONE)}`);
+    expect(run.logText[0]).toBe(`[HTTP 418] ${DOCUMENTED.notSaved(FIRST_PHONE)}`);
     const seq0 = firstAttemptLines(run, FIRST_PHONE).filter((l) => l.entity.endsWith(':0'));
     expect(seq0.find((l) => l.event === 'HTTP_418')?.state).toBe('queued');
     expect(run.summary.responses['418']).toBe(run.summary.network.refused);
@@ -142,7 +146,7 @@ describe('418 I\'m a teapot: "Call Attempt Record was not saved and has been que
 describe('[model] any other status is handled like 409 and logged with its own code', () => {
   it('503 from the external system: the not-saved line prefixed [HTTP 503]', () => {
     const run = runObserved(tinyScenario({ externalSystem: { outages: [{ from: '0s', until: '3s', status: 503 }] } }));
-    expect(run.logText[0]).toBe(`[HTTP 503] ${documented(DOCUMENTED_LOG.notSaved, FIRST_PHONE)}`);
+    expect(run.logText[0]).toBe(`[HTTP 503] ${DOCUMENTED.notSaved(FIRST_PHONE)}`);
     const seq0 = firstAttemptLines(run, FIRST_PHONE).filter((l) => l.entity.endsWith(':0'));
     const failed = seq0.find((l) => l.event === 'HTTP_OTHER');
     expect(failed).toMatchObject({ state: 'queued', status: 503 });
@@ -158,8 +162,8 @@ describe('"Wait condition has been activated / cleared for Campaign Group %s (DB
       externalSystem: { outages: [{ from: '0s', until: '30s', status: 409 }] },
     }),
   );
-  const activated = documented(DOCUMENTED_LOG.waitActivated, TEST_GROUP.name, TEST_GROUP.dbid);
-  const cleared = documented(DOCUMENTED_LOG.waitCleared, TEST_GROUP.name, TEST_GROUP.dbid);
+  const activated = DOCUMENTED.waitActivated(TEST_GROUP.name, TEST_GROUP.dbid);
+  const cleared = DOCUMENTED.waitCleared(TEST_GROUP.name, TEST_GROUP.dbid);
   const activatedAt = run.log.find((l) => l.text === activated)?.t;
   const clearedAt = run.log.find((l) => l.text === cleared)?.t;
 
@@ -211,7 +215,7 @@ describe('"Predial check aborted due to race condition for phone %s"', () => {
       },
     );
   const run = runObserved(raceWorld(true));
-  const raceLine = documented(DOCUMENTED_LOG.raceCondition, FIRST_PHONE);
+  const raceLine = DOCUMENTED.raceCondition(FIRST_PHONE);
   const race = run.log.find((l) => l.text === raceLine);
 
   it('logs the race line with the phone when a contact comes up for dialing while its record is unconfirmed', () => {

@@ -8,29 +8,10 @@ import { validateScenario } from '../sim/validate.ts';
 /**
  * Small scenarios for the named tests, built through the same validation a
  * scenario file goes through, and a run helper that captures the OCS log and
- * the trace and checks, after every run, that no record was lost.
+ * the trace and checks, after every run, that no record was lost. The
+ * documented log texts are in properties/documentedLog.ts (DOCUMENTED), the
+ * one restatement of the seed page that checkers, reports and tests share.
  */
-
-/**
- * The log lines of the seed page (`../shared/seed/`), spelled as the page
- * spells them: `%s` is the phone, `%d` the campaign group's DBID. Restated
- * here so a test compares the model's log with the documentation, not with
- * the model's own format strings.
- */
-export const DOCUMENTED_LOG = {
-  saved: 'Call Attempt Record has been saved for phone %s',
-  notSaved: 'Call Attempt Record was not saved and has been queued for reprocessing for phone %s',
-  timeoutElapsed: 'Save operation for Call Attempt Record was aborted (timeout elapsed) and the record has been queued for reprocessing for phone %s',
-  waitActivated: 'Wait condition has been activated for Campaign Group %s (DBID %d)',
-  waitCleared: 'Wait condition has been cleared for Campaign Group %s (DBID %d)',
-  raceCondition: 'Predial check aborted due to race condition for phone %s',
-} as const;
-
-/** A documented log line with its `%s` / `%d` filled in, in order, as printf would. */
-export function documented(template: string, ...args: Array<string | number>): string {
-  let i = 0;
-  return template.replace(/%[sd]/g, () => String(args[i++]));
-}
 
 type DeepPartial<T> = T extends readonly (infer U)[] ? DeepPartial<U>[] : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
 type GroupInput = NonNullable<ScenarioInput['campaignGroups']>[number];
