@@ -1,0 +1,62 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { stringify as toYaml } from 'yaml';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runToFiles } from '../cli/runCommand.ts';
+import { scenarioInput } from './arbitraries.ts';
+import { runInput, traceHash } from './generatedRun.ts';
+import { assertProperty, numRuns } from './replay.ts';
+
+const file = 'properties/determinism.test.ts';
+const scratch = mkdtempSync(join(tmpdir(), 'ocs-sim-determinism-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('determinism', () => {
+  const same = 'the same scenario and seed give the same trace hash';
+  it(same, () => {
+    assertProperty(
+      { file, name: same },
+      fc.property(scenarioInput(), (input) => {
+        expect(traceHash(runInput(input).trace)).toBe(traceHash(runInput(input).trace));
+      }),
+      { numRuns: numRuns() },
+      ([input]) => input,
+    );
+  });
+
+  const differ = 'different seeds give different traces whenever a call is dialed';
+  it(differ, () => {
+    assertProperty(
+      { file, name: differ },
+      fc.property(scenarioInput(), fc.integer({ min: 1, max: 1000 }), (input, delta) => {
+        const a = runInput(input);
+        fc.pre(a.result.summary.dials > 0);
+        const b = runInput(input, { seed: (input.seed ?? 1) + delta });
+        expect(traceHash(b.trace)).not.toBe(traceHash(a.trace));
+      }),
+      { numRuns: numRuns() },
+      ([input]) => input,
+    );
+  });
+
+  it('the same scenario and seed give a byte-identical trace.jsonl through `ocs-sim run` in a separate process', () => {
+    // A handful of generated scenarios (spawning a process costs about a second each).
+    const seed = fc.readConfigureGlobal().seed;
+    const inputs = fc.sample(scenarioInput(), { numRuns: 3, ...(seed === undefined ? {} : { seed }) });
+    inputs.forEach((input, i) => {
+      const yamlFile = join(scratch, `scenario-${i}.yaml`);
+      writeFileSync(yamlFile, toYaml(input));
+      const here = join(scratch, `here-${i}`);
+      const there = join(scratch, `there-${i}`);
+      runToFiles(runInput(input).scenario, { out: here });
+      const child = spawnSync(process.execPath, ['bin/ocs-sim.js', 'run', yamlFile, '--out', there], { encoding: 'utf8' });
+      expect(child.status, child.stderr).toBe(0);
+      for (const name of ['trace.jsonl', 'ocs.log', 'summary.json']) {
+        expect(readFileSync(join(there, name), 'utf8') === readFileSync(join(here, name), 'utf8'), `${name} of scenario ${i} differs between processes`).toBe(true);
+      }
+    });
+  });
+});

@@ -1,0 +1,65 @@
+/**
+ * Deliberate mistakes the property suite must catch (issue 3's acceptance
+ * list), each as exact text replacements in a copy of the repository. If the
+ * code moves and a `find` no longer matches exactly once, check.ts says so
+ * rather than silently testing nothing.
+ */
+export interface Mistake {
+  id: string;
+  /** What is wrong, in the domain's words. */
+  description: string;
+  patches: Array<{ file: string; find: string; replace: string }>;
+}
+
+export const MISTAKES: readonly Mistake[] = [
+  {
+    id: 'wait-condition->=',
+    description: 'wait-condition comparison changed from > to >= (dialing suspended at the threshold, not above it)',
+    patches: [
+      {
+        file: 'machines/campaignGroup.ts',
+        find: "event.type === 'MARKED_COUNT_CHANGED' && event.count > context.historyWaitConditionThreshold",
+        replace: "event.type === 'MARKED_COUNT_CHANGED' && event.count >= context.historyWaitConditionThreshold",
+      },
+    ],
+  },
+  {
+    id: '418-drops-record',
+    description: 'a 418 drops the record (treated as done) instead of queuing it for reprocessing',
+    patches: [
+      {
+        file: 'machines/callReportRecord.ts',
+        find: "HTTP_418: { target: 'queued', actions: ['logNotSaved', 'markForResubmission'] },",
+        replace: "HTTP_418: { target: 'saved', actions: ['logNotSaved'] },",
+      },
+    ],
+  },
+  {
+    id: 'race-check-skipped',
+    description: 'the pre-dial race check is skipped (a contact is validated and dialed while its record is in flight)',
+    patches: [{ file: 'sim/ocs.ts', find: 'if (contact.unconfirmed > 0) {', replace: 'if (false && contact.unconfirmed > 0) {' }],
+  },
+  {
+    id: 'resubmit-delay',
+    description: 're-submission one second later than history-wait-recovery-timeout',
+    patches: [
+      {
+        file: 'machines/callReportRecord.ts',
+        find: 'historyWaitRecoveryTimeout: ({ context }) => context.historyWaitRecoveryTimeoutMs,',
+        replace: 'historyWaitRecoveryTimeout: ({ context }) => context.historyWaitRecoveryTimeoutMs + 1000,',
+      },
+    ],
+  },
+  {
+    id: 'seq1-before-finalization',
+    description: 'seq 1 created and sent when the call is dialed, without waiting for it to be finalized',
+    patches: [
+      {
+        file: 'sim/ocs.ts',
+        find: 'if (group.cfg.options.sendHistory) this.createRecord(attempt, 0);',
+        replace: 'if (group.cfg.options.sendHistory) {\n      this.createRecord(attempt, 0);\n      this.createRecord(attempt, 1);\n    }',
+      },
+      { file: 'sim/ocs.ts', find: 'if (group.cfg.options.sendHistory) this.createRecord(attempt, 1);', replace: '' },
+    ],
+  },
+];
