@@ -1,0 +1,227 @@
+import { binLabel, COLORS } from './charts.ts';
+import { clock, duration, esc, int, runTime } from './format.ts';
+import { machineDiagramSvg, transitionCount, transitionText } from './machineDiagram.ts';
+import type { ReportData } from './reportData.ts';
+import { sequenceSvg } from './sequenceDiagram.ts';
+
+/**
+ * The run report as one self-contained HTML page: inline CSS and SVG, no
+ * script, no font or image to fetch, so it opens from disk anywhere and the
+ * same run gives the same bytes.
+ */
+
+export interface RenderedCharts {
+  marked: string;
+  pool: string;
+  dial: string;
+  responses: string;
+  races: string;
+  delivery: string;
+}
+
+const CSS = `
+:root { --ink: #1d2733; --muted: #5b6775; --line: #e3e8ee; --panel: #f6f8fa; --accent: #4c78a8; --good: #2f7d32; --bad: #c0392b; --warn: #b9770e; }
+* { box-sizing: border-box; }
+body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: #fff; line-height: 1.45; font-size: 14px; }
+main { max-width: 1000px; margin: 0 auto; padding: 0 20px 48px; }
+header.top { background: linear-gradient(135deg, #1f3b57, #2f5f8a); color: #fff; padding: 26px 0 22px; margin-bottom: 18px; }
+header.top .inner { max-width: 1000px; margin: 0 auto; padding: 0 20px; }
+header.top .kicker { text-transform: uppercase; letter-spacing: .08em; font-size: 11px; opacity: .75; }
+header.top h1 { margin: 4px 0 6px; font-size: 26px; font-weight: 650; }
+header.top p { margin: 0; max-width: 820px; opacity: .9; }
+.chips { margin-top: 12px; display: flex; flex-wrap: wrap; gap: 6px; }
+.chips.options .chip code { color: #cfe3f7; font-size: 11.5px; }
+.chip { background: rgba(255,255,255,.14); border: 1px solid rgba(255,255,255,.25); border-radius: 999px; padding: 2px 10px; font-size: 12px; }
+nav.toc { position: sticky; top: 0; z-index: 2; background: rgba(255,255,255,.96); border-bottom: 1px solid var(--line); margin: 0 -20px 10px; padding: 8px 20px; display: flex; flex-wrap: wrap; gap: 4px 16px; font-size: 13px; }
+nav.toc a { color: var(--accent); text-decoration: none; }
+h2 { font-size: 19px; margin: 34px 0 8px; padding-bottom: 4px; border-bottom: 2px solid var(--line); }
+h3 { font-size: 15px; margin: 22px 0 6px; }
+p.lead { color: var(--muted); margin: 4px 0 12px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(180px, 1fr)); gap: 10px; margin: 10px 0 16px; }
+.card { border: 1px solid var(--line); border-left: 4px solid var(--accent); border-radius: 8px; padding: 10px 12px; background: #fff; }
+.card.good { border-left-color: var(--good); } .card.bad { border-left-color: var(--bad); } .card.warn { border-left-color: var(--warn); }
+.card .value { font-size: 24px; font-weight: 650; font-variant-numeric: tabular-nums; }
+.card .label { font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
+.card .note { font-size: 12px; color: var(--muted); }
+ul.story { margin: 6px 0 0; padding-left: 20px; } ul.story li { margin: 3px 0; }
+table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; font-size: 13px; }
+th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
+th { background: var(--panel); font-weight: 600; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
+.grid2 { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
+figure { margin: 14px 0 8px; }
+figure.chart { border: 1px solid var(--line); border-radius: 8px; padding: 10px 10px 6px; }
+figure svg { max-width: 100%; height: auto; display: block; }
+figcaption { font-size: 13px; color: var(--muted); margin: 0 4px 6px; }
+figcaption b { color: var(--ink); font-size: 14px; }
+.legend { display: flex; flex-wrap: wrap; gap: 14px; font-size: 12.5px; color: var(--muted); margin: 6px 0; }
+.swatch { display: inline-block; width: 14px; height: 10px; border-radius: 2px; vertical-align: -1px; margin-right: 5px; }
+.sample { border: 1px solid var(--line); border-radius: 8px; padding: 10px; margin: 14px 0; overflow-x: auto; }
+.tag { display: inline-block; font-size: 11.5px; border-radius: 4px; padding: 1px 6px; margin: 0 4px 2px 0; background: #fdecea; color: var(--bad); }
+.machines figure { overflow-x: auto; }
+details { margin: 8px 0; } summary { cursor: pointer; color: var(--accent); }
+pre { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 10px; overflow-x: auto; font-size: 12px; }
+.log { border: 1px solid var(--line); border-radius: 8px; margin: 10px 0; overflow: hidden; }
+.log .title { background: var(--panel); padding: 6px 10px; font-weight: 600; font-size: 13px; }
+.log ol { list-style: none; margin: 0; padding: 4px 0; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 11.5px; }
+.log li { padding: 1px 10px; white-space: pre; overflow-x: auto; }
+.log li .n { color: #98a2ad; display: inline-block; min-width: 56px; }
+.log li.saved { color: #2f6b33; } .log li.queued { color: #a2322a; } .log li.race { color: #8c6bb1; }
+.log li.wait { color: #6b4a00; } .log li.focus { background: #fdf0d5; font-weight: 700; }
+table.inv td:first-child { width: 72px; white-space: nowrap; } table.inv td:nth-child(2) { width: 34%; }
+table.inv td.ok { color: var(--good); font-weight: 700; } table.inv td.fail { color: var(--bad); font-weight: 700; }
+footer { margin-top: 40px; padding-top: 10px; border-top: 1px solid var(--line); color: var(--muted); font-size: 12.5px; }
+@media (max-width: 760px) { .grid2 { grid-template-columns: 1fr; } }
+`;
+
+function table(head: string[], rows: string[][], numeric: number[] = []): string {
+  const cell = (tag: string, text: string, i: number) => `<${tag}${numeric.includes(i) ? ' class="num"' : ''}>${text}</${tag}>`;
+  return `<table><thead><tr>${head.map((h, i) => cell('th', esc(h), i)).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c, i) => cell('td', c, i)).join('')}</tr>`).join('')}</tbody></table>`;
+}
+
+function chart(id: string, title: string, caption: string, svg: string): string {
+  return `<figure class="chart" id="${id}" data-chart="${id}"><figcaption><b>${esc(title)}</b> — ${caption}</figcaption>${svg}</figure>`;
+}
+
+const swatch = (color: string, opacity: number, label: string) => `<span><span class="swatch" style="background:${color};opacity:${opacity}"></span>${esc(label)}</span>`;
+
+export function renderHtml(d: ReportData, charts: RenderedCharts): string {
+  const s = d.input.summary;
+  const scenario = d.input.scenario;
+  const sampled = duration(d.input.sampleEveryMs);
+  const bin = binLabel(d.binMs);
+  const anyValidation = d.input.model.groups.some((g) => g.options.preDialValidation);
+  const out: string[] = [];
+  out.push(
+    '<!DOCTYPE html>',
+    '<html lang="en"><head><meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    // Nothing may load from anywhere: the report is one file that opens from disk.
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
+    `<title>${esc(scenario.name)} (seed ${s.seed}) · ocs-sim run report</title>`,
+    `<style>${CSS}</style></head><body>`,
+    `<header class="top"><div class="inner"><div class="kicker">ocs-sim run report</div><h1>${esc(scenario.name)}</h1>`,
+    scenario.description.trim() ? `<p>${esc(scenario.description.trim())}</p>` : '',
+    `<div class="chips"><span class="chip">seed ${s.seed}</span><span class="chip">starts ${esc(scenario.startTime)}</span><span class="chip">dials for ${esc(scenario.duration)}, drains up to ${esc(scenario.drainLimit)}</span><span class="chip">ended at ${runTime(d.endMs)} (${esc(duration(d.endMs))})</span><span class="chip">${int(s.events)} events</span></div>`,
+    `<div class="chips options">${d.options
+      .filter((o) => !o.name.endsWith('-uri'))
+      .map((o) => `<span class="chip"><code>${esc(o.name)}</code> ${esc(o.value)}${o.overrides.length > 0 ? ` <i>(${esc(o.overrides.join('; '))})</i>` : ''}</span>`)
+      .join('')}</div>`,
+    '</div></header><main>',
+    '<nav class="toc"><a href="#overview">Overview</a><a href="#over-time">Over time</a><a href="#delivery">Delivery time</a><a href="#samples">Sample records</a><a href="#machines">Machines</a><a href="#log">OCS log</a><a href="#invariants">Invariants</a><a href="#options">All options</a></nav>',
+  );
+
+  // Overview
+  out.push('<section id="overview"><h2>Overview</h2><div class="cards">');
+  for (const f of d.headline) out.push(`<div class="card${f.tone ? ` ${f.tone}` : ''}"><div class="label">${esc(f.label)}</div><div class="value">${esc(f.value)}</div>${f.note ? `<div class="note">${esc(f.note)}</div>` : ''}</div>`);
+  out.push('</div><h3>What happened</h3><ul class="story">', ...d.happened.map((h) => `<li>${esc(h)}</li>`), '</ul></section>');
+
+  // Over time
+  out.push('<section id="over-time"><h2>Over time</h2>');
+  out.push(`<p class="lead">All charts share one time axis, in minutes from the start of the run. Levels are sampled every ${esc(sampled)}; counts are per ${esc(bin)}. The dotted line marks the end of dialing (the campaign groups are stopped); after it OCS drains what it keeps.</p>`);
+  out.push(
+    `<div class="legend">${swatch(COLORS.externalOutage, 0.3, 'external-system outage')}${swatch(COLORS.networkOutage, 0.35, 'network outage')}${swatch(COLORS.wait, 0.45, 'wait condition (dialing suspended)')}</div>`,
+  );
+  out.push(chart('chart-marked', 'Records marked for re-submission', `records OCS keeps after a failed POST (409, 408, 418, any other status, or no response within history-http-response-timeout) until a re-submission gets 200 OK. Above the dashed threshold the campaign group's wait condition is active (amber band).`, charts.marked));
+  out.push(chart('chart-pool', 'POSTs in flight and the connection pool', `a POST holds one of the http-connection-pool-size connections from the moment it is written until its response or OCS's timeout; the rest wait for a connection in OCS.`, charts.pool));
+  out.push(chart('chart-dial', 'Dial rate and busy agents', `dials per minute (bars, per ${esc(bin)}) and agents on a call or in after-call work (line). No dial starts during a wait condition; calls already in progress finish.`, charts.dial));
+  out.push(chart('chart-responses', 'Responses by code', `what OCS received, per ${esc(bin)}, by HTTP status; <i>OCS 408 (timeout)</i> is OCS giving up on a request after history-http-response-timeout.`, charts.responses));
+  out.push(
+    chart(
+      'chart-races',
+      'Race conditions',
+      `predial checks aborted because the contact's previous call report record was still unconfirmed, per ${esc(bin)}.${anyValidation ? '' : ' <b>pre-dial-validation is off in this run, so no race condition can occur.</b>'}`,
+      charts.races,
+    ),
+  );
+  if (d.waits.length > 0 || d.outages.length > 0) {
+    out.push('<h3>Outages and wait conditions</h3>');
+    const rows = [
+      ...d.outages.map((o) => ({ at: o.fromMs, cells: [esc(`${o.where} outage: ${o.what}`), runTime(o.fromMs), runTime(o.untilMs), esc(duration(o.untilMs - o.fromMs))] })),
+      ...d.waits.map((w) => ({ at: w.fromMs, cells: [esc(`wait condition: ${w.group}`), runTime(w.fromMs), w.open ? 'end of run' : runTime(w.untilMs), esc(duration(w.untilMs - w.fromMs))] })),
+    ].sort((a, b) => a.at - b.at);
+    out.push(table(['what', 'from', 'until', 'for'], rows.map((r) => r.cells)));
+  }
+  out.push('</section>');
+
+  // Delivery time
+  out.push('<section id="delivery"><h2>Delivery time</h2>');
+  out.push(`<p class="lead">From a record's first POST to the 200 OK that confirmed it, for every record in the trace. seq 0 is posted when the call is dialed, seq 1 when it is finalized.</p>`);
+  out.push(chart('chart-delivery', 'Distribution of delivery time', 'records per logarithmic bin (5 per decade). A record confirmed later than history-http-response-timeout after its first POST failed at least once and was re-submitted.', charts.delivery));
+  out.push(
+    table(
+      ['record', 'confirmed', 'median', '90th percentile', '99th percentile', 'slowest'],
+      d.deliveryRows.map((r) => [r.seq, int(r.count), esc(duration(r.p50)), esc(duration(r.p90)), esc(duration(r.p99)), esc(duration(r.max))]),
+      [1, 2, 3, 4, 5],
+    ),
+  );
+  out.push('</section>');
+
+  // Samples
+  out.push('<section id="samples"><h2>Sample records</h2>');
+  if (d.samples.length === 0) out.push('<p class="lead">No call attempt went through a fault in this run.</p>');
+  else out.push(`<p class="lead">A few call attempts that went through faults, one per kind of fault, read from the trace. Rows are events in order (not to scale); <span style="color:${COLORS.seq0}">■</span> seq 0, <span style="color:#9b5f95">■</span> seq 1.</p>`);
+  d.samples.forEach((sample, i) => {
+    out.push(
+      `<div class="sample" id="sample-${i + 1}"><h3>${sample.phone ? `Phone ${esc(sample.phone)}, ` : ''}attempt <code>${esc(sample.guid)}</code></h3><div>${sample.faults.map((f) => `<span class="tag">${esc(f)}</span>`).join('')}</div>`,
+      `<figure>${sequenceSvg(sample, d.startEpochMs, `seq${i + 1}`)}</figure></div>`,
+    );
+  });
+  out.push('</section>');
+
+  // Machines
+  out.push('<section id="machines" class="machines"><h2>Machines</h2>');
+  out.push('<p class="lead">Drawn from the XState definitions in <code>machines/</code>, the specification the simulator runs. Each transition says how often this run took it; dashed grey ones were not taken.</p>');
+  d.machines.forEach((m, i) => {
+    out.push(`<h3>${esc(m.title)} <code style="font-weight:normal">${esc(m.graph.id)}</code></h3><p class="lead">${esc(m.note)}</p>`);
+    if (m.tints.length > 0) out.push(`<div class="legend">${m.tints.map((t) => `<span><span class="swatch" style="background:${t.fill};border:1px solid ${t.stroke}"></span>${esc(t.label)}</span>`).join('')}</div>`);
+    out.push(`<figure>${machineDiagramSvg(m.graph, { counts: m.counts, tints: m.tints, idPrefix: `machine${i + 1}` })}</figure>`);
+    const rows = m.graph.edges.flatMap((e) =>
+      e.transitions.map((t) => [`<code>${esc(e.source)}</code>`, esc(transitionText(t, null)), `<code>${esc(e.target)}</code>`, esc(t.actions.join(', ') || '—'), int(transitionCount(m.counts, e, t) ?? 0)]),
+    );
+    out.push(`<details><summary>transitions and their actions</summary>${table(['from', 'event [guard]', 'to', 'actions', 'taken'], rows, [4])}</details>`);
+  });
+  out.push('</section>');
+
+  // Log
+  out.push('<section id="log"><h2>OCS log around each wait condition</h2>');
+  if (d.log.excerpts.length === 0) out.push(`<p class="lead">No wait condition was activated in this run (ocs.log has ${int(d.log.lines)} lines).</p>`);
+  else out.push(`<p class="lead">Lines of <code>ocs.log</code> (${int(d.log.lines)} in all) before and after every <i>Wait condition has been activated / cleared</i> line.</p>`);
+  for (const x of d.log.excerpts) {
+    out.push(`<div class="log"><div class="title">Wait condition ${esc(x.title)}</div><ol>`);
+    let last = -1;
+    for (const l of x.lines) {
+      if (last !== -1 && l.n !== last + 1) out.push('<li class="other">⋮</li>');
+      out.push(`<li class="${l.kind}${l.focus ? ' focus' : ''}"><span class="n">${l.n}</span>${esc(l.text)}</li>`);
+      last = l.n;
+    }
+    out.push('</ol></div>');
+  }
+  if (d.log.omitted > 0) out.push(`<p class="lead">… and ${int(d.log.omitted)} more wait-condition windows: see ocs.log.</p>`);
+  out.push('</section>');
+
+  // Invariants
+  out.push('<section id="invariants"><h2>Invariants checked on this run</h2>');
+  const inv = d.input.invariants;
+  if (inv === null) out.push('<p class="lead">Not checked.</p>');
+  else {
+    const failed = inv.filter((r) => !r.holds).length;
+    out.push(`<p class="lead">The checkers of <code>properties/invariants.ts</code>, the same ones the property tests run on generated scenarios, applied to this run's trace, summary and log: ${failed === 0 ? `all ${inv.length} hold.` : `<b style="color:var(--bad)">${failed} of ${inv.length} do not hold.</b>`}</p>`);
+    out.push('<table class="inv"><thead><tr><th></th><th>claim</th><th>detail</th></tr></thead><tbody>');
+    for (const r of inv) out.push(`<tr><td class="${r.holds ? 'ok">✓&nbsp;holds' : 'fail">✗&nbsp;fails'}</td><td>${esc(r.name)}</td><td>${esc(r.detail)}</td></tr>`);
+    out.push('</tbody></table>');
+  }
+  out.push('</section>');
+
+  // Options
+  out.push('<section id="options"><h2>All options in force</h2><p class="lead">The effective scenario: every default filled in. Campaign-group values win over the application-level ones [doc].</p>');
+  out.push(table(['OCS option', 'application level', 'campaign group level'], d.options.map((o) => [`<code>${esc(o.name)}</code>`, esc(o.value), o.overrides.length === 0 ? '<span style="color:#98a2ad">—</span>' : o.overrides.map(esc).join('<br>')])));
+  out.push(table(d.groups[0], d.groups.slice(1).map((r) => r.map(esc)), [1, 2]));
+  out.push('<div class="grid2"><div><h3>Network</h3>', table(['', ''], d.network.map(([k, v]) => [esc(k), esc(v)])), '</div><div><h3>External system</h3>', table(['', ''], d.external.map(([k, v]) => [esc(k), esc(v)])), '</div></div>');
+  out.push(`<details><summary>scenario.yaml (replays this run)</summary><pre>${esc(d.input.scenarioYaml)}</pre></details></section>`);
+
+  out.push(`<footer><p>Replay this run: <code>${esc(d.replay)}</code>. Same scenario and seed, same bytes.</p>`, ...d.input.provenance.map((p) => `<p>${esc(p)}</p>`), `<p>Times in sample records are UTC from the scenario's startTime (${esc(clock(d.startEpochMs, 0))} at the start).</p></footer>`);
+  out.push('</main></body></html>', '');
+  return out.join('\n');
+}
