@@ -190,6 +190,26 @@ describe('"Wait condition has been activated / cleared for Campaign Group %s (DB
     expect(dials.some((t) => t >= clearedAt!)).toBe(true);
   });
 
+  it('is counted per campaign group, with the threshold set on the group winning over the application\'s', () => {
+    const other = { name: 'Second Group@Other Agents', dbid: 202 };
+    const calls = { outcomes: { Answer: 1, Busy: 0, 'Answering Machine Detected': 0, 'Fax Detected': 0, 'Wrong Number': 0 }, talkTime: { fixed: '20s' } };
+    const two = runObserved(
+      tinyScenario({
+        ocs: { 'history-wait-condition-threshold': 100 },
+        externalSystem: { outages: [{ from: '0s', until: '30s', status: 409 }] },
+        campaignGroups: [
+          { name: TEST_GROUP.name, dbid: TEST_GROUP.dbid, agents: 2, dialMode: 'progressive', calls, options: { 'history-wait-condition-threshold': 1 } },
+          { name: other.name, dbid: other.dbid, firstPhone: 5551000000, agents: 2, dialMode: 'progressive', calls },
+        ],
+      }),
+    );
+    const wait = two.logText.filter((t) => t.startsWith('Wait condition'));
+    expect(wait).toEqual([DOCUMENTED.waitActivated(TEST_GROUP.name, TEST_GROUP.dbid), DOCUMENTED.waitCleared(TEST_GROUP.name, TEST_GROUP.dbid)]);
+    expect(two.summary.groups.map((g) => g.waitConditionActivations)).toEqual([1, 0]);
+    // The second group had as many failures, and kept dialing.
+    expect(two.summary.groups[1].peakMarkedForResubmission).toBeGreaterThan(1);
+  });
+
   it('is never logged below the threshold', () => {
     const calm = runObserved(tinyScenario({ externalSystem: { outages: [{ from: '0s', until: '30s', status: 409 }] } }));
     expect(calm.summary.responses['409']).toBeGreaterThan(1);
