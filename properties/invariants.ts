@@ -68,6 +68,8 @@ export class Violations {
 
 export const at = (t: number) => `t=${Math.round(t * 1000) / 1000}ms`;
 const near = (a: number, b: number) => Math.abs(a - b) <= TIME_TOLERANCE_MS;
+/** ocs.log files give times to the millisecond (rounded down). */
+const nearLog = (logged: number, traced: number) => Math.abs(logged - traced) <= 1;
 
 // ---------------------------------------------------------------------------
 // 1. No record is ever lost.
@@ -242,7 +244,7 @@ export const waitConditionLogLinesAlternate: Checker = ({ trace, log, facts }) =
     const got = actual[i];
     if (want === undefined) v.add(`${at(got.t)} "${got.text}" logged with no matching transition`);
     else if (got === undefined) v.add(`${at(want.t)} "${want.text}" missing from the log`);
-    else if (got.text !== want.text || !near(got.t, want.t)) v.add(`expected ${at(want.t)} "${want.text}", got ${at(got.t)} "${got.text}"`);
+    else if (got.text !== want.text || !nearLog(got.t, want.t)) v.add(`expected ${at(want.t)} "${want.text}", got ${at(got.t)} "${got.text}"`);
   }
   return v.result(WAIT_LOG_LINES, `${actual.length} wait-condition lines, alternating per group and matching the groups' transitions`);
 };
@@ -332,7 +334,7 @@ export const everyPreventedDialIsHandled: Checker = ({ trace, facts, log }) => {
       const got = logged[i];
       if (want === undefined) v.add(`${at(got.t)} "${got.text}" logged with no race condition in the trace`);
       else if (got === undefined) v.add(`${at(want.t)} "${want.text}" missing from the log`);
-      else if (got.text !== want.text || !near(got.t, want.t)) v.add(`expected ${at(want.t)} "${want.text}", got ${at(got.t)} "${got.text}"`);
+      else if (got.text !== want.text || !nearLog(got.t, want.t)) v.add(`expected ${at(want.t)} "${want.text}", got ${at(got.t)} "${got.text}"`);
     }
   }
   return v.result(RACE_HANDLED, `${races.length} race conditions, each for a contact with a kept record, applying the configured call result${log ? ', each logged' : ''}`);
@@ -444,7 +446,7 @@ export const everyResponseIsLogged: Checker = ({ trace, log, facts }) => {
     const got = actual[i];
     if (want === undefined) v.add(`${at(got.t)} "${got.text}" logged with no response in the trace`);
     else if (got === undefined) v.add(`${at(want.t)} "${want.text}" missing from the log`);
-    else if (got.text !== want.text || !near(got.t, want.t)) v.add(`expected ${at(want.t)} "${want.text}", got ${at(got.t)} "${got.text}"`);
+    else if (got.text !== want.text || !nearLog(got.t, want.t)) v.add(`expected ${at(want.t)} "${want.text}", got ${at(got.t)} "${got.text}"`);
   }
   return v.result(RESPONSES_LOGGED, `${actual.length} response lines, each the documented text for its status and phone`);
 };
