@@ -64,8 +64,7 @@ export const SweepFile = z.strictObject({
     .describe('The base scenario: a path relative to this file, or the scenario itself.'),
   patch: z.record(z.string(), z.unknown()).default({}).describe('Merged into the base scenario (objects merge, everything else is replaced).'),
   vary: z
-    .partialRecord(z.enum(OPTION_NAMES, { error: `expected an OCS option: ${OPTION_NAMES.join(', ')}` }), Values)
-    .refine((v) => Object.keys(v).length > 0, { error: 'expected at least one OCS option to vary' })
+    .strictObject(Object.fromEntries(OPTION_NAMES.map((name) => [name, Values.optional()])) as Record<OptionName, z.ZodOptional<typeof Values>>)
     .describe('OCS options (application level) and their values; the sweep runs every combination. A campaign group setting a varied option loses it.'),
   replications: Count('replications', 2).default(10).describe('Seeds per cell; every cell runs the same seeds (common random numbers).'),
   firstSeed: Count('(seed)', 0).default(1),
@@ -102,7 +101,11 @@ export function validateSweep(input: unknown): SweepValidation {
   if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((issue) => describeIssue(issue, input, SweepFile)) };
   const errors: string[] = [];
   const vary: Sweep['vary'] = [];
-  for (const [option, spec] of Object.entries(parsed.data.vary) as [OptionName, z.infer<typeof Values>][]) {
+  // In the file's order (the parsed object has the schema's): the first option varies slowest.
+  const given = Object.keys((input as { vary: object }).vary) as OptionName[];
+  if (given.length === 0) errors.push('vary: got {}; expected at least one OCS option to vary');
+  for (const option of given) {
+    const spec = parsed.data.vary[option]!;
     const values = Array.isArray(spec) ? checkList(option, spec, errors) : expandRange(option, spec, errors);
     vary.push({ option, values });
   }
