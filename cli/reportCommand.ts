@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkInvariants, type LogLine } from '../properties/invariants.ts';
+import { checkInvariants, isExpectedToHold, type LogLine } from '../properties/invariants.ts';
 import { buildRunReport, sampleEveryMs } from '../reports/runReport.ts';
 import type { TraceLine } from '../sim/observer.ts';
 import { runScenario, type Summary } from '../sim/run.ts';
@@ -88,7 +88,7 @@ export async function reportFromDir(dir: string): Promise<ReportResult> {
     const at = mismatch >= 0 ? mismatch : Math.min(rerunLog.length, log.length);
     throw new Error(`${file('ocs.log')} line ${at + 1} differs from a re-run of ${file('scenario.yaml')} with seed ${summary.seed}; run it again with ocs-sim run ${file('scenario.yaml')} --out ${dir} --report`);
   }
-  const invariants = checkInvariants(trace, summary, scenario, rerunLog);
+  const invariants = checkInvariants(trace, summary, scenario, rerunLog).map((r) => ({ ...r, expectedToHold: isExpectedToHold(r.name, scenario) }));
   const provenance = [
     `Built from ${hasTrace ? 'trace.jsonl, ' : ''}ocs.log, summary.json and scenario.yaml in the run's directory. The levels over time come from a re-run of scenario.yaml with seed ${summary.seed}, sampled every ${every / 1000} s of virtual time; its summary matched summary.json.`,
     ...(hasTrace ? [] : ['The run was made without trace.jsonl: the trace-based sections (delivery times, sample records, transition counts, invariants) use the re-run\'s trace.']),

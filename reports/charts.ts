@@ -231,15 +231,20 @@ export function raceChart(series: readonly Sample[], binMs: number, ctx: TimeCon
   const max = Math.max(1, ...values.map((v) => v.n));
   return timeChart(ctx, 110, [
     ...shading(ctx, false),
+    ...(values.length === 0
+      ? []
+      : [
+          {
+            data: { values },
+            mark: { type: 'rect', color: '#c44e52' },
+            encoding: { x: xAxis(ctx), x2: { field: 'until' }, y: { field: 'n', type: 'quantitative', title: `per ${binLabel(binMs)}`, scale: { domain: [0, Math.ceil(max * 1.1)] } }, y2: { datum: 0 } },
+          },
+        ]),
+    // The zero line comes last: with no race condition it is the chart's data.
     {
       data: { values: [{ zero: 0 }] },
       mark: { type: 'rule', color: '#c44e52', strokeWidth: 1 },
-      encoding: { y: { field: 'zero', type: 'quantitative' } },
-    },
-    {
-      data: { values: values.length > 0 ? values : [{ min: 0, until: 0, n: 0 }] },
-      mark: { type: 'rect', color: '#c44e52' },
-      encoding: { x: xAxis(ctx), x2: { field: 'until' }, y: { field: 'n', type: 'quantitative', title: `per ${binLabel(binMs)}`, scale: { domain: [0, Math.ceil(max * 1.1)] } }, y2: { datum: 0 } },
+      encoding: { y: { field: 'zero', type: 'quantitative', title: `per ${binLabel(binMs)}`, scale: { domain: [0, Math.ceil(max * 1.1)] } } },
     },
   ]);
 }

@@ -69,7 +69,8 @@ pre { background: var(--panel); border: 1px solid var(--line); border-radius: 6p
 .log li .n { color: #98a2ad; display: inline-block; min-width: 56px; }
 .log li.saved { color: #2f6b33; } .log li.queued { color: #a2322a; } .log li.race { color: #8c6bb1; }
 .log li.wait { color: #6b4a00; } .log li.focus { background: #fdf0d5; font-weight: 700; }
-table.inv td:first-child { width: 72px; white-space: nowrap; } table.inv td:nth-child(2) { width: 34%; }
+table.inv td:first-child { width: 72px; } table.inv td:nth-child(2) { width: 34%; }
+table.inv td.meant { color: var(--warn); font-weight: 700; }
 table.inv td.ok { color: var(--good); font-weight: 700; } table.inv td.fail { color: var(--bad); font-weight: 700; }
 footer { margin-top: 40px; padding-top: 10px; border-top: 1px solid var(--line); color: var(--muted); font-size: 12.5px; }
 @media (max-width: 760px) { .grid2 { grid-template-columns: 1fr; } }
@@ -206,10 +207,15 @@ export function renderHtml(d: ReportData, charts: RenderedCharts): string {
   const inv = d.input.invariants;
   if (inv === null) out.push('<p class="lead">Not checked.</p>');
   else {
-    const failed = inv.filter((r) => !r.holds).length;
-    out.push(`<p class="lead">The checkers of <code>properties/invariants.ts</code>, the same ones the property tests run on generated scenarios, applied to this run's trace, summary and log: ${failed === 0 ? `all ${inv.length} hold.` : `<b style="color:var(--bad)">${failed} of ${inv.length} do not hold.</b>`}</p>`);
+    const failed = inv.filter((r) => !r.holds && r.expectedToHold).length;
+    const meant = inv.filter((r) => !r.holds && !r.expectedToHold).length;
+    const verdict = failed === 0 ? `all ${inv.length - meant} that the scenario expects to hold, hold${meant > 0 ? `; ${meant} fail${meant > 1 ? '' : 's'} by the scenario's design` : ''}.` : `<b style="color:var(--bad)">${failed} of ${inv.length} do not hold.</b>`;
+    out.push(`<p class="lead">The checkers of <code>properties/invariants.ts</code>, the same ones the property tests run on generated scenarios, applied to this run's trace, summary and log: ${verdict}</p>`);
     out.push('<table class="inv"><thead><tr><th></th><th>claim</th><th>detail</th></tr></thead><tbody>');
-    for (const r of inv) out.push(`<tr><td class="${r.holds ? 'ok">✓&nbsp;holds' : 'fail">✗&nbsp;fails'}</td><td>${esc(r.name)}</td><td>${esc(r.detail)}</td></tr>`);
+    for (const r of inv) {
+      const mark = r.holds ? '<td class="ok">✓&nbsp;holds</td>' : r.expectedToHold ? '<td class="fail">✗&nbsp;fails</td>' : '<td class="meant">✗&nbsp;fails, by design</td>';
+      out.push(`<tr>${mark}<td>${esc(r.name)}</td><td>${esc(r.detail)}</td></tr>`);
+    }
     out.push('</tbody></table>');
   }
   out.push('</section>');

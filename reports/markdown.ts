@@ -64,7 +64,7 @@ export function renderMarkdown(d: ReportData): string {
 
   out.push('## Invariants checked on this run', '');
   const inv = d.input.invariants;
-  out.push(inv === null ? 'Not checked.' : table(['', 'claim', 'detail'], inv.map((r) => [r.holds ? '✓ holds' : '✗ FAILS', r.name, r.detail])), '');
+  out.push(inv === null ? 'Not checked.' : table(['', 'claim', 'detail'], inv.map((r) => [r.holds ? '✓ holds' : r.expectedToHold ? '✗ FAILS' : '✗ fails, by the scenario\'s design', r.name, r.detail])), '');
 
   out.push('## All options in force', '');
   out.push(table(['OCS option', 'application level', 'campaign group level'], d.options.map((o) => [`\`${o.name}\``, o.value, o.overrides.join('; ') || '—'])), '');

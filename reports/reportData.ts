@@ -31,8 +31,12 @@ export interface RunReportInput {
   log: readonly string[];
   series: readonly Sample[];
   sampleEveryMs: number;
-  /** Results of properties/invariants.ts on this run; null when not checked. */
-  invariants: InvariantResult[] | null;
+  /**
+   * Results of properties/invariants.ts on this run, each with whether the
+   * scenario expects it to hold (a last-write-wins external system is meant
+   * to end some attempts with seq 0); null when not checked.
+   */
+  invariants: (InvariantResult & { expectedToHold: boolean })[] | null;
   /** Where the data came from, for the footer. */
   provenance: string[];
 }
