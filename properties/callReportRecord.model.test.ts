@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import type { EventObject } from 'xstate';
+import { callReportRecordMachine, type CallReportRecordContext } from '../machines/callReportRecord.ts';
+import { eventTypes, expectedLog, MachineUnderTest, newRecord, recordLedgerProblems, transitionModel, transitionsOf } from './machineHarness.ts';
+
+/**
+ * Model-based test of the call report record: xstate/graph walks the machine
+ * (the specification) to every transition; each path is replayed on the
+ * record as the simulator runs it (compiled engine, effects performed on a
+ * ledger of connections, marks, timers and log lines), and every state is
+ * checked against what the seed page requires of it.
+ *
+ * `createTestModel` refuses machines with `after` transitions (its validation
+ * says "After events on test machines are not supported"), and the record's
+ * timeouts are the point; so this builds the `TestModel` that createTestModel
+ * wraps, with the timer events listed explicitly and each vertex keyed by the
+ * transition that reached it (what createTestModel's serializer does).
+ */
+const CONTEXTS: CallReportRecordContext[] = [
+  { historyHttpResponseTimeoutMs: 10_000, historyWaitRecoveryTimeoutMs: 30_000, recoveryTimer: 'per-record' },
+  { historyHttpResponseTimeoutMs: 2_000, historyWaitRecoveryTimeoutMs: 45_000, recoveryTimer: 'batch' },
+];
+
+const EVENTS: EventObject[] = eventTypes(callReportRecordMachine).map((type) => (type === 'HTTP_OTHER' ? { type, status: 503 } : { type }));
+
+for (const context of CONTEXTS) {
+  describe(`call report record (${context.recoveryTimer} recovery): every transition`, () => {
+    const model = transitionModel(callReportRecordMachine, context, EVENTS);
+    const paths = model.getShortestPaths();
+    const expected = transitionsOf(callReportRecordMachine, (guard) => (guard === 'perRecordRecovery' ? context.recoveryTimer === 'per-record' : context.recoveryTimer === 'batch'));
+
+    it('the shortest paths cover every transition the machine has for this context', () => {
+      const covered = new Set<string>();
+      for (const path of paths) {
+        let from = 'waitingForConnection';
+        for (const step of path.steps) {
+          const to = String(step.state.value);
+          if (to !== from) covered.add(`${from} --${step.event.type}--> ${to}`);
+          from = to;
+        }
+      }
+      expect([...covered].sort()).toEqual([...expected].sort());
+    });
+
+    for (const path of paths) {
+      it(path.description, async () => {
+        let record: MachineUnderTest = newRecord(context);
+        const check = (state: string) => {
+          expect(record.state).toBe(state);
+          expect(recordLedgerProblems(state, record.ledger, context)).toEqual([]);
+        };
+        check('waitingForConnection');
+        const send = ({ event, state }: { event: EventObject; state: { value: unknown } }) => {
+          if (state.value === record.state) {
+            // The model says this state does not take the event: the record must ignore it.
+            expect(record.ignores(event), `${record.state} must ignore ${event.type}`).toBe(true);
+            return;
+          }
+          const logs = record.ledger.logs.length;
+          const postsBefore = record.ledger.posts;
+          expect(record.send(event), `${event.type} must take a transition in ${record.state}`).toBe(true);
+          const log = expectedLog(event);
+          expect(record.ledger.logs.slice(logs)).toEqual(log === null ? [] : [log]);
+          if (event.type === 'CONNECTION_ACQUIRED') expect(record.ledger.posts).toBe(postsBefore + 1);
+        };
+        await path.test({
+          events: Object.fromEntries(EVENTS.map((e) => [e.type, send])),
+          states: {
+            '*': (snapshot) => check(String(snapshot.value)),
+          },
+        });
+        record = newRecord(context);
+      });
+    }
+  });
+}
