@@ -26,7 +26,8 @@ const Range = z.strictObject({
   step: z.union([z.number(), z.string()], { error: 'expected a number or a duration' }),
 });
 
-const Values = z.union([z.array(z.union([z.number(), z.string(), z.boolean()])).min(1, { error: 'expected at least one value' }), Range], {
+// List items are checked against the option's own schema in validateSweep (a union would hide their messages).
+const Values = z.union([z.array(z.unknown()).min(1, { error: 'expected at least one value' }), Range], {
   error: 'expected a list of values, e.g. [50, 100, 200], or a range { from: 10s, to: 60s, step: 10s }',
 });
 
@@ -98,23 +99,31 @@ export const MAX_CELLS = 10_000;
 
 export function validateSweep(input: unknown): SweepValidation {
   const parsed = SweepFile.safeParse(input ?? {});
-  if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((issue) => describeIssue(issue, input, SweepFile)) };
-  const errors: string[] = [];
-  const vary: Sweep['vary'] = [];
-  // In the file's order (the parsed object has the schema's): the first option varies slowest.
-  const given = Object.keys((input as { vary: object }).vary) as OptionName[];
-  if (given.length === 0) errors.push('vary: got {}; expected at least one OCS option to vary');
-  for (const option of given) {
-    const spec = parsed.data.vary[option]!;
-    const values = Array.isArray(spec) ? checkList(option, spec, errors) : expandRange(option, spec, errors);
-    vary.push({ option, values });
-  }
+  const errors = parsed.success ? [] : parsed.error.issues.map((issue) => describeIssue(issue, input, SweepFile));
+  // Values are checked even when other fields are wrong, so one run shows every problem.
+  const vary = varied(input, errors);
+  if (!parsed.success) return { ok: false, errors };
   const cells = vary.reduce((n, v) => n * Math.max(1, v.values.length), 1);
   if (cells > MAX_CELLS) errors.push(`vary: ${cells} combinations; expected at most ${MAX_CELLS} (fewer values or larger steps)`);
   checkDuration(['probe', 'bound'], parsed.data.probe.bound, errors);
   checkDuration(['probe', 'sampleEvery'], parsed.data.probe.sampleEvery, errors);
   if (parsed.data.quick.duration !== undefined) checkDuration(['quick', 'duration'], parsed.data.quick.duration, errors);
   return errors.length > 0 ? { ok: false, errors } : { ok: true, sweep: { ...parsed.data, vary } };
+}
+
+/** The varied options with their values, in the file's order (the first varies slowest); what zod already rejected is skipped. */
+function varied(input: unknown, errors: string[]): Sweep['vary'] {
+  const raw = (input as { vary?: unknown } | null)?.vary;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return [];
+  if (Object.keys(raw).length === 0) errors.push('vary: got {}; expected at least one OCS option to vary');
+  const vary: Sweep['vary'] = [];
+  for (const [option, spec] of Object.entries(raw) as [OptionName, unknown][]) {
+    if (!OPTION_NAMES.includes(option)) continue;
+    if (Array.isArray(spec) && spec.length > 0) vary.push({ option, values: checkList(option, spec, errors) });
+    const range = Range.safeParse(spec);
+    if (range.success) vary.push({ option, values: expandRange(option, range.data, errors) });
+  }
+  return vary;
 }
 
 function checkDuration(path: PropertyKey[], d: string, errors: string[]): void {
@@ -126,7 +135,7 @@ function optionSchema(option: OptionName): z.ZodType {
   return (OcsOptions.shape[option] as unknown as z.ZodDefault<z.ZodType>).unwrap();
 }
 
-function checkList(option: OptionName, list: OptionValue[], errors: string[]): OptionValue[] {
+function checkList(option: OptionName, list: unknown[], errors: string[]): OptionValue[] {
   const schema = optionSchema(option);
   list.forEach((value, i) => {
     const r = schema.safeParse(value);
@@ -134,7 +143,7 @@ function checkList(option: OptionName, list: OptionValue[], errors: string[]): O
   });
   const seen = new Set(list.map((v) => JSON.stringify(v)));
   if (seen.size !== list.length) errors.push(`${formatPath(['vary', option])}: got ${show(list)}; expected each value once`);
-  return list;
+  return list as OptionValue[];
 }
 
 /** Whether an option takes a duration (`30s`), a whole number, or something a range cannot step through. */

@@ -1,0 +1,112 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/**
+ * `ocs-sim sweep` in separate processes, as users run it: the output does
+ * not depend on the number of workers, and a sweep killed with SIGKILL and
+ * resumed ends where an uninterrupted one does.
+ */
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = join(repo, 'bin', 'ocs-sim.js');
+const dir = mkdtempSync(join(tmpdir(), 'ocs-sim-sweep-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+// 4 cells x 6 seeds, half-hour runs with an outage: a few seconds of work, enough to be killed halfway.
+const sweepFile = join(dir, 'small.yaml');
+writeFileSync(
+  sweepFile,
+  `name: small sweep for the CLI tests
+scenario:
+  duration: 30m
+  drainLimit: 30m
+  campaignGroups: [{ name: CLI@Agents, dbid: 9, agents: 40 }]
+  network: { responseLoss: 0.005 }
+  externalSystem: { outages: [{ from: 10m, until: 15m, status: 503 }] }
+vary:
+  history-wait-condition-threshold: [40, 160]
+  history-wait-recovery-timeout: [10s, 40s]
+replications: 6
+probe: { bound: 3m }
+`,
+);
+
+const runs = 4 * 6;
+
+function sweep(out: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, 'sweep', sweepFile, '--out', out, ...args], { cwd: repo, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const lines = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((l) => l !== '') : []);
+
+describe('ocs-sim sweep', () => {
+  const one = join(dir, 'one');
+  const two = join(dir, 'two');
+
+  it('writes the same cells.csv with 1 worker and with 2', () => {
+    const a = sweep(one, '--workers', '1');
+    const b = sweep(two, '--workers', '2');
+    expect(a.stderr).toContain('on 1 worker;');
+    expect(b.stderr).toContain('on 2 workers;');
+    expect([a.status, b.status]).toEqual([0, 0]);
+    const csv = readFileSync(join(one, 'cells.csv'));
+    expect(csv.toString().split('\n')).toHaveLength(4 + 2);
+    expect(readFileSync(join(two, 'cells.csv')).equals(csv)).toBe(true);
+    expect(readFileSync(join(two, 'recommendation.md')).equals(readFileSync(join(one, 'recommendation.md')))).toBe(true);
+    expect(lines(join(one, 'results.jsonl'))).toHaveLength(runs);
+    expect(a.stdout).toContain('# Recommendation: small sweep for the CLI tests');
+  });
+
+  it('resumes a sweep killed with SIGKILL and ends with the same cells.csv', async () => {
+    const out = join(dir, 'killed');
+    const results = join(out, 'results.jsonl');
+    const child = spawn(process.execPath, [bin, 'sweep', sweepFile, '--out', out, '--workers', '2'], { cwd: repo, stdio: 'ignore' });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    // Kill once a few runs are in; poll rather than sleep so the kill lands mid-sweep.
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (lines(results).length >= 4) {
+          clearInterval(poll);
+          child.kill('SIGKILL');
+          resolve();
+        }
+      }, 5);
+    });
+    await exited;
+    const before = lines(results).length;
+    expect(before).toBeGreaterThanOrEqual(4);
+    expect(before).toBeLessThan(runs); // really interrupted
+    expect(existsSync(join(out, 'cells.csv'))).toBe(false);
+    // A torn last line, as a crash in the middle of a write could leave.
+    appendFileSync(results, '{"key":"0123456789abcdef","cell":1,"seed":');
+
+    const resumed = sweep(out, '--workers', '2', '--resume');
+    expect(resumed.status).toBe(0);
+    expect(resumed.stderr).toMatch(new RegExp(`resuming: ${before} of ${runs} runs already done; cut a torn last line \\(\\d+ bytes\\)`));
+    const after = lines(results);
+    expect(after).toHaveLength(runs);
+    expect(new Set(after.map((l) => JSON.parse(l).key)).size).toBe(runs);
+    expect(readFileSync(join(out, 'cells.csv')).equals(readFileSync(join(one, 'cells.csv')))).toBe(true);
+  });
+
+  it('runs nothing again when resumed after it finished', () => {
+    const again = sweep(one, '--workers', '1', '--resume');
+    expect(again.status).toBe(0);
+    expect(again.stderr).toContain(`resuming: ${runs} of ${runs} runs already done`);
+    expect(lines(join(one, 'results.jsonl'))).toHaveLength(runs);
+  });
+
+  it('rejects a bad sweep file with exit code 2, naming the field, the value and what is allowed', () => {
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'scenario: { duration: 5m }\nvary:\n  history-wait-recovery-timeout: [10s, 10]\nobjectives: [{ metric: waitFraction, max: 0.01, min: 0 }]\n');
+    const r = spawnSync(process.execPath, [bin, 'sweep', bad], { cwd: repo, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`${bad}: vary.history-wait-recovery-timeout[1]: got 10; expected a duration with a unit`);
+    expect(r.stderr).toContain(`${bad}: objectives[0]: got {"metric":"waitFraction","max":0.01,"min":0}; expected exactly one of max, min or equals`);
+  });
+});
