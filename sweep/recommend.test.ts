@@ -35,9 +35,21 @@ describe('recommendation', () => {
     const rec = recommend(plan, cells, vs);
     expect(rec.best?.options).toEqual({ 'history-wait-condition-threshold': 200 });
     expect(rec.runnerUp?.options).toEqual({ 'history-wait-condition-threshold': 100 });
-    expect(rec.pairedGoalDifference?.ciHigh).toBeLessThan(0);
+    expect(rec.pairedGoalDifferences.map((p) => p.metric)).toEqual(['dialRateLost']);
+    expect(rec.pairedGoalDifferences[0].difference.ciHigh).toBeLessThan(0);
     expect(rec.markdown).toContain('## Recommended: history-wait-condition-threshold=200');
+    expect(rec.markdown).toContain('- dialRateLost: -0.01');
     expect(rec.markdown).toContain('a real difference at 95%');
+  });
+
+  it('breaks ties of the first goal with the next, then by sweep order', () => {
+    const plan = planOf([{ metric: 'unconfirmedAtEnd', equals: 0 }], [{ minimize: 'dialRateLost' }, { minimize: 'deliveryP99Seconds' }]);
+    // No cell loses dials; cells 1 and 2 deliver equally fast in every replication, cell 0 slower.
+    const cells = aggregate(plan, results(plan, (cell, seed) => ({ dialRateLost: 0, deliveryP99Seconds: (cell === 0 ? 400 : 300) + seed })));
+    const rec = recommend(plan, cells, verdicts(plan.sweep.objectives, cells));
+    expect([rec.best?.cell, rec.runnerUp?.cell]).toEqual([1, 2]);
+    expect(rec.goal).toBe('minimize dialRateLost, then minimize deliveryP99Seconds');
+    expect(rec.markdown).toContain('- deliveryP99Seconds: 0 (95% CI 0 .. 0): identical in every replication.');
   });
 
   it('says when nothing qualifies and which objective binds', () => {

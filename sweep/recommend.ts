@@ -14,8 +14,8 @@ import type { Goal, Objective } from './sweepFile.ts';
 export const RULE =
   'A cell qualifies when every objective holds on its 95% confidence interval over the replications (Student t): ' +
   'a `max` objective when the upper bound is at most the limit, a `min` objective when the lower bound is at least the limit, ' +
-  'an `equals` objective when every replication gives exactly the value. Among qualifying cells the best mean of the goal wins; ' +
-  'ties go to the earlier cell in the sweep order.';
+  'an `equals` objective when every replication gives exactly the value. Among qualifying cells the best mean of the goal wins ' +
+  '(the next goal, if any, breaks ties); remaining ties go to the earlier cell in the sweep order.';
 
 export interface Verdict {
   qualifies: boolean;
@@ -51,15 +51,15 @@ export function verdicts(objectives: readonly Objective[], cells: readonly CellS
 }
 
 const goalMetric = (g: Goal): MetricName => ('minimize' in g ? g.minimize : g.maximize);
-const goalText = (g: Goal) => ('minimize' in g ? `minimize ${g.minimize}` : `maximize ${g.maximize}`);
+const goalText = (goals: readonly Goal[]) => goals.map((g) => ('minimize' in g ? `minimize ${g.minimize}` : `maximize ${g.maximize}`)).join(', then ');
 
 export interface Recommendation {
   rule: string;
   goal: string;
   best: { cell: number; options: Record<string, unknown> } | null;
   runnerUp: { cell: number; options: Record<string, unknown> } | null;
-  /** Goal difference best - runner-up, paired by seed. */
-  pairedGoalDifference: Stat | null;
+  /** Per goal metric, best - runner-up, paired by seed (common random numbers). */
+  pairedGoalDifferences: Array<{ metric: MetricName; difference: Stat }>;
   qualifying: number[];
   /** When nothing qualifies: the objectives that bind, each with the number of cells that would qualify without it. */
   binding: Array<{ objective: string; cellsMeetingIt: number; cellsQualifyingWithoutIt: number; closest: { cell: number; judged: number } }>;
@@ -68,13 +68,19 @@ export interface Recommendation {
 
 export function recommend(plan: SweepPlan, cells: readonly CellStats[], vs: readonly Verdict[]): Recommendation {
   const { objectives, goal } = plan.sweep;
-  const metric = goalMetric(goal);
-  const sign = 'minimize' in goal ? 1 : -1;
+  const goalMetrics = goal.map(goalMetric);
   const qualifying = cells.filter((_, i) => vs[i].qualifies);
-  // Stable sort: equal goals keep the sweep order.
-  const ranked = [...qualifying].sort((a, b) => sign * (a.stats[metric].mean - b.stats[metric].mean));
-  const [best, runnerUp] = ranked;
-  const paired = best && runnerUp ? summarize(pairedDifferences(best.values[metric], runnerUp.values[metric])) : null;
+  const compare = (a: CellStats, b: CellStats) => {
+    for (const g of goal) {
+      const m = goalMetric(g);
+      const d = ('minimize' in g ? 1 : -1) * (a.stats[m].mean - b.stats[m].mean);
+      if (d !== 0) return d;
+    }
+    return 0;
+  };
+  // Stable sort: full ties keep the sweep order.
+  const [best, runnerUp] = [...qualifying].sort(compare);
+  const paired = best && runnerUp ? goalMetrics.map((metric) => ({ metric, difference: summarize(pairedDifferences(best.values[metric], runnerUp.values[metric])) })) : [];
   const binding = qualifying.length > 0 ? [] : bindingObjectives(objectives, cells);
   const ref = (c: CellStats | undefined) => (c ? { cell: c.cell.index, options: c.cell.options } : null);
 
@@ -88,14 +94,15 @@ export function recommend(plan: SweepPlan, cells: readonly CellStats[], vs: read
   md.push(`Objectives: ${objectives.map((o) => `\`${objectiveText(o)}\``).join(', ')}. Goal: ${goalText(goal)}.`, '');
   md.push(`Rule: ${RULE}`, '');
   if (best) {
-    md.push(`## Recommended: ${cellLabel(best.cell.options)}`, '', ...evidence(best, objectives, metric), '');
+    md.push(`## Recommended: ${cellLabel(best.cell.options)}`, '', ...evidence(best, objectives, goalMetrics), '');
     if (runnerUp) {
-      md.push(`## Runner-up: ${cellLabel(runnerUp.cell.options)}`, '', ...evidence(runnerUp, objectives, metric), '');
-      md.push(
-        `Goal, recommended - runner-up, paired by seed: ${formatNumber(paired!.mean)} (95% CI ${formatNumber(paired!.ciLow)} .. ${formatNumber(paired!.ciHigh)}): ` +
-          (paired!.ciLow > 0 || paired!.ciHigh < 0 ? 'a real difference at 95%.' : 'not distinguishable at 95%; either will do on this evidence.'),
-        '',
-      );
+      md.push(`## Runner-up: ${cellLabel(runnerUp.cell.options)}`, '', ...evidence(runnerUp, objectives, goalMetrics), '');
+      md.push('Recommended - runner-up, paired by seed (same seeds in both):', '');
+      for (const { metric, difference: d } of paired) {
+        const verdict = d.ciLow > 0 || d.ciHigh < 0 ? 'a real difference at 95%' : d.min === 0 && d.max === 0 ? 'identical in every replication' : 'not distinguishable at 95%';
+        md.push(`- ${metric}: ${formatNumber(d.mean)} (95% CI ${formatNumber(d.ciLow)} .. ${formatNumber(d.ciHigh)}): ${verdict}.`);
+      }
+      md.push('');
     } else md.push('No runner-up: no other cell meets every objective.', '');
   } else {
     md.push('## No setting meets every objective', '');
@@ -108,8 +115,8 @@ export function recommend(plan: SweepPlan, cells: readonly CellStats[], vs: read
     }
     md.push('');
   }
-  md.push(`## All cells`, '', ...cellTable(cells, vs, objectives, metric), '');
-  return { rule: RULE, goal: goalText(goal), best: ref(best), runnerUp: ref(runnerUp), pairedGoalDifference: paired, qualifying: qualifying.map((c) => c.cell.index), binding, markdown: md.join('\n') };
+  md.push(`## All cells`, '', ...cellTable(cells, vs, objectives, goalMetrics), '');
+  return { rule: RULE, goal: goalText(goal), best: ref(best), runnerUp: ref(runnerUp), pairedGoalDifferences: paired, qualifying: qualifying.map((c) => c.cell.index), binding, markdown: md.join('\n') };
 }
 
 /**
@@ -139,23 +146,24 @@ function bindingObjectives(objectives: readonly Objective[], cells: readonly Cel
 
 const fmtStat = (s: Stat) => (s.ciLow === s.ciHigh ? formatNumber(s.mean) : `${formatNumber(s.mean)} [${formatNumber(s.ciLow)}, ${formatNumber(s.ciHigh)}]`);
 
-function evidence(c: CellStats, objectives: readonly Objective[], goal: MetricName): string[] {
+function evidence(c: CellStats, objectives: readonly Objective[], goals: readonly MetricName[]): string[] {
   const rows = ['| metric | mean [95% CI] | min .. max | objective | met |', '|---|---|---|---|---|'];
   for (const o of objectives) {
     const s = c.stats[o.metric];
     rows.push(`| ${o.metric} | ${fmtStat(s)} | ${formatNumber(s.min)} .. ${formatNumber(s.max)} | ${objectiveText(o)} | ${meets(o, s) ? 'yes' : 'no'} |`);
   }
-  if (!objectives.some((o) => o.metric === goal)) {
+  for (const goal of goals) {
+    if (objectives.some((o) => o.metric === goal)) continue;
     const s = c.stats[goal];
     rows.push(`| ${goal} | ${fmtStat(s)} | ${formatNumber(s.min)} .. ${formatNumber(s.max)} | goal | |`);
   }
-  rows.push('', `(${METRICS[goal]})`);
+  rows.push('', ...[...new Set([...objectives.map((o) => o.metric), ...goals])].map((m) => `- ${m}: ${METRICS[m]}`));
   return rows;
 }
 
-function cellTable(cells: readonly CellStats[], vs: readonly Verdict[], objectives: readonly Objective[], goal: MetricName): string[] {
+function cellTable(cells: readonly CellStats[], vs: readonly Verdict[], objectives: readonly Objective[], goals: readonly MetricName[]): string[] {
   const options = Object.keys(cells[0]?.cell.options ?? {});
-  const metrics = [...new Set<MetricName>([...objectives.map((o) => o.metric), goal])];
+  const metrics = [...new Set<MetricName>([...objectives.map((o) => o.metric), ...goals])];
   const rows = [`| ${[...options, ...metrics, 'qualifies'].join(' | ')} |`, `|${[...options, ...metrics, 'q'].map(() => '---').join('|')}|`];
   cells.forEach((c, i) => {
     rows.push(`| ${[...options.map((o) => String(c.cell.options[o as keyof typeof c.cell.options])), ...metrics.map((m) => fmtStat(c.stats[m])), vs[i].qualifies ? 'yes' : `no (${vs[i].failed.map((f) => f.split(' ')[0]).join(', ')})`].join(' | ')} |`);

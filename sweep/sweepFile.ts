@@ -83,13 +83,18 @@ export const SweepFile = z.strictObject({
     })
     .prefault({}),
   objectives: z.array(Objective).default(DEFAULT_OBJECTIVES).describe('Every one must be met for a cell to qualify.'),
-  goal: Goal.default({ minimize: 'dialRateLost' }).describe('What the recommendation optimises among qualifying cells (by the mean).'),
+  goal: z
+    .union([Goal, z.array(Goal).min(1)], { error: 'expected { minimize: METRIC } or { maximize: METRIC }, or a list of them (later ones break ties)' })
+    .default({ minimize: 'dialRateLost' })
+    .describe('What the recommendation optimises among qualifying cells, by the mean; in a list, later goals break ties of earlier ones.'),
 });
 export type SweepFile = z.infer<typeof SweepFile>;
 
 /** A validated sweep with every option's values listed. */
-export interface Sweep extends Omit<SweepFile, 'vary'> {
+export interface Sweep extends Omit<SweepFile, 'vary' | 'goal'> {
   vary: Array<{ option: OptionName; values: OptionValue[] }>;
+  /** The goals in order: later ones break ties of earlier ones. */
+  goal: Goal[];
 }
 
 export type SweepValidation = { ok: true; sweep: Sweep } | { ok: false; errors: string[] };
@@ -108,7 +113,7 @@ export function validateSweep(input: unknown): SweepValidation {
   checkDuration(['probe', 'bound'], parsed.data.probe.bound, errors);
   checkDuration(['probe', 'sampleEvery'], parsed.data.probe.sampleEvery, errors);
   if (parsed.data.quick.duration !== undefined) checkDuration(['quick', 'duration'], parsed.data.quick.duration, errors);
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, sweep: { ...parsed.data, vary } };
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, sweep: { ...parsed.data, vary, goal: [parsed.data.goal].flat() } };
 }
 
 /** The varied options with their values, in the file's order (the first varies slowest); what zod already rejected is skipped. */
