@@ -39,11 +39,18 @@ export interface SweepPlan {
 
 export type Planning = { ok: true; plan: SweepPlan } | { ok: false; errors: string[] };
 
-/** Objects merge key by key; anything else in the patch replaces what the base has. */
+/**
+ * JSON Merge Patch (RFC 7386): objects merge key by key, `null` removes a key,
+ * anything else replaces what the base has. To swap a distribution's shape,
+ * remove the old key: `serviceTime: { exponential: null, fixed: 40ms }`.
+ */
 export function mergePatch(base: unknown, patch: unknown): unknown {
-  if (!isPlainObject(base) || !isPlainObject(patch)) return patch;
-  const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(patch)) out[key] = key in base ? mergePatch(base[key], value) : value;
+  if (!isPlainObject(patch)) return patch;
+  const out: Record<string, unknown> = isPlainObject(base) ? { ...base } : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete out[key];
+    else out[key] = mergePatch(out[key], value);
+  }
   return out;
 }
 

@@ -116,6 +116,8 @@ export function recommend(plan: SweepPlan, cells: readonly CellStats[], vs: read
     md.push('');
   }
   md.push(`## All cells`, '', ...cellTable(cells, vs, objectives, goalMetrics), '');
+  md.push('## Metrics', '', ...[...new Set([...objectives.map((o) => o.metric), ...goalMetrics])].map((m) => `- ${m}: ${METRICS[m]}`), '');
+  md.push('cells.csv has every metric of every cell: mean, 95% CI bounds, min and max, to 7 significant digits.');
   return { rule: RULE, goal: goalText(goal), best: ref(best), runnerUp: ref(runnerUp), pairedGoalDifferences: paired, qualifying: qualifying.map((c) => c.cell.index), binding, markdown: md.join('\n') };
 }
 
@@ -144,20 +146,21 @@ function bindingObjectives(objectives: readonly Objective[], cells: readonly Cel
   return failing.filter((r) => r.cellsMeetingIt === fewest);
 }
 
-const fmtStat = (s: Stat) => (s.ciLow === s.ciHigh ? formatNumber(s.mean) : `${formatNumber(s.mean)} [${formatNumber(s.ciLow)}, ${formatNumber(s.ciHigh)}]`);
+/** Four significant digits: enough to read a table by; cells.csv keeps seven. */
+const short = (x: number) => (Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(4))));
+const fmtStat = (s: Stat) => (s.ciLow === s.ciHigh ? short(s.mean) : `${short(s.mean)} [${short(s.ciLow)}, ${short(s.ciHigh)}]`);
 
 function evidence(c: CellStats, objectives: readonly Objective[], goals: readonly MetricName[]): string[] {
   const rows = ['| metric | mean [95% CI] | min .. max | objective | met |', '|---|---|---|---|---|'];
   for (const o of objectives) {
     const s = c.stats[o.metric];
-    rows.push(`| ${o.metric} | ${fmtStat(s)} | ${formatNumber(s.min)} .. ${formatNumber(s.max)} | ${objectiveText(o)} | ${meets(o, s) ? 'yes' : 'no'} |`);
+    rows.push(`| ${o.metric} | ${fmtStat(s)} | ${short(s.min)} .. ${short(s.max)} | ${objectiveText(o)} | ${meets(o, s) ? 'yes' : 'no'} |`);
   }
   for (const goal of goals) {
     if (objectives.some((o) => o.metric === goal)) continue;
     const s = c.stats[goal];
-    rows.push(`| ${goal} | ${fmtStat(s)} | ${formatNumber(s.min)} .. ${formatNumber(s.max)} | goal | |`);
+    rows.push(`| ${goal} | ${fmtStat(s)} | ${short(s.min)} .. ${short(s.max)} | goal | |`);
   }
-  rows.push('', ...[...new Set([...objectives.map((o) => o.metric), ...goals])].map((m) => `- ${m}: ${METRICS[m]}`));
   return rows;
 }
 

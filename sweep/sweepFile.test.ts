@@ -148,7 +148,9 @@ describe('sweep plan', () => {
     expect(planned.ok ? [] : planned.errors).toEqual(['vary (cell history-wait-recovery-timeout=0s): ocs.history-wait-recovery-timeout: got "0s"; expected a duration above 0']);
   });
 
-  it('merges a patch into the base: objects by key, the rest replaced', () => {
+  it('merges a patch into the base as RFC 7386 says: objects by key, null removes, the rest replaced', () => {
     expect(mergePatch({ a: { b: 1, c: [1, 2] }, d: 1 }, { a: { c: [3] }, e: 2 })).toEqual({ a: { b: 1, c: [3] }, d: 1, e: 2 });
+    expect(mergePatch({ serviceTime: { exponential: '20ms' } }, { serviceTime: { exponential: null, fixed: '40ms' } })).toEqual({ serviceTime: { fixed: '40ms' } });
+    expect(mergePatch({ a: 1 }, { a: { b: { c: null, d: 2 } } })).toEqual({ a: { b: { d: 2 } } });
   });
 });

@@ -63,7 +63,7 @@ export const SweepFile = z.strictObject({
   scenario: z
     .union([z.string(), z.record(z.string(), z.unknown())], { error: 'expected a scenario file path (relative to the sweep file) or an inline scenario' })
     .describe('The base scenario: a path relative to this file, or the scenario itself.'),
-  patch: z.record(z.string(), z.unknown()).default({}).describe('Merged into the base scenario (objects merge, everything else is replaced).'),
+  patch: z.record(z.string(), z.unknown()).default({}).describe('Merged into the base scenario as a JSON Merge Patch: objects merge, null removes a key, anything else replaces.'),
   vary: z
     .strictObject(Object.fromEntries(OPTION_NAMES.map((name) => [name, Values.optional()])) as Record<OptionName, z.ZodOptional<typeof Values>>)
     .describe('OCS options (application level) and their values; the sweep runs every combination. A campaign group setting a varied option loses it.'),
