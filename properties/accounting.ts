@@ -237,6 +237,13 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
   };
 }
 
+/** JSON with object keys sorted: tallies compare by content, whatever order their keys were made in. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+}
+
 /** Summary figures the trace does not show, so the comparison leaves them out. */
 const NOT_IN_TRACE = ['events', 'external.requests', 'external.rejectedOverCapacity', 'external.peakQueue', 'delivery p50/p99 (histogram buckets)'];
 
@@ -250,7 +257,7 @@ export function compareSummaryWithTrace(trace: readonly TraceLine[], summary: Su
     const ok =
       typeof fromSummary === 'number' && typeof fromTrace === 'number'
         ? Math.abs(fromSummary - fromTrace) <= tolerance + 1e-9 * Math.abs(fromTrace)
-        : JSON.stringify(fromSummary) === JSON.stringify(fromTrace);
+        : canonical(fromSummary) === canonical(fromTrace);
     if (!ok) mismatches.push(`${path}: summary ${JSON.stringify(fromSummary)}, trace ${JSON.stringify(fromTrace)}`);
   };
   // Rounded figures (3 decimals) may differ in the last digit when the trace times were rounded.
