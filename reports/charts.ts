@@ -24,8 +24,10 @@ export const COLORS = {
   muted: '#888888',
 } as const;
 
-const WIDTH = 880;
-const AXIS_Y_EXTENT = 52;
+/** Plot width of every time chart; each SVG is exactly this plus MARGIN on either side, so their axes line up. */
+const WIDTH = 806;
+const MARGIN = 66;
+const AXIS_Y_EXTENT = 44;
 
 /** Shared look: fixed axis extents so the plot areas of all time charts line up. */
 const CONFIG = {
@@ -82,8 +84,19 @@ function shading(ctx: TimeContext, withWaits: boolean): object[] {
   return layers;
 }
 
-function timeChart(ctx: TimeContext, height: number, layers: object[], extra: object = {}): TopLevelSpec {
-  return { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', width: WIDTH, height, config: CONFIG, layer: layers, ...extra } as unknown as TopLevelSpec;
+/** A chart on the shared time axis: fixed margins (no autosize), room at the top for a legend when it has one. */
+function timeChart(ctx: TimeContext, height: number, layers: object[], extra: { legend?: 'plain' | 'titled' | null; [k: string]: unknown } = {}): TopLevelSpec {
+  const { legend = null, ...rest } = extra;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    width: WIDTH,
+    height,
+    autosize: { type: 'none' },
+    padding: { left: MARGIN, right: MARGIN, top: legend === 'titled' ? 42 : legend === 'plain' ? 26 : 10, bottom: 36 },
+    config: CONFIG,
+    layer: layers,
+    ...rest,
+  } as unknown as TopLevelSpec;
 }
 
 /** Records marked for re-submission per campaign group, the threshold, the wait conditions. */
@@ -91,7 +104,9 @@ export function markedChart(series: readonly Sample[], groups: readonly { name: 
   const values = series.flatMap((s) => groups.map((g, i) => ({ min: minutes(s.t), group: g.name, n: s.marked[i] })));
   const thresholds = groups.map((g) => ({ group: g.name, threshold: g.threshold, label: `history-wait-condition-threshold ${g.threshold}${groups.length > 1 ? ` (${g.name})` : ''}` }));
   const max = Math.max(1, ...values.map((v) => v.n), ...groups.map((g) => g.threshold));
-  const color = groups.length > 1 ? { color: { field: 'group', type: 'nominal', title: 'campaign group' } } : {};
+  // Each group's own count (never stacked: the threshold applies per group).
+  const palette = [COLORS.line, COLORS.second, COLORS.ok, COLORS.networkOutage, COLORS.third, '#9d755d'];
+  const color = { color: { field: 'group', type: 'nominal', title: 'campaign group', scale: { domain: groups.map((g) => g.name), range: groups.map((_, i) => palette[i % palette.length]) }, legend: groups.length > 1 ? {} : null } };
   return timeChart(ctx, 170, [
     ...shading(ctx, true),
     {
@@ -103,10 +118,10 @@ export function markedChart(series: readonly Sample[], groups: readonly { name: 
     },
     {
       data: { values },
-      mark: { type: 'area', line: { color: COLORS.line, strokeWidth: 1.5 }, color: COLORS.line, opacity: 0.25, interpolate: 'step-after' },
-      encoding: { x: xAxis(ctx, false), y: { field: 'n', type: 'quantitative', title: 'records', scale: { domain: [0, Math.ceil(max * 1.08)] } }, ...color },
+      mark: { type: 'area', line: { strokeWidth: 1.5 }, opacity: 0.25, interpolate: 'step-after' },
+      encoding: { x: xAxis(ctx, false), y: { field: 'n', type: 'quantitative', title: 'records', stack: null, scale: { domain: [0, Math.ceil(max * 1.08)] } }, ...color },
     },
-  ]);
+  ], { legend: groups.length > 1 ? 'titled' : null });
 }
 
 /** POSTs on the wire and the HTTP connection pool. */
@@ -136,7 +151,7 @@ export function poolChart(series: readonly Sample[], poolSize: number, ctx: Time
         color: { field: 'what', type: 'nominal', title: null, scale: { domain: [...names], range: [COLORS.line, COLORS.third, COLORS.second] } },
       },
     },
-  ]);
+  ], { legend: 'plain' });
 }
 
 /** Counts per bin of `binMs`, from the per-sample deltas. */
@@ -222,7 +237,7 @@ export function responsesChart(series: readonly Sample[], binMs: number, ctx: Ti
         order: { field: 'code', sort: 'ascending' },
       },
     },
-  ]);
+  ], { legend: 'titled' });
 }
 
 /** Race conditions (predial checks aborted) per bin. */
