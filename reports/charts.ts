@@ -174,7 +174,7 @@ export function bins<T>(series: readonly Sample[], binMs: number, pick: (s: Samp
       else bin.n += n;
     }
   }
-  return [...out.values()].sort((a, b) => a.min - b.min || a.key.localeCompare(b.key));
+  return [...out.values()].sort((a, b) => a.min - b.min || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 /** Dials per minute (bars) and busy agents (line), on their own axes. */
