@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runScenario, type RunResult } from '../sim/run.ts';
 import type { ScenarioInput } from '../sim/scenario.ts';
 import { validateScenario } from '../sim/validate.ts';
@@ -41,7 +41,10 @@ describe("Little's law (L = lambda W) on the model's queues", () => {
   // Sampled off the whole-second grid: the run starts a cohort of dials at t = 0 and fixed
   // 30 s no-answer times end them together, so a 1 s grid would sit on those instants.
   const everyMs = 137;
-  const runs = seeds(12).map((seed) => runScenario(littleScenario, { seed, sampleEveryMs: everyMs }));
+  let runs: RunResult[] = [];
+  beforeAll(() => {
+    runs = seeds(12).map((seed) => runScenario(littleScenario, { seed, sampleEveryMs: everyMs }));
+  });
 
   const check = (name: string, L: number[], lambda: number[], W: number[], sampledL: number[], exercisedAbove: number) => {
     const lambdaW = lambda.map((x, i) => x * W[i]);
@@ -103,7 +106,10 @@ describe('Erlang C on the HTTP connection pool', () => {
     externalSystem: { serviceTime: { exponential: '3m' }, concurrency: 100 },
     syntheticRecords: { perSecond: arrivalsPerSecond },
   });
-  const runs = seeds(12).map((seed) => runScenario(poolScenario, { seed }).summary.queues);
+  let runs: RunResult['summary']['queues'][] = [];
+  beforeAll(() => {
+    runs = seeds(12).map((seed) => runScenario(poolScenario, { seed }).summary.queues);
+  });
 
   it('matches P(wait) within the confidence interval', () => {
     const p = summarize(runs.map((q) => q.poolWaitProbability));
