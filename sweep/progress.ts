@@ -23,7 +23,7 @@ export function progress(total: number, done: number, options: ProgressOptions =
   const everyMs = options.everyMs ?? 10_000;
   const start = clock();
   const startDone = done;
-  let lastDraw = -Infinity;
+  let lastDraw = start;
   let lastTenth = Math.floor((done * 10) / Math.max(1, total));
   let lastShown = -1;
 
@@ -51,6 +51,7 @@ export function progress(total: number, done: number, options: ProgressOptions =
     lastDraw = now;
   };
 
+  if (tty) draw(true);
   return {
     tick() {
       done++;
