@@ -107,7 +107,7 @@ describe('fc.commands: the campaign group against its marked count', () => {
 
   it('a failing command sequence prints FC_REPLAY_PATH, and seed + path + replayPath replay it', () => {
     const spec = { file, name: 'a deliberately false claim: the wait condition is never activated twice' };
-    const first = checkProperty(spec, activatedAtMostOnce(), { seed: 99 });
+    const first = checkProperty(spec, activatedAtMostOnce(), { seed: 99, numRuns: 300 });
     expect(first.details.failed).toBe(true);
     const path = replayPathOf(first.details);
     expect(path).not.toBeNull();

@@ -14,7 +14,7 @@ const SEED = 4242;
 
 describe('a failing property says how to replay it', () => {
   it('prints one command with seed and path, and writes the shrunk scenario as a YAML file ocs-sim replays', () => {
-    const { details, report } = checkProperty(spec, demoProperty(), { seed: SEED }, ([input]) => input);
+    const { details, report } = checkProperty(spec, demoProperty(), { seed: SEED, numRuns: 100 }, ([input]) => input);
     expect(details.failed).toBe(true);
     expect(report).toContain(`Replay exactly: FC_SEED=${SEED} FC_PATH='${details.counterexamplePath}' npx vitest run ${DEMO_FILE} -t 'no record is ever re-submitted \\(a deliberately false claim\\)'`);
     const file = /Shrunk scenario: (\S+\.yaml)/.exec(report!)![1];
@@ -33,7 +33,7 @@ describe('a failing property says how to replay it', () => {
   });
 
   it('and running the printed command from a shell reproduces the failure', () => {
-    const env = { ...process.env, NO_COLOR: '1', OCS_REPLAY_DEMO: '1', FC_SEED: String(SEED) };
+    const env = { ...process.env, NO_COLOR: '1', OCS_REPLAY_DEMO: '1', FC_SEED: String(SEED), FC_NUM_RUNS: '100' };
     delete (env as Record<string, string | undefined>).FC_PATH;
     const first = spawnSync('npx', ['vitest', 'run', DEMO_FILE], { env, encoding: 'utf8' });
     const output = first.stdout + first.stderr;
