@@ -100,7 +100,7 @@ export function recommend(plan: SweepPlan, cells: readonly CellStats[], vs: read
       md.push('Recommended - runner-up, paired by seed (same seeds in both):', '');
       for (const { metric, difference: d } of paired) {
         const verdict = d.ciLow > 0 || d.ciHigh < 0 ? 'a real difference at 95%' : d.min === 0 && d.max === 0 ? 'identical in every replication' : 'not distinguishable at 95%';
-        md.push(`- ${metric}: ${formatNumber(d.mean)} (95% CI ${formatNumber(d.ciLow)} .. ${formatNumber(d.ciHigh)}): ${verdict}.`);
+        md.push(`- ${metric}: ${short(d.mean)} (95% CI ${short(d.ciLow)} .. ${short(d.ciHigh)}): ${verdict}.`);
       }
       md.push('');
     } else md.push('No runner-up: no other cell meets every objective.', '');
@@ -110,7 +110,7 @@ export function recommend(plan: SweepPlan, cells: readonly CellStats[], vs: read
       const c = cells.find((x) => x.cell.index === b.closest.cell)!;
       md.push(
         `- Binding: \`${b.objective}\`, met by ${b.cellsMeetingIt} of ${cells.length} cells; dropping it alone would let ${b.cellsQualifyingWithoutIt} cell(s) qualify. ` +
-          `Closest: ${cellLabel(c.cell.options)}, judged value ${formatNumber(b.closest.judged)}.`,
+          `Closest: ${cellLabel(c.cell.options)}, judged value ${short(b.closest.judged)}.`,
       );
     }
     md.push('');
