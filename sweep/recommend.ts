@@ -1,5 +1,4 @@
 import type { CellStats } from './aggregate.ts';
-import { formatNumber } from './aggregate.ts';
 import { METRICS, type MetricName } from './metrics.ts';
 import { cellLabel, type SweepPlan } from './plan.ts';
 import { pairedDifferences, summarize, type Stat } from './stats.ts';
