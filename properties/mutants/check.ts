@@ -14,7 +14,7 @@ import { MISTAKES, type Mistake } from './mistakes.ts';
  *   npx tsx properties/mutants/check.ts race-check-skipped
  */
 const ROOT = resolve(import.meta.dirname, '..', '..');
-const SKIP = new Set(['node_modules', '.git', 'out', 'reports', 'sweep', 'bench']);
+const SKIP = new Set(['node_modules', '.git', 'out', '.stryker-tmp']);
 const SEED = process.env.FC_SEED ?? '1';
 
 interface Outcome {
@@ -92,7 +92,16 @@ for (const mistake of MISTAKES.filter((m) => only.length === 0 || only.includes(
   if (!caught) missed++;
   process.stdout.write(`${caught ? 'CAUGHT' : 'MISSED'}  ${outcome.id}: ${outcome.description}\n`);
   if (outcome.error) process.stdout.write(`        error: ${outcome.error}\n`);
-  for (const name of outcome.caughtBy) process.stdout.write(`        by ${name}\n`);
+  // One line per test file: its first failing test, and how many more failed there.
+  const byFile = new Map<string, string[]>();
+  for (const failed of outcome.caughtBy) {
+    const [file, ...rest] = failed.split(': ');
+    byFile.set(file, [...(byFile.get(file) ?? []), rest.join(': ')]);
+  }
+  for (const [file, names] of byFile) {
+    const first = names[0].length > 150 ? `${names[0].slice(0, 147)}...` : names[0];
+    process.stdout.write(`        by ${file}: ${first}${names.length > 1 ? ` (+${names.length - 1} more)` : ''}\n`);
+  }
 }
 process.stdout.write(`\n${missed === 0 ? 'every mistake was caught' : `${missed} mistake(s) missed`}\n`);
 process.exit(missed === 0 ? 0 : 1);
