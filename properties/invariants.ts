@@ -71,6 +71,36 @@ const near = (a: number, b: number) => Math.abs(a - b) <= TIME_TOLERANCE_MS;
 /** ocs.log files give times to the millisecond (rounded down). */
 const nearLog = (logged: number, traced: number) => Math.abs(logged - traced) <= 1;
 
+/** The log lines `actual` must be exactly the `expected` ones, in order (times to the log's millisecond). */
+function sameLogLines(v: Violations, expected: readonly LogLine[], actual: readonly LogLine[], unmatched: string): void {
+  for (let i = 0; i < Math.max(expected.length, actual.length); i++) {
+    const want = expected[i];
+    const got = actual[i];
+    if (want === undefined) v.add(`${at(got.t)} "${got.text}" logged with ${unmatched}`);
+    else if (got === undefined) v.add(`${at(want.t)} "${want.text}" missing from the log`);
+    else if (got.text !== want.text || !nearLog(got.t, want.t)) v.add(`expected ${at(want.t)} "${want.text}", got ${at(got.t)} "${got.text}"`);
+  }
+}
+
+/** Records OCS keeps per contact phone, followed line by line (synthetic records have no phone). */
+class KeptByPhone {
+  private readonly kept = new Map<string, number>();
+  private readonly state = new Map<string, string>();
+  constructor(private readonly facts: RunFacts) {}
+  /** Follows a record's state line. */
+  follow(guid: string, key: string, state: string): void {
+    const before = this.state.get(key);
+    this.state.set(key, state);
+    const phone = this.facts.attempts.get(guid)?.phone;
+    if (phone == null) return;
+    const delta = (state !== 'saved' ? 1 : 0) - (before !== undefined && before !== 'saved' ? 1 : 0);
+    if (delta !== 0) this.kept.set(phone, (this.kept.get(phone) ?? 0) + delta);
+  }
+  of(phone: string): number {
+    return this.kept.get(phone) ?? 0;
+  }
+}
+
 // ---------------------------------------------------------------------------
 // 1. No record is ever lost.
 
@@ -239,13 +269,7 @@ export const waitConditionLogLinesAlternate: Checker = ({ trace, log, facts }) =
     active.set(w.group, w.activated);
   }
   // And against the groups' transitions in the trace.
-  for (let i = 0; i < Math.max(expected.length, actual.length); i++) {
-    const want = expected[i];
-    const got = actual[i];
-    if (want === undefined) v.add(`${at(got.t)} "${got.text}" logged with no matching transition`);
-    else if (got === undefined) v.add(`${at(want.t)} "${want.text}" missing from the log`);
-    else if (got.text !== want.text || !nearLog(got.t, want.t)) v.add(`expected ${at(want.t)} "${want.text}", got ${at(got.t)} "${got.text}"`);
-  }
+  sameLogLines(v, expected, actual, 'no matching transition');
   return v.result(WAIT_LOG_LINES, `${actual.length} wait-condition lines, alternating per group and matching the groups' transitions`);
 };
 
@@ -257,23 +281,16 @@ export const NO_RACE = 'no contact is dialed while a record of an earlier attemp
 /** With pre-dial validation on, a contact is dialed only when OCS keeps no call report record of it. */
 export const noContactDialedWhileItsRecordIsKept: Checker = ({ trace, facts }) => {
   const v = new Violations();
-  const keptOfPhone = new Map<string, number>();
-  const recordState = new Map<string, string>();
+  const kept = new KeptByPhone(facts);
   let checked = 0;
   for (const line of trace) {
     const e = parseEntity(line.entity);
-    if (e.kind === 'record' && typeof line.state === 'string') {
-      const phone = facts.attempts.get(e.guid)?.phone;
-      const before = recordState.get(e.key);
-      recordState.set(e.key, line.state);
-      if (phone == null) continue;
-      const delta = (line.state !== 'saved' ? 1 : 0) - (before !== undefined && before !== 'saved' ? 1 : 0);
-      if (delta !== 0) keptOfPhone.set(phone, (keptOfPhone.get(phone) ?? 0) + delta);
-    } else if (line.event === 'dial' && e.kind === 'contact') {
+    if (e.kind === 'record' && typeof line.state === 'string') kept.follow(e.guid, e.key, line.state);
+    else if (line.event === 'dial' && e.kind === 'contact') {
       if (!facts.options.get(String(line.group))?.preDialValidation) continue;
       checked++;
-      const kept = keptOfPhone.get(e.phone) ?? 0;
-      if (kept > 0) v.add(`${at(line.t)} phone ${e.phone} dialed (attempt ${String(line.attempt)}) while OCS keeps ${kept} record(s) of an earlier attempt`);
+      const keptNow = kept.of(e.phone);
+      if (keptNow > 0) v.add(`${at(line.t)} phone ${e.phone} dialed (attempt ${String(line.attempt)}) while OCS keeps ${keptNow} record(s) of an earlier attempt`);
     }
   }
   return v.result(NO_RACE, `${checked} dials with pre-dial validation, none while a record of the contact was kept`);
@@ -288,20 +305,14 @@ export const RACE_HANDLED = 'every prevented dial logs the race line and applies
  */
 export const everyPreventedDialIsHandled: Checker = ({ trace, facts, log }) => {
   const v = new Violations();
-  const keptOfPhone = new Map<string, number>();
-  const recordState = new Map<string, string>();
+  const kept = new KeptByPhone(facts);
   /** Earliest time a raced contact may be tried again. */
   const notBefore = new Map<string, { t: number; since: number }>();
   const races: LogLine[] = [];
   for (const line of trace) {
     const e = parseEntity(line.entity);
     if (e.kind === 'record' && typeof line.state === 'string') {
-      const phone = facts.attempts.get(e.guid)?.phone;
-      const before = recordState.get(e.key);
-      recordState.set(e.key, line.state);
-      if (phone == null) continue;
-      const delta = (line.state !== 'saved' ? 1 : 0) - (before !== undefined && before !== 'saved' ? 1 : 0);
-      if (delta !== 0) keptOfPhone.set(phone, (keptOfPhone.get(phone) ?? 0) + delta);
+      kept.follow(e.guid, e.key, line.state);
       continue;
     }
     if (e.kind !== 'contact') continue;
@@ -320,7 +331,7 @@ export const everyPreventedDialIsHandled: Checker = ({ trace, facts, log }) => {
       continue;
     }
     if (!options.preDialValidation) v.add(`${at(line.t)} race condition for phone ${e.phone} in group ${group}, which has no pre-dial validation`);
-    if ((keptOfPhone.get(e.phone) ?? 0) === 0) v.add(`${at(line.t)} race condition for phone ${e.phone} while OCS keeps no record of it`);
+    if (kept.of(e.phone) === 0) v.add(`${at(line.t)} race condition for phone ${e.phone} while OCS keeps no record of it`);
     if (line.callResult !== options.validationRaceConditionCallResult) {
       v.add(`${at(line.t)} race condition for phone ${e.phone} applied ${String(line.callResult)}, not ${options.validationRaceConditionCallResult}`);
     }
@@ -328,14 +339,7 @@ export const everyPreventedDialIsHandled: Checker = ({ trace, facts, log }) => {
     notBefore.set(e.phone, { t: line.t + (treatment?.redialAfterMs ?? Infinity), since: line.t });
   }
   if (log !== undefined) {
-    const logged = log.filter((l) => isRaceLogLine(l.text));
-    for (let i = 0; i < Math.max(races.length, logged.length); i++) {
-      const want = races[i];
-      const got = logged[i];
-      if (want === undefined) v.add(`${at(got.t)} "${got.text}" logged with no race condition in the trace`);
-      else if (got === undefined) v.add(`${at(want.t)} "${want.text}" missing from the log`);
-      else if (got.text !== want.text || !nearLog(got.t, want.t)) v.add(`expected ${at(want.t)} "${want.text}", got ${at(got.t)} "${got.text}"`);
-    }
+    sameLogLines(v, races, log.filter((l) => isRaceLogLine(l.text)), 'no race condition in the trace');
   }
   return v.result(RACE_HANDLED, `${races.length} race conditions, each for a contact with a kept record, applying the configured call result${log ? ', each logged' : ''}`);
 };
@@ -441,13 +445,7 @@ export const everyResponseIsLogged: Checker = ({ trace, log, facts }) => {
     expected.push({ t: line.t, text: responseLogLine(status, phone) });
   }
   const actual = log!.filter((l) => isResponseLogLine(l.text));
-  for (let i = 0; i < Math.max(expected.length, actual.length); i++) {
-    const want = expected[i];
-    const got = actual[i];
-    if (want === undefined) v.add(`${at(got.t)} "${got.text}" logged with no response in the trace`);
-    else if (got === undefined) v.add(`${at(want.t)} "${want.text}" missing from the log`);
-    else if (got.text !== want.text || !nearLog(got.t, want.t)) v.add(`expected ${at(want.t)} "${want.text}", got ${at(got.t)} "${got.text}"`);
-  }
+  sameLogLines(v, expected, actual, 'no response in the trace');
   return v.result(RESPONSES_LOGGED, `${actual.length} response lines, each the documented text for its status and phone`);
 };
 
