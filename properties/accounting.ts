@@ -75,6 +75,8 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
   let duplicates = 0;
   let staleOverwrites = 0;
   let finalNotSeq1 = 0;
+  let storedLinesDisagreeing = 0;
+  let finalNotSeq1Wrong = 0;
   let posts = 0;
   let markedEntries = 0;
   let markedExits = 0;
@@ -165,16 +167,21 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
         const guid = String(line.guid);
         const seq = Number(line.seq);
         stored++;
-        if (storedTimes.has(`${guid}:${seq}`)) duplicates++;
+        const duplicate = storedTimes.has(`${guid}:${seq}`);
+        if (duplicate) duplicates++;
         storedTimes.add(`${guid}:${seq}`);
         // The storage policies by definition: by-sequence keeps the highest seq, last-write-wins the latest.
         const current = storedSeq.get(guid) ?? -1;
-        if (policy === 'by-sequence') storedSeq.set(guid, Math.max(current, seq));
-        else {
-          if (current === 1 && seq === 0) staleOverwrites++;
-          storedSeq.set(guid, seq);
-        }
-      } else if (line.event === 'finalNotSeq1') finalNotSeq1++;
+        const stale = policy === 'last-write-wins' && current === 1 && seq === 0;
+        if (stale) staleOverwrites++;
+        storedSeq.set(guid, policy === 'by-sequence' ? Math.max(current, seq) : seq);
+        // The line's own flags must say the same.
+        if (line.duplicate !== duplicate || line.staleOverwrite !== stale || line.storedSeq !== storedSeq.get(guid)) storedLinesDisagreeing++;
+      } else if (line.event === 'finalNotSeq1') {
+        finalNotSeq1++;
+        const guid = String(line.guid);
+        if ((storedSeq.get(guid) ?? -1) === 1 || facts.attempts.get(guid)?.finalizedAt == null) finalNotSeq1Wrong++;
+      }
     }
   }
   const validationsDone = [...validations.map.values()].reduce((a, b) => a + b, 0);
@@ -209,6 +216,8 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
     validations: { done: validationsDone, outcomes: validations.toJSON() },
     network: { refused, lostResponses },
     external: { stored, duplicates, staleOverwrites, finalNotSeq1 },
+    /** Trace lines whose own flags contradict what the trace shows (0 when the trace is consistent). */
+    consistency: { storedLinesDisagreeing, finalNotSeq1Wrong },
     delivery: delivery.map((d) => ({ count: d.count, meanSeconds: seconds(d.count > 0 ? d.sum / d.count : 0), maxSeconds: seconds(d.max) })),
     queues: {
       meanMarkedForResubmission: mean(marked),
@@ -284,6 +293,8 @@ export function compareSummaryWithTrace(trace: readonly TraceLine[], summary: Su
   same('network.refused', s.network.refused, d.network.refused);
   same('network.lostResponses', s.network.lostResponses, d.network.lostResponses);
   for (const key of Object.keys(d.external) as Array<keyof typeof d.external>) same(`external.${key}`, s.external[key], d.external[key]);
+  same('stored lines whose duplicate/staleOverwrite/storedSeq flags contradict the stores before them', 0, d.consistency.storedLinesDisagreeing);
+  same('finalNotSeq1 lines for an attempt not finalized or holding seq 1', 0, d.consistency.finalNotSeq1Wrong);
   (['seq0', 'seq1'] as const).forEach((seq, i) => {
     same(`delivery.${seq}.count`, s.delivery[seq].count, d.delivery[i].count);
     same(`delivery.${seq}.meanSeconds`, s.delivery[seq].meanSeconds, d.delivery[i].meanSeconds, ROUNDED);
