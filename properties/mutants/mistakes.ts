@@ -62,4 +62,20 @@ export const MISTAKES: readonly Mistake[] = [
       { file: 'sim/ocs.ts', find: 'if (group.cfg.options.sendHistory) this.createRecord(attempt, 1);', replace: '' },
     ],
   },
+  // Beyond the list: mistakes in what drives the records, for the claims about calls, treatments and faults.
+  {
+    id: 'extra:treatment-one-attempt-too-many',
+    description: 'a treatment allows one redial more than its maxAttempts',
+    patches: [{ file: 'sim/ocs.ts', find: 'if (count >= treatment.maxAttempts) return;', replace: 'if (count > treatment.maxAttempts) return;' }],
+  },
+  {
+    id: 'extra:agent-not-held',
+    description: 'preview and progressive dialing do not hold an agent from the dial decision (more calls than agents)',
+    patches: [{ file: 'sim/ocs.ts', find: 'else group.freeAgents--;', replace: 'else group.freeAgents -= 0;' }],
+  },
+  {
+    id: 'extra:outage-window-ignored',
+    description: 'refused and request-loss outage windows are ignored (only hang windows act)',
+    patches: [{ file: 'sim/network.ts', find: "if (outage && outage.kind !== 'response-loss') return outage.kind;", replace: "if (outage && outage.kind === 'hang') return outage.kind;" }],
+  },
 ];
