@@ -17,6 +17,11 @@ export class Deque<T> {
     this.length++;
   }
 
+  /** The item `shift` would return, left in place. */
+  peek(): T | undefined {
+    return this.length === 0 ? undefined : this.items[this.head];
+  }
+
   shift(): T | undefined {
     if (this.length === 0) return undefined;
     const item = this.items[this.head];
