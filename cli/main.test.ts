@@ -211,3 +211,19 @@ describe('ocs-sim schema', () => {
     for (const bad of ['30sec', '30', '-30s', '']) expect(pattern.test(bad), bad).toBe(false);
   });
 });
+
+describe('ocs-sim run into a directory an earlier run used', () => {
+  it('leaves none of the earlier run\'s files beside its own, and lists only the files it wrote', async () => {
+    const { runFileNames, runToFiles, humanSummary } = await import('./runCommand.ts');
+    const out = join(dir, 'reused');
+    const scenario = loadScenario(undefined).scenario;
+    const short = { ...scenario, duration: '2m', drainLimit: '2m' };
+    runToFiles(short, { out });
+    writeFileSync(join(out, 'report.html'), 'an earlier report');
+    writeFileSync(join(out, 'report.md'), 'an earlier report');
+    const result = runToFiles(short, { out, seed: 2, trace: false });
+    for (const stale of ['trace.jsonl', 'report.html', 'report.md']) expect(existsSync(join(out, stale)), stale).toBe(false);
+    for (const name of runFileNames(false)) expect(existsSync(join(out, name)), name).toBe(true);
+    expect(humanSummary(result, out, runFileNames(false))).toContain(`files in ${out}: ocs.log summary.json scenario.yaml`);
+  });
+});

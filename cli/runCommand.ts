@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import type { EngineName } from '../sim/engine.ts';
@@ -23,9 +24,19 @@ function traceText(line: TraceLine): string {
   return `${JSON.stringify({ ...line, t: Math.round(line.t * 1000) / 1000 })}\n`;
 }
 
+/** What a run writes into its directory, in the order people read them. */
+export function runFileNames(trace: boolean): string[] {
+  return [...(trace ? ['trace.jsonl'] : []), 'ocs.log', 'summary.json', 'scenario.yaml'];
+}
+
+/** Files an earlier run may have left in the directory that this run does not rewrite. */
+const OTHER_RUNS_FILES = ['trace.jsonl', 'report.html', 'report.md'];
+
 /**
  * Runs a scenario and writes its files into `out`: trace.jsonl, ocs.log,
- * summary.json and the effective scenario.yaml. Each appears whole or not at all.
+ * summary.json and the effective scenario.yaml. Each appears whole or not at
+ * all, and no file of an earlier run into the same directory is left beside
+ * them (a report reads the trace when there is one; it must be this run's).
  */
 export function runToFiles(scenario: Scenario, options: RunFilesOptions): RunResult {
   const trace = options.trace === false ? null : new AtomicWriter(join(options.out, 'trace.jsonl'));
@@ -40,6 +51,7 @@ export function runToFiles(scenario: Scenario, options: RunFilesOptions): RunRes
         log: (t, text) => log.write(`${logTimestamp(startEpochSeconds, t)} ${text}\n`),
       },
     });
+    for (const name of OTHER_RUNS_FILES) if (!(name === 'trace.jsonl' && trace)) rmSync(join(options.out, name), { force: true });
     trace?.commit();
     log.commit();
     writeFileAtomic(join(options.out, 'summary.json'), `${JSON.stringify(result.summary, null, 2)}\n`);
@@ -52,7 +64,7 @@ export function runToFiles(scenario: Scenario, options: RunFilesOptions): RunRes
 }
 
 /** A few lines for a person at a terminal. */
-export function humanSummary(result: RunResult, out: string): string {
+export function humanSummary(result: RunResult, out: string, files: string[]): string {
   const s = result.summary;
   const responses = Object.entries(s.responses).map(([code, n]) => `${code}: ${n}`).join(', ') || 'none';
   return [
@@ -61,6 +73,6 @@ export function humanSummary(result: RunResult, out: string): string {
     `  responses ${responses}; OCS timeouts ${s.timeouts}; re-submissions ${s.records.resubmissions}`,
     `  wait conditions ${s.waitConditions.activations} (${s.waitConditions.secondsActive} s active); race conditions ${s.raceConditions}`,
     `  external system: duplicates ${s.external.duplicates}, stale overwrites ${s.external.staleOverwrites}`,
-    `  files in ${out}: trace.jsonl ocs.log summary.json scenario.yaml`,
+    `  files in ${out}: ${files.join(' ')}`,
   ].join('\n');
 }
