@@ -1,4 +1,5 @@
 import type { TraceLine } from '../sim/observer.ts';
+import { lastOutageEndMs } from '../sim/resolve.ts';
 import type { Summary } from '../sim/run.ts';
 import { IN_FLIGHT_STATES, isResponseTimeoutEvent, MARKED_STATES, parseEntity, statusOf, type RunFacts } from './runFacts.ts';
 
@@ -50,8 +51,17 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
   const poolSince = new Map<string, number>();
   const groupNames = facts.model.groups.map((g) => g.name);
   const groups = new Map(
-    groupNames.map((name) => [name, { state: 'loaded', dials: 0, activations: 0, waiting: new Level(), marked: new Level(), raceConditions: 0 }]),
+    groupNames.map((name) => [name, { state: 'loaded', dials: 0, activations: 0, waiting: new Level(), marked: new Level(), raceConditions: 0, lastCleared: -1, stoppedWaiting: false }]),
   );
+  // Recovery: the total marked level before the last outage's end, and as (time, level) points from then on.
+  const outageEnd = lastOutageEndMs(facts.model);
+  let markedBeforeOutageEnd = 0;
+  const markedAfterOutage: Array<[number, number]> = [];
+  const noteMarked = (t: number) => {
+    if (outageEnd === null) return;
+    if (t < outageEnd) markedBeforeOutageEnd = marked.level;
+    else markedAfterOutage.push([t, marked.level]);
+  };
   const marked = new Level();
   const inFlight = new Level();
   const poolWaiting = new Level();
@@ -127,11 +137,13 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
         markedAt.set(e.key, t);
         marked.add(t, 1);
         group.marked.add(t, 1);
+        noteMarked(t);
       } else if (wasMarked && !isMarked) {
         markedExits++;
         markedSojournMs += t - markedAt.get(e.key)!;
         marked.add(t, -1);
         group.marked.add(t, -1);
+        noteMarked(t);
       }
       if (after === 'saved' && before !== 'saved') {
         saved++;
@@ -146,7 +158,11 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
       if (line.state === 'waiting' && g.state !== 'waiting') {
         g.activations++;
         g.waiting.add(t, 1);
-      } else if (g.state === 'waiting' && line.state !== 'waiting') g.waiting.add(t, -1);
+      } else if (g.state === 'waiting' && line.state !== 'waiting') {
+        g.waiting.add(t, -1);
+        if (line.state === 'running') g.lastCleared = t;
+        else g.stoppedWaiting = true;
+      }
       g.state = line.state;
     } else if (e.kind === 'contact') {
       if (line.event === 'dial') {
@@ -186,6 +202,14 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
   }
   const validationsDone = [...validations.map.values()].reduce((a, b) => a + b, 0);
   const kept = [...state].filter(([, s]) => s !== 'saved');
+  // Records still waiting for a connection when the run was cut have waited until its end.
+  for (const [key, s] of kept) if (s === 'waitingForConnection' || s === 'waitingToResubmit') poolWaiting.area += end - poolSince.get(key)!;
+  // The backlog is clear at the outage's end if nothing was marked then (and the run got there, or drained before),
+  // else at the first change after it that leaves nothing marked.
+  const reachedOutageEnd = outageEnd !== null && (outageEnd <= end || kept.length === 0);
+  const backlogClearAt =
+    outageEnd === null ? null : markedBeforeOutageEnd === 0 && reachedOutageEnd ? outageEnd : (markedAfterOutage.find(([, level]) => level === 0)?.[0] ?? null);
+  const dialingBackAt = outageEnd === null || [...groups.values()].some((g) => g.stoppedWaiting) ? null : Math.max(outageEnd, ...[...groups.values()].map((g) => g.lastCleared));
   const unconfirmedByState = new Counts();
   for (const [, s] of kept) unconfirmedByState.add(s);
   const perSecond = (n: number) => (end > 0 ? round3(n / (end / 1000)) : 0);
@@ -219,6 +243,11 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
     /** Trace lines whose own flags contradict what the trace shows (0 when the trace is consistent). */
     consistency: { storedLinesDisagreeing, finalNotSeq1Wrong },
     delivery: delivery.map((d) => ({ count: d.count, meanSeconds: seconds(d.count > 0 ? d.sum / d.count : 0), maxSeconds: seconds(d.max) })),
+    recovery: {
+      lastOutageEndSeconds: outageEnd === null ? null : seconds(outageEnd),
+      dialingBackSeconds: dialingBackAt === null || outageEnd === null ? null : seconds(dialingBackAt - outageEnd),
+      backlogClearSeconds: backlogClearAt === null || outageEnd === null ? null : seconds(backlogClearAt - outageEnd),
+    },
     queues: {
       meanMarkedForResubmission: mean(marked),
       markedEntriesPerSecond: perSecond(markedEntries),
@@ -300,6 +329,7 @@ export function compareSummaryWithTrace(trace: readonly TraceLine[], summary: Su
     same(`delivery.${seq}.meanSeconds`, s.delivery[seq].meanSeconds, d.delivery[i].meanSeconds, ROUNDED);
     same(`delivery.${seq}.maxSeconds`, s.delivery[seq].maxSeconds, d.delivery[i].maxSeconds, ROUNDED);
   });
+  for (const key of ['lastOutageEndSeconds', 'dialingBackSeconds', 'backlogClearSeconds'] as const) same(`recovery.${key}`, s.recovery[key], d.recovery[key], ROUNDED);
   const q = d.queues;
   same('queues.meanMarkedForResubmission', s.queues.meanMarkedForResubmission, q.meanMarkedForResubmission, ROUNDED);
   same('queues.markedEntriesPerSecond', s.queues.markedEntriesPerSecond, q.markedEntriesPerSecond, ROUNDED);

@@ -32,6 +32,32 @@ export class TimeWeighted {
 }
 
 /**
+ * The first moment, at or after `fromMs`, that a level is zero: told exactly
+ * as the level changes, in constant memory (the recovery probe's "backlog
+ * clear" after the last outage). The level starts at zero.
+ */
+export class FirstZeroAfter {
+  /** Virtual ms, or null while it has not happened (or when there is no `fromMs`). */
+  at: number | null = null;
+  private level = 0;
+  private zeroSince = 0;
+
+  constructor(private readonly fromMs: number | null) {}
+
+  set(now: number, level: number): void {
+    this.observe(now);
+    if (level === 0 && this.level !== 0) this.zeroSince = now;
+    this.level = level;
+    this.observe(now);
+  }
+
+  /** The level has held since its last change, up to `now`. */
+  observe(now: number): void {
+    if (this.at === null && this.fromMs !== null && this.level === 0 && now >= this.fromMs) this.at = Math.max(this.fromMs, this.zeroSince);
+  }
+}
+
+/**
  * A histogram with logarithmic buckets (about 2% wide) over [1 ms, ~12 days]:
  * fixed memory, deterministic, quantiles within one bucket's width.
  */

@@ -7,11 +7,11 @@ import { Deque } from './deque.ts';
 import { machineRunner, type Effect, type EngineName, type MachineInstance, type MachineRunner } from './engine.ts';
 import { ExternalSystem, type StoredAttempt } from './externalSystem.ts';
 import type { Kernel, ScheduledEvent } from './kernel.ts';
-import { LogHistogram, Tally, TimeWeighted } from './metrics.ts';
+import { FirstZeroAfter, LogHistogram, Tally, TimeWeighted } from './metrics.ts';
 import { Network } from './network.ts';
 import type { RunObserver } from './observer.ts';
 import { chooser, sampler, type RandomStreams, type Rng } from './random.ts';
-import { callResultCode, type ResolvedGroup, type ResolvedModel } from './resolve.ts';
+import { callResultCode, lastOutageEndMs, type ResolvedGroup, type ResolvedModel } from './resolve.ts';
 import { recordBody } from './recordBody.ts';
 
 /**
@@ -193,6 +193,10 @@ class GroupRuntime implements MachineEntity {
   dials = 0;
   activations = 0;
   raceConditions = 0;
+  /** When the wait condition last cleared (virtual ms), -1 never: the recovery probe. */
+  lastClearedAt = -1;
+  /** The wait condition was active when the group was stopped: dialing never came back. */
+  waitingWhenStopped = false;
   readonly outcome: () => CallResult;
   readonly agentResult: () => CallResult;
   readonly durations: Record<'answerTime' | 'noAnswerTime' | 'busyTime' | 'machineDetectionTime' | 'talkTime' | 'afterCallWork' | 'previewTime', () => number>;
@@ -317,6 +321,8 @@ export class Ocs {
   };
   /** Records OCS keeps: created and not yet confirmed by 200 OK. */
   readonly unconfirmed = new KeptRecords();
+  /** When, after the last outage, no record was marked for re-submission any more (the recovery probe). */
+  readonly backlogClear: FirstZeroAfter;
   readonly external: ExternalSystem<HttpRequest>;
   readonly network: Network;
   private poolInUse = 0;
@@ -338,6 +344,7 @@ export class Ocs {
   ) {
     this.trace = observer.trace;
     this.log = observer.log;
+    this.backlogClear = new FirstZeroAfter(lastOutageEndMs(model));
     this.recordRunner = machineRunner(callReportRecordMachine, engine);
     this.groupRunner = machineRunner(campaignGroupMachine, engine);
     this.recoveryRunner = machineRunner(groupRecoveryTimerMachine, engine);
@@ -496,6 +503,7 @@ export class Ocs {
         group.marked += delta;
         group.markedLevel.set(now, group.marked);
         c.marked.add(now, delta);
+        this.backlogClear.set(now, c.marked.level);
         return this.stepGroup(group, { type: 'MARKED_COUNT_CHANGED', count: group.marked } as EventObject);
       }
       case 'awaitRecovery': {
@@ -521,9 +529,12 @@ export class Ocs {
       case 'suspendDialing':
         (entity as GroupRuntime).waiting.set(now, 1);
         return;
-      case 'stopDialing':
-        (entity as GroupRuntime).waiting.set(now, 0);
+      case 'stopDialing': {
+        const group = entity as GroupRuntime;
+        group.waitingWhenStopped = group.waiting.level === 1;
+        group.waiting.set(now, 0);
         return;
+      }
       case 'logWaitConditionActivated': {
         const group = entity as GroupRuntime;
         group.activations++;
@@ -532,6 +543,7 @@ export class Ocs {
       }
       case 'logWaitConditionCleared': {
         const group = entity as GroupRuntime;
+        group.lastClearedAt = now;
         this.log?.(now, `Wait condition has been cleared for Campaign Group ${group.cfg.name} (DBID ${group.cfg.dbid})`);
         return;
       }

@@ -83,6 +83,12 @@ export interface ResolvedModel {
   };
 }
 
+/** The end of the last outage, network or external system: what recovery is measured from. Null without outages. */
+export function lastOutageEndMs(model: Pick<ResolvedModel, 'network' | 'externalSystem'>): number | null {
+  const ends = [...model.network.outages, ...model.externalSystem.outages].map((o) => o.untilMs);
+  return ends.length === 0 ? null : Math.max(...ends);
+}
+
 export function distribution(d: Distribution): DurationDistribution {
   if ('fixed' in d) return { distribution: 'fixed', value: durationMs(d.fixed) };
   if ('uniform' in d) return { distribution: 'uniform', min: durationMs(d.uniform[0]), max: durationMs(d.uniform[1]) };

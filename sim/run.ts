@@ -4,7 +4,7 @@ import { MARKED_FOR_RESUBMISSION } from '../machines/callReportRecord.ts';
 import type { RunObserver } from './observer.ts';
 import { Ocs } from './ocs.ts';
 import { RandomStreams } from './random.ts';
-import { resolve } from './resolve.ts';
+import { lastOutageEndMs, resolve } from './resolve.ts';
 import type { Scenario } from './scenario.ts';
 
 /**
@@ -123,6 +123,20 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}) {
   });
   observer.trace?.({ t: end, entity: 'run', event: 'end', unconfirmed: ocs.unconfirmed.size });
 
+  // Recovery after the last outage, exactly: dialing is back from the last
+  // wait-condition clear (if none is active when dialing stops); the backlog
+  // is clear the first time no record is marked for re-submission after it.
+  const outageEnd = lastOutageEndMs(model);
+  // A run that drained keeps nothing for good: its level holds past any outage's end.
+  ocs.backlogClear.observe(ocs.quiescent ? Infinity : end);
+  const sinceOutage = (ms: number | null) => (ms === null || outageEnd === null ? null : seconds(ms - outageEnd));
+  const dialingBackAt = outageEnd === null || ocs.groups.some((g) => g.waitingWhenStopped) ? null : Math.max(outageEnd, ...ocs.groups.map((g) => g.lastClearedAt));
+  const recovery = {
+    lastOutageEndSeconds: outageEnd === null ? null : seconds(outageEnd),
+    dialingBackSeconds: sinceOutage(dialingBackAt),
+    backlogClearSeconds: sinceOutage(ocs.backlogClear.at),
+  };
+
   const summary = {
     scenario: scenario.name,
     seed,
@@ -159,6 +173,8 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}) {
       peakQueue: ocs.external.stats.peakQueue,
     },
     delivery: { seq0: delivery(c.deliverySeq0), seq1: delivery(c.deliverySeq1) },
+    /** Seconds after the last outage's end (null: no outage; a figure null: it never happened in the run). */
+    recovery,
     queues: {
       meanMarkedForResubmission: round3(c.marked.mean(end)),
       markedEntriesPerSecond: end > 0 ? round3(c.markedEntries / (end / 1000)) : 0,

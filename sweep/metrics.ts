@@ -1,5 +1,5 @@
 import type { ResolvedModel } from '../sim/resolve.ts';
-import type { Sample, Summary } from '../sim/run.ts';
+import type { Summary } from '../sim/run.ts';
 
 /**
  * What one replication of a sweep cell measures: numbers from the run with
@@ -29,13 +29,11 @@ export const METRIC_NAMES = Object.keys(METRICS) as MetricName[];
 export type RunMetrics = Record<MetricName, number>;
 
 /** Bump when a metric's definition changes: results stored under an older version are not reused by --resume. */
-export const METRICS_VERSION = 1;
+export const METRICS_VERSION = 2;
 
 export interface ProbeSettings {
   /** Recovered means back within this many ms of the end of the last outage. */
   boundMs: number;
-  /** Sampling period of the run's levels for the probe, ms. */
-  sampleEveryMs: number;
 }
 
 export interface RecoveryProbe {
@@ -44,57 +42,32 @@ export interface RecoveryProbe {
   recovered: number;
 }
 
-/** The end of the last outage (network or external system), or null when the scenario has none. */
-export function lastOutageEndMs(model: ResolvedModel): number | null {
-  const ends = [...model.network.outages, ...model.externalSystem.outages].map((o) => o.untilMs);
-  return ends.length === 0 ? null : Math.max(...ends);
-}
-
 /**
- * Reads recovery off the sampled levels (resolution: the sampling period).
- * Dialing is back at the first sample from which no group waits until
- * dialing stops; the backlog is clear at the first sample after the outage
- * with nothing marked (or when the run ended with nothing kept). A scenario
- * without outages has nothing to recover from: 0 s, recovered.
+ * The recovery probe, from the run's exact recovery figures (summary.json's
+ * `recovery`). What never happened is censored: a group still waiting when
+ * dialing stops at the end of dialing, a backlog never cleared at the end of
+ * the run; either is a metastable failure, not recovered. A scenario without
+ * outages has nothing to recover from: 0 s, recovered.
  */
-export function recoveryProbe(
-  series: readonly Pick<Sample, 't' | 'marked' | 'waiting'>[],
-  at: { outageEndMs: number | null; dialingEndMs: number; runEndMs: number; drained: boolean },
-  boundMs: number,
-): RecoveryProbe {
-  const { outageEndMs, dialingEndMs, runEndMs, drained } = at;
-  if (outageEndMs === null) return { recoverySeconds: 0, backlogClearSeconds: 0, recovered: 1 };
-  let dialingBackAt: number | null = outageEndMs;
-  let backlogClearAt: number | null = null;
-  for (const s of series) {
-    if (s.t < outageEndMs) continue;
-    if (s.t < dialingEndMs) {
-      if (s.waiting.some((w) => w !== 0)) dialingBackAt = null;
-      else if (dialingBackAt === null) dialingBackAt = s.t;
-    }
-    if (backlogClearAt === null && s.marked.every((m) => m === 0)) backlogClearAt = s.t;
-  }
-  if (backlogClearAt === null && drained) backlogClearAt = Math.max(runEndMs, outageEndMs);
-  const dialingBack = dialingBackAt ?? Math.max(dialingEndMs, outageEndMs);
-  const backlogClear = backlogClearAt ?? Math.max(runEndMs, outageEndMs);
-  const recovered = dialingBackAt !== null && backlogClearAt !== null && dialingBack - outageEndMs <= boundMs && backlogClear - outageEndMs <= boundMs;
+export function recoveryProbe(recovery: Summary['recovery'], at: { dialingEndMs: number; runEndMs: number }, boundMs: number): RecoveryProbe {
+  const { lastOutageEndSeconds: outageEnd, dialingBackSeconds, backlogClearSeconds } = recovery;
+  if (outageEnd === null) return { recoverySeconds: 0, backlogClearSeconds: 0, recovered: 1 };
+  const censored = (endMs: number) => Math.max(0, endMs / 1000 - outageEnd);
+  const bound = boundMs / 1000;
+  const recovered = dialingBackSeconds !== null && backlogClearSeconds !== null && dialingBackSeconds <= bound && backlogClearSeconds <= bound;
   return {
-    recoverySeconds: (dialingBack - outageEndMs) / 1000,
-    backlogClearSeconds: (backlogClear - outageEndMs) / 1000,
+    recoverySeconds: dialingBackSeconds ?? censored(at.dialingEndMs),
+    backlogClearSeconds: backlogClearSeconds ?? censored(at.runEndMs),
     recovered: recovered ? 1 : 0,
   };
 }
 
 const per = (n: number, d: number) => (d > 0 ? n / d : 0);
 
-export function runMetrics(run: { summary: Summary; series: readonly Sample[]; model: ResolvedModel }, twin: Summary, probe: ProbeSettings): RunMetrics {
+export function runMetrics(run: { summary: Summary; model: ResolvedModel }, twin: Summary, probe: ProbeSettings): RunMetrics {
   const s = run.summary;
   const dialingMs = run.model.groups.reduce((sum, g) => sum + Math.max(0, run.model.durationMs - g.startAtMs), 0);
-  const recovery = recoveryProbe(
-    run.series,
-    { outageEndMs: lastOutageEndMs(run.model), dialingEndMs: run.model.durationMs, runEndMs: s.virtualSeconds * 1000, drained: s.records.unconfirmed === 0 },
-    probe.boundMs,
-  );
+  const recovery = recoveryProbe(s.recovery, { dialingEndMs: run.model.durationMs, runEndMs: s.virtualSeconds * 1000 }, probe.boundMs);
   return {
     waitFraction: per(s.waitConditions.secondsActive * 1000, dialingMs),
     waitSeconds: s.waitConditions.secondsActive,

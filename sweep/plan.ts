@@ -91,7 +91,7 @@ export function planSweep(sweep: Sweep, base: Scenario, options: { quick: boolea
   const duration = options.quick ? quickDuration(sweep, base) : base.duration;
   const replications = options.quick ? sweep.quick.replications : sweep.replications;
   const seeds = Array.from({ length: replications }, (_, i) => sweep.firstSeed + i);
-  const probe: ProbeSettings = { boundMs: durationMs(sweep.probe.bound), sampleEveryMs: durationMs(sweep.probe.sampleEvery) };
+  const probe: ProbeSettings = { boundMs: durationMs(sweep.probe.bound) };
 
   let combinations: Array<Cell['options']> = [{}];
   for (const { option, values } of sweep.vary) combinations = combinations.flatMap((c) => values.map((v) => ({ ...c, [option]: v })));

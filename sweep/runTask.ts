@@ -4,8 +4,7 @@ import { runMetrics, type ProbeSettings, type RunMetrics } from './metrics.ts';
 
 /**
  * One replication of one cell, as a worker thread runs it: the run with
- * faults (its levels sampled for the recovery probe, nothing else kept) and
- * its fault-free twin on the same seed. Everything it needs travels in the
+ * faults and its fault-free twin on the same seed. Everything it needs travels in the
  * task, so where it runs cannot change what it computes.
  */
 export interface RunTask {
@@ -25,7 +24,7 @@ export interface RunOutcome {
 }
 
 export function runTask(task: RunTask): RunOutcome {
-  const run = runScenario(task.scenario, { seed: task.seed, sampleEveryMs: task.probe.sampleEveryMs });
+  const run = runScenario(task.scenario, { seed: task.seed });
   const twin = runScenario(task.twin, { seed: task.seed });
   return { key: task.key, cell: task.cell, seed: task.seed, metrics: runMetrics(run, twin.summary, task.probe) };
 }

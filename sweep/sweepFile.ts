@@ -79,7 +79,6 @@ export const SweepFile = z.strictObject({
   probe: z
     .strictObject({
       bound: Duration.default('10m').describe('Recovered means dialing and the backlog are back within this long after the last outage ends.'),
-      sampleEvery: Duration.default('1s').describe('Sampling period of the levels the probe reads.'),
     })
     .prefault({}),
   objectives: z.array(Objective).default(DEFAULT_OBJECTIVES).describe('Every one must be met for a cell to qualify.'),
@@ -111,7 +110,6 @@ export function validateSweep(input: unknown): SweepValidation {
   const cells = vary.reduce((n, v) => n * Math.max(1, v.values.length), 1);
   if (cells > MAX_CELLS) errors.push(`vary: ${cells} combinations; expected at most ${MAX_CELLS} (fewer values or larger steps)`);
   checkDuration(['probe', 'bound'], parsed.data.probe.bound, errors);
-  checkDuration(['probe', 'sampleEvery'], parsed.data.probe.sampleEvery, errors);
   if (parsed.data.quick.duration !== undefined) checkDuration(['quick', 'duration'], parsed.data.quick.duration, errors);
   return errors.length > 0 ? { ok: false, errors } : { ok: true, sweep: { ...parsed.data, vary, goal: [parsed.data.goal].flat() } };
 }
