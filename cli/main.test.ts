@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -225,5 +225,15 @@ describe('ocs-sim run into a directory an earlier run used', () => {
     for (const stale of ['trace.jsonl', 'report.html', 'report.md']) expect(existsSync(join(out, stale)), stale).toBe(false);
     for (const name of runFileNames(false)) expect(existsSync(join(out, name)), name).toBe(true);
     expect(humanSummary(result, out, runFileNames(false))).toContain(`files in ${out}: ocs.log summary.json scenario.yaml`);
+  });
+});
+
+describe('ocs-sim report on a sweep directory', () => {
+  it('says the sweep writes its own report and how to write it again', async () => {
+    const { reportFromDir } = await import('./reportCommand.ts');
+    const sweepDir = join(dir, 'a-sweep');
+    mkdirSync(sweepDir, { recursive: true });
+    writeFileSync(join(sweepDir, 'results.jsonl'), '');
+    await expect(reportFromDir(sweepDir)).rejects.toThrow(/output of ocs-sim sweep.*--resume/);
   });
 });

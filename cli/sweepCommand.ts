@@ -1,26 +1,29 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, extname, join, resolve as resolvePath } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { parse as parseYaml } from 'yaml';
+import { buildSweepReport } from '../reports/sweepReport.ts';
 import type { Scenario } from '../sim/scenario.ts';
 import { validateScenario } from '../sim/validate.ts';
 import { aggregate, cellsCsv } from '../sweep/aggregate.ts';
 import type { RunMetrics } from '../sweep/metrics.ts';
 import { cellLabel, mergePatch, planSweep, type SweepPlan } from '../sweep/plan.ts';
 import { runInPool } from '../sweep/pool.ts';
-import { progress } from '../sweep/progress.ts';
+import { progress, type ProgressStream } from '../sweep/progress.ts';
 import { recommend, verdicts } from '../sweep/recommend.ts';
 import { ResultsFile } from '../sweep/results.ts';
 import type { RunTask } from '../sweep/runTask.ts';
 import { validateSweep, type Sweep } from '../sweep/sweepFile.ts';
 import { writeFileAtomic } from './files.ts';
+import { modelVersion } from './modelVersion.ts';
 import { ScenarioError } from './scenarioFile.ts';
 
 /**
  * `ocs-sim sweep FILE`: every cell x seed of a sweep on a worker pool,
- * results streamed to DIR/results.jsonl, then DIR/cells.csv and the
- * recommendation. Input problems are found before anything runs (exit 2).
+ * results streamed to DIR/results.jsonl, then DIR/cells.csv, the
+ * recommendation and the sweep report. Input problems are found before
+ * anything runs (exit 2).
  */
 export interface SweepCommandOptions {
   workers?: number;
@@ -37,23 +40,17 @@ function positiveInt(value: string): number {
 export function addSweepCommand(cli: Command): void {
   cli
     .command('sweep')
-    .description('run a sweep over OCS options and seeds in parallel; write results.jsonl, cells.csv and a recommendation')
+    .description('run a sweep over OCS options and seeds in parallel; write results.jsonl, cells.csv, a recommendation and report.html')
     .argument('<file>', 'sweep file, YAML or JSON (see sweeps/)')
     .option('--workers <n>', 'worker threads (default: all cores)', positiveInt)
     .option('--out <dir>', 'output directory (default: out/sweeps/<file name>, with -quick for --quick)')
     .option('--resume', 'keep the runs already in DIR/results.jsonl and run only the rest')
     .option('--quick', 'a small smoke version: the sweep file\'s quick replications and duration')
-    .action((file: string, opts: SweepCommandOptions) => {
-      // Loading and planning throw ScenarioError synchronously: main() prints it and exits 2.
+    .action(async (file: string, opts: SweepCommandOptions) => {
+      // Input problems throw ScenarioError before anything runs: main() prints it and exits 2.
       const plan = loadSweepPlan(file, opts.quick === true);
       const out = opts.out ?? join('out', 'sweeps', `${basename(file, extname(file))}${opts.quick ? '-quick' : ''}`);
-      runSweep(plan, { out, workers: opts.workers ?? availableParallelism(), resume: opts.resume === true }).then(
-        (text) => process.stdout.write(text),
-        (error: unknown) => {
-          process.stderr.write(`ocs-sim sweep: ${(error as Error).message ?? String(error)}\n`);
-          process.exitCode = 1;
-        },
-      );
+      process.stdout.write(await runSweep(plan, { out, workers: opts.workers ?? availableParallelism(), resume: opts.resume === true }));
     });
 }
 
@@ -70,7 +67,7 @@ export function loadSweepPlan(file: string, quick: boolean): SweepPlan {
   const checked = validateSweep(readYaml(file));
   if (!checked.ok) throw new ScenarioError(file, checked.errors);
   const base = baseScenario(checked.sweep, file);
-  const planned = planSweep(checked.sweep, base, { quick });
+  const planned = planSweep(checked.sweep, base, { quick, modelVersion: modelVersion() });
   if (!planned.ok) throw new ScenarioError(file, planned.errors);
   return planned.plan;
 }
@@ -89,16 +86,29 @@ function baseScenario(sweep: Sweep, file: string): Scenario {
   return result.scenario;
 }
 
-/** Runs what is missing, then writes cells.csv and the recommendation; returns the text for stdout. */
-export async function runSweep(plan: SweepPlan, options: { out: string; workers: number; resume: boolean }): Promise<string> {
+/** What a sweep writes from its results; an earlier sweep's are removed first, so none is ever left beside other results. */
+const CONCLUSIONS = ['cells.csv', 'recommendation.md', 'recommendation.json', 'report.html', 'report.md'];
+
+export interface RunSweepOptions {
+  out: string;
+  workers: number;
+  resume: boolean;
+  /** Where progress and notes go (default: stderr). */
+  stderr?: ProgressStream;
+}
+
+/** Runs what is missing, then writes cells.csv, the recommendation and the report; returns the text for stdout. */
+export async function runSweep(plan: SweepPlan, options: RunSweepOptions): Promise<string> {
   const { out, workers } = options;
+  const stderr = options.stderr ?? process.stderr;
+  for (const name of CONCLUSIONS) rmSync(join(out, name), { force: true });
   const opened = ResultsFile.open(join(out, 'results.jsonl'), options.resume);
   const planned = new Set(plan.runs.map((r) => r.key));
   const results = new Map<string, RunMetrics>();
   for (const line of opened.previous) if (planned.has(line.key) && !results.has(line.key)) results.set(line.key, line.metrics);
   const pending = plan.runs.filter((r) => !results.has(r.key));
 
-  const log = (text: string) => process.stderr.write(`${text}\n`);
+  const log = (text: string) => stderr.write(`${text}\n`);
   log(
     `sweep ${JSON.stringify(plan.sweep.name)}${plan.quick ? ' (quick)' : ''}: ${plan.cells.length} cells x ${plan.seeds.length} seeds = ${plan.runs.length} runs, ` +
       `each with its fault-free twin, on ${workers} worker${workers === 1 ? '' : 's'}; results in ${out}`,
@@ -117,7 +127,7 @@ export async function runSweep(plan: SweepPlan, options: { out: string; workers:
     const cell = cells.get(r.cell)!;
     return { key: r.key, cell: r.cell, seed: r.seed, scenario: cell.scenario, twin: cell.twin, probe: plan.probe };
   });
-  const bar = progress(plan.runs.length, results.size);
+  const bar = progress(plan.runs.length, results.size, { stream: stderr });
   try {
     await runInPool(tasks, workers, (outcome) => {
       opened.file.append({ key: outcome.key, cell: outcome.cell, seed: outcome.seed, options: cells.get(outcome.cell)!.options, metrics: outcome.metrics });
@@ -136,8 +146,11 @@ export async function runSweep(plan: SweepPlan, options: { out: string; workers:
   writeFileAtomic(join(out, 'recommendation.md'), `${rec.markdown}\n`);
   const { markdown: _markdown, ...json } = rec;
   writeFileAtomic(join(out, 'recommendation.json'), `${JSON.stringify(json, null, 2)}\n`);
+  const report = await buildSweepReport({ plan, cells: stats, verdicts: vs, recommendation: rec });
+  writeFileAtomic(join(out, 'report.md'), report.markdown);
+  writeFileAtomic(join(out, 'report.html'), report.html);
   const headline = rec.best
     ? `recommended: ${cellLabel(rec.best.options)}${rec.runnerUp ? `; runner-up: ${cellLabel(rec.runnerUp.options)}` : ''}`
     : `no setting meets every objective; binding: ${rec.binding.map((b) => b.objective).join('; ')}`;
-  return `${rec.markdown}\n${headline}\nfiles in ${out}: results.jsonl cells.csv recommendation.md recommendation.json\n`;
+  return `${rec.markdown}\n${headline}\nfiles in ${out}: results.jsonl ${CONCLUSIONS.join(' ')}\n`;
 }

@@ -63,9 +63,14 @@ footer { margin-top: 40px; padding-top: 10px; border-top: 1px solid var(--line);
 @media (max-width: 760px) { .grid2 { grid-template-columns: 1fr; } }
 `;
 
-export function table(head: string[], rows: string[][], numeric: number[] = []): string {
+/** A table: `head` is text, `rows` HTML; `numeric` columns align right; `rowClass` gives a row a class (or none). */
+export function table(head: string[], rows: string[][], numeric: number[] = [], rowClass: (i: number) => string | null = () => null): string {
   const cell = (tag: string, text: string, i: number) => `<${tag}${numeric.includes(i) ? ' class="num"' : ''}>${text}</${tag}>`;
-  return `<table><thead><tr>${head.map((h, i) => cell('th', esc(h), i)).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c, i) => cell('td', c, i)).join('')}</tr>`).join('')}</tbody></table>`;
+  const tr = (i: number) => {
+    const c = rowClass(i);
+    return c === null ? '<tr>' : `<tr class="${c}">`;
+  };
+  return `<table><thead><tr>${head.map((h, i) => cell('th', esc(h), i)).join('')}</tr></thead><tbody>${rows.map((r, i) => `${tr(i)}${r.map((c, j) => cell('td', c, j)).join('')}</tr>`).join('')}</tbody></table>`;
 }
 
 export function chart(id: string, title: string, caption: string, svg: string): string {
@@ -75,7 +80,7 @@ export function chart(id: string, title: string, caption: string, svg: string): 
 export const swatch = (color: string, opacity: number, label: string) => `<span><span class="swatch" style="background:${color};opacity:${opacity}"></span>${esc(label)}</span>`;
 
 /** The document head and the coloured header band. */
-export function pageStart(p: { title: string; kicker: string; heading: string; description: string; chips: string[]; extraChips?: string }): string[] {
+export function pageStart(p: { title: string; kicker: string; heading: string; description: string; chips: string[]; extraChips?: string; css?: string }): string[] {
   return [
     '<!DOCTYPE html>',
     '<html lang="en"><head><meta charset="utf-8">',
@@ -83,7 +88,7 @@ export function pageStart(p: { title: string; kicker: string; heading: string; d
     // Nothing may load from anywhere: the report is one file that opens from disk.
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
     `<title>${esc(p.title)}</title>`,
-    `<style>${CSS}</style></head><body>`,
+    `<style>${CSS}${p.css ?? ''}</style></head><body>`,
     `<header class="top"><div class="inner"><div class="kicker">${esc(p.kicker)}</div><h1>${esc(p.heading)}</h1>`,
     p.description.trim() ? `<p>${esc(p.description.trim())}</p>` : '',
     `<div class="chips">${p.chips.map((c) => `<span class="chip">${c}</span>`).join('')}</div>`,

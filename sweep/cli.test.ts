@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,7 +57,9 @@ describe('ocs-sim sweep', () => {
     const csv = readFileSync(join(one, 'cells.csv'));
     expect(csv.toString().split('\n')).toHaveLength(4 + 2);
     expect(readFileSync(join(two, 'cells.csv')).equals(csv)).toBe(true);
-    expect(readFileSync(join(two, 'recommendation.md')).equals(readFileSync(join(one, 'recommendation.md')))).toBe(true);
+    for (const file of ['recommendation.md', 'recommendation.json', 'report.html', 'report.md']) {
+      expect(readFileSync(join(two, file)).equals(readFileSync(join(one, file))), `${file} differs between 1 and 2 workers`).toBe(true);
+    }
     expect(lines(join(one, 'results.jsonl'))).toHaveLength(runs);
     expect(a.stdout).toContain('# Recommendation: small sweep for the CLI tests');
   });
@@ -65,6 +67,9 @@ describe('ocs-sim sweep', () => {
   it('resumes a sweep killed with SIGKILL and ends with the same cells.csv', async () => {
     const out = join(dir, 'killed');
     const results = join(out, 'results.jsonl');
+    // An earlier sweep's conclusions in the same directory must not survive beside the new, partial results.
+    mkdirSync(out, { recursive: true });
+    for (const file of ['cells.csv', 'recommendation.md', 'report.html']) writeFileSync(join(out, file), 'from an earlier sweep');
     const child = spawn(process.execPath, [bin, 'sweep', sweepFile, '--out', out, '--workers', '2'], { cwd: repo, stdio: 'ignore' });
     const exited = new Promise((resolve) => child.on('exit', resolve));
     // Kill once a few runs are in; poll rather than sleep so the kill lands mid-sweep.
@@ -81,7 +86,7 @@ describe('ocs-sim sweep', () => {
     const before = lines(results).length;
     expect(before).toBeGreaterThanOrEqual(4);
     expect(before).toBeLessThan(runs); // really interrupted
-    expect(existsSync(join(out, 'cells.csv'))).toBe(false);
+    for (const file of ['cells.csv', 'recommendation.md', 'report.html']) expect(existsSync(join(out, file)), file).toBe(false);
     // A torn last line, as a crash in the middle of a write could leave.
     appendFileSync(results, '{"key":"0123456789abcdef","cell":1,"seed":');
 
@@ -92,6 +97,7 @@ describe('ocs-sim sweep', () => {
     expect(after).toHaveLength(runs);
     expect(new Set(after.map((l) => JSON.parse(l).key)).size).toBe(runs);
     expect(readFileSync(join(out, 'cells.csv')).equals(readFileSync(join(one, 'cells.csv')))).toBe(true);
+    expect(readFileSync(join(out, 'report.html')).equals(readFileSync(join(one, 'report.html')))).toBe(true);
   });
 
   it('runs nothing again when resumed after it finished', () => {

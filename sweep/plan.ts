@@ -22,7 +22,7 @@ export interface Cell {
 }
 
 export interface PlannedRun {
-  /** Hash of what the run computes (scenario, seed, probe, metric definitions): the same key means the same result. */
+  /** Hash of what the run computes (scenario, seed, probe, metric definitions, model version): the same key means the same result. */
   key: string;
   cell: number;
   seed: number;
@@ -86,7 +86,11 @@ export function cellLabel(options: Cell['options']): string {
     .join(', ');
 }
 
-export function planSweep(sweep: Sweep, base: Scenario, options: { quick: boolean }): Planning {
+/**
+ * `modelVersion` names the model's code (the CLI passes a fingerprint of it),
+ * so results stored by another version never pass for this one's.
+ */
+export function planSweep(sweep: Sweep, base: Scenario, options: { quick: boolean; modelVersion?: string }): Planning {
   const errors: string[] = [];
   const duration = options.quick ? quickDuration(sweep, base) : base.duration;
   const replications = options.quick ? sweep.quick.replications : sweep.replications;
@@ -114,10 +118,11 @@ export function planSweep(sweep: Sweep, base: Scenario, options: { quick: boolea
   }
   if (errors.length > 0) return { ok: false, errors };
 
-  const runs = cells.flatMap((cell) => seeds.map((seed) => ({ key: runKey(cell.scenario, seed, probe), cell: cell.index, seed })));
+  const model = options.modelVersion ?? '';
+  const runs = cells.flatMap((cell) => seeds.map((seed) => ({ key: runKey(cell.scenario, seed, probe, model), cell: cell.index, seed })));
   return { ok: true, plan: { sweep, quick: options.quick, cells, seeds, runs, probe } };
 }
 
-export function runKey(scenario: Scenario, seed: number, probe: ProbeSettings): string {
-  return createHash('sha256').update(JSON.stringify({ metrics: METRICS_VERSION, scenario, seed, probe })).digest('hex').slice(0, 16);
+export function runKey(scenario: Scenario, seed: number, probe: ProbeSettings, modelVersion: string): string {
+  return createHash('sha256').update(JSON.stringify({ metrics: METRICS_VERSION, model: modelVersion, scenario, seed, probe })).digest('hex').slice(0, 16);
 }

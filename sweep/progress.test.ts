@@ -3,7 +3,7 @@ import { progress } from './progress.ts';
 
 function fakeStream(isTTY: boolean) {
   const writes: string[] = [];
-  return { writes, stream: { isTTY, write: (text: string) => writes.push(text) } as unknown as NodeJS.WriteStream };
+  return { writes, stream: { isTTY, write: (text: string) => writes.push(text) } };
 }
 
 describe('sweep progress', () => {
@@ -24,11 +24,32 @@ describe('sweep progress', () => {
   it('prints a line after 10 s even when a tenth has not passed', () => {
     const { writes, stream } = fakeStream(false);
     let now = 0;
-    const p = progress(1000, 0, { stream, clock: () => now });
+    const p = progress(1000, 0, { stream, clock: () => now, repeat: () => () => {} });
     p.tick();
     now = 11_000;
     p.tick();
     expect(writes).toEqual(['sweep: 2/1000 runs 0%  11s elapsed, ~5489s left\n']);
+  });
+
+  it('prints a line every 10 s while no run finishes, and stops when the sweep ends', () => {
+    const { writes, stream } = fakeStream(false);
+    let now = 0;
+    let tick: (() => void) | null = null;
+    let stopped = false;
+    const p = progress(10, 0, {
+      stream,
+      clock: () => now,
+      repeat: (fn, ms) => {
+        expect(ms).toBe(10_000);
+        tick = fn;
+        return () => (stopped = true);
+      },
+    });
+    now = 10_500;
+    tick!();
+    expect(writes).toEqual(['sweep: 0/10 runs 0%  11s elapsed\n']);
+    p.end();
+    expect(stopped).toBe(true);
   });
 
   it('redraws one line in place at a terminal, counting runs resumed from an earlier sweep', () => {

@@ -9,11 +9,26 @@ export interface Progress {
   end(): void;
 }
 
+/** Where progress goes: a terminal (a bar redrawn in place) or anything else (plain lines). */
+export interface ProgressStream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
 export interface ProgressOptions {
-  stream?: NodeJS.WriteStream;
+  stream?: ProgressStream;
   /** Plain mode: a line at least this often (ms) and at every tenth of the work. */
   everyMs?: number;
   clock?: () => number;
+  /** Calls `fn` every `ms` until the returned function is called (plain mode: a line even while no run finishes). */
+  repeat?: (fn: () => void, ms: number) => () => void;
+}
+
+/** An interval that does not keep the process alive. */
+function repeatEvery(fn: () => void, ms: number): () => void {
+  const timer = setInterval(fn, ms);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 export function progress(total: number, done: number, options: ProgressOptions = {}): Progress {
@@ -52,12 +67,15 @@ export function progress(total: number, done: number, options: ProgressOptions =
   };
 
   if (tty) draw(true);
+  // Long runs finish seldom: plain mode still says something every `everyMs`.
+  const stop = tty ? () => {} : (options.repeat ?? repeatEvery)(() => draw(false), everyMs);
   return {
     tick() {
       done++;
       draw(false);
     },
     end() {
+      stop();
       draw(true);
       if (tty) stream.write('\n');
     },

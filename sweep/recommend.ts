@@ -146,8 +146,9 @@ function bindingObjectives(objectives: readonly Objective[], cells: readonly Cel
 }
 
 /** Four significant digits: enough to read a table by; cells.csv keeps seven. */
-const short = (x: number) => (Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(4))));
-const fmtStat = (s: Stat) => (s.ciLow === s.ciHigh ? short(s.mean) : `${short(s.mean)} [${short(s.ciLow)}, ${short(s.ciHigh)}]`);
+export const short = (x: number) => (Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(4))));
+/** A mean with its 95% CI, `0.62 [0.59, 0.64]`, or the mean alone when every replication agrees. */
+export const fmtStat = (s: Stat) => (s.ciLow === s.ciHigh ? short(s.mean) : `${short(s.mean)} [${short(s.ciLow)}, ${short(s.ciHigh)}]`);
 
 function evidence(c: CellStats, objectives: readonly Objective[], goals: readonly MetricName[]): string[] {
   const rows = ['| metric | mean [95% CI] | min .. max | objective | met |', '|---|---|---|---|---|'];

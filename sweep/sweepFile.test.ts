@@ -124,6 +124,10 @@ describe('sweep plan', () => {
     if (!a.ok || !b.ok || !q.ok) throw new Error('plan');
     expect(a.plan.runs.map((r) => r.key)).toEqual(b.plan.runs.map((r) => r.key));
     expect(q.plan.runs.some((r) => a.plan.runs.some((s) => s.key === r.key))).toBe(false);
+    // Another version of the model computes something else: --resume must not reuse its results.
+    const v = planSweep(sweep, base, { quick: false, modelVersion: 'another model' });
+    if (!v.ok) throw new Error('plan');
+    expect(v.plan.runs.some((r) => a.plan.runs.some((s) => s.key === r.key))).toBe(false);
   });
 
   it('makes the twin by removing faults only', () => {

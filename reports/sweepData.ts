@@ -1,0 +1,117 @@
+import type { CellStats } from '../sweep/aggregate.ts';
+import { METRICS, type MetricName } from '../sweep/metrics.ts';
+import { cellLabel, type SweepPlan } from '../sweep/plan.ts';
+import { objectiveText, type Recommendation, type Verdict } from '../sweep/recommend.ts';
+import type { Stat } from '../sweep/stats.ts';
+import type { Objective } from '../sweep/sweepFile.ts';
+
+/**
+ * What a sweep report shows, laid out from the sweep's results: the swept
+ * options as the axes of a grid (the first option down, the second across,
+ * any further ones as side-by-side panels), each cell with its statistics,
+ * its verdict and whether it is the recommended setting or the runner-up.
+ * Pure data: the HTML and Markdown renderers only lay it out.
+ */
+
+export interface SweepReportInput {
+  plan: SweepPlan;
+  cells: readonly CellStats[];
+  verdicts: readonly Verdict[];
+  recommendation: Recommendation;
+}
+
+/** How a cell stands in the recommendation. */
+export type Standing = 'recommended' | 'runner-up' | 'qualifies' | 'fails';
+
+export interface GridCell {
+  index: number;
+  /** The first option's value (rows), the second's (columns), the rest's (panels); '' where there is no such option. */
+  row: string;
+  column: string;
+  panel: string;
+  label: string;
+  standing: Standing;
+  /** The objectives the cell fails, as `metric <= limit`. */
+  failed: string[];
+  stats: Record<MetricName, Stat>;
+}
+
+export interface Axis {
+  title: string;
+  values: string[];
+}
+
+export interface MetricView {
+  metric: MetricName;
+  description: string;
+  /** The objectives on this metric (a metric may carry several) and whether it is a goal. */
+  objectives: Objective[];
+  goal: 'minimize' | 'maximize' | null;
+}
+
+export interface SweepReportData {
+  input: SweepReportInput;
+  rows: Axis;
+  columns: Axis;
+  panels: Axis;
+  cells: GridCell[];
+  /** Metrics charted: objectives' and goals' first, then the others that say most about sizing. */
+  metrics: MetricView[];
+  objectives: string[];
+  goals: string[];
+  best: GridCell | null;
+  runnerUp: GridCell | null;
+}
+
+/** Metrics worth a chart even when no objective or goal names them (the rest are in cells.csv). */
+const ALSO_CHARTED: readonly MetricName[] = ['waitFraction', 'dialRateLost', 'deliveryP99Seconds', 'duplicatesPerRecord', 'resubmissionsPerRecord', 'recovered', 'recoverySeconds', 'backlogClearSeconds', 'peakMarked'];
+
+export function sweepReportData(input: SweepReportInput): SweepReportData {
+  const { plan, cells, verdicts, recommendation } = input;
+  const vary = plan.sweep.vary;
+  const axis = (i: number): Axis => (vary[i] ? { title: vary[i].option, values: vary[i].values.map(String) } : { title: '', values: [''] });
+  const rest = vary.slice(2);
+  // One more option: panels named by its value under its name; more: each panel names them all.
+  const panelOf = (options: CellStats['cell']['options']) =>
+    rest.length === 1 ? String(options[rest[0].option]) : rest.map((v) => `${v.option}=${options[v.option]}`).join(', ');
+  const panels: Axis = {
+    title: rest.map((v) => v.option).join(', '),
+    values: rest.length === 0 ? [''] : [...new Set(cells.map((c) => panelOf(c.cell.options)))],
+  };
+  const grid = cells.map((c, i): GridCell => {
+    const value = (k: number) => (vary[k] ? String(c.cell.options[vary[k].option]) : '');
+    const standing: Standing =
+      recommendation.best?.cell === c.cell.index ? 'recommended' : recommendation.runnerUp?.cell === c.cell.index ? 'runner-up' : verdicts[i].qualifies ? 'qualifies' : 'fails';
+    return { index: c.cell.index, row: value(0), column: value(1), panel: panelOf(c.cell.options), label: cellLabel(c.cell.options), standing, failed: verdicts[i].failed, stats: c.stats };
+  });
+
+  const goalOf = (m: MetricName): MetricView['goal'] => {
+    const g = plan.sweep.goal.find((x) => ('minimize' in x ? x.minimize : x.maximize) === m);
+    return g === undefined ? null : 'minimize' in g ? 'minimize' : 'maximize';
+  };
+  const named = [...plan.sweep.objectives.map((o) => o.metric), ...plan.sweep.goal.map((g) => ('minimize' in g ? g.minimize : g.maximize))];
+  const metrics = [...new Set<MetricName>([...named, ...ALSO_CHARTED])].map((metric): MetricView => ({
+    metric,
+    description: METRICS[metric],
+    objectives: plan.sweep.objectives.filter((o) => o.metric === metric),
+    goal: goalOf(metric),
+  }));
+
+  return {
+    input,
+    rows: axis(0),
+    columns: axis(1),
+    panels,
+    cells: grid,
+    metrics,
+    objectives: plan.sweep.objectives.map(objectiveText),
+    goals: plan.sweep.goal.map((g) => ('minimize' in g ? `minimize ${g.minimize}` : `maximize ${g.maximize}`)),
+    best: grid.find((c) => c.standing === 'recommended') ?? null,
+    runnerUp: grid.find((c) => c.standing === 'runner-up') ?? null,
+  };
+}
+
+/** The mark a cell carries in charts and tables. */
+export function standingMark(s: Standing): string {
+  return s === 'recommended' ? '★' : s === 'runner-up' ? '☆' : '';
+}

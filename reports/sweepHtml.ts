@@ -1,0 +1,145 @@
+import { fmtStat, meets, objectiveText, RULE, short } from '../sweep/recommend.ts';
+import { esc, int } from './format.ts';
+import { chart, pageStart, table } from './page.ts';
+import { standingMark, type GridCell, type MetricView, type SweepReportData } from './sweepData.ts';
+
+/**
+ * The sweep report as one self-contained HTML page (inline CSS and SVG, no
+ * script, nothing fetched): the recommendation with its evidence, the
+ * objectives' region, every charted metric across the swept options with
+ * its confidence intervals, and every cell in a table.
+ */
+
+export interface RenderedSweepCharts {
+  region: string;
+  /** One per charted metric, in SweepReportData.metrics order. */
+  metrics: string[];
+}
+
+const SWEEP_CSS = `
+.verdict { border: 1px solid var(--line); border-left: 4px solid var(--good); border-radius: 8px; padding: 10px 14px; margin: 10px 0 14px; }
+.verdict.none { border-left-color: var(--bad); }
+.verdict h3 { margin: 0 0 6px; }
+td.yes { color: var(--good); font-weight: 700; } td.no { color: var(--bad); font-weight: 700; }
+tr.recommended td { background: #eaf5e8; } tr.runner-up td { background: #f4faf2; }
+.wide { overflow-x: auto; } .wide table { width: auto; } .wide td, .wide th { white-space: nowrap; font-size: 12px; }
+`;
+
+/** Text with `code` spans, as HTML. */
+const withCode = (text: string) => esc(text).replace(/`([^`]+)`/g, '<code>$1</code>');
+
+function evidence(cell: GridCell, d: SweepReportData): string {
+  const { objectives } = d.input.plan.sweep;
+  const rows = objectives.map((o) => {
+    const s = cell.stats[o.metric];
+    const ok = meets(o, s);
+    return [`<code>${esc(o.metric)}</code>`, esc(fmtStat(s)), `${esc(short(s.min))} .. ${esc(short(s.max))}`, esc(objectiveText(o)), ok ? 'yes' : 'no'];
+  });
+  for (const view of d.metrics.filter((m) => m.goal !== null && m.objectives.length === 0)) {
+    const s = cell.stats[view.metric];
+    rows.push([`<code>${esc(view.metric)}</code>`, esc(fmtStat(s)), `${esc(short(s.min))} .. ${esc(short(s.max))}`, `goal: ${view.goal}`, '']);
+  }
+  const body = rows.map((r) => `<tr>${r.map((c, i) => (i === 4 ? `<td class="${c}">${c}</td>` : i === 1 || i === 2 ? `<td class="num">${c}</td>` : `<td>${c}</td>`)).join('')}</tr>`);
+  return `<table><thead><tr><th>metric</th><th class="num">mean [95% CI]</th><th class="num">min .. max</th><th>objective</th><th>met</th></tr></thead><tbody>${body.join('')}</tbody></table>`;
+}
+
+function metricCaption(view: MetricView, d: SweepReportData): string {
+  const objective = view.objectives.map((o) => `<code>${esc(objectiveText(o))}</code>`).join(', ');
+  const grid = d.columns.title !== '';
+  const limit = grid ? 'cells failing it have a dashed red frame' : 'the dashed red line is its limit';
+  const roles = [objective ? `objective ${objective}; ${limit}` : '', view.goal ? `goal: ${view.goal}` : ''].filter(Boolean).join('; ');
+  const how = grid ? 'colour and first line: the mean over the replications; second line: its 95% confidence interval' : 'points: the mean over the replications; bars: its 95% confidence interval';
+  return `${esc(view.description)}. ${how}${roles ? `; ${roles}` : ''}.`;
+}
+
+export function renderSweepHtml(d: SweepReportData, charts: RenderedSweepCharts): string {
+  const { plan, recommendation: rec } = d.input;
+  const sweep = plan.sweep;
+  const base = d.input.cells[0]?.cell.scenario;
+  const out: string[] = [];
+  out.push(
+    ...pageStart({
+      title: `${sweep.name} · ocs-sim sweep report`,
+      kicker: `ocs-sim sweep report${plan.quick ? ' · QUICK smoke version: not for decisions' : ''}`,
+      heading: sweep.name,
+      description: sweep.description,
+      chips: [
+        `${int(plan.cells.length)} cells × ${plan.seeds.length} seeds (${plan.seeds[0]}..${plan.seeds.at(-1)}, common to every cell)`,
+        `${int(plan.runs.length)} runs, each with its fault-free twin`,
+        ...(base ? [`base scenario: ${esc(base.name)}, dials for ${esc(base.duration)}`] : []),
+        ...sweep.vary.map((v) => `<code>${esc(v.option)}</code> ${esc(v.values.join(', '))}`),
+      ],
+      css: SWEEP_CSS,
+    }),
+  );
+  out.push('<nav class="toc"><a href="#recommendation">Recommendation</a><a href="#region">Objectives\' region</a><a href="#metrics">Metrics</a><a href="#cells">All cells</a><a href="#method">Method</a></nav>');
+
+  // Recommendation
+  out.push('<section id="recommendation"><h2>Recommendation</h2>');
+  out.push(`<p class="lead">Objectives: ${d.objectives.map((o) => `<code>${esc(o)}</code>`).join(', ')}. Goal: ${d.goals.map(esc).join(', then ')}.</p>`);
+  if (d.best) {
+    out.push(`<div class="verdict"><h3>★ Recommended: ${esc(d.best.label)}</h3>${evidence(d.best, d)}</div>`);
+    if (d.runnerUp) {
+      out.push(`<div class="verdict"><h3>☆ Runner-up: ${esc(d.runnerUp.label)}</h3>${evidence(d.runnerUp, d)}`);
+      const diffs = rec.pairedGoalDifferences.map(({ metric, difference: s }) => {
+        const verdict = s.ciLow > 0 || s.ciHigh < 0 ? 'a real difference at 95%' : s.min === 0 && s.max === 0 ? 'identical in every replication' : 'not distinguishable at 95%';
+        return `<li><code>${esc(metric)}</code>: ${esc(short(s.mean))} (95% CI ${esc(short(s.ciLow))} .. ${esc(short(s.ciHigh))}): ${verdict}</li>`;
+      });
+      out.push(`<p>Recommended − runner-up, paired by seed:</p><ul class="story">${diffs.join('')}</ul></div>`);
+    } else out.push('<p class="lead">No runner-up: no other cell meets every objective.</p>');
+  } else {
+    out.push('<div class="verdict none"><h3>No setting meets every objective</h3><ul class="story">');
+    for (const b of rec.binding) {
+      const closest = d.cells.find((c) => c.index === b.closest.cell)!;
+      out.push(`<li>Binding: <code>${esc(b.objective)}</code>, met by ${b.cellsMeetingIt} of ${d.cells.length} cells; dropping it alone would let ${b.cellsQualifyingWithoutIt} cell(s) qualify. Closest: ${esc(closest.label)}, judged value ${esc(short(b.closest.judged))}.</li>`);
+    }
+    out.push('</ul></div>');
+  }
+  out.push('</section>');
+
+  // Region
+  out.push('<section id="region"><h2>Objectives\' region</h2>');
+  out.push(
+    chart(
+      'chart-region',
+      'Which settings meet every objective',
+      `each cell of the sweep, green when it meets every objective on its 95% confidence interval (framed), grey with the objectives it fails otherwise; ★ the recommended setting, ☆ the runner-up.`,
+      charts.region,
+    ),
+  );
+  out.push('</section>');
+
+  // Metrics
+  out.push('<section id="metrics"><h2>Each metric across the swept options</h2>');
+  out.push('<p class="lead">Green frames mark the objectives\' region (cells meeting every objective), ★ the recommended setting, ☆ the runner-up. Every metric of every cell, with min and max, is in <code>cells.csv</code>.</p>');
+  d.metrics.forEach((view, i) => {
+    const svg = charts.metrics[i];
+    if (svg !== undefined) out.push(chart(`chart-metric-${view.metric}`, view.metric, metricCaption(view, d), svg));
+  });
+  out.push('</section>');
+
+  // All cells
+  out.push('<section id="cells"><h2>All cells</h2>');
+  const shown = d.metrics.filter((m) => m.objectives.length > 0 || m.goal !== null);
+  const head = [...sweep.vary.map((v) => v.option), ...shown.map((m) => m.metric), 'verdict'];
+  const rows = d.cells.map((c) => {
+    const options = sweep.vary.map((v) => esc(String(d.input.cells.find((x) => x.cell.index === c.index)!.cell.options[v.option])));
+    const verdict = c.standing === 'fails' ? `fails ${esc(c.failed.map((f) => f.split(' ')[0]).join(', '))}` : `${standingMark(c.standing)} ${c.standing === 'qualifies' ? 'meets all' : c.standing}`;
+    return { standing: c.standing, cells: [...options, ...shown.map((m) => esc(fmtStat(c.stats[m.metric]))), verdict] };
+  });
+  const numeric = shown.map((_, i) => sweep.vary.length + i);
+  out.push('<p class="lead">Mean [95% CI] of every objective and goal metric; the objectives each failing cell misses.</p>');
+  out.push(`<div class="wide">${table(head, rows.map((r) => r.cells), numeric, (i) => (rows[i].standing === 'recommended' || rows[i].standing === 'runner-up' ? rows[i].standing : null))}</div>`);
+  out.push('</section>');
+
+  // Method
+  out.push('<section id="method"><h2>Method</h2><ul class="story">');
+  out.push(`<li>${withCode(RULE)}</li>`);
+  out.push(`<li>Every cell runs the same seeds (common random numbers), so cells compare pairwise; every run is paired with its fault-free twin (same scenario and seed, no outages, losses or error responses), which <code>dialRateLost</code> is measured against.</li>`);
+  out.push(`<li>Recovered: dialing and the backlog back within ${esc(sweep.probe.bound)} of the last outage's end.</li>`);
+  out.push('<li>Files next to this one: <code>results.jsonl</code> (one line per run), <code>cells.csv</code> (every metric of every cell), <code>recommendation.md</code> and <code>.json</code>, <code>report.md</code>.</li>');
+  out.push('</ul></section>');
+  out.push('<footer><p>Same sweep file, same bytes: the report depends on the results, not on how many workers ran them or in what order they finished.</p></footer>');
+  out.push('</main></body></html>', '');
+  return out.join('\n');
+}
