@@ -4,7 +4,7 @@
  * Run with --expose-gc; `bench/run.ts` starts it in a fresh process.
  */
 import { runScenario } from '../sim/run.ts';
-import { largeDay } from './run.ts';
+import { largeDay } from './largeDay.ts';
 
 const collect = (globalThis as { gc?: () => void }).gc;
 if (!collect) throw new Error('run with node --expose-gc');

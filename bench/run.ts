@@ -1,26 +1,25 @@
 /**
  * `npm run bench [-- --json PATH] [--quick]`: how fast the model runs and how
- * its memory behaves, next to a bare event loop on the same machine. Prints a
- * table; with --json writes the figures (keys named in issue 4). Figures, not
- * pass/fail: speed targets live here and never in a test.
+ * its memory behaves, next to a bare event loop on the same machine, and how
+ * a sweep scales from one worker thread to two. Prints a table; with --json
+ * writes the figures (keys named in issues 4 and 5). Figures, not pass/fail:
+ * speed targets live here and never in a test.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../cli/files.ts';
-import { parseScenarioText } from '../cli/scenarioFile.ts';
+import { loadSweepPlan, runSweep } from '../cli/sweepCommand.ts';
 import { runScenario } from '../sim/run.ts';
 import type { Scenario } from '../sim/scenario.ts';
+import { taskOf } from '../sweep/runTask.ts';
+import { largeDay } from './largeDay.ts';
 import { referenceEventLoop } from './reference.ts';
+import { threadScaling } from './threadScaling.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const LARGE_DAY = join(here, 'large-day.yaml');
-
-export function largeDay(duration?: string): Scenario {
-  const scenario = parseScenarioText(readFileSync(LARGE_DAY, 'utf8'), LARGE_DAY);
-  return duration === undefined ? scenario : { ...scenario, duration };
-}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const wall = () => performance.now(); // wall-clock-ok: a benchmark measures wall time
@@ -32,30 +31,60 @@ function timeRun(scenario: Scenario, engine: 'compiled' | 'xstate') {
   return { events: summary.events, seconds, eventsPerSecond: summary.events / seconds, summary };
 }
 
+export const EXAMPLE_SWEEP = join(here, '..', 'sweeps', 'default-threshold-recovery.yaml');
+
+/** Wall time of the example sweep on `workers` threads, worker start-up included, into a scratch directory. */
+async function timeSweep(workers: number, quick: boolean): Promise<{ seconds: number; runs: number }> {
+  const plan = loadSweepPlan(EXAMPLE_SWEEP, quick);
+  const out = mkdtempSync(join(tmpdir(), 'ocs-sim-bench-sweep-'));
+  try {
+    const start = wall();
+    await runSweep(plan, { out, workers, resume: false, stderr: { write: () => true } });
+    return { seconds: (wall() - start) / 1000, runs: plan.runs.length };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
 /** Peak heap of a run, measured in a fresh process (`bench/heapProbe.ts`) so runs do not share a heap. */
 function peakHeap(duration: string): number {
   const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(here, 'heapProbe.ts'), duration], { encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop()!).peakHeapBytes;
 }
 
-function main(argv: string[]): void {
+async function main(argv: string[]): Promise<void> {
   const quick = argv.includes('--quick');
   const jsonAt = argv.indexOf('--json');
   const jsonPath = jsonAt >= 0 ? argv[jsonAt + 1] : undefined;
   const repeats = quick ? 1 : 3;
+  const modelRepeats = quick ? 1 : 5;
 
   const reference = Array.from({ length: repeats }, () => referenceEventLoop(quick ? 1_000_000 : 4_000_000));
   const referenceEventsPerSecond = median(reference.map((r) => r.events / r.seconds));
 
   const day = largeDay(quick ? '1h' : undefined);
   timeRun(largeDay('30m'), 'compiled'); // warm-up: let the JIT see the model once
-  const runs = Array.from({ length: repeats }, () => timeRun(day, 'compiled'));
+  const runs = Array.from({ length: modelRepeats }, () => timeRun(day, 'compiled'));
   const model = runs.sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)];
 
   const xstate = timeRun(largeDay(quick ? '1m' : '5m'), 'xstate');
 
   const heap1h = peakHeap('1h');
   const heap10h = quick ? heap1h : peakHeap('10h');
+
+  // Sweeps: the same runs on one worker thread and on two (issue 5's goal: at least 1.8x).
+  const sweeps: Array<{ one: number; two: number }> = [];
+  let sweepRuns = 0;
+  for (let i = 0; i < repeats; i++) {
+    const one = await timeSweep(1, quick);
+    const two = await timeSweep(2, quick);
+    sweepRuns = one.runs;
+    sweeps.push({ one: one.seconds, two: two.seconds });
+  }
+  const sweepOne = median(sweeps.map((s) => s.one));
+  const sweepTwo = median(sweeps.map((s) => s.two));
+  const examplePlan = loadSweepPlan(EXAMPLE_SWEEP, quick);
+  const scaling = await threadScaling(taskOf(examplePlan, examplePlan.runs[0]), quick ? 20 : 100, wall);
 
   const figures = {
     scenario: day.name,
@@ -70,6 +99,11 @@ function main(argv: string[]): void {
     peakHeap1hMB: Number((heap1h / 2 ** 20).toFixed(1)),
     peakHeap10hMB: Number((heap10h / 2 ** 20).toFixed(1)),
     heapRatio10hTo1h: Number((heap10h / heap1h).toFixed(3)),
+    sweepRuns,
+    sweepSeconds1Worker: Number(sweepOne.toFixed(3)),
+    sweepSeconds2Workers: Number(sweepTwo.toFixed(3)),
+    sweepSpeedup1To2: Number((sweepOne / sweepTwo).toFixed(3)),
+    threadScalingCeiling: Number(scaling.ceiling.toFixed(3)),
     recordsCreated: model.summary.records.created,
     node: process.version,
     quick,
@@ -79,6 +113,8 @@ function main(argv: string[]): void {
     modelEventsPerSecond: `>= reference / 3 (${Math.round(referenceEventsPerSecond / 3)}): ${model.eventsPerSecond >= referenceEventsPerSecond / 3 ? 'met' : 'NOT met'}`,
     dayWallSeconds: `<= 2: ${model.seconds <= 2 ? 'met' : 'NOT met'}`,
     heapRatio10hTo1h: `<= 1.1: ${heap10h / heap1h <= 1.1 ? 'met' : 'NOT met'}`,
+    sweepSpeedup1To2: `>= 1.8: ${sweepOne / sweepTwo >= 1.8 ? 'met' : 'NOT met'} (whole sweep: worker start-up, runs, report)`,
+    threadScalingCeiling: 'the same run on 2 warm threads vs 1: what 2 cores give here',
   };
   const rows = Object.entries(figures).map(([k, v]) => [k, String(v), goals[k] ?? '']);
   const width = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
@@ -89,4 +125,4 @@ function main(argv: string[]): void {
   }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main(process.argv.slice(2));
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main(process.argv.slice(2));

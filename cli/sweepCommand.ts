@@ -13,7 +13,7 @@ import { runInPool } from '../sweep/pool.ts';
 import { progress, type ProgressStream } from '../sweep/progress.ts';
 import { recommend, verdicts } from '../sweep/recommend.ts';
 import { ResultsFile } from '../sweep/results.ts';
-import type { RunTask } from '../sweep/runTask.ts';
+import { taskOf } from '../sweep/runTask.ts';
 import { validateSweep, type Sweep } from '../sweep/sweepFile.ts';
 import { writeFileAtomic } from './files.ts';
 import { modelVersion } from './modelVersion.ts';
@@ -123,10 +123,7 @@ export async function runSweep(plan: SweepPlan, options: RunSweepOptions): Promi
   }
 
   const cells = new Map(plan.cells.map((c) => [c.index, c]));
-  const tasks: RunTask[] = pending.map((r) => {
-    const cell = cells.get(r.cell)!;
-    return { key: r.key, cell: r.cell, seed: r.seed, scenario: cell.scenario, twin: cell.twin, probe: plan.probe };
-  });
+  const tasks = pending.map((r) => taskOf(plan, r));
   const bar = progress(plan.runs.length, results.size, { stream: stderr });
   try {
     await runInPool(tasks, workers, (outcome) => {

@@ -1,6 +1,7 @@
 import { runScenario } from '../sim/run.ts';
 import type { Scenario } from '../sim/scenario.ts';
 import { runMetrics, type ProbeSettings, type RunMetrics } from './metrics.ts';
+import type { PlannedRun, SweepPlan } from './plan.ts';
 
 /**
  * One replication of one cell, as a worker thread runs it: the run with
@@ -21,6 +22,12 @@ export interface RunOutcome {
   cell: number;
   seed: number;
   metrics: RunMetrics;
+}
+
+/** The task of one planned run: its cell's scenario and twin travel with it. */
+export function taskOf(plan: SweepPlan, run: PlannedRun): RunTask {
+  const cell = plan.cells.find((c) => c.index === run.cell)!;
+  return { key: run.key, cell: run.cell, seed: run.seed, scenario: cell.scenario, twin: cell.twin, probe: plan.probe };
 }
 
 export function runTask(task: RunTask): RunOutcome {
