@@ -39,12 +39,21 @@ export function claimsHold(run: GeneratedRun, names: readonly string[]): Invaria
   return results;
 }
 
-/** The trace's fingerprint: every line but the first (which names the seed), hashed. */
-export function traceHash(trace: readonly TraceLine[]): string {
+const GUID = /[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-8[0-9A-F]{3}-[0-9A-F]{12}/g;
+
+/**
+ * The trace's fingerprint: every line but the first (which names the seed),
+ * hashed. GSW_CALL_ATTEMPT_GUIDs are made from the seed, so they alone would
+ * tell two seeds apart; `withoutGuids` names each by its order of first
+ * appearance instead, leaving only what the random draws decided.
+ */
+export function traceHash(trace: readonly TraceLine[], options: { withoutGuids?: boolean } = {}): string {
   const hash = createHash('sha256');
+  const names = new Map<string, string>();
   for (const line of trace) {
     if (line.entity === 'run' && line.event === 'start') continue;
-    hash.update(JSON.stringify(line));
+    const text = JSON.stringify(line);
+    hash.update(options.withoutGuids ? text.replace(GUID, (guid) => names.get(guid) ?? (names.set(guid, `attempt-${names.size + 1}`), names.get(guid)!)) : text);
     hash.update('\n');
   }
   return hash.digest('hex');

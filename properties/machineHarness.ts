@@ -1,5 +1,5 @@
-import type { AnyStateMachine, EventObject } from 'xstate';
-import { TestModel } from 'xstate/graph';
+import type { AnyMachineSnapshot, AnyStateMachine, EventObject } from 'xstate';
+import { createTestModel, TestModel } from 'xstate/graph';
 import { callReportRecordMachine, type CallReportRecordContext } from '../machines/callReportRecord.ts';
 import { campaignGroupMachine, type CampaignGroupContext } from '../machines/campaignGroup.ts';
 import { machineRunner, type Effect, type EngineName, type MachineInstance } from '../sim/engine.ts';
@@ -38,9 +38,14 @@ export function transitionsOf(machine: AnyStateMachine, enabled: (guard: string)
  * xstate/graph's test model of `machine` started with `context`: every event
  * in `events` is tried in every state, and each vertex is a state *with the
  * transition that reached it*, so shortest paths reach every transition.
+ * That is what `createTestModel` builds; it refuses machines with delayed
+ * ('after') transitions, so for those (the call report record's timeouts)
+ * the same model is built by hand, their timer events listed in `events`.
  */
-export function transitionModel(machine: AnyStateMachine, context: object, events: readonly EventObject[]) {
-  return new TestModel(machine, {
+export function transitionModel(machine: AnyStateMachine, context: object, events: readonly EventObject[]): TestModel<AnyMachineSnapshot, EventObject, unknown> {
+  const delayed = Object.values(machine.root.states).some((node) => node.after.length > 0);
+  if (!delayed) return createTestModel(machine, { input: context, events: events as never });
+  return new TestModel<AnyMachineSnapshot, EventObject, unknown>(machine, {
     input: context,
     events: events as never,
     // As createTestModel serializes: the state, plus the transition that reached it when the state changed.

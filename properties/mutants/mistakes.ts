@@ -64,6 +64,11 @@ export const MISTAKES: readonly Mistake[] = [
   },
   // Beyond the issue's list: mistakes in what drives the records, for the claims about calls, treatments and faults.
   {
+    id: 'extra:seed-not-used',
+    description: 'the random streams ignore the seed (every seed gives the same run, only the GUIDs differ)',
+    patches: [{ file: 'sim/random.ts', find: 'seedrandom.tychei(`${this.seed}/${name}`)', replace: 'seedrandom.tychei(`0/${name}`)' }],
+  },
+  {
     id: 'extra:treatment-one-attempt-too-many',
     description: 'a treatment allows one redial more than its maxAttempts',
     patches: [{ file: 'sim/ocs.ts', find: 'if (count >= treatment.maxAttempts) return;', replace: 'if (count > treatment.maxAttempts) return;' }],
