@@ -100,7 +100,7 @@ describe('ocs-sim run --report and ocs-sim report DIR', () => {
 describe('report.html in headless Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
-    expect(existsSync(CHROMIUM), `no browser at ${CHROMIUM}: apt-get install -y chromium (as .ci/run does)`).toBe(true);
+    expect(existsSync(CHROMIUM), `no browser at ${CHROMIUM}: apt-get install -y chromium (npm test does it first when run as root)`).toBe(true);
     browser = await launchChromium();
   });
   afterAll(async () => browser?.close());

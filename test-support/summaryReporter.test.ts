@@ -17,11 +17,16 @@ function fake(suite: FakeSuite): unknown {
   };
 }
 
+/** The reporter's output, its last two lines joined as `N passed, N failed, N skipped`. */
 function lastLine(modules: FakeSuite[], unhandled = 0): string {
   const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
   try {
     new SummaryLineReporter().onTestRunEnd(modules.map(fake) as TestModule[], Array.from({ length: unhandled }, () => ({ message: 'x' })) as never);
-    return String(write.mock.calls.at(-1)?.[0]).trim();
+    const lines = String(write.mock.calls.at(-1)?.[0]).split('\n');
+    // The very last line is exactly what CI reads.
+    expect(lines.at(-2)).toMatch(/^\d+ passed, \d+ failed$/);
+    expect(lines.at(-1)).toBe('');
+    return `${lines.at(-2)}, ${lines.at(-3)}`;
   } finally {
     write.mockRestore();
   }

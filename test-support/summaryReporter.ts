@@ -2,7 +2,8 @@ import type { Reporter, SerializedError, TestModule, TestSuite } from 'vitest/no
 
 /**
  * CI reads the plain closing line `N passed, N failed`; vitest's own summary
- * is for people. This reporter prints only that line, last.
+ * is for people. This reporter prints that line last, exactly so (skipped
+ * tests are counted on the line before).
  *
  * A suite can fail without any of its tests failing (a `beforeAll` that
  * throws leaves its tests skipped; a file that does not compile has no
@@ -31,6 +32,6 @@ export default class SummaryLineReporter implements Reporter {
         if (!failedBelow) failed++;
       }
     }
-    process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+    process.stdout.write(`\n${skipped} skipped\n${passed} passed, ${failed} failed\n`);
   }
 }
