@@ -37,11 +37,16 @@ const OTHER_RUNS_FILES = ['trace.jsonl', 'report.html', 'report.md'];
  * summary.json and the effective scenario.yaml. Each appears whole or not at
  * all, and no file of an earlier run into the same directory is left beside
  * them (a report reads the trace when there is one; it must be this run's).
+ * A run that fails (a model assertion) leaves its effective scenario.yaml
+ * alone, so the failure can be replayed.
  */
 export function runToFiles(scenario: Scenario, options: RunFilesOptions): RunResult {
   const trace = options.trace === false ? null : new AtomicWriter(join(options.out, 'trace.jsonl'));
   const log = new AtomicWriter(join(options.out, 'ocs.log'));
   const startEpochSeconds = Date.parse(scenario.startTime) / 1000;
+  const seed = options.seed ?? scenario.seed;
+  const writeScenario = () =>
+    writeFileAtomic(join(options.out, 'scenario.yaml'), `# Effective scenario (defaults filled in) of the run with seed ${seed}\n${toYaml({ ...scenario, seed })}`);
   try {
     const result = runScenario(scenario, {
       seed: options.seed,
@@ -55,8 +60,13 @@ export function runToFiles(scenario: Scenario, options: RunFilesOptions): RunRes
     trace?.commit();
     log.commit();
     writeFileAtomic(join(options.out, 'summary.json'), `${JSON.stringify(result.summary, null, 2)}\n`);
-    writeFileAtomic(join(options.out, 'scenario.yaml'), `# Effective scenario (defaults filled in) of the run with seed ${result.summary.seed}\n${toYaml({ ...scenario, seed: result.summary.seed })}`);
+    writeScenario();
     return result;
+  } catch (error) {
+    for (const name of [...OTHER_RUNS_FILES, ...runFileNames(false)]) rmSync(join(options.out, name), { force: true });
+    writeScenario();
+    const scenarioFile = join(options.out, 'scenario.yaml');
+    throw new Error(`${(error as Error).message}\nThe run's effective scenario is in ${scenarioFile}; replay it with: npx ocs-sim run ${scenarioFile}`, { cause: error });
   } finally {
     trace?.abort();
     log.abort();
