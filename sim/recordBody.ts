@@ -1,5 +1,5 @@
 import { callResultCode, type ResolvedModel } from './resolve.ts';
-import type { Attempt } from './ocs.ts';
+import type { Attempt } from './entities.ts';
 
 /**
  * The body OCS posts: a flat JSON object of GSW_* attributes (the seed page

@@ -37,7 +37,7 @@ export const MISTAKES: readonly Mistake[] = [
   {
     id: 'race-check-skipped',
     description: 'the pre-dial race check is skipped (a contact is validated and dialed while its record is in flight)',
-    patches: [{ file: 'sim/ocs.ts', find: 'if (contact.unconfirmed > 0) {', replace: 'if (false && contact.unconfirmed > 0) {' }],
+    patches: [{ file: 'sim/dialer.ts', find: 'if (contact.unconfirmed > 0) {', replace: 'if (false && contact.unconfirmed > 0) {' }],
   },
   {
     id: 'resubmit-delay',
@@ -55,11 +55,11 @@ export const MISTAKES: readonly Mistake[] = [
     description: 'seq 1 created and sent when the call is dialed, without waiting for it to be finalized',
     patches: [
       {
-        file: 'sim/ocs.ts',
-        find: 'if (group.cfg.options.sendHistory) this.createRecord(attempt, 0);',
-        replace: 'if (group.cfg.options.sendHistory) {\n      this.createRecord(attempt, 0);\n      this.createRecord(attempt, 1);\n    }',
+        file: 'sim/dialer.ts',
+        find: 'if (group.cfg.options.sendHistory) this.host.createRecord(attempt, 0);',
+        replace: 'if (group.cfg.options.sendHistory) {\n      this.host.createRecord(attempt, 0);\n      this.host.createRecord(attempt, 1);\n    }',
       },
-      { file: 'sim/ocs.ts', find: 'if (group.cfg.options.sendHistory) this.createRecord(attempt, 1);', replace: '' },
+      { file: 'sim/dialer.ts', find: 'if (group.cfg.options.sendHistory) this.host.createRecord(attempt, 1);', replace: '' },
     ],
   },
   // Beyond the list: mistakes in what drives the records, for the claims about calls, treatments and faults.
@@ -71,12 +71,12 @@ export const MISTAKES: readonly Mistake[] = [
   {
     id: 'extra:treatment-one-attempt-too-many',
     description: 'a treatment allows one redial more than its maxAttempts',
-    patches: [{ file: 'sim/ocs.ts', find: 'if (count >= treatment.maxAttempts) return;', replace: 'if (count > treatment.maxAttempts) return;' }],
+    patches: [{ file: 'sim/dialer.ts', find: 'if (count >= treatment.maxAttempts) return;', replace: 'if (count > treatment.maxAttempts) return;' }],
   },
   {
     id: 'extra:agent-not-held',
     description: 'preview and progressive dialing do not hold an agent from the dial decision (more calls than agents)',
-    patches: [{ file: 'sim/ocs.ts', find: 'else group.freeAgents--;', replace: 'else group.freeAgents -= 0;' }],
+    patches: [{ file: 'sim/dialer.ts', find: 'else group.freeAgents--;', replace: 'else group.freeAgents -= 0;' }],
   },
   {
     id: 'extra:outage-window-ignored',

@@ -1,0 +1,211 @@
+import type { CallResult } from './callResults.ts';
+import { Attempt, type Contact, type GroupRuntime, type OcsCounters } from './entities.ts';
+import type { Kernel } from './kernel.ts';
+import type { RunObserver } from './observer.ts';
+import { callResultCode } from './resolve.ts';
+
+/**
+ * The dialing side of OCS: when a campaign group dials (preview, progressive,
+ * predictive pacing), which contact it dials next, the pre-dial race check,
+ * the call from dial to finalization (ringing, answer, talk, after-call work,
+ * or the dialer's own results), and the treatment a call result gets. The
+ * campaign group machine says *whether* a group may dial; this says what
+ * dialing does. Call report records go to OCS's keeping through the host.
+ */
+
+/** What the dialer asks of the rest of OCS. */
+export interface DialerHost {
+  /** [doc] OCS posts a call report record: seq 0 when the call is dialed, seq 1 when it is finalized. */
+  createRecord(attempt: Attempt, seq: 0 | 1): void;
+  /** Sends the contact's pre-dial validation request (it answers through `dial`, `applyTreatment`, ...). */
+  validate(contact: Contact): void;
+}
+
+export class Dialer {
+  /** Attempts so far in the run: with the seed, each attempt's GUID. */
+  private attempts = 0;
+
+  constructor(
+    private readonly seed: number,
+    private readonly kernel: Kernel,
+    private readonly counters: OcsCounters,
+    private readonly trace: RunObserver['trace'],
+    private readonly log: RunObserver['log'],
+    private readonly host: DialerHost,
+  ) {}
+
+  /** Looks for dials to start once everything due now has run (one check per group at a time). */
+  scheduleDialCheck(group: GroupRuntime): void {
+    if (group.dialCheckScheduled) return;
+    group.dialCheckScheduled = true;
+    this.kernel.post(0, this.dialCheck, group);
+  }
+
+  private readonly dialCheck = (group: GroupRuntime): void => {
+    group.dialCheckScheduled = false;
+    while (group.m.state === 'running' && this.hasDialCapacity(group)) {
+      const contact = this.nextContact(group);
+      if (contact === undefined) return;
+      this.reserve(group);
+      if (group.cfg.dialMode === 'preview') this.kernel.post(group.durations.previewTime(), this.previewed, contact);
+      else this.preDial(contact);
+    }
+  };
+
+  private hasDialCapacity(group: GroupRuntime): boolean {
+    if (group.cfg.dialMode !== 'predictive') return group.freeAgents > 0;
+    // [model] Pacing: keep expected answers from calls in progress at the free agents.
+    const ratio = Math.min(group.cfg.maxDialRatio, 1 / Math.max(group.hitRate, 1e-3));
+    return group.dialsInProgress < Math.floor(group.freeAgents * ratio);
+  }
+
+  /** Preview and progressive hold an agent from the dial decision; predictive counts the dial. */
+  private reserve(group: GroupRuntime): void {
+    if (group.cfg.dialMode === 'predictive') group.dialsInProgress++;
+    else group.freeAgents--;
+  }
+
+  /** A reserved dial did not happen: its agent (or pacing slot) is free again. */
+  unreserve(group: GroupRuntime): void {
+    if (group.cfg.dialMode === 'predictive') group.dialsInProgress--;
+    else group.freeAgents++;
+    this.scheduleDialCheck(group);
+  }
+
+  private nextContact(group: GroupRuntime): Contact | undefined {
+    const redial = group.ready.shift();
+    if (redial !== undefined) return redial;
+    if (group.nextFresh >= group.cfg.callingListSize) return undefined;
+    const index = group.nextFresh++;
+    return { phone: String(group.cfg.firstPhone + index), group, attempts: 0, treatmentCounts: null, unconfirmed: 0 };
+  }
+
+  private readonly previewed = (contact: Contact): void => this.preDial(contact);
+
+  /** Dialing was suspended between the decision and the dial: the contact goes back first in line. */
+  giveBack(contact: Contact): void {
+    contact.group.ready.unshift(contact);
+    this.unreserve(contact.group);
+  }
+
+  private preDial(contact: Contact): void {
+    const group = contact.group;
+    if (group.m.state !== 'running') return this.giveBack(contact);
+    if (!group.cfg.options.preDialValidation) return this.dial(contact);
+    // [doc] The race check comes before the validation request is sent.
+    if (contact.unconfirmed > 0) {
+      group.raceConditions++;
+      this.counters.raceConditions++;
+      this.log?.(this.kernel.now, `Predial check aborted due to race condition for phone ${contact.phone}`);
+      this.trace?.({ t: this.kernel.now, entity: `contact:${contact.phone}`, event: 'raceCondition', unconfirmed: contact.unconfirmed, callResult: group.cfg.options.validationRaceConditionCallResult });
+      this.applyTreatment(contact, group.cfg.options.validationRaceConditionCallResult);
+      return this.unreserve(group);
+    }
+    this.host.validate(contact);
+  }
+
+  dial(contact: Contact): void {
+    const group = contact.group;
+    const now = this.kernel.now;
+    contact.attempts++;
+    group.dials++;
+    group.callsInProgress++;
+    this.counters.dials++;
+    const attempt = this.newAttempt(contact);
+    attempt.agentHeld = group.cfg.dialMode !== 'predictive';
+    this.trace?.({ t: now, entity: `contact:${contact.phone}`, event: 'dial', guid: attempt.guid, group: group.cfg.name, attempt: contact.attempts });
+    // [doc] seq 0 is posted when the call is dialed.
+    if (group.cfg.options.sendHistory) this.host.createRecord(attempt, 0);
+    const outcome = group.outcome();
+    const d = group.durations;
+    if (outcome === 'Answer') this.kernel.post(d.answerTime(), this.answered, attempt);
+    else {
+      const ms = outcome === 'No Answer' ? d.noAnswerTime() : outcome === 'Busy' || outcome === 'Wrong Number' ? d.busyTime() : d.machineDetectionTime();
+      attempt.outcome = outcome;
+      this.kernel.post(ms, this.endedUnanswered, attempt);
+    }
+  }
+
+  newAttempt(contact: Contact): Attempt {
+    return new Attempt(contact, this.attempts++, this.seed, this.kernel.now);
+  }
+
+  private readonly answered = (attempt: Attempt): void => {
+    const group = attempt.contact.group;
+    const now = this.kernel.now;
+    attempt.times.ringing = attempt.times.dialing;
+    attempt.times.answered = attempt.times.cpdCompleted = now;
+    this.learnHitRate(group, 1);
+    if (group.cfg.dialMode === 'predictive') {
+      group.dialsInProgress--;
+      if (group.freeAgents === 0) {
+        // Answered with no agent free: the dialer abandons the call.
+        this.counters.abandoned++;
+        attempt.times.released = attempt.times.abandoned = now;
+        return this.finalize(attempt, 'Abandoned');
+      }
+      group.freeAgents--;
+      attempt.agentHeld = true;
+    }
+    attempt.times.agentAnswered = now;
+    this.kernel.post(group.durations.talkTime(), this.talkEnded, attempt);
+  };
+
+  private readonly talkEnded = (attempt: Attempt): void => {
+    attempt.times.released = attempt.times.agentReleased = this.kernel.now;
+    this.kernel.post(attempt.contact.group.durations.afterCallWork(), this.afterCallWorkDone, attempt);
+  };
+
+  private readonly afterCallWorkDone = (attempt: Attempt): void => {
+    attempt.times.acwCompleted = this.kernel.now;
+    this.finalize(attempt, attempt.contact.group.agentResult());
+  };
+
+  private readonly endedUnanswered = (attempt: Attempt): void => {
+    const result = attempt.outcome!;
+    const group = attempt.contact.group;
+    attempt.times.ringing = attempt.times.dialing;
+    attempt.times.released = attempt.times.cpdCompleted = this.kernel.now;
+    this.learnHitRate(group, 0);
+    if (group.cfg.dialMode === 'predictive') group.dialsInProgress--;
+    this.finalize(attempt, result);
+  };
+
+  /** [model] The predictive dialer's estimate of the answer rate: an exponentially weighted average. */
+  private learnHitRate(group: GroupRuntime, answered: 0 | 1): void {
+    group.hitRate += 0.02 * (answered - group.hitRate);
+  }
+
+  /** The call is finalized: OCS posts seq 1 with GSW_CALL_RESULT and applies the treatment. */
+  private finalize(attempt: Attempt, result: CallResult): void {
+    const contact = attempt.contact;
+    const group = contact.group;
+    attempt.callResult = result;
+    attempt.times.completeProcessing = this.kernel.now;
+    group.callsInProgress--;
+    this.counters.callResults.add(result);
+    this.trace?.({ t: this.kernel.now, entity: `contact:${contact.phone}`, event: 'callFinalized', guid: attempt.guid, callResult: result, code: callResultCode(result) });
+    if (group.cfg.options.sendHistory) this.host.createRecord(attempt, 1);
+    if (attempt.agentHeld) {
+      attempt.agentHeld = false;
+      group.freeAgents++;
+    }
+    this.applyTreatment(contact, result);
+    this.scheduleDialCheck(group);
+  }
+
+  applyTreatment(contact: Contact, result: CallResult): void {
+    const treatment = contact.group.cfg.treatments.get(result);
+    // [doc] With no treatment for the call result, the record is final (Updated).
+    if (treatment === undefined) return;
+    const counts = (contact.treatmentCounts ??= new Array<number>(contact.group.cfg.treatments.size).fill(0));
+    const count = ++counts[treatment.index];
+    if (count >= treatment.maxAttempts) return;
+    this.kernel.scheduleFixed(treatment.redialAfterMs, this.contactReady, contact);
+  }
+
+  private readonly contactReady = (contact: Contact): void => {
+    contact.group.ready.push(contact);
+    this.scheduleDialCheck(contact.group);
+  };
+}

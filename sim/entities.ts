@@ -1,0 +1,295 @@
+import type { EventObject } from 'xstate';
+import type { CallReportRecordContext } from '../machines/callReportRecord.ts';
+import type { CallResult } from './callResults.ts';
+import { Deque } from './deque.ts';
+import type { MachineInstance } from './engine.ts';
+import type { StoredAttempt } from './externalSystem.ts';
+import type { ScheduledEvent } from './kernel.ts';
+import { LogHistogram, Tally, TimeWeighted } from './metrics.ts';
+import { chooser, sampler, type RandomStreams, type Rng } from './random.ts';
+import type { ResolvedGroup } from './resolve.ts';
+
+/**
+ * What the modelled OCS keeps and counts: contacts (calling-list records),
+ * call attempts with their GUIDs, call report records (each its own machine
+ * instance), campaign groups at run time, validation and HTTP requests, and
+ * the run's counters. Data with a little behaviour of its own; `ocs.ts` and
+ * `dialer.ts` make them move.
+ */
+
+/** Anything that steps a machine. One timer at a time is all the machines need. */
+export interface MachineEntity {
+  m: MachineInstance;
+  timer: ScheduledEvent | null;
+  timerId: string | null;
+  timerEvent: EventObject | null;
+}
+
+export interface Contact {
+  phone: string;
+  group: GroupRuntime;
+  /** Dial attempts so far. */
+  attempts: number;
+  /** Times each of the group's treatments was applied, by treatment index (allocated on first use). */
+  treatmentCounts: number[] | null;
+  /** Call report records of this contact OCS still keeps (the race-condition check). */
+  unconfirmed: number;
+}
+
+/** One call attempt: the GUID its two records share, the stages of the call, and the external system's copy. */
+export class Attempt implements StoredAttempt {
+  /** GSW_* timestamps, virtual ms; -1 when the stage did not happen. */
+  readonly times = { dialing: -1, ringing: -1, answered: -1, cpdCompleted: -1, agentAnswered: -1, abandoned: -1, released: -1, agentReleased: -1, acwCompleted: -1, completeProcessing: -1 };
+  callResult: CallResult | null = null;
+  /** What the dialer will detect, drawn when the call is dialed. */
+  outcome: CallResult | null = null;
+  /** Records of this attempt still kept by OCS. */
+  unsaved = 0;
+  agentHeld = false;
+  storedSeq: -1 | 0 | 1 = -1;
+  storedTimes: [number, number] = [0, 0];
+  outstanding = 0;
+  private guidText: string | null = null;
+
+  constructor(
+    readonly contact: Contact,
+    /** Attempts before this one in the run; with the seed it makes the GUID. */
+    private readonly serial: number,
+    private readonly seed: number,
+    now: number,
+  ) {
+    this.times.dialing = now;
+  }
+
+  /**
+   * GSW_CALL_ATTEMPT_GUID, made only when someone reads it (the model itself
+   * never needs the text): seeded hash bits in front, the serial at the end,
+   * so it is unique in the run and the same on every machine.
+   */
+  get guid(): string {
+    if (this.guidText === null) {
+      const word = (i: number) => mix32(this.seed * 0x9e3779b1 + this.serial * 0x85ebca6b + i * 0xc2b2ae35).toString(16).padStart(8, '0');
+      const a = word(1);
+      const b = word(2);
+      const serial = this.serial.toString(16).padStart(12, '0');
+      this.guidText = `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-8${word(3).slice(0, 3)}-${serial}`.toUpperCase();
+    }
+    return this.guidText;
+  }
+}
+
+/** Murmur3's 32-bit finalizer: a cheap, well-mixed hash. */
+function mix32(x: number): number {
+  let h = x >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** A call report record: its own machine instance, and a link in the list of records OCS keeps. */
+export class CallReportRecord implements MachineEntity, MachineInstance {
+  readonly kind = 'record';
+  // The machine instance (the engine keeps its state here).
+  state = '';
+  impl: unknown = null;
+  readonly m: MachineInstance = this;
+  timer: ScheduledEvent | null = null;
+  timerId: string | null = null;
+  timerEvent: EventObject | null = null;
+  request: HttpRequest | null = null;
+  firstPostAt = -1;
+  lastPostAt = -1;
+  markedAt = -1;
+  waitingSince = -1;
+  posts = 0;
+  /** Neighbours in the list of records OCS keeps. */
+  prev: CallReportRecord | null = null;
+  next: CallReportRecord | null = null;
+
+  constructor(
+    readonly attempt: Attempt,
+    readonly seq: 0 | 1,
+    readonly context: CallReportRecordContext,
+  ) {}
+}
+
+/**
+ * The records OCS keeps until a 200 OK confirms them: an intrusive list, so
+ * keeping and releasing a record costs no hashing and no allocation.
+ */
+export class KeptRecords implements Iterable<CallReportRecord> {
+  private head: CallReportRecord | null = null;
+  size = 0;
+
+  add(record: CallReportRecord): void {
+    record.prev = null;
+    record.next = this.head;
+    if (this.head !== null) this.head.prev = record;
+    this.head = record;
+    this.size++;
+  }
+
+  delete(record: CallReportRecord): void {
+    if (record.prev !== null) record.prev.next = record.next;
+    else this.head = record.next;
+    if (record.next !== null) record.next.prev = record.prev;
+    record.prev = record.next = null;
+    this.size--;
+  }
+
+  *[Symbol.iterator](): Iterator<CallReportRecord> {
+    for (let r = this.head; r !== null; r = r.next) yield r;
+  }
+}
+
+export interface Validation {
+  kind: 'validation';
+  contact: Contact;
+  waitingSince: number;
+  request: HttpRequest | null;
+  timer: ScheduledEvent | null;
+}
+
+/** One HTTP request on the wire; also what the external system sees of it. */
+export interface HttpRequest {
+  kind: 'record' | 'validation';
+  seq: 0 | 1;
+  stored: StoredAttempt | null;
+  from: CallReportRecord | Validation;
+  /** Set when OCS stopped waiting for it: a response to it is ignored. */
+  abandoned: boolean;
+  /** The status on its way back to OCS. */
+  status: number;
+}
+
+export class GroupRuntime implements MachineEntity {
+  m!: MachineInstance;
+  timer: ScheduledEvent | null = null;
+  timerId: string | null = null;
+  timerEvent: EventObject | null = null;
+  recovery: (MachineEntity & { group: GroupRuntime }) | null = null;
+  readonly recordContext: CallReportRecordContext;
+  freeAgents: number;
+  /** Calls dialed and not yet answered or ended, plus validations under way (predictive pacing). */
+  dialsInProgress = 0;
+  /** Calls from dial to finalization. */
+  callsInProgress = 0;
+  nextFresh = 0;
+  readonly ready = new Deque<Contact>();
+  marked = 0;
+  readonly queued = new Set<CallReportRecord>();
+  hitRate: number;
+  dialCheckScheduled = false;
+  readonly waiting = new TimeWeighted();
+  readonly markedLevel = new TimeWeighted();
+  dials = 0;
+  activations = 0;
+  raceConditions = 0;
+  /** When the wait condition last cleared (virtual ms), -1 never: the recovery probe. */
+  lastClearedAt = -1;
+  /** The wait condition was active when the group was stopped: dialing never came back. */
+  waitingWhenStopped = false;
+  readonly outcome: () => CallResult;
+  readonly agentResult: () => CallResult;
+  readonly durations: Record<'answerTime' | 'noAnswerTime' | 'busyTime' | 'machineDetectionTime' | 'talkTime' | 'afterCallWork' | 'previewTime', () => number>;
+
+  constructor(
+    readonly cfg: ResolvedGroup,
+    recoveryTimer: 'per-record' | 'batch',
+    random: RandomStreams,
+  ) {
+    this.freeAgents = cfg.agents;
+    this.recordContext = {
+      historyHttpResponseTimeoutMs: cfg.options.historyHttpResponseTimeoutMs,
+      historyWaitRecoveryTimeoutMs: cfg.options.historyWaitRecoveryTimeoutMs,
+      recoveryTimer,
+    };
+    this.hitRate = cfg.outcomes.find(([r]) => r === 'Answer')?.[1] ?? 0.3;
+    this.outcome = chooser(cfg.outcomes, 'No Answer', random.stream(`calls/${cfg.name}/outcome`));
+    this.agentResult = chooser(cfg.agentResults, 'Answer', random.stream(`calls/${cfg.name}/agentResult`));
+    const rng: Rng = random.stream(`calls/${cfg.name}/durations`);
+    this.durations = {
+      answerTime: sampler(cfg.answerTime, rng),
+      noAnswerTime: sampler(cfg.noAnswerTime, rng),
+      busyTime: sampler(cfg.busyTime, rng),
+      machineDetectionTime: sampler(cfg.machineDetectionTime, rng),
+      talkTime: sampler(cfg.talkTime, rng),
+      afterCallWork: sampler(cfg.afterCallWork, rng),
+      previewTime: sampler(cfg.previewTime, rng),
+    };
+  }
+}
+
+
+/** Counts a run reports; every one is also visible in the trace. */
+export interface OcsCounters {
+  recordsCreated: number;
+  recordsSaved: number;
+  resubmissions: number;
+  responses: Tally;
+  timeouts: number;
+  lateResponses: number;
+  lostResponses: number;
+  refused: number;
+  dials: number;
+  callResults: Tally;
+  abandoned: number;
+  raceConditions: number;
+  validations: Tally;
+  finalNotSeq1: number;
+  deliverySeq0: LogHistogram;
+  deliverySeq1: LogHistogram;
+  /** Records marked for re-submission, all groups (Little's law: L = lambda W). */
+  marked: TimeWeighted;
+  /** POSTs on the wire awaiting a response. */
+  inFlight: TimeWeighted;
+  /** Requests waiting for a pooled connection. */
+  poolWaiting: TimeWeighted;
+  poolWaitMs: LogHistogram;
+  markedEntries: number;
+  /** Time records spent marked for re-submission, summed over completed spells (Little's law W). */
+  markedSojournMs: number;
+  markedExits: number;
+  /** Time POSTs spent on the wire awaiting a response, summed. */
+  inFlightSojournMs: number;
+  posts: number;
+  poolGrants: number;
+  /** Grants that had to wait for a connection (Erlang C's P(wait)). */
+  poolWaited: number;
+}
+
+/** A run's counters, all at zero. */
+export function newCounters(): OcsCounters {
+  return {
+      recordsCreated: 0,
+      recordsSaved: 0,
+      resubmissions: 0,
+      responses: new Tally(),
+      timeouts: 0,
+      lateResponses: 0,
+      lostResponses: 0,
+      refused: 0,
+      dials: 0,
+      callResults: new Tally(),
+      abandoned: 0,
+      raceConditions: 0,
+      validations: new Tally(),
+      finalNotSeq1: 0,
+      deliverySeq0: new LogHistogram(),
+      deliverySeq1: new LogHistogram(),
+      marked: new TimeWeighted(),
+      inFlight: new TimeWeighted(),
+      poolWaiting: new TimeWeighted(),
+      poolWaitMs: new LogHistogram(),
+      markedEntries: 0,
+      markedSojournMs: 0,
+      markedExits: 0,
+      inFlightSojournMs: 0,
+      posts: 0,
+      poolGrants: 0,
+      poolWaited: 0,
+  };
+}
