@@ -1,0 +1,146 @@
+import { IN_FLIGHT_STATES, parseEntity, TIME_TOLERANCE_MS, type RunFacts } from '../runFacts.ts';
+import { type Checker, Violations, at } from './common.ts';
+
+/** What drives the records: calls, treatments, fault windows, the pool bound. */
+
+export const CALLS = 'every dialed call is finalized exactly once, and no group has more calls in progress than its agents allow';
+
+/**
+ * Preview and progressive dialing hold an agent from the dial to the call's
+ * finalization, so calls in progress never exceed the agents; predictive
+ * dialing keeps at most agents x maxDialRatio calls ringing plus one call per
+ * agent connected.
+ */
+export const everyCallIsFinalizedOnce: Checker = ({ trace, facts }) => {
+  const v = new Violations();
+  const open = new Map<string, string>();
+  const finalized = new Set<string>();
+  const inProgress = new Map<string, number>();
+  let dials = 0;
+  for (const line of trace) {
+    if (line.event === 'dial') {
+      dials++;
+      const group = String(line.group);
+      open.set(String(line.guid), group);
+      const n = (inProgress.get(group) ?? 0) + 1;
+      inProgress.set(group, n);
+      const g = facts.model.groups.find((x) => x.name === group);
+      const limit = g === undefined ? Infinity : g.dialMode === 'predictive' ? Math.floor(g.agents * g.maxDialRatio) + g.agents : g.agents;
+      if (n > limit) v.add(`${at(line.t)} group ${group} has ${n} calls in progress; ${g?.dialMode} dialing with ${g?.agents} agents allows ${limit}`);
+    } else if (line.event === 'callFinalized') {
+      const guid = String(line.guid);
+      const group = open.get(guid);
+      if (group === undefined) v.add(`${at(line.t)} call ${guid} finalized ${finalized.has(guid) ? 'twice' : 'but never dialed'}`);
+      else {
+        open.delete(guid);
+        finalized.add(guid);
+        inProgress.set(group, inProgress.get(group)! - 1);
+        if (typeof line.callResult !== 'string' || line.callResult === '') v.add(`${at(line.t)} call ${guid} finalized without a call result`);
+      }
+    }
+  }
+  const cut = facts.endT >= facts.model.durationMs + facts.model.drainLimitMs;
+  if (open.size > 0 && !cut) v.add(`${open.size} call(s) never finalized, though the run ended before its drain limit (e.g. ${[...open.keys()][0]})`);
+  return v.result(CALLS, `${dials} dials, ${finalized.size} finalized once each, within the agents' limits`);
+};
+
+export const TREATMENTS = "a contact is tried again only when its call result's treatment allows: after redialAfter, and never once maxAttempts is reached";
+
+/**
+ * Every call result applied to a contact (the call's own, the race-condition
+ * result, and the validation timeout or rejection results) counts towards its
+ * treatment; without a treatment, or at maxAttempts, the record is final [doc].
+ */
+export const treatmentsAreFollowed: Checker = ({ trace, facts }) => {
+  const v = new Violations();
+  const next = new Map<string, { t: number; final: boolean; result: string; since: number }>();
+  const counts = new Map<string, number>();
+  let applied = 0;
+  for (const line of trace) {
+    const e = parseEntity(line.entity);
+    if (e.kind !== 'contact') continue;
+    const touched = line.event === 'dial' || line.event === 'raceCondition' || line.event.startsWith('validation:');
+    const wait = next.get(e.phone);
+    if (touched && wait !== undefined) {
+      if (wait.final) v.add(`${at(line.t)} phone ${e.phone} tried again (${line.event}) after ${wait.result} at ${at(wait.since)} made it final`);
+      else if (line.t < wait.t - TIME_TOLERANCE_MS) v.add(`${at(line.t)} phone ${e.phone} tried again (${line.event}) before ${wait.result}'s treatment allows (${at(wait.t)})`);
+      next.delete(e.phone);
+    }
+    const group = groupOfContact(facts, e.phone);
+    if (group === undefined) continue;
+    let result: string | null = null;
+    if (line.event === 'callFinalized' || line.event === 'raceCondition') result = String(line.callResult);
+    else if (line.event === 'validation:timeout') result = group.options.validationTimeoutCallResult;
+    else if (line.event === 'validation:rejected') result = facts.model.externalSystem.validationRejectCallResult;
+    if (result === null) continue;
+    applied++;
+    const treatment = group.treatments.get(result as never);
+    const key = `${e.phone}|${result}`;
+    const count = (counts.get(key) ?? 0) + 1;
+    counts.set(key, count);
+    const final = treatment === undefined || count >= treatment.maxAttempts;
+    next.set(e.phone, { t: line.t + (treatment?.redialAfterMs ?? 0), final, result, since: line.t });
+  }
+  return v.result(TREATMENTS, `${applied} call results applied, each contact tried again only as its treatment allows`);
+};
+
+/** The campaign group whose calling list holds the phone (ranges from the scenario; the first match if they overlap). */
+function groupOfContact(facts: RunFacts, phone: string) {
+  const n = Number(phone);
+  return facts.model.groups.find((g) => n >= g.firstPhone && n < g.firstPhone + g.callingListSize);
+}
+
+export const FAULT_WINDOWS = "a request sent during a network outage window meets the window's fault, and no fault happens without a window or a rate";
+
+/**
+ * [model] Outage windows win over background probabilities: a POST sent in a
+ * `refused`, `hang` or `request-loss` window meets that fate; a fault line
+ * outside every window needs a background probability for its kind.
+ */
+export const faultWindowsAreObeyed: Checker = ({ trace, facts }) => {
+  const v = new Violations();
+  const n = facts.model.network;
+  const windowAt = (t: number) => n.outages.find((w) => t >= w.fromMs && t < w.untilMs);
+  const rate: Record<string, number> = { refused: n.refusedConnections, hang: n.hangs, 'request-loss': n.requestLoss, 'response-loss': n.responseLoss };
+  const faults = new Set<string>();
+  for (const line of trace) if (line.entity === 'network' && line.event in rate) faults.add(`${line.event}|${String(line.request)}|${line.t}`);
+  let posts = 0;
+  for (const line of trace) {
+    if (line.entity === 'network' && line.event in rate) {
+      const w = windowAt(line.t);
+      const covered = w !== undefined && (w.kind === line.event || (line.event === 'response-loss' && w.kind === 'response-loss'));
+      if (!covered && rate[line.event] === 0 && !(line.event === 'response-loss' && w?.kind === 'response-loss')) {
+        v.add(`${at(line.t)} ${line.event} of ${String(line.request)} with no ${line.event} window and no background probability`);
+      }
+      continue;
+    }
+    const e = parseEntity(line.entity);
+    if (e.kind !== 'record' || line.event !== 'POST') continue;
+    const w = windowAt(line.t);
+    if (w === undefined || w.kind === 'response-loss') continue;
+    posts++;
+    if (!faults.has(`${w.kind}|${line.entity}|${line.t}`)) v.add(`${at(line.t)} ${line.entity} POSTed in a ${w.kind} window (${w.fromMs}-${w.untilMs} ms) without meeting it`);
+  }
+  return v.result(FAULT_WINDOWS, `${posts} POSTs inside refused, hang or request-loss windows, each meeting the window's fault; every fault explained`);
+};
+
+export const POOL_BOUND = 'at most http-connection-pool-size records are on the wire at once';
+
+/** Record POSTs hold a pooled connection from CONNECTION_ACQUIRED until their response or timeout (validations share the pool too). */
+export const poolSizeIsNeverExceeded: Checker = ({ trace, facts }) => {
+  const v = new Violations();
+  const p = facts.model.httpConnectionPoolSize;
+  const state = new Map<string, string>();
+  let onTheWire = 0;
+  let peak = 0;
+  for (const line of trace) {
+    const e = parseEntity(line.entity);
+    if (e.kind !== 'record' || typeof line.state !== 'string') continue;
+    const before = state.get(e.key);
+    state.set(e.key, line.state);
+    onTheWire += (IN_FLIGHT_STATES.has(line.state) ? 1 : 0) - (before !== undefined && IN_FLIGHT_STATES.has(before) ? 1 : 0);
+    if (onTheWire > peak) peak = onTheWire;
+    if (onTheWire > p) v.add(`${at(line.t)} ${onTheWire} records on the wire; http-connection-pool-size is ${p}`);
+  }
+  return v.result(POOL_BOUND, `at most ${peak} records on the wire at once (pool of ${p})`);
+};
