@@ -1,10 +1,11 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ocsSim, type CliResult } from '../test-support/cli.ts';
+import { openOffline, saveScreenshot } from '../test-support/offlinePage.ts';
 import { CHROMIUM, launchChromium } from './browser.ts';
 
 /**
@@ -17,7 +18,6 @@ import { CHROMIUM, launchChromium } from './browser.ts';
  */
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SCREENSHOTS = join(ROOT, 'out', 'screenshots');
 const RUN_FILES = ['trace.jsonl', 'ocs.log', 'summary.json', 'scenario.yaml'];
 
 const dir = mkdtempSync(join(tmpdir(), 'ocs-sim-report-'));
@@ -110,19 +110,7 @@ describe('report.html in headless Chromium', () => {
     ['predial-race', () => out.race],
   ] as const) {
     it(`${name}: opens from disk with no console error and no network request, every chart and diagram drawn`, async () => {
-      const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-      const errors: string[] = [];
-      const requests: string[] = [];
-      page.on('console', (m) => {
-        if (m.type() === 'error' || m.type() === 'warning') errors.push(`${m.type()}: ${m.text()}`);
-      });
-      page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-      page.on('request', (r) => {
-        if (!/^(file|data):/.test(r.url())) requests.push(r.url());
-      });
-      // Anything that tries to leave the page is stopped (and recorded above).
-      await page.route(/^(?!file:|data:)/, (route) => route.abort());
-      await page.goto(`file://${join(where(), 'report.html')}`, { waitUntil: 'load' });
+      const { page, errors, requests } = await openOffline(browser, join(where(), 'report.html'));
 
       const figures = await page.evaluate(() =>
         [...document.querySelectorAll('figure.chart')].map((figure) => {
@@ -165,11 +153,7 @@ describe('report.html in headless Chromium', () => {
       for (const lines of diagrams.sequences) expect(lines).toBeGreaterThan(4);
       expect(diagrams.invariants).toBeGreaterThan(5);
 
-      mkdirSync(SCREENSHOTS, { recursive: true });
-      // Whole or not at all, like every file the project writes (the PNG is binary, so not through cli/files.ts).
-      const png = join(SCREENSHOTS, `report-${name}.png`);
-      writeFileSync(`${png}.${process.pid}.tmp`, await page.screenshot({ fullPage: true }));
-      renameSync(`${png}.${process.pid}.tmp`, png);
+      await saveScreenshot(page, `report-${name}.png`);
       expect(errors).toEqual([]);
       expect(requests).toEqual([]);
       await page.close();

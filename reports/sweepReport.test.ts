@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ import { METRIC_NAMES, type RunMetrics } from '../sweep/metrics.ts';
 import { planSweep, type SweepPlan } from '../sweep/plan.ts';
 import { recommend, verdicts } from '../sweep/recommend.ts';
 import { validateSweep } from '../sweep/sweepFile.ts';
+import { openOffline, saveScreenshot } from '../test-support/offlinePage.ts';
 import { CHROMIUM, launchChromium } from './browser.ts';
 import { sweepReportData, type SweepReportInput } from './sweepData.ts';
 import { buildSweepReport } from './sweepReport.ts';
@@ -142,18 +143,7 @@ objectives: [{ metric: waitFraction, max: 0.05 }, { metric: unconfirmedAtEnd, eq
   });
 
   it('opens from disk with no console error and no network request, every chart drawn, the recommendation marked', async () => {
-    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-    const errors: string[] = [];
-    const requests: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') errors.push(`${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    page.on('request', (r) => {
-      if (!/^(file|data):/.test(r.url())) requests.push(r.url());
-    });
-    await page.route(/^(?!file:|data:)/, (route) => route.abort());
-    await page.goto(`file://${join(out, 'report.html')}`, { waitUntil: 'load' });
+    const { page, errors, requests } = await openOffline(browser, join(out, 'report.html'));
     const figures = await page.evaluate(() =>
       [...document.querySelectorAll('figure.chart')].map((figure) => {
         const box = figure.querySelector('svg')?.getBoundingClientRect();
@@ -175,11 +165,7 @@ objectives: [{ metric: waitFraction, max: 0.05 }, { metric: unconfirmedAtEnd, eq
     }
     const recommendation = JSON.parse(readFileSync(join(out, 'recommendation.json'), 'utf8')) as { best: unknown };
     if (recommendation.best !== null) expect(figures[0].texts.some((t) => t.startsWith('★'))).toBe(true);
-    const screenshots = join(ROOT, 'out', 'screenshots');
-    mkdirSync(screenshots, { recursive: true });
-    const png = join(screenshots, 'sweep-report.png');
-    writeFileSync(`${png}.${process.pid}.tmp`, await page.screenshot({ fullPage: true }));
-    renameSync(`${png}.${process.pid}.tmp`, png);
+    await saveScreenshot(page, 'sweep-report.png');
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
     await page.close();

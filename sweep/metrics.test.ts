@@ -24,14 +24,15 @@ describe('recovery probe', () => {
 });
 
 describe('run metrics', () => {
+  // A quarter hour with a three-minute outage from minute 5: long enough for a wait condition.
+  const v = validateScenario({
+    duration: '15m',
+    ocs: { 'history-wait-condition-threshold': 20 },
+    campaignGroups: [{ name: 'M@Agents', dbid: 3, agents: 20 }],
+    externalSystem: { outages: [{ from: '5m', until: '8m', status: 503 }] },
+  });
+  if (!v.ok) throw new Error(v.errors.join('\n'));
   it('reads a real run and its fault-free twin', () => {
-    const v = validateScenario({
-      duration: '15m',
-      ocs: { 'history-wait-condition-threshold': 20 },
-      campaignGroups: [{ name: 'M@Agents', dbid: 3, agents: 20 }],
-      externalSystem: { outages: [{ from: '5m', until: '8m', status: 503 }] },
-    });
-    if (!v.ok) throw new Error(v.errors.join('\n'));
     const run = runScenario(v.scenario, { seed: 4, sampleEveryMs: 1000 });
     const twin = runScenario(withoutFaults(v.scenario), { seed: 4 });
     const m = runMetrics(run, twin.summary, { boundMs: 600_000 });
@@ -49,13 +50,6 @@ describe('run metrics', () => {
   });
 
   it('takes recovery times the levels sampled every second agree with, to within the second', () => {
-    const v = validateScenario({
-      duration: '15m',
-      ocs: { 'history-wait-condition-threshold': 20 },
-      campaignGroups: [{ name: 'M@Agents', dbid: 3, agents: 20 }],
-      externalSystem: { outages: [{ from: '5m', until: '8m', status: 503 }] },
-    });
-    if (!v.ok) throw new Error(v.errors.join('\n'));
     for (const seed of [1, 2, 3, 4]) {
       const run = runScenario(v.scenario, { seed, sampleEveryMs: 1000 });
       const outageEndMs = 480_000;
