@@ -74,22 +74,6 @@ function standardNormals(rng: Rng): () => number {
   };
 }
 
-/** The mean of a duration distribution, in milliseconds (for reports and oracles). */
-export function meanOf(d: DurationDistribution): number {
-  switch (d.distribution) {
-    case 'fixed':
-      return d.value;
-    case 'uniform':
-      return (d.min + d.max) / 2;
-    case 'exponential':
-      return d.mean;
-    case 'lognormal': {
-      const sigma = d.p99 > d.median ? (Math.log(d.p99) - Math.log(d.median)) / Z_99 : 0;
-      return d.median * Math.exp((sigma * sigma) / 2);
-    }
-  }
-}
-
 /** Picks a key of `weights` (probabilities summing to at most 1; the rest goes to `otherwise`). */
 export function chooser<K extends string>(weights: ReadonlyArray<readonly [K, number]>, otherwise: K, rng: Rng): () => K {
   const keys = weights.map(([k]) => k);
