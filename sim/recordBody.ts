@@ -5,7 +5,9 @@ import type { Attempt } from './entities.ts';
  * The body OCS posts: a flat JSON object of GSW_* attributes (the seed page
  * lists them; [model] JSON as in OCS's sibling HTTP features, timestamps as
  * integer UTC seconds from the virtual clock). Built only when traced: the
- * model's behaviour depends on no attribute but the GUID and seq.
+ * model's behaviour depends on no attribute but the GUID and seq. A record
+ * holds the call as it stood when OCS made it: seq 0 at the dial, seq 1 at
+ * the finalization, however long it then waited for a pooled connection.
  */
 export function recordBody(model: ResolvedModel, attempt: Attempt, seq: 0 | 1): Record<string, string | number> {
   const contact = attempt.contact;
@@ -56,7 +58,8 @@ export function recordBody(model: ResolvedModel, attempt: Attempt, seq: 0 | 1): 
     ['GSW_ACW_COMPLETED', attempt.times.acwCompleted],
     ['GSW_COMPLETE_PROCESSING', attempt.times.completeProcessing],
   ];
-  for (const [name, ms] of stages) if (ms >= 0) body[name] = epoch(ms);
+  const madeAt = seq === 0 ? attempt.times.dialing : attempt.times.completeProcessing;
+  for (const [name, ms] of stages) if (ms >= 0 && ms <= madeAt) body[name] = epoch(ms);
   // [doc] seq 1 carries the call result; seq 0 is sent before there is one.
   if (seq === 1 && attempt.callResult !== null) body.GSW_CALL_RESULT = callResultCode(attempt.callResult);
   return body;
