@@ -145,23 +145,25 @@ export interface FaultShape {
   horizonS?: number;
 }
 
+/** Up to three network outage windows of any kind, starting within `horizonS` seconds. */
+export const networkOutages = (horizonS: number) =>
+  fc.array(fc.tuple(fc.constantFrom(...NETWORK_OUTAGE_KINDS), window(horizonS)).map(([kind, w]) => ({ kind, ...w })), { maxLength: 3 });
+/** Background network fault rates, a few percent each. */
+export const networkFaultRates = { requestLoss: percent(5), responseLoss: percent(10), refusedConnections: percent(5), hangs: percent(5) };
+/** Up to two external-system outages answering an error status, starting within `horizonS` seconds. */
+export const externalOutages = (horizonS: number) =>
+  fc.array(fc.tuple(window(horizonS), fc.constantFrom(...ERROR_STATUSES)).map(([w, status]) => ({ ...w, status })), { maxLength: 2 });
+/** Error responses the external system gives at random. */
+export const externalErrors = fc.record({ '409': percent(5), '503': percent(5), '408': percent(3), '418': percent(3) }, { requiredKeys: [] });
+
 export function networkFaults(shape: FaultShape = {}) {
-  const horizon = shape.horizonS ?? 300;
-  const outages = fc.array(fc.tuple(fc.constantFrom(...NETWORK_OUTAGE_KINDS), window(horizon)).map(([kind, w]) => ({ kind, ...w })), { maxLength: 3 });
+  const outages = networkOutages(shape.horizonS ?? 300);
   if (shape.clean) return fc.record({ latency: boundedDistribution(1, 100), outages });
-  return fc.record({
-    latency: distribution(1, 300),
-    requestLoss: percent(5),
-    responseLoss: percent(10),
-    refusedConnections: percent(5),
-    hangs: percent(5),
-    outages,
-  });
+  return fc.record({ latency: distribution(1, 300), ...networkFaultRates, outages });
 }
 
 export function externalSystemFaults(shape: FaultShape = {}) {
-  const horizon = shape.horizonS ?? 300;
-  const outages = fc.array(fc.tuple(window(horizon), fc.constantFrom(...ERROR_STATUSES)).map(([w, status]) => ({ ...w, status })), { maxLength: 2 });
+  const outages = externalOutages(shape.horizonS ?? 300);
   const storagePolicy = shape.storagePolicy ? fc.constant(shape.storagePolicy) : fc.constantFrom('by-sequence' as const, 'last-write-wins' as const);
   const common = {
     concurrency: fc.integer({ min: 1, max: 8 }),
@@ -173,7 +175,7 @@ export function externalSystemFaults(shape: FaultShape = {}) {
   return fc.record({
     serviceTime: distribution(1, 300),
     overflow: fc.constantFrom('queue' as const, 'reject' as const),
-    errors: fc.record({ '409': percent(5), '503': percent(5), '408': percent(3), '418': percent(3) }, { requiredKeys: [] }),
+    errors: externalErrors,
     ...common,
   });
 }

@@ -20,6 +20,8 @@ export interface ProgressOptions {
   /** Plain mode: a line at least this often (ms) and at every tenth of the work. */
   everyMs?: number;
   clock?: () => number;
+  /** What is under way, at the start of every line (default: sweep). */
+  label?: string;
   /** Calls `fn` every `ms` until the returned function is called (plain mode: a line even while no run finishes). */
   repeat?: (fn: () => void, ms: number) => () => void;
 }
@@ -36,6 +38,7 @@ export function progress(total: number, done: number, options: ProgressOptions =
   const clock = options.clock ?? (() => performance.now());
   const tty = stream.isTTY === true;
   const everyMs = options.everyMs ?? 10_000;
+  const label = options.label ?? 'sweep';
   const start = clock();
   const startDone = done;
   let lastDraw = start;
@@ -55,13 +58,13 @@ export function progress(total: number, done: number, options: ProgressOptions =
       if (!force && now - lastDraw < 100) return;
       const width = 30;
       const filled = total > 0 ? Math.round((done * width) / total) : width;
-      stream.write(`\r\x1b[Ksweep [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${status()}`);
+      stream.write(`\r\x1b[K${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${status()}`);
     } else {
       const tenth = Math.floor((done * 10) / Math.max(1, total));
       if (force ? lastShown === done : tenth === lastTenth && now - lastDraw < everyMs) return;
       lastTenth = tenth;
       lastShown = done;
-      stream.write(`sweep: ${status()}\n`);
+      stream.write(`${label}: ${status()}\n`);
     }
     lastDraw = now;
   };

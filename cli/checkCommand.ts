@@ -1,0 +1,118 @@
+import { join } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { stringify as toYaml } from 'yaml';
+import { checkGenerated, checkRun, type RunCheck } from '../properties/checkScenario.ts';
+import type { Scenario } from '../sim/scenario.ts';
+import { progress } from '../sweep/progress.ts';
+import { writeFileAtomic } from './files.ts';
+import { loadScenario } from './scenarioFile.ts';
+
+/**
+ * `ocs-sim check [SCENARIO]`: the model's invariants on your own scenario
+ * (your OCS options, campaign and external-system policy) over many seeds,
+ * either with its faults as written or with fault schedules fast-check
+ * generates and shrinks. Exit 0 when every invariant holds, 1 with a one-line
+ * replay and the failing scenario when one does not, 2 on bad input: a CI step.
+ */
+
+/** An invariant did not hold: the check has printed which and how to replay it (exit code 1). */
+export class ChecksFailed extends Error {
+  constructor() {
+    super('an invariant did not hold');
+  }
+}
+
+export interface CheckOptions {
+  runs: number;
+  seed?: number;
+  faults: 'as-written' | 'generated';
+  out: string;
+  fcSeed?: number;
+  fcPath?: string;
+}
+
+function wholeNumber(min: number) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value) || Number(value) < min) throw new InvalidArgumentError(`got ${JSON.stringify(value)}; expected a whole number >= ${min}`);
+    return Number(value);
+  };
+}
+
+export function addCheckCommand(cli: Command): void {
+  cli
+    .command('check')
+    .description('check every invariant of the model on a scenario over many seeds (its faults as written, or generated ones); exit 1 with a replay line on a violation')
+    .argument('[scenario]', 'scenario file, YAML or JSON (default: the built-in scenarios/default.yaml)')
+    .option('--runs <n>', 'runs to check', wholeNumber(1), 20)
+    .option('--seed <n>', 'first seed (default: the scenario\'s); as-written runs use seeds from it up', wholeNumber(0))
+    .addOption(new Option('--faults <mode>', 'as-written: the scenario\'s own faults; generated: fault schedules fast-check generates and shrinks, the rest of the scenario yours').choices(['as-written', 'generated']).default('as-written'))
+    .option('--out <dir>', 'where a failing scenario is written', 'out/check')
+    .option('--fc-seed <n>', 'generated: fast-check seed (from a failure\'s replay line)', (v) => Number.parseInt(v, 10))
+    .option('--fc-path <path>', 'generated: fast-check path (from a failure\'s replay line)')
+    .action((file: string | undefined, opts: CheckOptions) => {
+      const { scenario } = loadScenario(file);
+      if (runCheck(scenario, file, opts, (text) => process.stdout.write(text)) !== 0) throw new ChecksFailed();
+    });
+}
+
+const claimLine = (mark: string, claim: string, note: string) => `  ${mark.padEnd(9)} ${claim}${note ? ` (${note})` : ''}\n`;
+
+/** Runs the check and prints it; returns the exit code. */
+export function runCheck(scenario: Scenario, file: string | undefined, opts: CheckOptions, print: (text: string) => void): number {
+  const source = file ?? 'the built-in default scenario';
+  const fileArg = file === undefined ? '' : ` ${file}`;
+  const bar = progress(opts.runs, 0, { label: 'check' });
+  let failed: RunCheck | null = null;
+  let replay = '';
+  let claims: string[] = [];
+  const byDesign = new Set<string>();
+  let runs = 0;
+  try {
+    if (opts.faults === 'generated') {
+      const fcSeed = opts.fcSeed ?? opts.seed ?? scenario.seed;
+      print(`ocs-sim check ${source}: ${opts.runs} runs with generated fault schedules (fast-check seed ${fcSeed})\n`);
+      const result = checkGenerated(scenario, { runs: opts.runs, fcSeed, fcPath: opts.fcPath, onRun: () => bar.tick() });
+      runs = result.runs;
+      claims = result.claims;
+      result.byDesign.forEach((n) => byDesign.add(n));
+      if (result.failure) {
+        failed = result.failure.check;
+        replay = `npx ocs-sim check${fileArg} --faults generated --runs ${opts.runs} --fc-seed ${result.failure.fcSeed} --fc-path '${result.failure.fcPath}'`;
+      }
+    } else {
+      const first = opts.seed ?? scenario.seed;
+      print(`ocs-sim check ${source}: ${opts.runs} runs, seeds ${first}..${first + opts.runs - 1}, faults as written\n`);
+      for (let seed = first; seed < first + opts.runs; seed++) {
+        const check = checkRun(scenario, seed);
+        runs++;
+        bar.tick();
+        claims = check.results.map((r) => r.name);
+        for (const r of check.results) if (!r.holds && !check.failed.includes(r)) byDesign.add(r.name);
+        if (check.failed.length > 0) {
+          failed = check;
+          replay = `npx ocs-sim check${fileArg} --seed ${seed} --runs 1`;
+          break;
+        }
+      }
+    }
+  } finally {
+    bar.end();
+  }
+
+  if (failed === null) {
+    for (const name of claims) print(claimLine(byDesign.has(name) ? 'by design' : 'holds', name, byDesign.has(name) ? 'fails by the scenario\'s design: a last-write-wins external system' : ''));
+    print(`all invariants hold on ${runs} runs\n`);
+    return 0;
+  }
+  for (const r of failed.results) {
+    const broken = failed.failed.includes(r);
+    print(claimLine(broken ? 'FAILS' : r.holds ? 'holds' : 'by design', r.name, broken ? `seed ${failed.seed}: ${r.detail}` : ''));
+  }
+  const counterexample = join(opts.out, 'counterexample.yaml');
+  writeFileAtomic(
+    counterexample,
+    `# The run of ocs-sim check that violated: ${failed.failed.map((r) => r.name).join('; ')}\n# Replay the check: ${replay}\n# Replay the run:   npx ocs-sim run ${counterexample} --report\n${toYaml({ ...failed.scenario, seed: failed.seed })}`,
+  );
+  print(`\n${failed.failed.length} invariant(s) violated on seed ${failed.seed}.\nReplay: ${replay}\nThe failing run's scenario: ${counterexample} (npx ocs-sim run ${counterexample} --report shows it)\n`);
+  return 1;
+}

@@ -1,0 +1,89 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { z } from 'zod';
+import { Scenario } from '../sim/scenario.ts';
+import { writeFileAtomic } from './files.ts';
+import { reportFromDir } from './reportCommand.ts';
+import { humanSummary, runFileNames, runToFiles } from './runCommand.ts';
+import { loadScenario, ScenarioError } from './scenarioFile.ts';
+import { addCheckCommand, ChecksFailed } from './checkCommand.ts';
+import { addSweepCommand } from './sweepCommand.ts';
+
+/** Exit codes: 0 done, 1 the tool failed (or, for check, an invariant did not hold), 2 bad input. */
+const BAD_INPUT = 2;
+
+function seedArg(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`got ${JSON.stringify(value)}; expected a whole number >= 0`);
+  return Number(value);
+}
+
+export function program(): Command {
+  const cli = new Command('ocs-sim')
+    .description('Deterministic simulation of how Genesys OCS submits call report records to an external system')
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text) });
+
+  cli
+    .command('run')
+    .description('run a scenario (default: the built-in scenarios/default.yaml) and write trace.jsonl, ocs.log, summary.json')
+    .argument('[scenario]', 'scenario file, YAML or JSON')
+    .option('--seed <n>', 'seed (default: the scenario\'s)', seedArg)
+    .option('--out <dir>', 'output directory', 'out/run')
+    .addOption(new Option('--engine <engine>', 'machine engine').choices(['compiled', 'xstate']).default('compiled'))
+    .option('--no-trace', 'do not write trace.jsonl')
+    .option('--report', 'also write report.html and report.md (see ocs-sim report)')
+    .action(async (file: string | undefined, opts: { seed?: number; out: string; engine: 'compiled' | 'xstate'; trace: boolean; report?: boolean }) => {
+      const { scenario } = loadScenario(file);
+      const result = runToFiles(scenario, { seed: opts.seed, out: opts.out, engine: opts.engine, trace: opts.trace });
+      process.stdout.write(`${humanSummary(result, opts.out, runFileNames(opts.trace))}\n`);
+      if (opts.report) {
+        await reportFromDir(opts.out);
+        process.stdout.write(`  report: ${opts.out}/report.html ${opts.out}/report.md\n`);
+      }
+    });
+
+  cli
+    .command('report')
+    .description('write report.html and report.md for an earlier run, next to its files')
+    .argument('<dir>', 'output directory of ocs-sim run')
+    .action(async (dir: string) => {
+      await reportFromDir(dir);
+      process.stdout.write(`wrote ${dir}/report.html ${dir}/report.md\n`);
+    });
+
+  cli
+    .command('schema')
+    .description('write the JSON Schema of scenario files (for editors)')
+    .option('--out <file>', 'where to write it', 'scenario.schema.json')
+    .action((opts: { out: string }) => {
+      writeFileAtomic(opts.out, `${JSON.stringify(z.toJSONSchema(Scenario, { io: 'input' }), null, 2)}\n`);
+      process.stdout.write(`wrote ${opts.out}\n`);
+    });
+
+  addSweepCommand(cli);
+  addCheckCommand(cli);
+
+  return cli;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    // Async: reports render charts with vega, which is asynchronous.
+    await program().parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof ScenarioError) {
+      process.stderr.write(`${error.message}\n`);
+      return BAD_INPUT;
+    }
+    // The check said what failed and how to replay it.
+    if (error instanceof ChecksFailed) return 1;
+    const e = error as { code?: string; exitCode?: number; message?: string };
+    if (typeof e.code === 'string' && e.code.startsWith('commander.')) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return BAD_INPUT;
+    }
+    process.stderr.write(`ocs-sim: ${e.message ?? String(error)}\n`);
+    return 1;
+  }
+}
+
