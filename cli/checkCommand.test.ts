@@ -85,7 +85,7 @@ describe('ocs-sim check', () => {
     expect(code).toBe(1);
     const replay = /Replay: (npx ocs-sim check .*)/.exec(out)![1];
     const fcSeed = Number(/--fc-seed (-?\d+)/.exec(replay)![1]);
-    const fcPath = /--fc-path '([^']*)'/.exec(replay)![1];
+    const fcPath = /--fc-path '?([\d:]*)'?/.exec(replay)![1];
     const again = checkGenerated(scenario, { runs: 5, fcSeed, fcPath });
     expect(again.failure?.check.seed).toBe(Number(/on seed (\d+)/.exec(out)![1]));
     expect(again.failure?.check.seed).toBe(0); // shrunk

@@ -55,12 +55,15 @@ export function addCheckCommand(cli: Command): void {
     });
 }
 
+/** A word for a shell command line: quoted when it needs to be. */
+const shellWord = (s: string) => (/^[\w./@%+=:,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
 const claimLine = (mark: string, claim: string, note: string) => `  ${mark.padEnd(9)} ${claim}${note ? ` (${note})` : ''}\n`;
 
 /** Runs the check and prints it; returns the exit code. */
 export function runCheck(scenario: Scenario, file: string | undefined, opts: CheckOptions, print: (text: string) => void): number {
   const source = file ?? 'the built-in default scenario';
-  const fileArg = file === undefined ? '' : ` ${file}`;
+  const fileArg = file === undefined ? '' : ` ${shellWord(file)}`;
   const bar = progress(opts.runs, 0, { label: 'check' });
   let failed: RunCheck | null = null;
   let replay = '';
@@ -71,13 +74,14 @@ export function runCheck(scenario: Scenario, file: string | undefined, opts: Che
     if (opts.faults === 'generated') {
       const fcSeed = opts.fcSeed ?? opts.seed ?? scenario.seed;
       print(`ocs-sim check ${source}: ${opts.runs} runs with generated fault schedules (fast-check seed ${fcSeed})\n`);
-      const result = checkGenerated(scenario, { runs: opts.runs, fcSeed, fcPath: opts.fcPath, onRun: () => bar.tick() });
+      // Runs past `runs` are fast-check shrinking a failure: they do not move the bar.
+      const result = checkGenerated(scenario, { runs: opts.runs, fcSeed, fcPath: opts.fcPath, onRun: (n) => n <= opts.runs && bar.tick() });
       runs = result.runs;
       claims = result.claims;
       result.byDesign.forEach((n) => byDesign.add(n));
       if (result.failure) {
         failed = result.failure.check;
-        replay = `npx ocs-sim check${fileArg} --faults generated --runs ${opts.runs} --fc-seed ${result.failure.fcSeed} --fc-path '${result.failure.fcPath}'`;
+        replay = `npx ocs-sim check${fileArg} --faults generated --runs ${opts.runs} --fc-seed ${result.failure.fcSeed} --fc-path ${shellWord(result.failure.fcPath)}`;
       }
     } else {
       const first = opts.seed ?? scenario.seed;

@@ -68,7 +68,7 @@ export interface GeneratedCheck {
  * seeds; a failure is shrunk to a small fault schedule. `fcSeed` and `fcPath`
  * (from a failure's report) replay it exactly.
  */
-export function checkGenerated(base: Scenario, options: { runs: number; fcSeed: number; fcPath?: string; onRun?: () => void }): GeneratedCheck {
+export function checkGenerated(base: Scenario, options: { runs: number; fcSeed: number; fcPath?: string; onRun?: (run: number) => void }): GeneratedCheck {
   const byDesign = new Set<string>();
   let claims: string[] = [];
   let runs = 0;
@@ -76,7 +76,7 @@ export function checkGenerated(base: Scenario, options: { runs: number; fcSeed: 
     const check = checkRun(withFaults(base, faults), seed);
     runs++;
     claims = check.results.map((r) => r.name);
-    options.onRun?.();
+    options.onRun?.(runs);
     for (const r of check.results) if (!r.holds && !isExpectedToHold(r.name, check.scenario)) byDesign.add(r.name);
     return check.failed.length === 0;
   });
