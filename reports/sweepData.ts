@@ -29,6 +29,8 @@ export interface GridCell {
   row: string;
   column: string;
   panel: string;
+  /** The swept options' values. */
+  options: CellStats['cell']['options'];
   label: string;
   standing: Standing;
   /** The objectives the cell fails, as `metric <= limit`. */
@@ -82,7 +84,7 @@ export function sweepReportData(input: SweepReportInput): SweepReportData {
     const value = (k: number) => (vary[k] ? String(c.cell.options[vary[k].option]) : '');
     const standing: Standing =
       recommendation.best?.cell === c.cell.index ? 'recommended' : recommendation.runnerUp?.cell === c.cell.index ? 'runner-up' : verdicts[i].qualifies ? 'qualifies' : 'fails';
-    return { index: c.cell.index, row: value(0), column: value(1), panel: panelOf(c.cell.options), label: cellLabel(c.cell.options), standing, failed: verdicts[i].failed, stats: c.stats };
+    return { index: c.cell.index, row: value(0), column: value(1), panel: panelOf(c.cell.options), options: c.cell.options, label: cellLabel(c.cell.options), standing, failed: verdicts[i].failed, stats: c.stats };
   });
 
   const goalOf = (m: MetricName): MetricView['goal'] => {

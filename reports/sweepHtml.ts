@@ -123,7 +123,7 @@ export function renderSweepHtml(d: SweepReportData, charts: RenderedSweepCharts)
   const shown = d.metrics.filter((m) => m.objectives.length > 0 || m.goal !== null);
   const head = [...sweep.vary.map((v) => v.option), ...shown.map((m) => m.metric), 'verdict'];
   const rows = d.cells.map((c) => {
-    const options = sweep.vary.map((v) => esc(String(d.input.cells.find((x) => x.cell.index === c.index)!.cell.options[v.option])));
+    const options = sweep.vary.map((v) => esc(String(c.options[v.option])));
     const verdict = c.standing === 'fails' ? `fails ${esc(c.failed.map((f) => f.split(' ')[0]).join(', '))}` : `${standingMark(c.standing)} ${c.standing === 'qualifies' ? 'meets all' : c.standing}`;
     return { standing: c.standing, cells: [...options, ...shown.map((m) => esc(fmtStat(c.stats[m.metric]))), verdict] };
   });
