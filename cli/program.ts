@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { Scenario } from '../sim/scenario.ts';
 import { writeFileAtomic } from './files.ts';
 import { reportFromDir } from './reportCommand.ts';
-import { humanSummary, runFileNames, runToFiles } from './runCommand.ts';
+import { humanSummary, runFileNames, runHeader, runToFiles } from './runCommand.ts';
 import { loadScenario, ScenarioError } from './scenarioFile.ts';
 import { addCheckCommand, ChecksFailed } from './checkCommand.ts';
 import { addSweepCommand } from './sweepCommand.ts';
@@ -33,6 +33,7 @@ export function program(): Command {
     .option('--report', 'also write report.html and report.md (see ocs-sim report)')
     .action(async (file: string | undefined, opts: { seed?: number; out: string; engine: 'compiled' | 'xstate'; trace: boolean; report?: boolean }) => {
       const { scenario } = loadScenario(file);
+      process.stdout.write(`${runHeader(scenario, opts.seed ?? scenario.seed)}\n`);
       const result = runToFiles(scenario, { seed: opts.seed, out: opts.out, engine: opts.engine, trace: opts.trace });
       process.stdout.write(`${humanSummary(result, opts.out, runFileNames(opts.trace))}\n`);
       if (opts.report) {

@@ -73,6 +73,22 @@ export function runToFiles(scenario: Scenario, options: RunFilesOptions): RunRes
   }
 }
 
+/**
+ * The world a run is about to run in, printed before it starts (as
+ * TigerBeetle's simulator prints its options): a run that fails or surprises
+ * says at once which settings it had. Everything else is in scenario.yaml.
+ */
+export function runHeader(scenario: Scenario, seed: number): string {
+  const o = scenario.ocs;
+  const groups = scenario.campaignGroups.map((g) => `${g.name} (${g.agents} agents, ${g.dialMode}${Object.keys(g.options).length > 0 ? `, own options: ${Object.entries(g.options).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''})`);
+  return [
+    `${scenario.name} (seed ${seed}): dials for ${scenario.duration}, drains up to ${scenario.drainLimit}`,
+    `  history-http-response-timeout ${o['history-http-response-timeout']}, history-wait-recovery-timeout ${o['history-wait-recovery-timeout']} (${o['recovery-timer']}), history-wait-condition-threshold ${o['history-wait-condition-threshold']}, http-connection-pool-size ${o['http-connection-pool-size']}, pre-dial-validation ${o['pre-dial-validation']}`,
+    `  campaign groups: ${groups.join('; ')}`,
+    `  faults: ${scenario.network.outages.length} network and ${scenario.externalSystem.outages.length} external-system outage(s); external system ${scenario.externalSystem.storagePolicy}, ${scenario.externalSystem.concurrency} at once, ${scenario.externalSystem.overflow} past it`,
+  ].join('\n');
+}
+
 /** A few lines for a person at a terminal. */
 export function humanSummary(result: RunResult, out: string, files: string[]): string {
   const s = result.summary;
