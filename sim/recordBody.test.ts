@@ -70,6 +70,15 @@ describe('call report record bodies', () => {
     }
   });
 
+  it('name each call attempt by its own GUID, shaped like a UUID and made from the seed', () => {
+    const guids = seq0.map((b) => String(b.body.GSW_CALL_ATTEMPT_GUID));
+    expect(new Set(guids).size).toBe(guids.length);
+    for (const guid of guids) expect(guid).toMatch(/^[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-8[0-9A-F]{3}-[0-9A-F]{12}$/);
+    const other = posts({ seed: 2, duration: '10m', campaignGroups: [{ name: 'Body@Agents', dbid: 5, agents: 10 }] });
+    const otherGuids = new Set(other.bodies.map((b) => String(b.body.GSW_CALL_ATTEMPT_GUID)));
+    expect(guids.some((g) => otherGuids.has(g))).toBe(false);
+  });
+
   it('hold the call as it stood when OCS made the record, even when the POST waited long for a connection', () => {
     // One connection and a slow external system: seq 0 records wait in OCS while their calls are answered.
     const slow = posts({
