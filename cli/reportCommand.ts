@@ -26,11 +26,6 @@ export interface ReportResult {
   sampleEveryMs: number;
 }
 
-/** Re-runs with sampling add sample events to `events`; everything else must match. */
-function comparable(summary: Summary): string {
-  return JSON.stringify({ ...summary, events: undefined });
-}
-
 function firstDifference(a: unknown, b: unknown, path = ''): string {
   if (JSON.stringify(a) === JSON.stringify(b)) return '';
   if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null) {
@@ -70,9 +65,9 @@ export async function reportFromDir(dir: string): Promise<ReportResult> {
       log: (t, text) => rerunLog.push({ t, text }),
     },
   });
-  if (comparable(rerun.summary) !== comparable(summary)) {
+  if (JSON.stringify(rerun.summary) !== JSON.stringify(summary)) {
     throw new Error(
-      `${file('summary.json')} does not match a re-run of ${file('scenario.yaml')} with seed ${summary.seed} (${firstDifference(JSON.parse(comparable(summary)), JSON.parse(comparable(rerun.summary)))}); ` +
+      `${file('summary.json')} does not match a re-run of ${file('scenario.yaml')} with seed ${summary.seed} (${firstDifference(summary, rerun.summary)}); ` +
         `the run was made by another version of ocs-sim: run it again with ocs-sim run ${file('scenario.yaml')} --out ${dir} --report`,
     );
   }

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { stringify as toYaml } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runToFiles } from '../cli/runCommand.ts';
+import { runScenario } from '../sim/run.ts';
 import { scenarioInput } from './arbitraries.ts';
 import { runInput, traceHash } from './generatedRun.ts';
 import { assertProperty, numRuns } from './replay.ts';
@@ -45,6 +46,23 @@ describe('determinism', () => {
         fc.pre(a.result.summary.dials > 0);
         const b = runInput(input, { seed: (input.seed ?? 1) + delta });
         expect(traceHash(b.trace, { withoutGuids: true })).not.toBe(traceHash(a.trace, { withoutGuids: true }));
+      }),
+      { numRuns: numRuns() },
+      ([input]) => input,
+    );
+  });
+
+  const unobserved = 'a run\'s summary is the same whether or not it is traced, logged or sampled';
+  it(unobserved, () => {
+    // A summary from `--no-trace`, a sweep worker or a report's re-run must be
+    // the summary.json of the traced run: observing the model must not change it.
+    assertProperty(
+      { file, name: unobserved },
+      fc.property(scenarioInput(), fc.integer({ min: 1_000, max: 120_000 }), (input, sampleEveryMs) => {
+        const { scenario, result } = runInput(input);
+        const traced = result.summary;
+        expect(runScenario(scenario).summary).toEqual(traced);
+        expect(runScenario(scenario, { sampleEveryMs }).summary).toEqual(traced);
       }),
       { numRuns: numRuns() },
       ([input]) => input,
