@@ -229,11 +229,12 @@ describe('ocs-sim run into a directory an earlier run used', () => {
 });
 
 describe('ocs-sim report on a sweep directory', () => {
-  it('says the sweep writes its own report and how to write it again', async () => {
-    const { reportFromDir } = await import('./reportCommand.ts');
+  it('says how to write the conclusions again when the sweep predates sweep.yaml', async () => {
+    const { isSweepDir, reportSweepDir } = await import('./sweepCommand.ts');
     const sweepDir = join(dir, 'a-sweep');
     mkdirSync(sweepDir, { recursive: true });
     writeFileSync(join(sweepDir, 'results.jsonl'), '');
-    await expect(reportFromDir(sweepDir)).rejects.toThrow(/output of ocs-sim sweep.*--resume/);
+    expect(isSweepDir(sweepDir)).toBe(true);
+    await expect(reportSweepDir(sweepDir)).rejects.toThrow(/made before sweeps wrote sweep\.yaml: run the sweep again with --resume/);
   });
 });

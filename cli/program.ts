@@ -6,7 +6,7 @@ import { reportFromDir } from './reportCommand.ts';
 import { humanSummary, runFileNames, runHeader, runToFiles } from './runCommand.ts';
 import { loadScenario, ScenarioError } from './scenarioFile.ts';
 import { addCheckCommand, ChecksFailed } from './checkCommand.ts';
-import { addSweepCommand } from './sweepCommand.ts';
+import { addSweepCommand, isSweepDir, reportSweepDir } from './sweepCommand.ts';
 
 /** Exit codes: 0 done, 1 the tool failed (or, for check, an invariant did not hold), 2 bad input. */
 const BAD_INPUT = 2;
@@ -44,9 +44,13 @@ export function program(): Command {
 
   cli
     .command('report')
-    .description('write report.html and report.md for an earlier run, next to its files')
-    .argument('<dir>', 'output directory of ocs-sim run')
+    .description('write report.html and report.md for an earlier run or sweep, next to its files (a sweep: cells.csv and the recommendation too)')
+    .argument('<dir>', 'output directory of ocs-sim run or ocs-sim sweep')
     .action(async (dir: string) => {
+      if (isSweepDir(dir)) {
+        process.stdout.write(await reportSweepDir(dir));
+        return;
+      }
       await reportFromDir(dir);
       process.stdout.write(`wrote ${dir}/report.html ${dir}/report.md\n`);
     });

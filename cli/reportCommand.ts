@@ -40,9 +40,6 @@ function firstDifference(a: unknown, b: unknown, path = ''): string {
 
 export async function reportFromDir(dir: string): Promise<ReportResult> {
   const file = (name: string) => join(dir, name);
-  if (existsSync(file('results.jsonl')) && !existsSync(file('summary.json'))) {
-    throw new ScenarioError(dir, ['the output of ocs-sim sweep, which writes its own report.html; to write it again, run the sweep again with --resume (no run is repeated)']);
-  }
   for (const name of ['scenario.yaml', 'summary.json', 'ocs.log']) {
     if (!existsSync(file(name))) throw new ScenarioError(dir, [`no ${name}: not the output directory of ocs-sim run`]);
   }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, extname, join, resolve as resolvePath } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { buildSweepReport } from '../reports/sweepReport.ts';
 import type { Scenario } from '../sim/scenario.ts';
 import { validateScenario } from '../sim/validate.ts';
@@ -12,7 +12,7 @@ import { cellLabel, mergePatch, planSweep, type SweepPlan } from '../sweep/plan.
 import { runInPool } from '../sweep/pool.ts';
 import { progress, type ProgressStream } from '../sweep/progress.ts';
 import { recommend, verdicts } from '../sweep/recommend.ts';
-import { ResultsFile } from '../sweep/results.ts';
+import { readResults, ResultsFile } from '../sweep/results.ts';
 import { taskOf } from '../sweep/runTask.ts';
 import { validateSweep, type Sweep } from '../sweep/sweepFile.ts';
 import { writeFileAtomic } from './files.ts';
@@ -97,12 +97,37 @@ export interface RunSweepOptions {
   stderr?: ProgressStream;
 }
 
+/**
+ * The sweep as it runs, in one self-contained file: the base scenario inlined
+ * (its patch merged, the --quick duration applied), every option's values
+ * listed, the replications it runs. Planned again without --quick, it names
+ * exactly the same runs, so `ocs-sim sweep DIR/sweep.yaml --out DIR --resume`
+ * finishes the sweep and `ocs-sim report DIR` rebuilds its conclusions,
+ * wherever the original files went.
+ */
+export function effectiveSweepYaml(plan: SweepPlan): string {
+  const { sweep } = plan;
+  const effective = {
+    name: sweep.name,
+    description: sweep.description,
+    scenario: plan.base,
+    vary: Object.fromEntries(sweep.vary.map((v) => [v.option, v.values])),
+    replications: plan.seeds.length,
+    firstSeed: sweep.firstSeed,
+    probe: sweep.probe,
+    objectives: sweep.objectives,
+    goal: sweep.goal,
+  };
+  return `# The effective sweep${plan.quick ? ' (--quick)' : ''}: ocs-sim report on this directory rebuilds its conclusions from results.jsonl;\n# ocs-sim sweep this file with --resume and this directory as --out runs whatever is missing.\n${toYaml(JSON.parse(JSON.stringify(effective)))}`;
+}
+
 /** Runs what is missing, then writes cells.csv, the recommendation and the report; returns the text for stdout. */
 export async function runSweep(plan: SweepPlan, options: RunSweepOptions): Promise<string> {
   const { out, workers } = options;
   const stderr = options.stderr ?? process.stderr;
   for (const name of CONCLUSIONS) rmSync(join(out, name), { force: true });
   const opened = ResultsFile.open(join(out, 'results.jsonl'), options.resume);
+  writeFileAtomic(join(out, 'sweep.yaml'), effectiveSweepYaml(plan));
   const planned = new Set(plan.runs.map((r) => r.key));
   const results = new Map<string, RunMetrics>();
   for (const line of opened.previous) if (planned.has(line.key) && !results.has(line.key)) results.set(line.key, line.metrics);
@@ -136,6 +161,11 @@ export async function runSweep(plan: SweepPlan, options: RunSweepOptions): Promi
     opened.file.close();
   }
 
+  return concludeSweep(plan, results, out);
+}
+
+/** cells.csv, the recommendation and the report from every run's metrics; returns the text for stdout. */
+async function concludeSweep(plan: SweepPlan, results: ReadonlyMap<string, RunMetrics>, out: string): Promise<string> {
   const stats = aggregate(plan, results);
   const vs = verdicts(plan.sweep.objectives, stats);
   const rec = recommend(plan, stats, vs);
@@ -149,5 +179,34 @@ export async function runSweep(plan: SweepPlan, options: RunSweepOptions): Promi
   const headline = rec.best
     ? `recommended: ${cellLabel(rec.best.options)}${rec.runnerUp ? `; runner-up: ${cellLabel(rec.runnerUp.options)}` : ''}`
     : `no setting meets every objective; binding: ${rec.binding.map((b) => b.objective).join('; ')}`;
-  return `${rec.markdown}\n${headline}\nfiles in ${out}: results.jsonl ${CONCLUSIONS.join(' ')}\n`;
+  return `${rec.markdown}\n${headline}\nfiles in ${out}: results.jsonl sweep.yaml ${CONCLUSIONS.join(' ')}\n`;
+}
+
+/** A sweep's directory holds results.jsonl; a run's, summary.json. */
+export function isSweepDir(dir: string): boolean {
+  return existsSync(join(dir, 'results.jsonl')) && !existsSync(join(dir, 'summary.json'));
+}
+
+/**
+ * `ocs-sim report DIR` on a sweep's directory: its conclusions again from
+ * sweep.yaml and results.jsonl, running nothing. Refused (exit 2) while runs
+ * are missing, with the command that runs them.
+ */
+export async function reportSweepDir(dir: string): Promise<string> {
+  const sweepFile = join(dir, 'sweep.yaml');
+  const resume = `ocs-sim sweep ${sweepFile} --out ${dir} --resume`;
+  if (!existsSync(sweepFile)) {
+    throw new ScenarioError(dir, ['the output of an ocs-sim sweep made before sweeps wrote sweep.yaml: run the sweep again with --resume and this directory as --out (runs already done are not repeated)']);
+  }
+  const plan = loadSweepPlan(sweepFile, false);
+  const { previous } = readResults(join(dir, 'results.jsonl'));
+  const results = new Map<string, RunMetrics>();
+  for (const line of previous) if (!results.has(line.key)) results.set(line.key, line.metrics);
+  const missing = plan.runs.filter((r) => !results.has(r.key)).length;
+  if (missing > 0) {
+    throw new ScenarioError(dir, [
+      `${missing} of ${plan.runs.length} runs have no result in results.jsonl (an interrupted sweep, or results of another version of ocs-sim): ${resume} runs them`,
+    ]);
+  }
+  return concludeSweep(plan, results, dir);
 }

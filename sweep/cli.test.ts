@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { effectiveSweepYaml, loadSweepPlan } from '../cli/sweepCommand.ts';
 
 /**
  * `ocs-sim sweep` in separate processes, as users run it: the output does
@@ -105,6 +106,50 @@ describe('ocs-sim sweep', () => {
     expect(again.status).toBe(0);
     expect(again.stderr).toContain(`resuming: ${runs} of ${runs} runs already done`);
     expect(lines(join(one, 'results.jsonl'))).toHaveLength(runs);
+  });
+
+  it('writes sweep.yaml, a self-contained sweep that names the same runs: resumed from it, nothing runs again and it is rewritten unchanged', () => {
+    const effective = readFileSync(join(one, 'sweep.yaml'));
+    expect(effective.toString()).not.toContain('patch:');
+    const again = spawnSync(process.execPath, [bin, 'sweep', join(one, 'sweep.yaml'), '--out', one, '--resume', '--workers', '1'], { cwd: repo, encoding: 'utf8' });
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr).toContain(`resuming: ${runs} of ${runs} runs already done`);
+    expect(readFileSync(join(one, 'sweep.yaml')).equals(effective)).toBe(true);
+    expect(readFileSync(join(one, 'cells.csv')).equals(readFileSync(join(two, 'cells.csv')))).toBe(true);
+  });
+
+  it('names the same runs in the sweep.yaml of a --quick sweep (its quick seeds and duration written in)', () => {
+    const quick = loadSweepPlan(sweepFile, true);
+    const written = join(dir, 'quick-effective.yaml');
+    writeFileSync(written, effectiveSweepYaml(quick));
+    const replanned = loadSweepPlan(written, false);
+    expect(replanned.runs.map((r) => r.key)).toEqual(quick.runs.map((r) => r.key));
+    expect(replanned.runs.map((r) => r.key)).not.toEqual(loadSweepPlan(sweepFile, false).runs.map((r) => r.key));
+  });
+
+  it('`ocs-sim report DIR` rebuilds a sweep\'s conclusions from sweep.yaml and results.jsonl without running anything', () => {
+    const copy = join(dir, 'report-copy');
+    mkdirSync(copy);
+    for (const file of ['sweep.yaml', 'results.jsonl']) writeFileSync(join(copy, file), readFileSync(join(one, file)));
+    const r = spawnSync(process.execPath, [bin, 'report', copy], { cwd: repo, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('# Recommendation: small sweep for the CLI tests');
+    for (const file of ['cells.csv', 'recommendation.md', 'recommendation.json', 'report.html', 'report.md']) {
+      expect(readFileSync(join(copy, file)).equals(readFileSync(join(one, file))), `${file} differs from the sweep's own`).toBe(true);
+    }
+    expect(readFileSync(join(copy, 'results.jsonl')).equals(readFileSync(join(one, 'results.jsonl')))).toBe(true);
+  });
+
+  it('refuses `ocs-sim report DIR` on an unfinished sweep with exit code 2 and the command that finishes it', () => {
+    const partial = join(dir, 'report-partial');
+    mkdirSync(partial);
+    writeFileSync(join(partial, 'sweep.yaml'), readFileSync(join(one, 'sweep.yaml')));
+    writeFileSync(join(partial, 'results.jsonl'), `${lines(join(one, 'results.jsonl')).slice(0, 10).join('\n')}\n`);
+    const r = spawnSync(process.execPath, [bin, 'report', partial], { cwd: repo, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`${runs - 10} of ${runs} runs have no result in results.jsonl`);
+    expect(r.stderr).toContain(`ocs-sim sweep ${join(partial, 'sweep.yaml')} --out ${partial} --resume`);
+    expect(existsSync(join(partial, 'cells.csv'))).toBe(false);
   });
 
   it('rejects a bad sweep file with exit code 2, naming the field, the value and what is allowed', () => {

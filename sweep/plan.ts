@@ -31,6 +31,8 @@ export interface PlannedRun {
 export interface SweepPlan {
   sweep: Sweep;
   quick: boolean;
+  /** The base scenario as the cells start from it (the patch merged, the --quick duration applied). */
+  base: Scenario;
   cells: Cell[];
   seeds: number[];
   runs: PlannedRun[];
@@ -120,7 +122,7 @@ export function planSweep(sweep: Sweep, base: Scenario, options: { quick: boolea
 
   const model = options.modelVersion ?? '';
   const runs = cells.flatMap((cell) => seeds.map((seed) => ({ key: runKey(cell.scenario, seed, probe, model), cell: cell.index, seed })));
-  return { ok: true, plan: { sweep, quick: options.quick, cells, seeds, runs, probe } };
+  return { ok: true, plan: { sweep, quick: options.quick, base: { ...base, duration }, cells, seeds, runs, probe } };
 }
 
 export function runKey(scenario: Scenario, seed: number, probe: ProbeSettings, modelVersion: string): string {

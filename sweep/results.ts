@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RunMetrics } from './metrics.ts';
 
@@ -35,26 +35,14 @@ export class ResultsFile {
   /** Opens for appending; without `resume` any earlier content is discarded. */
   static open(path: string, resume: boolean): OpenedResults {
     mkdirSync(dirname(path), { recursive: true });
-    const previous: ResultLine[] = [];
-    let tornBytes = 0;
-    let unreadable = 0;
+    let earlier: Omit<OpenedResults, 'file'> = { previous: [], tornBytes: 0, unreadable: 0 };
     if (resume && existsSync(path)) {
-      const bytes = readFileSync(path);
-      const end = bytes.lastIndexOf(0x0a) + 1;
-      if (end < bytes.length) {
-        tornBytes = bytes.length - end;
-        truncateSync(path, end);
-      }
-      for (const text of bytes.subarray(0, end).toString('utf8').split('\n')) {
-        if (text === '') continue;
-        const line = parseLine(text);
-        if (line === null) unreadable++;
-        else previous.push(line);
-      }
+      earlier = readResults(path);
+      if (earlier.tornBytes > 0) truncateSync(path, statSync(path).size - earlier.tornBytes);
     } else {
       closeSync(openSync(path, 'w'));
     }
-    return { file: new ResultsFile(path, openSync(path, 'a')), previous, tornBytes, unreadable };
+    return { file: new ResultsFile(path, openSync(path, 'a')), ...earlier };
   }
 
   append(line: ResultLine): void {
@@ -68,6 +56,21 @@ export class ResultsFile {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
   }
+}
+
+/** The whole lines of a results file, without changing it (a torn last line is counted, not cut). */
+export function readResults(path: string): Omit<OpenedResults, 'file'> {
+  const bytes = readFileSync(path);
+  const end = bytes.lastIndexOf(0x0a) + 1;
+  const previous: ResultLine[] = [];
+  let unreadable = 0;
+  for (const text of bytes.subarray(0, end).toString('utf8').split('\n')) {
+    if (text === '') continue;
+    const line = parseLine(text);
+    if (line === null) unreadable++;
+    else previous.push(line);
+  }
+  return { previous, tornBytes: bytes.length - end, unreadable };
 }
 
 function parseLine(text: string): ResultLine | null {
