@@ -87,6 +87,12 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
   let finalNotSeq1 = 0;
   let storedLinesDisagreeing = 0;
   let finalNotSeq1Wrong = 0;
+  let requests = 0;
+  let rejectedOverCapacity = 0;
+  let peakQueue = 0;
+  /** The external system's queue as its request and dequeued lines make it (first in, first out). */
+  const externalQueue: string[] = [];
+  let queueLinesDisagreeing = 0;
   let posts = 0;
   let markedEntries = 0;
   let markedExits = 0;
@@ -179,7 +185,17 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
       else if (line.event === 'response-loss') lostResponses++;
       else if (line.event === 'lateResponse') lateResponses++;
     } else if (line.entity === 'external') {
-      if (line.event === 'stored') {
+      if (line.event === 'request') {
+        requests++;
+        if (line.outcome === 'rejected') rejectedOverCapacity++;
+        else if (line.outcome === 'queued') {
+          externalQueue.push(String(line.request));
+          peakQueue = Math.max(peakQueue, externalQueue.length);
+        }
+        if (line.queued !== externalQueue.length) queueLinesDisagreeing++;
+      } else if (line.event === 'dequeued') {
+        if (externalQueue.shift() !== line.request || line.queued !== externalQueue.length) queueLinesDisagreeing++;
+      } else if (line.event === 'stored') {
         const guid = String(line.guid);
         const seq = Number(line.seq);
         stored++;
@@ -239,9 +255,9 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
     calls: { results: resultsJson, abandoned: resultsJson.Abandoned ?? 0 },
     validations: { done: validationsDone, outcomes: validations.toJSON() },
     network: { refused, lostResponses },
-    external: { stored, duplicates, staleOverwrites, finalNotSeq1 },
+    external: { requests, stored, duplicates, staleOverwrites, rejectedOverCapacity, peakQueue, finalNotSeq1 },
     /** Trace lines whose own flags contradict what the trace shows (0 when the trace is consistent). */
-    consistency: { storedLinesDisagreeing, finalNotSeq1Wrong },
+    consistency: { storedLinesDisagreeing, finalNotSeq1Wrong, queueLinesDisagreeing },
     delivery: delivery.map((d) => ({ count: d.count, meanSeconds: seconds(d.count > 0 ? d.sum / d.count : 0), maxSeconds: seconds(d.max) })),
     recovery: {
       lastOutageEndSeconds: outageEnd === null ? null : seconds(outageEnd),
@@ -283,7 +299,7 @@ function canonical(value: unknown): string {
 }
 
 /** Summary figures the trace does not show, so the comparison leaves them out. */
-const NOT_IN_TRACE = ['events', 'external.requests', 'external.rejectedOverCapacity', 'external.peakQueue', 'delivery p50/p99 (histogram buckets)'];
+const NOT_IN_TRACE = ['events', 'delivery p50/p99 (histogram buckets)'];
 
 export function compareSummaryWithTrace(trace: readonly TraceLine[], summary: Summary, facts: RunFacts) {
   const d = deriveSummary(trace, facts);
@@ -324,6 +340,7 @@ export function compareSummaryWithTrace(trace: readonly TraceLine[], summary: Su
   for (const key of Object.keys(d.external) as Array<keyof typeof d.external>) same(`external.${key}`, s.external[key], d.external[key]);
   same('stored lines whose duplicate/staleOverwrite/storedSeq flags contradict the stores before them', 0, d.consistency.storedLinesDisagreeing);
   same('finalNotSeq1 lines for an attempt not finalized or holding seq 1', 0, d.consistency.finalNotSeq1Wrong);
+  same('external request/dequeued lines whose queue length or first-in-first-out order contradicts the lines before them', 0, d.consistency.queueLinesDisagreeing);
   (['seq0', 'seq1'] as const).forEach((seq, i) => {
     same(`delivery.${seq}.count`, s.delivery[seq].count, d.delivery[i].count);
     same(`delivery.${seq}.meanSeconds`, s.delivery[seq].meanSeconds, d.delivery[i].meanSeconds, ROUNDED);

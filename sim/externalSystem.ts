@@ -35,6 +35,17 @@ export interface ExternalSystemStats {
   peakQueue: number;
 }
 
+/** What the external system did with a request on arrival. */
+export type ArrivalOutcome = 'served' | 'queued' | 'rejected';
+
+/** Tells the trace what the external system does; absent when nothing is traced. */
+export interface ExternalSystemObserver<A extends Arrival> {
+  arrived(arrival: A, outcome: ArrivalOutcome, queued: number): void;
+  /** A queued request is taken into service. */
+  dequeued(arrival: A, queued: number): void;
+  stored(arrival: A, duplicate: boolean, staleOverwrite: boolean): void;
+}
+
 export class ExternalSystem<A extends Arrival> {
   readonly stats: ExternalSystemStats = { requests: 0, stored: 0, duplicates: 0, staleOverwrites: 0, rejectedOverCapacity: 0, peakQueue: 0 };
   busy = 0;
@@ -50,7 +61,7 @@ export class ExternalSystem<A extends Arrival> {
     random: RandomStreams,
     /** Called with the status the external system answers (the network takes it from there). */
     private readonly respond: (arrival: A, status: number) => void,
-    private readonly onStored?: (arrival: A, duplicate: boolean, staleOverwrite: boolean) => void,
+    private readonly observer?: ExternalSystemObserver<A>,
   ) {
     this.serviceTime = sampler(config.serviceTime, random.stream('external.service'));
     this.errorDraw = random.stream('external.errors');
@@ -63,13 +74,18 @@ export class ExternalSystem<A extends Arrival> {
 
   arrive(arrival: A): void {
     this.stats.requests++;
-    if (this.busy < this.config.concurrency) return this.start(arrival);
+    if (this.busy < this.config.concurrency) {
+      this.observer?.arrived(arrival, 'served', this.waiting.length);
+      return this.start(arrival);
+    }
     if (this.config.overflow === 'reject') {
       this.stats.rejectedOverCapacity++;
+      this.observer?.arrived(arrival, 'rejected', this.waiting.length);
       return this.done(arrival, 409);
     }
     this.waiting.push(arrival);
     if (this.waiting.length > this.stats.peakQueue) this.stats.peakQueue = this.waiting.length;
+    this.observer?.arrived(arrival, 'queued', this.waiting.length);
   }
 
   private start(arrival: A): void {
@@ -81,7 +97,10 @@ export class ExternalSystem<A extends Arrival> {
     this.busy--;
     this.done(arrival, this.decide(arrival));
     const next = this.waiting.shift();
-    if (next !== undefined) this.start(next);
+    if (next !== undefined) {
+      this.observer?.dequeued(next, this.waiting.length);
+      this.start(next);
+    }
   }
 
   private done(arrival: A, status: number): void {
@@ -120,6 +139,6 @@ export class ExternalSystem<A extends Arrival> {
       if (staleOverwrite) this.stats.staleOverwrites++;
       s.storedSeq = seq;
     }
-    this.onStored?.(arrival, duplicate, staleOverwrite);
+    this.observer?.stored(arrival, duplicate, staleOverwrite);
   }
 }

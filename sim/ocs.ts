@@ -6,7 +6,7 @@ import { Deque } from './deque.ts';
 import { Dialer } from './dialer.ts';
 import { machineRunner, type Effect, type EngineName, type MachineInstance, type MachineRunner } from './engine.ts';
 import { CallReportRecord, GroupRuntime, KeptRecords, newCounters, type Attempt, type Contact, type HttpRequest, type MachineEntity, type OcsCounters, type Validation } from './entities.ts';
-import { ExternalSystem } from './externalSystem.ts';
+import { ExternalSystem, type ExternalSystemObserver } from './externalSystem.ts';
 import type { Kernel } from './kernel.ts';
 import { FirstZeroAfter } from './metrics.ts';
 import { Network } from './network.ts';
@@ -82,10 +82,7 @@ export class Ocs {
     this.groupRunner = machineRunner(campaignGroupMachine, engine);
     this.recoveryRunner = machineRunner(groupRecoveryTimerMachine, engine);
     this.network = new Network(model.network, random);
-    this.external = new ExternalSystem(model.externalSystem, kernel, random, (request, status) => this.serverResponded(request, status), this.trace && ((request, duplicate, staleOverwrite) => {
-      const from = request.from as CallReportRecord;
-      this.trace!({ t: this.kernel.now, entity: 'external', event: 'stored', guid: from.attempt.guid, seq: from.seq, duplicate, staleOverwrite, storedSeq: from.attempt.storedSeq });
-    }));
+    this.external = new ExternalSystem(model.externalSystem, kernel, random, (request, status) => this.serverResponded(request, status), this.trace && this.externalObserver(this.trace));
     this.groups = model.groups.map((cfg) => new GroupRuntime(cfg, model.recoveryTimer, random));
     for (const group of this.groups) {
       const started = this.groupRunner.start({ historyWaitConditionThreshold: group.cfg.options.historyWaitConditionThreshold });
@@ -434,6 +431,18 @@ export class Ocs {
     if (from.kind === 'validation') return this.validationAnswered(from, status);
     this.stepRecord(from, HTTP_EVENTS[status] ?? ({ type: 'HTTP_OTHER', status } as EventObject));
   };
+
+  /** The external system's side of the trace: each arrival, each queued request served, each store. */
+  private externalObserver(trace: NonNullable<RunObserver['trace']>): ExternalSystemObserver<HttpRequest> {
+    return {
+      arrived: (request, outcome, queued) => trace({ t: this.kernel.now, entity: 'external', event: 'request', request: this.describe(request), outcome, queued }),
+      dequeued: (request, queued) => trace({ t: this.kernel.now, entity: 'external', event: 'dequeued', request: this.describe(request), queued }),
+      stored: (request, duplicate, staleOverwrite) => {
+        const from = request.from as CallReportRecord;
+        trace({ t: this.kernel.now, entity: 'external', event: 'stored', guid: from.attempt.guid, seq: from.seq, duplicate, staleOverwrite, storedSeq: from.attempt.storedSeq });
+      },
+    };
+  }
 
   private describe(request: HttpRequest): string {
     const from = request.from;
