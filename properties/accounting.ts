@@ -68,7 +68,7 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
   const responses = new Counts();
   const results = new Counts();
   const validations = new Counts();
-  const delivery = [0, 1].map(() => ({ count: 0, sum: 0, max: 0 }));
+  const delivery = [0, 1].map(() => ({ count: 0, sum: 0, max: 0, all: [] as number[] }));
   const storedSeq = new Map<string, number>();
   const storedTimes = new Set<string>();
   const policy = facts.model.externalSystem.storagePolicy;
@@ -157,6 +157,7 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
         const ms = t - firstPost.get(e.key)!;
         d.count++;
         d.sum += ms;
+        d.all.push(ms);
         if (ms > d.max) d.max = ms;
       }
     } else if (e.kind === 'group' && typeof line.state === 'string') {
@@ -258,7 +259,12 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
     external: { requests, stored, duplicates, staleOverwrites, rejectedOverCapacity, peakQueue, finalNotSeq1 },
     /** Trace lines whose own flags contradict what the trace shows (0 when the trace is consistent). */
     consistency: { storedLinesDisagreeing, finalNotSeq1Wrong, queueLinesDisagreeing },
-    delivery: delivery.map((d) => ({ count: d.count, meanSeconds: seconds(d.count > 0 ? d.sum / d.count : 0), maxSeconds: seconds(d.max) })),
+    delivery: delivery.map((d) => {
+      // The exact quantile by the summary's definition: the value of rank ceil(q x count).
+      const sorted = d.all.sort((a, b) => a - b);
+      const quantile = (q: number) => (sorted.length === 0 ? 0 : sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]);
+      return { count: d.count, meanSeconds: seconds(d.count > 0 ? d.sum / d.count : 0), maxSeconds: seconds(d.max), p50Ms: quantile(0.5), p99Ms: quantile(0.99) };
+    }),
     recovery: {
       lastOutageEndSeconds: outageEnd === null ? null : seconds(outageEnd),
       dialingBackSeconds: dialingBackAt === null || outageEnd === null ? null : seconds(dialingBackAt - outageEnd),
@@ -299,7 +305,7 @@ function canonical(value: unknown): string {
 }
 
 /** Summary figures the trace does not show, so the comparison leaves them out. */
-const NOT_IN_TRACE = ['events', 'delivery p50/p99 (histogram buckets)'];
+const NOT_IN_TRACE = ['events'];
 
 export function compareSummaryWithTrace(trace: readonly TraceLine[], summary: Summary, facts: RunFacts) {
   const d = deriveSummary(trace, facts);
@@ -345,6 +351,16 @@ export function compareSummaryWithTrace(trace: readonly TraceLine[], summary: Su
     same(`delivery.${seq}.count`, s.delivery[seq].count, d.delivery[i].count);
     same(`delivery.${seq}.meanSeconds`, s.delivery[seq].meanSeconds, d.delivery[i].meanSeconds, ROUNDED);
     same(`delivery.${seq}.maxSeconds`, s.delivery[seq].maxSeconds, d.delivery[i].maxSeconds, ROUNDED);
+    // The summary's quantiles come from a histogram of 2%-wide buckets (values under 1 ms count as 1 ms):
+    // each is the upper edge of the exact value's bucket, so at least the exact value and at most 2% above it.
+    for (const q of ['p50', 'p99'] as const) {
+      const exact = d.delivery[i][`${q}Ms`] / 1000;
+      const fromSummary = s.delivery[seq][`${q}Seconds`];
+      compared++;
+      if (fromSummary < exact - ROUNDED || fromSummary > Math.max(exact, 0.001) * 1.02 + ROUNDED) {
+        mismatches.push(`delivery.${seq}.${q}Seconds: summary ${fromSummary}, trace ${exact} (the histogram's bucket allows ${exact} to ${Math.max(exact, 0.001) * 1.02})`);
+      }
+    }
   });
   for (const key of ['lastOutageEndSeconds', 'dialingBackSeconds', 'backlogClearSeconds'] as const) same(`recovery.${key}`, s.recovery[key], d.recovery[key], ROUNDED);
   const q = d.queues;
