@@ -110,6 +110,7 @@ export function effectiveSweepYaml(plan: SweepPlan): string {
   const effective = {
     name: sweep.name,
     description: sweep.description,
+    ...(plan.quick ? { smoke: true } : {}),
     scenario: plan.base,
     vary: Object.fromEntries(sweep.vary.map((v) => [v.option, v.values])),
     replications: plan.seeds.length,

@@ -124,6 +124,8 @@ describe('ocs-sim sweep', () => {
     writeFileSync(written, effectiveSweepYaml(quick));
     const replanned = loadSweepPlan(written, false);
     expect(replanned.runs.map((r) => r.key)).toEqual(quick.runs.map((r) => r.key));
+    expect(replanned.quick, 'its conclusions must still say: smoke version, not for decisions').toBe(true);
+    expect(loadSweepPlan(join(one, 'sweep.yaml'), false).quick).toBe(false);
     expect(replanned.runs.map((r) => r.key)).not.toEqual(loadSweepPlan(sweepFile, false).runs.map((r) => r.key));
   });
 

@@ -30,6 +30,7 @@ export interface PlannedRun {
 
 export interface SweepPlan {
   sweep: Sweep;
+  /** A smoke version, not for decisions: run with --quick, or a --quick sweep's sweep.yaml (`smoke: true`). */
   quick: boolean;
   /** The base scenario as the cells start from it (the patch merged, the --quick duration applied). */
   base: Scenario;
@@ -122,7 +123,7 @@ export function planSweep(sweep: Sweep, base: Scenario, options: { quick: boolea
 
   const model = options.modelVersion ?? '';
   const runs = cells.flatMap((cell) => seeds.map((seed) => ({ key: runKey(cell.scenario, seed, probe, model), cell: cell.index, seed })));
-  return { ok: true, plan: { sweep, quick: options.quick, base: { ...base, duration }, cells, seeds, runs, probe } };
+  return { ok: true, plan: { sweep, quick: options.quick || sweep.smoke, base: { ...base, duration }, cells, seeds, runs, probe } };
 }
 
 export function runKey(scenario: Scenario, seed: number, probe: ProbeSettings, modelVersion: string): string {

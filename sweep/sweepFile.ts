@@ -76,6 +76,10 @@ export const SweepFile = z.strictObject({
     })
     .prefault({})
     .describe('What --quick runs instead: fewer seeds, shorter runs.'),
+  smoke: z
+    .boolean({ error: 'expected true or false' })
+    .default(false)
+    .describe('Marks the conclusions as a smoke version, not for decisions, as --quick does (the sweep.yaml a --quick sweep writes sets it).'),
   probe: z
     .strictObject({
       bound: Duration.default('10m').describe('Recovered means dialing and the backlog are back within this long after the last outage ends.'),
