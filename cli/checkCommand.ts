@@ -1,9 +1,10 @@
 import { join } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Option, type Command } from 'commander';
 import { stringify as toYaml } from 'yaml';
 import { checkGenerated, checkRun, type RunCheck } from '../properties/checkScenario.ts';
 import type { Scenario } from '../sim/scenario.ts';
 import { progress } from '../sweep/progress.ts';
+import { wholeNumber } from './args.ts';
 import { writeFileAtomic } from './files.ts';
 import { loadScenario } from './scenarioFile.ts';
 
@@ -29,13 +30,6 @@ export interface CheckOptions {
   out: string;
   fcSeed?: number;
   fcPath?: string;
-}
-
-function wholeNumber(min: number) {
-  return (value: string): number => {
-    if (!/^\d+$/.test(value) || Number(value) < min) throw new InvalidArgumentError(`got ${JSON.stringify(value)}; expected a whole number >= ${min}`);
-    return Number(value);
-  };
 }
 
 export function addCheckCommand(cli: Command): void {
@@ -91,7 +85,7 @@ export function runCheck(scenario: Scenario, file: string | undefined, opts: Che
         runs++;
         bar.tick();
         claims = check.results.map((r) => r.name);
-        for (const r of check.results) if (!r.holds && !check.failed.includes(r)) byDesign.add(r.name);
+        for (const r of check.byDesign) byDesign.add(r.name);
         if (check.failed.length > 0) {
           failed = check;
           replay = `npx ocs-sim check${fileArg} --seed ${seed} --runs 1`;

@@ -1,6 +1,7 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { Scenario } from '../sim/scenario.ts';
+import { wholeNumber } from './args.ts';
 import { writeFileAtomic } from './files.ts';
 import { reportFromDir } from './reportCommand.ts';
 import { humanSummary, runFileNames, runHeader, runToFiles } from './runCommand.ts';
@@ -10,11 +11,6 @@ import { addSweepCommand, isSweepDir, reportSweepDir } from './sweepCommand.ts';
 
 /** Exit codes: 0 done, 1 the tool failed (or, for check, an invariant did not hold), 2 bad input. */
 const BAD_INPUT = 2;
-
-function seedArg(value: string): number {
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`got ${JSON.stringify(value)}; expected a whole number >= 0`);
-  return Number(value);
-}
 
 export function program(): Command {
   const cli = new Command('ocs-sim')
@@ -26,7 +22,7 @@ export function program(): Command {
     .command('run')
     .description('run a scenario (default: the built-in scenarios/default.yaml) and write trace.jsonl, ocs.log, summary.json')
     .argument('[scenario]', 'scenario file, YAML or JSON')
-    .option('--seed <n>', 'seed (default: the scenario\'s)', seedArg)
+    .option('--seed <n>', 'seed (default: the scenario\'s)', wholeNumber(0))
     .option('--out <dir>', 'output directory', 'out/run')
     .addOption(new Option('--engine <engine>', 'machine engine').choices(['compiled', 'xstate']).default('compiled'))
     .option('--no-trace', 'do not write trace.jsonl')

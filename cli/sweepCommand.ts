@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, extname, join, resolve as resolvePath } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { buildSweepReport } from '../reports/sweepReport.ts';
 import type { Scenario } from '../sim/scenario.ts';
@@ -12,9 +12,10 @@ import { cellLabel, mergePatch, planSweep, type SweepPlan } from '../sweep/plan.
 import { runInPool } from '../sweep/pool.ts';
 import { progress, type ProgressStream } from '../sweep/progress.ts';
 import { recommend, verdicts } from '../sweep/recommend.ts';
-import { readResults, ResultsFile } from '../sweep/results.ts';
+import { readResults, ResultsFile, type ResultLine } from '../sweep/results.ts';
 import { taskOf } from '../sweep/runTask.ts';
 import { validateSweep, type Sweep } from '../sweep/sweepFile.ts';
+import { wholeNumber } from './args.ts';
 import { writeFileAtomic } from './files.ts';
 import { modelVersion } from './modelVersion.ts';
 import { ScenarioError } from './scenarioFile.ts';
@@ -32,17 +33,12 @@ export interface SweepCommandOptions {
   quick?: boolean;
 }
 
-function positiveInt(value: string): number {
-  if (!/^[1-9]\d*$/.test(value)) throw new InvalidArgumentError(`got ${JSON.stringify(value)}; expected a whole number >= 1`);
-  return Number(value);
-}
-
 export function addSweepCommand(cli: Command): void {
   cli
     .command('sweep')
     .description('run a sweep over OCS options and seeds in parallel; write results.jsonl, cells.csv, a recommendation and report.html')
     .argument('<file>', 'sweep file, YAML or JSON (see sweeps/)')
-    .option('--workers <n>', 'worker threads (default: all cores)', positiveInt)
+    .option('--workers <n>', 'worker threads (default: all cores)', wholeNumber(1))
     .option('--out <dir>', 'output directory (default: out/sweeps/<file name>, with -quick for --quick)')
     .option('--resume', 'keep the runs already in DIR/results.jsonl and run only the rest')
     .option('--quick', 'a small smoke version: the sweep file\'s quick replications and duration')
@@ -130,8 +126,7 @@ export async function runSweep(plan: SweepPlan, options: RunSweepOptions): Promi
   const opened = ResultsFile.open(join(out, 'results.jsonl'), options.resume);
   writeFileAtomic(join(out, 'sweep.yaml'), effectiveSweepYaml(plan));
   const planned = new Set(plan.runs.map((r) => r.key));
-  const results = new Map<string, RunMetrics>();
-  for (const line of opened.previous) if (planned.has(line.key) && !results.has(line.key)) results.set(line.key, line.metrics);
+  const results = plannedResults(plan, opened.previous);
   const pending = plan.runs.filter((r) => !results.has(r.key));
 
   const log = (text: string) => stderr.write(`${text}\n`);
@@ -163,6 +158,14 @@ export async function runSweep(plan: SweepPlan, options: RunSweepOptions): Promi
   }
 
   return concludeSweep(plan, results, out);
+}
+
+/** The metrics of the plan's runs found in results lines (the first line of a key wins; other sweeps' lines are left out). */
+function plannedResults(plan: SweepPlan, lines: readonly ResultLine[]): Map<string, RunMetrics> {
+  const planned = new Set(plan.runs.map((r) => r.key));
+  const results = new Map<string, RunMetrics>();
+  for (const line of lines) if (planned.has(line.key) && !results.has(line.key)) results.set(line.key, line.metrics);
+  return results;
 }
 
 /** cells.csv, the recommendation and the report from every run's metrics; returns the text for stdout. */
@@ -200,9 +203,7 @@ export async function reportSweepDir(dir: string): Promise<string> {
     throw new ScenarioError(dir, ['the output of an ocs-sim sweep made before sweeps wrote sweep.yaml: run the sweep again with --resume and this directory as --out (runs already done are not repeated)']);
   }
   const plan = loadSweepPlan(sweepFile, false);
-  const { previous } = readResults(join(dir, 'results.jsonl'));
-  const results = new Map<string, RunMetrics>();
-  for (const line of previous) if (!results.has(line.key)) results.set(line.key, line.metrics);
+  const results = plannedResults(plan, readResults(join(dir, 'results.jsonl')).previous);
   const missing = plan.runs.filter((r) => !results.has(r.key)).length;
   if (missing > 0) {
     throw new ScenarioError(dir, [

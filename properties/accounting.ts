@@ -53,14 +53,14 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
   const groups = new Map(
     groupNames.map((name) => [name, { state: 'loaded', dials: 0, activations: 0, waiting: new Level(), marked: new Level(), raceConditions: 0, lastCleared: -1, stoppedWaiting: false }]),
   );
-  // Recovery: the total marked level before the last outage's end, and as (time, level) points from then on.
+  // Recovery: the total marked level just before the last outage's end, and the first change from then on that leaves nothing marked.
   const outageEnd = lastOutageEndMs(facts.model);
   let markedBeforeOutageEnd = 0;
-  const markedAfterOutage: Array<[number, number]> = [];
+  let firstClearAfterOutage: number | null = null;
   const noteMarked = (t: number) => {
     if (outageEnd === null) return;
     if (t < outageEnd) markedBeforeOutageEnd = marked.level;
-    else markedAfterOutage.push([t, marked.level]);
+    else if (firstClearAfterOutage === null && marked.level === 0) firstClearAfterOutage = t;
   };
   const marked = new Level();
   const inFlight = new Level();
@@ -68,7 +68,8 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
   const responses = new Counts();
   const results = new Counts();
   const validations = new Counts();
-  const delivery = [0, 1].map(() => ({ count: 0, sum: 0, max: 0, all: [] as number[] }));
+  /** Delivery times (first POST to 200 OK), ms, of seq 0 and seq 1. */
+  const delivery: [number[], number[]] = [[], []];
   const storedSeq = new Map<string, number>();
   const storedTimes = new Set<string>();
   const policy = facts.model.externalSystem.storagePolicy;
@@ -153,12 +154,7 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
       }
       if (after === 'saved' && before !== 'saved') {
         saved++;
-        const d = delivery[e.seq];
-        const ms = t - firstPost.get(e.key)!;
-        d.count++;
-        d.sum += ms;
-        d.all.push(ms);
-        if (ms > d.max) d.max = ms;
+        delivery[e.seq].push(t - firstPost.get(e.key)!);
       }
     } else if (e.kind === 'group' && typeof line.state === 'string') {
       const g = groups.get(e.name)!;
@@ -225,7 +221,7 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
   // else at the first change after it that leaves nothing marked.
   const reachedOutageEnd = outageEnd !== null && (outageEnd <= end || kept.length === 0);
   const backlogClearAt =
-    outageEnd === null ? null : markedBeforeOutageEnd === 0 && reachedOutageEnd ? outageEnd : (markedAfterOutage.find(([, level]) => level === 0)?.[0] ?? null);
+    outageEnd === null ? null : markedBeforeOutageEnd === 0 && reachedOutageEnd ? outageEnd : firstClearAfterOutage;
   const dialingBackAt = outageEnd === null || [...groups.values()].some((g) => g.stoppedWaiting) ? null : Math.max(outageEnd, ...[...groups.values()].map((g) => g.lastCleared));
   const unconfirmedByState = new Counts();
   for (const [, s] of kept) unconfirmedByState.add(s);
@@ -259,11 +255,13 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
     external: { requests, stored, duplicates, staleOverwrites, rejectedOverCapacity, peakQueue, finalNotSeq1 },
     /** Trace lines whose own flags contradict what the trace shows (0 when the trace is consistent). */
     consistency: { storedLinesDisagreeing, finalNotSeq1Wrong, queueLinesDisagreeing },
-    delivery: delivery.map((d) => {
+    delivery: delivery.map((times) => {
+      const sorted = times.sort((a, b) => a - b);
+      const n = sorted.length;
       // The exact quantile by the summary's definition: the value of rank ceil(q x count).
-      const sorted = d.all.sort((a, b) => a - b);
-      const quantile = (q: number) => (sorted.length === 0 ? 0 : sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]);
-      return { count: d.count, meanSeconds: seconds(d.count > 0 ? d.sum / d.count : 0), maxSeconds: seconds(d.max), p50Ms: quantile(0.5), p99Ms: quantile(0.99) };
+      const quantile = (q: number) => (n === 0 ? 0 : sorted[Math.max(0, Math.ceil(q * n) - 1)]);
+      const sum = sorted.reduce((a, b) => a + b, 0);
+      return { count: n, meanSeconds: seconds(n > 0 ? sum / n : 0), maxSeconds: seconds(n > 0 ? sorted[n - 1] : 0), p50Ms: quantile(0.5), p99Ms: quantile(0.99) };
     }),
     recovery: {
       lastOutageEndSeconds: outageEnd === null ? null : seconds(outageEnd),

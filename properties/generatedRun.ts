@@ -16,14 +16,20 @@ export interface GeneratedRun {
   evidence: RunEvidence;
 }
 
+/** One run with its trace and OCS log kept in arrays: what the checkers read. */
+export function runCollecting(scenario: Scenario, seed?: number): { trace: TraceLine[]; log: LogLine[]; result: RunResult } {
+  const trace: TraceLine[] = [];
+  const log: LogLine[] = [];
+  const result = runScenario(scenario, { seed, observer: { trace: (line) => trace.push(line), log: (t, text) => log.push({ t, text }) } });
+  return { trace, log, result };
+}
+
 /** Validates the input exactly as `ocs-sim run` does, and runs it with an array trace sink. */
 export function runInput(input: ScenarioInput, options: { seed?: number } = {}): GeneratedRun {
   const validation = validateScenario(input);
   if (!validation.ok) throw new Error(`generated scenario is invalid (a bug in properties/arbitraries.ts):\n${validation.errors.join('\n')}`);
   const scenario = validation.scenario;
-  const trace: TraceLine[] = [];
-  const log: LogLine[] = [];
-  const result = runScenario(scenario, { seed: options.seed, observer: { trace: (line) => trace.push(line), log: (t, text) => log.push({ t, text }) } });
+  const { trace, log, result } = runCollecting(scenario, options.seed);
   return { scenario, trace, log, result, evidence: evidenceOf(trace, result.summary, scenario, log) };
 }
 

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { meets, short } from '../sweep/recommend.ts';
+import { limitText, meets, short } from '../sweep/recommend.ts';
 import { COLORS } from './charts.ts';
 import { standingMark, type GridCell, type MetricView, type Standing, type SweepReportData } from './sweepData.ts';
 
@@ -64,7 +64,7 @@ const cellText = (colorTest: string) => ({
 });
 
 function objectiveLabel(view: MetricView): string {
-  const parts = view.objectives.map((o) => (o.max !== undefined ? `<= ${o.max}` : o.min !== undefined ? `>= ${o.min}` : `== ${o.equals}`));
+  const parts = view.objectives.map(limitText);
   return parts.length > 0 ? `objective ${parts.join(', ')}` : '';
 }
 
@@ -136,7 +136,7 @@ export function metricPoints(d: SweepReportData, view: MetricView): TopLevelSpec
 /** The objectives' region: which cells meet every objective, which fail and on what. */
 export function regionMap(d: SweepReportData): TopLevelSpec {
   const values = d.cells.map((c) => {
-    const failing = c.failed.map((f) => f.split(' ')[0]);
+    const failing = c.failedMetrics;
     const shown = failing.length > 1 ? [failing[0], `+${failing.length - 1} more`] : failing;
     return {
       row: c.row,

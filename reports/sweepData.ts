@@ -1,7 +1,7 @@
 import type { CellStats } from '../sweep/aggregate.ts';
 import { METRICS, type MetricName } from '../sweep/metrics.ts';
 import { cellLabel, type SweepPlan } from '../sweep/plan.ts';
-import { objectiveText, type Recommendation, type Verdict } from '../sweep/recommend.ts';
+import { goalDirection, goalLabel, goalMetric, objectiveText, type Recommendation, type Verdict } from '../sweep/recommend.ts';
 import type { Stat } from '../sweep/stats.ts';
 import type { Objective } from '../sweep/sweepFile.ts';
 
@@ -33,8 +33,9 @@ export interface GridCell {
   options: CellStats['cell']['options'];
   label: string;
   standing: Standing;
-  /** The objectives the cell fails, as `metric <= limit`. */
+  /** The objectives the cell fails, as `metric <= limit`, and their metrics. */
   failed: string[];
+  failedMetrics: MetricName[];
   stats: Record<MetricName, Stat>;
 }
 
@@ -84,14 +85,14 @@ export function sweepReportData(input: SweepReportInput): SweepReportData {
     const value = (k: number) => (vary[k] ? String(c.cell.options[vary[k].option]) : '');
     const standing: Standing =
       recommendation.best?.cell === c.cell.index ? 'recommended' : recommendation.runnerUp?.cell === c.cell.index ? 'runner-up' : verdicts[i].qualifies ? 'qualifies' : 'fails';
-    return { index: c.cell.index, row: value(0), column: value(1), panel: panelOf(c.cell.options), options: c.cell.options, label: cellLabel(c.cell.options), standing, failed: verdicts[i].failed, stats: c.stats };
+    return { index: c.cell.index, row: value(0), column: value(1), panel: panelOf(c.cell.options), options: c.cell.options, label: cellLabel(c.cell.options), standing, failed: verdicts[i].failed, failedMetrics: verdicts[i].failedMetrics, stats: c.stats };
   });
 
   const goalOf = (m: MetricName): MetricView['goal'] => {
-    const g = plan.sweep.goal.find((x) => ('minimize' in x ? x.minimize : x.maximize) === m);
-    return g === undefined ? null : 'minimize' in g ? 'minimize' : 'maximize';
+    const g = plan.sweep.goal.find((x) => goalMetric(x) === m);
+    return g === undefined ? null : goalDirection(g);
   };
-  const named = [...plan.sweep.objectives.map((o) => o.metric), ...plan.sweep.goal.map((g) => ('minimize' in g ? g.minimize : g.maximize))];
+  const named = [...plan.sweep.objectives.map((o) => o.metric), ...plan.sweep.goal.map(goalMetric)];
   const metrics = [...new Set<MetricName>([...named, ...ALSO_CHARTED])].map((metric): MetricView => ({
     metric,
     description: METRICS[metric],
@@ -107,7 +108,7 @@ export function sweepReportData(input: SweepReportInput): SweepReportData {
     cells: grid,
     metrics,
     objectives: plan.sweep.objectives.map(objectiveText),
-    goals: plan.sweep.goal.map((g) => ('minimize' in g ? `minimize ${g.minimize}` : `maximize ${g.maximize}`)),
+    goals: plan.sweep.goal.map(goalLabel),
     best: grid.find((c) => c.standing === 'recommended') ?? null,
     runnerUp: grid.find((c) => c.standing === 'runner-up') ?? null,
   };

@@ -124,7 +124,7 @@ export function renderSweepHtml(d: SweepReportData, charts: RenderedSweepCharts)
   const head = [...sweep.vary.map((v) => v.option), ...shown.map((m) => m.metric), 'verdict'];
   const rows = d.cells.map((c) => {
     const options = sweep.vary.map((v) => esc(String(c.options[v.option])));
-    const verdict = c.standing === 'fails' ? `fails ${esc(c.failed.map((f) => f.split(' ')[0]).join(', '))}` : `${standingMark(c.standing)} ${c.standing === 'qualifies' ? 'meets all' : c.standing}`;
+    const verdict = c.standing === 'fails' ? `fails ${esc(c.failedMetrics.join(', '))}` : `${standingMark(c.standing)} ${c.standing === 'qualifies' ? 'meets all' : c.standing}`;
     return { standing: c.standing, cells: [...options, ...shown.map((m) => esc(fmtStat(c.stats[m.metric]))), verdict] };
   });
   const numeric = shown.map((_, i) => sweep.vary.length + i);
@@ -137,7 +137,7 @@ export function renderSweepHtml(d: SweepReportData, charts: RenderedSweepCharts)
   out.push(`<li>${withCode(RULE)}</li>`);
   out.push(`<li>Every cell runs the same seeds (common random numbers), so cells compare pairwise; every run is paired with its fault-free twin (same scenario and seed, no outages, losses or error responses), which <code>dialRateLost</code> is measured against.</li>`);
   out.push(`<li>Recovered: dialing and the backlog back within ${esc(sweep.probe.bound)} of the last outage's end.</li>`);
-  out.push('<li>Files next to this one: <code>results.jsonl</code> (one line per run), <code>cells.csv</code> (every metric of every cell), <code>recommendation.md</code> and <code>.json</code>, <code>report.md</code>.</li>');
+  out.push('<li>Files next to this one: <code>sweep.yaml</code> (the sweep as run), <code>results.jsonl</code> (one line per run), <code>cells.csv</code> (every metric of every cell), <code>recommendation.md</code> and <code>.json</code>, <code>report.md</code>.</li>');
   out.push('</ul></section>');
   out.push('<footer><p>Same sweep file, same bytes: the report depends on the results, not on how many workers ran them or in what order they finished.</p></footer>');
   out.push('</main></body></html>', '');

@@ -1,4 +1,4 @@
-import { fmtStat } from '../sweep/recommend.ts';
+import { fmtStat, objectiveText } from '../sweep/recommend.ts';
 import { mdCell } from './format.ts';
 import { standingMark, type MetricView, type SweepReportData } from './sweepData.ts';
 
@@ -22,7 +22,7 @@ function metricGrid(d: SweepReportData, view: MetricView): string[] {
     });
     return `| ${mdCell(`${d.rows.title}=${row}`)} | ${cells.map(mdCell).join(' | ')} |`;
   });
-  const objective = view.objectives.length > 0 ? ` Objective: ${view.objectives.map((o) => `\`${o.metric} ${o.max !== undefined ? `<= ${o.max}` : o.min !== undefined ? `>= ${o.min}` : `== ${o.equals}`}\``).join(', ')}.` : '';
+  const objective = view.objectives.length > 0 ? ` Objective: ${view.objectives.map((o) => `\`${objectiveText(o)}\``).join(', ')}.` : '';
   const goal = view.goal ? ` Goal: ${view.goal}.` : '';
   return [`### ${view.metric}`, '', `${view.description}.${objective}${goal}`, '', `| | ${across.map((a) => mdCell(heading(a))).join(' | ')} |`, `|---|${across.map(() => '---').join('|')}|`, ...rows, ''];
 }

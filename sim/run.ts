@@ -63,12 +63,20 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}) {
   // are not the model's: `events` leaves them out, so a summary is the same
   // with or without a trace, a report or sampling.
   let observerEvents = 0;
+  const observeAfter = (delayMs: number, observe: () => void) =>
+    kernel.schedule(
+      delayMs,
+      () => {
+        observerEvents++;
+        observe();
+      },
+      undefined,
+    );
   const series: Sample[] = [];
   if (options.sampleEveryMs !== undefined) {
     const every = options.sampleEveryMs;
     let last = { dials: 0, responses: {} as Record<string, number>, timeouts: 0, races: 0 };
     const sample = () => {
-      observerEvents++;
       const responses = c.responses.toJSON();
       const delta: Record<string, number> = {};
       for (const [code, n] of Object.entries(responses)) if (n - (last.responses[code] ?? 0) > 0) delta[code] = n - (last.responses[code] ?? 0);
@@ -88,9 +96,9 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}) {
         raceConditions: c.raceConditions - last.races,
       });
       last = { dials: c.dials, responses, timeouts: c.timeouts, races: c.raceConditions };
-      if (!ocs.quiescent) kernel.schedule(every, sample, undefined);
+      if (!ocs.quiescent) observeAfter(every, sample);
     };
-    kernel.schedule(0, sample, undefined);
+    observeAfter(0, sample);
   }
 
   // Outage edges, so the trace (and reports) show when faults begin and end.
@@ -101,8 +109,8 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}) {
       ...model.externalSystem.outages.map((o) => ({ ...o, entity: 'external', what: `status ${o.status}` })),
     ];
     for (const o of edges) {
-      kernel.schedule(o.fromMs, () => (observerEvents++, trace({ t: kernel.now, entity: o.entity, event: 'outageStart', outage: o.what })), undefined);
-      kernel.schedule(o.untilMs, () => (observerEvents++, trace({ t: kernel.now, entity: o.entity, event: 'outageEnd', outage: o.what })), undefined);
+      observeAfter(o.fromMs, () => trace({ t: kernel.now, entity: o.entity, event: 'outageStart', outage: o.what }));
+      observeAfter(o.untilMs, () => trace({ t: kernel.now, entity: o.entity, event: 'outageEnd', outage: o.what }));
     }
   }
 

@@ -20,12 +20,19 @@ export interface Verdict {
   qualifies: boolean;
   /** The objectives a cell fails, as `metric<=limit` etc. */
   failed: string[];
+  /** Their metrics, in the same order. */
+  failedMetrics: MetricName[];
+}
+
+/** An objective's limit: `<= 0.01`, `>= 0.9`, `== 0`. */
+export function limitText(o: Objective): string {
+  if (o.max !== undefined) return `<= ${o.max}`;
+  if (o.min !== undefined) return `>= ${o.min}`;
+  return `== ${o.equals}`;
 }
 
 export function objectiveText(o: Objective): string {
-  if (o.max !== undefined) return `${o.metric} <= ${o.max}`;
-  if (o.min !== undefined) return `${o.metric} >= ${o.min}`;
-  return `${o.metric} == ${o.equals}`;
+  return `${o.metric} ${limitText(o)}`;
 }
 
 /** The figure an objective is judged on: the CI bound facing its limit, or for `equals` the replication farthest from the value. */
@@ -44,13 +51,16 @@ export function meets(o: Objective, s: Stat): boolean {
 
 export function verdicts(objectives: readonly Objective[], cells: readonly CellStats[]): Verdict[] {
   return cells.map((c) => {
-    const failed = objectives.filter((o) => !meets(o, c.stats[o.metric])).map(objectiveText);
-    return { qualifies: failed.length === 0, failed };
+    const missed = objectives.filter((o) => !meets(o, c.stats[o.metric]));
+    return { qualifies: missed.length === 0, failed: missed.map(objectiveText), failedMetrics: missed.map((o) => o.metric) };
   });
 }
 
-const goalMetric = (g: Goal): MetricName => ('minimize' in g ? g.minimize : g.maximize);
-const goalText = (goals: readonly Goal[]) => goals.map((g) => ('minimize' in g ? `minimize ${g.minimize}` : `maximize ${g.maximize}`)).join(', then ');
+export const goalDirection = (g: Goal): 'minimize' | 'maximize' => ('minimize' in g ? 'minimize' : 'maximize');
+export const goalMetric = (g: Goal): MetricName => ('minimize' in g ? g.minimize : g.maximize);
+/** `minimize dialRateLost`. */
+export const goalLabel = (g: Goal) => `${goalDirection(g)} ${goalMetric(g)}`;
+const goalText = (goals: readonly Goal[]) => goals.map(goalLabel).join(', then ');
 
 export interface Recommendation {
   rule: string;
@@ -169,7 +179,7 @@ function cellTable(cells: readonly CellStats[], vs: readonly Verdict[], objectiv
   const metrics = [...new Set<MetricName>([...objectives.map((o) => o.metric), ...goals])];
   const rows = [`| ${[...options, ...metrics, 'qualifies'].join(' | ')} |`, `|${[...options, ...metrics, 'q'].map(() => '---').join('|')}|`];
   cells.forEach((c, i) => {
-    rows.push(`| ${[...options.map((o) => String(c.cell.options[o as keyof typeof c.cell.options])), ...metrics.map((m) => fmtStat(c.stats[m])), vs[i].qualifies ? 'yes' : `no (${vs[i].failed.map((f) => f.split(' ')[0]).join(', ')})`].join(' | ')} |`);
+    rows.push(`| ${[...options.map((o) => String(c.cell.options[o as keyof typeof c.cell.options])), ...metrics.map((m) => fmtStat(c.stats[m])), vs[i].qualifies ? 'yes' : `no (${vs[i].failedMetrics.join(', ')})`].join(' | ')} |`);
   });
   return rows;
 }
