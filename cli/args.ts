@@ -7,3 +7,9 @@ export function wholeNumber(min: number) {
     return Number(value);
   };
 }
+
+/** A command-line option that takes a whole number, negative too (fast-check seeds are). */
+export function integer(value: string): number {
+  if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError(`got ${JSON.stringify(value)}; expected a whole number, e.g. -677359523`);
+  return Number(value);
+}

@@ -74,6 +74,16 @@ describe('ocs-sim check', () => {
     }
   });
 
+  it('rejects a --fc-seed that is not a whole number with exit code 2, naming the value', async () => {
+    const error = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(await main(['check', '--faults', 'generated', '--fc-seed', 'abc'])).toBe(2);
+      expect(error.mock.calls.map((c) => String(c[0])).join('')).toContain('got "abc"; expected a whole number');
+    } finally {
+      error.mockRestore();
+    }
+  });
+
   it('with generated faults keeps the scenario\'s own options and policy, and a failure replays exactly from its fast-check seed and path', () => {
     planted = () => false;
     const clean = checkGenerated(scenario, { runs: 5, fcSeed: 3 });

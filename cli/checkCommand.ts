@@ -4,7 +4,7 @@ import { stringify as toYaml } from 'yaml';
 import { checkGenerated, checkRun, type RunCheck } from '../properties/checkScenario.ts';
 import type { Scenario } from '../sim/scenario.ts';
 import { progress } from '../sweep/progress.ts';
-import { wholeNumber } from './args.ts';
+import { integer, wholeNumber } from './args.ts';
 import { writeFileAtomic } from './files.ts';
 import { loadScenario } from './scenarioFile.ts';
 
@@ -41,7 +41,7 @@ export function addCheckCommand(cli: Command): void {
     .option('--seed <n>', 'first seed (default: the scenario\'s); as-written runs use seeds from it up', wholeNumber(0))
     .addOption(new Option('--faults <mode>', 'as-written: the scenario\'s own faults; generated: fault schedules fast-check generates and shrinks, the rest of the scenario yours').choices(['as-written', 'generated']).default('as-written'))
     .option('--out <dir>', 'where a failing scenario is written', 'out/check')
-    .option('--fc-seed <n>', 'generated: fast-check seed (from a failure\'s replay line)', (v) => Number.parseInt(v, 10))
+    .option('--fc-seed <n>', 'generated: fast-check seed (from a failure\'s replay line)', integer)
     .option('--fc-path <path>', 'generated: fast-check path (from a failure\'s replay line)')
     .action((file: string | undefined, opts: CheckOptions) => {
       const { scenario } = loadScenario(file);
