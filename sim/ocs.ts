@@ -441,6 +441,7 @@ export class Ocs {
         const from = request.from as CallReportRecord;
         trace({ t: this.kernel.now, entity: 'external', event: 'stored', guid: from.attempt.guid, seq: from.seq, duplicate, staleOverwrite, storedSeq: from.attempt.storedSeq });
       },
+      answered: (request, status) => trace({ t: this.kernel.now, entity: 'external', event: 'answered', request: this.describe(request), status }),
     };
   }
 

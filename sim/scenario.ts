@@ -158,7 +158,10 @@ export const Network = z.strictObject({
   responseLoss: Probability.default(0).describe('Probability that a response is lost after the external system processed the request (OCS times out; a re-submission is a duplicate).'),
   refusedConnections: Probability.default(0).describe('Probability that the connection is refused (OCS answers itself with 418).'),
   hangs: Probability.default(0).describe('Probability that the connection hangs with no answer (OCS times out).'),
-  outages: z.array(NetworkOutage).default([]),
+  outages: z
+    .array(NetworkOutage)
+    .default([])
+    .describe('[model] Outage windows win over the probabilities above. Windows may overlap: at any moment the window that started last is in force (of windows starting together, the one listed last), so a window nested in another acts while it lasts.'),
 });
 
 const ExternalOutage = z.strictObject({
@@ -190,7 +193,10 @@ export const ExternalSystem = z.strictObject({
     .describe('by-sequence: seq 1 wins whatever the arrival order; last-write-wins: what a naive implementation does (stale overwrites).'),
   validationRejectProbability: Probability.default(0).describe('Pre-dial validation: probability of 409 (do not dial).'),
   validationRejectCallResult: CallResultName.default('Do Not Call').describe('Pre-dial validation: call result in the 409 body.'),
-  outages: z.array(ExternalOutage).default([]),
+  outages: z
+    .array(ExternalOutage)
+    .default([])
+    .describe('[model] Windows may overlap: at any moment the window that started last is in force (of windows starting together, the one listed last), so a 500 window inside a 503 window answers 500 while it lasts. An outage answers every request, those past the concurrency limit too.'),
 });
 
 export const Scenario = z.strictObject({

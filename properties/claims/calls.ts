@@ -90,40 +90,6 @@ function groupOfContact(facts: RunFacts, phone: string) {
   return facts.model.groups.find((g) => n >= g.firstPhone && n < g.firstPhone + g.callingListSize);
 }
 
-export const FAULT_WINDOWS = "a request sent during a network outage window meets the window's fault, and no fault happens without a window or a rate";
-
-/**
- * [model] Outage windows win over background probabilities: a POST sent in a
- * `refused`, `hang` or `request-loss` window meets that fate; a fault line
- * outside every window needs a background probability for its kind.
- */
-export const faultWindowsAreObeyed: Checker = ({ trace, facts }) => {
-  const v = new Violations();
-  const n = facts.model.network;
-  const windowAt = (t: number) => n.outages.find((w) => t >= w.fromMs && t < w.untilMs);
-  const rate: Record<string, number> = { refused: n.refusedConnections, hang: n.hangs, 'request-loss': n.requestLoss, 'response-loss': n.responseLoss };
-  const faults = new Set<string>();
-  for (const line of trace) if (line.entity === 'network' && line.event in rate) faults.add(`${line.event}|${String(line.request)}|${line.t}`);
-  let posts = 0;
-  for (const line of trace) {
-    if (line.entity === 'network' && line.event in rate) {
-      const w = windowAt(line.t);
-      const covered = w !== undefined && (w.kind === line.event || (line.event === 'response-loss' && w.kind === 'response-loss'));
-      if (!covered && rate[line.event] === 0 && !(line.event === 'response-loss' && w?.kind === 'response-loss')) {
-        v.add(`${at(line.t)} ${line.event} of ${String(line.request)} with no ${line.event} window and no background probability`);
-      }
-      continue;
-    }
-    const e = parseEntity(line.entity);
-    if (e.kind !== 'record' || line.event !== 'POST') continue;
-    const w = windowAt(line.t);
-    if (w === undefined || w.kind === 'response-loss') continue;
-    posts++;
-    if (!faults.has(`${w.kind}|${line.entity}|${line.t}`)) v.add(`${at(line.t)} ${line.entity} POSTed in a ${w.kind} window (${w.fromMs}-${w.untilMs} ms) without meeting it`);
-  }
-  return v.result(FAULT_WINDOWS, `${posts} POSTs inside refused, hang or request-loss windows, each meeting the window's fault; every fault explained`);
-};
-
 export const POOL_BOUND = 'at most http-connection-pool-size records are on the wire at once';
 
 /** Record POSTs hold a pooled connection from CONNECTION_ACQUIRED until their response or timeout (validations share the pool too). */

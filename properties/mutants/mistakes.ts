@@ -83,4 +83,9 @@ export const MISTAKES: readonly Mistake[] = [
     description: 'refused and request-loss outage windows are ignored (only hang windows act)',
     patches: [{ file: 'sim/network.ts', find: "if (outage && outage.kind !== 'response-loss') return outage.kind;", replace: "if (outage && outage.kind === 'hang') return outage.kind;" }],
   },
+  {
+    id: 'extra:overlap-first-listed-wins',
+    description: 'where outage windows overlap, the one listed first is in force: a window nested in an earlier-listed one never acts (issue 11)',
+    patches: [{ file: 'sim/faultWindows.ts', find: '(winner === undefined || w.fromMs >= winner.fromMs)', replace: 'winner === undefined' }],
+  },
 ];
