@@ -1,15 +1,24 @@
 import { InvalidArgumentError } from 'commander';
 
-/** A command-line option that takes a whole number of at least `min`; anything else is bad input naming the value. */
+/** Bad input found after the command line parsed (values that clash, a path that is not a file): the CLI prints it and exits 2. */
+export class BadInput extends Error {}
+
+/** The largest whole number a seed (or any count) can be and still be written and read back exactly: 2^53 - 1. */
+export const LARGEST_EXACT = Number.MAX_SAFE_INTEGER;
+
+/** A command-line option that takes a whole number of at least `min` (and at most 2^53 - 1); anything else is bad input naming the value. */
 export function wholeNumber(min: number) {
   return (value: string): number => {
     if (!/^\d+$/.test(value) || Number(value) < min) throw new InvalidArgumentError(`got ${JSON.stringify(value)}; expected a whole number >= ${min}`);
+    if (!Number.isSafeInteger(Number(value))) throw new InvalidArgumentError(`got ${JSON.stringify(value)}; expected a whole number from ${min} to ${LARGEST_EXACT} (2^53 - 1: larger numbers are rounded, so the run could not be replayed)`);
     return Number(value);
   };
 }
 
-/** A command-line option that takes a whole number, negative too (fast-check seeds are). */
+/** A command-line option that takes a whole number, negative too (fast-check seeds are 32-bit). */
 export function integer(value: string): number {
   if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError(`got ${JSON.stringify(value)}; expected a whole number, e.g. -677359523`);
-  return Number(value);
+  const n = Number(value);
+  if (n < -(2 ** 31) || n >= 2 ** 31) throw new InvalidArgumentError(`got ${JSON.stringify(value)}; expected a whole number from ${-(2 ** 31)} to ${2 ** 31 - 1} (a fast-check seed is 32 bits)`);
+  return n;
 }

@@ -4,7 +4,7 @@ import { stringify as toYaml } from 'yaml';
 import { checkGenerated, checkRun, type RunCheck } from '../properties/checkScenario.ts';
 import type { Scenario } from '../sim/scenario.ts';
 import { progress } from '../sweep/progress.ts';
-import { integer, wholeNumber } from './args.ts';
+import { BadInput, integer, LARGEST_EXACT, wholeNumber } from './args.ts';
 import { writeFileAtomic } from './files.ts';
 import { loadScenario } from './scenarioFile.ts';
 
@@ -45,6 +45,10 @@ export function addCheckCommand(cli: Command): void {
     .option('--fc-path <path>', 'generated: fast-check path (from a failure\'s replay line)')
     .action((file: string | undefined, opts: CheckOptions) => {
       const { scenario } = loadScenario(file);
+      const first = opts.seed ?? scenario.seed;
+      if (opts.faults === 'as-written' && first + opts.runs - 1 > LARGEST_EXACT) {
+        throw new BadInput(`ocs-sim check: --seed ${first} with --runs ${opts.runs} would use seeds past ${LARGEST_EXACT} (2^53 - 1); expected a first seed of at most ${LARGEST_EXACT - opts.runs + 1}`);
+      }
       if (runCheck(scenario, file, opts, (text) => process.stdout.write(text)) !== 0) throw new ChecksFailed();
     });
 }

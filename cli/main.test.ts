@@ -92,6 +92,33 @@ const BAD: BadInput[] = [
     says: ['not valid YAML or JSON'],
   },
   {
+    name: 'a start time with month 13 and hour 99',
+    spawn: true,
+    yaml: 'startTime: 2026-13-45T99:99:99Z\n',
+    says: ['startTime', 'got "2026-13-45T99:99:99Z"', 'a real UTC date and time'],
+  },
+  {
+    name: 'a start time on a day the month does not have',
+    yaml: 'startTime: 2026-02-30T08:00:00Z\n',
+    says: ['startTime', 'got "2026-02-30T08:00:00Z"', 'a day the month has'],
+  },
+  {
+    name: 'a duration that carries timestamps past the last date JavaScript can represent',
+    spawn: true,
+    yaml: 'startTime: 9999-01-01T00:00:00Z\nduration: 2390000000h\n',
+    says: ['duration', 'got "2390000000h"', '+275760-09-13', 'at most'],
+  },
+  {
+    name: 'a duration too long to be a number of milliseconds',
+    yaml: 'duration: 99999999999999999999999999999h\n',
+    says: ['duration', 'at most 2400000000h'],
+  },
+  {
+    name: 'a seed past 2^53 - 1',
+    yaml: 'seed: 9007199254740993\n',
+    says: ['seed', 'from 0 to 9007199254740991'],
+  },
+  {
     name: 'a file that does not exist',
     yaml: '',
     says: ['no-such-scenario.yaml', 'no such file'],
@@ -157,6 +184,29 @@ describe('ocs-sim run rejects a scenario file with', () => {
     expect(lines.some((l) => l.includes('duration: got "1hour"'))).toBe(true);
     expect(lines.some((l) => l.includes('network.hangs: got 2'))).toBe(true);
     expect(lines.some((l) => l.includes('bogus: unknown field'))).toBe(true);
+  });
+
+  it('a directory: exit code 2, saying it is not a file', async () => {
+    const result = await ocsSim(['run', dir, '--out', join(dir, 'out-dir')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`${dir}: not a file (a directory?); expected a scenario or sweep file, YAML or JSON\n`);
+  });
+
+  it('a --seed past 2^53 - 1 (it would run rounded and not replay): exit code 2, naming the largest seed', async () => {
+    for (const seed of ['9007199254740993', '100000000000000000000']) {
+      const result = await ocsSim(['run', '--seed', seed, '--out', join(dir, 'out-big-seed')]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`got "${seed}"; expected a whole number from 0 to 9007199254740991`);
+    }
+    expect(existsSync(join(dir, 'out-big-seed'))).toBe(false);
+  });
+
+  it('accepts the largest exact seed and a run that crosses into the year 10000, and their effective scenario replays', () => {
+    const file = join(dir, 'year-10000.yaml');
+    writeFileSync(file, 'seed: 9007199254740991\nstartTime: 9999-12-31T23:30:00Z\nduration: 1h\n');
+    const { scenario } = loadScenario(file);
+    expect(scenario.seed).toBe(Number.MAX_SAFE_INTEGER);
+    expect(scenario.startTime).toBe('9999-12-31T23:30:00Z');
   });
 
   it('a bad --seed: exit code 2', async () => {

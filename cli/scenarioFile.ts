@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
@@ -32,6 +32,21 @@ export function parseScenarioText(text: string, source: string): Scenario {
 
 export function loadScenario(path: string | undefined): { scenario: Scenario; source: string } {
   const source = path ?? DEFAULT_SCENARIO;
-  if (!existsSync(source)) throw new ScenarioError(source, ['no such file']);
-  return { scenario: parseScenarioText(readFileSync(source, 'utf8'), source), source };
+  return { scenario: parseScenarioText(readInputFile(source), source), source };
+}
+
+/** The text of a file the user named (a scenario or sweep file); a path that is missing, a directory or unreadable is bad input. */
+export function readInputFile(path: string): string {
+  let isFile: boolean;
+  try {
+    isFile = statSync(path).isFile();
+  } catch {
+    throw new ScenarioError(path, ['no such file']);
+  }
+  if (!isFile) throw new ScenarioError(path, ['not a file (a directory?); expected a scenario or sweep file, YAML or JSON']);
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ScenarioError(path, [`cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`]);
+  }
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, extname, join, resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
@@ -18,7 +18,7 @@ import { validateSweep, type Sweep } from '../sweep/sweepFile.ts';
 import { wholeNumber } from './args.ts';
 import { writeFileAtomic } from './files.ts';
 import { modelVersion } from './modelVersion.ts';
-import { ScenarioError } from './scenarioFile.ts';
+import { readInputFile, ScenarioError } from './scenarioFile.ts';
 
 /**
  * `ocs-sim sweep FILE`: every cell x seed of a sweep on a worker pool,
@@ -51,9 +51,9 @@ export function addSweepCommand(cli: Command): void {
 }
 
 function readYaml(path: string): unknown {
-  if (!existsSync(path)) throw new ScenarioError(path, ['no such file']);
+  const text = readInputFile(path);
   try {
-    return parseYaml(readFileSync(path, 'utf8'), { prettyErrors: true });
+    return parseYaml(text, { prettyErrors: true });
   } catch (error) {
     throw new ScenarioError(path, [`not valid YAML or JSON: ${(error as Error).message.split('\n')[0]}`]);
   }

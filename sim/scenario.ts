@@ -16,11 +16,15 @@ import { CALL_RESULT_NAMES } from './callResults.ts';
 
 const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
 const DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
+/** The latest instant JavaScript can represent (+275760-09-13), in ms since 1970: log and GSW_* timestamps cannot go past it. */
+export const LATEST_TIMESTAMP_MS = 8.64e15;
+const LONGEST_DURATION_MS = LATEST_TIMESTAMP_MS;
 
 /** A duration with a unit: `250ms`, `30s`, `5m`, `2h`, or a sum like `1h30m`. Never negative. */
 export const Duration = z
   .string({ error: 'expected a duration with a unit (ms, s, m or h), e.g. "30s"' })
-  .regex(DURATION, { error: 'expected a non-negative duration with a unit (ms, s, m or h), e.g. "250ms", "30s", "5m", "2h", "1h30m"' });
+  .regex(DURATION, { error: 'expected a non-negative duration with a unit (ms, s, m or h), e.g. "250ms", "30s", "5m", "2h", "1h30m"' })
+  .refine((d) => !DURATION.test(d) || durationMs(d) <= LONGEST_DURATION_MS, { error: `expected a duration of at most ${LONGEST_DURATION_MS / 3_600_000}h (the span of dates a run's timestamps can have)` });
 export type Duration = z.infer<typeof Duration>;
 
 const Probability = z
@@ -30,6 +34,8 @@ const Probability = z
 
 const Count = (what: string, min = 0) =>
   z.number({ error: `expected a whole number of ${what}` }).int({ error: `expected a whole number of ${what}` }).min(min, { error: `expected at least ${min} ${what}` });
+
+const SEED_ERROR = `expected a whole number from 0 to ${Number.MAX_SAFE_INTEGER} (2^53 - 1: larger seeds are rounded, so the run could not be replayed)`;
 
 export const CallResultName = z.enum(CALL_RESULT_NAMES, {
   error: `expected an OCS call result: ${CALL_RESULT_NAMES.join(', ')}`,
@@ -202,7 +208,11 @@ export const ExternalSystem = z.strictObject({
 export const Scenario = z.strictObject({
   name: z.string().default('unnamed scenario'),
   description: z.string().default(''),
-  seed: Count('(seed)', 0).default(1).describe('Seed used when none is given on the command line.'),
+  seed: z
+    .number({ error: SEED_ERROR })
+    .refine((n) => Number.isSafeInteger(n) && n >= 0, { error: SEED_ERROR })
+    .default(1)
+    .describe('Seed used when none is given on the command line.'),
   startTime: z
     .string()
     .regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/, { error: 'expected a UTC time like 2026-01-05T08:00:00Z' })
@@ -229,7 +239,7 @@ export type ScenarioInput = z.input<typeof Scenario>;
 export type Scenario = z.infer<typeof Scenario>;
 
 /** Milliseconds in a duration string (already validated). */
-export function durationMs(d: Duration): number {
+export function durationMs(d: string): number {
   if (!DURATION.test(d)) throw new Error(`not a duration: ${d}`);
   let ms = 0;
   for (const [, amount, unit] of d.matchAll(DURATION_PART)) ms += Number(amount) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h'];

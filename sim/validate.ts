@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationMs, Scenario, type Distribution } from './scenario.ts';
+import { durationMs, formatDuration, LATEST_TIMESTAMP_MS, Scenario, type Distribution } from './scenario.ts';
 
 /**
  * Turns untrusted input (parsed YAML or JSON) into an effective scenario, or
@@ -95,6 +95,7 @@ function crossFieldErrors(s: Scenario): string[] {
     if (durationMs(d) <= 0) errors.push(`${formatPath(path)}: got ${show(d)}; expected a duration above 0`);
   };
   positive(['duration'], s.duration);
+  errors.push(...timeErrors(s));
   positive(['ocs', 'history-http-response-timeout'], s.ocs['history-http-response-timeout']);
   positive(['ocs', 'history-wait-recovery-timeout'], s.ocs['history-wait-recovery-timeout']);
   checkDistribution(['network', 'latency'], s.network.latency);
@@ -127,4 +128,24 @@ function crossFieldErrors(s: Scenario): string[] {
     }
   });
   return errors;
+}
+
+/**
+ * The start time must be a real instant (Date.parse rolls 2026-02-30 over to
+ * 2 March and gives NaN for month 13), and the run must end before the last
+ * date JavaScript can represent, or its log timestamps cannot be written.
+ */
+function timeErrors(s: Scenario): string[] {
+  const [year, month, day, hour, minute, second] = (s.startTime.match(/\d+/g) ?? []).map(Number);
+  const daysInMonth = month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  if (!(month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59 && second <= 59)) {
+    return [`startTime: got ${show(s.startTime)}; expected a real UTC date and time like 2026-01-05T08:00:00Z (month 01-12, a day the month has, hours 00-23, minutes and seconds 00-59)`];
+  }
+  const startMs = Date.parse(s.startTime);
+  const endMs = startMs + durationMs(s.duration) + durationMs(s.drainLimit);
+  if (endMs <= LATEST_TIMESTAMP_MS) return [];
+  const room = formatDuration(Math.max(0, Math.floor((LATEST_TIMESTAMP_MS - startMs - durationMs(s.drainLimit)) / 3_600_000) * 3_600_000));
+  return [
+    `duration: got ${show(s.duration)} (with drainLimit ${s.drainLimit} from startTime ${s.startTime}); the run would end after +275760-09-13, the last date a timestamp can have; expected a duration of at most ${room} from this startTime`,
+  ];
 }
