@@ -1,9 +1,13 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 /**
  * Files are written completely or not at all: into a temporary file next to
- * the target, then renamed over it (atomic on one file system).
+ * the target (`NAME.PID.tmp`), then renamed over it (atomic on one file
+ * system). No temporary file outlives its writer: one left by a process
+ * that is gone (killed with -9, a crash) is removed by the next writer of
+ * the same file, and on SIGINT or SIGTERM every unfinished one is removed
+ * before the process dies of the signal.
  */
 export class AtomicWriter {
   private readonly fd: number;
@@ -14,8 +18,11 @@ export class AtomicWriter {
 
   constructor(readonly path: string) {
     mkdirSync(dirname(path), { recursive: true });
+    removeStaleTemporaries(path);
     this.tmp = `${path}.${process.pid}.tmp`;
     this.fd = openSync(this.tmp, 'w');
+    unfinished.add(this);
+    if (unfinished.size === 1) for (const signal of SIGNALS) process.on(signal, onSignal);
   }
 
   write(text: string): void {
@@ -30,7 +37,7 @@ export class AtomicWriter {
     fsyncSync(this.fd);
     closeSync(this.fd);
     renameSync(this.tmp, this.path);
-    this.done = true;
+    this.finished();
   }
 
   /** Leaves no trace of an unfinished file. */
@@ -38,7 +45,13 @@ export class AtomicWriter {
     if (this.done) return;
     closeSync(this.fd);
     rmSync(this.tmp, { force: true });
+    this.finished();
+  }
+
+  private finished(): void {
     this.done = true;
+    unfinished.delete(this);
+    if (unfinished.size === 0) for (const signal of SIGNALS) process.off(signal, onSignal);
   }
 
   private flush(): void {
@@ -53,4 +66,35 @@ export function writeFileAtomic(path: string, text: string): void {
   const w = new AtomicWriter(path);
   w.write(text);
   w.commit();
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+const unfinished = new Set<AtomicWriter>();
+
+// Handlers are installed only while a file is unfinished, so a command with
+// nothing to clean up keeps the default: it dies at once.
+function onSignal(signal: NodeJS.Signals): void {
+  for (const writer of [...unfinished]) writer.abort();
+  // Die of the signal, as without a handler (exit status 128 + its number).
+  process.kill(process.pid, signal);
+}
+
+/** Temporary files of `path` that a process no longer running left behind. */
+function removeStaleTemporaries(path: string): void {
+  const name = basename(path);
+  for (const entry of readdirSync(dirname(path))) {
+    if (!entry.startsWith(`${name}.`) || !entry.endsWith('.tmp')) continue;
+    const pid = entry.slice(name.length + 1, -'.tmp'.length);
+    if (/^\d+$/.test(pid) && Number(pid) !== process.pid && !isRunning(Number(pid))) rmSync(join(dirname(path), entry), { force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

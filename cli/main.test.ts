@@ -268,10 +268,10 @@ describe('ocs-sim run into a directory an earlier run used', () => {
     const out = join(dir, 'reused');
     const scenario = loadScenario(undefined).scenario;
     const short = { ...scenario, duration: '2m', drainLimit: '2m' };
-    runToFiles(short, { out });
+    await runToFiles(short, { out });
     writeFileSync(join(out, 'report.html'), 'an earlier report');
     writeFileSync(join(out, 'report.md'), 'an earlier report');
-    const result = runToFiles(short, { out, seed: 2, trace: false });
+    const result = await runToFiles(short, { out, seed: 2, trace: false });
     for (const stale of ['trace.jsonl', 'report.html', 'report.md']) expect(existsSync(join(out, stale)), stale).toBe(false);
     for (const name of runFileNames(false)) expect(existsSync(join(out, name)), name).toBe(true);
     expect(humanSummary(result, out, runFileNames(false))).toContain(`files in ${out}: ocs.log summary.json scenario.yaml`);

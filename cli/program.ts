@@ -30,7 +30,7 @@ export function program(): Command {
     .action(async (file: string | undefined, opts: { seed?: number; out: string; engine: 'compiled' | 'xstate'; trace: boolean; report?: boolean }) => {
       const { scenario } = loadScenario(file);
       process.stdout.write(`${runHeader(scenario, opts.seed ?? scenario.seed)}\n`);
-      const result = runToFiles(scenario, { seed: opts.seed, out: opts.out, engine: opts.engine, trace: opts.trace });
+      const result = await runToFiles(scenario, { seed: opts.seed, out: opts.out, engine: opts.engine, trace: opts.trace });
       process.stdout.write(`${humanSummary(result, opts.out, runFileNames(opts.trace))}\n`);
       if (opts.report) {
         await reportFromDir(opts.out);

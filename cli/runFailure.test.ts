@@ -6,8 +6,13 @@ import { loadScenario } from './scenarioFile.ts';
 
 // The model never fails on its own (that is what the properties show), so the failure is planted.
 vi.mock('../sim/run.ts', () => ({
-  runScenario: () => {
-    throw new Error('model: records lost: created 3, saved 1, kept 1');
+  ScenarioRun: class {
+    advance(): boolean {
+      return true;
+    }
+    result(): never {
+      throw new Error('model: records lost: created 3, saved 1, kept 1');
+    }
   },
 }));
 const { runToFiles } = await import('./runCommand.ts');
@@ -16,12 +21,12 @@ const dir = mkdtempSync(join(tmpdir(), 'ocs-sim-failed-run-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('a run that fails', () => {
-  it('leaves only its effective scenario.yaml, and says how to replay it', () => {
+  it('leaves only its effective scenario.yaml, and says how to replay it', async () => {
     const out = join(dir, 'out');
     mkdirSync(out, { recursive: true });
     for (const earlier of ['summary.json', 'ocs.log', 'trace.jsonl', 'report.html']) writeFileSync(join(out, earlier), 'from an earlier run');
     const { scenario } = loadScenario(undefined);
-    expect(() => runToFiles(scenario, { out, seed: 7 })).toThrow(/records lost[\s\S]*replay it with: npx ocs-sim run .*scenario\.yaml/);
+    await expect(runToFiles(scenario, { out, seed: 7 })).rejects.toThrow(/records lost[\s\S]*replay it with: npx ocs-sim run .*scenario\.yaml/);
     expect(readdirSync(out)).toEqual(['scenario.yaml']);
     const yaml = readFileSync(join(out, 'scenario.yaml'), 'utf8');
     expect(yaml).toContain('seed: 7');

@@ -14,20 +14,20 @@ const scratch = mkdtempSync(join(tmpdir(), 'ocs-sim-checkrun-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('checking the files of a run', () => {
-  it('every invariant holds on the files of the default scenario (times rounded as the files write them)', () => {
+  it('every invariant holds on the files of the default scenario (times rounded as the files write them)', async () => {
     const out = join(scratch, 'default');
-    runToFiles(loadScenario(undefined).scenario, { out });
+    await runToFiles(loadScenario(undefined).scenario, { out });
     const { results, failed } = checkRunDirectory(out);
     expect(failed.map((r) => `${r.name}: ${r.detail}`)).toEqual([]);
     expect(results.length, 'every claim, log claims included').toBe(CHECKER_BY_CLAIM.size);
   });
 
-  it('every invariant holds on the files of generated runs with races and wait conditions', () => {
+  it('every invariant holds on the files of generated runs with races and wait conditions', async () => {
     const inputs = fc.sample(scenarioInput({ preDialValidation: true, maxRedialS: 30 }), { numRuns: 10, seed: 11 });
-    inputs.forEach((input, i) => {
+    for (const [i, input] of inputs.entries()) {
       const out = join(scratch, `generated-${i}`);
-      runToFiles(runInput(input).scenario, { out });
+      await runToFiles(runInput(input).scenario, { out });
       expect(checkRunDirectory(out).failed.map((r) => `${r.name}: ${r.detail}`), `generated scenario ${i}`).toEqual([]);
-    });
+    }
   });
 });

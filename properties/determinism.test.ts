@@ -6,7 +6,8 @@ import fc from 'fast-check';
 import { stringify as toYaml } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runToFiles } from '../cli/runCommand.ts';
-import { runScenario } from '../sim/run.ts';
+import type { TraceLine } from '../sim/observer.ts';
+import { runScenario, ScenarioRun } from '../sim/run.ts';
 import { scenarioInput } from './arbitraries.ts';
 import { runInput, traceHash } from './generatedRun.ts';
 import { assertProperty, numRuns } from './replay.ts';
@@ -69,21 +70,38 @@ describe('determinism', () => {
     );
   });
 
-  it('the same scenario and seed give a byte-identical trace.jsonl through `ocs-sim run` in a separate process', () => {
+  const sliced = 'a run paused every few events (as `ocs-sim run` pauses to handle signals) gives the same trace and summary as one run straight through';
+  it(sliced, () => {
+    assertProperty(
+      { file, name: sliced },
+      fc.property(scenarioInput(), fc.integer({ min: 1, max: 5_000 }), (input, slice) => {
+        const { scenario, trace, result } = runInput(input);
+        const lines: TraceLine[] = [];
+        const run = new ScenarioRun(scenario, { observer: { trace: (line) => lines.push(line) } });
+        while (!run.advance(slice));
+        expect(run.result().summary).toEqual(result.summary);
+        expect(traceHash(lines)).toBe(traceHash(trace));
+      }),
+      { numRuns: numRuns() },
+      ([input]) => input,
+    );
+  });
+
+  it('the same scenario and seed give a byte-identical trace.jsonl through `ocs-sim run` in a separate process', async () => {
     // A handful of generated scenarios (spawning a process costs about a second each).
     const seed = fc.readConfigureGlobal().seed;
     const inputs = fc.sample(scenarioInput(), { numRuns: 3, ...(seed === undefined ? {} : { seed }) });
-    inputs.forEach((input, i) => {
+    for (const [i, input] of inputs.entries()) {
       const yamlFile = join(scratch, `scenario-${i}.yaml`);
       writeFileSync(yamlFile, toYaml(input));
       const here = join(scratch, `here-${i}`);
       const there = join(scratch, `there-${i}`);
-      runToFiles(runInput(input).scenario, { out: here });
+      await runToFiles(runInput(input).scenario, { out: here });
       const child = spawnSync(process.execPath, ['bin/ocs-sim.js', 'run', yamlFile, '--out', there], { encoding: 'utf8' });
       expect(child.status, child.stderr).toBe(0);
       for (const name of ['trace.jsonl', 'ocs.log', 'summary.json']) {
         expect(readFileSync(join(there, name), 'utf8') === readFileSync(join(here, name), 'utf8'), `${name} of scenario ${i} differs between processes`).toBe(true);
       }
-    });
+    }
   });
 });

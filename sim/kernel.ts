@@ -123,8 +123,14 @@ export class Kernel {
     return n;
   }
 
-  /** Runs events until none is left or the next is later than `until`; the clock ends at `until` at most. */
-  run(until: number, stop?: () => boolean): void {
+  /**
+   * Runs events until none is left or the next is later than `until` (the
+   * clock then ends at `until` at most), or until `stop` says so after an
+   * event. Returns false when it paused instead because `executed` reached
+   * `eventLimit`: calling it again carries on exactly where it left off (the
+   * shell pauses long runs so it can handle signals between slices).
+   */
+  run(until: number, stop?: () => boolean, eventLimit = Infinity): boolean {
     const dueNow = this.dueNow;
     for (;;) {
       let head: KernelEvent;
@@ -146,9 +152,11 @@ export class Kernel {
         head.arg = undefined;
         this.spare.push(head);
       }
-      if (stop !== undefined && stop()) return;
+      if (stop !== undefined && stop()) return true;
+      if (this.executed >= eventLimit) return false;
     }
     if (until !== Infinity && this.now < until) this.now = until;
+    return true;
   }
 
   /** The lane's head has left the heap: the next live event of the lane takes its place. */

@@ -1,0 +1,105 @@
+import { MARKED_FOR_RESUBMISSION } from '../machines/callReportRecord.ts';
+import type { Ocs } from './ocs.ts';
+import { lastOutageEndMs, type ResolvedModel } from './resolve.ts';
+import type { Scenario } from './scenario.ts';
+
+/**
+ * What a run came to: summary.json. Read off the model once the run has
+ * ended (`end`, virtual ms); `events` counts the model's own events, not
+ * those of whatever observed it.
+ */
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+const seconds = (ms: number) => round3(ms / 1000);
+
+export function summarize(scenario: Scenario, model: ResolvedModel, ocs: Ocs, end: number, events: number) {
+  const c = ocs.counters;
+  const unconfirmedByState: Record<string, number> = {};
+  for (const record of ocs.unconfirmed) unconfirmedByState[record.m.state] = (unconfirmedByState[record.m.state] ?? 0) + 1;
+  const markedNow = ocs.unconfirmed.size === 0 ? 0 : [...ocs.unconfirmed].filter((r) => (MARKED_FOR_RESUBMISSION as readonly string[]).includes(r.m.state)).length;
+  const delivery = (h: typeof c.deliverySeq0) => ({
+    count: h.count,
+    meanSeconds: seconds(h.mean()),
+    p50Seconds: seconds(h.quantile(0.5)),
+    p99Seconds: seconds(h.quantile(0.99)),
+    maxSeconds: seconds(h.max),
+  });
+
+  // Recovery after the last outage, exactly: dialing is back from the last
+  // wait-condition clear (if none is active when dialing stops); the backlog
+  // is clear the first time no record is marked for re-submission after it.
+  const outageEnd = lastOutageEndMs(model);
+  // A run that drained keeps nothing for good: its level holds past any outage's end.
+  ocs.backlogClear.observe(ocs.quiescent ? Infinity : end);
+  const sinceOutage = (ms: number | null) => (ms === null || outageEnd === null ? null : seconds(ms - outageEnd));
+  const dialingBackAt = outageEnd === null || ocs.groups.some((g) => g.waitingWhenStopped) ? null : Math.max(outageEnd, ...ocs.groups.map((g) => g.lastClearedAt));
+  const recovery = {
+    lastOutageEndSeconds: outageEnd === null ? null : seconds(outageEnd),
+    dialingBackSeconds: sinceOutage(dialingBackAt),
+    backlogClearSeconds: sinceOutage(ocs.backlogClear.at),
+  };
+
+  return {
+    scenario: scenario.name,
+    seed: model.seed,
+    virtualSeconds: seconds(end),
+    events,
+    records: {
+      created: c.recordsCreated,
+      saved: c.recordsSaved,
+      unconfirmed: ocs.unconfirmed.size,
+      unconfirmedByState,
+      markedForResubmissionAtEnd: markedNow,
+      resubmissions: c.resubmissions,
+      peakMarkedForResubmission: c.marked.peak,
+    },
+    responses: c.responses.toJSON(),
+    timeouts: c.timeouts,
+    lateResponses: c.lateResponses,
+    waitConditions: {
+      activations: ocs.groups.reduce((n, g) => n + g.activations, 0),
+      secondsActive: seconds(ocs.groups.reduce((n, g) => n + g.waiting.integral(end), 0)),
+    },
+    raceConditions: c.raceConditions,
+    dials: c.dials,
+    calls: { results: c.callResults.toJSON(), abandoned: c.abandoned },
+    validations: c.validations.toJSON(),
+    network: { refused: c.refused, lostResponses: c.lostResponses },
+    external: {
+      requests: ocs.external.stats.requests,
+      stored: ocs.external.stats.stored,
+      duplicates: ocs.external.stats.duplicates,
+      staleOverwrites: ocs.external.stats.staleOverwrites,
+      finalNotSeq1: c.finalNotSeq1,
+      rejectedOverCapacity: ocs.external.stats.rejectedOverCapacity,
+      peakQueue: ocs.external.stats.peakQueue,
+    },
+    delivery: { seq0: delivery(c.deliverySeq0), seq1: delivery(c.deliverySeq1) },
+    /** Seconds after the last outage's end (null: no outage; a figure null: it never happened in the run). */
+    recovery,
+    queues: {
+      meanMarkedForResubmission: round3(c.marked.mean(end)),
+      markedEntriesPerSecond: end > 0 ? round3(c.markedEntries / (end / 1000)) : 0,
+      meanMarkedSojournSeconds: c.markedExits > 0 ? seconds(c.markedSojournMs / c.markedExits) : 0,
+      meanInFlight: round3(c.inFlight.mean(end)),
+      postsPerSecond: end > 0 ? round3(c.posts / (end / 1000)) : 0,
+      meanInFlightSeconds: c.posts > 0 ? seconds(c.inFlightSojournMs / c.posts) : 0,
+      meanPoolWaiting: round3(c.poolWaiting.mean(end)),
+      poolGrants: c.poolGrants,
+      poolWaitProbability: c.poolGrants > 0 ? round3(c.poolWaited / c.poolGrants) : 0,
+      meanPoolWaitSeconds: seconds(c.poolWaitMs.mean()),
+    },
+    groups: ocs.groups.map((g) => ({
+      name: g.cfg.name,
+      dbid: g.cfg.dbid,
+      state: g.m.state,
+      dials: g.dials,
+      waitConditionActivations: g.activations,
+      waitConditionSecondsActive: seconds(g.waiting.integral(end)),
+      peakMarkedForResubmission: g.markedLevel.peak,
+      raceConditions: g.raceConditions,
+    })),
+  };
+}
+
+export type Summary = ReturnType<typeof summarize>;
