@@ -1,6 +1,9 @@
 import { Command, Option } from 'commander';
 import { z } from 'zod';
+import { resolve } from '../sim/resolve.ts';
 import { Scenario } from '../sim/scenario.ts';
+import { SummaryFile } from '../sim/summarySchema.ts';
+import { settingsWarnings } from '../sim/warnings.ts';
 import { BadInput, wholeNumber } from './args.ts';
 import { writeFileAtomic } from './files.ts';
 import { reportFromDir } from './reportCommand.ts';
@@ -29,8 +32,12 @@ export function program(): Command {
     .option('--report', 'also write report.html and report.md (see ocs-sim report)')
     .action(async (file: string | undefined, opts: { seed?: number; out: string; engine: 'compiled' | 'xstate'; trace: boolean; report?: boolean }) => {
       const { scenario } = loadScenario(file);
-      process.stdout.write(`${runHeader(scenario, opts.seed ?? scenario.seed)}\n`);
+      const seed = opts.seed ?? scenario.seed;
+      process.stdout.write(`${runHeader(scenario, seed)}\n`);
+      const before = settingsWarnings(resolve(scenario, seed));
+      for (const warning of before) process.stderr.write(`warning: ${warning}\n`);
       const result = await runToFiles(scenario, { seed: opts.seed, out: opts.out, engine: opts.engine, trace: opts.trace });
+      for (const warning of result.summary.warnings.filter((w) => !before.includes(w))) process.stderr.write(`warning: ${warning}\n`);
       process.stdout.write(`${humanSummary(result, opts.out, runFileNames(opts.trace))}\n`);
       if (opts.report) {
         await reportFromDir(opts.out);
@@ -53,17 +60,24 @@ export function program(): Command {
 
   cli
     .command('schema')
-    .description('write the JSON Schema of scenario files (for editors)')
-    .option('--out <file>', 'where to write it', 'scenario.schema.json')
-    .action((opts: { out: string }) => {
-      writeFileAtomic(opts.out, `${JSON.stringify(z.toJSONSchema(Scenario, { io: 'input' }), null, 2)}\n`);
-      process.stdout.write(`wrote ${opts.out}\n`);
+    .description('write the JSON Schema of scenario files (for editors), or with --summary that of summary.json')
+    .option('--summary', 'the schema of summary.json instead (docs/summary.schema.json)')
+    .option('--out <file>', 'where to write it (default: scenario.schema.json, or summary.schema.json with --summary)')
+    .action((opts: { out?: string; summary?: boolean }) => {
+      const out = opts.out ?? (opts.summary ? 'summary.schema.json' : 'scenario.schema.json');
+      writeFileAtomic(out, opts.summary ? summaryJsonSchema() : `${JSON.stringify(z.toJSONSchema(Scenario, { io: 'input' }), null, 2)}\n`);
+      process.stdout.write(`wrote ${out}\n`);
     });
 
   addSweepCommand(cli);
   addCheckCommand(cli);
 
   return cli;
+}
+
+/** The JSON Schema of summary.json, as docs/summary.schema.json holds it. */
+export function summaryJsonSchema(): string {
+  return `${JSON.stringify(z.toJSONSchema(SummaryFile), null, 2)}\n`;
 }
 
 export async function main(argv: string[]): Promise<number> {

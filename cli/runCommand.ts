@@ -106,6 +106,10 @@ export function humanSummary(result: RunResult, out: string, files: string[]): s
     `  responses ${responses}; OCS timeouts ${s.timeouts}; re-submissions ${s.records.resubmissions}`,
     `  wait conditions ${s.waitConditions.activations} (${s.waitConditions.secondsActive} s active); race conditions ${s.raceConditions}`,
     `  external system: duplicates ${s.external.duplicates}, stale overwrites ${s.external.staleOverwrites}`,
+    ...(s.calls.inProgressAtEnd > 0
+      ? [`  calls still in progress when the drain limit ended the run: ${s.calls.inProgressAtEnd} (seq 1 never made for ${s.records.attemptsWithoutSeq1.total} attempt(s))`]
+      : []),
+    ...Object.entries(s.censored).map(([figure, why]) => `  cut short by the end of the run: ${figure}: ${why}`),
     `  files in ${out}: ${files.join(' ')}`,
   ].join('\n');
 }

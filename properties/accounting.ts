@@ -102,6 +102,9 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
   let poolGrants = 0;
   let poolWaited = 0;
   let poolWaitMs = 0;
+  /** Calls dialed and not (yet) finalized, by GUID; and the attempts whose seq 0 or seq 1 record was made. */
+  const callsOpen = new Set<string>();
+  const recordsMade = new Set<string>();
 
   for (const line of trace) {
     const t = line.t;
@@ -119,7 +122,10 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
       const before = state.get(e.key);
       const after = String(line.state);
       state.set(e.key, after);
-      if (line.event === 'created') created++;
+      if (line.event === 'created') {
+        created++;
+        recordsMade.add(e.key);
+      }
       const status = statusOf(line);
       if (status !== null) responses.add(status);
       if (isResponseTimeoutEvent(line.event)) timeouts++;
@@ -169,9 +175,13 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
       g.state = line.state;
     } else if (e.kind === 'contact') {
       if (line.event === 'dial') {
+        callsOpen.add(String(line.guid));
         dials++;
         groups.get(String(line.group))!.dials++;
-      } else if (line.event === 'callFinalized') results.add(String(line.callResult));
+      } else if (line.event === 'callFinalized') {
+        callsOpen.delete(String(line.guid));
+        results.add(String(line.callResult));
+      }
       else if (line.event === 'raceCondition') {
         raceConditions++;
         const g = groups.get(facts.groupOfPhone.get(e.phone) ?? '');
@@ -228,6 +238,17 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
   const perSecond = (n: number) => (end > 0 ? round3(n / (end / 1000)) : 0);
   const mean = (l: Level) => round3(end > 0 ? l.integral(end) / end : 0);
   const resultsJson = results.toJSON();
+  // A call still open at the end had its seq 0 made (when its group sends history) and never its seq 1.
+  const withoutSeq1 = [...callsOpen].filter((guid) => recordsMade.has(`${guid}:0`) && !recordsMade.has(`${guid}:1`)).length;
+  const stillMarked = kept.filter(([, s]) => MARKED_STATES.has(s)).length;
+  const outageStillOn = outageEnd !== null && outageEnd > end;
+  // What the end of the run cut short, by the summary's definitions.
+  const censored = [
+    ...(outageStillOn ? ['recovery.lastOutageEndSeconds'] : []),
+    ...(stillMarked > 0 ? ['queues.meanMarkedSojournSeconds'] : []),
+    ...(inFlight.level > 0 ? ['queues.meanInFlightSeconds'] : []),
+    ...(kept.length > 0 ? ['delivery'] : []),
+  ].sort();
   return {
     seed: typeof start?.seed === 'number' ? start.seed : undefined,
     virtualSeconds: seconds(end),
@@ -236,9 +257,10 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
       saved,
       unconfirmed: kept.length,
       unconfirmedByState: unconfirmedByState.toJSON(),
-      markedForResubmissionAtEnd: kept.filter(([, s]) => MARKED_STATES.has(s)).length,
+      markedForResubmissionAtEnd: stillMarked,
       resubmissions,
       peakMarkedForResubmission: marked.peak,
+      attemptsWithoutSeq1: { total: withoutSeq1, byCause: { drainLimit: withoutSeq1 } },
     },
     responses: responses.toJSON(),
     timeouts,
@@ -249,7 +271,8 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
     },
     raceConditions,
     dials,
-    calls: { results: resultsJson, abandoned: resultsJson.Abandoned ?? 0 },
+    calls: { results: resultsJson, abandoned: resultsJson.Abandoned ?? 0, inProgressAtEnd: callsOpen.size },
+    censored,
     validations: { done: validationsDone, outcomes: validations.toJSON() },
     network: { refused, lostResponses },
     external: { requests, stored, duplicates, staleOverwrites, rejectedOverCapacity, peakQueue, finalNotSeq1 },
@@ -264,17 +287,17 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
       return { count: n, meanSeconds: seconds(n > 0 ? sum / n : 0), maxSeconds: seconds(n > 0 ? sorted[n - 1] : 0), p50Ms: quantile(0.5), p99Ms: quantile(0.99) };
     }),
     recovery: {
-      lastOutageEndSeconds: outageEnd === null ? null : seconds(outageEnd),
-      dialingBackSeconds: dialingBackAt === null || outageEnd === null ? null : seconds(dialingBackAt - outageEnd),
-      backlogClearSeconds: backlogClearAt === null || outageEnd === null ? null : seconds(backlogClearAt - outageEnd),
+      lastOutageEndSeconds: outageEnd === null ? null : seconds(Math.min(outageEnd, end)),
+      dialingBackSeconds: dialingBackAt === null || outageEnd === null || outageStillOn ? null : seconds(dialingBackAt - outageEnd),
+      backlogClearSeconds: backlogClearAt === null || outageEnd === null || outageStillOn ? null : seconds(backlogClearAt - outageEnd),
     },
     queues: {
       meanMarkedForResubmission: mean(marked),
       markedEntriesPerSecond: perSecond(markedEntries),
-      meanMarkedSojournSeconds: markedExits > 0 ? seconds(markedSojournMs / markedExits) : 0,
+      meanMarkedSojournSeconds: markedExits > 0 && stillMarked === 0 ? seconds(markedSojournMs / markedExits) : null,
       meanInFlight: mean(inFlight),
       postsPerSecond: perSecond(posts),
-      meanInFlightSeconds: posts > 0 ? seconds(inFlightSojournMs / posts) : 0,
+      meanInFlightSeconds: posts > 0 && inFlight.level === 0 ? seconds(inFlightSojournMs / posts) : null,
       recordPoolGrants: poolGrants,
       meanPoolWaiting: mean(poolWaiting),
       poolWaitProbability: poolGrants > 0 ? round3(poolWaited / poolGrants) : 0,
@@ -333,6 +356,8 @@ export function compareSummaryWithTrace(trace: readonly TraceLine[], summary: Su
   same('dials', s.dials, d.dials);
   same('calls.results', s.calls.results, d.calls.results);
   same('calls.abandoned', s.calls.abandoned, d.calls.abandoned);
+  same('calls.inProgressAtEnd', s.calls.inProgressAtEnd, d.calls.inProgressAtEnd);
+  same('censored (the figures cut short)', Object.keys(s.censored).sort(), d.censored);
   const { requests, ...outcomes } = s.validations as Record<string, number>;
   same('validations (outcomes)', outcomes, d.validations.outcomes);
   // Validations still under way when the drain limit cut the run are requested but have no outcome line.

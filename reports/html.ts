@@ -43,7 +43,9 @@ export function renderHtml(d: ReportData, charts: RenderedCharts): string {
   );
 
   // Overview
-  out.push('<section id="overview"><h2>Overview</h2><div class="cards">');
+  out.push('<section id="overview"><h2>Overview</h2>');
+  if (d.warnings.length > 0) out.push('<div class="warnings"><h3>Warnings</h3><ul class="story">', ...d.warnings.map((w) => `<li>${esc(w)}</li>`), '</ul></div>');
+  out.push('<div class="cards">');
   for (const f of d.headline) out.push(`<div class="card${f.tone ? ` ${f.tone}` : ''}"><div class="label">${esc(f.label)}</div><div class="value">${esc(f.value)}</div>${f.note ? `<div class="note">${esc(f.note)}</div>` : ''}</div>`);
   out.push('</div><h3>What happened</h3><ul class="story">', ...d.happened.map((h) => `<li>${esc(h)}</li>`), '</ul></section>');
 

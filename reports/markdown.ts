@@ -23,6 +23,7 @@ export function renderMarkdown(d: ReportData): string {
   out.push(`Options: ${d.options.filter((o) => !o.name.endsWith('-uri')).map((o) => `\`${o.name}\` ${o.value}${o.overrides.length > 0 ? ` (${o.overrides.join('; ')})` : ''}`).join(' · ')}`, '');
   out.push('Charts, sample records and machines are drawn in `report.html` next to this file.', '');
 
+  if (d.warnings.length > 0) out.push('## Warnings', '', ...d.warnings.map((w) => `- **${w}**`), '');
   out.push('## Overview', '', table(['', ''], d.headline.map((f) => [f.label, `**${f.value}**${f.note ? ` (${f.note})` : ''}`])), '');
   out.push('### What happened', '', ...d.happened.map((h) => `- ${h}`), '');
 

@@ -31,6 +31,7 @@ p.lead { color: var(--muted); margin: 4px 0 12px; }
 .card .label { font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
 .card .note { font-size: 12px; color: var(--muted); }
 ul.story { margin: 6px 0 0; padding-left: 20px; } ul.story li { margin: 3px 0; }
+.warnings { border-left: 4px solid var(--warn); background: #fdf6e7; padding: 6px 12px; margin: 8px 0 12px; } .warnings h3 { margin: 0; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; font-size: 13px; }
 th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { background: var(--panel); font-weight: 600; }

@@ -73,6 +73,8 @@ export interface ReportData {
   binMs: number;
   headline: Figure[];
   happened: string[];
+  /** Valid settings that surprised (summary.json's warnings): shown above everything else. */
+  warnings: string[];
   options: { name: string; value: string; overrides: string[] }[];
   groups: string[][];
   network: [string, string][];
@@ -149,6 +151,10 @@ function narrative(input: RunReportInput, outages: Outage[], waits: WaitPeriod[]
   out.push(s.records.unconfirmed === 0 ? `Every record was confirmed by 200 OK; the run drained at ${runTime(endMs)}.` : `${int(s.records.unconfirmed)} records were still kept by OCS (unconfirmed) when the run stopped at ${runTime(endMs)}.`);
   if (s.external.duplicates > 0 || s.external.staleOverwrites > 0) out.push(`The external system stored ${int(s.external.duplicates)} duplicates and ${int(s.external.staleOverwrites)} stale overwrites (a seq 0 over a seq 1).`);
   if (s.raceConditions > 0) out.push(`${int(s.raceConditions)} dials were refused by the race-condition check (the contact's previous record still unconfirmed).`);
+  if (s.calls.inProgressAtEnd > 0) {
+    out.push(`${int(s.calls.inProgressAtEnd)} calls were still in progress when the drain limit ended the run: their seq 1 records were never made (${int(s.records.attemptsWithoutSeq1.total)} attempts without seq 1).`);
+  }
+  for (const [figure, why] of Object.entries(s.censored)) out.push(`Cut short by the end of the run, ${figure}: ${why}.`);
   return out;
 }
 
@@ -238,6 +244,7 @@ export function reportData(input: RunReportInput): ReportData {
     binMs: binWidth,
     headline: headline(summary, facts, thresholds, endMs, deliveryRows),
     happened: narrative(input, facts.outages, facts.waits, facts.resubmittedRecords, endMs),
+    warnings: summary.warnings,
     options,
     groups,
     network,

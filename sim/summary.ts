@@ -2,12 +2,16 @@ import { MARKED_FOR_RESUBMISSION } from '../machines/callReportRecord.ts';
 import type { Ocs } from './ocs.ts';
 import { lastOutageEndMs, type ResolvedModel } from './resolve.ts';
 import type { Scenario } from './scenario.ts';
+import { outcomeWarnings, settingsWarnings } from './warnings.ts';
 
 /**
  * What a run came to: summary.json. Read off the model once the run has
  * ended (`end`, virtual ms); `events` counts the model's own events, not
  * those of whatever observed it.
  */
+
+/** Bumped when a field of summary.json changes meaning or goes; new fields do not bump it. */
+export const SUMMARY_SCHEMA_VERSION = 2 as const;
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 const seconds = (ms: number) => round3(ms / 1000);
@@ -33,13 +37,28 @@ export function summarize(scenario: Scenario, model: ResolvedModel, ocs: Ocs, en
   ocs.backlogClear.observe(ocs.quiescent ? Infinity : end);
   const sinceOutage = (ms: number | null) => (ms === null || outageEnd === null ? null : seconds(ms - outageEnd));
   const dialingBackAt = outageEnd === null || ocs.groups.some((g) => g.waitingWhenStopped) ? null : Math.max(outageEnd, ...ocs.groups.map((g) => g.lastClearedAt));
+  // Figures the end of the run cut short are given as such: null (or the
+  // censoring time), with the reason under `censored`, never a plausible number.
+  const censored: Record<string, string> = {};
+  const outageStillOn = outageEnd !== null && outageEnd > end;
+  if (outageStillOn) {
+    censored['recovery.lastOutageEndSeconds'] = `the last outage ends at ${seconds(outageEnd)} s, after the run ended at ${seconds(end)} s: the figure is the run's end, and recovery never began`;
+  }
   const recovery = {
-    lastOutageEndSeconds: outageEnd === null ? null : seconds(outageEnd),
-    dialingBackSeconds: sinceOutage(dialingBackAt),
-    backlogClearSeconds: sinceOutage(ocs.backlogClear.at),
+    lastOutageEndSeconds: outageEnd === null ? null : seconds(Math.min(outageEnd, end)),
+    dialingBackSeconds: outageStillOn ? null : sinceOutage(dialingBackAt),
+    backlogClearSeconds: outageStillOn ? null : sinceOutage(ocs.backlogClear.at),
   };
+  if (markedNow > 0) censored['queues.meanMarkedSojournSeconds'] = `${markedNow} record(s) were still marked for re-submission when the run ended: how long they stay marked is unknown`;
+  if (c.inFlight.level > 0) censored['queues.meanInFlightSeconds'] = `${c.inFlight.level} POST(s) were still awaiting a response when the run ended: how long they wait is unknown`;
+  if (ocs.unconfirmed.size > 0) censored.delivery = `${ocs.unconfirmed.size} record(s) were never confirmed: delivery times are those of the ${c.recordsSaved} confirmed ones only`;
+  // Calls still in progress when the drain limit ended the run: their seq 1 was never made.
+  const callsInProgressAtEnd = ocs.groups.reduce((n, g) => n + g.callsInProgress, 0);
+  const cutCallsWithHistory = ocs.groups.reduce((n, g) => n + (g.cfg.options.sendHistory ? g.callsInProgress : 0), 0);
 
   return {
+    /** The version of this file's layout (docs/summary.schema.json). */
+    schemaVersion: SUMMARY_SCHEMA_VERSION,
     scenario: scenario.name,
     seed: model.seed,
     virtualSeconds: seconds(end),
@@ -52,6 +71,8 @@ export function summarize(scenario: Scenario, model: ResolvedModel, ocs: Ocs, en
       markedForResubmissionAtEnd: markedNow,
       resubmissions: c.resubmissions,
       peakMarkedForResubmission: c.marked.peak,
+      /** Call attempts whose seq 1 was never made, by cause: a call still in progress when the drain limit ended the run. */
+      attemptsWithoutSeq1: { total: cutCallsWithHistory, byCause: { drainLimit: cutCallsWithHistory } },
     },
     responses: c.responses.toJSON(),
     timeouts: c.timeouts,
@@ -62,7 +83,7 @@ export function summarize(scenario: Scenario, model: ResolvedModel, ocs: Ocs, en
     },
     raceConditions: c.raceConditions,
     dials: c.dials,
-    calls: { results: c.callResults.toJSON(), abandoned: c.abandoned },
+    calls: { results: c.callResults.toJSON(), abandoned: c.abandoned, inProgressAtEnd: callsInProgressAtEnd },
     validations: c.validations.toJSON(),
     network: { refused: c.refused, lostResponses: c.lostResponses },
     external: {
@@ -80,10 +101,12 @@ export function summarize(scenario: Scenario, model: ResolvedModel, ocs: Ocs, en
     queues: {
       meanMarkedForResubmission: round3(c.marked.mean(end)),
       markedEntriesPerSecond: end > 0 ? round3(c.markedEntries / (end / 1000)) : 0,
-      meanMarkedSojournSeconds: c.markedExits > 0 ? seconds(c.markedSojournMs / c.markedExits) : 0,
+      /** Null when no record's time marked is complete (none marked, or some still marked at the end: see `censored`). */
+      meanMarkedSojournSeconds: c.markedExits > 0 && markedNow === 0 ? seconds(c.markedSojournMs / c.markedExits) : null,
       meanInFlight: round3(c.inFlight.mean(end)),
       postsPerSecond: end > 0 ? round3(c.posts / (end / 1000)) : 0,
-      meanInFlightSeconds: c.posts > 0 ? seconds(c.inFlightSojournMs / c.posts) : 0,
+      /** Null when no POST was made or some still await a response at the end (see `censored`). */
+      meanInFlightSeconds: c.posts > 0 && c.inFlight.level === 0 ? seconds(c.inFlightSojournMs / c.posts) : null,
       meanPoolWaiting: round3(c.poolWaiting.mean(end)),
       poolGrants: c.poolGrants,
       poolWaitProbability: c.poolGrants > 0 ? round3(c.poolWaited / c.poolGrants) : 0,
@@ -99,6 +122,10 @@ export function summarize(scenario: Scenario, model: ResolvedModel, ocs: Ocs, en
       peakMarkedForResubmission: g.markedLevel.peak,
       raceConditions: g.raceConditions,
     })),
+    /** Figures the end of the run cut short, by path, each with why: they are null, or (recovery.lastOutageEndSeconds) the run's end. */
+    censored,
+    /** Valid settings that surprise (nothing dialed, a re-submission storm): said on stderr and in the report too. */
+    warnings: [...settingsWarnings(model), ...outcomeWarnings({ dials: c.dials, records: { created: c.recordsCreated } }, model)],
   };
 }
 

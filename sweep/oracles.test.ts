@@ -72,7 +72,8 @@ describe("Little's law (L = lambda W) on the model's queues", () => {
       'marked for re-submission',
       runs.map((r) => r.summary.queues.meanMarkedForResubmission),
       runs.map((r) => r.summary.queues.markedEntriesPerSecond),
-      runs.map((r) => r.summary.queues.meanMarkedSojournSeconds),
+      // Every run drained, so no sojourn is censored (null).
+      runs.map((r) => r.summary.queues.meanMarkedSojournSeconds ?? NaN),
       runs.map((r) => sampledMean(r, (s) => s.marked.reduce((a, b) => a + b, 0), everyMs)),
       1,
     );
@@ -83,7 +84,7 @@ describe("Little's law (L = lambda W) on the model's queues", () => {
       'POSTs in flight',
       runs.map((r) => r.summary.queues.meanInFlight),
       runs.map((r) => r.summary.queues.postsPerSecond),
-      runs.map((r) => r.summary.queues.meanInFlightSeconds),
+      runs.map((r) => r.summary.queues.meanInFlightSeconds ?? NaN),
       runs.map((r) => sampledMean(r, (s) => s.inFlight, everyMs)),
       0.1,
     );

@@ -3,6 +3,7 @@ import type { EngineName } from '../sim/engine.ts';
 import type { TraceLine } from '../sim/observer.ts';
 import { runScenario, type RunResult, type Summary } from '../sim/run.ts';
 import type { Scenario, ScenarioInput } from '../sim/scenario.ts';
+import { SummaryFile } from '../sim/summarySchema.ts';
 import { validateScenario } from '../sim/validate.ts';
 
 /**
@@ -112,6 +113,7 @@ export function runObserved(scenario: Scenario, options: { seed?: number; engine
     observer: { log: (t, text) => log.push({ t, text }), trace: (line) => trace.push(line) },
   });
   expectNoRecordLost(result.summary);
+  expectDocumentedSummary(result.summary);
   return { result, summary: result.summary, log, logText: log.map((l) => l.text), trace };
 }
 
@@ -119,6 +121,12 @@ export function runObserved(scenario: Scenario, options: { seed?: number; engine
 export function expectNoRecordLost(summary: Summary): void {
   const { created, saved, unconfirmed } = summary.records;
   expect(created, `records lost: created ${created}, saved ${saved}, unconfirmed ${unconfirmed}`).toBe(saved + unconfirmed);
+}
+
+/** The summary is what docs/summary.schema.json documents: every field, nothing else. */
+export function expectDocumentedSummary(summary: Summary): void {
+  const checked = SummaryFile.safeParse(summary);
+  expect(checked.success, checked.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n')).toBe(true);
 }
 
 /** Trace lines of machine transitions (they carry the state after the event). */

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { SUMMARY_SCHEMA_VERSION } from './summary.ts';
+
+/**
+ * summary.json, documented field by field: `ocs-sim schema --summary` writes
+ * it as JSON Schema (docs/summary.schema.json), and the tests hold every
+ * summary a run makes to it, so the documentation cannot drift from the file.
+ */
+
+const count = (what: string) => z.number().int().min(0).describe(what);
+const secondsOf = (what: string) => z.number().min(0).describe(`${what}, seconds (3 decimals)`);
+const tally = (what: string) => z.record(z.string(), z.number().int().min(0)).describe(what);
+
+const Delivery = z
+  .strictObject({
+    count: count('records of this seq confirmed by 200 OK'),
+    meanSeconds: secondsOf('mean time from first POST to 200 OK'),
+    p50Seconds: secondsOf('median of the same (upper edge of its 2%-wide histogram bucket)'),
+    p99Seconds: secondsOf('99th percentile of the same (upper edge of its 2%-wide histogram bucket)'),
+    maxSeconds: secondsOf('longest time from first POST to 200 OK'),
+  })
+  .describe('Delivery times of the confirmed records only (see censored.delivery when some were never confirmed).');
+
+export const SummaryFile = z
+  .strictObject({
+    schemaVersion: z.literal(SUMMARY_SCHEMA_VERSION).describe('Version of this layout: bumped when a field changes meaning or goes; new fields do not bump it.'),
+    scenario: z.string().describe("The scenario's name."),
+    seed: z.number().int().min(0).describe('The seed of the run.'),
+    virtualSeconds: secondsOf('virtual time at the end of the run'),
+    events: count("the model's events (not those of whatever observed the run)"),
+    records: z.strictObject({
+      created: count('call report records made (seq 0 and seq 1)'),
+      saved: count('records confirmed by 200 OK'),
+      unconfirmed: count('records OCS still kept when the run ended (created = saved + unconfirmed: none is ever lost)'),
+      unconfirmedByState: tally('unconfirmed records by the state of their machine'),
+      markedForResubmissionAtEnd: count('records marked for re-submission when the run ended'),
+      resubmissions: count('POSTs after the first, all records'),
+      peakMarkedForResubmission: count('most records marked for re-submission at once, all groups'),
+      attemptsWithoutSeq1: z
+        .strictObject({
+          total: count('call attempts whose seq 0 was made and whose seq 1 never was'),
+          byCause: z.strictObject({ drainLimit: count('calls still in progress when the drain limit ended the run') }),
+        })
+        .describe('The external system holds a seq 0 without its seq 1 for these attempts.'),
+    }),
+    responses: tally('responses OCS took, by HTTP status (its own 418s included; its own timeouts are in timeouts)'),
+    timeouts: count('POSTs OCS timed out itself (history-http-response-timeout)'),
+    lateResponses: count('responses that arrived after OCS had timed the POST out (ignored)'),
+    waitConditions: z.strictObject({
+      activations: count('wait conditions activated, all groups'),
+      secondsActive: secondsOf('time in a wait condition, summed over groups'),
+    }),
+    raceConditions: count('dials prevented by the race-condition check'),
+    dials: count('calls dialed'),
+    calls: z.strictObject({
+      results: tally('finalized calls by call result'),
+      abandoned: count('calls abandoned (no agent free when answered)'),
+      inProgressAtEnd: count('calls dialed and not finalized when the run ended (cut by the drain limit)'),
+    }),
+    validations: tally('pre-dial validation requests and their outcomes'),
+    network: z.strictObject({ refused: count('connections refused'), lostResponses: count('responses lost on their way back to OCS') }),
+    external: z.strictObject({
+      requests: count('requests that reached the external system'),
+      stored: count('records it stored (duplicates included)'),
+      duplicates: count('stores of a (GUID, seq) it already held'),
+      staleOverwrites: count('seq 0 stored over a seq 1 (last-write-wins only)'),
+      finalNotSeq1: count('finalized attempts whose final copy at the external system is not seq 1'),
+      rejectedOverCapacity: count('requests answered 409 past the concurrency limit (overflow: reject)'),
+      peakQueue: count('longest queue past the concurrency limit (overflow: queue)'),
+    }),
+    delivery: z.strictObject({ seq0: Delivery, seq1: Delivery }),
+    recovery: z
+      .strictObject({
+        lastOutageEndSeconds: secondsOf('end of the last outage (the run\'s end when it outlasted the run: see censored)').nullable(),
+        dialingBackSeconds: secondsOf('from the last outage\'s end until no wait condition is active (null: never, or no outage)').nullable(),
+        backlogClearSeconds: secondsOf('from the last outage\'s end until no record is marked for re-submission (null: never, or no outage)').nullable(),
+      })
+      .describe('Recovery after the last outage; all null without outages.'),
+    queues: z.strictObject({
+      meanMarkedForResubmission: z.number().min(0).describe('time-average of records marked for re-submission (L of Little\'s law)'),
+      markedEntriesPerSecond: z.number().min(0).describe('records becoming marked per second (lambda)'),
+      meanMarkedSojournSeconds: secondsOf('mean time a record stays marked (W); null when none completed or some were still marked at the end').nullable(),
+      meanInFlight: z.number().min(0).describe('time-average of POSTs awaiting a response'),
+      postsPerSecond: z.number().min(0).describe('POSTs per second'),
+      meanInFlightSeconds: secondsOf('mean time a POST awaits its response or timeout; null when none was made or some still waited at the end').nullable(),
+      meanPoolWaiting: z.number().min(0).describe('time-average of requests waiting for a pooled connection'),
+      poolGrants: count('connections granted from the pool'),
+      poolWaitProbability: z.number().min(0).max(1).describe('fraction of grants that had to wait'),
+      meanPoolWaitSeconds: secondsOf('mean wait for a pooled connection'),
+    }),
+    groups: z.array(
+      z.strictObject({
+        name: z.string(),
+        dbid: z.number().int(),
+        state: z.string().describe('state of the campaign group machine at the end'),
+        dials: count('calls the group dialed'),
+        waitConditionActivations: count('wait conditions of the group'),
+        waitConditionSecondsActive: secondsOf('time the group was in a wait condition'),
+        peakMarkedForResubmission: count('most of its records marked at once'),
+        raceConditions: count('its dials prevented by the race-condition check'),
+      }),
+    ),
+    censored: z.record(z.string(), z.string()).describe('Figures the end of the run cut short, by path ("queues.meanMarkedSojournSeconds", "recovery.lastOutageEndSeconds", "delivery", ...), each with why.'),
+    warnings: z.array(z.string()).describe('Valid settings that surprised: nothing dialed, a re-submission storm, ...'),
+  })
+  .describe('summary.json of an ocs-sim run: what the run came to.');

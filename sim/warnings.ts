@@ -1,0 +1,80 @@
+import type { DurationDistribution } from './random.ts';
+import type { ResolvedModel } from './resolve.ts';
+
+/**
+ * Settings that are valid but will surprise: a run that does nothing, or one
+ * whose re-submissions storm (slow, and a huge ocs.log). Said before the run
+ * (from the settings) and after it (from what happened), on stderr and in
+ * the report, never as an error: the user may mean it.
+ */
+
+/** A typical value of a duration distribution, ms (its median; an exponential's median is ln 2 x its mean). */
+function typicalMs(d: DurationDistribution): number {
+  switch (d.distribution) {
+    case 'fixed':
+      return d.value;
+    case 'uniform':
+      return (d.min + d.max) / 2;
+    case 'exponential':
+      return d.mean * Math.LN2;
+    case 'lognormal':
+      return d.median;
+  }
+}
+
+/** ocs.log lines above which a run is called a storm: about 128 MB of log. */
+export const STORM_POSTS = 1_000_000;
+const LOG_LINE_BYTES = 128;
+
+/** Warnings from the settings alone, before the run. */
+export function settingsWarnings(model: ResolvedModel): string[] {
+  const warnings: string[] = [];
+  const starting = model.groups.filter((g) => g.startAtMs < model.durationMs);
+  if (starting.length === 0) {
+    warnings.push(`no campaign group ever starts: every startAt is at or after duration (${model.durationMs / 1000} s), so nothing will be dialed and no record made`);
+  }
+  const storm = resubmissionStorm(model);
+  if (storm !== null) warnings.push(storm);
+  return warnings;
+}
+
+/** Warnings from what the run did. */
+export function outcomeWarnings(summary: { dials: number; records: { created: number } }, model: ResolvedModel): string[] {
+  if (!model.groups.some((g) => g.startAtMs < model.durationMs)) return [];
+  if (summary.dials === 0) return ['nothing was dialed in the run, although a campaign group started: check callingListSize, agents and the wait-condition threshold'];
+  if (summary.records.created === 0) return ['calls were dialed but no call report record was made: send-history is false for every campaign group that dialed'];
+  return [];
+}
+
+/**
+ * During an outage every kept record fails and comes back after
+ * history-wait-recovery-timeout; when that is shorter than a failed POST's
+ * round trip, the pool is never idle: each connection carries one failed
+ * POST (and one ocs.log line) per round trip for as long as the outage
+ * lasts. Estimated from typical latencies, the pool size and the time spent
+ * in outages within the run; said when it passes STORM_POSTS.
+ */
+function resubmissionStorm(model: ResolvedModel): string | null {
+  const runEnd = model.durationMs + model.drainLimitMs;
+  const latency = typicalMs(model.network.latency);
+  const service = typicalMs(model.externalSystem.serviceTime);
+  const shortestRecovery = Math.min(...model.groups.map((g) => g.options.historyWaitRecoveryTimeoutMs));
+  const shortestResponseTimeout = Math.min(...model.groups.map((g) => g.options.historyHttpResponseTimeoutMs));
+  const outages = [
+    ...model.network.outages.map((o) => ({ ...o, roundTripMs: o.kind === 'refused' ? 2 * latency : shortestResponseTimeout })),
+    ...model.externalSystem.outages.map((o) => ({ ...o, roundTripMs: 2 * latency + service })),
+  ];
+  let posts = 0;
+  for (const o of outages) {
+    const lastingMs = Math.max(0, Math.min(o.untilMs, runEnd) - Math.min(o.fromMs, runEnd));
+    // A failed record is back after recovery + round trip; the pool caps the rate at pool / round trip.
+    posts += (model.httpConnectionPoolSize * lastingMs) / Math.max(1, o.roundTripMs + shortestRecovery);
+  }
+  if (posts < STORM_POSTS) return null;
+  const millions = (posts / 1e6).toFixed(1);
+  return (
+    `re-submission storm likely: history-wait-recovery-timeout ${shortestRecovery} ms with a pool of ${model.httpConnectionPoolSize} re-submits each failed record as soon as it fails, ` +
+    `so the outages may carry about ${millions} million failed POSTs, each an ocs.log line (about ${Math.round((posts * LOG_LINE_BYTES) / 1e6)} MB): the run will be slow and its files large ` +
+    `(a longer history-wait-recovery-timeout, shorter outages or --no-trace help)`
+  );
+}
