@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -8,20 +8,26 @@ import { validateScenario } from '../sim/validate.ts';
 // A planted violation, so the failure path can be seen: the accounting claim "fails" on runs whose seed
 // `planted` picks (the model itself keeps every invariant, which is what the properties show).
 let planted: (seed: number) => boolean = () => false;
+let plantedDetail = '1 violation(s): planted';
+// And "the external system ends with seq 1" failing on the seeds `plantedByDesign` picks: by design at a last-write-wins system.
+let plantedByDesign: (seed: number) => boolean = () => false;
 vi.mock('../properties/invariants.ts', async (importOriginal) => {
   const real = await importOriginal<typeof import('../properties/invariants.ts')>();
   return {
     ...real,
     checkInvariants: (trace: TraceLine[], ...rest: Parameters<typeof real.checkInvariants> extends [unknown, ...infer R] ? R : never) => {
       const results = real.checkInvariants(trace, ...rest);
-      if (!planted(Number(trace[0].seed))) return results;
-      return results.map((r) => (r.name === real.ACCOUNTING ? { ...r, holds: false, detail: '1 violation(s): planted' } : r));
+      const seed = Number(trace[0].seed);
+      return results.map((r) =>
+        r.name === real.ACCOUNTING && planted(seed) ? { ...r, holds: false, detail: plantedDetail } : r.name === real.ENDS_WITH_SEQ1 && plantedByDesign(seed) ? { ...r, holds: false, detail: 'seq 0 overwrote seq 1 (planted)' } : r,
+      );
     },
   };
 });
 const { runCheck } = await import('./checkCommand.ts');
 const { main } = await import('./program.ts');
 const { checkGenerated } = await import('../properties/checkScenario.ts');
+const { ACCOUNTING, ENDS_WITH_SEQ1 } = await import('../properties/invariants.ts');
 
 const dir = mkdtempSync(join(tmpdir(), 'ocs-sim-check-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -103,5 +109,174 @@ describe('ocs-sim check', () => {
     expect(failing.ocs).toEqual(scenario.ocs);
     expect(failing.externalSystem.storagePolicy).toBe(scenario.externalSystem.storagePolicy);
     expect(failing.network.latency).toEqual(scenario.network.latency);
+  });
+});
+
+/** The XML's entities resolved, as a reader of it sees the text. */
+const unescapeXml = (s: string) =>
+  s.replace(/&(amp|lt|gt|quot|apos|#\d+);/g, (_, e: string) => (e.startsWith('#') ? String.fromCodePoint(Number(e.slice(1))) : { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }[e]!));
+const count = (xml: string, pattern: RegExp) => xml.match(new RegExp(pattern.source, 'g'))?.length ?? 0;
+const attr = (xml: string, tag: string, name: string) => new RegExp(`<${tag}\\b[^>]*\\s${name}="([^"]*)"`).exec(xml)?.[1];
+/** The claims the check printed, in order (each line "  holds     CLAIM", "  FAILS     CLAIM (seed ...)", ...). */
+const printedClaims = (out: string) => [...out.matchAll(/^ {2}(?:holds|FAILS|by design) +(.+?)(?: \((?:seed \d+: .*|fails by the scenario's design: .*)\))?$/gm)].map((m) => m[1]);
+const testcases = (xml: string) => [...xml.matchAll(/<testcase classname="([^"]*)" name="([^"]*)" time="0"(\/>|>([\s\S]*?)<\/testcase>)/g)].map((m) => ({ classname: unescapeXml(m[1]), name: unescapeXml(m[2]), body: m[4] ?? '' }));
+
+describe('ocs-sim check --junit', () => {
+  it('writes one passing testcase per claim when every claim holds, with the counts and runs on the suite, byte-identical on a second check', () => {
+    planted = () => false;
+    plantedByDesign = () => false;
+    const junit = join(dir, 'junit-pass', 'nested', 'junit.xml');
+    const { code, out } = check({ seed: 10, junit });
+    expect(code).toBe(0);
+    expect(out).toContain(`JUnit XML: ${junit}`);
+    const xml = readFileSync(junit, 'utf8');
+    const claims = printedClaims(out);
+    expect(claims.length).toBeGreaterThan(10);
+    expect(testcases(xml).map((c) => c.name)).toEqual(claims);
+    expect(count(xml, /<testcase /)).toBe(claims.length);
+    expect(xml).not.toContain('<failure');
+    expect(xml).not.toContain('<skipped');
+    expect(testcases(xml).every((c) => c.classname === 'ocs-sim check.my-scenario' && c.body === '')).toBe(true);
+    expect(attr(xml, 'testsuite', 'tests')).toBe(String(claims.length));
+    expect(attr(xml, 'testsuite', 'failures')).toBe('0');
+    expect(attr(xml, 'testsuite', 'skipped')).toBe('0');
+    expect(xml).toContain('<property name="runs" value="4"/>');
+    expect(xml).toContain('<property name="seeds" value="10..13"/>');
+    expect(xml).not.toMatch(/timestamp|\d{4}-\d\d-\d\dT\d\d|time="(?!0")/);
+    // The same check gives the same bytes, and leaves no temporary file behind.
+    const again = join(dir, 'junit-pass', 'again.xml');
+    check({ seed: 10, junit: again });
+    expect(readFileSync(again, 'utf8')).toBe(xml);
+    expect(readdirSync(join(dir, 'junit-pass', 'nested'))).toEqual(['junit.xml']);
+  });
+
+  it('marks the claim that failed as a failure carrying its seed, detail, counterexample file and the exact replay line', () => {
+    planted = (seed) => seed === 12;
+    plantedByDesign = () => false;
+    const junit = join(dir, 'junit-fail.xml');
+    const { code, out } = check({ seed: 10, junit });
+    expect(code).toBe(1);
+    const xml = readFileSync(junit, 'utf8');
+    const cases = testcases(xml);
+    expect(cases.map((c) => c.name)).toEqual(printedClaims(out));
+    expect(count(xml, /<failure /)).toBe(1);
+    expect(xml).not.toContain('<skipped');
+    expect(attr(xml, 'testsuite', 'failures')).toBe('1');
+    expect(attr(xml, 'testsuite', 'tests')).toBe(String(cases.length));
+    expect(xml).toContain('<property name="runs" value="3"/>');
+    const failing = cases.filter((c) => c.body.includes('<failure'));
+    expect(failing.map((c) => c.name)).toEqual([ACCOUNTING]);
+    const failure = /<failure message="([^"]*)" type="invariant violated">([\s\S]*?)<\/failure>/.exec(failing[0].body)!;
+    expect(unescapeXml(failure[1])).toBe(ACCOUNTING);
+    const text = unescapeXml(failure[2]);
+    const replay = /Replay: (.*)/.exec(out)![1];
+    expect(replay).toBe('npx ocs-sim check my-scenario.yaml --seed 12 --runs 1');
+    expect(text).toContain('seed 12: 1 violation(s): planted');
+    expect(text).toContain(`Replay: ${replay}\n`);
+    expect(text).toContain(join(dir, 'out', 'counterexample.yaml'));
+    expect(existsSync(join(dir, 'out', 'counterexample.yaml'))).toBe(true);
+  });
+
+  it('reports a claim that fails by the scenario\'s design (last-write-wins) as skipped with that reason, not as a failure', () => {
+    const lww = validateScenario({ ...small.scenario, externalSystem: { ...small.scenario.externalSystem, storagePolicy: 'last-write-wins' } });
+    if (!lww.ok) throw new Error(lww.errors.join('\n'));
+    plantedByDesign = (seed) => seed === 11;
+    const skippedClaims = (xml: string) => testcases(xml).filter((c) => c.body.includes('<skipped'));
+    const reason = 'fails by the scenario&apos;s design: a last-write-wins external system';
+
+    planted = () => false;
+    const pass = join(dir, 'junit-lww-pass.xml');
+    expect(runCheck(lww.scenario, 'lww.yaml', { runs: 3, seed: 10, faults: 'as-written', out: join(dir, 'lww'), junit: pass }, () => {})).toBe(0);
+    let xml = readFileSync(pass, 'utf8');
+    expect(skippedClaims(xml).map((c) => c.name)).toEqual([ENDS_WITH_SEQ1]);
+    expect(skippedClaims(xml)[0].body).toContain(`<skipped message="${reason}"/>`);
+    expect(xml).not.toContain('<failure');
+    expect([attr(xml, 'testsuite', 'failures'), attr(xml, 'testsuite', 'skipped')]).toEqual(['0', '1']);
+
+    // A real failure on a later seed: the by-design claim (held on the failing seed, not on seed 11) stays skipped.
+    planted = (seed) => seed === 12;
+    const fail = join(dir, 'junit-lww-fail.xml');
+    expect(runCheck(lww.scenario, 'lww.yaml', { runs: 3, seed: 10, faults: 'as-written', out: join(dir, 'lww'), junit: fail }, () => {})).toBe(1);
+    xml = readFileSync(fail, 'utf8');
+    expect(skippedClaims(xml).map((c) => c.name)).toEqual([ENDS_WITH_SEQ1]);
+    expect(testcases(xml).filter((c) => c.body.includes('<failure')).map((c) => c.name)).toEqual([ACCOUNTING]);
+    expect([attr(xml, 'testsuite', 'failures'), attr(xml, 'testsuite', 'skipped')]).toEqual(['1', '1']);
+  });
+
+  it('escapes a detail and a file name with markup, quotes and control characters so the XML stays well-formed and reads back exactly', () => {
+    planted = (seed) => seed === 10;
+    plantedByDesign = () => false;
+    plantedDetail = `<b>"x" & 'y'</b> ]]> \u001b[31mred\u0000`;
+    try {
+      const junit = join(dir, 'junit-escape.xml');
+      const file = `it's <mine> & "yours".yaml`;
+      let out = '';
+      expect(runCheck(scenario, file, { runs: 2, seed: 10, faults: 'as-written', out: join(dir, 'escape'), junit }, (t) => (out += t))).toBe(1);
+      const xml = readFileSync(junit, 'utf8');
+      expect(xml).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/);
+      // Outside the markup itself, no raw < > " ' &: every one is escaped.
+      const markupless = xml.replace(/<\/?[\w?]+|\/?>|\?>|\s[\w.-]+="|"(?=[\s/>?])|&(amp|lt|gt|quot|apos|#\d+);/g, '');
+      expect(markupless).not.toMatch(/[<>"'&]/);
+      const [failing] = testcases(xml).filter((c) => c.body.includes('<failure'));
+      expect(failing.classname).toBe(`ocs-sim check.it's <mine> & "yours"`);
+      const text = unescapeXml(/<failure [^>]*>([\s\S]*?)<\/failure>/.exec(failing.body)![1]);
+      expect(text).toContain(`seed 10: <b>"x" & 'y'</b> ]]> \\u001B[31mred\\u0000`);
+      const replay = /Replay: (.*)/.exec(out)![1];
+      expect(replay).toBe(`npx ocs-sim check 'it'\\''s <mine> & "yours".yaml' --seed 10 --runs 1`);
+      expect(text).toContain(`Replay: ${replay}\n`);
+      expect(unescapeXml(attr(xml, 'testsuite', 'name')!)).toBe(`ocs-sim check ${file}`);
+    } finally {
+      plantedDetail = '1 violation(s): planted';
+    }
+  });
+
+  it('with generated faults, the failure carries the --fc-seed/--fc-path replay line', () => {
+    planted = () => true;
+    plantedByDesign = () => false;
+    const junit = join(dir, 'junit-generated.xml');
+    const { code, out } = check({ faults: 'generated', fcSeed: 5, runs: 3, junit });
+    expect(code).toBe(1);
+    const xml = readFileSync(junit, 'utf8');
+    expect(count(xml, /<failure /)).toBe(1);
+    const replay = /Replay: (npx ocs-sim check .*)/.exec(out)![1];
+    expect(replay).toMatch(/--faults generated --runs 3 --fc-seed -?\d+ --fc-path /);
+    expect(unescapeXml(xml)).toContain(`Replay: ${replay}\n`);
+    expect(xml).toContain('<property name="fc-seed" value="5"/>');
+    expect(xml).toContain('<property name="faults" value="generated"/>');
+  });
+
+  it('through the ocs-sim command: written on exit 0 and rewritten on exit 1; a path whose directory cannot be created, or a directory, is exit 2 before any run', async () => {
+    const file = join(dir, 'cmd.yaml');
+    writeFileSync(file, 'duration: 2m\ncampaignGroups: [{ name: Junit@Agents, dbid: 9, agents: 4 }]\n');
+    const junit = join(dir, 'cmd', 'out', 'junit.xml');
+    let stdout = '';
+    let stderr = '';
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((t) => ((stdout += String(t)), true));
+    const error = vi.spyOn(process.stderr, 'write').mockImplementation((t) => ((stderr += String(t)), true));
+    try {
+      plantedByDesign = () => false;
+      planted = (seed) => seed === 3;
+      expect(await main(['check', file, '--runs', '2', '--seed', '1', '--out', join(dir, 'cmd'), '--junit', junit])).toBe(0);
+      expect(readFileSync(junit, 'utf8')).not.toContain('<failure');
+      expect(await main(['check', file, '--runs', '3', '--seed', '1', '--out', join(dir, 'cmd'), '--junit', junit])).toBe(1);
+      expect(count(readFileSync(junit, 'utf8'), /<failure /)).toBe(1);
+      expect(readdirSync(join(dir, 'cmd', 'out'))).toEqual(['junit.xml']);
+
+      stdout = '';
+      const underAFile = join(file, 'sub', 'junit.xml');
+      expect(await main(['check', file, '--runs', '2', '--seed', '1', '--junit', underAFile])).toBe(2);
+      expect(stderr).toContain(`--junit ${underAFile}: cannot create its directory ${join(file, 'sub')}`);
+      expect(stdout).not.toContain('runs, seeds');
+      stderr = '';
+      expect(await main(['check', file, '--runs', '2', '--seed', '1', '--junit', join(dir, 'cmd')])).toBe(2);
+      expect(stderr).toContain(`--junit ${join(dir, 'cmd')} is a directory`);
+
+      stdout = '';
+      expect(await main(['check', '--help'])).toBe(0);
+      expect(stdout).toMatch(/--junit <file>\s+also write the result as JUnit XML/);
+    } finally {
+      write.mockRestore();
+      error.mockRestore();
+    }
   });
 });

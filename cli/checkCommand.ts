@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { stringify as toYaml } from 'yaml';
 import { checkGenerated, checkRun, type RunCheck } from '../properties/checkScenario.ts';
@@ -6,6 +7,7 @@ import type { Scenario } from '../sim/scenario.ts';
 import { progress } from '../sweep/progress.ts';
 import { BadInput, integer, LARGEST_EXACT, wholeNumber } from './args.ts';
 import { writeFileAtomic } from './files.ts';
+import { junitXml, type TestCase } from './junit.ts';
 import { loadScenario } from './scenarioFile.ts';
 
 /**
@@ -30,6 +32,8 @@ export interface CheckOptions {
   out: string;
   fcSeed?: number;
   fcPath?: string;
+  /** Also write the result as JUnit XML to this file (for CI systems to show). */
+  junit?: string;
 }
 
 export function addCheckCommand(cli: Command): void {
@@ -43,6 +47,7 @@ export function addCheckCommand(cli: Command): void {
     .option('--out <dir>', 'where a failing scenario is written', 'out/check')
     .option('--fc-seed <n>', 'generated: fast-check seed (from a failure\'s replay line)', integer)
     .option('--fc-path <path>', 'generated: fast-check path (from a failure\'s replay line)')
+    .option('--junit <file>', 'also write the result as JUnit XML to this file, whether the check passes or fails (one testcase per claim; a violated claim is a failure with its seed and replay line, one failing by the scenario\'s design is skipped), for CI systems to show')
     .action((file: string | undefined, opts: CheckOptions) => {
       const { scenario } = loadScenario(file);
       const first = opts.seed ?? scenario.seed;
@@ -56,11 +61,52 @@ export function addCheckCommand(cli: Command): void {
 /** A word for a shell command line: quoted when it needs to be. */
 const shellWord = (s: string) => (/^[\w./@%+=:,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
+const BY_DESIGN = 'fails by the scenario\'s design: a last-write-wins external system';
+
+/** A --junit path that cannot be written (its directory cannot be created, or it is a directory) is bad input: found before any run. */
+function prepareJunitPath(path: string): void {
+  if (path === '') throw new BadInput('ocs-sim check: --junit needs a file path, e.g. out/check/junit.xml');
+  const dir = dirname(path);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new BadInput(`ocs-sim check: --junit ${path}: cannot create its directory ${dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); expected a file path in a directory that exists or can be created`);
+  }
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(path).isDirectory();
+  } catch {
+    // Not there yet: it will be written.
+  }
+  if (isDirectory) throw new BadInput(`ocs-sim check: --junit ${path} is a directory; expected a file path, e.g. ${join(path, 'junit.xml')}`);
+}
+
+/** The check as JUnit XML: one testcase per claim, in the order checked. */
+function junitReport(file: string | undefined, scenario: Scenario, opts: CheckOptions, runs: number, cases: TestCase[], seeds: string): string {
+  const source = file ?? 'the built-in default scenario';
+  return junitXml({
+    name: `ocs-sim check ${source}`,
+    properties: [
+      ['scenario', source],
+      ['scenario.name', scenario.name],
+      ['faults', opts.faults],
+      ['runs', String(runs)],
+      ['runs.requested', String(opts.runs)],
+      [opts.faults === 'generated' ? 'fc-seed' : 'seeds', seeds],
+    ],
+    cases,
+  });
+}
+
+/** The JUnit classname of a scenario's claims: `ocs-sim check.` and the file without its extension (dots would split it into packages). */
+const classnameOf = (file: string | undefined) => `ocs-sim check.${file === undefined ? 'default' : file.replace(/\.(ya?ml|json)$/i, '')}`;
+
 const claimLine = (mark: string, claim: string, note: string) => `  ${mark.padEnd(9)} ${claim}${note ? ` (${note})` : ''}\n`;
 
 /** Runs the check and prints it; returns the exit code. */
 export function runCheck(scenario: Scenario, file: string | undefined, opts: CheckOptions, print: (text: string) => void): number {
   const source = file ?? 'the built-in default scenario';
+  if (opts.junit !== undefined) prepareJunitPath(opts.junit);
   const fileArg = file === undefined ? '' : ` ${shellWord(file)}`;
   const bar = progress(opts.runs, 0, { label: 'check' });
   let failed: RunCheck | null = null;
@@ -68,9 +114,11 @@ export function runCheck(scenario: Scenario, file: string | undefined, opts: Che
   let claims: string[] = [];
   const byDesign = new Set<string>();
   let runs = 0;
+  let seeds = '';
   try {
     if (opts.faults === 'generated') {
       const fcSeed = opts.fcSeed ?? opts.seed ?? scenario.seed;
+      seeds = String(fcSeed);
       print(`ocs-sim check ${source}: ${opts.runs} runs with generated fault schedules (fast-check seed ${fcSeed})\n`);
       // Runs past `runs` are fast-check shrinking a failure: they do not move the bar.
       const result = checkGenerated(scenario, { runs: opts.runs, fcSeed, fcPath: opts.fcPath, onRun: (n) => n <= opts.runs && bar.tick() });
@@ -83,6 +131,7 @@ export function runCheck(scenario: Scenario, file: string | undefined, opts: Che
       }
     } else {
       const first = opts.seed ?? scenario.seed;
+      seeds = `${first}..${first + opts.runs - 1}`;
       print(`ocs-sim check ${source}: ${opts.runs} runs, seeds ${first}..${first + opts.runs - 1}, faults as written\n`);
       for (let seed = first; seed < first + opts.runs; seed++) {
         const check = checkRun(scenario, seed);
@@ -101,9 +150,17 @@ export function runCheck(scenario: Scenario, file: string | undefined, opts: Che
     bar.end();
   }
 
+  const classname = classnameOf(file);
+  const writeJunit = (cases: TestCase[]) => {
+    if (opts.junit === undefined) return;
+    writeFileAtomic(opts.junit, junitReport(file, scenario, opts, runs, cases, seeds));
+    print(`JUnit XML: ${opts.junit}\n`);
+  };
+
   if (failed === null) {
-    for (const name of claims) print(claimLine(byDesign.has(name) ? 'by design' : 'holds', name, byDesign.has(name) ? 'fails by the scenario\'s design: a last-write-wins external system' : ''));
+    for (const name of claims) print(claimLine(byDesign.has(name) ? 'by design' : 'holds', name, byDesign.has(name) ? BY_DESIGN : ''));
     print(`all invariants hold on ${runs} runs\n`);
+    writeJunit(claims.map((name) => ({ classname, name, outcome: byDesign.has(name) ? { kind: 'skipped', message: BY_DESIGN } : { kind: 'passed' } })));
     return 0;
   }
   for (const r of failed.results) {
@@ -115,6 +172,16 @@ export function runCheck(scenario: Scenario, file: string | undefined, opts: Che
     counterexample,
     `# The run of ocs-sim check that violated: ${failed.failed.map((r) => r.name).join('; ')}\n# Replay the check: ${replay}\n# Replay the run:   npx ocs-sim run ${counterexample} --report\n${toYaml({ ...failed.scenario, seed: failed.seed })}`,
   );
-  print(`\n${failed.failed.length} invariant(s) violated on seed ${failed.seed}.\nReplay: ${replay}\nThe failing run's scenario: ${counterexample} (npx ocs-sim run ${counterexample} --report shows it)\n`);
+  const scenarioLine = `The failing run's scenario: ${counterexample} (npx ocs-sim run ${counterexample} --report shows it)`;
+  print(`\n${failed.failed.length} invariant(s) violated on seed ${failed.seed}.\nReplay: ${replay}\n${scenarioLine}\n`);
+  const run = failed;
+  // A claim that failed by design on this run or an earlier one is skipped, not passed: it did not hold.
+  writeJunit(
+    run.results.map((r): TestCase => {
+      if (run.failed.includes(r)) return { classname, name: r.name, outcome: { kind: 'failure', message: r.name, text: `seed ${run.seed}: ${r.detail}\nReplay: ${replay}\n${scenarioLine}\n` } };
+      if (!r.holds || byDesign.has(r.name)) return { classname, name: r.name, outcome: { kind: 'skipped', message: BY_DESIGN } };
+      return { classname, name: r.name, outcome: { kind: 'passed' } };
+    }),
+  );
   return 1;
 }
