@@ -230,7 +230,7 @@ describe('ocs-sim schema', () => {
     'validation-timeout-call-result',
     'validation-race-condition-call-result',
   ];
-  type Schema = { $schema?: string; properties: Record<string, Schema>; additionalProperties?: boolean; items?: Schema; pattern?: string; description?: string };
+  type Schema = { $schema?: string; properties: Record<string, Schema>; additionalProperties?: boolean; items?: Schema; pattern?: string; description?: string; anyOf?: Schema[]; type?: string };
   let schema: Schema;
 
   beforeAll(async () => {
@@ -255,10 +255,14 @@ describe('ocs-sim schema', () => {
     );
   });
 
-  it('knows durations carry units', () => {
-    const pattern = new RegExp(schema.properties.ocs.properties['history-wait-recovery-timeout'].pattern!);
+  it('knows durations carry units, and that OCS timeout options may be whole seconds as OCS configuration writes them', () => {
+    const pattern = new RegExp(schema.properties.duration.pattern!);
     for (const ok of ['250ms', '30s', '5m', '2h', '1h30m']) expect(pattern.test(ok), ok).toBe(true);
     for (const bad of ['30sec', '30', '-30s', '']) expect(pattern.test(bad), bad).toBe(false);
+    const timeout = schema.properties.ocs.properties['history-wait-recovery-timeout'];
+    expect(timeout.anyOf?.map((s) => s.type)).toEqual(['integer', 'string']);
+    expect(timeout.anyOf?.[1].pattern).toBe(schema.properties.duration.pattern);
+    expect(timeout.description).toMatch(/^\[model default 30s\]/);
   });
 });
 

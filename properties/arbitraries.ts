@@ -62,6 +62,8 @@ export function ocsOptions(shape: OcsShape = {}) {
     'validation-timeout-call-result': fc.constantFrom(...CALL_RESULTS_FOR_VALIDATION),
     'validation-race-condition-call-result': fc.constantFrom(...CALL_RESULTS_FOR_VALIDATION),
     'recovery-timer': fc.constantFrom('per-record' as const, 'batch' as const),
+    'http-response-timeout': durationMs(shape.minResponseTimeoutMs ?? 300, 10_000),
+    'records-in-dialing-modes': fc.constantFrom('any' as const, 'autodial' as const),
   });
 }
 
@@ -72,6 +74,7 @@ function groupOptions(shape: OcsShape) {
       'history-wait-condition-threshold': fc.integer({ min: 0, max: 8 }),
       'history-http-response-timeout': durationMs(shape.minResponseTimeoutMs ?? 300, 10_000),
       'history-wait-recovery-timeout': durationS(1, 60),
+      'http-response-timeout': durationMs(shape.minResponseTimeoutMs ?? 300, 10_000),
       ...(shape.preDialValidation === undefined ? { 'pre-dial-validation': fc.boolean() } : {}),
       'send-history': fc.constantFrom(true, false),
     },

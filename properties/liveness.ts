@@ -8,15 +8,16 @@ import { parseEntity, type RunFacts } from './runFacts.ts';
  * last fault's end, the last record's creation and the end of dialing,
  * whichever is latest) every kept record is saved within
  *
- *   B = H                      a POST sent during a fault times out
- *     + R                      the record waits out its recovery timeout
- *     + ceil((K + V) / P) x H  it queues FIFO for one of P connections behind at most
- *                              the K records kept at T0 and V validations, each holding
- *                              a connection for at most H
- *     + H                      its POST is answered (200: no faults any more)
+ *   B = H                       a POST sent during a fault times out
+ *     + R                       the record waits out its recovery timeout
+ *     + ceil((K + V) / P) x H'  it queues FIFO for one of P connections behind at most
+ *                               the K records kept at T0 and V validations, each holding
+ *                               a connection for at most H' = max(H, Hv)
+ *     + H                       its POST is answered (200: no faults any more)
  *
- * with H = history-http-response-timeout, R = history-wait-recovery-timeout
- * (largest over the groups), P = http-connection-pool-size.
+ * with H = history-http-response-timeout, Hv = http-response-timeout (the
+ * validations' own), R = history-wait-recovery-timeout (largest over the
+ * groups), P = http-connection-pool-size.
  *
  * It applies only when nothing fails after T0 by design: no background fault
  * rates, no error responses, an external system that queues rather than
@@ -60,7 +61,8 @@ export function livenessBound(trace: readonly TraceLine[], facts: RunFacts, scen
   const validations = m.groups
     .filter((g) => g.options.preDialValidation)
     .reduce((sum, g) => sum + Math.floor(g.agents * (g.dialMode === 'predictive' ? g.maxDialRatio : 1)), 0);
-  const boundMs = 2 * h + r + Math.ceil((kept + validations) / p) * h;
+  const hHeld = Math.max(h, ...m.groups.filter((g) => g.options.preDialValidation).map((g) => g.options.validationHttpResponseTimeoutMs));
+  const boundMs = 2 * h + r + Math.ceil((kept + validations) / p) * hHeld;
   void scenario;
   return { applies: true, t0, boundMs, why: `H=${h} ms, R=${r} ms, P=${p}, K=${kept} kept at T0, V<=${validations} validations` };
 }

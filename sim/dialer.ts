@@ -97,7 +97,7 @@ export class Dialer {
       group.raceConditions++;
       this.counters.raceConditions++;
       this.log?.(this.kernel.now, `Predial check aborted due to race condition for phone ${contact.phone}`);
-      this.trace?.({ t: this.kernel.now, entity: `contact:${contact.phone}`, event: 'raceCondition', unconfirmed: contact.unconfirmed, callResult: group.cfg.options.validationRaceConditionCallResult });
+      this.trace?.({ t: this.kernel.now, entity: `contact:${contact.phone}`, event: 'raceCondition', group: group.cfg.name, unconfirmed: contact.unconfirmed, callResult: group.cfg.options.validationRaceConditionCallResult });
       this.applyTreatment(contact, group.cfg.options.validationRaceConditionCallResult);
       return this.unreserve(group);
     }
@@ -184,7 +184,7 @@ export class Dialer {
     attempt.times.completeProcessing = this.kernel.now;
     group.callsInProgress--;
     this.counters.callResults.add(result);
-    this.trace?.({ t: this.kernel.now, entity: `contact:${contact.phone}`, event: 'callFinalized', guid: attempt.guid, callResult: result, code: callResultCode(result) });
+    this.trace?.({ t: this.kernel.now, entity: `contact:${contact.phone}`, event: 'callFinalized', guid: attempt.guid, group: contact.group.cfg.name, callResult: result, code: callResultCode(result) });
     if (group.cfg.options.sendHistory) this.host.createRecord(attempt, 1);
     if (attempt.agentHeld) {
       attempt.agentHeld = false;

@@ -453,8 +453,9 @@ export class Ocs {
   // -------------------------------------------------------------------------
   // Pre-dial validation [doc]: 200 dial, 409 do not dial (apply the call
   // result from the body), timeout: apply validation-timeout-call-result.
-  // [model] The request uses the pool and history-http-response-timeout; any
-  // other answer is treated like a timeout.
+  // The request times out on http-response-timeout (the pre-dial validation
+  // page's option, not history-http-response-timeout). [model] It uses the
+  // pool; any other answer is treated like a timeout.
 
   private validate(contact: Contact): void {
     this.validationsInProgress++;
@@ -465,7 +466,8 @@ export class Ocs {
   private sendValidation(validation: Validation): void {
     const request: HttpRequest = { kind: 'validation', seq: 0, stored: null, from: validation, abandoned: false, status: 0 };
     validation.request = request;
-    validation.timer = this.kernel.schedule(validation.contact.group.cfg.options.historyHttpResponseTimeoutMs, this.validationTimedOut, validation);
+    validation.timer = this.kernel.schedule(validation.contact.group.cfg.options.validationHttpResponseTimeoutMs, this.validationTimedOut, validation);
+    this.trace?.({ t: this.kernel.now, entity: `contact:${validation.contact.phone}`, event: 'validationSent', group: validation.contact.group.cfg.name });
     this.send(request);
   }
 
@@ -485,7 +487,7 @@ export class Ocs {
     this.validationsInProgress--;
     this.counters.validations.add(outcome);
     this.releaseConnection();
-    this.trace?.({ t: this.kernel.now, entity: `contact:${contact.phone}`, event: `validation:${outcome}` });
+    this.trace?.({ t: this.kernel.now, entity: `contact:${contact.phone}`, event: `validation:${outcome}`, group: group.cfg.name });
     if (outcome === 'approved') {
       if (group.m.state !== 'running') return this.dialer.giveBack(contact);
       return this.dialer.dial(contact);

@@ -8,11 +8,14 @@ import { durationMs, type Distribution, type Scenario } from './scenario.ts';
  * then the OCS application [doc].
  */
 export interface GroupOcsOptions {
+  /** send-history, and [model] records-in-dialing-modes allows the group's dial mode. */
   sendHistory: boolean;
   historyHttpResponseTimeoutMs: number;
   historyWaitRecoveryTimeoutMs: number;
   historyWaitConditionThreshold: number;
   preDialValidation: boolean;
+  /** http-response-timeout: pre-dial validation requests time out on it. */
+  validationHttpResponseTimeoutMs: number;
   validationTimeoutCallResult: CallResult;
   validationRaceConditionCallResult: CallResult;
 }
@@ -135,11 +138,12 @@ export function resolve(scenario: Scenario, seed: number): ResolvedModel {
           Object.entries(g.treatments).map(([result, t], index) => [result as CallResult, { redialAfterMs: durationMs(t!.redialAfter), maxAttempts: t!.maxAttempts, index }]),
         ),
         options: {
-          sendHistory: option('send-history'),
+          sendHistory: option('send-history') && (ocs['records-in-dialing-modes'] === 'any' || g.dialMode !== 'preview'),
           historyHttpResponseTimeoutMs: durationMs(option('history-http-response-timeout')),
           historyWaitRecoveryTimeoutMs: durationMs(option('history-wait-recovery-timeout')),
           historyWaitConditionThreshold: option('history-wait-condition-threshold'),
           preDialValidation: option('pre-dial-validation'),
+          validationHttpResponseTimeoutMs: durationMs(option('http-response-timeout')),
           validationTimeoutCallResult: option('validation-timeout-call-result'),
           validationRaceConditionCallResult: option('validation-race-condition-call-result'),
         },

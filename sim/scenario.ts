@@ -58,15 +58,34 @@ export const Distribution = z.union(
 );
 export type Distribution = z.infer<typeof Distribution>;
 
+/**
+ * An OCS timeout option: a duration with a unit, or a bare whole number of
+ * seconds as OCS configuration writes it (`30` is `30s`). The effective
+ * scenario always carries the unit.
+ */
+const OcsTimeout = z.union(
+  [
+    z
+      .number()
+      .int()
+      .min(0)
+      .max(LONGEST_DURATION_MS / 1000)
+      .transform((seconds): Duration => `${seconds}s`),
+    Duration,
+  ],
+  { error: 'expected a whole number of seconds (as OCS configuration writes it: 30) or a duration with a unit (ms, s, m or h), e.g. "30s"' },
+);
+
 /** OCS options that resolve per object (campaign group) before the application level [doc]. */
 const groupScopedOptions = {
   'send-history': z.boolean().describe('Post call report records to the external system at all.'),
-  'history-http-response-timeout': Duration.describe('How long OCS waits for a response before it generates a 408 itself and queues the record.'),
-  'history-wait-recovery-timeout': Duration.describe('How long after a failure a queued record is re-submitted.'),
+  'history-http-response-timeout': OcsTimeout.describe('[model default 10s] How long OCS waits for a response to a record POST before it generates a 408 itself and queues the record.'),
+  'history-wait-recovery-timeout': OcsTimeout.describe('[model default 30s] How long after a failure a queued record is re-submitted.'),
   'history-wait-condition-threshold': Count('records').describe('Dialing is suspended while more records than this are marked for re-submission.'),
   'pre-dial-validation': z.boolean().describe('POST each calling-list record to the validation URI before dialing it.'),
   'validation-timeout-call-result': CallResultName.describe('Call result applied when the validation request times out.'),
   'validation-race-condition-call-result': CallResultName.describe('Call result applied when a race condition prevents the dial.'),
+  'http-response-timeout': OcsTimeout.describe('[model default 10s] How long OCS waits for the answer to a pre-dial validation request before it applies validation-timeout-call-result (the pre-dial validation page\'s option; record POSTs use history-http-response-timeout).'),
 };
 
 export const OcsOptions = z.strictObject({
@@ -80,6 +99,11 @@ export const OcsOptions = z.strictObject({
   'validation-uri': z.string().default('http://external-system/ocs/validate').describe('Where pre-dial validation requests go (the modelled external system).'),
   'validation-timeout-call-result': groupScopedOptions['validation-timeout-call-result'].default('Unknown Call Result'),
   'validation-race-condition-call-result': groupScopedOptions['validation-race-condition-call-result'].default('Stale'),
+  'http-response-timeout': groupScopedOptions['http-response-timeout'].default('10s'),
+  'records-in-dialing-modes': z
+    .enum(['any', 'autodial'], { error: 'expected any or autodial' })
+    .default('any')
+    .describe('[model] Which campaign groups post call report records: any dialing mode (the 2017 revision of the page), or autodial modes only (progressive and predictive; a 2020 revision): a preview group then posts none.'),
   'recovery-timer': z
     .enum(['per-record', 'batch'], { error: 'expected per-record or batch' })
     .default('per-record')

@@ -98,6 +98,7 @@ function crossFieldErrors(s: Scenario): string[] {
   errors.push(...timeErrors(s));
   positive(['ocs', 'history-http-response-timeout'], s.ocs['history-http-response-timeout']);
   positive(['ocs', 'history-wait-recovery-timeout'], s.ocs['history-wait-recovery-timeout']);
+  positive(['ocs', 'http-response-timeout'], s.ocs['http-response-timeout']);
   checkDistribution(['network', 'latency'], s.network.latency);
   checkDistribution(['externalSystem', 'serviceTime'], s.externalSystem.serviceTime);
   s.network.outages.forEach((o, i) => checkWindow(['network', 'outages', i], o));
@@ -122,7 +123,7 @@ function crossFieldErrors(s: Scenario): string[] {
     checkDistribution([...path, 'previewTime'], g.previewTime);
     const agentSum = Object.values(g.calls.agentResults).reduce((a, b) => a + b, 0);
     if (agentSum > 1) errors.push(`${formatPath([...path, 'calls', 'agentResults'])}: probabilities add up to ${agentSum}; expected at most 1 (the rest is Answer)`);
-    for (const key of ['history-http-response-timeout', 'history-wait-recovery-timeout'] as const) {
+    for (const key of ['history-http-response-timeout', 'history-wait-recovery-timeout', 'http-response-timeout'] as const) {
       const v = g.options[key];
       if (v !== undefined) positive([...path, 'options', key], v);
     }

@@ -1,6 +1,8 @@
 import { isResponseLogLine, responseLogLine } from '../documentedLog.ts';
 import { groupOfRecord, IN_FLIGHT_STATES, isRecoveryTimeoutEvent, isResponseTimeoutEvent, parseEntity, statusOf, TIME_TOLERANCE_MS } from '../runFacts.ts';
 import { type Checker, type LogLine, Violations, at, near, sameLogLines } from './common.ts';
+import type { TraceLine } from '../../sim/observer.ts';
+import type { RunFacts } from '../runFacts.ts';
 
 /** Documented responses: log lines, exact timeouts, re-submission on time. */
 
@@ -25,7 +27,7 @@ export const everyResponseIsLogged: Checker = ({ trace, log, facts }) => {
   return v.result(RESPONSES_LOGGED, `${actual.length} response lines, each the documented text for its status and phone`);
 };
 
-export const TIMEOUT_EXACT = 'OCS times out exactly history-http-response-timeout after the POST';
+export const TIMEOUT_EXACT = 'OCS times out exactly history-http-response-timeout after a record POST, and exactly http-response-timeout after a pre-dial validation request';
 
 /** A POST is answered within history-http-response-timeout, or OCS's own 408 fires exactly then. */
 export const responseTimeoutsAreExact: Checker = ({ trace, facts }) => {
@@ -64,8 +66,55 @@ export const responseTimeoutsAreExact: Checker = ({ trace, facts }) => {
     const posted = lastPost.get(key) ?? 0;
     if (posted + h < facts.endT - TIME_TOLERANCE_MS) v.add(`record:${key} still ${s} at the end, ${facts.endT - posted} ms after its POST`);
   }
-  return v.result(TIMEOUT_EXACT, `${timeouts} OCS timeouts, each exactly history-http-response-timeout after its POST; every other response came sooner`);
+  const validationTimeouts = validationTimeoutsAreExact(trace, facts, v);
+  return v.result(TIMEOUT_EXACT, `${timeouts} OCS timeouts of records, each exactly history-http-response-timeout after its POST, and ${validationTimeouts} of validations, each exactly http-response-timeout after it was sent; every other response came sooner`);
 };
+
+/**
+ * Pre-dial validation requests time out on http-response-timeout, not on
+ * history-http-response-timeout: an outcome comes no later than that after
+ * the request was sent, and a timeout comes exactly then, unless the
+ * external system answered something other than 200 or 409, or the
+ * connection was refused (OCS treats either like a timeout when it arrives).
+ */
+function validationTimeoutsAreExact(trace: readonly TraceLine[], facts: RunFacts, v: Violations): number {
+  const sent = new Map<string, { t: number; otherAnswer: boolean }>();
+  let timeouts = 0;
+  for (const line of trace) {
+    // An answer other than 200 or 409 (the external system's, or OCS's own 418 for a refused connection) ends the wait early.
+    const otherAnswer = (line.entity === 'external' && line.event === 'answered' && line.status !== 200 && line.status !== 409) || (line.entity === 'network' && line.event === 'refused');
+    if (otherAnswer && String(line.request).startsWith('validation:')) {
+      const pending = sent.get(String(line.request).slice('validation:'.length));
+      if (pending) pending.otherAnswer = true;
+      continue;
+    }
+    const e = parseEntity(line.entity);
+    if (e.kind !== 'contact') continue;
+    if (line.event === 'validationSent') {
+      sent.set(e.phone, { t: line.t, otherAnswer: false });
+      continue;
+    }
+    if (!line.event.startsWith('validation:')) continue;
+    const request = sent.get(e.phone);
+    sent.delete(e.phone);
+    if (request === undefined) {
+      v.add(`${at(line.t)} ${line.entity} ${line.event} without a validation request sent`);
+      continue;
+    }
+    const group = facts.model.groups.find((g) => g.name === line.group);
+    if (group === undefined) {
+      v.add(`${at(line.t)} ${line.entity} ${line.event} names no campaign group of the scenario (${String(line.group)})`);
+      continue;
+    }
+    const deadline = request.t + group.options.validationHttpResponseTimeoutMs;
+    if (line.t > deadline + TIME_TOLERANCE_MS) v.add(`${at(line.t)} ${line.entity} ${line.event} ${line.t - request.t} ms after the request, past http-response-timeout ${group.options.validationHttpResponseTimeoutMs} ms`);
+    if (line.event === 'validation:timeout') {
+      timeouts++;
+      if (!near(line.t, deadline) && !request.otherAnswer) v.add(`${at(line.t)} ${line.entity} timed out ${line.t - request.t} ms after the request; http-response-timeout is ${group.options.validationHttpResponseTimeoutMs} ms`);
+    }
+  }
+  return timeouts;
+}
 
 export const RESUBMIT_ON_TIME = 'records are re-submitted when history-wait-recovery-timeout says';
 
