@@ -95,3 +95,25 @@ describe('call report record bodies', () => {
     }
   });
 });
+
+describe('record-attributes: later (the later revisions\' attributes a record can contain)', () => {
+  const LATER = ['GSW_AGENT_ID', 'GSW_CALLING_LIST_DBID', 'GSW_CAMPAIGN_TEMPLATE_NAME', 'GSW_CHAIN_ID', 'GSW_CHAIN_N', 'GSW_D_STATE_CODE', 'GSW_TENANT_CCID'];
+  const scenario = (attributes?: '2017' | 'later') => ({
+    duration: '5m',
+    ...(attributes ? { ocs: { 'record-attributes': attributes } } : {}),
+    campaignGroups: [{ name: 'A@B', dbid: 7, agents: 3, dialMode: 'progressive', calls: { outcomes: { Answer: 1, Busy: 0, 'Answering Machine Detected': 0, 'Fax Detected': 0, 'Wrong Number': 0 } } }],
+  });
+
+  it('adds them to every body, GSW_AGENT_ID once an agent took the call; the 2017 set (the default) has none of them', () => {
+    const later = posts(scenario('later')).bodies;
+    expect(later.length).toBeGreaterThan(0);
+    for (const { body } of later) {
+      for (const name of LATER.filter((n) => n !== 'GSW_AGENT_ID')) expect(body, name).toHaveProperty(name);
+      expect('GSW_AGENT_ID' in body).toBe(body.GSW_HIST_SEQUENCE_NUM === 1 && 'GSW_AGENT_ANSWERED' in body);
+      // The 2017 attributes are all still there.
+      for (const name of SEED_ATTRIBUTES.filter((n) => n !== 'GSW_CALL_RESULT' && !STAGES.includes(n))) expect(body, name).toHaveProperty(name);
+    }
+    expect(later.some(({ body }) => 'GSW_AGENT_ID' in body)).toBe(true);
+    for (const { body } of [...posts(scenario()).bodies, ...posts(scenario('2017')).bodies]) for (const name of LATER) expect(body, name).not.toHaveProperty(name);
+  });
+});

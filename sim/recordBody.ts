@@ -62,5 +62,17 @@ export function recordBody(model: ResolvedModel, attempt: Attempt, seq: 0 | 1): 
   for (const [name, ms] of stages) if (ms >= 0 && ms <= madeAt) body[name] = epoch(ms);
   // [doc] seq 1 carries the call result; seq 0 is sent before there is one.
   if (seq === 1 && attempt.callResult !== null) body.GSW_CALL_RESULT = callResultCode(attempt.callResult);
+  if (model.recordAttributes === 'later') {
+    // [doc, later revisions] Attributes a record "can contain"; [model] values in the shape OCS gives them.
+    body.GSW_CALLING_LIST_DBID = g.dbid + 1000;
+    body.GSW_CAMPAIGN_TEMPLATE_NAME = `${g.campaign} Template`;
+    const record = Number(contact.phone.replace(/\D/g, '').slice(-9)) || 0;
+    body.GSW_CHAIN_ID = record;
+    body.GSW_CHAIN_N = 0;
+    body.GSW_D_STATE_CODE = '';
+    body.GSW_TENANT_CCID = 101;
+    // An agent only once one took the call ([model] agents are not told apart: one of the group's, by the record).
+    if (attempt.times.agentAnswered >= 0 && attempt.times.agentAnswered <= madeAt) body.GSW_AGENT_ID = `Agent ${1 + (record % g.agents)}`;
+  }
   return body;
 }

@@ -65,6 +65,8 @@ export interface ResolvedModel {
   httpConnectionPoolSize: number;
   syntheticRecordsPerSecond: number;
   recoveryTimer: 'per-record' | 'batch';
+  /** [model] record-attributes: the 2017 page's set, or with the later revisions' extra GSW_* attributes. */
+  recordAttributes: '2017' | 'later';
   groups: ResolvedGroup[];
   network: {
     latency: DurationDistribution;
@@ -112,6 +114,7 @@ export function resolve(scenario: Scenario, seed: number): ResolvedModel {
     httpConnectionPoolSize: ocs['http-connection-pool-size'],
     syntheticRecordsPerSecond: scenario.syntheticRecords.perSecond,
     recoveryTimer: ocs['recovery-timer'],
+    recordAttributes: ocs['record-attributes'],
     groups: scenario.campaignGroups.map((g): ResolvedGroup => {
       const option = <K extends keyof typeof g.options & keyof typeof ocs>(name: K) => (g.options[name] ?? ocs[name]) as (typeof ocs)[K];
       return {

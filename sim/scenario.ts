@@ -104,6 +104,10 @@ export const OcsOptions = z.strictObject({
     .enum(['any', 'autodial'], { error: 'expected any or autodial' })
     .default('any')
     .describe('[model] Which campaign groups post call report records: any dialing mode (the 2017 revision of the page), or autodial modes only (progressive and predictive; a 2020 revision): a preview group then posts none.'),
+  'record-attributes': z
+    .enum(['2017', 'later'], { error: 'expected 2017 or later' })
+    .default('2017')
+    .describe('[model] The GSW_* attributes of a record body: 2017, the seed page\'s 41 plus GSW_CAMPAIGN_GROUP_GUID; later, also those later revisions say a record can contain (GSW_AGENT_ID, GSW_CALLING_LIST_DBID, GSW_CAMPAIGN_TEMPLATE_NAME, GSW_CHAIN_ID, GSW_CHAIN_N, GSW_D_STATE_CODE, GSW_TENANT_CCID): an external system must accept attributes it does not know.'),
   'recovery-timer': z
     .enum(['per-record', 'batch'], { error: 'expected per-record or batch' })
     .default('per-record')
