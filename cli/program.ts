@@ -8,7 +8,7 @@ import { BadInput, wholeNumber } from './args.ts';
 import { writeFileAtomic } from './files.ts';
 import { reportFromDir } from './reportCommand.ts';
 import { humanSummary, runFileNames, runHeader, runToFiles } from './runCommand.ts';
-import { loadScenario, ScenarioError } from './scenarioFile.ts';
+import { loadScenario, ocsSettingsGiven, ScenarioError } from './scenarioFile.ts';
 import { addCheckCommand, ChecksFailed } from './checkCommand.ts';
 import { addSweepCommand, isSweepDir, reportSweepDir } from './sweepCommand.ts';
 
@@ -31,9 +31,9 @@ export function program(): Command {
     .option('--no-trace', 'do not write trace.jsonl')
     .option('--report', 'also write report.html and report.md (see ocs-sim report)')
     .action(async (file: string | undefined, opts: { seed?: number; out: string; engine: 'compiled' | 'xstate'; trace: boolean; report?: boolean }) => {
-      const { scenario } = loadScenario(file);
+      const { scenario, input } = loadScenario(file);
       const seed = opts.seed ?? scenario.seed;
-      process.stdout.write(`${runHeader(scenario, seed)}\n`);
+      process.stdout.write(`${runHeader(scenario, seed, ocsSettingsGiven(input))}\n`);
       const before = settingsWarnings(resolve(scenario, seed));
       for (const warning of before) process.stderr.write(`warning: ${warning}\n`);
       const result = await runToFiles(scenario, { seed: opts.seed, out: opts.out, engine: opts.engine, trace: opts.trace });

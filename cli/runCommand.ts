@@ -4,7 +4,7 @@ import { stringify as toYaml } from 'yaml';
 import type { EngineName } from '../sim/engine.ts';
 import type { TraceLine } from '../sim/observer.ts';
 import { ScenarioRun, type RunResult } from '../sim/run.ts';
-import type { Scenario } from '../sim/scenario.ts';
+import { MODEL_SETTINGS, type Scenario } from '../sim/scenario.ts';
 import { AtomicWriter, writeFileAtomic } from './files.ts';
 
 export interface RunFilesOptions {
@@ -85,12 +85,17 @@ export async function runToFiles(scenario: Scenario, options: RunFilesOptions): 
  * TigerBeetle's simulator prints its options): a run that fails or surprises
  * says at once which settings it had. Everything else is in scenario.yaml.
  */
-export function runHeader(scenario: Scenario, seed: number): string {
+export function runHeader(scenario: Scenario, seed: number, given: ReadonlySet<string> = new Set(Object.keys(scenario.ocs))): string {
   const o = scenario.ocs;
   const groups = scenario.campaignGroups.map((g) => `${g.name} (${g.agents} agents, ${g.dialMode}${Object.keys(g.options).length > 0 ? `, own options: ${Object.entries(g.options).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''})`);
+  // Genesys publishes none of these defaults: one the user did not set is the model's, and says so.
+  const option = (name: keyof typeof o) => `${name} ${String(o[name])}${given.has(name) ? '' : ' [model]'}`;
+  const documented = (Object.keys(o) as Array<keyof typeof o>).filter((name) => !MODEL_SETTINGS.has(name) && !name.endsWith('-uri'));
+  const modelSettings = (Object.keys(o) as Array<keyof typeof o>).filter((name) => MODEL_SETTINGS.has(name));
   return [
     `${scenario.name} (seed ${seed}): dials for ${scenario.duration}, drains up to ${scenario.drainLimit}`,
-    `  history-http-response-timeout ${o['history-http-response-timeout']}, history-wait-recovery-timeout ${o['history-wait-recovery-timeout']} (${o['recovery-timer']}), history-wait-condition-threshold ${o['history-wait-condition-threshold']}, http-connection-pool-size ${o['http-connection-pool-size']}, pre-dial-validation ${o['pre-dial-validation']}`,
+    `  OCS options: ${documented.map(option).join(', ')}`,
+    `  model settings: ${modelSettings.map(option).join(', ')}`,
     `  campaign groups: ${groups.join('; ')}`,
     `  faults: ${scenario.network.outages.length} network and ${scenario.externalSystem.outages.length} external-system outage(s); external system ${scenario.externalSystem.storagePolicy}, ${scenario.externalSystem.concurrency} at once, ${scenario.externalSystem.overflow} past it`,
   ].join('\n');

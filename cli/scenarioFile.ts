@@ -19,6 +19,11 @@ export const DEFAULT_SCENARIO = join(dirname(fileURLToPath(import.meta.url)), '.
 
 /** Parses YAML (JSON is YAML too) and validates it. */
 export function parseScenarioText(text: string, source: string): Scenario {
+  return readScenario(text, source).scenario;
+}
+
+/** The effective scenario, and what the file itself said (to tell the user's settings from defaults). */
+function readScenario(text: string, source: string): { scenario: Scenario; input: unknown } {
   let input: unknown;
   try {
     input = parseYaml(text, { prettyErrors: true });
@@ -27,12 +32,18 @@ export function parseScenarioText(text: string, source: string): Scenario {
   }
   const result = validateScenario(input);
   if (!result.ok) throw new ScenarioError(source, result.errors);
-  return result.scenario;
+  return { scenario: result.scenario, input };
 }
 
-export function loadScenario(path: string | undefined): { scenario: Scenario; source: string } {
+export function loadScenario(path: string | undefined): { scenario: Scenario; source: string; input: unknown } {
   const source = path ?? DEFAULT_SCENARIO;
-  return { scenario: parseScenarioText(readInputFile(source), source), source };
+  return { ...readScenario(readInputFile(source), source), source };
+}
+
+/** The `ocs` settings a scenario file sets itself (at application level). */
+export function ocsSettingsGiven(input: unknown): Set<string> {
+  const ocs = input !== null && typeof input === 'object' ? (input as { ocs?: unknown }).ocs : undefined;
+  return new Set(ocs !== null && typeof ocs === 'object' ? Object.keys(ocs) : []);
 }
 
 /** The text of a file the user named (a scenario or sweep file); a path that is missing, a directory or unreadable is bad input. */

@@ -35,7 +35,7 @@ export function renderMarkdown(d: ReportData): string {
   out.push(periods.length === 0 ? 'No outage and no wait condition.' : table(['what', 'from', 'until', 'for'], periods.map((p) => p.row)), '');
   const responses = Object.entries(s.responses).map(([code, n]) => [code, int(n)]);
   out.push(table(['responses by code', 'count'], [...responses, ['OCS 408 (history-http-response-timeout)', int(s.timeouts)]]), '');
-  out.push(`Levels and rates over time (marked for re-submission, POSTs in flight, pool, dials, busy agents, responses and race conditions per ${binLabel(d.binMs)}) are charted in report.html.`, '');
+  out.push(`Levels and rates over time (marked for re-submission, POSTs in flight, pool, dials, busy agents, responses and race conditions per ${binLabel(d.binMs)}) are charted in report.html. Only failed records count as marked for re-submission (toward history-wait-condition-threshold); records waiting for a pooled connection do not.`, '');
 
   out.push('## Delivery time', '', 'From a record\'s first POST to the 200 OK that confirmed it.', '');
   out.push(table(['record', 'confirmed', 'median', '90th percentile', '99th percentile', 'slowest'], d.deliveryRows.map((r) => [r.seq, int(r.count), duration(r.p50), duration(r.p90), duration(r.p99), duration(r.max)])), '');

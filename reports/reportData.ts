@@ -5,7 +5,7 @@ import type { InvariantResult } from '../properties/invariants.ts';
 import type { TraceLine } from '../sim/observer.ts';
 import type { ResolvedModel } from '../sim/resolve.ts';
 import type { Sample, Summary } from '../sim/run.ts';
-import type { Scenario } from '../sim/scenario.ts';
+import { OCS_DEFAULTS, type Scenario } from '../sim/scenario.ts';
 import { duration, int, percent, runTime } from './format.ts';
 import { waitConditionExcerpts, type LogExcerpt } from './logExcerpts.ts';
 import { machineGraph, type MachineGraph } from './machineGraph.ts';
@@ -144,7 +144,8 @@ function narrative(input: RunReportInput, outages: Outage[], waits: WaitPeriod[]
   const out: string[] = [];
   for (const o of outages) out.push(`The ${o.where} ${o.where === 'network' ? `was out (${o.what})` : `answered every request with ${o.what.replace('status ', '')}`} from ${runTime(o.fromMs)} to ${runTime(o.untilMs)} (${duration(o.untilMs - o.fromMs)}).`);
   for (const w of waits) {
-    out.push(`${w.group}: more records marked for re-submission than history-wait-condition-threshold from ${runTime(w.fromMs)}${w.open ? ' to the end of the run' : ` to ${runTime(w.untilMs)}`} (${duration(w.untilMs - w.fromMs)}): wait condition, dialing suspended.`);
+    const end = w.open ? ' to the end of the run' : w.stopped ? ` until the group was stopped at ${runTime(w.untilMs)}, still waiting (so OCS logged no "cleared" line)` : ` to ${runTime(w.untilMs)}`;
+    out.push(`${w.group}: more records marked for re-submission than history-wait-condition-threshold from ${runTime(w.fromMs)}${end} (${duration(w.untilMs - w.fromMs)}): wait condition, dialing suspended.`);
   }
   const created = s.records.created;
   if (resubmittedRecords > 0) out.push(`${int(resubmittedRecords)} of ${int(created)} records (${percent(resubmittedRecords, created)}) needed more than one POST; OCS re-submitted ${int(s.records.resubmissions)} times in all.`);
@@ -183,7 +184,9 @@ export function reportData(input: RunReportInput): ReportData {
       const v = (g.options as Record<string, unknown>)[name];
       return v === undefined ? [] : [`${g.name}: ${describeValue(v)}`];
     });
-  const options = Object.entries(scenario.ocs).map(([name, value]) => ({ name, value: describeValue(value), overrides: groupOverrides(name) }));
+  // Genesys publishes none of these defaults: a value that is the model's default says so.
+  const isModelDefault = (name: string, value: unknown) => JSON.stringify((OCS_DEFAULTS as Record<string, unknown>)[name]) === JSON.stringify(value);
+  const options = Object.entries(scenario.ocs).map(([name, value]) => ({ name, value: `${describeValue(value)}${isModelDefault(name, value) ? ' [model default]' : ''}`, overrides: groupOverrides(name) }));
   const groups = [
     ['campaign group', 'DBID', 'agents', 'dial mode', 'starts', 'calling list'],
     ...scenario.campaignGroups.map((g) => [g.name, String(g.dbid), String(g.agents), g.dialMode, g.startAt, `${g.callingList} (${int(g.callingListSize)} records)`]),

@@ -16,6 +16,8 @@ export interface WaitPeriod extends Period {
   group: string;
   /** Still active when the trace ends. */
   open: boolean;
+  /** Ended because the group was stopped while waiting: OCS logs no "cleared" line then. */
+  stopped: boolean;
 }
 
 export interface Outage extends Period {
@@ -119,13 +121,14 @@ export function traceFacts(trace: readonly TraceLine[], model: ResolvedModel, in
       if (prefix === 'group') {
         const before = state.get(line.entity);
         if (line.state === 'waiting' && before !== 'waiting') {
-          const period: WaitPeriod = { group: line.entity.slice(colon + 1), fromMs: line.t, untilMs: line.t, open: true };
+          const period: WaitPeriod = { group: line.entity.slice(colon + 1), fromMs: line.t, untilMs: line.t, open: true, stopped: false };
           openWait.set(line.entity, period);
           waits.push(period);
         } else if (line.state !== 'waiting' && before === 'waiting') {
           const period = openWait.get(line.entity)!;
           period.untilMs = line.t;
           period.open = false;
+          period.stopped = line.state === 'stopped';
           openWait.delete(line.entity);
         }
       }

@@ -78,25 +78,25 @@ const OcsTimeout = z.union(
 
 /** OCS options that resolve per object (campaign group) before the application level [doc]. */
 const groupScopedOptions = {
-  'send-history': z.boolean().describe('Post call report records to the external system at all.'),
+  'send-history': z.boolean().describe('[model default true] Post call report records to the external system at all.'),
   'history-http-response-timeout': OcsTimeout.describe('[model default 10s] How long OCS waits for a response to a record POST before it generates a 408 itself and queues the record.'),
   'history-wait-recovery-timeout': OcsTimeout.describe('[model default 30s] How long after a failure a queued record is re-submitted.'),
-  'history-wait-condition-threshold': Count('records').describe('Dialing is suspended while more records than this are marked for re-submission.'),
-  'pre-dial-validation': z.boolean().describe('POST each calling-list record to the validation URI before dialing it.'),
-  'validation-timeout-call-result': CallResultName.describe('Call result applied when the validation request times out.'),
-  'validation-race-condition-call-result': CallResultName.describe('Call result applied when a race condition prevents the dial.'),
+  'history-wait-condition-threshold': Count('records').describe('[model default 100] Dialing is suspended while more records than this are marked for re-submission.'),
+  'pre-dial-validation': z.boolean().describe('[model default false] POST each calling-list record to the validation URI before dialing it.'),
+  'validation-timeout-call-result': CallResultName.describe('[model default Unknown Call Result] Call result applied when the validation request times out.'),
+  'validation-race-condition-call-result': CallResultName.describe('[model default Stale] Call result applied when a race condition prevents the dial.'),
   'http-response-timeout': OcsTimeout.describe('[model default 10s] How long OCS waits for the answer to a pre-dial validation request before it applies validation-timeout-call-result (the pre-dial validation page\'s option; record POSTs use history-http-response-timeout).'),
 };
 
 export const OcsOptions = z.strictObject({
   'send-history': groupScopedOptions['send-history'].default(true),
-  'history-uri': z.string().default('http://external-system/ocs/history').describe('Where records are posted (the modelled external system).'),
+  'history-uri': z.string().default('http://external-system/ocs/history').describe('[model default] Where records are posted (the modelled external system).'),
   'history-http-response-timeout': groupScopedOptions['history-http-response-timeout'].default('10s'),
   'history-wait-recovery-timeout': groupScopedOptions['history-wait-recovery-timeout'].default('30s'),
   'history-wait-condition-threshold': groupScopedOptions['history-wait-condition-threshold'].default(100),
-  'http-connection-pool-size': Count('connections', 1).default(10).describe('Concurrent HTTP requests from OCS to the external system.'),
+  'http-connection-pool-size': Count('connections', 1).default(10).describe('[model default 10] Concurrent HTTP requests from OCS to the external system.'),
   'pre-dial-validation': groupScopedOptions['pre-dial-validation'].default(false),
-  'validation-uri': z.string().default('http://external-system/ocs/validate').describe('Where pre-dial validation requests go (the modelled external system).'),
+  'validation-uri': z.string().default('http://external-system/ocs/validate').describe('[model default] Where pre-dial validation requests go (the modelled external system).'),
   'validation-timeout-call-result': groupScopedOptions['validation-timeout-call-result'].default('Unknown Call Result'),
   'validation-race-condition-call-result': groupScopedOptions['validation-race-condition-call-result'].default('Stale'),
   'http-response-timeout': groupScopedOptions['http-response-timeout'].default('10s'),
@@ -114,6 +114,15 @@ export const OcsOptions = z.strictObject({
     .describe('[model] per-record: each failed record waits history-wait-recovery-timeout from its own failure; batch: one timer per campaign group re-submits everything queued when it fires.'),
 });
 export type OcsOptions = z.infer<typeof OcsOptions>;
+
+/**
+ * Which `ocs` settings are the model's own decisions, not OCS options of the
+ * documentation. Every other one is a documented OCS option whose default
+ * Genesys does not publish: the model's default is ours ([model]).
+ */
+export const MODEL_SETTINGS: ReadonlySet<keyof OcsOptions> = new Set(['recovery-timer', 'records-in-dialing-modes', 'record-attributes'] as const);
+/** The model's default of every `ocs` setting. */
+export const OCS_DEFAULTS: OcsOptions = OcsOptions.parse({});
 
 export const GroupOptions = z.strictObject(groupScopedOptions).partial();
 
