@@ -1,4 +1,4 @@
-import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,11 @@ describe('model version', () => {
     appendFileSync(join(copy, 'sim', test), '\n// a test changed\n');
     expect(modelVersion(copy)).toBe(before);
     appendFileSync(join(copy, 'sim', 'ocs.ts'), '\n// the model changed\n');
-    expect(modelVersion(copy)).not.toBe(before);
+    const changed = modelVersion(copy);
+    expect(changed).not.toBe(before);
+    // Model code in a sub-folder of sim/ counts too (the layout will grow folders).
+    mkdirSync(join(copy, 'sim', 'world'), { recursive: true });
+    writeFileSync(join(copy, 'sim', 'world', 'wire.ts'), 'export const wire = 1;\n');
+    expect(modelVersion(copy)).not.toBe(changed);
   });
 });

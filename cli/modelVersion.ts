@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -12,11 +12,18 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
  */
 export function modelVersion(root = ROOT): string {
   const hash = createHash('sha256');
-  for (const folder of ['machines', 'sim']) {
-    const files = readdirSync(join(root, folder))
-      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
-      .sort();
-    for (const file of files) hash.update(`${folder}/${file}\n`).update(readFileSync(join(root, folder, file))).update('\n');
-  }
+  for (const file of modelSources(root)) hash.update(`${file}\n`).update(readFileSync(join(root, file))).update('\n');
   return hash.digest('hex').slice(0, 16);
+}
+
+/**
+ * The model's source files, `machines/...` and `sim/...` with their
+ * sub-folders, tests left out, in a fixed order: what the fingerprint and
+ * the purity test read (a file moved into a sub-folder stays in both).
+ */
+export function modelSources(root = ROOT): string[] {
+  return ['machines', 'sim']
+    .flatMap((folder) => readdirSync(join(root, folder), { recursive: true, encoding: 'utf8' }).map((file) => `${folder}/${file.split(sep).join('/')}`))
+    .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
+    .sort();
 }

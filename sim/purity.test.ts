@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { modelSources } from '../cli/modelVersion.ts';
 
 /**
  * The model is deterministic because machines/ and sim/ read no wall clock,
@@ -20,11 +21,8 @@ const FORBIDDEN: ReadonlyArray<[RegExp, string]> = [
   [/from ['"](node:)?(fs|fs\/promises|child_process|net|http|https)['"]/, 'I/O (the CLI writes files, the model returns data)'],
 ];
 
-const sources = ['machines', 'sim'].flatMap((folder) =>
-  readdirSync(join(ROOT, folder))
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
-    .map((f) => `${folder}/${f}`),
-);
+// The same list the model's fingerprint reads: sub-folders included.
+const sources = modelSources(ROOT);
 
 describe('machines/ and sim/', () => {
   it('have source files to check', () => {
