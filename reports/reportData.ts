@@ -142,14 +142,18 @@ function headline(summary: Summary, facts: { waits: WaitPeriod[]; resubmittedRec
 function narrative(input: RunReportInput, outages: Outage[], waits: WaitPeriod[], resubmittedRecords: number, endMs: number): string[] {
   const s = input.summary;
   const out: string[] = [];
-  for (const o of outages) out.push(`The ${o.where} ${o.where === 'network' ? `was out (${o.what})` : `answered every request with ${o.what.replace('status ', '')}`} from ${runTime(o.fromMs)} to ${runTime(o.untilMs)} (${duration(o.untilMs - o.fromMs)}).`);
+  for (const o of outages) {
+    const past = o.untilMs > endMs ? `, past the run's end at ${runTime(endMs)}` : '';
+    out.push(`The ${o.where} ${o.where === 'network' ? `was out (${o.what})` : `answered every request with ${o.what.replace('status ', '')}`} from ${runTime(o.fromMs)} to ${runTime(o.untilMs)} (${duration(o.untilMs - o.fromMs)}${past}).`);
+  }
   for (const w of waits) {
     const end = w.open ? ' to the end of the run' : w.stopped ? ` until the group was stopped at ${runTime(w.untilMs)}, still waiting (so OCS logged no "cleared" line)` : ` to ${runTime(w.untilMs)}`;
     out.push(`${w.group}: more records marked for re-submission than history-wait-condition-threshold from ${runTime(w.fromMs)}${end} (${duration(w.untilMs - w.fromMs)}): wait condition, dialing suspended.`);
   }
   const created = s.records.created;
   if (resubmittedRecords > 0) out.push(`${int(resubmittedRecords)} of ${int(created)} records (${percent(resubmittedRecords, created)}) needed more than one POST; OCS re-submitted ${int(s.records.resubmissions)} times in all.`);
-  out.push(s.records.unconfirmed === 0 ? `Every record was confirmed by 200 OK; the run drained at ${runTime(endMs)}.` : `${int(s.records.unconfirmed)} records were still kept by OCS (unconfirmed) when the run stopped at ${runTime(endMs)}.`);
+  const drained = s.calls.inProgressAtEnd === 0 ? `the run drained at ${runTime(endMs)}` : `the drain limit ended the run at ${runTime(endMs)}, calls still in progress`;
+  out.push(s.records.unconfirmed === 0 ? `Every record made was confirmed by 200 OK; ${drained}.` : `${int(s.records.unconfirmed)} records were still kept by OCS (unconfirmed) when the run stopped at ${runTime(endMs)}.`);
   if (s.external.duplicates > 0 || s.external.staleOverwrites > 0) out.push(`The external system stored ${int(s.external.duplicates)} duplicates and ${int(s.external.staleOverwrites)} stale overwrites (a seq 0 over a seq 1).`);
   if (s.raceConditions > 0) out.push(`${int(s.raceConditions)} dials were refused by the race-condition check (the contact's previous record still unconfirmed).`);
   if (s.calls.inProgressAtEnd > 0) {
