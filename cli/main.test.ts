@@ -79,7 +79,7 @@ const BAD: BadInput[] = [
   {
     name: 'a zero response timeout',
     yaml: 'ocs:\n  history-http-response-timeout: 0s\n',
-    says: ['ocs.history-http-response-timeout', 'got "0s"', 'expected a duration above 0'],
+    says: ['ocs.history-http-response-timeout', 'got "0s"', 'expected at least 1ms'],
   },
   {
     name: 'an unknown dial mode',

@@ -1,17 +1,54 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
+import { parseDocument } from 'yaml';
 import type { Scenario } from '../sim/scenario.ts';
 import { validateScenario } from '../sim/validate.ts';
 
 /** A scenario file that cannot be used: the CLI prints the messages and exits 2. */
 export class ScenarioError extends Error {
+  readonly problems: string[];
   constructor(
     readonly source: string,
-    readonly problems: string[],
+    problems: string[],
   ) {
-    super(problems.map((p) => `${source}: ${p}`).join('\n'));
+    // One line per problem, each naming the file (a problem may hold several lines).
+    const lines = problems.flatMap((p) => p.split('\n'));
+    super(lines.map((p) => `${source}: ${p}`).join('\n'));
+    this.problems = lines;
+  }
+}
+
+/** Deeper than this, YAML flow nesting takes the parser seconds to hours; a scenario needs fewer than ten levels. */
+const DEEPEST_NESTING = 64;
+/** Larger than this is no scenario (the largest example is a few KB). */
+const LARGEST_FILE_CHARS = 4 << 20;
+
+/** Control characters a terminal would act on, shown as escapes. */
+const escapeControls = (text: string) => text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/**
+ * YAML (JSON is YAML too) as plain data; anything the parser would only warn
+ * about (an unknown tag or directive, a mapping as a key) is bad input too,
+ * never a silent guess.
+ */
+export function parseYamlText(text: string, source: string): unknown {
+  const bad = (why: string) => new ScenarioError(source, [`not valid YAML or JSON: ${escapeControls(why)}`]);
+  if (text.length > LARGEST_FILE_CHARS) throw bad(`${text.length} characters; expected a scenario or sweep file of at most ${LARGEST_FILE_CHARS} characters`);
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7b || c === 0x5b) {
+      if (++depth > DEEPEST_NESTING) throw bad(`brackets nested more than ${DEEPEST_NESTING} deep; expected a scenario nested a few levels deep`);
+    } else if ((c === 0x7d || c === 0x5d) && depth > 0) depth--;
+  }
+  const doc = parseDocument(text, { prettyErrors: true, logLevel: 'silent' });
+  const problem = doc.errors[0] ?? doc.warnings[0];
+  if (problem !== undefined) throw bad(problem.message.split('\n')[0]);
+  try {
+    return doc.toJS({ mapAsMap: false });
+  } catch (error) {
+    throw bad((error as Error).message.split('\n')[0]);
   }
 }
 
@@ -24,12 +61,7 @@ export function parseScenarioText(text: string, source: string): Scenario {
 
 /** The effective scenario, and what the file itself said (to tell the user's settings from defaults). */
 function readScenario(text: string, source: string): { scenario: Scenario; input: unknown } {
-  let input: unknown;
-  try {
-    input = parseYaml(text, { prettyErrors: true });
-  } catch (error) {
-    throw new ScenarioError(source, [`not valid YAML or JSON: ${(error as Error).message.split('\n')[0]}`]);
-  }
+  const input = parseYamlText(text, source);
   const result = validateScenario(input);
   if (!result.ok) throw new ScenarioError(source, result.errors);
   return { scenario: result.scenario, input };

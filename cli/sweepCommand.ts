@@ -2,7 +2,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, extname, join, resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
-import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { stringify as toYaml } from 'yaml';
 import { buildSweepReport } from '../reports/sweepReport.ts';
 import type { Scenario } from '../sim/scenario.ts';
 import { validateScenario } from '../sim/validate.ts';
@@ -18,7 +18,7 @@ import { validateSweep, type Sweep } from '../sweep/sweepFile.ts';
 import { wholeNumber } from './args.ts';
 import { writeFileAtomic } from './files.ts';
 import { modelVersion } from './modelVersion.ts';
-import { readInputFile, ScenarioError } from './scenarioFile.ts';
+import { parseYamlText, readInputFile, ScenarioError } from './scenarioFile.ts';
 
 /**
  * `ocs-sim sweep FILE`: every cell x seed of a sweep on a worker pool,
@@ -51,12 +51,7 @@ export function addSweepCommand(cli: Command): void {
 }
 
 function readYaml(path: string): unknown {
-  const text = readInputFile(path);
-  try {
-    return parseYaml(text, { prettyErrors: true });
-  } catch (error) {
-    throw new ScenarioError(path, [`not valid YAML or JSON: ${(error as Error).message.split('\n')[0]}`]);
-  }
+  return parseYamlText(readInputFile(path), path);
 }
 
 export function loadSweepPlan(file: string, quick: boolean): SweepPlan {

@@ -140,7 +140,8 @@ const CallOutcomes = z
     'Wrong Number': Probability.default(0.02),
   })
   .refine((o) => Object.values(o).reduce((a, b) => a + b, 0) <= 1 + 1e-9, {
-    error: 'the outcome probabilities add up to more than 1 (the rest of the calls end in No Answer)',
+    error:
+      'expected outcome probabilities that add up to at most 1, counting the defaults of those not given (Answer 0.35, Busy 0.1, Answering Machine Detected 0.12, Fax Detected 0.01, Wrong Number 0.02); the rest of the calls end in No Answer',
   });
 
 export const Calls = z.strictObject({
@@ -265,7 +266,11 @@ export const Scenario = z.strictObject({
   externalSystem: ExternalSystem.prefault({}),
   syntheticRecords: z
     .strictObject({
-      perSecond: z.number({ error: 'expected a rate, records per second' }).min(0, { error: 'expected a rate of 0 or more records per second' }).default(0),
+      perSecond: z
+        .number({ error: 'expected a rate, records per second' })
+        .min(0, { error: 'expected a rate of 0 or more records per second' })
+        .max(100_000, { error: 'expected a rate of at most 100000 records per second' })
+        .default(0),
     })
     .prefault({})
     .describe('A Poisson stream of seq 0 records with no call behind them, posted for the first campaign group while it dials (0 = off): for load tests and checking the model against queueing theory.'),

@@ -20,6 +20,8 @@ export function formatPath(path: Path): string {
   let out = '';
   for (const key of path) {
     if (typeof key === 'number') out += `[${key}]`;
+    // A key that is not a plain name is quoted, so a line break or a carriage return in it cannot break the message.
+    else if (!/^[\w$@ -]+$/.test(String(key))) out += `[${JSON.stringify(String(key))}]`;
     else out += out === '' ? String(key) : `.${String(key)}`;
   }
   return out === '' ? '(top level)' : out;
@@ -36,7 +38,14 @@ function valueAt(input: unknown, path: Path): unknown {
 
 export function show(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const s = JSON.stringify(value);
+  let s: string | undefined;
+  try {
+    s = JSON.stringify(value);
+  } catch {
+    // A YAML alias can make a value that contains itself.
+    s = 'a value that contains itself';
+  }
+  s ??= String(value);
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
@@ -71,7 +80,12 @@ export function describeIssue(issue: z.core.$ZodIssue, input: unknown, root: z.Z
   const given = valueAt(input, issue.path);
   let message = issue.message;
   if (issue.code === 'invalid_value' && 'values' in issue) message = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-  if (issue.code === 'invalid_key') message = `${formatPath(issue.path)}: ${issue.message}`;
+  if (issue.code === 'invalid_key') {
+    // A record's key (an error status) that its key schema refuses: say what that schema expects.
+    const key = (issue as { key?: unknown }).key;
+    const inner = (issue as { issues?: Array<{ message: string }> }).issues?.[0]?.message ?? message;
+    return `${formatPath(issue.path)}: got the key ${show(key)}; ${inner}`;
+  }
   return `${formatPath(issue.path)}: got ${show(given)}; ${message}`;
 }
 
@@ -94,11 +108,15 @@ function crossFieldErrors(s: Scenario): string[] {
   const positive = (path: Path, d: string) => {
     if (durationMs(d) <= 0) errors.push(`${formatPath(path)}: got ${show(d)}; expected a duration above 0`);
   };
+  // OCS writes its timeouts in whole seconds; below a millisecond every POST would fail and come back at once.
+  const ocsTimeout = (path: Path, d: string) => {
+    if (durationMs(d) < 1) errors.push(`${formatPath(path)}: got ${show(d)}; expected at least 1ms (OCS configuration writes whole seconds)`);
+  };
   positive(['duration'], s.duration);
   errors.push(...timeErrors(s));
-  positive(['ocs', 'history-http-response-timeout'], s.ocs['history-http-response-timeout']);
-  positive(['ocs', 'history-wait-recovery-timeout'], s.ocs['history-wait-recovery-timeout']);
-  positive(['ocs', 'http-response-timeout'], s.ocs['http-response-timeout']);
+  ocsTimeout(['ocs', 'history-http-response-timeout'], s.ocs['history-http-response-timeout']);
+  ocsTimeout(['ocs', 'history-wait-recovery-timeout'], s.ocs['history-wait-recovery-timeout']);
+  ocsTimeout(['ocs', 'http-response-timeout'], s.ocs['http-response-timeout']);
   checkDistribution(['network', 'latency'], s.network.latency);
   checkDistribution(['externalSystem', 'serviceTime'], s.externalSystem.serviceTime);
   s.network.outages.forEach((o, i) => checkWindow(['network', 'outages', i], o));
@@ -121,11 +139,15 @@ function crossFieldErrors(s: Scenario): string[] {
       checkDistribution([...path, 'calls', key], g.calls[key]);
     }
     checkDistribution([...path, 'previewTime'], g.previewTime);
+    for (const [result, t] of Object.entries(g.treatments)) {
+      // A redial sooner than a second, after a call that takes no time, would make the virtual clock stand still.
+      if (t !== undefined && durationMs(t.redialAfter) < 1000) errors.push(`${formatPath([...path, 'treatments', result, 'redialAfter'])}: got ${show(t.redialAfter)}; expected at least 1s`);
+    }
     const agentSum = Object.values(g.calls.agentResults).reduce((a, b) => a + b, 0);
     if (agentSum > 1) errors.push(`${formatPath([...path, 'calls', 'agentResults'])}: probabilities add up to ${agentSum}; expected at most 1 (the rest is Answer)`);
     for (const key of ['history-http-response-timeout', 'history-wait-recovery-timeout', 'http-response-timeout'] as const) {
       const v = g.options[key];
-      if (v !== undefined) positive([...path, 'options', key], v);
+      if (v !== undefined) ocsTimeout([...path, 'options', key], v);
     }
   });
   return errors;

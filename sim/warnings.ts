@@ -35,6 +35,8 @@ export function settingsWarnings(model: ResolvedModel): string[] {
   }
   const storm = resubmissionStorm(model);
   if (storm !== null) warnings.push(storm);
+  const synthetic = (model.syntheticRecordsPerSecond * model.durationMs) / 1000;
+  if (synthetic > STORM_POSTS) warnings.push(`about ${(synthetic / 1e6).toFixed(1)} million synthetic records (syntheticRecords.perSecond ${model.syntheticRecordsPerSecond} for ${model.durationMs / 1000} s): the run will be slow and its files large`);
   return warnings;
 }
 
@@ -47,8 +49,9 @@ export function outcomeWarnings(summary: { dials: number; records: { created: nu
 }
 
 /**
- * During an outage every kept record fails and comes back after
- * history-wait-recovery-timeout; when that is shorter than a failed POST's
+ * During an outage (or all the time, when history-http-response-timeout is
+ * shorter than a fault-free round trip) every kept record fails and comes
+ * back after history-wait-recovery-timeout; when that is shorter than a failed POST's
  * round trip, the pool is never idle: each connection carries one failed
  * POST (and one ocs.log line) per round trip for as long as the outage
  * lasts. Estimated from typical latencies, the pool size and the time spent
@@ -65,6 +68,8 @@ function resubmissionStorm(model: ResolvedModel): string | null {
     ...model.externalSystem.outages.map((o) => ({ ...o, roundTripMs: 2 * latency + service })),
   ];
   let posts = 0;
+  // A response timeout shorter than a fault-free round trip fails every POST, outage or not.
+  if (shortestResponseTimeout < 2 * latency + service) posts += (model.httpConnectionPoolSize * runEnd) / Math.max(1, shortestResponseTimeout + shortestRecovery);
   for (const o of outages) {
     const lastingMs = Math.max(0, Math.min(o.untilMs, runEnd) - Math.min(o.fromMs, runEnd));
     // A failed record is back after recovery + round trip; the pool caps the rate at pool / round trip.
@@ -74,7 +79,7 @@ function resubmissionStorm(model: ResolvedModel): string | null {
   const millions = (posts / 1e6).toFixed(1);
   return (
     `re-submission storm likely: history-wait-recovery-timeout ${shortestRecovery} ms with a pool of ${model.httpConnectionPoolSize} re-submits each failed record as soon as it fails, ` +
-    `so the outages may carry about ${millions} million failed POSTs, each an ocs.log line (about ${Math.round((posts * LOG_LINE_BYTES) / 1e6)} MB): the run will be slow and its files large ` +
+    `so the failures may carry about ${millions} million failed POSTs, each an ocs.log line (about ${Math.round((posts * LOG_LINE_BYTES) / 1e6)} MB): the run will be slow and its files large ` +
     `(a longer history-wait-recovery-timeout, shorter outages or --no-trace help)`
   );
 }

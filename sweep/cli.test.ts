@@ -156,10 +156,10 @@ describe('ocs-sim sweep', () => {
 
   it('rejects a bad sweep file with exit code 2, naming the field, the value and what is allowed', () => {
     const bad = join(dir, 'bad.yaml');
-    writeFileSync(bad, 'scenario: { duration: 5m }\nvary:\n  history-wait-recovery-timeout: [10s, 10]\nobjectives: [{ metric: waitFraction, max: 0.01, min: 0 }]\n');
+    writeFileSync(bad, 'scenario: { duration: 5m }\nvary:\n  history-wait-recovery-timeout: [10s, 10sec]\nobjectives: [{ metric: waitFraction, max: 0.01, min: 0 }]\n');
     const r = spawnSync(process.execPath, [bin, 'sweep', bad], { cwd: repo, encoding: 'utf8' });
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain(`${bad}: vary.history-wait-recovery-timeout[1]: got 10; expected a duration with a unit`);
+    expect(r.stderr).toContain(`${bad}: vary.history-wait-recovery-timeout[1]: got "10sec"; expected a non-negative duration with a unit`);
     expect(r.stderr).toContain(`${bad}: objectives[0]: got {"metric":"waitFraction","max":0.01,"min":0}; expected exactly one of max, min or equals`);
   });
 });

@@ -60,6 +60,14 @@ describe('sweep file validation', () => {
     );
   });
 
+  it('takes a bare whole number of seconds for an OCS timeout, as a scenario does, and names its cells with the unit', () => {
+    const sweep = sweepOf({ scenario: 'base.yaml', vary: { 'history-wait-recovery-timeout': [10, '20s'] }, objectives: [{ metric: 'waitFraction', max: 0.01 }] });
+    expect(sweep.vary).toEqual([{ option: 'history-wait-recovery-timeout', values: ['10s', '20s'] }]);
+    expect(errorsOf({ scenario: 'base.yaml', vary: { 'history-wait-recovery-timeout': [10, '10s'] }, objectives: [{ metric: 'waitFraction', max: 0.01 }] })).toEqual([
+      'vary.history-wait-recovery-timeout: got [10,"10s"]; expected each value once',
+    ]);
+  });
+
   it('expands ranges by counting steps, in the option\'s own unit', () => {
     const s = sweepOf({
       scenario: 'x.yaml',
@@ -149,7 +157,7 @@ describe('sweep plan', () => {
   it('reports a cell whose scenario is invalid, naming the cell', () => {
     const bad = sweepOf({ scenario: 'x', vary: { 'history-wait-recovery-timeout': ['0s', '5s'] } });
     const planned = planSweep(bad, base, { quick: false });
-    expect(planned.ok ? [] : planned.errors).toEqual(['vary (cell history-wait-recovery-timeout=0s): ocs.history-wait-recovery-timeout: got "0s"; expected a duration above 0']);
+    expect(planned.ok ? [] : planned.errors).toEqual(['vary (cell history-wait-recovery-timeout=0s): ocs.history-wait-recovery-timeout: got "0s"; expected at least 1ms (OCS configuration writes whole seconds)']);
   });
 
   it('merges a patch into the base as RFC 7386 says: objects by key, null removes, the rest replaced', () => {

@@ -144,13 +144,15 @@ function optionSchema(option: OptionName): z.ZodType {
 
 function checkList(option: OptionName, list: unknown[], errors: string[]): OptionValue[] {
   const schema = optionSchema(option);
-  list.forEach((value, i) => {
+  // Values as the scenario takes them: a bare number of seconds for an OCS timeout becomes `30s`.
+  const values = list.map((value, i) => {
     const r = schema.safeParse(value);
     if (!r.success) errors.push(`${formatPath(['vary', option, i])}: got ${show(value)}; ${r.error.issues[0].message}`);
+    return (r.success ? r.data : value) as OptionValue;
   });
-  const seen = new Set(list.map((v) => JSON.stringify(v)));
-  if (seen.size !== list.length) errors.push(`${formatPath(['vary', option])}: got ${show(list)}; expected each value once`);
-  return list as OptionValue[];
+  const seen = new Set(values.map((v) => JSON.stringify(v)));
+  if (seen.size !== values.length) errors.push(`${formatPath(['vary', option])}: got ${show(list)}; expected each value once`);
+  return values;
 }
 
 /** Whether an option takes a duration (`30s`), a whole number, or something a range cannot step through. */
