@@ -119,6 +119,21 @@ const BAD: BadInput[] = [
     says: ['seed', 'from 0 to 9007199254740991'],
   },
   {
+    name: 'NaN as a probability',
+    yaml: 'network: { hangs: .nan }\n',
+    says: ['network.hangs', 'got NaN', 'expected a probability'],
+  },
+  {
+    name: 'a treatment for an unknown call result',
+    yaml: 'campaignGroups: [{ name: A, dbid: 1, treatments: { Bussy: { redialAfter: 5m, maxAttempts: 2 } } }]\n',
+    says: ['campaignGroups[0].treatments.Bussy', 'unknown field', 'allowed here: Ok, Busy, No Answer'],
+  },
+  {
+    name: 'a key named __proto__ (it would vanish, and take the default treatments with it)',
+    yaml: 'campaignGroups: [{ name: A, dbid: 1, treatments: { __proto__: { redialAfter: 5m, maxAttempts: 2 } } }]\n',
+    says: ['not valid YAML or JSON: a key named __proto__'],
+  },
+  {
     name: 'a file that does not exist',
     yaml: '',
     says: ['no-such-scenario.yaml', 'no such file'],

@@ -42,6 +42,8 @@ export function parseYamlText(text: string, source: string): unknown {
       if (++depth > DEEPEST_NESTING) throw bad(`brackets nested more than ${DEEPEST_NESTING} deep; expected a scenario nested a few levels deep`);
     } else if ((c === 0x7d || c === 0x5d) && depth > 0) depth--;
   }
+  // A key named __proto__ would set the object's prototype instead of a field, and vanish.
+  if (/__proto__/.test(text)) throw bad('a key named __proto__; expected field names of a scenario');
   const doc = parseDocument(text, { prettyErrors: true, logLevel: 'silent' });
   const problem = doc.errors[0] ?? doc.warnings[0];
   if (problem !== undefined) throw bad(problem.message.split('\n')[0]);

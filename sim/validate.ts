@@ -45,6 +45,8 @@ export function show(value: unknown): string {
     // A YAML alias can make a value that contains itself.
     s = 'a value that contains itself';
   }
+  // JSON has no NaN or Infinity (it would print null).
+  if (typeof value === 'number' && !Number.isFinite(value)) s = String(value);
   s ??= String(value);
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
@@ -72,7 +74,9 @@ function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
 export function describeIssue(issue: z.core.$ZodIssue, input: unknown, root: z.ZodType = Scenario): string {
   if (issue.code === 'unrecognized_keys') {
     const shape = schemaAt(issue.path, root);
-    const allowed = shape instanceof z.ZodObject ? Object.keys(shape.shape).join(', ') : 'none';
+    // A record keyed by an enum (treatments by call result) allows the enum's values.
+    const keys = shape instanceof z.ZodRecord ? (shape.keyType as z.ZodType) : undefined;
+    const allowed = shape instanceof z.ZodObject ? Object.keys(shape.shape).join(', ') : keys instanceof z.ZodEnum ? keys.options.join(', ') : 'none';
     return issue.keys
       .map((key) => `${formatPath([...issue.path, key])}: unknown field (given ${show(valueAt(input, [...issue.path, key]))}); allowed here: ${allowed}`)
       .join('\n');
