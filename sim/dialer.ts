@@ -53,6 +53,7 @@ export class Dialer {
   };
 
   private hasDialCapacity(group: GroupRuntime): boolean {
+    // Stryker disable next-line ConditionalExpression: equivalent for `false` (outside predictive mode dialsInProgress stays 0 and, with maxDialRatio >= 1 and an answer rate <= 1 as validation requires, the pacing test is freeAgents > 0 again; the `true` variant, killed, goes with it)
     if (group.cfg.dialMode !== 'predictive') return group.freeAgents > 0;
     // [model] Pacing: keep expected answers from calls in progress at the free agents.
     const ratio = Math.min(group.cfg.maxDialRatio, 1 / Math.max(group.hitRate, 1e-3));
@@ -167,6 +168,7 @@ export class Dialer {
     attempt.times.ringing = attempt.times.dialing;
     attempt.times.released = attempt.times.cpdCompleted = this.kernel.now;
     this.learnHitRate(group, 0);
+    // Stryker disable next-line ConditionalExpression: equivalent for `true` (outside predictive mode nothing reads dialsInProgress; the `false` variant, killed, goes with it)
     if (group.cfg.dialMode === 'predictive') group.dialsInProgress--;
     this.finalize(attempt, result);
   };
@@ -187,6 +189,7 @@ export class Dialer {
     this.trace?.({ t: this.kernel.now, entity: `contact:${contact.phone}`, event: 'callFinalized', guid: attempt.guid, group: contact.group.cfg.name, callResult: result, code: callResultCode(result) });
     if (group.cfg.options.sendHistory) this.host.createRecord(attempt, 1);
     if (attempt.agentHeld) {
+      // Stryker disable next-line BooleanLiteral: equivalent, an attempt is finalized once and nothing reads agentHeld afterwards
       attempt.agentHeld = false;
       group.freeAgents++;
     }

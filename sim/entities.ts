@@ -39,12 +39,14 @@ export interface Contact {
 /** One call attempt: the GUID its two records share, the stages of the call, and the external system's copy. */
 export class Attempt implements StoredAttempt {
   /** GSW_* timestamps, virtual ms; -1 when the stage did not happen. */
+  // Stryker disable next-line ObjectLiteral: equivalent, unset stages then read undefined instead of -1 and recordBody, their only reader, leaves both out (ms >= 0 is false); the constructor sets dialing
   readonly times = { dialing: -1, ringing: -1, answered: -1, cpdCompleted: -1, agentAnswered: -1, abandoned: -1, released: -1, agentReleased: -1, acwCompleted: -1, completeProcessing: -1 };
   callResult: CallResult | null = null;
   /** What the dialer will detect, drawn when the call is dialed. */
   outcome: CallResult | null = null;
   /** Records of this attempt still kept by OCS. */
   unsaved = 0;
+  // Stryker disable next-line BooleanLiteral: equivalent, dial() sets agentHeld on every attempt it makes, before finalize (its only reader); synthetic records' attempts are never finalized
   agentHeld = false;
   storedSeq: -1 | 0 | 1 = -1;
   storedTimes: [number, number] = [0, 0];
@@ -67,6 +69,7 @@ export class Attempt implements StoredAttempt {
    * so it is unique in the run and the same on every machine.
    */
   get guid(): string {
+    // Stryker disable next-line ConditionalExpression: equivalent for `true` (the GUID is a pure function of seed and serial: recomputing it gives the same text; the `false` variant, killed, goes with it)
     if (this.guidText === null) {
       const word = (i: number) => mix32(this.seed * 0x9e3779b1 + this.serial * 0x85ebca6b + i * 0xc2b2ae35).toString(16).padStart(8, '0');
       const a = word(1);
@@ -93,6 +96,7 @@ function mix32(x: number): number {
 export class CallReportRecord implements MachineEntity, MachineInstance {
   readonly kind = 'record';
   // The machine instance (the engine keeps its state here).
+  // Stryker disable next-line StringLiteral: equivalent, the engine's startOn sets the state as the record is created, before anything reads it
   state = '';
   impl: unknown = null;
   readonly m: MachineInstance = this;
@@ -100,9 +104,13 @@ export class CallReportRecord implements MachineEntity, MachineInstance {
   timerId: string | null = null;
   timerEvent: EventObject | null = null;
   request: HttpRequest | null = null;
+  // Stryker disable next-line UnaryOperator: equivalent, read only when the record is saved, which takes a 200 to a POST, and the first POST sets it
   firstPostAt = -1;
+  // Stryker disable next-line UnaryOperator: equivalent, read only by releaseConnection, the exit of the posting states whose entry (postRecord) sets it
   lastPostAt = -1;
+  // Stryker disable next-line UnaryOperator: equivalent, read only by unmarkForResubmission, which only follows markForResubmission (that sets it)
   markedAt = -1;
+  // Stryker disable next-line UnaryOperator: equivalent, acquireConnection sets it before the grant that reads it
   waitingSince = -1;
   posts = 0;
   /** Neighbours in the list of records OCS keeps. */
@@ -191,6 +199,7 @@ export class GroupRuntime implements MachineEntity {
   /** When the wait condition last cleared (virtual ms), -1 never: the recovery probe. */
   lastClearedAt = -1;
   /** The wait condition was active when the group was stopped: dialing never came back. */
+  // Stryker disable next-line BooleanLiteral: equivalent, stopDialing (entry of stopped) sets it, and every group is stopped at the end of the dialing period, before summary.json reads it
   waitingWhenStopped = false;
   readonly outcome: () => CallResult;
   readonly agentResult: () => CallResult;
@@ -207,6 +216,7 @@ export class GroupRuntime implements MachineEntity {
       historyWaitRecoveryTimeoutMs: cfg.options.historyWaitRecoveryTimeoutMs,
       recoveryTimer,
     };
+    // Stryker disable next-line OptionalChaining: equivalent, a Scenario always has an Answer probability (the type requires it, validation defaults it), so find always finds one
     this.hitRate = cfg.outcomes.find(([r]) => r === 'Answer')?.[1] ?? 0.3;
     this.outcome = chooser(cfg.outcomes, 'No Answer', random.stream(`calls/${cfg.name}/outcome`));
     this.agentResult = chooser(cfg.agentResults, 'Answer', random.stream(`calls/${cfg.name}/agentResult`));

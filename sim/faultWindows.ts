@@ -34,6 +34,7 @@ export class FaultTimeline<W extends Window> {
     const edges = this.edges;
     if (edges.length === 0 || now < edges[0]) return undefined;
     let lo = 0;
+    // Stryker disable next-line ArithmeticOperator: equivalent, starting past the end only reads undefined edges, and undefined <= now is false, so the search narrows to the same edge
     let hi = edges.length - 1;
     // The last edge at or before `now`.
     while (lo < hi) {
