@@ -53,7 +53,6 @@ export class Dialer {
   };
 
   private hasDialCapacity(group: GroupRuntime): boolean {
-    // Stryker disable next-line ConditionalExpression: equivalent for `false` (outside predictive mode dialsInProgress stays 0 and, with maxDialRatio >= 1 and an answer rate <= 1 as validation requires, the pacing test is freeAgents > 0 again; the `true` variant, killed, goes with it)
     if (group.cfg.dialMode !== 'predictive') return group.freeAgents > 0;
     // [model] Pacing: keep expected answers from calls in progress at the free agents.
     const ratio = Math.min(group.cfg.maxDialRatio, 1 / Math.max(group.hitRate, 1e-3));
