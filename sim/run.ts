@@ -48,7 +48,7 @@ export class ScenarioRun {
   readonly model: ResolvedModel;
   private readonly kernel = new Kernel();
   private readonly ocs: Ocs;
-  private readonly series: Sample[] = [];
+  private readonly series: Sample[];
   private readonly observer: RunObserver;
   private phase: 'dialing' | 'draining' | 'ended' = 'dialing';
   private observerEvents = 0;
@@ -67,7 +67,7 @@ export class ScenarioRun {
     const observer = (this.observer = options.observer ?? {});
     observer.trace?.({ t: 0, entity: 'run', event: 'start', seed, scenario });
     const ocs = (this.ocs = new Ocs(model, kernel, new RandomStreams(seed), options.engine ?? 'compiled', observer));
-    if (options.sampleEveryMs !== undefined) this.series = sampleEvery(options.sampleEveryMs, ocs, kernel, this.observeAfter);
+    this.series = options.sampleEveryMs === undefined ? [] : sampleEvery(options.sampleEveryMs, ocs, kernel, this.observeAfter);
     // Outage edges, so the trace (and reports) show when faults begin and end.
     if (observer.trace) {
       const trace = observer.trace;
