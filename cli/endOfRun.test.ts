@@ -20,7 +20,7 @@ describe('calls still in progress when the drain limit ends the run', () => {
   it('are counted in summary.json, with the attempts whose seq 1 was never made', () => {
     expect(s.dials).toBe(2);
     expect(s.calls.inProgressAtEnd).toBe(2);
-    expect(s.records.attemptsWithoutSeq1).toEqual({ total: 2, byCause: { drainLimit: 2 } });
+    expect(s.records.attemptsWithoutSeq1).toEqual({ total: 2, byCause: { drainLimit: 2, ocsRestarts: 0 } });
     // Only the seq 0 of each was made, and saved.
     expect(s.records).toMatchObject({ created: 2, saved: 2, unconfirmed: 0 });
   });

@@ -15,6 +15,9 @@ import { setup } from 'xstate';
  * | 418 I'm a teapot: "... not saved and has been queued ..."   | HTTP_418 -> queued, logNotSaved        |
  * | re-submitted per history-wait-recovery-timeout              | queued -> waitingToResubmit            |
  * | "marked for re-submission" (counts toward the threshold)    | markForResubmission .. unmarkForResubmission |
+ * | [model] OCS stops (a restart), records-after-restart: lost  | OCS_STOPPED -> lostInRestart            |
+ * | [model] OCS stops, records-after-restart: resent            | OCS_STOPPED -> awaitingRestart          |
+ * | [model] OCS is back: kept records are posted again          | awaitingRestart -> OCS_STARTED -> waitingForConnection |
  *
  * [model] Any other status (404, 5xx) is treated like 409 (HTTP_OTHER).
  * [model] The response timeout runs from the moment the POST is written to a
@@ -24,7 +27,14 @@ import { setup } from 'xstate';
  * one timer per campaign group that re-submits everything queued (`batch`,
  * the RESUBMIT event sent by the group's recovery timer).
  *
- * No transition leaves a record anywhere but in OCS's keeping or `saved`.
+ * [model] The documentation does not say whether the records OCS keeps
+ * survive a restart of OCS: `records-after-restart` shows both readings. A
+ * stop ends whatever the record was doing (its POST's answer, if one comes,
+ * goes to a process that is gone) and unmarks it; with `resent` the record
+ * waits for OCS to be back and is then posted again as if new.
+ *
+ * No transition leaves a record anywhere but in OCS's keeping or `saved`,
+ * except a restart under `records-after-restart: lost` (`lostInRestart`).
  */
 export interface CallReportRecordContext {
   /** `history-http-response-timeout`, in milliseconds. */
@@ -33,6 +43,8 @@ export interface CallReportRecordContext {
   historyWaitRecoveryTimeoutMs: number;
   /** [model] `recovery-timer`: how the recovery timeout runs. */
   recoveryTimer: 'per-record' | 'batch';
+  /** [model] `records-after-restart`: what an OCS restart does to the records OCS keeps. */
+  recordsAfterRestart: 'lost' | 'resent';
 }
 
 export type CallReportRecordEvent =
@@ -42,7 +54,9 @@ export type CallReportRecordEvent =
   | { type: 'HTTP_409' }
   | { type: 'HTTP_418' }
   | { type: 'HTTP_OTHER'; status: number }
-  | { type: 'RESUBMIT' };
+  | { type: 'RESUBMIT' }
+  | { type: 'OCS_STOPPED' }
+  | { type: 'OCS_STARTED' };
 
 export const callReportRecordMachine = setup({
   types: {
@@ -64,10 +78,12 @@ export const callReportRecordMachine = setup({
     endRecovery: () => {},
     unmarkForResubmission: () => {},
     releaseRecord: () => {},
+    releaseLostRecord: () => {},
   },
   guards: {
     perRecordRecovery: ({ context }) => context.recoveryTimer === 'per-record',
     batchRecovery: ({ context }) => context.recoveryTimer === 'batch',
+    recordsLostInRestart: ({ context }) => context.recordsAfterRestart === 'lost',
   },
   delays: {
     historyHttpResponseTimeout: ({ context }) => context.historyHttpResponseTimeoutMs,
@@ -81,7 +97,10 @@ export const callReportRecordMachine = setup({
     /** Stored in OCS; the first POST waits for a free pooled connection. */
     waitingForConnection: {
       entry: 'requestConnection',
-      on: { CONNECTION_ACQUIRED: 'pending' },
+      on: {
+        CONNECTION_ACQUIRED: 'pending',
+        OCS_STOPPED: [{ guard: 'recordsLostInRestart', target: 'lostInRestart' }, { target: 'awaitingRestart' }],
+      },
     },
     /** The first POST is in flight. */
     pending: {
@@ -96,6 +115,7 @@ export const callReportRecordMachine = setup({
         HTTP_408: { target: 'queued', actions: ['logTimeoutElapsed', 'markForResubmission'] },
         HTTP_418: { target: 'queued', actions: ['logNotSaved', 'markForResubmission'] },
         HTTP_OTHER: { target: 'queued', actions: ['logNotSaved', 'markForResubmission'] },
+        OCS_STOPPED: [{ guard: 'recordsLostInRestart', target: 'lostInRestart' }, { target: 'awaitingRestart' }],
       },
     },
     /** Failed, marked for re-submission, waiting out history-wait-recovery-timeout. */
@@ -107,12 +127,22 @@ export const callReportRecordMachine = setup({
       },
       on: {
         RESUBMIT: { guard: 'batchRecovery', target: 'waitingToResubmit' },
+        OCS_STOPPED: [
+          { guard: 'recordsLostInRestart', target: 'lostInRestart', actions: 'unmarkForResubmission' },
+          { target: 'awaitingRestart', actions: 'unmarkForResubmission' },
+        ],
       },
     },
     /** Recovery timeout elapsed; the re-submission waits for a pooled connection. */
     waitingToResubmit: {
       entry: 'requestConnection',
-      on: { CONNECTION_ACQUIRED: 'resubmitted' },
+      on: {
+        CONNECTION_ACQUIRED: 'resubmitted',
+        OCS_STOPPED: [
+          { guard: 'recordsLostInRestart', target: 'lostInRestart', actions: 'unmarkForResubmission' },
+          { target: 'awaitingRestart', actions: 'unmarkForResubmission' },
+        ],
+      },
     },
     /** The re-submitted POST is in flight; the record is still marked. */
     resubmitted: {
@@ -127,7 +157,20 @@ export const callReportRecordMachine = setup({
         HTTP_408: { target: 'queued', actions: 'logTimeoutElapsed' },
         HTTP_418: { target: 'queued', actions: 'logNotSaved' },
         HTTP_OTHER: { target: 'queued', actions: 'logNotSaved' },
+        OCS_STOPPED: [
+          { guard: 'recordsLostInRestart', target: 'lostInRestart', actions: 'unmarkForResubmission' },
+          { target: 'awaitingRestart', actions: 'unmarkForResubmission' },
+        ],
       },
+    },
+    /** OCS is down; it kept the record, and posts it again once it is back (records-after-restart: resent). */
+    awaitingRestart: {
+      on: { OCS_STARTED: 'waitingForConnection' },
+    },
+    /** OCS stopped and did not keep the record (records-after-restart: lost): gone, and counted. */
+    lostInRestart: {
+      type: 'final',
+      entry: 'releaseLostRecord',
     },
     /** Confirmed by 200 OK: OCS no longer keeps it. */
     saved: {
@@ -141,3 +184,5 @@ export const callReportRecordMachine = setup({
 export const MARKED_FOR_RESUBMISSION = ['queued', 'waitingToResubmit', 'resubmitted'] as const;
 /** States in which a POST of the record is on the wire (for the race-condition check). */
 export const IN_FLIGHT = ['pending', 'resubmitted'] as const;
+/** Final states: OCS no longer keeps the record. */
+export const NO_LONGER_KEPT = ['saved', 'lostInRestart'] as const;

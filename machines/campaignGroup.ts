@@ -10,6 +10,14 @@ import { setup } from 'xstate';
  * | "the campaign remains in a running state, but dialing is suspended"    | waiting: suspendDialing on entry           |
  * | "Wait condition has been cleared for Campaign Group %s (DBID %d)"      | waiting -> running, logWaitConditionCleared |
  *
+ * | [model] OCS stops (a restart): nothing is dialed until it is back      | loaded/running/waiting -> OCS_STOPPED -> downBeforeStart/down |
+ * | [model] OCS is back: a group that was started dials again             | down -> OCS_STARTED -> running; downBeforeStart -> loaded |
+ *
+ * [model] A restart ends a wait condition without a "cleared" line (OCS is
+ * not running to write one); after it no record is marked, so the group
+ * dials again. A start or stop due while OCS is down takes effect as it is
+ * due: a start while down makes the group dial once OCS is back.
+ *
  * [model] The count is per campaign group; the condition clears when the count
  * falls back to the threshold or below. The simulator sends the count with
  * every change (MARKED_COUNT_CHANGED), so the comparison lives here and only here.
@@ -22,7 +30,9 @@ export interface CampaignGroupContext {
 export type CampaignGroupEvent =
   | { type: 'START' }
   | { type: 'STOP' }
-  | { type: 'MARKED_COUNT_CHANGED'; count: number };
+  | { type: 'MARKED_COUNT_CHANGED'; count: number }
+  | { type: 'OCS_STOPPED' }
+  | { type: 'OCS_STARTED' };
 
 export const campaignGroupMachine = setup({
   types: {
@@ -34,6 +44,7 @@ export const campaignGroupMachine = setup({
     resumeDialing: () => {},
     suspendDialing: () => {},
     stopDialing: () => {},
+    haltForRestart: () => {},
     logWaitConditionActivated: () => {},
     logWaitConditionCleared: () => {},
   },
@@ -50,7 +61,7 @@ export const campaignGroupMachine = setup({
   states: {
     /** Loaded: records may be prepared, nothing is dialed. */
     loaded: {
-      on: { START: 'running', STOP: 'stopped' },
+      on: { START: 'running', STOP: 'stopped', OCS_STOPPED: 'downBeforeStart' },
     },
     /** Started and dialing. */
     running: {
@@ -62,6 +73,7 @@ export const campaignGroupMachine = setup({
           actions: 'logWaitConditionActivated',
         },
         STOP: 'stopped',
+        OCS_STOPPED: 'down',
       },
     },
     /** Wait condition: still running, dialing suspended. */
@@ -74,7 +86,18 @@ export const campaignGroupMachine = setup({
           actions: 'logWaitConditionCleared',
         },
         STOP: 'stopped',
+        OCS_STOPPED: 'down',
       },
+    },
+    /** OCS is down before the group was started: nothing is dialed. */
+    downBeforeStart: {
+      entry: 'haltForRestart',
+      on: { START: 'down', OCS_STARTED: 'loaded', STOP: 'stopped' },
+    },
+    /** OCS is down while the group was started: nothing is dialed until OCS is back. */
+    down: {
+      entry: 'haltForRestart',
+      on: { OCS_STARTED: 'running', STOP: 'stopped' },
     },
     /** Stopped: no new dials; calls in progress finish and their records are still sent. */
     stopped: {

@@ -6,13 +6,14 @@ import { setup } from 'xstate';
  * runs per record or per group; under `batch` the first failure arms the timer
  * and, when it fires, every record then queued is re-submitted at once.
  * (Under `per-record` this machine is not used: each record times itself.)
+ * [model] An OCS restart disarms it: no record is queued after a stop.
  */
 export interface GroupRecoveryTimerContext {
   /** `history-wait-recovery-timeout`, in milliseconds. */
   historyWaitRecoveryTimeoutMs: number;
 }
 
-export type GroupRecoveryTimerEvent = { type: 'RECORD_QUEUED' };
+export type GroupRecoveryTimerEvent = { type: 'RECORD_QUEUED' } | { type: 'OCS_STOPPED' };
 
 export const groupRecoveryTimerMachine = setup({
   types: {
@@ -37,6 +38,7 @@ export const groupRecoveryTimerMachine = setup({
     },
     /** Records queued; they are re-submitted together when the timeout elapses. */
     armed: {
+      on: { OCS_STOPPED: 'idle' },
       after: {
         historyWaitRecoveryTimeout: { target: 'idle', actions: 'resubmitQueuedRecords' },
       },

@@ -78,7 +78,12 @@ function taken(traces: readonly (readonly TraceLine[])[]): Record<string, { tran
  * - threshold 1, so a wait condition comes and goes, and a group stopped
  *   while its wait condition is active;
  * - batch: the group recovery timer re-submits what is queued;
- * - a group loaded and never started (its start time is after the dialing period).
+ * - a group loaded and never started (its start time is after the dialing period);
+ * - OCS restarts under both records-after-restart settings and both recovery
+ *   timers: short, frequent, at uneven times, with one connection, slow service
+ *   and 409s at random, so records in every state OCS keeps meet a stop;
+ * - restarts around campaign groups' starts and stops: before a start (back
+ *   before it, or the start due while down) and spanning the end of dialing.
  */
 function coverageRuns(engine: EngineName): TraceLine[][] {
   const failing = (fault: Parameters<typeof tinyScenario>[0]) => tinyScenario({ duration: '30s', ...fault });
@@ -97,6 +102,32 @@ function coverageRuns(engine: EngineName): TraceLine[][] {
       campaignGroups: [
         { name: TEST_GROUP.name, dbid: TEST_GROUP.dbid, agents: 2, dialMode: 'progressive' },
         { name: 'Late Group@Evening Agents', dbid: 202, agents: 2, dialMode: 'progressive', startAt: '1m' },
+      ],
+    }),
+    ...(['lost', 'resent'] as const).flatMap((mode) =>
+      (['per-record', 'batch'] as const).map((timer) =>
+        tinyScenario(
+          {
+            duration: '60s',
+            ocs: { 'records-after-restart': mode, 'recovery-timer': timer, 'http-connection-pool-size': 1, 'history-http-response-timeout': '2s', 'history-wait-recovery-timeout': '1s', 'history-wait-condition-threshold': 1 },
+            externalSystem: { serviceTime: { fixed: '700ms' }, errors: { '409': 0.5 } },
+            ocsRestarts: Array.from({ length: 20 }, (_, i) => ({ at: `${3000 + i * 2397}ms`, downFor: '300ms' })),
+          },
+          { agents: mode === 'lost' ? 4 : 1, calls: { talkTime: { fixed: '1s' }, answerTime: { fixed: '1s' }, afterCallWork: { fixed: '0s' } } },
+        ),
+      ),
+    ),
+    tinyScenario({
+      duration: '30s',
+      ocsRestarts: [
+        { at: '2s', downFor: '1s' },
+        { at: '9s', downFor: '3s' },
+        { at: '28s', downFor: '5s' },
+      ],
+      campaignGroups: [
+        { name: TEST_GROUP.name, dbid: TEST_GROUP.dbid, agents: 2, dialMode: 'progressive' },
+        { name: 'Second Group@Noon Agents', dbid: 202, agents: 2, dialMode: 'progressive', startAt: '10s' },
+        { name: 'Late Group@Evening Agents', dbid: 203, agents: 2, dialMode: 'progressive', startAt: '1m' },
       ],
     }),
   ];

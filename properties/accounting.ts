@@ -1,7 +1,7 @@
 import type { TraceLine } from '../sim/observer.ts';
 import { lastOutageEndMs } from '../sim/resolve.ts';
 import type { Summary } from '../sim/run.ts';
-import { IN_FLIGHT_STATES, isResponseTimeoutEvent, MARKED_STATES, parseEntity, statusOf, type RunFacts } from './runFacts.ts';
+import { IN_FLIGHT_STATES, isResponseTimeoutEvent, MARKED_STATES, NOT_KEPT_STATES, parseEntity, statusOf, type RunFacts } from './runFacts.ts';
 
 /**
  * The figures of summary.json recomputed from the trace alone, and compared.
@@ -105,6 +105,14 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
   /** Calls dialed and not (yet) finalized, by GUID; and the attempts whose seq 0 or seq 1 record was made. */
   const callsOpen = new Set<string>();
   const recordsMade = new Set<string>();
+  // OCS restarts: when each stopped and started, what they dropped and lost.
+  const restarts: Array<{ stoppedAt: number; startedAt: number | null }> = [];
+  const callsDropped = new Set<string>();
+  let validationsDropped = 0;
+  let recordsResent = 0;
+  let lostInRestarts = 0;
+  /** Attempts whose seq 1 a restart took: a dropped call, or a seq 1 lost. */
+  const cutByRestarts = new Set<string>();
 
   for (const line of trace) {
     const t = line.t;
@@ -134,6 +142,13 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
         inFlightSojournMs += t - lastPost.get(e.key)!;
       }
       if ((after === 'waitingForConnection' || after === 'waitingToResubmit') && after !== before) poolSince.set(e.key, t);
+      // A restart ends the wait for a connection without a grant.
+      if (line.event === 'OCS_STOPPED' && (before === 'waitingForConnection' || before === 'waitingToResubmit')) poolWaiting.area += t - poolSince.get(e.key)!;
+      if (line.event === 'OCS_STARTED') recordsResent++;
+      if (after === 'lostInRestart' && before !== 'lostInRestart') {
+        lostInRestarts++;
+        if (e.seq === 1) cutByRestarts.add(e.guid);
+      }
       if (line.event === 'CONNECTION_ACQUIRED') {
         const waited = t - poolSince.get(e.key)!;
         poolGrants++;
@@ -170,7 +185,8 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
       } else if (g.state === 'waiting' && line.state !== 'waiting') {
         g.waiting.add(t, -1);
         if (line.state === 'running') g.lastCleared = t;
-        else g.stoppedWaiting = true;
+        // A restart ends a wait condition too, without clearing it.
+        else if (line.state === 'stopped') g.stoppedWaiting = true;
       }
       g.state = line.state;
     } else if (e.kind === 'contact') {
@@ -181,12 +197,22 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
       } else if (line.event === 'callFinalized') {
         callsOpen.delete(String(line.guid));
         results.add(String(line.callResult));
+      } else if (line.event === 'callDropped') {
+        callsOpen.delete(String(line.guid));
+        callsDropped.add(String(line.guid));
+        cutByRestarts.add(String(line.guid));
+      } else if (line.event === 'validationDropped') {
+        validationsDropped++;
+        validations.add('dropped');
       }
       else if (line.event === 'raceCondition') {
         raceConditions++;
         const g = groups.get(facts.groupOfPhone.get(e.phone) ?? '');
         if (g) g.raceConditions++;
       } else if (line.event.startsWith('validation:')) validations.add(line.event.slice('validation:'.length));
+    } else if (line.entity === 'ocs') {
+      if (line.event === 'stopped') restarts.push({ stoppedAt: t, startedAt: null });
+      else if (line.event === 'started') restarts[restarts.length - 1].startedAt = t;
     } else if (line.entity === 'network') {
       if (line.event === 'refused') refused++;
       else if (line.event === 'response-loss') lostResponses++;
@@ -224,7 +250,7 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
     }
   }
   const validationsDone = [...validations.map.values()].reduce((a, b) => a + b, 0);
-  const kept = [...state].filter(([, s]) => s !== 'saved');
+  const kept = [...state].filter(([, s]) => !NOT_KEPT_STATES.has(s));
   // Records still waiting for a connection when the run was cut have waited until its end.
   for (const [key, s] of kept) if (s === 'waitingForConnection' || s === 'waitingToResubmit') poolWaiting.area += end - poolSince.get(key)!;
   // The backlog is clear at the outage's end if nothing was marked then (and the run got there, or drained before),
@@ -240,6 +266,10 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
   const resultsJson = results.toJSON();
   // A call still open at the end had its seq 0 made (when its group sends history) and never its seq 1.
   const withoutSeq1 = [...callsOpen].filter((guid) => recordsMade.has(`${guid}:0`) && !recordsMade.has(`${guid}:1`)).length;
+  const droppedWithSeq0 = [...callsDropped].filter((guid) => recordsMade.has(`${guid}:0`)).length;
+  const stillDown = restarts.length > 0 && restarts[restarts.length - 1].startedAt === null;
+  const downMs = restarts.reduce((ms, r) => ms + (r.startedAt ?? end) - r.stoppedAt, 0);
+  const seq0OnlyAfterRestarts = [...cutByRestarts].filter((guid) => storedSeq.get(guid) === 0).length;
   const stillMarked = kept.filter(([, s]) => MARKED_STATES.has(s)).length;
   const outageStillOn = outageEnd !== null && outageEnd > end;
   // What the end of the run cut short, by the summary's definitions.
@@ -248,6 +278,7 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
     ...(stillMarked > 0 ? ['queues.meanMarkedSojournSeconds'] : []),
     ...(inFlight.level > 0 ? ['queues.meanInFlightSeconds'] : []),
     ...(kept.length > 0 ? ['delivery'] : []),
+    ...(stillDown ? ['restarts.secondsDown'] : []),
   ].sort();
   return {
     seed: typeof start?.seed === 'number' ? start.seed : undefined,
@@ -260,7 +291,8 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
       markedForResubmissionAtEnd: stillMarked,
       resubmissions,
       peakMarkedForResubmission: marked.peak,
-      attemptsWithoutSeq1: { total: withoutSeq1, byCause: { drainLimit: withoutSeq1 } },
+      lostInRestarts,
+      attemptsWithoutSeq1: { total: withoutSeq1 + droppedWithSeq0, byCause: { drainLimit: withoutSeq1, ocsRestarts: droppedWithSeq0 } },
     },
     responses: responses.toJSON(),
     timeouts,
@@ -275,7 +307,8 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
     censored,
     validations: { done: validationsDone, outcomes: validations.toJSON() },
     network: { refused, lostResponses },
-    external: { requests, stored, duplicates, staleOverwrites, rejectedOverCapacity, peakQueue, finalNotSeq1 },
+    external: { requests, stored, duplicates, staleOverwrites, rejectedOverCapacity, peakQueue, finalNotSeq1, seq0OnlyAfterRestarts },
+    restarts: { count: restarts.length, secondsDown: seconds(downMs), recordsResent, callsDropped: callsDropped.size, validationsDropped },
     /** Trace lines whose own flags contradict what the trace shows (0 when the trace is consistent). */
     consistency: { storedLinesDisagreeing, finalNotSeq1Wrong, queueLinesDisagreeing },
     delivery: delivery.map((times) => {
@@ -364,6 +397,8 @@ export function compareSummaryWithTrace(trace: readonly TraceLine[], summary: Su
   const cut = facts.endT >= facts.model.durationMs + facts.model.drainLimitMs;
   if (!cut) same('validations.requests', requests ?? 0, d.validations.done);
   else notInTrace.push('validations.requests (the run was cut by its drain limit)');
+  for (const key of ['count', 'recordsResent', 'callsDropped', 'validationsDropped'] as const) same(`restarts.${key}`, s.restarts[key], d.restarts[key]);
+  same('restarts.secondsDown', s.restarts.secondsDown, d.restarts.secondsDown, ROUNDED);
   same('network.refused', s.network.refused, d.network.refused);
   same('network.lostResponses', s.network.lostResponses, d.network.lostResponses);
   for (const key of Object.keys(d.external) as Array<keyof typeof d.external>) same(`external.${key}`, s.external[key], d.external[key]);

@@ -50,6 +50,8 @@ export interface OcsShape {
   maxRedialS?: number;
   /** Smallest history-http-response-timeout, ms (the liveness bound needs it above a round trip). */
   minResponseTimeoutMs?: number;
+  /** Largest http-connection-pool-size (6 unless given): a small pool keeps records waiting for a connection. */
+  maxPoolSize?: number;
 }
 
 export function ocsOptions(shape: OcsShape = {}) {
@@ -57,13 +59,14 @@ export function ocsOptions(shape: OcsShape = {}) {
     'history-http-response-timeout': durationMs(shape.minResponseTimeoutMs ?? 300, 10_000),
     'history-wait-recovery-timeout': durationS(1, 60),
     'history-wait-condition-threshold': fc.integer({ min: 0, max: 8 }),
-    'http-connection-pool-size': fc.integer({ min: 1, max: 6 }),
+    'http-connection-pool-size': fc.integer({ min: 1, max: shape.maxPoolSize ?? 6 }),
     'pre-dial-validation': shape.preDialValidation === undefined ? fc.boolean() : fc.constant(shape.preDialValidation),
     'validation-timeout-call-result': fc.constantFrom(...CALL_RESULTS_FOR_VALIDATION),
     'validation-race-condition-call-result': fc.constantFrom(...CALL_RESULTS_FOR_VALIDATION),
     'recovery-timer': fc.constantFrom('per-record' as const, 'batch' as const),
     'http-response-timeout': durationMs(shape.minResponseTimeoutMs ?? 300, 10_000),
     'records-in-dialing-modes': fc.constantFrom('any' as const, 'autodial' as const),
+    'records-after-restart': fc.constantFrom('resent' as const, 'lost' as const),
   });
 }
 
@@ -146,6 +149,8 @@ export interface FaultShape {
   storagePolicy?: 'by-sequence' | 'last-write-wins';
   /** Outage windows start within this many seconds. */
   horizonS?: number;
+  /** At most this many OCS restarts (2 unless given). */
+  maxRestarts?: number;
 }
 
 /** Up to three network outage windows of any kind, starting within `horizonS` seconds. */
@@ -158,6 +163,20 @@ export const externalOutages = (horizonS: number) =>
   fc.array(fc.tuple(window(horizonS), fc.constantFrom(...ERROR_STATUSES)).map(([w, status]) => ({ ...w, status })), { maxLength: 2 });
 /** Error responses the external system gives at random. */
 export const externalErrors = fc.record({ '409': percent(5), '503': percent(5), '408': percent(3), '418': percent(3) }, { requiredKeys: [] });
+
+/**
+ * Up to `max` OCS restarts, the first within `horizonS` seconds, each down for
+ * 1 s to 2 min and starting at least a second after the one before is back.
+ */
+export const ocsRestarts = (horizonS: number, max = 2) =>
+  fc.array(fc.tuple(fc.integer({ min: 1, max: horizonS }), fc.integer({ min: 1, max: 120 })), { maxLength: max }).map((parts) => {
+    let t = 0;
+    return parts.map(([gap, down]) => {
+      const at = t + gap;
+      t = at + down;
+      return { at: formatDuration(at * 1000), downFor: formatDuration(down * 1000) };
+    });
+  });
 
 export function networkFaults(shape: FaultShape = {}) {
   const outages = networkOutages(shape.horizonS ?? 300);
@@ -199,6 +218,7 @@ export function scenarioInput(shape: ScenarioShape = {}): fc.Arbitrary<ScenarioI
       campaignGroups: campaignGroups(ocsShape),
       network: networkFaults(shape),
       externalSystem: externalSystemFaults(shape),
+      ocsRestarts: ocsRestarts(shape.horizonS ?? 300, shape.maxRestarts),
     })
     .map((s): ScenarioInput => ({ name: 'generated', drainLimit: '2h', ...s }));
 }

@@ -9,19 +9,33 @@ import { newGroup, transitionModel, transitionsOf, type Ledger } from './machine
  * history-wait-condition-threshold; each path is replayed on the group as the
  * simulator runs it (compiled engine, dialing actions and log lines performed)
  * and every state is checked against the seed page: dialing suspended exactly
- * during a wait condition, activated/cleared lines alternating.
+ * during a wait condition, activated/cleared lines alternating; and against
+ * the [model] restarts: nothing dialed while OCS is down, a restart ending a
+ * wait condition without a cleared line.
  */
 const THRESHOLD = 2;
 const EVENTS: EventObject[] = [
   { type: 'START' },
   { type: 'STOP' },
+  { type: 'OCS_STOPPED' },
+  { type: 'OCS_STARTED' },
   ...[THRESHOLD - 1, THRESHOLD, THRESHOLD + 1].map((count) => ({ type: 'MARKED_COUNT_CHANGED', count })),
 ];
 
 function ledgerProblems(state: string, l: Ledger): string[] {
-  const activated = l.logs.filter((x) => x === 'logWaitConditionActivated').length;
-  const cleared = l.logs.filter((x) => x === 'logWaitConditionCleared').length;
-  const want: Record<string, [Ledger['dialing'], number]> = { loaded: ['unknown', 0], running: ['resumed', 0], waiting: ['suspended', 1], stopped: ['stopped', -1] };
+  // A restart ends a wait condition without a cleared line: the lines alternate from the last restart on.
+  const sinceRestart = l.logs.slice(l.logs.lastIndexOf('(restart)') + 1);
+  const activated = sinceRestart.filter((x) => x === 'logWaitConditionActivated').length;
+  const cleared = sinceRestart.filter((x) => x === 'logWaitConditionCleared').length;
+  const restarted = sinceRestart.length < l.logs.length;
+  const want: Record<string, [Ledger['dialing'], number]> = {
+    loaded: [restarted ? 'halted' : 'unknown', 0],
+    running: ['resumed', 0],
+    waiting: ['suspended', 1],
+    stopped: ['stopped', -1],
+    downBeforeStart: ['halted', 0],
+    down: ['halted', 0],
+  };
   const [dialing, open] = want[state] ?? ['unknown', 99];
   const problems: string[] = [];
   if (l.dialing !== dialing) problems.push(`${state}: dialing ${l.dialing}, expected ${dialing}`);
@@ -64,7 +78,7 @@ describe('campaign group: every transition', () => {
         }
       };
       await path.test({
-        events: { START: send, STOP: send, MARKED_COUNT_CHANGED: send } as never,
+        events: { START: send, STOP: send, OCS_STOPPED: send, OCS_STARTED: send, MARKED_COUNT_CHANGED: send } as never,
         states: {
           '*': (snapshot) => {
             expect(group.state).toBe(String(snapshot.value));

@@ -35,3 +35,6 @@ export function parseWaitConditionLine(text: string): { activated: boolean; grou
 }
 
 export const isRaceLogLine = (text: string) => text.startsWith('Predial check aborted due to race condition for phone ');
+
+/** [model] The line OCS writes as it stops for a restart (ocsRestarts): not the documentation's; ocs.ts writes it. */
+export const isOcsStoppedLine = (text: string) => text.startsWith('[model] OCS stopped ');

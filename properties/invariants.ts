@@ -10,6 +10,7 @@ import { RESPONSES_LOGGED, everyResponseIsLogged, TIMEOUT_EXACT, responseTimeout
 import { CALLS, everyCallIsFinalizedOnce, TREATMENTS, treatmentsAreFollowed, POOL_BOUND, poolSizeIsNeverExceeded } from './claims/calls.ts';
 import { FAULT_WINDOWS, faultWindowsAreObeyed, EXTERNAL_OUTAGES, externalOutagesAreObeyed } from './claims/faultWindows.ts';
 import { ACCOUNTING, summaryMatchesTrace, CLOCK_MONOTONE, clockNeverRunsBackwards } from './claims/trace.ts';
+import { OCS_DOWN, ocsDoesNothingWhileDown } from './claims/restarts.ts';
 import { runFacts } from './runFacts.ts';
 
 /**
@@ -30,6 +31,7 @@ export * from './claims/responses.ts';
 export * from './claims/calls.ts';
 export * from './claims/faultWindows.ts';
 export * from './claims/trace.ts';
+export * from './claims/restarts.ts';
 
 
 /** The checkers over the trace alone, and those that also read the OCS log. */
@@ -48,6 +50,7 @@ export const TRACE_CHECKERS: readonly Checker[] = [
   treatmentsAreFollowed,
   faultWindowsAreObeyed,
   externalOutagesAreObeyed,
+  ocsDoesNothingWhileDown,
   summaryMatchesTrace,
   clockNeverRunsBackwards,
 ];
@@ -71,6 +74,7 @@ export const CHECKER_BY_CLAIM: ReadonlyMap<string, Checker> = new Map([
   [TREATMENTS, treatmentsAreFollowed],
   [FAULT_WINDOWS, faultWindowsAreObeyed],
   [EXTERNAL_OUTAGES, externalOutagesAreObeyed],
+  [OCS_DOWN, ocsDoesNothingWhileDown],
   [ACCOUNTING, summaryMatchesTrace],
   [CLOCK_MONOTONE, clockNeverRunsBackwards],
 ]);

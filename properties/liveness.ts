@@ -1,11 +1,11 @@
 import type { TraceLine } from '../sim/observer.ts';
 import type { DurationDistribution } from '../sim/random.ts';
 import type { Scenario } from '../sim/scenario.ts';
-import { parseEntity, type RunFacts } from './runFacts.ts';
+import { NOT_KEPT_STATES, parseEntity, type RunFacts } from './runFacts.ts';
 
 /**
  * The liveness bound of "once faults end, every record is saved": from T0 (the
- * last fault's end, the last record's creation and the end of dialing,
+ * last fault's end, OCS restarts included, the last record's creation and the end of dialing,
  * whichever is latest) every kept record is saved within
  *
  *   B = H                       a POST sent during a fault times out
@@ -46,7 +46,8 @@ export function livenessBound(trace: readonly TraceLine[], facts: RunFacts, scen
   if (roundTrip >= hMin) return { applies: false, why: `a fault-free request may take ${roundTrip} ms, not below history-http-response-timeout ${hMin} ms` };
   if (m.syntheticRecordsPerSecond > 0) return { applies: false, why: 'synthetic records do not end' };
 
-  const faultsEnd = Math.max(0, ...n.outages.map((o) => o.untilMs), ...x.outages.map((o) => o.untilMs));
+  // An OCS restart is a fault too: the records it kept are posted again once it is back.
+  const faultsEnd = Math.max(0, ...n.outages.map((o) => o.untilMs), ...x.outages.map((o) => o.untilMs), ...m.ocsRestarts.map((r) => r.untilMs));
   const dialingEnds = Math.max(m.durationMs, ...m.groups.map((g) => g.startAtMs));
   let lastCreated = 0;
   for (const line of trace) if (line.event === 'created') lastCreated = line.t;
@@ -57,7 +58,7 @@ export function livenessBound(trace: readonly TraceLine[], facts: RunFacts, scen
     const e = parseEntity(line.entity);
     if (e.kind === 'record' && typeof line.state === 'string') state.set(e.key, line.state);
   }
-  const kept = [...state.values()].filter((s) => s !== 'saved').length;
+  const kept = [...state.values()].filter((s) => !NOT_KEPT_STATES.has(s)).length;
   const validations = m.groups
     .filter((g) => g.options.preDialValidation)
     .reduce((sum, g) => sum + Math.floor(g.agents * (g.dialMode === 'predictive' ? g.maxDialRatio : 1)), 0);

@@ -18,16 +18,22 @@ export function eventTypes(machine: AnyStateMachine): string[] {
   return [...types].sort();
 }
 
-/** The machine's transitions as (source, event type, target) triples, for the given context's guards. */
-export function transitionsOf(machine: AnyStateMachine, enabled: (guard: string) => boolean = () => true): Set<string> {
+/**
+ * The machine's transitions as (source, event type, target) triples: for the
+ * given context's guards (the first enabled definition of an event wins), or
+ * without `enabled`, every transition some context can take.
+ */
+export function transitionsOf(machine: AnyStateMachine, enabled?: (guard: string) => boolean): Set<string> {
   const edges = new Set<string>();
   for (const node of Object.values(machine.root.states)) {
     if (node.type === 'final') continue;
     for (const [type, definitions] of node.transitions) {
       for (const d of definitions) {
         const guard = typeof d.guard === 'string' ? d.guard : null;
-        if (guard !== null && !enabled(guard)) continue;
+        if (guard !== null && enabled !== undefined && !enabled(guard)) continue;
         edges.add(`${node.key} --${type}--> ${d.target?.[0]?.key ?? node.key}`);
+        // With the guards decided, the first enabled definition wins: those after it are never taken.
+        if (enabled !== undefined) break;
       }
     }
   }
@@ -71,14 +77,16 @@ export interface Ledger {
   /** In the group's batch-recovery queue. */
   awaitingRecovery: boolean;
   released: boolean;
+  /** Released as lost in an OCS restart (releaseLostRecord). */
+  lost: boolean;
   logs: string[];
   /** Campaign group: dialing as the last dialing action left it. */
-  dialing: 'unknown' | 'resumed' | 'suspended' | 'stopped';
+  dialing: 'unknown' | 'resumed' | 'suspended' | 'stopped' | 'halted';
 }
 
 export class MachineUnderTest {
   readonly instance: MachineInstance;
-  readonly ledger: Ledger = { connectionRequests: 0, connectionsHeld: 0, posts: 0, marked: 0, timer: null, awaitingRecovery: false, released: false, logs: [], dialing: 'unknown' };
+  readonly ledger: Ledger = { connectionRequests: 0, connectionsHeld: 0, posts: 0, marked: 0, timer: null, awaitingRecovery: false, released: false, lost: false, logs: [], dialing: 'unknown' };
   private readonly runner;
 
   constructor(machine: AnyStateMachine, context: object, engine: EngineName = 'compiled') {
@@ -105,6 +113,8 @@ export class MachineUnderTest {
       this.ledger.connectionRequests--;
       this.ledger.connectionsHeld++;
     }
+    // OCS stopping closes the pool: connections asked for are never granted.
+    if (event.type === 'OCS_STOPPED') this.ledger.connectionRequests = 0;
     if (event.type.startsWith('xstate.after.')) {
       if (this.ledger.timer?.event.type !== event.type) throw new Error(`${event.type} fired but the running timer is ${this.ledger.timer?.event.type ?? 'none'}`);
       this.ledger.timer = null;
@@ -153,6 +163,9 @@ export class MachineUnderTest {
         case 'releaseRecord':
           l.released = true;
           break;
+        case 'releaseLostRecord':
+          l.lost = true;
+          break;
         case 'resumeDialing':
           l.dialing = 'resumed';
           break;
@@ -161,6 +174,10 @@ export class MachineUnderTest {
           break;
         case 'stopDialing':
           l.dialing = 'stopped';
+          break;
+        case 'haltForRestart':
+          l.dialing = 'halted';
+          l.logs.push('(restart)');
           break;
         default:
           if (!e.name.startsWith('log')) throw new Error(`no meaning for action ${e.name}`);
@@ -187,6 +204,7 @@ export function recordLedgerProblems(state: string, l: Ledger, context: CallRepo
   const marked = state === 'queued' || state === 'waitingToResubmit' || state === 'resubmitted';
   expect(`marked ${l.marked}, expected ${marked ? 1 : 0}`, l.marked === (marked ? 1 : 0));
   expect('released only when saved', l.released === (state === 'saved'));
+  expect('lost only in a restart under records-after-restart: lost', l.lost === (state === 'lostInRestart') && (!l.lost || context.recordsAfterRestart === 'lost'));
   switch (state) {
     case 'waitingForConnection':
     case 'waitingToResubmit':
@@ -206,6 +224,11 @@ export function recordLedgerProblems(state: string, l: Ledger, context: CallRepo
       else expect("waiting for the group's recovery timer", l.awaitingRecovery && (l.timer === null || recoveryTimer === true));
       break;
     case 'saved':
+    case 'lostInRestart':
+      expect('no connection, no timer', l.connectionRequests === 0 && l.connectionsHeld === 0 && l.timer === null);
+      break;
+    case 'awaitingRestart':
+      expect('kept through the restart under records-after-restart: resent', context.recordsAfterRestart === 'resent');
       expect('no connection, no timer', l.connectionRequests === 0 && l.connectionsHeld === 0 && l.timer === null);
       break;
     default:

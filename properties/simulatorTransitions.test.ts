@@ -30,6 +30,8 @@ describe('the simulator and the machines', () => {
       ...fc.sample(scenarioInput(), { numRuns: 150, seed: 3 }),
       ...fc.sample(scenarioInput({ preDialValidation: true, maxRedialS: 30 }), { numRuns: 50, seed: 3 }),
       ...fc.sample(scenarioInput({ clean: true }), { numRuns: 50, seed: 3 }),
+      // Restarts that come often and soon, so they meet records in every state OCS keeps.
+      ...fc.sample(scenarioInput({ maxRestarts: 8, horizonS: 30, maxPoolSize: 1 }), { numRuns: 100, seed: 3 }),
     ];
     const observed = { record: new Set<string>(), group: new Set<string>(), recoveryTimer: new Set<string>() };
     for (const input of inputs) {

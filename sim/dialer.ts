@@ -1,5 +1,5 @@
 import type { CallResult } from './callResults.ts';
-import { Attempt, type Contact, type GroupRuntime, type OcsCounters } from './entities.ts';
+import { Attempt, type Contact, type GroupRuntime, type OcsCounters, type Preview } from './entities.ts';
 import type { Kernel } from './kernel.ts';
 import type { RunObserver } from './observer.ts';
 import { callResultCode } from './resolve.ts';
@@ -47,7 +47,12 @@ export class Dialer {
       const contact = this.nextContact(group);
       if (contact === undefined) return;
       this.reserve(group);
-      if (group.cfg.dialMode === 'preview') this.kernel.post(group.durations.previewTime(), this.previewed, contact);
+      if (group.cfg.dialMode === 'preview') {
+        // Each preview its own object: after a restart the same contact can be previewed again while the old timer is still due.
+        const preview: Preview = { contact };
+        group.previewing?.add(preview);
+        this.kernel.post(group.durations.previewTime(), this.previewed, preview);
+      }
       else this.preDial(contact);
     }
   };
@@ -80,7 +85,12 @@ export class Dialer {
     return { phone: String(group.cfg.firstPhone + index), group, attempts: 0, treatmentCounts: null, unconfirmed: 0 };
   }
 
-  private readonly previewed = (contact: Contact): void => this.preDial(contact);
+  private readonly previewed = (preview: Preview): void => {
+    const previewing = preview.contact.group.previewing;
+    // An OCS restart ended this preview and gave the contact back already.
+    if (previewing !== null && !previewing.delete(preview)) return;
+    this.preDial(preview.contact);
+  };
 
   /** Dialing was suspended between the decision and the dial: the contact goes back first in line. */
   giveBack(contact: Contact): void {
@@ -113,6 +123,7 @@ export class Dialer {
     this.counters.dials++;
     const attempt = this.newAttempt(contact);
     attempt.agentHeld = group.cfg.dialMode !== 'predictive';
+    group.calls?.add(attempt);
     this.trace?.({ t: now, entity: `contact:${contact.phone}`, event: 'dial', guid: attempt.guid, group: group.cfg.name, attempt: contact.attempts });
     // [doc] seq 0 is posted when the call is dialed.
     if (group.cfg.options.sendHistory) this.host.createRecord(attempt, 0);
@@ -131,6 +142,7 @@ export class Dialer {
   }
 
   private readonly answered = (attempt: Attempt): void => {
+    if (attempt.dropped) return;
     const group = attempt.contact.group;
     const now = this.kernel.now;
     attempt.times.ringing = attempt.times.dialing;
@@ -152,16 +164,19 @@ export class Dialer {
   };
 
   private readonly talkEnded = (attempt: Attempt): void => {
+    if (attempt.dropped) return;
     attempt.times.released = attempt.times.agentReleased = this.kernel.now;
     this.kernel.post(attempt.contact.group.durations.afterCallWork(), this.afterCallWorkDone, attempt);
   };
 
   private readonly afterCallWorkDone = (attempt: Attempt): void => {
+    if (attempt.dropped) return;
     attempt.times.acwCompleted = this.kernel.now;
     this.finalize(attempt, attempt.contact.group.agentResult());
   };
 
   private readonly endedUnanswered = (attempt: Attempt): void => {
+    if (attempt.dropped) return;
     const result = attempt.outcome!;
     const group = attempt.contact.group;
     attempt.times.ringing = attempt.times.dialing;
@@ -184,6 +199,7 @@ export class Dialer {
     attempt.callResult = result;
     attempt.times.completeProcessing = this.kernel.now;
     group.callsInProgress--;
+    group.calls?.delete(attempt);
     this.counters.callResults.add(result);
     this.trace?.({ t: this.kernel.now, entity: `contact:${contact.phone}`, event: 'callFinalized', guid: attempt.guid, group: contact.group.cfg.name, callResult: result, code: callResultCode(result) });
     if (group.cfg.options.sendHistory) this.host.createRecord(attempt, 1);
@@ -194,6 +210,35 @@ export class Dialer {
     }
     this.applyTreatment(contact, result);
     this.scheduleDialCheck(group);
+  }
+
+  /**
+   * [model] OCS stopped (a restart): every call in progress is dropped, never
+   * finalized (so its seq 1 is never made), previews end, and the contacts go
+   * back first in line for when OCS is back; agents and pacing start afresh.
+   */
+  ocsStopped(group: GroupRuntime): Attempt[] {
+    const now = this.kernel.now;
+    const dropped = [...group.calls!];
+    for (const attempt of dropped) {
+      attempt.dropped = true;
+      this.counters.callsDropped++;
+      if (group.cfg.options.sendHistory) this.counters.callsDroppedWithHistory++;
+      this.trace?.({ t: now, entity: `contact:${attempt.contact.phone}`, event: 'callDropped', guid: attempt.guid, group: group.cfg.name });
+      group.ready.unshift(attempt.contact);
+    }
+    group.calls!.clear();
+    for (const preview of group.previewing!) group.ready.unshift(preview.contact);
+    group.previewing!.clear();
+    group.callsInProgress = 0;
+    group.dialsInProgress = 0;
+    group.freeAgents = group.cfg.agents;
+    return dropped;
+  }
+
+  /** A contact whose pre-dial validation a restart abandoned: first in line again (its agent is already free). */
+  putBack(contact: Contact): void {
+    contact.group.ready.unshift(contact);
   }
 
   applyTreatment(contact: Contact, result: CallResult): void {

@@ -77,7 +77,7 @@ describe('GSW_CALL_ATTEMPT_GUID', () => {
 });
 
 describe('the records OCS keeps until a 200 OK confirms them', () => {
-  const context = { historyHttpResponseTimeoutMs: 1000, historyWaitRecoveryTimeoutMs: 1000, recoveryTimer: 'per-record' as const };
+  const context = { historyHttpResponseTimeoutMs: 1000, historyWaitRecoveryTimeoutMs: 1000, recoveryTimer: 'per-record' as const, recordsAfterRestart: 'resent' as const };
   const record = (serial: number) => new CallReportRecord(new Attempt(contact, serial, 1, 0), 0, context);
 
   it('hold every record kept and not yet released, whichever is released first', () => {

@@ -48,6 +48,8 @@ export class Attempt implements StoredAttempt {
   unsaved = 0;
   // Stryker disable next-line BooleanLiteral: equivalent, dial() sets agentHeld on every attempt it makes, before finalize (its only reader); synthetic records' attempts are never finalized
   agentHeld = false;
+  /** An OCS restart dropped the call before it was finalized: its seq 1 is never made. */
+  dropped = false;
   storedSeq: -1 | 0 | 1 = -1;
   storedTimes: [number, number] = [0, 0];
   outstanding = 0;
@@ -153,6 +155,11 @@ export class KeptRecords implements Iterable<CallReportRecord> {
   }
 }
 
+/** An agent previewing a contact (preview mode), until the dial decision. */
+export interface Preview {
+  readonly contact: Contact;
+}
+
 export interface Validation {
   kind: 'validation';
   contact: Contact;
@@ -169,6 +176,8 @@ export interface HttpRequest {
   from: CallReportRecord | Validation;
   /** Set when OCS stopped waiting for it: a response to it is ignored. */
   abandoned: boolean;
+  /** Set when OCS stopped (a restart) while it was on the wire: its response reaches no one. */
+  orphaned: boolean;
   /** The status on its way back to OCS. */
   status: number;
 }
@@ -185,6 +194,10 @@ export class GroupRuntime implements MachineEntity {
   dialsInProgress = 0;
   /** Calls from dial to finalization. */
   callsInProgress = 0;
+  /** Those calls, for an OCS restart to drop (only kept when the scenario has restarts). */
+  readonly calls: Set<Attempt> | null;
+  /** Contacts an agent is previewing (preview mode), for an OCS restart to give back (only with restarts). */
+  readonly previewing: Set<Preview> | null;
   nextFresh = 0;
   readonly ready = new Deque<Contact>();
   marked = 0;
@@ -209,13 +222,17 @@ export class GroupRuntime implements MachineEntity {
     readonly cfg: ResolvedGroup,
     recoveryTimer: 'per-record' | 'batch',
     random: RandomStreams,
+    restarts: { recordsAfterRestart: 'lost' | 'resent'; any: boolean } = { recordsAfterRestart: 'resent', any: false },
   ) {
     this.freeAgents = cfg.agents;
     this.recordContext = {
       historyHttpResponseTimeoutMs: cfg.options.historyHttpResponseTimeoutMs,
       historyWaitRecoveryTimeoutMs: cfg.options.historyWaitRecoveryTimeoutMs,
       recoveryTimer,
+      recordsAfterRestart: restarts.recordsAfterRestart,
     };
+    this.calls = restarts.any ? new Set() : null;
+    this.previewing = restarts.any ? new Set() : null;
     // Stryker disable next-line OptionalChaining: equivalent, a Scenario always has an Answer probability (the type requires it, validation defaults it), so find always finds one
     this.hitRate = cfg.outcomes.find(([r]) => r === 'Answer')?.[1] ?? 0.3;
     this.outcome = chooser(cfg.outcomes, 'No Answer', random.stream(`calls/${cfg.name}/outcome`));
@@ -269,6 +286,20 @@ export interface OcsCounters {
   poolGrants: number;
   /** Grants that had to wait for a connection (Erlang C's P(wait)). */
   poolWaited: number;
+  /** OCS restarts that have begun. */
+  restarts: number;
+  /** Time OCS was down, summed (ms). */
+  downMs: number;
+  /** Records gone in a restart (records-after-restart: lost). */
+  lostInRestarts: number;
+  /** Records kept through a restart and posted again (records-after-restart: resent). */
+  resentAfterRestarts: number;
+  /** Calls in progress an OCS restart dropped. */
+  callsDropped: number;
+  /** Of those, calls whose campaign group posts records: their seq 1 is never made. */
+  callsDroppedWithHistory: number;
+  /** Pre-dial validations under way an OCS restart abandoned. */
+  validationsDropped: number;
 }
 
 /** A run's counters, all at zero. */
@@ -301,5 +332,12 @@ export function newCounters(): OcsCounters {
       posts: 0,
       poolGrants: 0,
       poolWaited: 0,
+      restarts: 0,
+      downMs: 0,
+      lostInRestarts: 0,
+      resentAfterRestarts: 0,
+      callsDropped: 0,
+      callsDroppedWithHistory: 0,
+      validationsDropped: 0,
   };
 }

@@ -2,12 +2,13 @@ import type { EventObject } from 'xstate';
 import { callReportRecordMachine, type CallReportRecordContext } from '../machines/callReportRecord.ts';
 import { campaignGroupMachine, type CampaignGroupContext } from '../machines/campaignGroup.ts';
 import { groupRecoveryTimerMachine, type GroupRecoveryTimerContext } from '../machines/groupRecoveryTimer.ts';
-import { Deque } from './deque.ts';
+import { ConnectionPool } from './connectionPool.ts';
 import { Dialer } from './dialer.ts';
 import { machineRunner, type Effect, type EngineName, type MachineInstance, type MachineRunner } from './engine.ts';
 import { CallReportRecord, GroupRuntime, KeptRecords, newCounters, type Attempt, type Contact, type HttpRequest, type MachineEntity, type OcsCounters, type Validation } from './entities.ts';
 import { ExternalSystem, type ExternalSystemObserver } from './externalSystem.ts';
 import type { Kernel } from './kernel.ts';
+import type { Window } from './resolve.ts';
 import { FirstZeroAfter } from './metrics.ts';
 import { Network } from './network.ts';
 import type { RunObserver } from './observer.ts';
@@ -38,6 +39,8 @@ function labelOf(entity: MachineEntity): string {
 const CONNECTION_ACQUIRED: EventObject = Object.freeze({ type: 'CONNECTION_ACQUIRED' });
 const RESUBMIT: EventObject = Object.freeze({ type: 'RESUBMIT' });
 const RECORD_QUEUED: EventObject = Object.freeze({ type: 'RECORD_QUEUED' });
+const OCS_STOPPED: EventObject = Object.freeze({ type: 'OCS_STOPPED' });
+const OCS_STARTED: EventObject = Object.freeze({ type: 'OCS_STARTED' });
 const HTTP_EVENTS: Readonly<Record<number, EventObject>> = Object.freeze({
   200: Object.freeze({ type: 'HTTP_200' }),
   408: Object.freeze({ type: 'HTTP_408' }),
@@ -54,15 +57,19 @@ export class Ocs {
   readonly backlogClear: FirstZeroAfter;
   readonly external: ExternalSystem<HttpRequest>;
   readonly network: Network;
-  private poolInUse = 0;
-  private readonly poolQueue = new Deque<CallReportRecord | Validation>();
+  private readonly pool: ConnectionPool<CallReportRecord | Validation>;
   private readonly recordRunner: MachineRunner<CallReportRecordContext, EventObject>;
   private readonly groupRunner: MachineRunner<CampaignGroupContext, EventObject>;
   private readonly recoveryRunner: MachineRunner<GroupRecoveryTimerContext, EventObject>;
   private readonly dialer: Dialer;
   private readonly trace: RunObserver['trace'];
   private readonly log: RunObserver['log'];
-  private validationsInProgress = 0;
+  /** Pre-dial validations under way, waiting for a connection or sent. */
+  private readonly validations = new Set<Validation>();
+  /** OCS is down (between the two ends of an `ocsRestarts` entry). */
+  private down = false;
+  /** Attempts a restart took the seq 1 of (a dropped call, or a lost seq 1): what the external system is left holding. */
+  readonly attemptsCutByRestarts = new Set<Attempt>();
 
   constructor(
     readonly model: ResolvedModel,
@@ -78,12 +85,14 @@ export class Ocs {
       validate: (contact) => this.validate(contact),
     });
     this.backlogClear = new FirstZeroAfter(lastOutageEndMs(model));
+    this.pool = new ConnectionPool(model.httpConnectionPoolSize, kernel, this.counters, this.granted);
     this.recordRunner = machineRunner(callReportRecordMachine, engine);
     this.groupRunner = machineRunner(campaignGroupMachine, engine);
     this.recoveryRunner = machineRunner(groupRecoveryTimerMachine, engine);
     this.network = new Network(model.network, random);
     this.external = new ExternalSystem(model.externalSystem, kernel, random, (request, status) => this.serverResponded(request, status), this.trace && this.externalObserver(this.trace));
-    this.groups = model.groups.map((cfg) => new GroupRuntime(cfg, model.recoveryTimer, random));
+    const restarts = { recordsAfterRestart: model.recordsAfterRestart, any: model.ocsRestarts.length > 0 };
+    this.groups = model.groups.map((cfg) => new GroupRuntime(cfg, model.recoveryTimer, random, restarts));
     for (const group of this.groups) {
       const started = this.groupRunner.start({ historyWaitConditionThreshold: group.cfg.options.historyWaitConditionThreshold });
       group.m = started.instance;
@@ -99,12 +108,17 @@ export class Ocs {
       if (group.cfg.startAtMs < model.durationMs) kernel.schedule(group.cfg.startAtMs, this.startGroup, group);
       kernel.schedule(model.durationMs, this.stopGroup, group);
     }
+    for (const restart of model.ocsRestarts) {
+      kernel.schedule(restart.fromMs, this.ocsStopped, restart);
+      kernel.schedule(restart.untilMs, this.ocsStarted, restart);
+    }
     if (model.syntheticRecordsPerSecond > 0) {
       const gap = sampler({ distribution: 'exponential', mean: 1000 / model.syntheticRecordsPerSecond }, random.stream('synthetic'));
       const group = this.groups[0];
       const arrive = (): void => {
         if (group.m.state === 'stopped') return;
-        if (group.m.state !== 'loaded') {
+        // Nothing is created while OCS is down.
+        if (group.m.state !== 'loaded' && !this.down) {
           const contact: Contact = { phone: `S${this.counters.recordsCreated}`, group, attempts: 0, treatmentCounts: null, unconfirmed: 0 };
           this.createRecord(this.dialer.newAttempt(contact), 0);
         }
@@ -116,13 +130,13 @@ export class Ocs {
 
   /** Nothing left to do: groups stopped, no call, no record kept, no validation. */
   get quiescent(): boolean {
-    if (this.unconfirmed.size > 0 || this.validationsInProgress > 0) return false;
+    if (this.unconfirmed.size > 0 || this.validations.size > 0) return false;
     for (const g of this.groups) if (g.m.state !== 'stopped' || g.callsInProgress > 0) return false;
     return true;
   }
 
   get poolLevel(): { inUse: number; waiting: number } {
-    return { inUse: this.poolInUse, waiting: this.poolQueue.length };
+    return this.pool.level;
   }
 
   // -------------------------------------------------------------------------
@@ -187,11 +201,12 @@ export class Ocs {
         const record = entity as CallReportRecord;
         if (record.request !== null) {
           record.request.abandoned = true;
+          record.request.orphaned = this.down;
           record.request = null;
         }
         c.inFlight.add(now, -1);
         c.inFlightSojournMs += now - record.lastPostAt;
-        return this.releaseConnection();
+        return this.pool.release();
       }
       case 'logSaved': {
         const record = entity as CallReportRecord;
@@ -250,6 +265,8 @@ export class Ocs {
       }
       case 'releaseRecord':
         return this.recordSaved(entity as CallReportRecord);
+      case 'releaseLostRecord':
+        return this.recordLost(entity as CallReportRecord);
       // --- campaign group ---
       case 'resumeDialing': {
         const group = entity as GroupRuntime;
@@ -258,6 +275,10 @@ export class Ocs {
       }
       case 'suspendDialing':
         (entity as GroupRuntime).waiting.set(now, 1);
+        return;
+      case 'haltForRestart':
+        // Dialing stops for the restart, not for a wait condition.
+        (entity as GroupRuntime).waiting.set(now, 0);
         return;
       case 'stopDialing': {
         const group = entity as GroupRuntime;
@@ -308,6 +329,16 @@ export class Ocs {
     this.apply(record, effects, null);
   }
 
+  /** [model] A restart under records-after-restart: lost took the record: OCS no longer keeps it, and it is counted. */
+  private recordLost(record: CallReportRecord): void {
+    const attempt = record.attempt;
+    this.counters.lostInRestarts++;
+    this.unconfirmed.delete(record);
+    attempt.unsaved--;
+    attempt.contact.unconfirmed--;
+    if (record.seq === 1) this.attemptsCutByRestarts.add(attempt);
+  }
+
   private recordSaved(record: CallReportRecord): void {
     const c = this.counters;
     const attempt = record.attempt;
@@ -326,6 +357,8 @@ export class Ocs {
    */
   private settleAttempt(attempt: Attempt): void {
     if (attempt.unsaved > 0 || attempt.outstanding > 0 || attempt.callResult === null) return;
+    // A restart took its seq 1: counted in seq0OnlyAfterRestarts, not here.
+    if (this.attemptsCutByRestarts.size > 0 && this.attemptsCutByRestarts.has(attempt)) return;
     if (attempt.storedSeq !== 1 && attempt.contact.group.cfg.options.sendHistory) {
       this.counters.finalNotSeq1++;
       this.trace?.({ t: this.kernel.now, entity: 'external', event: 'finalNotSeq1', guid: attempt.guid, storedSeq: attempt.storedSeq });
@@ -333,37 +366,13 @@ export class Ocs {
   }
 
   // -------------------------------------------------------------------------
-  // The HTTP connection pool (`http-connection-pool-size`), shared by record
-  // POSTs and validation requests, first come first served.
+  // The HTTP connection pool (`connectionPool.ts`) and the wire.
 
   private acquireConnection(waiter: CallReportRecord | Validation): void {
-    if (this.poolInUse < this.model.httpConnectionPoolSize) {
-      this.poolInUse++;
-      waiter.waitingSince = this.kernel.now;
-      this.kernel.post(0, this.grant, waiter);
-    } else {
-      waiter.waitingSince = this.kernel.now;
-      this.poolQueue.push(waiter);
-      this.counters.poolWaiting.add(this.kernel.now, 1);
-    }
+    this.pool.acquire(waiter);
   }
 
-  private releaseConnection(): void {
-    const next = this.poolQueue.shift();
-    if (next === undefined) {
-      this.poolInUse--;
-      return;
-    }
-    this.counters.poolWaiting.add(this.kernel.now, -1);
-    // The connection passes straight to the next waiter.
-    this.kernel.post(0, this.grant, next);
-  }
-
-  private readonly grant = (waiter: CallReportRecord | Validation): void => {
-    const since = waiter.waitingSince;
-    this.counters.poolGrants++;
-    if (this.kernel.now > since) this.counters.poolWaited++;
-    this.counters.poolWaitMs.record(this.kernel.now - since);
+  private readonly granted = (waiter: CallReportRecord | Validation): void => {
     if (waiter.kind === 'record') this.stepRecord(waiter, CONNECTION_ACQUIRED);
     else this.sendValidation(waiter);
   };
@@ -377,7 +386,7 @@ export class Ocs {
     if (record.posts > 1) this.counters.resubmissions++;
     else record.firstPostAt = now;
     this.counters.inFlight.add(now, 1);
-    const request: HttpRequest = { kind: 'record', seq: record.seq, stored: attempt, from: record, abandoned: false, status: 0 };
+    const request: HttpRequest = { kind: 'record', seq: record.seq, stored: attempt, from: record, abandoned: false, orphaned: false, status: 0 };
     record.request = request;
     if (this.trace) {
       const line = { t: now, entity: `record:${attempt.guid}:${record.seq}`, event: 'POST', post: record.posts };
@@ -421,6 +430,11 @@ export class Ocs {
 
   private readonly responseArrived = (request: HttpRequest): void => {
     const status = request.status;
+    if (request.orphaned) {
+      // [model] Sent before an OCS restart: the process that waited for it is gone.
+      this.trace?.({ t: this.kernel.now, entity: 'network', event: 'orphanedResponse', status, request: this.describe(request) });
+      return;
+    }
     if (request.abandoned) {
       // [model] OCS already timed the request out: it ignores the response.
       this.counters.lateResponses++;
@@ -458,13 +472,14 @@ export class Ocs {
   // pool; any other answer is treated like a timeout.
 
   private validate(contact: Contact): void {
-    this.validationsInProgress++;
+    const validation: Validation = { kind: 'validation', contact, waitingSince: 0, request: null, timer: null };
+    this.validations.add(validation);
     this.counters.validations.add('requests');
-    this.acquireConnection({ kind: 'validation', contact, waitingSince: 0, request: null, timer: null });
+    this.acquireConnection(validation);
   }
 
   private sendValidation(validation: Validation): void {
-    const request: HttpRequest = { kind: 'validation', seq: 0, stored: null, from: validation, abandoned: false, status: 0 };
+    const request: HttpRequest = { kind: 'validation', seq: 0, stored: null, from: validation, abandoned: false, orphaned: false, status: 0 };
     validation.request = request;
     validation.timer = this.kernel.schedule(validation.contact.group.cfg.options.validationHttpResponseTimeoutMs, this.validationTimedOut, validation);
     this.trace?.({ t: this.kernel.now, entity: `contact:${validation.contact.phone}`, event: 'validationSent', group: validation.contact.group.cfg.name });
@@ -484,9 +499,9 @@ export class Ocs {
   private validationDone(validation: Validation, outcome: 'approved' | 'rejected' | 'timeout'): void {
     const contact = validation.contact;
     const group = contact.group;
-    this.validationsInProgress--;
+    this.validations.delete(validation);
     this.counters.validations.add(outcome);
-    this.releaseConnection();
+    this.pool.release();
     this.trace?.({ t: this.kernel.now, entity: `contact:${contact.phone}`, event: `validation:${outcome}`, group: group.cfg.name });
     if (outcome === 'approved') {
       if (group.m.state !== 'running') return this.dialer.giveBack(contact);
@@ -496,4 +511,55 @@ export class Ocs {
     this.dialer.applyTreatment(contact, result);
     this.dialer.unreserve(group);
   }
+
+  // -------------------------------------------------------------------------
+  // [model] OCS restarts (`ocsRestarts`): while OCS is down nothing is dialed
+  // or posted; calls in progress are dropped, validations abandoned, and the
+  // records OCS kept are lost or wait to be posted again
+  // (`records-after-restart`, decided by the record machine).
+
+  private readonly ocsStopped = (restart: Window): void => {
+    const now = this.kernel.now;
+    const c = this.counters;
+    this.down = true;
+    c.restarts++;
+    const kept = this.unconfirmed.size;
+    const callsBefore = c.callsDropped;
+    const validationsBefore = c.validationsDropped;
+    this.trace?.({ t: now, entity: 'ocs', event: 'stopped', downForMs: restart.untilMs - restart.fromMs, kept });
+    this.pool.close();
+    // Groups first: the records' unmarking then finds no group that could react to it.
+    for (const group of this.groups) {
+      this.stepGroup(group, OCS_STOPPED);
+      if (group.recovery !== null) this.stepRecovery(group.recovery, OCS_STOPPED);
+      for (const attempt of this.dialer.ocsStopped(group)) if (group.cfg.options.sendHistory) this.attemptsCutByRestarts.add(attempt);
+    }
+    for (const validation of this.validations) {
+      if (validation.timer !== null) this.kernel.cancel(validation.timer);
+      if (validation.request !== null) validation.request.abandoned = validation.request.orphaned = true;
+      c.validationsDropped++;
+      c.validations.add('dropped');
+      this.trace?.({ t: now, entity: `contact:${validation.contact.phone}`, event: 'validationDropped', group: validation.contact.group.cfg.name });
+      this.dialer.putBack(validation.contact);
+    }
+    this.validations.clear();
+    for (const record of [...this.unconfirmed]) this.stepRecord(record, OCS_STOPPED);
+    this.log?.(
+      now,
+      `[model] OCS stopped (restart ${c.restarts}, down for ${(restart.untilMs - restart.fromMs) / 1000} s): ${c.callsDropped - callsBefore} call(s) in progress dropped, ${c.validationsDropped - validationsBefore} validation(s) abandoned, ${kept} call report record(s) kept, ${this.model.recordsAfterRestart === 'lost' ? `${kept - this.unconfirmed.size} of them lost` : 'to be posted again'} (records-after-restart: ${this.model.recordsAfterRestart})`,
+    );
+  };
+
+  private readonly ocsStarted = (restart: Window): void => {
+    const now = this.kernel.now;
+    this.down = false;
+    this.counters.downMs += restart.untilMs - restart.fromMs;
+    this.pool.open();
+    const resent = this.unconfirmed.size;
+    this.counters.resentAfterRestarts += resent;
+    this.trace?.({ t: now, entity: 'ocs', event: 'started', resent });
+    for (const record of [...this.unconfirmed]) this.stepRecord(record, OCS_STARTED);
+    for (const group of this.groups) this.stepGroup(group, OCS_STARTED);
+    this.log?.(now, `[model] OCS started again: ${resent} call report record(s) to post again`);
+  };
 }

@@ -67,6 +67,10 @@ export interface ResolvedModel {
   recoveryTimer: 'per-record' | 'batch';
   /** [model] record-attributes: the 2017 page's set, or with the later revisions' extra GSW_* attributes. */
   recordAttributes: '2017' | 'later';
+  /** [model] records-after-restart: what an OCS restart does to the records OCS keeps. */
+  recordsAfterRestart: 'lost' | 'resent';
+  /** [model] ocsRestarts: OCS is down from fromMs until untilMs; in the order they happen, none overlapping. */
+  ocsRestarts: ReadonlyArray<Window>;
   groups: ResolvedGroup[];
   network: {
     latency: DurationDistribution;
@@ -115,6 +119,10 @@ export function resolve(scenario: Scenario, seed: number): ResolvedModel {
     syntheticRecordsPerSecond: scenario.syntheticRecords.perSecond,
     recoveryTimer: ocs['recovery-timer'],
     recordAttributes: ocs['record-attributes'],
+    recordsAfterRestart: ocs['records-after-restart'],
+    ocsRestarts: scenario.ocsRestarts
+      .map((r): Window => ({ fromMs: durationMs(r.at), untilMs: durationMs(r.at) + durationMs(r.downFor) }))
+      .sort((a, b) => a.fromMs - b.fromMs),
     groups: scenario.campaignGroups.map((g): ResolvedGroup => {
       const option = <K extends keyof typeof g.options & keyof typeof ocs>(name: K) => (g.options[name] ?? ocs[name]) as (typeof ocs)[K];
       return {

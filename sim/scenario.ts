@@ -108,6 +108,10 @@ export const OcsOptions = z.strictObject({
     .enum(['2017', 'later'], { error: 'expected 2017 or later' })
     .default('2017')
     .describe('[model] The GSW_* attributes of a record body: 2017, the seed page\'s 41 plus GSW_CAMPAIGN_GROUP_GUID; later, also those later revisions say a record can contain (GSW_AGENT_ID, GSW_CALLING_LIST_DBID, GSW_CAMPAIGN_TEMPLATE_NAME, GSW_CHAIN_ID, GSW_CHAIN_N, GSW_D_STATE_CODE, GSW_TENANT_CCID): an external system must accept attributes it does not know.'),
+  'records-after-restart': z
+    .enum(['lost', 'resent'], { error: 'expected lost or resent' })
+    .default('resent')
+    .describe('[model] What an OCS restart (ocsRestarts) does to the call report records OCS keeps: resent, they are posted again once OCS is back; lost, they are gone (counted in records.lostInRestarts). The documentation does not say.'),
   'recovery-timer': z
     .enum(['per-record', 'batch'], { error: 'expected per-record or batch' })
     .default('per-record')
@@ -120,7 +124,7 @@ export type OcsOptions = z.infer<typeof OcsOptions>;
  * documentation. Every other one is a documented OCS option whose default
  * Genesys does not publish: the model's default is ours ([model]).
  */
-export const MODEL_SETTINGS: ReadonlySet<keyof OcsOptions> = new Set(['recovery-timer', 'records-in-dialing-modes', 'record-attributes'] as const);
+export const MODEL_SETTINGS: ReadonlySet<keyof OcsOptions> = new Set(['recovery-timer', 'records-in-dialing-modes', 'record-attributes', 'records-after-restart'] as const);
 /** The model's default of every `ocs` setting. */
 export const OCS_DEFAULTS: OcsOptions = OcsOptions.parse({});
 
@@ -243,6 +247,11 @@ export const ExternalSystem = z.strictObject({
     .describe('[model] Windows may overlap: at any moment the window that started last is in force (of windows starting together, the one listed last), so a 500 window inside a 503 window answers 500 while it lasts. An outage answers every request, those past the concurrency limit too.'),
 });
 
+const OcsRestart = z.strictObject({
+  at: Duration.describe('When OCS stops (from the start of the run).'),
+  downFor: Duration.describe('How long it stays down before it is running again.'),
+});
+
 export const Scenario = z.strictObject({
   name: z.string().default('unnamed scenario'),
   description: z.string().default(''),
@@ -264,6 +273,12 @@ export const Scenario = z.strictObject({
   campaignGroups: z.array(CampaignGroup).min(1, { error: 'expected at least one campaign group' }).prefault([{ name: 'Outbound Sales@Sales Agents', dbid: 101 }]),
   network: Network.prefault({}),
   externalSystem: ExternalSystem.prefault({}),
+  ocsRestarts: z
+    .array(OcsRestart)
+    .default([])
+    .describe(
+      '[model] Times OCS stops and starts again, e.g. [{ at: 20m, downFor: 1m }]; they may not overlap. While OCS is down nothing is dialed or posted, calls in progress are dropped (their seq 1 is never made) and pre-dial validations are abandoned; ocs.records-after-restart says what becomes of the records OCS kept.',
+    ),
   syntheticRecords: z
     .strictObject({
       perSecond: z

@@ -55,6 +55,13 @@ export function summarize(scenario: Scenario, model: ResolvedModel, ocs: Ocs, en
   // Calls still in progress when the drain limit ended the run: their seq 1 was never made.
   const callsInProgressAtEnd = ocs.groups.reduce((n, g) => n + g.callsInProgress, 0);
   const cutCallsWithHistory = ocs.groups.reduce((n, g) => n + (g.cfg.options.sendHistory ? g.callsInProgress : 0), 0);
+  // OCS restarts: the time down, up to the run's end for one still under way.
+  const restartsBegun = model.ocsRestarts.slice(0, c.restarts);
+  const downMs = restartsBegun.reduce((ms, r) => ms + Math.min(r.untilMs, end) - r.fromMs, 0);
+  const stillDown = restartsBegun.some((r) => r.untilMs > end);
+  if (stillDown) censored['restarts.secondsDown'] = `OCS was still down when the run ended at ${seconds(end)} s: the figure counts the time down until then`;
+  let seq0OnlyAfterRestarts = 0;
+  for (const attempt of ocs.attemptsCutByRestarts) if (attempt.storedSeq === 0) seq0OnlyAfterRestarts++;
 
   return {
     /** The version of this file's layout (docs/summary.schema.json). */
@@ -72,7 +79,13 @@ export function summarize(scenario: Scenario, model: ResolvedModel, ocs: Ocs, en
       resubmissions: c.resubmissions,
       peakMarkedForResubmission: c.marked.peak,
       /** Call attempts whose seq 1 was never made, by cause: a call still in progress when the drain limit ended the run. */
-      attemptsWithoutSeq1: { total: cutCallsWithHistory, byCause: { drainLimit: cutCallsWithHistory } },
+      /** Records an OCS restart took (records-after-restart: lost): created = saved + unconfirmed + lostInRestarts. */
+      lostInRestarts: c.lostInRestarts,
+      /** Call attempts whose seq 1 was never made, by cause: a call still in progress when the drain limit ended the run, or one an OCS restart dropped. */
+      attemptsWithoutSeq1: {
+        total: cutCallsWithHistory + c.callsDroppedWithHistory,
+        byCause: { drainLimit: cutCallsWithHistory, ocsRestarts: c.callsDroppedWithHistory },
+      },
     },
     responses: c.responses.toJSON(),
     timeouts: c.timeouts,
@@ -92,10 +105,19 @@ export function summarize(scenario: Scenario, model: ResolvedModel, ocs: Ocs, en
       duplicates: ocs.external.stats.duplicates,
       staleOverwrites: ocs.external.stats.staleOverwrites,
       finalNotSeq1: c.finalNotSeq1,
+      seq0OnlyAfterRestarts,
       rejectedOverCapacity: ocs.external.stats.rejectedOverCapacity,
       peakQueue: ocs.external.stats.peakQueue,
     },
     delivery: { seq0: delivery(c.deliverySeq0), seq1: delivery(c.deliverySeq1) },
+    restarts: {
+      count: c.restarts,
+      secondsDown: seconds(downMs),
+      recordsAfterRestart: model.recordsAfterRestart,
+      recordsResent: c.resentAfterRestarts,
+      callsDropped: c.callsDropped,
+      validationsDropped: c.validationsDropped,
+    },
     /** Seconds after the last outage's end (null: no outage; a figure null: it never happened in the run). */
     recovery,
     queues: {

@@ -31,15 +31,19 @@ export const SummaryFile = z
     records: z.strictObject({
       created: count('call report records made (seq 0 and seq 1)'),
       saved: count('records confirmed by 200 OK'),
-      unconfirmed: count('records OCS still kept when the run ended (created = saved + unconfirmed: none is ever lost)'),
+      unconfirmed: count('records OCS still kept when the run ended (created = saved + unconfirmed + lostInRestarts: none is lost but by a restart under records-after-restart: lost)'),
       unconfirmedByState: tally('unconfirmed records by the state of their machine'),
       markedForResubmissionAtEnd: count('records marked for re-submission when the run ended'),
       resubmissions: count('POSTs after the first, all records'),
       peakMarkedForResubmission: count('most records marked for re-submission at once, all groups'),
+      lostInRestarts: count('records gone in an OCS restart ([model] records-after-restart: lost)'),
       attemptsWithoutSeq1: z
         .strictObject({
           total: count('call attempts whose seq 0 was made and whose seq 1 never was'),
-          byCause: z.strictObject({ drainLimit: count('calls still in progress when the drain limit ended the run') }),
+          byCause: z.strictObject({
+            drainLimit: count('calls still in progress when the drain limit ended the run'),
+            ocsRestarts: count('calls in progress an OCS restart dropped'),
+          }),
         })
         .describe('The external system holds a seq 0 without its seq 1 for these attempts.'),
     }),
@@ -55,7 +59,7 @@ export const SummaryFile = z
     calls: z.strictObject({
       results: tally('finalized calls by call result'),
       abandoned: count('calls abandoned (no agent free when answered)'),
-      inProgressAtEnd: count('calls dialed and not finalized when the run ended (cut by the drain limit)'),
+      inProgressAtEnd: count('calls dialed and not finalized when the run ended (cut by the drain limit; those a restart dropped are in restarts.callsDropped)'),
     }),
     validations: tally('pre-dial validation requests and their outcomes'),
     network: z.strictObject({ refused: count('connections refused'), lostResponses: count('responses lost on their way back to OCS') }),
@@ -64,11 +68,22 @@ export const SummaryFile = z
       stored: count('records it stored (duplicates included)'),
       duplicates: count('stores of a (GUID, seq) it already held'),
       staleOverwrites: count('seq 0 stored over a seq 1 (last-write-wins only)'),
-      finalNotSeq1: count('finalized attempts whose final copy at the external system is not seq 1'),
+      finalNotSeq1: count('finalized attempts whose final copy at the external system is not seq 1 (an attempt whose seq 1 a restart took is counted in seq0OnlyAfterRestarts instead)'),
+      seq0OnlyAfterRestarts: count('attempts whose seq 1 an OCS restart took (the call dropped, or the seq 1 record lost) that the external system holds as seq 0'),
       rejectedOverCapacity: count('requests answered 409 past the concurrency limit (overflow: reject)'),
       peakQueue: count('longest queue past the concurrency limit (overflow: queue)'),
     }),
     delivery: z.strictObject({ seq0: Delivery, seq1: Delivery }),
+    restarts: z
+      .strictObject({
+        count: count('OCS restarts that began'),
+        secondsDown: secondsOf('time OCS was down, summed (up to the run\'s end for one still under way: see censored)'),
+        recordsAfterRestart: z.enum(['lost', 'resent']).describe('[model] records-after-restart: what a restart did to the records OCS kept'),
+        recordsResent: count('records kept through a restart and posted again (resent)'),
+        callsDropped: count('calls in progress a restart dropped (never finalized)'),
+        validationsDropped: count('pre-dial validations under way a restart abandoned'),
+      })
+      .describe('[model] OCS restarts (ocsRestarts); all 0 without them.'),
     recovery: z
       .strictObject({
         lastOutageEndSeconds: secondsOf('end of the last outage (the run\'s end when it outlasted the run: see censored)').nullable(),

@@ -125,6 +125,7 @@ function crossFieldErrors(s: Scenario): string[] {
   checkDistribution(['externalSystem', 'serviceTime'], s.externalSystem.serviceTime);
   s.network.outages.forEach((o, i) => checkWindow(['network', 'outages', i], o));
   s.externalSystem.outages.forEach((o, i) => checkWindow(['externalSystem', 'outages', i], o));
+  errors.push(...restartErrors(s));
   const n = s.network;
   if (n.refusedConnections + n.hangs + n.requestLoss > 1) {
     errors.push(`network: refusedConnections + hangs + requestLoss = ${n.refusedConnections + n.hangs + n.requestLoss}; expected at most 1 (they are exclusive fates of one request)`);
@@ -154,6 +155,29 @@ function crossFieldErrors(s: Scenario): string[] {
       if (v !== undefined) ocsTimeout([...path, 'options', key], v);
     }
   });
+  return errors;
+}
+
+/** Each restart must last, and begin after the one before it is back up (OCS cannot stop while it is down). */
+function restartErrors(s: Scenario): string[] {
+  const errors: string[] = [];
+  const restarts = s.ocsRestarts.map((r, i) => ({ i, from: durationMs(r.at), until: durationMs(r.at) + durationMs(r.downFor), r }));
+  for (const { i, r } of restarts) {
+    if (durationMs(r.downFor) <= 0) errors.push(`${formatPath(['ocsRestarts', i, 'downFor'])}: got ${show(r.downFor)}; expected a duration above 0`);
+  }
+  const byStart = [...restarts].sort((a, b) => a.from - b.from || a.i - b.i);
+  for (let k = 1; k < byStart.length; k++) {
+    const before = byStart[k - 1];
+    const next = byStart[k];
+    if (next.from <= before.until) {
+      errors.push(
+        `ocsRestarts[${next.i}]: at ${next.r.at} overlaps ocsRestarts[${before.i}] (at ${before.r.at}, down for ${before.r.downFor}, so back at ${formatDuration(before.until)}); expected each restart to begin after the one before is back up`,
+      );
+    }
+  }
+  if (s.ocsRestarts.length > 0 && LATEST_TIMESTAMP_MS < Date.parse(s.startTime) + Math.max(...restarts.map((r) => r.until))) {
+    errors.push(`ocsRestarts: a restart ends after +275760-09-13, the last date a timestamp can have`);
+  }
   return errors;
 }
 

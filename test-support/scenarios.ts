@@ -117,10 +117,11 @@ export function runObserved(scenario: Scenario, options: { seed?: number; engine
   return { result, summary: result.summary, log, logText: log.map((l) => l.text), trace };
 }
 
-/** records.created == records.saved + records.unconfirmed. */
+/** records.created == records.saved + records.unconfirmed + records.lostInRestarts (none but under records-after-restart: lost). */
 export function expectNoRecordLost(summary: Summary): void {
-  const { created, saved, unconfirmed } = summary.records;
-  expect(created, `records lost: created ${created}, saved ${saved}, unconfirmed ${unconfirmed}`).toBe(saved + unconfirmed);
+  const { created, saved, unconfirmed, lostInRestarts } = summary.records;
+  expect(created, `records lost: created ${created}, saved ${saved}, unconfirmed ${unconfirmed}, lost in restarts ${lostInRestarts}`).toBe(saved + unconfirmed + lostInRestarts);
+  if (summary.restarts.recordsAfterRestart === 'resent') expect(lostInRestarts, 'records lost in a restart under records-after-restart: resent').toBe(0);
 }
 
 /** The summary is what docs/summary.schema.json documents: every field, nothing else. */

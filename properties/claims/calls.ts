@@ -1,15 +1,16 @@
 import { IN_FLIGHT_STATES, parseEntity, TIME_TOLERANCE_MS, type RunFacts } from '../runFacts.ts';
-import { type Checker, Violations, at } from './common.ts';
+import { type Checker, Violations, at, near } from './common.ts';
 
 /** What drives the records: calls, treatments, fault windows, the pool bound. */
 
-export const CALLS = 'every dialed call is finalized exactly once, and no group has more calls in progress than its agents allow';
+export const CALLS = 'every dialed call is finalized exactly once (or dropped by an OCS restart), and no group has more calls in progress than its agents allow';
 
 /**
  * Preview and progressive dialing hold an agent from the dial to the call's
  * finalization, so calls in progress never exceed the agents; predictive
  * dialing keeps at most agents x maxDialRatio calls ringing plus one call per
- * agent connected.
+ * agent connected. [model] An OCS restart drops the calls in progress: a
+ * dropped call is never finalized, and is dropped only as OCS stops.
  */
 export const everyCallIsFinalizedOnce: Checker = ({ trace, facts }) => {
   const v = new Violations();
@@ -17,8 +18,21 @@ export const everyCallIsFinalizedOnce: Checker = ({ trace, facts }) => {
   const finalized = new Set<string>();
   const inProgress = new Map<string, number>();
   let dials = 0;
+  let dropped = 0;
+  let lastStop = -Infinity;
   for (const line of trace) {
-    if (line.event === 'dial') {
+    if (line.entity === 'ocs' && line.event === 'stopped') lastStop = line.t;
+    if (line.event === 'callDropped') {
+      const guid = String(line.guid);
+      const group = open.get(guid);
+      if (group === undefined) v.add(`${at(line.t)} call ${guid} dropped ${finalized.has(guid) ? 'after it was finalized' : 'but never dialed'}`);
+      else {
+        dropped++;
+        open.delete(guid);
+        inProgress.set(group, inProgress.get(group)! - 1);
+        if (!near(line.t, lastStop)) v.add(`${at(line.t)} call ${guid} dropped with no OCS stop then`);
+      }
+    } else if (line.event === 'dial') {
       dials++;
       const group = String(line.group);
       open.set(String(line.guid), group);
@@ -41,7 +55,7 @@ export const everyCallIsFinalizedOnce: Checker = ({ trace, facts }) => {
   }
   const cut = facts.endT >= facts.model.durationMs + facts.model.drainLimitMs;
   if (open.size > 0 && !cut) v.add(`${open.size} call(s) never finalized, though the run ended before its drain limit (e.g. ${[...open.keys()][0]})`);
-  return v.result(CALLS, `${dials} dials, ${finalized.size} finalized once each, within the agents' limits`);
+  return v.result(CALLS, `${dials} dials, ${finalized.size} finalized once each${dropped > 0 ? `, ${dropped} dropped by OCS restarts` : ''}, within the agents' limits`);
 };
 
 export const TREATMENTS = "a contact is tried again only when its call result's treatment allows: after redialAfter, and never once maxAttempts is reached";

@@ -1,7 +1,7 @@
 import type { TraceLine } from '../../sim/observer.ts';
 import type { Summary } from '../../sim/run.ts';
 import type { Scenario } from '../../sim/scenario.ts';
-import { TIME_TOLERANCE_MS, type RunFacts } from '../runFacts.ts';
+import { NOT_KEPT_STATES, TIME_TOLERANCE_MS, type RunFacts } from '../runFacts.ts';
 
 /**
  * What every claim checker shares: the evidence of one run (its trace lines,
@@ -77,7 +77,7 @@ export class KeptByPhone {
     this.state.set(key, state);
     const phone = this.facts.attempts.get(guid)?.phone;
     if (phone == null) return;
-    const delta = (state !== 'saved' ? 1 : 0) - (before !== undefined && before !== 'saved' ? 1 : 0);
+    const delta = (NOT_KEPT_STATES.has(state) ? 0 : 1) - (before !== undefined && !NOT_KEPT_STATES.has(before) ? 1 : 0);
     if (delta !== 0) this.kept.set(phone, (this.kept.get(phone) ?? 0) + delta);
   }
   of(phone: string): number {

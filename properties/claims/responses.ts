@@ -94,6 +94,11 @@ function validationTimeoutsAreExact(trace: readonly TraceLine[], facts: RunFacts
       sent.set(e.phone, { t: line.t, otherAnswer: false });
       continue;
     }
+    // An OCS restart abandoned it: no outcome comes.
+    if (line.event === 'validationDropped') {
+      sent.delete(e.phone);
+      continue;
+    }
     if (!line.event.startsWith('validation:')) continue;
     const request = sent.get(e.phone);
     sent.delete(e.phone);
@@ -123,7 +128,8 @@ export const RESUBMIT_ON_TIME = 'records are re-submitted when history-wait-reco
  * history-wait-recovery-timeout after it was queued. batch [model]: the
  * group's recovery timer fires exactly the timeout after it was armed, never
  * later than the timeout after a record was queued, and re-submits every
- * record of the group queued at that moment.
+ * record of the group queued at that moment. An OCS restart disarms the
+ * timer and ends every record's wait.
  */
 export const resubmissionsFollowThePolicy: Checker = ({ trace, facts }) => {
   const v = new Violations();
@@ -144,6 +150,7 @@ export const resubmissionsFollowThePolicy: Checker = ({ trace, facts }) => {
       closeFiring();
       const r = facts.options.get(e.group)!.historyWaitRecoveryTimeoutMs;
       if (line.state === 'armed') armedAt.set(e.group, line.t);
+      else if (line.event === 'OCS_STOPPED') armedAt.delete(e.group);
       else if (line.state === 'idle') {
         const armed = armedAt.get(e.group);
         if (armed === undefined || !near(line.t, armed + r)) v.add(`${at(line.t)} recovery timer of ${e.group} fired ${armed === undefined ? 'unarmed' : `${line.t - armed} ms after it was armed`}; the timeout is ${r} ms`);
@@ -159,6 +166,8 @@ export const resubmissionsFollowThePolicy: Checker = ({ trace, facts }) => {
     if (mustResubmit !== null && !(line.event === 'RESUBMIT' && near(line.t, mustResubmit.t))) closeFiring();
     if (line.state === 'queued' && before !== 'queued') queuedAt.set(e.key, line.t);
     if (before !== 'queued' || line.state === 'queued') continue;
+    // An OCS restart ends the wait (the record is lost, or posted again once OCS is back): not a re-submission.
+    if (line.event === 'OCS_STOPPED') continue;
     resubmissions++;
     const group = groupOfRecord(facts, e.guid);
     const r = facts.options.get(group)!.historyWaitRecoveryTimeoutMs;

@@ -1,4 +1,4 @@
-import { DOCUMENTED, parseWaitConditionLine } from '../documentedLog.ts';
+import { DOCUMENTED, isOcsStoppedLine, parseWaitConditionLine } from '../documentedLog.ts';
 import { groupOfRecord, MARKED_STATES, parseEntity } from '../runFacts.ts';
 import { type Checker, type LogLine, Violations, at, sameLogLines } from './common.ts';
 
@@ -59,7 +59,7 @@ export const noDialingDuringAWaitCondition: Checker = ({ trace, facts }) => {
   return v.result(NO_DIAL_DURING_WAIT, `${dials} dials, each while its group was running; wait conditions active exactly while marked > threshold`);
 };
 
-export const WAIT_LOG_LINES = 'wait-condition log lines alternate, activated first, naming the right group and DBID';
+export const WAIT_LOG_LINES = 'wait-condition log lines alternate, activated first, naming the right group and DBID (an OCS restart ends a wait condition unlogged)';
 
 /** The documented wait-condition lines: one per activation and clearing, in order, for the group that changed. */
 export const waitConditionLogLinesAlternate: Checker = ({ trace, log, facts }) => {
@@ -76,9 +76,15 @@ export const waitConditionLogLinesAlternate: Checker = ({ trace, log, facts }) =
     if (before === 'waiting' && line.state === 'running') expected.push({ t: line.t, text: DOCUMENTED.waitCleared(e.name, dbid) });
   }
   const actual = log!.filter((l) => parseWaitConditionLine(l.text) !== null);
-  // Read from the log alone: per group, activated and cleared alternate, activated first, with the group's DBID.
+  // Read from the log alone: per group, activated and cleared alternate, activated first, with the group's DBID;
+  // [model] a restart ends every wait condition without a cleared line (OCS is not running to write one).
   const active = new Map<string, boolean>();
-  for (const line of actual) {
+  for (const line of log!) {
+    if (isOcsStoppedLine(line.text)) {
+      active.clear();
+      continue;
+    }
+    if (parseWaitConditionLine(line.text) === null) continue;
     const w = parseWaitConditionLine(line.text)!;
     const cfg = facts.options.get(w.group);
     if (cfg === undefined) v.add(`${at(line.t)} "${line.text}" names no campaign group of the scenario`);

@@ -88,4 +88,26 @@ export const MISTAKES: readonly Mistake[] = [
     description: 'where outage windows overlap, the one listed first is in force: a window nested in an earlier-listed one never acts (issue 11)',
     patches: [{ file: 'sim/faultWindows.ts', find: '(winner === undefined || w.fromMs >= winner.fromMs)', replace: 'winner === undefined' }],
   },
+  // OCS restarts (issue 14): "none lost but by a restart under records-after-restart: lost, each counted".
+  {
+    id: 'extra:restart-loses-waiting-records',
+    description: 'an OCS restart loses the records waiting for a connection even under records-after-restart: resent (one more lost than the setting allows)',
+    patches: [
+      {
+        file: 'machines/callReportRecord.ts',
+        find: "        CONNECTION_ACQUIRED: 'pending',\n        OCS_STOPPED: [{ guard: 'recordsLostInRestart', target: 'lostInRestart' }, { target: 'awaitingRestart' }],",
+        replace: "        CONNECTION_ACQUIRED: 'pending',\n        OCS_STOPPED: 'lostInRestart',",
+      },
+    ],
+  },
+  {
+    id: 'extra:restart-forgets-one-record',
+    description: 'OCS back from a restart posts again every record it kept but one, which it keeps for ever (records-after-restart: resent)',
+    patches: [{ file: 'sim/ocs.ts', find: 'for (const record of [...this.unconfirmed]) this.stepRecord(record, OCS_STARTED);', replace: 'for (const record of [...this.unconfirmed].slice(1)) this.stepRecord(record, OCS_STARTED);' }],
+  },
+  {
+    id: 'extra:restart-loss-uncounted',
+    description: 'a record lost in a restart is released without being counted (created != saved + unconfirmed + lostInRestarts)',
+    patches: [{ file: 'sim/ocs.ts', find: '    this.counters.lostInRestarts++;\n', replace: '' }],
+  },
 ];
