@@ -4,12 +4,31 @@ import { resolve } from '../sim/resolve.ts';
 import { settingsWarnings } from '../sim/warnings.ts';
 import { runObserved, tinyScenario } from '../test-support/scenarios.ts';
 import { buildRunReport } from '../reports/runReport.ts';
-import { humanSummary } from './runCommand.ts';
+import { humanSummary, runHeader } from './runCommand.ts';
 
 /**
  * What the end of a run cuts short is said as such: calls the drain limit
  * ended, figures it censored, and runs that did nothing or will storm.
  */
+
+describe('calls an OCS restart dropped', () => {
+  // Two agents, every call answered after 5 s and talked for 20 s; OCS stops at 10 s, with both calls in progress.
+  const scenario = tinyScenario({ duration: '1m', ocsRestarts: [{ at: '10s', downFor: '5s' }], ocs: { 'records-after-restart': 'lost' } });
+  const run = runObserved(scenario);
+  const s = run.summary;
+
+  it('are counted as attempts without seq 1, by cause, and their seq 0 records as lost', () => {
+    expect(s.restarts).toMatchObject({ count: 1, secondsDown: 5, callsDropped: 2, recordsAfterRestart: 'lost' });
+    expect(s.records.attemptsWithoutSeq1).toEqual({ total: 2, byCause: { drainLimit: 0, ocsRestarts: 2 } });
+    // The seq 0 of each was saved within the first 10 s, so nothing was kept to lose; the external system holds it alone.
+    expect(s.external.seq0OnlyAfterRestarts).toBe(2);
+  });
+
+  it('are named in the run header and the printed summary', () => {
+    expect(runHeader(scenario, 1)).toContain('1 OCS restart(s)');
+    expect(humanSummary(run.result, 'out/x', [])).toContain(`OCS restarts 1 (5 s down): calls dropped 2, records lost ${s.records.lostInRestarts} (records-after-restart: lost); the external system holds seq 0 alone for 2 attempt(s)`);
+  });
+});
 
 describe('calls still in progress when the drain limit ends the run', () => {
   // Two agents, every call answered after 5 s and talked for 2 h: the drain limit cuts both calls.

@@ -97,7 +97,7 @@ export function runHeader(scenario: Scenario, seed: number, given: ReadonlySet<s
     `  OCS options: ${documented.map(option).join(', ')}`,
     `  model settings: ${modelSettings.map(option).join(', ')}`,
     `  campaign groups: ${groups.join('; ')}`,
-    `  faults: ${scenario.network.outages.length} network and ${scenario.externalSystem.outages.length} external-system outage(s); external system ${scenario.externalSystem.storagePolicy}, ${scenario.externalSystem.concurrency} at once, ${scenario.externalSystem.overflow} past it`,
+    `  faults: ${scenario.network.outages.length} network and ${scenario.externalSystem.outages.length} external-system outage(s), ${scenario.ocsRestarts.length} OCS restart(s); external system ${scenario.externalSystem.storagePolicy}, ${scenario.externalSystem.concurrency} at once, ${scenario.externalSystem.overflow} past it`,
   ].join('\n');
 }
 
@@ -111,6 +111,11 @@ export function humanSummary(result: RunResult, out: string, files: string[]): s
     `  responses ${responses}; OCS timeouts ${s.timeouts}; re-submissions ${s.records.resubmissions}`,
     `  wait conditions ${s.waitConditions.activations} (${s.waitConditions.secondsActive} s active); race conditions ${s.raceConditions}`,
     `  external system: duplicates ${s.external.duplicates}, stale overwrites ${s.external.staleOverwrites}`,
+    ...(s.restarts.count > 0
+      ? [
+          `  OCS restarts ${s.restarts.count} (${s.restarts.secondsDown} s down): calls dropped ${s.restarts.callsDropped}, records ${s.restarts.recordsAfterRestart === 'lost' ? `lost ${s.records.lostInRestarts}` : `posted again ${s.restarts.recordsResent}`} (records-after-restart: ${s.restarts.recordsAfterRestart}); the external system holds seq 0 alone for ${s.external.seq0OnlyAfterRestarts} attempt(s)`,
+        ]
+      : []),
     ...(s.calls.inProgressAtEnd > 0
       ? [`  calls still in progress when the drain limit ended the run: ${s.calls.inProgressAtEnd} (seq 1 never made for ${s.records.attemptsWithoutSeq1.total} attempt(s))`]
       : []),

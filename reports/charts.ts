@@ -13,6 +13,7 @@ import type { Outage, Period, WaitPeriod } from './traceFacts.ts';
 export const COLORS = {
   externalOutage: '#e45756',
   networkOutage: '#8c6bb1',
+  ocsDown: '#555555',
   wait: '#f2a93b',
   seq0: '#4c78a8',
   seq1: '#b07aa1',
@@ -64,7 +65,7 @@ function xAxis(ctx: TimeContext, title = true) {
 /** Outages (and optionally wait conditions) as shaded bands behind the data. */
 function shading(ctx: TimeContext, withWaits: boolean): object[] {
   const layers: object[] = [];
-  for (const [where, color] of [['external system', COLORS.externalOutage], ['network', COLORS.networkOutage]] as const) {
+  for (const [where, color] of [['external system', COLORS.externalOutage], ['network', COLORS.networkOutage], ['OCS', COLORS.ocsDown]] as const) {
     const bands = ctx.outages.filter((o) => o.where === where).map((o) => ({ min: minutes(o.fromMs), until: minutes(o.untilMs) }));
     if (bands.length === 0) continue;
     layers.push({ data: { values: bands }, mark: { type: 'rect', color, opacity: 0.14 }, encoding: { x: xAxis(ctx), x2: { field: 'until' } } });

@@ -53,7 +53,7 @@ export function renderHtml(d: ReportData, charts: RenderedCharts): string {
   out.push('<section id="over-time"><h2>Over time</h2>');
   out.push(`<p class="lead">All charts share one time axis, in minutes from the start of the run. Levels are sampled every ${esc(sampled)}; counts are per ${esc(bin)}. The dotted line marks the end of dialing (the campaign groups are stopped); after it OCS drains what it keeps.</p>`);
   out.push(
-    `<div class="legend">${swatch(COLORS.externalOutage, 0.3, 'external-system outage')}${swatch(COLORS.networkOutage, 0.35, 'network outage')}${swatch(COLORS.wait, 0.45, 'wait condition (dialing suspended)')}</div>`,
+    `<div class="legend">${swatch(COLORS.externalOutage, 0.3, 'external-system outage')}${swatch(COLORS.networkOutage, 0.35, 'network outage')}${d.outages.some((o) => o.where === 'OCS') ? swatch(COLORS.ocsDown, 0.3, 'OCS down (restart)') : ''}${swatch(COLORS.wait, 0.45, 'wait condition (dialing suspended)')}</div>`,
   );
   out.push(chart('chart-marked', 'Records marked for re-submission', `records OCS keeps after a failed POST (409, 408, 418, any other status, or no response within history-http-response-timeout) until a re-submission gets 200 OK. Above the dashed threshold the campaign group's wait condition is active (amber band). Records waiting for a pooled connection are not marked: only failed records count toward history-wait-condition-threshold, however many wait in OCS.`, charts.marked));
   out.push(chart('chart-pool', 'POSTs in flight and the connection pool', `a POST holds one of the http-connection-pool-size connections from the moment it is written until its response or OCS's timeout; the rest wait for a connection in OCS.`, charts.pool));
@@ -70,7 +70,7 @@ export function renderHtml(d: ReportData, charts: RenderedCharts): string {
   if (d.waits.length > 0 || d.outages.length > 0) {
     out.push('<h3>Outages and wait conditions</h3>');
     const rows = [
-      ...d.outages.map((o) => ({ at: o.fromMs, cells: [esc(`${o.where} outage: ${o.what}`), runTime(o.fromMs), runTime(o.untilMs), esc(duration(o.untilMs - o.fromMs))] })),
+      ...d.outages.map((o) => ({ at: o.fromMs, cells: [esc(o.where === 'OCS' ? `OCS down: ${o.what}` : `${o.where} outage: ${o.what}`), runTime(o.fromMs), runTime(o.untilMs), esc(duration(o.untilMs - o.fromMs))] })),
       ...d.waits.map((w) => ({ at: w.fromMs, cells: [esc(`wait condition: ${w.group}`), runTime(w.fromMs), w.open ? 'end of run' : runTime(w.untilMs), esc(duration(w.untilMs - w.fromMs))] })),
     ].sort((a, b) => a.at - b.at);
     out.push(table(['what', 'from', 'until', 'for'], rows.map((r) => r.cells)));

@@ -29,7 +29,7 @@ export function renderMarkdown(d: ReportData): string {
 
   out.push('## Over time', '');
   const periods = [
-    ...d.outages.map((o) => ({ at: o.fromMs, row: [`${o.where} outage: ${o.what}`, runTime(o.fromMs), runTime(o.untilMs), duration(o.untilMs - o.fromMs)] })),
+    ...d.outages.map((o) => ({ at: o.fromMs, row: [o.where === 'OCS' ? `OCS down: ${o.what}` : `${o.where} outage: ${o.what}`, runTime(o.fromMs), runTime(o.untilMs), duration(o.untilMs - o.fromMs)] })),
     ...d.waits.map((w) => ({ at: w.fromMs, row: [`wait condition: ${w.group}`, runTime(w.fromMs), w.open ? 'end of run' : runTime(w.untilMs), duration(w.untilMs - w.fromMs)] })),
   ].sort((a, b) => a.at - b.at);
   out.push(periods.length === 0 ? 'No outage and no wait condition.' : table(['what', 'from', 'until', 'for'], periods.map((p) => p.row)), '');

@@ -128,7 +128,17 @@ function headline(summary: Summary, facts: { waits: WaitPeriod[]; resubmittedRec
   const worst = delivery.reduce((m, d) => Math.max(m, d.max), 0);
   return [
     { label: 'dials', value: int(summary.dials), note: `over ${duration(endMs)} of virtual time` },
-    { label: 'records saved', value: int(r.saved), note: r.unconfirmed === 0 ? `all ${int(r.created)} created, each confirmed by 200 OK` : `of ${int(r.created)}; ${int(r.unconfirmed)} still kept by OCS at the end`, tone: r.unconfirmed === 0 ? 'good' : 'bad' },
+    {
+      label: 'records saved',
+      value: int(r.saved),
+      note:
+        r.lostInRestarts > 0
+          ? `of ${int(r.created)}; ${int(r.lostInRestarts)} lost in OCS restarts${r.unconfirmed > 0 ? `, ${int(r.unconfirmed)} still kept by OCS at the end` : ''}`
+          : r.unconfirmed === 0
+            ? `all ${int(r.created)} created, each confirmed by 200 OK`
+            : `of ${int(r.created)}; ${int(r.unconfirmed)} still kept by OCS at the end`,
+      tone: r.unconfirmed === 0 && r.lostInRestarts === 0 ? 'good' : 'bad',
+    },
     { label: 'failed POSTs', value: int(failed), note: `${int(facts.resubmittedRecords)} records re-submitted ${int(r.resubmissions)} times`, tone: failed > 0 ? 'warn' : 'good' },
     { label: 'peak marked for re-submission', value: int(r.peakMarkedForResubmission), note: `threshold ${thresholds.length > 1 ? `from ${threshold}` : threshold}`, tone: r.peakMarkedForResubmission > threshold ? 'bad' : 'good' },
     { label: 'wait conditions', value: int(summary.waitConditions.activations), note: summary.waitConditions.activations > 0 ? `dialing suspended ${duration(waitMs)}` : 'dialing never suspended', tone: summary.waitConditions.activations > 0 ? 'bad' : 'good' },
@@ -144,7 +154,20 @@ function narrative(input: RunReportInput, outages: Outage[], waits: WaitPeriod[]
   const out: string[] = [];
   for (const o of outages) {
     const past = o.untilMs > endMs ? `, past the run's end at ${runTime(endMs)}` : '';
+    if (o.where === 'OCS') {
+      out.push(`OCS was down for a restart from ${runTime(o.fromMs)} to ${runTime(o.untilMs)} (${duration(o.untilMs - o.fromMs)}${past}): nothing was dialed or posted.`);
+      continue;
+    }
     out.push(`The ${o.where} ${o.where === 'network' ? `was out (${o.what})` : `answered every request with ${o.what.replace('status ', '')}`} from ${runTime(o.fromMs)} to ${runTime(o.untilMs)} (${duration(o.untilMs - o.fromMs)}${past}).`);
+  }
+  const r = s.restarts;
+  if (r.count > 0) {
+    const kept = r.recordsAfterRestart === 'lost'
+      ? `${int(s.records.lostInRestarts)} records OCS kept were lost (records-after-restart: lost, a [model] setting: the documentation does not say)`
+      : `${int(r.recordsResent)} records OCS kept were posted again once it was back (records-after-restart: resent, a [model] setting: the documentation does not say)`;
+    out.push(
+      `${int(r.count)} OCS restart${r.count === 1 ? '' : 's'} dropped ${int(r.callsDropped)} calls in progress (their seq 1 was never made) and abandoned ${int(r.validationsDropped)} pre-dial validations; ${kept}. The external system holds seq 0 without its seq 1 for ${int(s.external.seq0OnlyAfterRestarts)} attempts.`,
+    );
   }
   for (const w of waits) {
     const end = w.open ? ' to the end of the run' : w.stopped ? ` until the group was stopped at ${runTime(w.untilMs)}, still waiting (so OCS logged no "cleared" line)` : ` to ${runTime(w.untilMs)}`;
@@ -152,8 +175,9 @@ function narrative(input: RunReportInput, outages: Outage[], waits: WaitPeriod[]
   }
   const created = s.records.created;
   if (resubmittedRecords > 0) out.push(`${int(resubmittedRecords)} of ${int(created)} records (${percent(resubmittedRecords, created)}) needed more than one POST; OCS re-submitted ${int(s.records.resubmissions)} times in all.`);
+  const lost = s.records.lostInRestarts > 0 ? ` (but the ${int(s.records.lostInRestarts)} lost in restarts)` : '';
   const drained = s.calls.inProgressAtEnd === 0 ? `the run drained at ${runTime(endMs)}` : `the drain limit ended the run at ${runTime(endMs)}, calls still in progress`;
-  out.push(s.records.unconfirmed === 0 ? `Every record made was confirmed by 200 OK; ${drained}.` : `${int(s.records.unconfirmed)} records were still kept by OCS (unconfirmed) when the run stopped at ${runTime(endMs)}.`);
+  out.push(s.records.unconfirmed === 0 ? `Every record made${lost} was confirmed by 200 OK; ${drained}.` : `${int(s.records.unconfirmed)} records were still kept by OCS (unconfirmed) when the run stopped at ${runTime(endMs)}.`);
   if (s.external.duplicates > 0 || s.external.staleOverwrites > 0) out.push(`The external system stored ${int(s.external.duplicates)} duplicates and ${int(s.external.staleOverwrites)} stale overwrites (a seq 0 over a seq 1).`);
   if (s.raceConditions > 0) out.push(`${int(s.raceConditions)} dials were refused by the race-condition check (the contact's previous record still unconfirmed).`);
   if (s.calls.inProgressAtEnd > 0) {
@@ -212,6 +236,8 @@ export function reportData(input: RunReportInput): ReportData {
     ['storage policy', e.storagePolicy],
     ['outages', e.outages.length === 0 ? 'none' : e.outages.map((o) => `status ${o.status} ${o.from}–${o.until}`).join('; ')],
   ];
+  // OCS restarts are faults of OCS itself: listed with the external system's, where the reader looks for faults.
+  if (scenario.ocsRestarts.length > 0) external.push(['OCS restarts [model]', scenario.ocsRestarts.map((o) => `at ${o.at}, down for ${o.downFor}`).join('; ')]);
 
   const counts = (id: MachineId) => facts.transitions.get(id) ?? new Map<string, number>();
   const machines: MachineSection[] = [
