@@ -14,6 +14,8 @@ export const METRICS = {
   staleOverwritesPerRecord: 'stale overwrites at the external system per call report record created',
   dialRateLost: 'dials lost against the fault-free twin, 1 - dials / twin dials (negative: more dials than the twin)',
   unconfirmedAtEnd: 'records OCS still keeps unconfirmed when the run ends (dialing plus drain limit)',
+  lostInRestartsPerRecord: 'records lost in OCS restarts ([model] records-after-restart: lost) per call report record created',
+  seq0OnlyPerDial: 'attempts the external system holds as seq 0 alone because an OCS restart took their seq 1 (a dropped call or a lost record), per dial',
   recoverySeconds: 'seconds from the end of the last outage until no wait condition is active again before dialing stops (censored at the end of dialing)',
   backlogClearSeconds: 'seconds from the end of the last outage until no record is marked for re-submission (censored at the end of the run)',
   recovered: '1 when both dialing and the backlog are back within the probe bound after the last outage, else 0 (metastable or slow)',
@@ -29,7 +31,7 @@ export const METRIC_NAMES = Object.keys(METRICS) as MetricName[];
 export type RunMetrics = Record<MetricName, number>;
 
 /** Bump when a metric's definition changes: results stored under an older version are not reused by --resume. */
-export const METRICS_VERSION = 2;
+export const METRICS_VERSION = 3;
 
 export interface ProbeSettings {
   /** Recovered means back within this many ms of the end of the last outage. */
@@ -76,6 +78,8 @@ export function runMetrics(run: { summary: Summary; model: ResolvedModel }, twin
     staleOverwritesPerRecord: per(s.external.staleOverwrites, s.records.created),
     dialRateLost: twin.dials > 0 ? 1 - s.dials / twin.dials : 0,
     unconfirmedAtEnd: s.records.unconfirmed,
+    lostInRestartsPerRecord: per(s.records.lostInRestarts, s.records.created),
+    seq0OnlyPerDial: per(s.external.seq0OnlyAfterRestarts, s.dials),
     ...recovery,
     peakMarked: s.records.peakMarkedForResubmission,
     resubmissionsPerRecord: per(s.records.resubmissions, s.records.created),

@@ -63,22 +63,23 @@ function isPlainObject(x: unknown): x is Record<string, unknown> {
 
 /**
  * The fault-free twin: no outages, no losses, no refused or hanging
- * connections, no error responses. Capacity, latency, timeouts and the
- * campaign stay as they are.
+ * connections, no error responses, no OCS restarts. Capacity, latency,
+ * timeouts and the campaign stay as they are.
  */
 export function withoutFaults(s: Scenario): Scenario {
   return {
     ...s,
+    ocsRestarts: [],
     network: { ...s.network, requestLoss: 0, responseLoss: 0, refusedConnections: 0, hangs: 0, outages: [] },
     externalSystem: { ...s.externalSystem, errors: {}, outages: [] },
   };
 }
 
-/** Dialing time of a quick run: the sweep file's, or the last outage end + 10 min (30 min without outages), never more than the base. */
+/** Dialing time of a quick run: the sweep file's, or the last outage (or OCS restart) end + 10 min (30 min without outages), never more than the base. */
 export function quickDuration(sweep: Sweep, base: Scenario): string {
   const baseMs = durationMs(base.duration);
   if (sweep.quick.duration !== undefined) return formatDuration(Math.min(durationMs(sweep.quick.duration), baseMs));
-  const ends = [...base.network.outages, ...base.externalSystem.outages].map((o) => durationMs(o.until));
+  const ends = [...base.network.outages, ...base.externalSystem.outages].map((o) => durationMs(o.until)).concat(base.ocsRestarts.map((r) => durationMs(r.at) + durationMs(r.downFor)));
   const wanted = ends.length > 0 ? Math.max(...ends) + 600_000 : 1_800_000;
   return formatDuration(Math.min(wanted, baseMs));
 }

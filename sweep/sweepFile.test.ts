@@ -145,6 +145,12 @@ describe('sweep plan', () => {
     expect({ ...twin, network: base.network, externalSystem: base.externalSystem }).toEqual(base);
   });
 
+  it('makes the twin without OCS restarts, and lets a quick run reach past the last restart', () => {
+    const restarted = { ...base, ocsRestarts: [{ at: '40m', downFor: '2m' }] };
+    expect(withoutFaults(restarted).ocsRestarts).toEqual([]);
+    expect(quickDuration(sweep, restarted)).toBe('52m');
+  });
+
   it('shortens quick runs to the last outage end + 10 min, or what the file says', () => {
     expect(quickDuration(sweep, base)).toBe('36m');
     expect(quickDuration(sweepOf({ scenario: 'x', vary: { 'history-wait-condition-threshold': [1] }, quick: { duration: '2h' } }), base)).toBe('1h');

@@ -1,0 +1,31 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadSweepPlan } from '../cli/sweepCommand.ts';
+import { runTask, taskOf } from './runTask.ts';
+
+/** The example sweeps in sweeps/ plan as users run them, and the restart sweep shows both readings of a restart. */
+describe('the example sweeps', () => {
+  it.each(readdirSync('sweeps').filter((f) => f.endsWith('.yaml')))('%s plans', (file) => {
+    const plan = loadSweepPlan(join('sweeps', file), false);
+    expect(plan.runs.length).toBe(plan.cells.length * plan.seeds.length);
+  });
+
+  it('sweeps/ocs-restart.yaml: records lost in restarts under records-after-restart: lost only, and seq 0 records left alone under both', () => {
+    const plan = loadSweepPlan('sweeps/ocs-restart.yaml', false);
+    const byMode = new Map<string, ReturnType<typeof runTask>>();
+    for (const run of plan.runs.filter((r) => r.seed === plan.seeds[0])) {
+      const cell = plan.cells.find((c) => c.index === run.cell)!;
+      if (cell.options['history-wait-recovery-timeout'] !== '30s') continue;
+      byMode.set(String(cell.options['records-after-restart']), runTask(taskOf(plan, run)));
+    }
+    const lost = byMode.get('lost')!.metrics;
+    const resent = byMode.get('resent')!.metrics;
+    expect(lost.lostInRestartsPerRecord).toBeGreaterThan(0);
+    expect(resent.lostInRestartsPerRecord).toBe(0);
+    expect(lost.seq0OnlyPerDial).toBeGreaterThan(0);
+    expect(resent.seq0OnlyPerDial).toBeGreaterThan(0);
+    // The fault-free twin has no restarts either (dropped calls end early, so dialRateLost can even be negative).
+    expect(plan.cells.every((c) => c.twin.ocsRestarts.length === 0 && c.scenario.ocsRestarts.length === 2)).toBe(true);
+  });
+});
