@@ -11,6 +11,7 @@ import { humanSummary, runFileNames, runHeader, runToFiles } from './runCommand.
 import { loadScenario, ocsSettingsGiven, ScenarioError } from './scenarioFile.ts';
 import { addCheckCommand, ChecksFailed } from './checkCommand.ts';
 import { addSweepCommand, isSweepDir, reportSweepDir } from './sweepCommand.ts';
+import { addServeCommand } from './serveCommand.ts';
 
 /** Exit codes: 0 done, 1 the tool failed (or, for check, an invariant did not hold), 2 bad input. */
 const BAD_INPUT = 2;
@@ -71,6 +72,7 @@ export function program(): Command {
 
   addSweepCommand(cli);
   addCheckCommand(cli);
+  addServeCommand(cli);
 
   return cli;
 }

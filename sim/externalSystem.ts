@@ -76,6 +76,11 @@ export class ExternalSystem<A extends Arrival> {
     return this.waiting.length;
   }
 
+  /** The status every request is answered with at `now` by the outage then in force, or null. */
+  outageAt(now: number): number | null {
+    return this.outages.at(now)?.status ?? null;
+  }
+
   arrive(arrival: A): void {
     this.stats.requests++;
     if (this.busy < this.config.concurrency) {

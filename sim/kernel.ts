@@ -116,6 +116,16 @@ export class Kernel {
     (event as KernelEvent).cancelled = true;
   }
 
+  /**
+   * When the next queued event is due (a cancelled one may be it), or null
+   * when none is queued: what a driver on the wall clock sleeps until.
+   */
+  get nextTime(): number | null {
+    const first = this.dueNow.peek();
+    if (first !== undefined) return first.time;
+    return this.size > 0 ? this.times[0] : null;
+  }
+
   /** Events queued (cancelled ones included). */
   get pending(): number {
     let n = this.size + this.dueNow.length;

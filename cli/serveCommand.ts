@@ -1,0 +1,57 @@
+import { Option, type Command } from 'commander';
+import { BadServeSetup, startServer } from '../http/server.ts';
+import { JournalError } from '../http/journal.ts';
+import { BadInput, wholeNumber } from './args.ts';
+import { loadScenario } from './scenarioFile.ts';
+
+/**
+ * `ocs-sim serve`: the scenario's external system as a real HTTP server
+ * (http/server.ts). The first line on stdout is `listening on URL`, with the
+ * real port; what it serves follows on stderr. SIGTERM or SIGINT: stop
+ * accepting, finish what is in service, flush the journal, exit 0.
+ */
+export function addServeCommand(cli: Command): void {
+  cli
+    .command('serve')
+    .description("serve the scenario's external system over real HTTP, its faults applied to real requests (a target for a real OCS or ocs-sim drive)")
+    .argument('[scenario]', 'scenario file, YAML or JSON (default: the built-in scenarios/default.yaml)')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <n>', 'port (0: any free one; the first line says which)', wholeNumber(0), 8080)
+    .option('--journal <file>', 'keep stored records in this journal: a 200 only once the record is on disk; a restart restores them')
+    .option('--log <file>', 'one JSON line per request (arrival, GUID, seq, decision, times)')
+    .option('--seed <n>', "seed of the decisions (default: the scenario's)", wholeNumber(0))
+    .option('--network-faults', "also apply the scenario's network section at the socket (refused, hang, request loss, response loss, latency)")
+    .addOption(new Option('--clock <when>', 'schedule time 0: the first request, or the server start').choices(['first-request', 'start']).default('first-request'))
+    .action(async (file: string | undefined, opts: { host: string; port: number; journal?: string; log?: string; seed?: number; networkFaults?: boolean; clock: 'first-request' | 'start' }) => {
+      if (opts.port > 65535) throw new BadInput(`--port: got ${opts.port}; expected a port from 0 to 65535`);
+      const { scenario } = loadScenario(file);
+      let server;
+      try {
+        server = await startServer({ scenario, host: opts.host, port: opts.port, seed: opts.seed, networkFaults: opts.networkFaults, clock: opts.clock, journal: opts.journal, log: opts.log });
+      } catch (error) {
+        if (error instanceof BadServeSetup || error instanceof JournalError) throw new BadInput(error.message);
+        const e = error as NodeJS.ErrnoException;
+        if (e.code !== undefined && (opts.journal !== undefined || opts.log !== undefined)) throw new BadInput(`cannot open the journal or the log: ${e.message}`);
+        throw error;
+      }
+      process.stdout.write(`listening on ${server.url}\n`);
+      const ocs = scenario.ocs;
+      const x = scenario.externalSystem;
+      process.stderr.write(
+        [
+          `serving ${scenario.name} (seed ${server.model.seed}): records at POST ${new URL(ocs['history-uri'], 'http://x').pathname}, validation at POST ${new URL(ocs['validation-uri'], 'http://x').pathname}, rows at GET /records/{guid}, /metrics, /healthz`,
+          `  external system: service ${JSON.stringify(x.serviceTime)}, ${x.concurrency} at once, ${x.overflow} past it, ${x.storagePolicy}, ${x.outages.length} outage(s), errors ${JSON.stringify(x.errors)}; schedule from the ${opts.clock === 'start' ? 'server start' : 'first request'}`,
+          `  network faults: ${opts.networkFaults ? 'applied at the socket' : 'off (--network-faults applies them)'}${opts.journal ? `; journal ${opts.journal} (${server.restored} attempts restored)` : ''}`,
+        ].join('\n') + '\n',
+      );
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGTERM', stop);
+          process.off('SIGINT', stop);
+          void server.close().then(resolve);
+        };
+        process.on('SIGTERM', stop);
+        process.on('SIGINT', stop);
+      });
+    });
+}

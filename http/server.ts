@@ -1,0 +1,283 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { ExternalSystem, type Arrival } from '../sim/externalSystem.ts';
+import { Kernel } from '../sim/kernel.ts';
+import { Network } from '../sim/network.ts';
+import { RandomStreams } from '../sim/random.ts';
+import { callResultCode, resolve, type ResolvedModel } from '../sim/resolve.ts';
+import type { Scenario } from '../sim/scenario.ts';
+import { Journal } from './journal.ts';
+import { RealTimeDriver } from './realTimeDriver.ts';
+import { HeldAttempt, RecordStore } from './recordStore.ts';
+import { ServeMetrics } from './serveMetrics.ts';
+
+/**
+ * `ocs-sim serve`: the scenario's external system as a real HTTP server a
+ * real OCS (or `ocs-sim drive`) can post to. What it does with each request
+ * (service time, capacity, errors, outages, storage policy) is decided by the
+ * same external-system model `ocs-sim run` simulates (sim/externalSystem.ts),
+ * on a kernel driven by the wall clock; with `networkFaults` the scenario's
+ * network model decides each request's fate too, applied at the socket.
+ */
+export interface ServeOptions {
+  scenario: Scenario;
+  host: string;
+  port: number;
+  seed?: number;
+  /** Apply the scenario's network faults at the socket (refused, hang, request loss, response loss, latency). */
+  networkFaults?: boolean;
+  /** Schedule time 0: the first request of any kind (default) or the server's start. */
+  clock?: 'first-request' | 'start';
+  /** Journal of stored records: a 200 is sent only once the record is in it, durably. */
+  journal?: string;
+  /** One JSON line per request. */
+  log?: string;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  readonly model: ResolvedModel;
+  /** Attempts restored from the journal at start. */
+  readonly restored: number;
+  /** Stops accepting, finishes requests in service, flushes the journal and the log. */
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 1 << 20;
+/** A client that has not sent its whole request within this is cut off (it holds no service slot meanwhile). */
+const BODY_TIMEOUT_MS = 10_000;
+
+/** A request as the external-system model sees it, with what serve needs to answer it. */
+interface ServeArrival extends Arrival {
+  stored: HeldAttempt | null;
+  body: Record<string, unknown>;
+  path: string;
+  res: ServerResponse;
+  receivedAt: number;
+}
+
+export class BadServeSetup extends Error {}
+
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  const model = resolve(options.scenario, options.seed ?? options.scenario.seed);
+  const kernel = new Kernel();
+  const clock = new RealTimeDriver(kernel);
+  const random = new RandomStreams(model.seed);
+  const network = new Network(model.network, random);
+  const store = new RecordStore();
+  const metrics = new ServeMetrics();
+  const historyPath = pathOf(options.scenario.ocs['history-uri']);
+  const validationPath = pathOf(options.scenario.ocs['validation-uri']);
+  let journal: Journal | null = null;
+  let restored = 0;
+  if (options.journal !== undefined) {
+    const opened = Journal.open(options.journal);
+    journal = opened.journal;
+    restored = store.restore(opened.entries, options.journal);
+  }
+  const log: WriteStream | null = options.log === undefined ? null : createWriteStream(options.log, { flags: 'a' });
+  /** Requests being served or waiting to be answered, and those held for ever (a hang): SIGTERM finishes the first, cuts the second. */
+  const inService = new Set<ServerResponse>();
+  const held = new Set<ServerResponse>();
+
+  const writeLog = (entry: Record<string, unknown>) => log?.write(`${JSON.stringify(entry)}\n`);
+  const wallMs = () => Math.round(clock.now * 1000) / 1000;
+
+  const answer = (arrival: ServeArrival, status: number) => {
+    const { res } = arrival;
+    const body = status === 409 && arrival.kind === 'validation' ? { GSW_CALL_RESULT: callResultCode(model.externalSystem.validationRejectCallResult) } : {};
+    const send = () => {
+      inService.delete(res);
+      if (res.destroyed) return;
+      metrics.answered(arrival.path, status, (performance.now() - arrival.receivedAt) / 1000);
+      writeLog({ t: wallMs(), path: arrival.path, guid: arrival.body.GSW_CALL_ATTEMPT_GUID ?? null, seq: arrival.kind === 'record' ? arrival.seq : null, decision: 'answered', status });
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    };
+    // A record is acknowledged only once it is on disk.
+    if (status === 200 && arrival.kind === 'record' && journal !== null) journal.durable().then(send, () => fail(res, 503, 'the journal could not be written'));
+    else send();
+  };
+
+  const external = new ExternalSystem<ServeArrival>(
+    model.externalSystem,
+    kernel,
+    random,
+    (arrival, status) => {
+      if (options.networkFaults && network.responseLost(kernel.now)) {
+        // Stored (if it was a record), answered, and the answer never leaves: the client times out.
+        hold(arrival, 'response-loss');
+        return;
+      }
+      const latency = options.networkFaults ? network.latency() : 0;
+      if (latency > 0) kernel.post(latency, () => answer(arrival, status), undefined);
+      else answer(arrival, status);
+    },
+    {
+      arrived: () => {},
+      dequeued: () => {},
+      answered: () => {},
+      stored: (arrival) => {
+        const a = arrival.stored!;
+        // The model's policy decided which seq the attempt holds; its row is that seq's body.
+        if (a.storedSeq === arrival.seq) a.row = arrival.body;
+        journal?.append(store.entryOf(a));
+      },
+    },
+  );
+
+  const hold = (arrival: ServeArrival, why: string) => {
+    inService.delete(arrival.res);
+    held.add(arrival.res);
+    metrics.held++;
+    writeLog({ t: wallMs(), path: arrival.path, guid: arrival.body.GSW_CALL_ATTEMPT_GUID ?? null, seq: arrival.kind === 'record' ? arrival.seq : null, decision: why });
+    arrival.res.on('close', () => held.delete(arrival.res));
+  };
+
+  const fail = (res: ServerResponse, status: number, reason: string) => {
+    inService.delete(res);
+    if (status === 400 || status === 413) metrics.badRequests++;
+    if (res.destroyed || res.headersSent) return;
+    res.writeHead(status, { 'content-type': 'application/json', ...(status === 413 ? { connection: 'close' } : {}) }).end(`${JSON.stringify({ error: reason })}\n`);
+  };
+
+  const arrive = (req: IncomingMessage, res: ServerResponse, path: string, kind: 'record' | 'validation', body: Record<string, unknown>) => {
+    if (!clock.started) clock.start();
+    clock.pump();
+    const receivedAt = performance.now();
+    let seq: 0 | 1 = 0;
+    let stored: HeldAttempt | null = null;
+    if (kind === 'record') {
+      const guid = body.GSW_CALL_ATTEMPT_GUID;
+      const rawSeq = body.GSW_HIST_SEQUENCE_NUM;
+      if (typeof guid !== 'string' || guid === '') return fail(res, 400, 'GSW_CALL_ATTEMPT_GUID: expected a non-empty string');
+      if (rawSeq !== 0 && rawSeq !== 1 && rawSeq !== '0' && rawSeq !== '1') return fail(res, 400, 'GSW_HIST_SEQUENCE_NUM: expected 0 or 1');
+      seq = Number(rawSeq) as 0 | 1;
+      stored = store.attempt(guid);
+    }
+    const arrival: ServeArrival = { kind, seq, stored, body, path, res, receivedAt };
+    if (options.networkFaults) {
+      const fate = network.requestFate(kernel.now);
+      if (fate === 'refused') {
+        metrics.held++;
+        writeLog({ t: wallMs(), path, guid: body.GSW_CALL_ATTEMPT_GUID ?? null, seq: kind === 'record' ? seq : null, decision: 'refused' });
+        // The client sees the connection reset (OCS's 418).
+        req.socket.resetAndDestroy();
+        return;
+      }
+      if (fate === 'hang' || fate === 'request-loss') return hold(arrival, fate);
+    }
+    if (stored !== null) stored.outstanding++;
+    inService.add(res);
+    writeLog({ t: wallMs(), path, guid: body.GSW_CALL_ATTEMPT_GUID ?? null, seq: kind === 'record' ? seq : null, decision: 'arrived', inService: external.busy, queued: external.queued });
+    external.arrive(arrival);
+    clock.pump();
+  };
+
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://serve');
+    const path = url.pathname;
+    if (req.method === 'POST' && (path === historyPath || path === validationPath)) {
+      readBody(req, res, (body) => arrive(req, res, path, path === historyPath ? 'record' : 'validation', body), fail);
+      return;
+    }
+    if (req.method === 'GET' && path.startsWith('/records/')) {
+      const guid = decodeURIComponent(path.slice('/records/'.length));
+      const rows = store.rows(guid);
+      res.writeHead(rows.length > 0 ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(rows));
+      return;
+    }
+    if (req.method === 'GET' && path === '/metrics') {
+      clock.pump();
+      const text = metrics.text(external.stats, { inService: external.busy, queued: external.queued, outageStatus: clock.started ? external.outageAt(kernel.now) : null, attempts: store.size });
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(text);
+      return;
+    }
+    if (req.method === 'GET' && path === '/healthz') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      return;
+    }
+    const known = [historyPath, validationPath, '/metrics', '/healthz'].includes(path) || path.startsWith('/records/');
+    req.resume();
+    fail(res, known ? 405 : 404, known ? `${req.method} is not allowed on ${path}` : `no such path: ${path} (records: POST ${historyPath}, validation: POST ${validationPath}, GET /records/{guid}, /metrics, /healthz)`);
+  });
+  // Hangs are deliberate: Node must not cut them (requestTimeout) nor answer 408 itself.
+  server.requestTimeout = 0;
+  server.headersTimeout = BODY_TIMEOUT_MS;
+  server.keepAliveTimeout = 65_000;
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(new BadServeSetup(err.code === 'EADDRINUSE' ? `port ${options.port} on ${options.host} is already in use` : err.code === 'EACCES' ? `no permission to listen on ${options.host}:${options.port}` : `cannot listen on ${options.host}:${options.port}: ${err.message}`));
+    });
+    server.listen(options.port, options.host, () => resolveListen());
+  });
+  if (options.clock === 'start') clock.start();
+  const port = (server.address() as AddressInfo).port;
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`,
+    port,
+    model,
+    restored,
+    close: () =>
+      (closing ??= (async () => {
+        server.close();
+        // Held requests never finish: cut them; those in service get their answer (bounded).
+        for (const res of held) res.socket?.destroy();
+        const deadline = performance.now() + 10_000;
+        while (inService.size > 0 && performance.now() < deadline) {
+          clock.pump();
+          await new Promise((r) => setTimeout(r, 5));
+        }
+        clock.stop();
+        server.closeAllConnections();
+        await journal?.close();
+        await new Promise<void>((r) => (log === null ? r() : log.end(() => r())));
+      })()),
+  };
+}
+
+/** The path part of an OCS URI option (`http://host/ocs/history` -> `/ocs/history`). */
+function pathOf(uri: string): string {
+  try {
+    return new URL(uri).pathname;
+  } catch {
+    return uri.startsWith('/') ? uri : `/${uri}`;
+  }
+}
+
+/** Reads a JSON object body of at most 1 MB, or answers 400 / 413 with the reason. */
+function readBody(req: IncomingMessage, res: ServerResponse, done: (body: Record<string, unknown>) => void, fail: (res: ServerResponse, status: number, reason: string) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let over = false;
+  const timer = setTimeout(() => req.destroy(), BODY_TIMEOUT_MS);
+  req.on('data', (chunk: Buffer) => {
+    if (over) return;
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) {
+      over = true;
+      clearTimeout(timer);
+      fail(res, 413, `body over ${MAX_BODY_BYTES} bytes`);
+      return;
+    }
+    chunks.push(chunk);
+  });
+  req.on('error', () => clearTimeout(timer));
+  req.on('end', () => {
+    clearTimeout(timer);
+    if (over) return;
+    let body: unknown;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch (err) {
+      return fail(res, 400, `body is not JSON: ${(err as Error).message.split('\n')[0]}`);
+    }
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) return fail(res, 400, 'body: expected a JSON object of GSW_* attributes');
+    done(body as Record<string, unknown>);
+  });
+}
