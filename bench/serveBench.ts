@@ -1,0 +1,66 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { Pool } from 'undici';
+
+/**
+ * `ocs-sim serve` under load, in its own process with its journal on, from
+ * an undici Pool of 32 keep-alive connections (issue 12): records stored per
+ * second flat out, and the p99 latency at a paced 2,000 POSTs per second
+ * above the configured service time (0 ms here).
+ */
+const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'ocs-sim.js');
+
+export async function serveBench(quick: boolean): Promise<{ serveRecordsPerSecond: number; serveLatencyP99Ms: number; serveRecordsSent: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'ocs-sim-serve-bench-'));
+  const scenario = join(dir, 'bench.yaml');
+  writeFileSync(scenario, 'name: serve bench\nexternalSystem: { serviceTime: { fixed: 0ms }, concurrency: 1000, storagePolicy: by-sequence }\n');
+  const child = spawn(process.execPath, [BIN, 'serve', scenario, '--port', '0', ...(process.env.NO_JOURNAL ? [] : ['--journal', join(dir, 'bench.journal')])], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.once('data', (d: Buffer) => resolve(/listening on (\S+)/.exec(d.toString())![1]));
+      child.once('exit', (code) => reject(new Error(`serve exited ${code}`)));
+    });
+    const pool = new Pool(url, { connections: 32, pipelining: 1 });
+    const post = async (i: number) => {
+      const res = await pool.request({ path: '/ocs/history', method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ GSW_CALL_ATTEMPT_GUID: `BENCH-${i >> 1}`, GSW_HIST_SEQUENCE_NUM: i & 1, GSW_PHONE: `555${i}`, GSW_TENANT_NAME: 'Environment', GSW_CAMPAIGN_NAME: 'Outbound Sales' }) });
+      await res.body.dump();
+      if (res.statusCode !== 200) throw new Error(`serve answered ${res.statusCode}`);
+    };
+    // Flat out: 32 requests in flight at all times.
+    const total = quick ? 10_000 : 40_000;
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(Array.from({ length: 32 }, async () => {
+      while (next < total) await post(next++);
+    }));
+    const serveRecordsPerSecond = total / ((performance.now() - started) / 1000);
+    // Paced: 2,000 POSTs a second for a few seconds, each timed from its due instant.
+    const rate = 2000;
+    const count = quick ? 2000 : 6000;
+    const latencies: number[] = [];
+    const origin = performance.now();
+    const pending: Promise<void>[] = [];
+    for (let i = 0; i < count; i++) {
+      const due = origin + (i * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+      const at = performance.now();
+      pending.push(post(total + i).then(() => void latencies.push(performance.now() - at)));
+    }
+    await Promise.all(pending);
+    await pool.close();
+    latencies.sort((a, b) => a - b);
+    const serveLatencyP99Ms = latencies[Math.ceil(0.99 * latencies.length) - 1];
+    return { serveRecordsPerSecond: Math.round(serveRecordsPerSecond), serveLatencyP99Ms: Number(serveLatencyP99Ms.toFixed(2)), serveRecordsSent: total + count };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) process.stdout.write(`${JSON.stringify(await serveBench(process.argv.includes('--quick')), null, 2)}\n`);
