@@ -21,13 +21,17 @@ export function addServeCommand(cli: Command): void {
     .option('--log <file>', 'one JSON line per request (arrival, GUID, seq, decision, times)')
     .option('--seed <n>', "seed of the decisions (default: the scenario's)", wholeNumber(0))
     .option('--network-faults', "also apply the scenario's network section at the socket (refused, hang, request loss, response loss, latency)")
+    .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM; with --tls-key)')
+    .option('--tls-key <file>', 'the private key of --tls-cert (PEM)')
     .addOption(new Option('--clock <when>', 'schedule time 0: the first request, or the server start').choices(['first-request', 'start']).default('first-request'))
-    .action(async (file: string | undefined, opts: { host: string; port: number; journal?: string; log?: string; seed?: number; networkFaults?: boolean; clock: 'first-request' | 'start' }) => {
+    .action(async (file: string | undefined, opts: { host: string; port: number; journal?: string; log?: string; seed?: number; networkFaults?: boolean; clock: 'first-request' | 'start'; tlsCert?: string; tlsKey?: string }) => {
       if (opts.port > 65535) throw new BadInput(`--port: got ${opts.port}; expected a port from 0 to 65535`);
+      if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) throw new BadInput('--tls-cert and --tls-key go together: give both (PEM files) or neither');
+      const tls = opts.tlsCert !== undefined ? { cert: opts.tlsCert, key: opts.tlsKey! } : undefined;
       const { scenario } = loadScenario(file);
       let server;
       try {
-        server = await startServer({ scenario, host: opts.host, port: opts.port, seed: opts.seed, networkFaults: opts.networkFaults, clock: opts.clock, journal: opts.journal, log: opts.log });
+        server = await startServer({ scenario, host: opts.host, port: opts.port, seed: opts.seed, networkFaults: opts.networkFaults, clock: opts.clock, journal: opts.journal, log: opts.log, tls });
       } catch (error) {
         if (error instanceof BadServeSetup || error instanceof JournalError) throw new BadInput(error.message);
         const e = error as NodeJS.ErrnoException;

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Pool, request } from 'undici';
+import { Agent, Pool, request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ScenarioInput } from '../sim/scenario.ts';
 import { scenarioFrom } from '../test-support/scenarios.ts';
@@ -226,5 +227,61 @@ describe('ocs-sim serve: bad input never crashes it', () => {
     const health = await request(`${server.url}/healthz`);
     expect(health.statusCode).toBe(200);
     await health.body.dump();
+  });
+});
+
+describe('ocs-sim serve: the control API', () => {
+  it('POST /control/outage starts an outage now, for as long as asked; GET /control shows it', async () => {
+    const server = await serve();
+    expect(await post(server, record('K1', 0))).toMatchObject({ status: 200 });
+    const started = await post(server, { status: 503, for: '300ms' }, { path: '/control/outage' });
+    expect(started).toMatchObject({ status: 200 });
+    expect(JSON.parse((started as { body: string }).body)).toMatchObject({ outageInForce: 503, externalSystem: { outages: [{ status: 503 }] } });
+    expect(await post(server, record('K1', 1))).toMatchObject({ status: 503 });
+    await new Promise((r) => setTimeout(r, 400));
+    expect(await post(server, record('K1', 1))).toMatchObject({ status: 200 });
+    const shown = await request(`${server.url}/control`);
+    expect(JSON.parse(await shown.body.text())).toMatchObject({ clock: { started: true }, outageInForce: null });
+  });
+
+  it('PUT /control/faults replaces the fault profile with a scenario fragment, validated like a scenario', async () => {
+    const server = await serve();
+    const put = (body: unknown) => request(`${server.url}/control/faults`, { method: 'PUT', body: JSON.stringify(body) }).then(async (r) => ({ status: r.statusCode, body: JSON.parse(await r.body.text()) as Record<string, unknown> }));
+    expect(await put({ externalSystem: { errors: { '418': 1 } } })).toMatchObject({ status: 200, body: { externalSystem: { errors: { '418': 1 } } } });
+    expect(await post(server, record('K2', 0))).toMatchObject({ status: 418 });
+    const bad = await put({ externalSystem: { concurrency: 'lots' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatch(/externalSystem\.concurrency: got "lots"/);
+    expect((await put({ ocs: {} })).body.error).toBe('ocs: only network and externalSystem can be replaced at run time');
+    // The bad fragments changed nothing: the profile in force still answers 418.
+    expect(await post(server, record('K2', 0))).toMatchObject({ status: 418 });
+    expect((await put({ externalSystem: {} })).status).toBe(200);
+    expect(await post(server, record('K2', 0))).toMatchObject({ status: 200 });
+  });
+
+  it('refuses a bad outage request with 400 naming the field', async () => {
+    const server = await serve();
+    expect(await post(server, { status: 200, for: '1m' }, { path: '/control/outage' })).toMatchObject({ status: 400, body: expect.stringContaining('status: expected an HTTP error status') });
+    expect(await post(server, { for: 'soon' }, { path: '/control/outage' })).toMatchObject({ status: 400, body: expect.stringContaining('for: expected a duration') });
+    expect(await post(server, { for: '1m', when: 'now' }, { path: '/control/outage' })).toMatchObject({ status: 400, body: expect.stringContaining('when: unknown field') });
+  });
+});
+
+describe('ocs-sim serve over HTTPS', () => {
+  it('serves with the given certificate and key (a self-signed one made with openssl)', async () => {
+    const cert = join(dir, 'cert.pem');
+    const key = join(dir, 'key.pem');
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { encoding: 'utf8' });
+    expect(made.status, made.stderr).toBe(0);
+    const scenario = scenarioFrom({ externalSystem: { serviceTime: { fixed: '0ms' } } });
+    const server = await startServer({ scenario, host: '127.0.0.1', port: 0, tls: { cert, key } });
+    servers.push(server);
+    expect(server.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    const agent = new Agent({ connect: { ca: readFileSync(cert) } });
+    const res = await request(`${server.url}/ocs/history`, { method: 'POST', body: JSON.stringify(record('T1', 0)), dispatcher: agent });
+    expect(res.statusCode).toBe(200);
+    await res.body.dump();
+    await agent.close();
+    await expect(startServer({ scenario, host: '127.0.0.1', port: 0, tls: { cert: join(dir, 'missing.pem'), key } })).rejects.toThrow(/cannot read the TLS certificate .*missing\.pem/);
   });
 });

@@ -1,5 +1,6 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { ExternalSystem, type Arrival } from '../sim/externalSystem.ts';
@@ -7,7 +8,8 @@ import { Kernel } from '../sim/kernel.ts';
 import { Network } from '../sim/network.ts';
 import { RandomStreams } from '../sim/random.ts';
 import { callResultCode, resolve, type ResolvedModel } from '../sim/resolve.ts';
-import type { Scenario } from '../sim/scenario.ts';
+import { Duration, durationMs, formatDuration, type Scenario } from '../sim/scenario.ts';
+import { validateScenario } from '../sim/validate.ts';
 import { Journal } from './journal.ts';
 import { RealTimeDriver } from './realTimeDriver.ts';
 import { HeldAttempt, RecordStore } from './recordStore.ts';
@@ -34,6 +36,8 @@ export interface ServeOptions {
   journal?: string;
   /** One JSON line per request. */
   log?: string;
+  /** HTTPS with this certificate and key (PEM files), as a real OCS with an https history-uri needs. */
+  tls?: { cert: string; key: string };
 }
 
 export interface RunningServer {
@@ -63,6 +67,8 @@ export class BadServeSetup extends Error {}
 
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const model = resolve(options.scenario, options.seed ?? options.scenario.seed);
+  /** The scenario in force: the control API replaces its fault sections. */
+  let current = options.scenario;
   const kernel = new Kernel();
   const clock = new RealTimeDriver(kernel);
   const random = new RandomStreams(model.seed);
@@ -176,9 +182,62 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     clock.pump();
   };
 
-  const server: Server = createServer((req, res) => {
+  /** Replaces the fault sections (network, externalSystem) of the scenario in force; the errors, or null when it took. */
+  const replaceFaults = (fragment: Record<string, unknown>): string[] | null => {
+    const unknown = Object.keys(fragment).filter((k) => k !== 'network' && k !== 'externalSystem');
+    if (unknown.length > 0) return [`${unknown.join(', ')}: only network and externalSystem can be replaced at run time`];
+    const checked = validateScenario({ ...current, network: fragment.network ?? current.network, externalSystem: fragment.externalSystem ?? current.externalSystem });
+    if (!checked.ok) return checked.errors;
+    current = checked.scenario;
+    const next = resolve(current, model.seed);
+    external.reconfigure(next.externalSystem);
+    network.reconfigure(next.network);
+    return null;
+  };
+
+  const control = (req: IncomingMessage, res: ServerResponse, path: string): void => {
+    const show = () => {
+      clock.pump();
+      const state = { clock: { started: clock.started, nowMs: wallMs() }, networkFaults: options.networkFaults ?? false, outageInForce: clock.started ? external.outageAt(kernel.now) : null, network: current.network, externalSystem: current.externalSystem };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(`${JSON.stringify(state, null, 2)}\n`);
+    };
+    if (req.method === 'GET' && path === '/control') {
+      req.resume();
+      return show();
+    }
+    if (req.method === 'PUT' && path === '/control/faults') {
+      return readBody(req, res, (body) => {
+        const errors = replaceFaults(body);
+        if (errors !== null) return fail(res, 400, errors.join('; '));
+        show();
+      }, fail);
+    }
+    if (req.method === 'POST' && path === '/control/outage') {
+      return readBody(req, res, (body) => {
+        const status = body.status ?? 503;
+        if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599) return fail(res, 400, 'status: expected an HTTP error status (400-599)');
+        const length = Duration.safeParse(body.for);
+        if (!length.success || durationMs(length.data) <= 0) return fail(res, 400, 'for: expected a duration above 0 with a unit, e.g. "2m"');
+        const unknown = Object.keys(body).filter((k) => k !== 'status' && k !== 'for');
+        if (unknown.length > 0) return fail(res, 400, `${unknown.join(', ')}: unknown field; allowed: status, for`);
+        // An outage from now: the schedule's clock starts if it has not.
+        if (!clock.started) clock.start();
+        clock.pump();
+        const from = Math.ceil(kernel.now);
+        const outage = { from: formatDuration(from), until: formatDuration(from + durationMs(length.data)), status };
+        const errors = replaceFaults({ externalSystem: { ...current.externalSystem, outages: [...current.externalSystem.outages, outage] } });
+        if (errors !== null) return fail(res, 400, errors.join('; '));
+        show();
+      }, fail);
+    }
+    req.resume();
+    fail(res, 405, `${req.method} is not allowed on ${path} (GET /control, PUT /control/faults, POST /control/outage)`);
+  };
+
+  const handle: RequestListener = (req, res) => {
     const url = new URL(req.url ?? '/', 'http://serve');
     const path = url.pathname;
+    if (path === '/control' || path.startsWith('/control/')) return control(req, res, path);
     if (req.method === 'POST' && (path === historyPath || path === validationPath)) {
       readBody(req, res, (body) => arrive(req, res, path, path === historyPath ? 'record' : 'validation', body), fail);
       return;
@@ -201,8 +260,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     }
     const known = [historyPath, validationPath, '/metrics', '/healthz'].includes(path) || path.startsWith('/records/');
     req.resume();
-    fail(res, known ? 405 : 404, known ? `${req.method} is not allowed on ${path}` : `no such path: ${path} (records: POST ${historyPath}, validation: POST ${validationPath}, GET /records/{guid}, /metrics, /healthz)`);
-  });
+    fail(res, known ? 405 : 404, known ? `${req.method} is not allowed on ${path}` : `no such path: ${path} (records: POST ${historyPath}, validation: POST ${validationPath}, GET /records/{guid}, /metrics, /healthz, /control)`);
+  };
+  const server: Server = options.tls === undefined ? createServer(handle) : createTlsServer(tlsFiles(options.tls), handle);
   // Hangs are deliberate: Node must not cut them (requestTimeout) nor answer 408 itself.
   server.requestTimeout = 0;
   server.headersTimeout = BODY_TIMEOUT_MS;
@@ -219,7 +279,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
   let closing: Promise<void> | null = null;
   return {
-    url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`,
+    url: `${options.tls === undefined ? 'http' : 'https'}://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`,
     port,
     model,
     restored,
@@ -239,6 +299,17 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         await new Promise<void>((r) => (log === null ? r() : log.end(() => r())));
       })()),
   };
+}
+
+function tlsFiles(tls: { cert: string; key: string }): { cert: Buffer; key: Buffer } {
+  const read = (what: string, file: string) => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new BadServeSetup(`cannot read the TLS ${what} ${file}: ${(err as Error).message}`);
+    }
+  };
+  return { cert: read('certificate', tls.cert), key: read('key', tls.key) };
 }
 
 /** The path part of an OCS URI option (`http://host/ocs/history` -> `/ocs/history`). */

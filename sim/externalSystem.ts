@@ -52,21 +52,23 @@ export class ExternalSystem<A extends Arrival> {
   readonly stats: ExternalSystemStats = { requests: 0, stored: 0, duplicates: 0, staleOverwrites: 0, rejectedOverCapacity: 0, peakQueue: 0 };
   busy = 0;
   private readonly waiting = new Deque<A>();
-  private readonly serviceTime: () => number;
+  private serviceTime: () => number;
+  private readonly serviceRng: () => number;
   private readonly errorDraw: () => number;
   private readonly validationDraw: () => number;
   private readonly finishHandler = (arrival: A) => this.finish(arrival);
-  private readonly outages: FaultTimeline<ResolvedModel['externalSystem']['outages'][number]>;
+  private outages: FaultTimeline<ResolvedModel['externalSystem']['outages'][number]>;
 
   constructor(
-    private readonly config: ResolvedModel['externalSystem'],
+    private config: ResolvedModel['externalSystem'],
     private readonly kernel: Kernel,
     random: RandomStreams,
     /** Called with the status the external system answers (the network takes it from there). */
     private readonly respond: (arrival: A, status: number) => void,
     private readonly observer?: ExternalSystemObserver<A>,
   ) {
-    this.serviceTime = sampler(config.serviceTime, random.stream('external.service'));
+    this.serviceRng = random.stream('external.service');
+    this.serviceTime = sampler(config.serviceTime, this.serviceRng);
     this.errorDraw = random.stream('external.errors');
     this.validationDraw = random.stream('external.validation');
     this.outages = new FaultTimeline(config.outages);
@@ -74,6 +76,21 @@ export class ExternalSystem<A extends Arrival> {
 
   get queued(): number {
     return this.waiting.length;
+  }
+
+  /**
+   * Another profile from now on (service, capacity, errors, outages, storage
+   * policy), drawn from the same seeded streams: what `serve` changes at run
+   * time. Requests in service or queued stay as they are.
+   */
+  reconfigure(config: ResolvedModel['externalSystem']): void {
+    this.config = config;
+    this.serviceTime = sampler(config.serviceTime, this.serviceRng);
+    this.outages = new FaultTimeline(config.outages);
+  }
+
+  get profile(): ResolvedModel['externalSystem'] {
+    return this.config;
   }
 
   /** The status every request is answered with at `now` by the outage then in force, or null. */

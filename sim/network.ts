@@ -18,15 +18,24 @@ export type RequestFate =
   | 'delivered';
 
 export class Network {
-  readonly latency: () => number;
+  latency: () => number;
+  private readonly latencyRng: () => number;
   private readonly faults: () => number;
-  private readonly outages: FaultTimeline<ResolvedModel['network']['outages'][number]>;
+  private outages: FaultTimeline<ResolvedModel['network']['outages'][number]>;
   constructor(
-    private readonly config: ResolvedModel['network'],
+    private config: ResolvedModel['network'],
     random: RandomStreams,
   ) {
-    this.latency = sampler(config.latency, random.stream('network.latency'));
+    this.latencyRng = random.stream('network.latency');
+    this.latency = sampler(config.latency, this.latencyRng);
     this.faults = random.stream('network.faults');
+    this.outages = new FaultTimeline(config.outages);
+  }
+
+  /** Other faults from now on, drawn from the same seeded streams (what `serve` changes at run time). */
+  reconfigure(config: ResolvedModel['network']): void {
+    this.config = config;
+    this.latency = sampler(config.latency, this.latencyRng);
     this.outages = new FaultTimeline(config.outages);
   }
 
