@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { BadServeSetup, startServer } from '../http/server.ts';
 import { JournalError } from '../http/journal.ts';
 import { BadInput, wholeNumber } from './args.ts';
+import { writeFileAtomic } from './files.ts';
 import { loadScenario } from './scenarioFile.ts';
 
 /**
@@ -21,10 +22,11 @@ export function addServeCommand(cli: Command): void {
     .option('--log <file>', 'one JSON line per request (arrival, GUID, seq, decision, times)')
     .option('--seed <n>', "seed of the decisions (default: the scenario's)", wholeNumber(0))
     .option('--network-faults', "also apply the scenario's network section at the socket (refused, hang, request loss, response loss, latency)")
+    .option('--verdict <file>', 'at shutdown, write whether the client behaved as the documentation says OCS does (also GET /verdict)')
     .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM; with --tls-key)')
     .option('--tls-key <file>', 'the private key of --tls-cert (PEM)')
     .addOption(new Option('--clock <when>', 'schedule time 0: the first request, or the server start').choices(['first-request', 'start']).default('first-request'))
-    .action(async (file: string | undefined, opts: { host: string; port: number; journal?: string; log?: string; seed?: number; networkFaults?: boolean; clock: 'first-request' | 'start'; tlsCert?: string; tlsKey?: string }) => {
+    .action(async (file: string | undefined, opts: { host: string; port: number; journal?: string; log?: string; seed?: number; networkFaults?: boolean; clock: 'first-request' | 'start'; tlsCert?: string; tlsKey?: string; verdict?: string }) => {
       if (opts.port > 65535) throw new BadInput(`--port: got ${opts.port}; expected a port from 0 to 65535`);
       if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) throw new BadInput('--tls-cert and --tls-key go together: give both (PEM files) or neither');
       const tls = opts.tlsCert !== undefined ? { cert: opts.tlsCert, key: opts.tlsKey! } : undefined;
@@ -52,7 +54,14 @@ export function addServeCommand(cli: Command): void {
         const stop = () => {
           process.off('SIGTERM', stop);
           process.off('SIGINT', stop);
-          void server.close().then(resolve);
+          void server.close().then(() => {
+            if (opts.verdict !== undefined) {
+              const verdict = server.verdict();
+              writeFileAtomic(opts.verdict, `${JSON.stringify(verdict, null, 2)}\n`);
+              process.stderr.write(`verdict: the client ${verdict.conforms ? 'behaved as OCS does' : `did not behave as OCS does (${verdict.checks.filter((c) => !c.holds).map((c) => c.claim).join('; ')})`}; written to ${opts.verdict}\n`);
+            }
+            resolve();
+          });
         };
         process.on('SIGTERM', stop);
         process.on('SIGINT', stop);

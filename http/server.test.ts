@@ -285,3 +285,29 @@ describe('ocs-sim serve over HTTPS', () => {
     await expect(startServer({ scenario, host: '127.0.0.1', port: 0, tls: { cert: join(dir, 'missing.pem'), key } })).rejects.toThrow(/cannot read the TLS certificate .*missing\.pem/);
   });
 });
+
+describe('ocs-sim serve: the verdict on the client', () => {
+  const input: ScenarioInput = { ocs: { 'history-wait-recovery-timeout': '300ms', 'http-connection-pool-size': 1 }, externalSystem: { outages: [{ from: '0s', until: '200ms', status: 409 }] } };
+  const verdictOf = async (server: RunningServer) => JSON.parse(await (await request(`${server.url}/verdict`)).body.text()) as { conforms: boolean; checks: Array<{ claim: string; holds: boolean }> };
+
+  it('says a client that waits history-wait-recovery-timeout before re-submitting behaves as OCS does', async () => {
+    const server = await serve(input, { clock: 'start' });
+    expect(await post(server, record('V1', 0))).toMatchObject({ status: 409 });
+    await new Promise((r) => setTimeout(r, 320));
+    expect(await post(server, record('V1', 0))).toMatchObject({ status: 200 });
+    expect(await post(server, record('V1', 1))).toMatchObject({ status: 200 });
+    const v = await verdictOf(server);
+    expect(v.checks.filter((c) => !c.holds)).toEqual([]);
+    expect(v.conforms).toBe(true);
+    expect(server.verdict().conforms).toBe(true);
+  });
+
+  it('says a client that re-submits at once does not, naming the check', async () => {
+    const server = await serve(input, { clock: 'start' });
+    expect(await post(server, record('V2', 0))).toMatchObject({ status: 409 });
+    await post(server, record('V2', 0));
+    const v = await verdictOf(server);
+    expect(v.conforms).toBe(false);
+    expect(v.checks.filter((c) => !c.holds).map((c) => c.claim)).toEqual(['failed records are re-submitted no sooner than history-wait-recovery-timeout']);
+  });
+});

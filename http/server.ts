@@ -10,6 +10,7 @@ import { RandomStreams } from '../sim/random.ts';
 import { callResultCode, resolve, type ResolvedModel } from '../sim/resolve.ts';
 import { Duration, durationMs, formatDuration, type Scenario } from '../sim/scenario.ts';
 import { validateScenario } from '../sim/validate.ts';
+import { clientVerdict, type ClientEvent, type ClientVerdict } from './clientVerdict.ts';
 import { Journal } from './journal.ts';
 import { RealTimeDriver } from './realTimeDriver.ts';
 import { HeldAttempt, RecordStore } from './recordStore.ts';
@@ -46,6 +47,8 @@ export interface RunningServer {
   readonly model: ResolvedModel;
   /** Attempts restored from the journal at start. */
   readonly restored: number;
+  /** Whether the client behaved as the documentation says OCS does, judged now. */
+  verdict(): ClientVerdict;
   /** Stops accepting, finishes requests in service, flushes the journal and the log. */
   close(): Promise<void>;
 }
@@ -61,6 +64,8 @@ interface ServeArrival extends Arrival {
   path: string;
   res: ServerResponse;
   receivedAt: number;
+  /** Its number among the requests the server took (the verdict follows it). */
+  id: number;
 }
 
 export class BadServeSetup extends Error {}
@@ -90,6 +95,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const held = new Set<ServerResponse>();
 
   const writeLog = (entry: Record<string, unknown>) => log?.write(`${JSON.stringify(entry)}\n`);
+  // What the client did, for the verdict on it.
+  const seen: ClientEvent[] = [];
+  let requestsTaken = 0;
+  const ocs = options.scenario.ocs;
+  const appLevel = { recoveryMs: durationMs(ocs['history-wait-recovery-timeout']), responseTimeoutMs: durationMs(ocs['history-http-response-timeout']), threshold: ocs['history-wait-condition-threshold'] };
+  const byGroup = new Map(model.groups.map((g) => [g.name, { recoveryMs: g.options.historyWaitRecoveryTimeoutMs, responseTimeoutMs: g.options.historyHttpResponseTimeoutMs, threshold: g.options.historyWaitConditionThreshold }]));
+  const verdict = () => clientVerdict(seen, { poolSize: ocs['http-connection-pool-size'], group: (name) => byGroup.get(name) ?? appLevel }, clock.now);
   const wallMs = () => Math.round(clock.now * 1000) / 1000;
 
   const answer = (arrival: ServeArrival, status: number) => {
@@ -99,6 +111,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       inService.delete(res);
       if (res.destroyed) return;
       metrics.answered(arrival.path, status, (performance.now() - arrival.receivedAt) / 1000);
+      seen.push({ t: clock.now, kind: 'answered', id: arrival.id, status });
       writeLog({ t: wallMs(), path: arrival.path, guid: arrival.body.GSW_CALL_ATTEMPT_GUID ?? null, seq: arrival.kind === 'record' ? arrival.seq : null, decision: 'answered', status });
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     };
@@ -138,8 +151,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     inService.delete(arrival.res);
     held.add(arrival.res);
     metrics.held++;
+    seen.push({ t: clock.now, kind: 'held', id: arrival.id });
     writeLog({ t: wallMs(), path: arrival.path, guid: arrival.body.GSW_CALL_ATTEMPT_GUID ?? null, seq: arrival.kind === 'record' ? arrival.seq : null, decision: why });
-    arrival.res.on('close', () => held.delete(arrival.res));
+    arrival.res.on('close', () => {
+      held.delete(arrival.res);
+      seen.push({ t: clock.now, kind: 'closed', id: arrival.id });
+    });
   };
 
   const fail = (res: ServerResponse, status: number, reason: string) => {
@@ -163,11 +180,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       seq = Number(rawSeq) as 0 | 1;
       stored = store.attempt(guid);
     }
-    const arrival: ServeArrival = { kind, seq, stored, body, path, res, receivedAt };
+    const arrival: ServeArrival = { kind, seq, stored, body, path, res, receivedAt, id: requestsTaken++ };
+    const group = typeof body.GSW_CAMPAIGN_GROUP_NAME === 'string' ? body.GSW_CAMPAIGN_GROUP_NAME : '';
+    seen.push({ t: clock.now, kind: 'arrived', id: arrival.id, record: stored === null ? null : { guid: stored.guid, seq, group } });
     if (options.networkFaults) {
       const fate = network.requestFate(kernel.now);
       if (fate === 'refused') {
         metrics.held++;
+        seen.push({ t: clock.now, kind: 'reset', id: arrival.id });
         writeLog({ t: wallMs(), path, guid: body.GSW_CALL_ATTEMPT_GUID ?? null, seq: kind === 'record' ? seq : null, decision: 'refused' });
         // The client sees the connection reset (OCS's 418).
         req.socket.resetAndDestroy();
@@ -254,11 +274,15 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(text);
       return;
     }
+    if (req.method === 'GET' && path === '/verdict') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(`${JSON.stringify(verdict(), null, 2)}\n`);
+      return;
+    }
     if (req.method === 'GET' && path === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
       return;
     }
-    const known = [historyPath, validationPath, '/metrics', '/healthz'].includes(path) || path.startsWith('/records/');
+    const known = [historyPath, validationPath, '/metrics', '/healthz', '/verdict'].includes(path) || path.startsWith('/records/');
     req.resume();
     fail(res, known ? 405 : 404, known ? `${req.method} is not allowed on ${path}` : `no such path: ${path} (records: POST ${historyPath}, validation: POST ${validationPath}, GET /records/{guid}, /metrics, /healthz, /control)`);
   };
@@ -283,6 +307,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     port,
     model,
     restored,
+    verdict,
     close: () =>
       (closing ??= (async () => {
         server.close();

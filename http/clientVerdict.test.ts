@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { clientVerdict, type ClientEvent, type ClientSettings } from './clientVerdict.ts';
+
+/**
+ * The verdict on a client, on hand-made histories: what an OCS that follows
+ * the documentation does passes every check, and each way of departing from
+ * it fails exactly the check that names it.
+ */
+const settings: ClientSettings = { poolSize: 2, group: () => ({ recoveryMs: 1000, responseTimeoutMs: 500, threshold: 1 }) };
+
+/** A little language for histories: requests by id, each arriving, then answered or held. */
+class History {
+  readonly events: ClientEvent[] = [];
+  private next = 0;
+  post(t: number, guid: string, seq: 0 | 1, outcome: number | 'held' | 'reset', answeredAfter = 10, group = 'G'): this {
+    const id = this.next++;
+    this.events.push({ t, kind: 'arrived', id, record: { guid, seq, group } });
+    if (outcome === 'held') this.events.push({ t, kind: 'held', id });
+    else if (outcome === 'reset') this.events.push({ t, kind: 'reset', id });
+    else this.events.push({ t: t + answeredAfter, kind: 'answered', id, status: outcome });
+    return this;
+  }
+}
+
+const failing = (verdict: ReturnType<typeof clientVerdict>) => verdict.checks.filter((c) => !c.holds).map((c) => c.claim);
+
+describe('the verdict on a client', () => {
+  it('passes a client that behaves as the documentation says OCS does', () => {
+    const h = new History()
+      .post(0, 'A', 0, 409) // fails at 10 ms
+      .post(1010, 'A', 0, 200) // re-submitted R later
+      .post(1100, 'A', 1, 'held') // OCS times it out at 1600 ms
+      .post(2600, 'A', 1, 200) // re-submitted R after that
+      .post(3000, 'B', 0, 200);
+    const v = clientVerdict(h.events, settings, 10_000);
+    expect(failing(v)).toEqual([]);
+    expect(v.conforms).toBe(true);
+    expect(v.records).toBe(3);
+  });
+
+  it('fails a re-submission sooner than history-wait-recovery-timeout (after an answer, a reset or OCS\'s own timeout)', () => {
+    for (const outcome of [409, 'reset', 'held'] as const) {
+      const failedAt = outcome === 'held' ? 500 : outcome === 'reset' ? 0 : 10;
+      const v = clientVerdict(new History().post(0, 'A', 0, outcome).post(failedAt + 600, 'A', 0, 200).events, settings, 10_000);
+      expect(failing(v)).toEqual(['failed records are re-submitted no sooner than history-wait-recovery-timeout']);
+      expect(v.checks[0].violations[0]).toMatch(/record A:0 posted again 600 ms after its failure; history-wait-recovery-timeout is 1000 ms/);
+    }
+  });
+
+  it('fails more requests at once than http-connection-pool-size, counting a held one until OCS gives up on it', () => {
+    const v = clientVerdict(new History().post(0, 'A', 0, 200, 100).post(10, 'B', 0, 200, 100).post(20, 'C', 0, 200, 100).events, settings, 10_000);
+    expect(failing(v)).toEqual(['no more requests at once than http-connection-pool-size']);
+    // A held request frees its connection at OCS's timeout (500 ms): a third request after that is fine.
+    const held = clientVerdict(new History().post(0, 'A', 0, 'held').post(10, 'B', 0, 200, 100).post(600, 'C', 0, 200).post(1600, 'A', 0, 200).events, settings, 10_000);
+    expect(failing(held)).toEqual([]);
+  });
+
+  it('fails a seq 1 that comes before any seq 0 of its attempt', () => {
+    const v = clientVerdict(new History().post(0, 'A', 1, 200).post(100, 'A', 0, 200).events, settings, 10_000);
+    expect(failing(v)).toEqual(['seq 1 of an attempt only after its seq 0']);
+  });
+
+  it('fails a failed record never posted again, once there was time to; not one that failed just now', () => {
+    const h = new History().post(0, 'A', 0, 503);
+    expect(failing(clientVerdict(h.events, settings, 10_000))).toEqual(['a failed record is posted again until it gets 200 OK']);
+    const recent = clientVerdict(h.events, settings, 1200);
+    expect(failing(recent)).toEqual([]);
+    expect(recent.checks[3].detail).toMatch(/1 failed too recently to judge/);
+  });
+
+  it('fails a new attempt dialed while more records than the threshold have failed unsaved (after a grace second)', () => {
+    // Threshold 1: two records failed and unsaved from 10 ms on.
+    const h = new History().post(0, 'A', 0, 409).post(0, 'B', 0, 409).post(500, 'C', 0, 200).post(1300, 'D', 0, 200);
+    const v = clientVerdict(h.events, settings, 1500);
+    expect(failing(v)).toEqual(['no new attempt is dialed while more failed records than history-wait-condition-threshold await re-submission (a wait condition)']);
+    expect(v.checks[4].violations).toHaveLength(1);
+    expect(v.checks[4].violations[0]).toMatch(/new attempt D of G/);
+    // Another campaign group is not in that wait condition.
+    const other = clientVerdict(new History().post(0, 'A', 0, 409).post(0, 'B', 0, 409).post(1300, 'D', 0, 200, 10, 'H').events, settings, 1500);
+    expect(failing(other)).toEqual([]);
+  });
+});
