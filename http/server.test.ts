@@ -311,3 +311,31 @@ describe('ocs-sim serve: the verdict on the client', () => {
     expect(v.checks.filter((c) => !c.holds).map((c) => c.claim)).toEqual(['failed records are re-submitted no sooner than history-wait-recovery-timeout']);
   });
 });
+
+describe('ocs-sim serve: decisions and the request log', () => {
+  it('makes the same decisions for the same seed and the same requests in the same order, others for another seed', async () => {
+    const statuses = async (seed: number) => {
+      const scenario = scenarioFrom({ externalSystem: { serviceTime: { fixed: '0ms' }, errors: { '409': 0.3, '503': 0.2 } } });
+      const server = await startServer({ scenario, host: '127.0.0.1', port: 0, seed });
+      servers.push(server);
+      const out: number[] = [];
+      for (let i = 0; i < 40; i++) out.push(((await post(server, record(`S${i}`, 0))) as { status: number }).status);
+      return out;
+    };
+    const a = await statuses(7);
+    expect(await statuses(7)).toEqual(a);
+    expect(await statuses(8)).not.toEqual(a);
+    expect(new Set(a).size).toBe(3);
+  });
+
+  it('writes one JSON line per request with its GUID, seq and decision', async () => {
+    const log = join(dir, 'requests.jsonl');
+    const scenario = scenarioFrom({ externalSystem: { serviceTime: { fixed: '0ms' } }, network: { hangs: 1 } });
+    const server = await startServer({ scenario, host: '127.0.0.1', port: 0, log, networkFaults: true });
+    await post(server, record('L1', 0), { timeoutMs: 200 });
+    await server.close();
+    const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toEqual([expect.objectContaining({ path: '/ocs/history', guid: 'L1', seq: 0, decision: 'hang' })]);
+    expect(typeof lines[0].t).toBe('number');
+  });
+});
