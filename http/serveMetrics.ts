@@ -33,26 +33,22 @@ export class ServeMetrics {
       const [path, status] = key.split('\u0000');
       lines.push(`ocs_sim_serve_requests_total{path=${JSON.stringify(path)},status="${status}"} ${n}`);
     }
-    metric('ocs_sim_serve_bad_requests_total', 'counter', 'Requests refused as malformed (400) or too large (413).');
-    lines.push(`ocs_sim_serve_bad_requests_total ${this.badRequests}`);
-    metric('ocs_sim_serve_stored_total', 'counter', 'Call report records stored (duplicates included).');
-    lines.push(`ocs_sim_serve_stored_total ${stats.stored}`);
-    metric('ocs_sim_serve_duplicates_total', 'counter', 'Stores of a (GUID, seq) already held.');
-    lines.push(`ocs_sim_serve_duplicates_total ${stats.duplicates}`);
-    metric('ocs_sim_serve_stale_overwrites_total', 'counter', 'seq 0 stored over a seq 1 (last-write-wins only).');
-    lines.push(`ocs_sim_serve_stale_overwrites_total ${stats.staleOverwrites}`);
-    metric('ocs_sim_serve_rejected_over_capacity_total', 'counter', 'Requests answered 409 past the concurrency limit (overflow: reject).');
-    lines.push(`ocs_sim_serve_rejected_over_capacity_total ${stats.rejectedOverCapacity}`);
-    metric('ocs_sim_serve_held_total', 'counter', 'Requests never answered on purpose (hang, request loss, response loss).');
-    lines.push(`ocs_sim_serve_held_total ${this.held}`);
-    metric('ocs_sim_serve_attempts', 'gauge', 'Call attempts with a stored row.');
-    lines.push(`ocs_sim_serve_attempts ${level.attempts}`);
-    metric('ocs_sim_serve_in_service', 'gauge', 'Requests being served (at most the concurrency).');
-    lines.push(`ocs_sim_serve_in_service ${level.inService}`);
-    metric('ocs_sim_serve_queued', 'gauge', 'Requests queued past the concurrency limit.');
-    lines.push(`ocs_sim_serve_queued ${level.queued}`);
-    metric('ocs_sim_serve_outage_active', 'gauge', 'The status of the outage in force (0: none).');
-    lines.push(`ocs_sim_serve_outage_active ${level.outageStatus ?? 0}`);
+    const singles: Array<[string, 'counter' | 'gauge', string, number]> = [
+      ['ocs_sim_serve_bad_requests_total', 'counter', 'Requests refused as malformed (400) or too large (413).', this.badRequests],
+      ['ocs_sim_serve_stored_total', 'counter', 'Call report records stored (duplicates included).', stats.stored],
+      ['ocs_sim_serve_duplicates_total', 'counter', 'Stores of a (GUID, seq) already held.', stats.duplicates],
+      ['ocs_sim_serve_stale_overwrites_total', 'counter', 'seq 0 stored over a seq 1 (last-write-wins only).', stats.staleOverwrites],
+      ['ocs_sim_serve_rejected_over_capacity_total', 'counter', 'Requests answered 409 past the concurrency limit (overflow: reject).', stats.rejectedOverCapacity],
+      ['ocs_sim_serve_held_total', 'counter', 'Requests never answered on purpose (hang, request loss, response loss).', this.held],
+      ['ocs_sim_serve_attempts', 'gauge', 'Call attempts with a stored row.', level.attempts],
+      ['ocs_sim_serve_in_service', 'gauge', 'Requests being served (at most the concurrency).', level.inService],
+      ['ocs_sim_serve_queued', 'gauge', 'Requests queued past the concurrency limit.', level.queued],
+      ['ocs_sim_serve_outage_active', 'gauge', 'The status of the outage in force (0: none).', level.outageStatus ?? 0],
+    ];
+    for (const [name, type, help, value] of singles) {
+      metric(name, type, help);
+      lines.push(`${name} ${value}`);
+    }
     metric('ocs_sim_serve_request_duration_seconds', 'histogram', 'From arrival to answer, answered requests.');
     BUCKETS_SECONDS.forEach((le, i) => lines.push(`ocs_sim_serve_request_duration_seconds_bucket{le="${le}"} ${this.buckets[i]}`));
     lines.push(`ocs_sim_serve_request_duration_seconds_bucket{le="+Inf"} ${this.count}`);
