@@ -6,15 +6,14 @@ import { ConnectionPool } from './connectionPool.ts';
 import { Dialer } from './dialer.ts';
 import { machineRunner, type Effect, type EngineName, type MachineInstance, type MachineRunner } from './engine.ts';
 import { CallReportRecord, GroupRuntime, KeptRecords, newCounters, type Attempt, type Contact, type HttpRequest, type MachineEntity, type OcsCounters, type Validation } from './entities.ts';
-import { ExternalSystem, type ExternalSystemObserver } from './externalSystem.ts';
 import type { Kernel } from './kernel.ts';
 import type { Window } from './resolve.ts';
 import { FirstZeroAfter } from './metrics.ts';
-import { Network } from './network.ts';
 import type { RunObserver } from './observer.ts';
 import { sampler, type RandomStreams } from './random.ts';
 import { lastOutageEndMs, type ResolvedModel } from './resolve.ts';
 import { recordBody } from './recordBody.ts';
+import { describeRequest, SimulatedWire } from './simulatedWire.ts';
 
 /**
  * The modelled OCS with its network and external system. The machines in
@@ -55,8 +54,8 @@ export class Ocs {
   readonly unconfirmed = new KeptRecords();
   /** When, after the last outage, no record was marked for re-submission any more (the recovery probe). */
   readonly backlogClear: FirstZeroAfter;
-  readonly external: ExternalSystem<HttpRequest>;
-  readonly network: Network;
+  /** The network and the external system behind it. */
+  readonly wire: SimulatedWire;
   private readonly pool: ConnectionPool<CallReportRecord | Validation>;
   private readonly recordRunner: MachineRunner<CallReportRecordContext, EventObject>;
   private readonly groupRunner: MachineRunner<CampaignGroupContext, EventObject>;
@@ -89,8 +88,7 @@ export class Ocs {
     this.recordRunner = machineRunner(callReportRecordMachine, engine);
     this.groupRunner = machineRunner(campaignGroupMachine, engine);
     this.recoveryRunner = machineRunner(groupRecoveryTimerMachine, engine);
-    this.network = new Network(model.network, random);
-    this.external = new ExternalSystem(model.externalSystem, kernel, random, (request, status) => this.serverResponded(request, status), this.trace && this.externalObserver(this.trace));
+    this.wire = new SimulatedWire(model, kernel, random, this.counters, { answered: this.responseArrived, served: (request) => this.settleAttempt(request.stored as Attempt) }, this.trace);
     const restarts = { recordsAfterRestart: model.recordsAfterRestart, any: model.ocsRestarts.length > 0 };
     this.groups = model.groups.map((cfg) => new GroupRuntime(cfg, model.recoveryTimer, random, restarts));
     for (const group of this.groups) {
@@ -366,7 +364,7 @@ export class Ocs {
   }
 
   // -------------------------------------------------------------------------
-  // The HTTP connection pool (`connectionPool.ts`) and the wire.
+  // The HTTP connection pool (`connectionPool.ts`) and the wire (`simulatedWire.ts`).
 
   private acquireConnection(waiter: CallReportRecord | Validation): void {
     this.pool.acquire(waiter);
@@ -392,77 +390,26 @@ export class Ocs {
       const line = { t: now, entity: `record:${attempt.guid}:${record.seq}`, event: 'POST', post: record.posts };
       this.trace(record.posts === 1 ? { ...line, body: recordBody(this.model, attempt, record.seq) } : line);
     }
-    this.send(request);
-  }
-
-  /** Puts a request on the wire. */
-  private send(request: HttpRequest): void {
-    const now = this.kernel.now;
-    const fate = this.network.requestFate(now);
-    if (fate === 'refused') {
-      this.counters.refused++;
-      this.trace?.({ t: now, entity: 'network', event: 'refused', request: this.describe(request) });
-      // The refusal comes back after a round trip; OCS answers its own POST with 418.
-      request.status = 418;
-      this.kernel.post(2 * this.network.latency(), this.responseArrived, request);
-      return;
-    }
-    if (fate === 'hang' || fate === 'request-loss') {
-      this.trace?.({ t: now, entity: 'network', event: fate, request: this.describe(request) });
-      return;
-    }
-    if (request.stored) request.stored.outstanding++;
-    this.kernel.post(this.network.latency(), this.arrived, request);
-  }
-
-  private readonly arrived = (request: HttpRequest): void => this.external.arrive(request);
-
-  private serverResponded(request: HttpRequest, status: number): void {
-    if (request.stored) this.settleAttempt(request.stored as Attempt);
-    if (this.network.responseLost(this.kernel.now)) {
-      this.counters.lostResponses++;
-      this.trace?.({ t: this.kernel.now, entity: 'network', event: 'response-loss', status, request: this.describe(request) });
-      return;
-    }
-    request.status = status;
-    this.kernel.post(this.network.latency(), this.responseArrived, request);
+    this.wire.send(request);
   }
 
   private readonly responseArrived = (request: HttpRequest): void => {
     const status = request.status;
     if (request.orphaned) {
       // [model] Sent before an OCS restart: the process that waited for it is gone.
-      this.trace?.({ t: this.kernel.now, entity: 'network', event: 'orphanedResponse', status, request: this.describe(request) });
+      this.trace?.({ t: this.kernel.now, entity: 'network', event: 'orphanedResponse', status, request: describeRequest(request) });
       return;
     }
     if (request.abandoned) {
       // [model] OCS already timed the request out: it ignores the response.
       this.counters.lateResponses++;
-      this.trace?.({ t: this.kernel.now, entity: 'network', event: 'lateResponse', status, request: this.describe(request) });
+      this.trace?.({ t: this.kernel.now, entity: 'network', event: 'lateResponse', status, request: describeRequest(request) });
       return;
     }
     const from = request.from;
     if (from.kind === 'validation') return this.validationAnswered(from, status);
     this.stepRecord(from, HTTP_EVENTS[status] ?? ({ type: 'HTTP_OTHER', status } as EventObject));
   };
-
-  /** The external system's side of the trace: each arrival, each queued request served, each store. */
-  private externalObserver(trace: NonNullable<RunObserver['trace']>): ExternalSystemObserver<HttpRequest> {
-    return {
-      arrived: (request, outcome, queued) => trace({ t: this.kernel.now, entity: 'external', event: 'request', request: this.describe(request), outcome, queued }),
-      dequeued: (request, queued) => trace({ t: this.kernel.now, entity: 'external', event: 'dequeued', request: this.describe(request), queued }),
-      stored: (request, duplicate, staleOverwrite) => {
-        const from = request.from as CallReportRecord;
-        trace({ t: this.kernel.now, entity: 'external', event: 'stored', guid: from.attempt.guid, seq: from.seq, duplicate, staleOverwrite, storedSeq: from.attempt.storedSeq });
-      },
-      answered: (request, status) => trace({ t: this.kernel.now, entity: 'external', event: 'answered', request: this.describe(request), status }),
-    };
-  }
-
-  private describe(request: HttpRequest): string {
-    const from = request.from;
-    return from.kind === 'record' ? `record:${from.attempt.guid}:${from.seq}` : `validation:${from.contact.phone}`;
-  }
 
   // -------------------------------------------------------------------------
   // Pre-dial validation [doc]: 200 dial, 409 do not dial (apply the call
@@ -483,7 +430,7 @@ export class Ocs {
     validation.request = request;
     validation.timer = this.kernel.schedule(validation.contact.group.cfg.options.validationHttpResponseTimeoutMs, this.validationTimedOut, validation);
     this.trace?.({ t: this.kernel.now, entity: `contact:${validation.contact.phone}`, event: 'validationSent', group: validation.contact.group.cfg.name });
-    this.send(request);
+    this.wire.send(request);
   }
 
   private readonly validationTimedOut = (validation: Validation): void => {

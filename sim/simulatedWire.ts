@@ -1,0 +1,97 @@
+import type { CallReportRecord, HttpRequest, OcsCounters } from './entities.ts';
+import { ExternalSystem, type ExternalSystemObserver } from './externalSystem.ts';
+import type { Kernel } from './kernel.ts';
+import { Network } from './network.ts';
+import type { RunObserver } from './observer.ts';
+import type { RandomStreams } from './random.ts';
+import type { ResolvedModel } from './resolve.ts';
+
+/**
+ * The wire between OCS and the external system: OCS hands it a request, and
+ * learns its fate in one place, the answer (a status; 418 for a refused
+ * connection), or nothing at all (OCS's own timeout, which the record
+ * machine keeps). In simulation the wire is the network model (latency, the
+ * fate of a request and of its response) and the external-system model
+ * behind it, on the virtual clock.
+ */
+export interface Wire {
+  send(request: HttpRequest): void;
+}
+
+/** What the wire tells OCS. */
+export interface WireSink {
+  /** The answer to `request` (its `status`) reaches OCS. */
+  answered(request: HttpRequest): void;
+  /** The external system has answered `request` of an attempt: its stored copy may have changed. */
+  served(request: HttpRequest): void;
+}
+
+/** The trace's name for a request. */
+export function describeRequest(request: HttpRequest): string {
+  const from = request.from;
+  return from.kind === 'record' ? `record:${from.attempt.guid}:${from.seq}` : `validation:${from.contact.phone}`;
+}
+
+export class SimulatedWire implements Wire {
+  readonly network: Network;
+  readonly external: ExternalSystem<HttpRequest>;
+
+  constructor(
+    model: ResolvedModel,
+    private readonly kernel: Kernel,
+    random: RandomStreams,
+    private readonly counters: OcsCounters,
+    private readonly sink: WireSink,
+    private readonly trace: RunObserver['trace'],
+  ) {
+    this.network = new Network(model.network, random);
+    this.external = new ExternalSystem(model.externalSystem, kernel, random, (request, status) => this.serverResponded(request, status), trace && this.externalObserver(trace));
+  }
+
+  send(request: HttpRequest): void {
+    const now = this.kernel.now;
+    const fate = this.network.requestFate(now);
+    if (fate === 'refused') {
+      this.counters.refused++;
+      this.trace?.({ t: now, entity: 'network', event: 'refused', request: describeRequest(request) });
+      // The refusal comes back after a round trip; OCS answers its own POST with 418.
+      request.status = 418;
+      this.kernel.post(2 * this.network.latency(), this.answered, request);
+      return;
+    }
+    if (fate === 'hang' || fate === 'request-loss') {
+      this.trace?.({ t: now, entity: 'network', event: fate, request: describeRequest(request) });
+      return;
+    }
+    if (request.stored) request.stored.outstanding++;
+    this.kernel.post(this.network.latency(), this.arrived, request);
+  }
+
+  private readonly arrived = (request: HttpRequest): void => this.external.arrive(request);
+
+  private readonly answered = (request: HttpRequest): void => this.sink.answered(request);
+
+  private serverResponded(request: HttpRequest, status: number): void {
+    if (request.stored) this.sink.served(request);
+    if (this.network.responseLost(this.kernel.now)) {
+      this.counters.lostResponses++;
+      this.trace?.({ t: this.kernel.now, entity: 'network', event: 'response-loss', status, request: describeRequest(request) });
+      return;
+    }
+    request.status = status;
+    this.kernel.post(this.network.latency(), this.answered, request);
+  }
+
+  /** The external system's side of the trace: each arrival, each queued request served, each store. */
+  private externalObserver(trace: NonNullable<RunObserver['trace']>): ExternalSystemObserver<HttpRequest> {
+    return {
+      arrived: (request, outcome, queued) => trace({ t: this.kernel.now, entity: 'external', event: 'request', request: describeRequest(request), outcome, queued }),
+      dequeued: (request, queued) => trace({ t: this.kernel.now, entity: 'external', event: 'dequeued', request: describeRequest(request), queued }),
+      stored: (request, duplicate, staleOverwrite) => {
+        const from = request.from as CallReportRecord;
+        trace({ t: this.kernel.now, entity: 'external', event: 'stored', guid: from.attempt.guid, seq: from.seq, duplicate, staleOverwrite, storedSeq: from.attempt.storedSeq });
+      },
+      answered: (request, status) => trace({ t: this.kernel.now, entity: 'external', event: 'answered', request: describeRequest(request), status }),
+    };
+  }
+}
