@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, Pool, request } from 'undici';
@@ -337,5 +338,21 @@ describe('ocs-sim serve: decisions and the request log', () => {
     const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toEqual([expect.objectContaining({ path: '/ocs/history', guid: 'L1', seq: 0, decision: 'hang' })]);
     expect(typeof lines[0].t).toBe('number');
+  });
+});
+
+describe('ocs-sim serve: slow clients', () => {
+  it('cuts off a client that stops halfway through its body, without it holding a service slot meanwhile', async () => {
+    const scenario = scenarioFrom({ externalSystem: { serviceTime: { fixed: '0ms' }, concurrency: 1, overflow: 'reject' } });
+    const server = await startServer({ scenario, host: '127.0.0.1', port: 0, clientTimeoutMs: 300 });
+    servers.push(server);
+    const socket = connect(server.port, '127.0.0.1');
+    await new Promise<void>((r) => socket.once('connect', () => r()));
+    const closed = new Promise<number>((r) => socket.once('close', () => r(performance.now())));
+    const sentAt = performance.now();
+    socket.write('POST /ocs/history HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"GSW_CALL_');
+    // The one service slot is free for others while the slow client dawdles.
+    expect(await post(server, record('W1', 0))).toMatchObject({ status: 200 });
+    expect((await closed) - sentAt).toBeGreaterThanOrEqual(250);
   });
 });

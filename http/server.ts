@@ -39,6 +39,8 @@ export interface ServeOptions {
   log?: string;
   /** HTTPS with this certificate and key (PEM files), as a real OCS with an https history-uri needs. */
   tls?: { cert: string; key: string };
+  /** A client that has not sent its whole request within this is cut off (10 s unless given). */
+  clientTimeoutMs?: number;
 }
 
 export interface RunningServer {
@@ -55,7 +57,7 @@ export interface RunningServer {
 
 const MAX_BODY_BYTES = 1 << 20;
 /** A client that has not sent its whole request within this is cut off (it holds no service slot meanwhile). */
-const BODY_TIMEOUT_MS = 10_000;
+const CLIENT_TIMEOUT_MS = 10_000;
 
 /** A request as the external-system model sees it, with what serve needs to answer it. */
 interface ServeArrival extends Arrival {
@@ -74,6 +76,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const model = resolve(options.scenario, options.seed ?? options.scenario.seed);
   /** The scenario in force: the control API replaces its fault sections. */
   let current = options.scenario;
+  const clientTimeoutMs = options.clientTimeoutMs ?? CLIENT_TIMEOUT_MS;
   const kernel = new Kernel();
   const clock = new RealTimeDriver(kernel);
   const random = new RandomStreams(model.seed);
@@ -226,14 +229,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       return show();
     }
     if (req.method === 'PUT' && path === '/control/faults') {
-      return readBody(req, res, (body) => {
+      return readBody(req, res, clientTimeoutMs, (body) => {
         const errors = replaceFaults(body);
         if (errors !== null) return fail(res, 400, errors.join('; '));
         show();
       }, fail);
     }
     if (req.method === 'POST' && path === '/control/outage') {
-      return readBody(req, res, (body) => {
+      return readBody(req, res, clientTimeoutMs, (body) => {
         const status = body.status ?? 503;
         if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599) return fail(res, 400, 'status: expected an HTTP error status (400-599)');
         const length = Duration.safeParse(body.for);
@@ -259,7 +262,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const path = url.pathname;
     if (path === '/control' || path.startsWith('/control/')) return control(req, res, path);
     if (req.method === 'POST' && (path === historyPath || path === validationPath)) {
-      readBody(req, res, (body) => arrive(req, res, path, path === historyPath ? 'record' : 'validation', body), fail);
+      readBody(req, res, clientTimeoutMs, (body) => arrive(req, res, path, path === historyPath ? 'record' : 'validation', body), fail);
       return;
     }
     if (req.method === 'GET' && path.startsWith('/records/')) {
@@ -289,7 +292,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const server: Server = options.tls === undefined ? createServer(handle) : createTlsServer(tlsFiles(options.tls), handle);
   // Hangs are deliberate: Node must not cut them (requestTimeout) nor answer 408 itself.
   server.requestTimeout = 0;
-  server.headersTimeout = BODY_TIMEOUT_MS;
+  server.headersTimeout = clientTimeoutMs;
   server.keepAliveTimeout = 65_000;
 
   await new Promise<void>((resolveListen, reject) => {
@@ -347,11 +350,11 @@ function pathOf(uri: string): string {
 }
 
 /** Reads a JSON object body of at most 1 MB, or answers 400 / 413 with the reason. */
-function readBody(req: IncomingMessage, res: ServerResponse, done: (body: Record<string, unknown>) => void, fail: (res: ServerResponse, status: number, reason: string) => void): void {
+function readBody(req: IncomingMessage, res: ServerResponse, timeoutMs: number, done: (body: Record<string, unknown>) => void, fail: (res: ServerResponse, status: number, reason: string) => void): void {
   const chunks: Buffer[] = [];
   let size = 0;
   let over = false;
-  const timer = setTimeout(() => req.destroy(), BODY_TIMEOUT_MS);
+  const timer = setTimeout(() => req.destroy(), timeoutMs);
   req.on('data', (chunk: Buffer) => {
     if (over) return;
     size += chunk.length;
