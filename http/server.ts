@@ -50,12 +50,14 @@ export interface RunningServer {
   /** Attempts restored from the journal at start. */
   readonly restored: number;
   /** Whether the client behaved as the documentation says OCS does, judged now. */
-  verdict(): ClientVerdict;
+  verdict(): ClientVerdict & { requestsFollowed: number; requestsTaken: number };
   /** Stops accepting, finishes requests in service, flushes the journal and the log. */
   close(): Promise<void>;
 }
 
 const MAX_BODY_BYTES = 1 << 20;
+/** The verdict follows this many requests (about 100 bytes each), then judges those. */
+const MAX_VERDICT_REQUESTS = 1_000_000;
 /** A client that has not sent its whole request within this is cut off (it holds no service slot meanwhile). */
 const CLIENT_TIMEOUT_MS = 10_000;
 
@@ -101,10 +103,17 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   // What the client did, for the verdict on it.
   const seen: ClientEvent[] = [];
   let requestsTaken = 0;
+  /** When the verdict stopped following new requests (its memory is bounded), or null. */
+  let verdictFullAt: number | null = null;
+  const note = (event: ClientEvent) => {
+    if (event.id < MAX_VERDICT_REQUESTS) seen.push(event);
+    else verdictFullAt ??= event.t;
+  };
   const ocs = options.scenario.ocs;
   const appLevel = { recoveryMs: durationMs(ocs['history-wait-recovery-timeout']), responseTimeoutMs: durationMs(ocs['history-http-response-timeout']), threshold: ocs['history-wait-condition-threshold'] };
   const byGroup = new Map(model.groups.map((g) => [g.name, { recoveryMs: g.options.historyWaitRecoveryTimeoutMs, responseTimeoutMs: g.options.historyHttpResponseTimeoutMs, threshold: g.options.historyWaitConditionThreshold }]));
-  const verdict = () => clientVerdict(seen, { poolSize: ocs['http-connection-pool-size'], group: (name) => byGroup.get(name) ?? appLevel }, clock.now);
+  // Past its bound the verdict judges the requests it followed, as of when it stopped following.
+  const verdict = () => ({ ...clientVerdict(seen, { poolSize: ocs['http-connection-pool-size'], group: (name) => byGroup.get(name) ?? appLevel }, verdictFullAt ?? clock.now), requestsFollowed: Math.min(requestsTaken, MAX_VERDICT_REQUESTS), requestsTaken });
   const wallMs = () => Math.round(clock.now * 1000) / 1000;
 
   const answer = (arrival: ServeArrival, status: number) => {
@@ -114,7 +123,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       inService.delete(res);
       if (res.destroyed) return;
       metrics.answered(arrival.path, status, (performance.now() - arrival.receivedAt) / 1000);
-      seen.push({ t: clock.now, kind: 'answered', id: arrival.id, status });
+      note({ t: clock.now, kind: 'answered', id: arrival.id, status });
       writeLog({ t: wallMs(), path: arrival.path, guid: arrival.body.GSW_CALL_ATTEMPT_GUID ?? null, seq: arrival.kind === 'record' ? arrival.seq : null, decision: 'answered', status });
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     };
@@ -154,11 +163,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     inService.delete(arrival.res);
     held.add(arrival.res);
     metrics.held++;
-    seen.push({ t: clock.now, kind: 'held', id: arrival.id });
+    note({ t: clock.now, kind: 'held', id: arrival.id });
     writeLog({ t: wallMs(), path: arrival.path, guid: arrival.body.GSW_CALL_ATTEMPT_GUID ?? null, seq: arrival.kind === 'record' ? arrival.seq : null, decision: why });
     arrival.res.on('close', () => {
       held.delete(arrival.res);
-      seen.push({ t: clock.now, kind: 'closed', id: arrival.id });
+      note({ t: clock.now, kind: 'closed', id: arrival.id });
     });
   };
 
@@ -185,12 +194,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     }
     const arrival: ServeArrival = { kind, seq, stored, body, path, res, receivedAt, id: requestsTaken++ };
     const group = typeof body.GSW_CAMPAIGN_GROUP_NAME === 'string' ? body.GSW_CAMPAIGN_GROUP_NAME : '';
-    seen.push({ t: clock.now, kind: 'arrived', id: arrival.id, record: stored === null ? null : { guid: stored.guid, seq, group } });
+    note({ t: clock.now, kind: 'arrived', id: arrival.id, record: stored === null ? null : { guid: stored.guid, seq, group } });
     if (options.networkFaults) {
       const fate = network.requestFate(kernel.now);
       if (fate === 'refused') {
         metrics.held++;
-        seen.push({ t: clock.now, kind: 'reset', id: arrival.id });
+        note({ t: clock.now, kind: 'reset', id: arrival.id });
         writeLog({ t: wallMs(), path, guid: body.GSW_CALL_ATTEMPT_GUID ?? null, seq: kind === 'record' ? seq : null, decision: 'refused' });
         // The client sees the connection reset (OCS's 418).
         req.socket.resetAndDestroy();
