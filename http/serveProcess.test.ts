@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -88,19 +88,22 @@ describe('ocs-sim serve, the process', () => {
     expect(await exited(second.child)).toBe(0);
   });
 
-  it('finishes the request in service on SIGTERM and exits 0', async () => {
+  it('finishes the request in service on SIGTERM, writes the verdict and exits 0', async () => {
     const slow = join(dir, 'slow.yaml');
     writeFileSync(slow, 'externalSystem: { serviceTime: { fixed: 500ms } }\n');
-    const child = spawn(process.execPath, [bin, 'serve', slow, '--port', '0'], { cwd: repo });
+    const verdictFile = join(dir, 'verdict.json');
+    const child = spawn(process.execPath, [bin, 'serve', slow, '--port', '0', '--verdict', verdictFile], { cwd: repo });
     children.push(child);
     const url = await new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(/listening on (\S+)/.exec(d.toString())![1])));
-    const answer = request(`${url}/ocs/history`, { method: 'POST', body: body(1) });
+    const answer = request(`${url}/ocs/history`, { method: 'POST', body: body(0) });
     await new Promise((r) => setTimeout(r, 100));
     child.kill('SIGTERM');
     const res = await answer;
     expect(res.statusCode).toBe(200);
     await res.body.dump();
     expect(await exited(child)).toBe(0);
+    // The verdict on the client, written at shutdown: one record posted once and saved.
+    expect(JSON.parse(readFileSync(verdictFile, 'utf8'))).toMatchObject({ conforms: true, records: 1, requestsTaken: 1 });
   });
 
   it('exits 2 with a one-line message for a port in use, a journal that is not one, or a bad scenario', async () => {
