@@ -99,7 +99,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const inService = new Set<ServerResponse>();
   const held = new Set<ServerResponse>();
 
-  const writeLog = (entry: Record<string, unknown>) => log?.write(`${JSON.stringify(entry)}\n`);
+  /** One line of the request log: built only when there is a log. */
+  const writeLog = (arrival: { path: string; body: Record<string, unknown>; kind: string; seq: number }, decision: string, extra: Record<string, unknown> = {}) => {
+    if (log === null) return;
+    log.write(`${JSON.stringify({ t: wallMs(), path: arrival.path, guid: arrival.body.GSW_CALL_ATTEMPT_GUID ?? null, seq: arrival.kind === 'record' ? arrival.seq : null, decision, ...extra })}\n`);
+  };
   // What the client did, for the verdict on it.
   const seen: ClientEvent[] = [];
   let requestsTaken = 0;
@@ -124,7 +128,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       if (res.destroyed) return;
       metrics.answered(arrival.path, status, (performance.now() - arrival.receivedAt) / 1000);
       note({ t: clock.now, kind: 'answered', id: arrival.id, status });
-      writeLog({ t: wallMs(), path: arrival.path, guid: arrival.body.GSW_CALL_ATTEMPT_GUID ?? null, seq: arrival.kind === 'record' ? arrival.seq : null, decision: 'answered', status });
+      writeLog(arrival, 'answered', { status });
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     };
     // A record is acknowledged only once it is on disk.
@@ -164,7 +168,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     held.add(arrival.res);
     metrics.held++;
     note({ t: clock.now, kind: 'held', id: arrival.id });
-    writeLog({ t: wallMs(), path: arrival.path, guid: arrival.body.GSW_CALL_ATTEMPT_GUID ?? null, seq: arrival.kind === 'record' ? arrival.seq : null, decision: why });
+    writeLog(arrival, why);
     arrival.res.on('close', () => {
       held.delete(arrival.res);
       note({ t: clock.now, kind: 'closed', id: arrival.id });
@@ -200,7 +204,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       if (fate === 'refused') {
         metrics.held++;
         note({ t: clock.now, kind: 'reset', id: arrival.id });
-        writeLog({ t: wallMs(), path, guid: body.GSW_CALL_ATTEMPT_GUID ?? null, seq: kind === 'record' ? seq : null, decision: 'refused' });
+        writeLog(arrival, 'refused');
         // The client sees the connection reset (OCS's 418).
         req.socket.resetAndDestroy();
         return;
@@ -209,7 +213,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     }
     if (stored !== null) stored.outstanding++;
     inService.add(res);
-    writeLog({ t: wallMs(), path, guid: body.GSW_CALL_ATTEMPT_GUID ?? null, seq: kind === 'record' ? seq : null, decision: 'arrived', inService: external.busy, queued: external.queued });
+    if (log !== null) writeLog(arrival, 'arrived', { inService: external.busy, queued: external.queued });
     external.arrive(arrival);
     clock.pump();
   };
@@ -267,8 +271,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   };
 
   const handle: RequestListener = (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://serve');
-    const path = url.pathname;
+    // The path alone; an absolute-form target (through a proxy) is parsed as a URL.
+    const target = req.url ?? '/';
+    const query = target.indexOf('?');
+    const path = target.startsWith('/') ? (query < 0 ? target : target.slice(0, query)) : new URL(target, 'http://serve').pathname;
     if (path === '/control' || path.startsWith('/control/')) return control(req, res, path);
     if (req.method === 'POST' && (path === historyPath || path === validationPath)) {
       readBody(req, res, clientTimeoutMs, (body) => arrive(req, res, path, path === historyPath ? 'record' : 'validation', body), fail);
