@@ -1,5 +1,5 @@
-import { Kernel } from '../sim/kernel.ts';
-import { RandomStreams, sampler } from '../sim/random.ts';
+import { Kernel } from '../sim/kernel/kernel.ts';
+import { RandomStreams, sampler } from '../sim/kernel/random.ts';
 
 /**
  * The reference: a bare binary-heap event loop (the simulator's own kernel)

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../cli/files.ts';
 import { loadSweepPlan, runSweep } from '../cli/sweepCommand.ts';
 import { runScenario } from '../sim/run.ts';
-import type { Scenario } from '../sim/scenario.ts';
+import type { Scenario } from '../sim/scenario/scenario.ts';
 import { taskOf } from '../sweep/runTask.ts';
 import { largeDay } from './largeDay.ts';
 import { referenceEventLoop } from './reference.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { TraceLine } from '../sim/observer.ts';
-import { validateScenario } from '../sim/validate.ts';
+import { validateScenario } from '../sim/scenario/validate.ts';
 
 // A planted violation, so the failure path can be seen: the accounting claim "fails" on runs whose seed
 // `planted` picks (the model itself keeps every invariant, which is what the properties show).

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { stringify as toYaml } from 'yaml';
 import { checkGenerated, checkRun, type RunCheck } from '../properties/checkScenario.ts';
-import type { Scenario } from '../sim/scenario.ts';
+import type { Scenario } from '../sim/scenario/scenario.ts';
 import { progress } from '../sweep/progress.ts';
 import { BadInput, integer, LARGEST_EXACT, wholeNumber } from './args.ts';
 import { writeFileAtomic } from './files.ts';

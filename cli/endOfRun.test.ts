@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkInvariants } from '../properties/invariants.ts';
-import { resolve } from '../sim/resolve.ts';
+import { resolve } from '../sim/scenario/resolve.ts';
 import { settingsWarnings } from '../sim/warnings.ts';
 import { runObserved, tinyScenario } from '../test-support/scenarios.ts';
 import { buildRunReport } from '../reports/runReport.ts';

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { z } from 'zod';
-import { resolve } from '../sim/resolve.ts';
-import { Scenario } from '../sim/scenario.ts';
+import { resolve } from '../sim/scenario/resolve.ts';
+import { Scenario } from '../sim/scenario/scenario.ts';
 import { SummaryFile } from '../sim/summarySchema.ts';
 import { settingsWarnings } from '../sim/warnings.ts';
 import { BadInput, wholeNumber } from './args.ts';

@@ -1,10 +1,10 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
-import type { EngineName } from '../sim/engine.ts';
+import type { EngineName } from '../sim/kernel/engine.ts';
 import type { TraceLine } from '../sim/observer.ts';
 import { ScenarioRun, type RunResult } from '../sim/run.ts';
-import { MODEL_SETTINGS, type Scenario } from '../sim/scenario.ts';
+import { MODEL_SETTINGS, type Scenario } from '../sim/scenario/scenario.ts';
 import { AtomicWriter, writeFileAtomic } from './files.ts';
 
 export interface RunFilesOptions {

@@ -2,8 +2,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
-import type { Scenario } from '../sim/scenario.ts';
-import { validateScenario } from '../sim/validate.ts';
+import type { Scenario } from '../sim/scenario/scenario.ts';
+import { validateScenario } from '../sim/scenario/validate.ts';
 
 /** A scenario file that cannot be used: the CLI prints the messages and exits 2. */
 export class ScenarioError extends Error {

@@ -6,10 +6,10 @@ import fc from 'fast-check';
 import { isSeq, parse as parseYaml, parseDocument, stringify as toYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { numRuns, replayCommand } from '../properties/replay.ts';
-import { CALL_RESULT_NAMES } from '../sim/callResults.ts';
+import { CALL_RESULT_NAMES } from '../sim/scenario/callResults.ts';
 import { ScenarioRun } from '../sim/run.ts';
-import { durationMs } from '../sim/scenario.ts';
-import { validateScenario } from '../sim/validate.ts';
+import { durationMs } from '../sim/scenario/scenario.ts';
+import { validateScenario } from '../sim/scenario/validate.ts';
 import { main } from './program.ts';
 
 /**

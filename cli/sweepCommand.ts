@@ -4,8 +4,8 @@ import { basename, dirname, extname, join, resolve as resolvePath } from 'node:p
 import type { Command } from 'commander';
 import { stringify as toYaml } from 'yaml';
 import { buildSweepReport } from '../reports/sweepReport.ts';
-import type { Scenario } from '../sim/scenario.ts';
-import { validateScenario } from '../sim/validate.ts';
+import type { Scenario } from '../sim/scenario/scenario.ts';
+import { validateScenario } from '../sim/scenario/validate.ts';
 import { aggregate, cellsCsv } from '../sweep/aggregate.ts';
 import type { RunMetrics } from '../sweep/metrics.ts';
 import { cellLabel, mergePatch, planSweep, type SweepPlan } from '../sweep/plan.ts';

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { Kernel } from '../sim/kernel.ts';
+import type { Kernel } from '../sim/kernel/kernel.ts';
 
 /**
  * The model's kernel driven by the wall clock: virtual time is wall time

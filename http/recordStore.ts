@@ -1,10 +1,10 @@
-import type { StoredAttempt } from '../sim/externalSystem.ts';
+import type { StoredAttempt } from '../sim/world/externalSystem.ts';
 
 /**
  * What `serve` holds per call attempt: the external-system model's view of
  * it (which seq it holds, how often each was stored, requests under way) and
  * the row itself, the stored body of the seq it holds. The storage policy
- * that decides the seq is the model's (sim/externalSystem.ts); this only
+ * that decides the seq is the model's (sim/world/externalSystem.ts); this only
  * keeps the body that goes with it, and restores both from a journal.
  */
 export class HeldAttempt implements StoredAttempt {

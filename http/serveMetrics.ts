@@ -1,4 +1,4 @@
-import type { ExternalSystemStats } from '../sim/externalSystem.ts';
+import type { ExternalSystemStats } from '../sim/world/externalSystem.ts';
 
 /**
  * `GET /metrics` of `ocs-sim serve`, in the Prometheus text format: requests

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, Pool, request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ScenarioInput } from '../sim/scenario.ts';
+import type { ScenarioInput } from '../sim/scenario/scenario.ts';
 import { scenarioFrom } from '../test-support/scenarios.ts';
 import { startServer, type RunningServer } from './server.ts';
 

@@ -3,13 +3,13 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { ExternalSystem, type Arrival } from '../sim/externalSystem.ts';
-import { Kernel } from '../sim/kernel.ts';
-import { Network } from '../sim/network.ts';
-import { RandomStreams } from '../sim/random.ts';
-import { callResultCode, resolve, type ResolvedModel } from '../sim/resolve.ts';
-import { Duration, durationMs, formatDuration, type Scenario } from '../sim/scenario.ts';
-import { validateScenario } from '../sim/validate.ts';
+import { ExternalSystem, type Arrival } from '../sim/world/externalSystem.ts';
+import { Kernel } from '../sim/kernel/kernel.ts';
+import { Network } from '../sim/world/network.ts';
+import { RandomStreams } from '../sim/kernel/random.ts';
+import { callResultCode, resolve, type ResolvedModel } from '../sim/scenario/resolve.ts';
+import { Duration, durationMs, formatDuration, type Scenario } from '../sim/scenario/scenario.ts';
+import { validateScenario } from '../sim/scenario/validate.ts';
 import { clientVerdict, type ClientEvent, type ClientVerdict } from './clientVerdict.ts';
 import { Journal } from './journal.ts';
 import { RealTimeDriver } from './realTimeDriver.ts';
@@ -20,7 +20,7 @@ import { ServeMetrics } from './serveMetrics.ts';
  * `ocs-sim serve`: the scenario's external system as a real HTTP server a
  * real OCS (or `ocs-sim drive`) can post to. What it does with each request
  * (service time, capacity, errors, outages, storage policy) is decided by the
- * same external-system model `ocs-sim run` simulates (sim/externalSystem.ts),
+ * same external-system model `ocs-sim run` simulates (sim/world/externalSystem.ts),
  * on a kernel driven by the wall clock; with `networkFaults` the scenario's
  * network model decides each request's fate too, applied at the socket.
  */

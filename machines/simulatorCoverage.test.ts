@@ -1,6 +1,6 @@
 import type { AnyStateMachine } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import type { EngineName } from '../sim/engine.ts';
+import type { EngineName } from '../sim/kernel/engine.ts';
 import type { TraceLine } from '../sim/observer.ts';
 import { runObserved, TEST_GROUP, tinyScenario } from '../test-support/scenarios.ts';
 import { callReportRecordMachine } from './callReportRecord.ts';

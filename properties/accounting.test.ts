@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ScenarioInput } from '../sim/scenario.ts';
+import type { ScenarioInput } from '../sim/scenario/scenario.ts';
 import { scenarioInput } from './arbitraries.ts';
 import { assertClaims, claimsHold, runInput } from './generatedRun.ts';
 import { ACCOUNTING } from './invariants.ts';

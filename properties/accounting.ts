@@ -1,5 +1,5 @@
 import type { TraceLine } from '../sim/observer.ts';
-import { lastOutageEndMs } from '../sim/resolve.ts';
+import { lastOutageEndMs } from '../sim/scenario/resolve.ts';
 import type { Summary } from '../sim/run.ts';
 import { IN_FLIGHT_STATES, isResponseTimeoutEvent, MARKED_STATES, NOT_KEPT_STATES, parseEntity, statusOf, type RunFacts } from './runFacts.ts';
 

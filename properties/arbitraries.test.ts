@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { validateScenario } from '../sim/validate.ts';
+import { validateScenario } from '../sim/scenario/validate.ts';
 import { scenarioInput } from './arbitraries.ts';
 import { runInput, traceHash } from './generatedRun.ts';
 import { assertProperty, numRuns } from './replay.ts';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { formatDuration, type ScenarioInput } from '../sim/scenario.ts';
+import { formatDuration, type ScenarioInput } from '../sim/scenario/scenario.ts';
 
 /**
  * fast-check arbitraries for scenarios and fault schedules, producing

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { durationMs, type Scenario } from '../sim/scenario.ts';
-import { validateScenario } from '../sim/validate.ts';
+import { durationMs, type Scenario } from '../sim/scenario/scenario.ts';
+import { validateScenario } from '../sim/scenario/validate.ts';
 import { externalErrors, externalOutages, networkFaultRates, networkOutages } from './arbitraries.ts';
 import { runCollecting } from './generatedRun.ts';
 import { checkInvariants, isExpectedToHold, type InvariantResult } from './invariants.ts';

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { EventObject } from 'xstate';
-import { ExternalSystem, type Arrival, type StoredAttempt } from '../sim/externalSystem.ts';
-import { Kernel } from '../sim/kernel.ts';
-import { RandomStreams } from '../sim/random.ts';
-import type { ResolvedModel } from '../sim/resolve.ts';
+import { ExternalSystem, type Arrival, type StoredAttempt } from '../sim/world/externalSystem.ts';
+import { Kernel } from '../sim/kernel/kernel.ts';
+import { RandomStreams } from '../sim/kernel/random.ts';
+import type { ResolvedModel } from '../sim/scenario/resolve.ts';
 import { MachineUnderTest, newGroup } from './machineHarness.ts';
 import { assertProperty, checkProperty, numRuns, replayPathOf } from './replay.ts';
 

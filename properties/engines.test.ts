@@ -4,10 +4,10 @@ import type { AnyStateMachine, EventObject } from 'xstate';
 import { callReportRecordMachine } from '../machines/callReportRecord.ts';
 import { campaignGroupMachine } from '../machines/campaignGroup.ts';
 import { groupRecoveryTimerMachine } from '../machines/groupRecoveryTimer.ts';
-import { machineRunner } from '../sim/engine.ts';
+import { machineRunner } from '../sim/kernel/engine.ts';
 import type { TraceLine } from '../sim/observer.ts';
 import { runScenario } from '../sim/run.ts';
-import { validateScenario } from '../sim/validate.ts';
+import { validateScenario } from '../sim/scenario/validate.ts';
 
 /**
  * The compiled engine is only worth its speed if it *is* the machines:

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import type { TraceLine } from '../sim/observer.ts';
 import { runScenario, type RunResult } from '../sim/run.ts';
-import type { Scenario, ScenarioInput } from '../sim/scenario.ts';
-import { validateScenario } from '../sim/validate.ts';
+import type { Scenario, ScenarioInput } from '../sim/scenario/scenario.ts';
+import { validateScenario } from '../sim/scenario/validate.ts';
 import { assertProperty, type PropertySpec } from './replay.ts';
 import { CHECKER_BY_CLAIM, evidenceOf, type InvariantResult, type LogLine, type RunEvidence } from './invariants.ts';
 

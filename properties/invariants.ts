@@ -1,6 +1,6 @@
 import type { TraceLine } from '../sim/observer.ts';
 import type { Summary } from '../sim/run.ts';
-import type { Scenario } from '../sim/scenario.ts';
+import type { Scenario } from '../sim/scenario/scenario.ts';
 import type { Checker, InvariantResult, LogLine, RunEvidence } from './claims/common.ts';
 import { NO_RECORD_LOST, noRecordIsEverLost, EVERY_RECORD_SAVED, everyRecordIsSavedOnceFaultsEnd } from './claims/records.ts';
 import { NO_DIAL_DURING_WAIT, noDialingDuringAWaitCondition, WAIT_LOG_LINES, waitConditionLogLinesAlternate } from './claims/waitCondition.ts';

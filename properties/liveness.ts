@@ -1,6 +1,6 @@
 import type { TraceLine } from '../sim/observer.ts';
-import type { DurationDistribution } from '../sim/random.ts';
-import type { Scenario } from '../sim/scenario.ts';
+import type { DurationDistribution } from '../sim/kernel/random.ts';
+import type { Scenario } from '../sim/scenario/scenario.ts';
 import { NOT_KEPT_STATES, parseEntity, type RunFacts } from './runFacts.ts';
 
 /**

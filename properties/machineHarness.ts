@@ -2,7 +2,7 @@ import type { AnyMachineSnapshot, AnyStateMachine, EventObject } from 'xstate';
 import { createTestModel, TestModel } from 'xstate/graph';
 import { callReportRecordMachine, type CallReportRecordContext } from '../machines/callReportRecord.ts';
 import { campaignGroupMachine, type CampaignGroupContext } from '../machines/campaignGroup.ts';
-import { machineRunner, type Effect, type EngineName, type MachineInstance } from '../sim/engine.ts';
+import { machineRunner, type Effect, type EngineName, type MachineInstance } from '../sim/kernel/engine.ts';
 
 /**
  * A machine as the simulator runs it: stepped by an engine (the compiled one

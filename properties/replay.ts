@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { stringify as toYaml } from 'yaml';
-import type { ScenarioInput } from '../sim/scenario.ts';
+import type { ScenarioInput } from '../sim/scenario/scenario.ts';
 
 /**
  * Running a property so that a failure says how to replay it: one command

@@ -6,7 +6,7 @@ import { assertClaims, runInput } from './generatedRun.ts';
 import { CHECKER_BY_CLAIM, NO_RECORD_LOST, OCS_DOWN } from './invariants.ts';
 import { numRuns } from './replay.ts';
 import { merge } from '../test-support/scenarios.ts';
-import type { ScenarioInput } from '../sim/scenario.ts';
+import type { ScenarioInput } from '../sim/scenario/scenario.ts';
 
 const file = 'properties/restarts.test.ts';
 

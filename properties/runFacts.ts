@@ -1,6 +1,6 @@
 import type { TraceLine } from '../sim/observer.ts';
-import { resolve, type GroupOcsOptions, type ResolvedModel } from '../sim/resolve.ts';
-import type { Scenario } from '../sim/scenario.ts';
+import { resolve, type GroupOcsOptions, type ResolvedModel } from '../sim/scenario/resolve.ts';
+import type { Scenario } from '../sim/scenario/scenario.ts';
 
 /**
  * What the invariants need to know about a run, read from its trace alone

@@ -6,7 +6,7 @@ import { campaignGroupMachine } from '../machines/campaignGroup.ts';
 import { groupRecoveryTimerMachine } from '../machines/groupRecoveryTimer.ts';
 import type { TraceLine } from '../sim/observer.ts';
 import { runScenario } from '../sim/run.ts';
-import { validateScenario } from '../sim/validate.ts';
+import { validateScenario } from '../sim/scenario/validate.ts';
 import { esc } from './format.ts';
 import { machineGraph } from './machineGraph.ts';
 import { machineDiagramSvg, machineMermaid } from './machineDiagram.ts';

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateScenario } from '../sim/validate.ts';
+import { validateScenario } from '../sim/scenario/validate.ts';
 import { aggregate } from '../sweep/aggregate.ts';
 import { METRIC_NAMES, type RunMetrics } from '../sweep/metrics.ts';
 import { planSweep, type SweepPlan } from '../sweep/plan.ts';

@@ -1,4 +1,4 @@
-import type { ResolvedModel } from '../sim/resolve.ts';
+import type { ResolvedModel } from '../sim/scenario/resolve.ts';
 import type { TraceLine } from '../sim/observer.ts';
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { stringify as toYaml } from 'yaml';
 import { isResponseTimeoutEvent } from '../properties/runFacts.ts';
 import { runObserved, scenarioFrom, tinyScenario } from '../test-support/scenarios.ts';
-import { validateScenario } from './validate.ts';
+import { validateScenario } from './scenario/validate.ts';
 
 /** What the later public Genesys pages add to the 2017 page (../shared/domain.md), option by option. */
 

@@ -26,7 +26,7 @@ const sources = modelSources(ROOT);
 
 describe('machines/ and sim/', () => {
   it('have source files to check', () => {
-    expect(sources).toContain('sim/kernel.ts');
+    expect(sources).toContain('sim/kernel/kernel.ts');
     expect(sources).toContain('machines/callReportRecord.ts');
   });
 

@@ -1,11 +1,11 @@
-import type { EngineName } from './engine.ts';
-import { Kernel } from './kernel.ts';
+import type { EngineName } from './kernel/engine.ts';
+import { Kernel } from './kernel/kernel.ts';
 import type { RunObserver } from './observer.ts';
-import { Ocs } from './ocs.ts';
-import { RandomStreams } from './random.ts';
-import { resolve, type ResolvedModel } from './resolve.ts';
+import { Ocs } from './ocs/ocs.ts';
+import { RandomStreams } from './kernel/random.ts';
+import { resolve, type ResolvedModel } from './scenario/resolve.ts';
 import { sampleEvery, type Sample } from './sampling.ts';
-import type { Scenario } from './scenario.ts';
+import type { Scenario } from './scenario/scenario.ts';
 import { summarize, type Summary } from './summary.ts';
 
 export type { Sample } from './sampling.ts';

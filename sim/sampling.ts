@@ -1,5 +1,5 @@
-import type { Kernel } from './kernel.ts';
-import type { Ocs } from './ocs.ts';
+import type { Kernel } from './kernel/kernel.ts';
+import type { Ocs } from './ocs/ocs.ts';
 
 /** Levels of one moment of a run, for reports' charts over time. */
 export interface Sample {

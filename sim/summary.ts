@@ -1,7 +1,7 @@
 import { MARKED_FOR_RESUBMISSION } from '../machines/callReportRecord.ts';
-import type { Ocs } from './ocs.ts';
-import { lastOutageEndMs, type ResolvedModel } from './resolve.ts';
-import type { Scenario } from './scenario.ts';
+import type { Ocs } from './ocs/ocs.ts';
+import { lastOutageEndMs, type ResolvedModel } from './scenario/resolve.ts';
+import type { Scenario } from './scenario/scenario.ts';
 import { outcomeWarnings, settingsWarnings } from './warnings.ts';
 
 /**

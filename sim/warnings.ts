@@ -1,5 +1,5 @@
-import type { DurationDistribution } from './random.ts';
-import type { ResolvedModel } from './resolve.ts';
+import type { DurationDistribution } from './kernel/random.ts';
+import type { ResolvedModel } from './scenario/resolve.ts';
 
 /**
  * Settings that are valid but will surprise: a run that does nothing, or one

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../sim/run.ts';
-import { validateScenario } from '../sim/validate.ts';
+import { validateScenario } from '../sim/scenario/validate.ts';
 import { recoveryProbe, runMetrics } from './metrics.ts';
 import { withoutFaults } from './plan.ts';
 

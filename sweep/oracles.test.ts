@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runScenario, type RunResult } from '../sim/run.ts';
-import type { ScenarioInput } from '../sim/scenario.ts';
-import { validateScenario } from '../sim/validate.ts';
+import type { ScenarioInput } from '../sim/scenario/scenario.ts';
+import { validateScenario } from '../sim/scenario/validate.ts';
 import { erlangC } from './erlangC.ts';
 import { pairedDifferences, summarize, type Stat } from './stats.ts';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { durationMs, formatDuration, type Scenario } from '../sim/scenario.ts';
-import { validateScenario } from '../sim/validate.ts';
+import { durationMs, formatDuration, type Scenario } from '../sim/scenario/scenario.ts';
+import { validateScenario } from '../sim/scenario/validate.ts';
 import { METRICS_VERSION, type ProbeSettings } from './metrics.ts';
 import type { OptionName, OptionValue, Sweep } from './sweepFile.ts';
 

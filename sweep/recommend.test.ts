@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateScenario } from '../sim/validate.ts';
+import { validateScenario } from '../sim/scenario/validate.ts';
 import { aggregate, cellsCsv } from './aggregate.ts';
 import { METRIC_NAMES, type RunMetrics } from './metrics.ts';
 import { planSweep, type SweepPlan } from './plan.ts';

@@ -1,5 +1,5 @@
 import { runScenario } from '../sim/run.ts';
-import type { Scenario } from '../sim/scenario.ts';
+import type { Scenario } from '../sim/scenario/scenario.ts';
 import { runMetrics, type ProbeSettings, type RunMetrics } from './metrics.ts';
 import type { PlannedRun, SweepPlan } from './plan.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateScenario } from '../sim/validate.ts';
+import { validateScenario } from '../sim/scenario/validate.ts';
 import { mergePatch, planSweep, quickDuration, withoutFaults } from './plan.ts';
 import { validateSweep, type Sweep } from './sweepFile.ts';
 

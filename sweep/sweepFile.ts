@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Duration, durationMs, formatDuration, OcsOptions } from '../sim/scenario.ts';
-import { describeIssue, formatPath, show } from '../sim/validate.ts';
+import { Duration, durationMs, formatDuration, OcsOptions } from '../sim/scenario/scenario.ts';
+import { describeIssue, formatPath, show } from '../sim/scenario/validate.ts';
 import { METRIC_NAMES } from './metrics.ts';
 
 /**

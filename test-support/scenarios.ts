@@ -1,10 +1,10 @@
 import { expect } from 'vitest';
-import type { EngineName } from '../sim/engine.ts';
+import type { EngineName } from '../sim/kernel/engine.ts';
 import type { TraceLine } from '../sim/observer.ts';
 import { runScenario, type RunResult, type Summary } from '../sim/run.ts';
-import type { Scenario, ScenarioInput } from '../sim/scenario.ts';
+import type { Scenario, ScenarioInput } from '../sim/scenario/scenario.ts';
 import { SummaryFile } from '../sim/summarySchema.ts';
-import { validateScenario } from '../sim/validate.ts';
+import { validateScenario } from '../sim/scenario/validate.ts';
 
 /**
  * Small scenarios for the named tests, built through the same validation a

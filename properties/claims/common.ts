@@ -1,6 +1,6 @@
 import type { TraceLine } from '../../sim/observer.ts';
 import type { Summary } from '../../sim/run.ts';
-import type { Scenario } from '../../sim/scenario.ts';
+import type { Scenario } from '../../sim/scenario/scenario.ts';
 import { NOT_KEPT_STATES, TIME_TOLERANCE_MS, type RunFacts } from '../runFacts.ts';
 
 /**

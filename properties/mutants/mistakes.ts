@@ -37,7 +37,7 @@ export const MISTAKES: readonly Mistake[] = [
   {
     id: 'race-check-skipped',
     description: 'the pre-dial race check is skipped (a contact is validated and dialed while its record is in flight)',
-    patches: [{ file: 'sim/dialer.ts', find: 'if (contact.unconfirmed > 0) {', replace: 'if (false && contact.unconfirmed > 0) {' }],
+    patches: [{ file: 'sim/ocs/dialer.ts', find: 'if (contact.unconfirmed > 0) {', replace: 'if (false && contact.unconfirmed > 0) {' }],
   },
   {
     id: 'resubmit-delay',
@@ -55,38 +55,38 @@ export const MISTAKES: readonly Mistake[] = [
     description: 'seq 1 created and sent when the call is dialed, without waiting for it to be finalized',
     patches: [
       {
-        file: 'sim/dialer.ts',
+        file: 'sim/ocs/dialer.ts',
         find: 'if (group.cfg.options.sendHistory) this.host.createRecord(attempt, 0);',
         replace: 'if (group.cfg.options.sendHistory) {\n      this.host.createRecord(attempt, 0);\n      this.host.createRecord(attempt, 1);\n    }',
       },
-      { file: 'sim/dialer.ts', find: 'if (group.cfg.options.sendHistory) this.host.createRecord(attempt, 1);', replace: '' },
+      { file: 'sim/ocs/dialer.ts', find: 'if (group.cfg.options.sendHistory) this.host.createRecord(attempt, 1);', replace: '' },
     ],
   },
   // Beyond the issue's list: mistakes in what drives the records, for the claims about calls, treatments and faults.
   {
     id: 'extra:seed-not-used',
     description: 'the random streams ignore the seed (every seed gives the same run, only the GUIDs differ)',
-    patches: [{ file: 'sim/random.ts', find: 'seedrandom.tychei(`${this.seed}/${name}`)', replace: 'seedrandom.tychei(`0/${name}`)' }],
+    patches: [{ file: 'sim/kernel/random.ts', find: 'seedrandom.tychei(`${this.seed}/${name}`)', replace: 'seedrandom.tychei(`0/${name}`)' }],
   },
   {
     id: 'extra:treatment-one-attempt-too-many',
     description: 'a treatment allows one redial more than its maxAttempts',
-    patches: [{ file: 'sim/dialer.ts', find: 'if (count >= treatment.maxAttempts) return;', replace: 'if (count > treatment.maxAttempts) return;' }],
+    patches: [{ file: 'sim/ocs/dialer.ts', find: 'if (count >= treatment.maxAttempts) return;', replace: 'if (count > treatment.maxAttempts) return;' }],
   },
   {
     id: 'extra:agent-not-held',
     description: 'preview and progressive dialing do not hold an agent from the dial decision (more calls than agents)',
-    patches: [{ file: 'sim/dialer.ts', find: 'else group.freeAgents--;', replace: 'else group.freeAgents -= 0;' }],
+    patches: [{ file: 'sim/ocs/dialer.ts', find: 'else group.freeAgents--;', replace: 'else group.freeAgents -= 0;' }],
   },
   {
     id: 'extra:outage-window-ignored',
     description: 'refused and request-loss outage windows are ignored (only hang windows act)',
-    patches: [{ file: 'sim/network.ts', find: "if (outage && outage.kind !== 'response-loss') return outage.kind;", replace: "if (outage && outage.kind === 'hang') return outage.kind;" }],
+    patches: [{ file: 'sim/world/network.ts', find: "if (outage && outage.kind !== 'response-loss') return outage.kind;", replace: "if (outage && outage.kind === 'hang') return outage.kind;" }],
   },
   {
     id: 'extra:overlap-first-listed-wins',
     description: 'where outage windows overlap, the one listed first is in force: a window nested in an earlier-listed one never acts (issue 11)',
-    patches: [{ file: 'sim/faultWindows.ts', find: '(winner === undefined || w.fromMs >= winner.fromMs)', replace: 'winner === undefined' }],
+    patches: [{ file: 'sim/world/faultWindows.ts', find: '(winner === undefined || w.fromMs >= winner.fromMs)', replace: 'winner === undefined' }],
   },
   // OCS restarts (issue 14): "none lost but by a restart under records-after-restart: lost, each counted".
   {
@@ -103,11 +103,11 @@ export const MISTAKES: readonly Mistake[] = [
   {
     id: 'extra:restart-forgets-one-record',
     description: 'OCS back from a restart posts again every record it kept but one, which it keeps for ever (records-after-restart: resent)',
-    patches: [{ file: 'sim/ocs.ts', find: 'for (const record of [...this.unconfirmed]) this.stepRecord(record, OCS_STARTED);', replace: 'for (const record of [...this.unconfirmed].slice(1)) this.stepRecord(record, OCS_STARTED);' }],
+    patches: [{ file: 'sim/ocs/ocs.ts', find: 'for (const record of [...this.unconfirmed]) this.stepRecord(record, OCS_STARTED);', replace: 'for (const record of [...this.unconfirmed].slice(1)) this.stepRecord(record, OCS_STARTED);' }],
   },
   {
     id: 'extra:restart-loss-uncounted',
     description: 'a record lost in a restart is released without being counted (created != saved + unconfirmed + lostInRestarts)',
-    patches: [{ file: 'sim/ocs.ts', find: '    this.counters.lostInRestarts++;\n', replace: '' }],
+    patches: [{ file: 'sim/ocs/ocs.ts', find: '    this.counters.lostInRestarts++;\n', replace: '' }],
   },
 ];

@@ -1,19 +1,19 @@
 import type { EventObject } from 'xstate';
-import { callReportRecordMachine, type CallReportRecordContext } from '../machines/callReportRecord.ts';
-import { campaignGroupMachine, type CampaignGroupContext } from '../machines/campaignGroup.ts';
-import { groupRecoveryTimerMachine, type GroupRecoveryTimerContext } from '../machines/groupRecoveryTimer.ts';
+import { callReportRecordMachine, type CallReportRecordContext } from '../../machines/callReportRecord.ts';
+import { campaignGroupMachine, type CampaignGroupContext } from '../../machines/campaignGroup.ts';
+import { groupRecoveryTimerMachine, type GroupRecoveryTimerContext } from '../../machines/groupRecoveryTimer.ts';
 import { ConnectionPool } from './connectionPool.ts';
 import { Dialer } from './dialer.ts';
-import { machineRunner, type Effect, type EngineName, type MachineInstance, type MachineRunner } from './engine.ts';
+import { machineRunner, type Effect, type EngineName, type MachineInstance, type MachineRunner } from '../kernel/engine.ts';
 import { CallReportRecord, GroupRuntime, KeptRecords, newCounters, type Attempt, type Contact, type HttpRequest, type MachineEntity, type OcsCounters, type Validation } from './entities.ts';
-import type { Kernel } from './kernel.ts';
-import type { Window } from './resolve.ts';
-import { FirstZeroAfter } from './metrics.ts';
-import type { RunObserver } from './observer.ts';
-import { sampler, type RandomStreams } from './random.ts';
-import { lastOutageEndMs, type ResolvedModel } from './resolve.ts';
+import type { Kernel } from '../kernel/kernel.ts';
+import type { Window } from '../scenario/resolve.ts';
+import { FirstZeroAfter } from '../kernel/metrics.ts';
+import type { RunObserver } from '../observer.ts';
+import { sampler, type RandomStreams } from '../kernel/random.ts';
+import { lastOutageEndMs, type ResolvedModel } from '../scenario/resolve.ts';
 import { recordBody } from './recordBody.ts';
-import { describeRequest, SimulatedWire } from './simulatedWire.ts';
+import { describeRequest, SimulatedWire } from '../world/simulatedWire.ts';
 
 /**
  * The modelled OCS with its network and external system. The machines in

@@ -1,5 +1,5 @@
 import { CALL_RESULTS, type CallResult } from './callResults.ts';
-import type { DurationDistribution } from './random.ts';
+import type { DurationDistribution } from '../kernel/random.ts';
 import { durationMs, type Distribution, type Scenario } from './scenario.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { callResultCode, type ResolvedModel } from './resolve.ts';
+import { callResultCode, type ResolvedModel } from '../scenario/resolve.ts';
 import type { Attempt } from './entities.ts';
 
 /**

@@ -1,13 +1,13 @@
 import type { EventObject } from 'xstate';
-import type { CallReportRecordContext } from '../machines/callReportRecord.ts';
-import type { CallResult } from './callResults.ts';
-import { Deque } from './deque.ts';
-import type { MachineInstance } from './engine.ts';
-import type { StoredAttempt } from './externalSystem.ts';
-import type { ScheduledEvent } from './kernel.ts';
-import { LogHistogram, Tally, TimeWeighted } from './metrics.ts';
-import { chooser, sampler, type RandomStreams, type Rng } from './random.ts';
-import type { ResolvedGroup } from './resolve.ts';
+import type { CallReportRecordContext } from '../../machines/callReportRecord.ts';
+import type { CallResult } from '../scenario/callResults.ts';
+import { Deque } from '../kernel/deque.ts';
+import type { MachineInstance } from '../kernel/engine.ts';
+import type { StoredAttempt } from '../world/externalSystem.ts';
+import type { ScheduledEvent } from '../kernel/kernel.ts';
+import { LogHistogram, Tally, TimeWeighted } from '../kernel/metrics.ts';
+import { chooser, sampler, type RandomStreams, type Rng } from '../kernel/random.ts';
+import type { ResolvedGroup } from '../scenario/resolve.ts';
 
 /**
  * What the modelled OCS keeps and counts: contacts (calling-list records),

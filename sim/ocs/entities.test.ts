@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ScenarioInput } from './scenario.ts';
-import { runObserved, tinyScenario, TEST_GROUP } from '../test-support/scenarios.ts';
-import { callResultCode } from './resolve.ts';
+import type { ScenarioInput } from '../scenario/scenario.ts';
+import { runObserved, tinyScenario, TEST_GROUP } from '../../test-support/scenarios.ts';
+import { callResultCode } from '../scenario/resolve.ts';
 import { Attempt, CallReportRecord, KeptRecords, type Contact } from './entities.ts';
-import type { CallResult } from './callResults.ts';
+import type { CallResult } from '../scenario/callResults.ts';
 
 /**
  * What OCS keeps and counts, as the user sees it: call attempt GUIDs (shape,

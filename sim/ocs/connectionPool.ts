@@ -1,6 +1,6 @@
-import { Deque } from './deque.ts';
+import { Deque } from '../kernel/deque.ts';
 import type { OcsCounters } from './entities.ts';
-import type { Kernel } from './kernel.ts';
+import type { Kernel } from '../kernel/kernel.ts';
 
 /**
  * The HTTP connection pool (`http-connection-pool-size`), shared by record

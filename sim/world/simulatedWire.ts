@@ -1,10 +1,10 @@
-import type { CallReportRecord, HttpRequest, OcsCounters } from './entities.ts';
+import type { CallReportRecord, HttpRequest, OcsCounters } from '../ocs/entities.ts';
 import { ExternalSystem, type ExternalSystemObserver } from './externalSystem.ts';
-import type { Kernel } from './kernel.ts';
+import type { Kernel } from '../kernel/kernel.ts';
 import { Network } from './network.ts';
-import type { RunObserver } from './observer.ts';
-import type { RandomStreams } from './random.ts';
-import type { ResolvedModel } from './resolve.ts';
+import type { RunObserver } from '../observer.ts';
+import type { RandomStreams } from '../kernel/random.ts';
+import type { ResolvedModel } from '../scenario/resolve.ts';
 
 /**
  * The wire between OCS and the external system: OCS hands it a request, and

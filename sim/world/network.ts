@@ -1,6 +1,6 @@
 import { FaultTimeline } from './faultWindows.ts';
-import { sampler, type RandomStreams } from './random.ts';
-import type { ResolvedModel } from './resolve.ts';
+import { sampler, type RandomStreams } from '../kernel/random.ts';
+import type { ResolvedModel } from '../scenario/resolve.ts';
 
 /**
  * The network between OCS and the external system: latency, and the faults

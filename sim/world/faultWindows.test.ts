@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { windowInForce } from '../properties/claims/faultWindows.ts';
-import { runObserved, tinyScenario } from '../test-support/scenarios.ts';
+import { windowInForce } from '../../properties/claims/faultWindows.ts';
+import { runObserved, tinyScenario } from '../../test-support/scenarios.ts';
 import { FaultTimeline } from './faultWindows.ts';
 
 const MIN = 60_000;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { runObserved, tinyScenario } from '../test-support/scenarios.ts';
+import { runObserved, tinyScenario } from '../../test-support/scenarios.ts';
 import { Network, type RequestFate } from './network.ts';
-import { RandomStreams } from './random.ts';
-import type { ResolvedModel } from './resolve.ts';
+import { RandomStreams } from '../kernel/random.ts';
+import type { ResolvedModel } from '../scenario/resolve.ts';
 
 /**
  * The network between OCS and the external system: each request meets one

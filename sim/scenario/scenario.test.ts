@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
-import { runObserved, scenarioFrom } from '../test-support/scenarios.ts';
+import { runObserved, scenarioFrom } from '../../test-support/scenarios.ts';
 import { validateScenario } from './validate.ts';
 
 describe('the scenario type', () => {

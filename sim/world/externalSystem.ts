@@ -1,8 +1,8 @@
-import { Deque } from './deque.ts';
-import type { Kernel } from './kernel.ts';
+import { Deque } from '../kernel/deque.ts';
+import type { Kernel } from '../kernel/kernel.ts';
 import { FaultTimeline } from './faultWindows.ts';
-import { sampler, type RandomStreams } from './random.ts';
-import type { ResolvedModel } from './resolve.ts';
+import { sampler, type RandomStreams } from '../kernel/random.ts';
+import type { ResolvedModel } from '../scenario/resolve.ts';
 
 /**
  * The external system (the seed page's "Web or Application Server"): a

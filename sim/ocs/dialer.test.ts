@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { TraceLine } from './observer.ts';
-import { runObserved, tinyScenario, TEST_GROUP } from '../test-support/scenarios.ts';
-import { runScenario } from './run.ts';
+import type { TraceLine } from '../observer.ts';
+import { runObserved, tinyScenario, TEST_GROUP } from '../../test-support/scenarios.ts';
+import { runScenario } from '../run.ts';
 
 /**
  * The dialing side of OCS as a campaign group's user sees it: how many calls

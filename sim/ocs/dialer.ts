@@ -1,8 +1,8 @@
-import type { CallResult } from './callResults.ts';
+import type { CallResult } from '../scenario/callResults.ts';
 import { Attempt, type Contact, type GroupRuntime, type OcsCounters, type Preview } from './entities.ts';
-import type { Kernel } from './kernel.ts';
-import type { RunObserver } from './observer.ts';
-import { callResultCode } from './resolve.ts';
+import type { Kernel } from '../kernel/kernel.ts';
+import type { RunObserver } from '../observer.ts';
+import { callResultCode } from '../scenario/resolve.ts';
 
 /**
  * The dialing side of OCS: when a campaign group dials (preview, progressive,

@@ -1,4 +1,4 @@
-import type { Window } from './resolve.ts';
+import type { Window } from '../scenario/resolve.ts';
 
 /**
  * Which outage window is in force at a moment, when a section lists several.

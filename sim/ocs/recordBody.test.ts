@@ -2,10 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { TraceLine } from './observer.ts';
-import { runScenario } from './run.ts';
-import { validateScenario } from './validate.ts';
-import { callResultCode } from './resolve.ts';
+import type { TraceLine } from '../observer.ts';
+import { runScenario } from '../run.ts';
+import { validateScenario } from '../scenario/validate.ts';
+import { callResultCode } from '../scenario/resolve.ts';
 
 /**
  * The call report records on the wire: the seed page's 41 attributes plus
