@@ -288,8 +288,6 @@ export interface OcsCounters {
   poolWaited: number;
   /** OCS restarts that have begun. */
   restarts: number;
-  /** Time OCS was down, summed (ms). */
-  downMs: number;
   /** Records gone in a restart (records-after-restart: lost). */
   lostInRestarts: number;
   /** Records kept through a restart and posted again (records-after-restart: resent). */
@@ -333,7 +331,6 @@ export function newCounters(): OcsCounters {
       poolGrants: 0,
       poolWaited: 0,
       restarts: 0,
-      downMs: 0,
       lostInRestarts: 0,
       resentAfterRestarts: 0,
       callsDropped: 0,

@@ -500,7 +500,6 @@ export class Ocs {
   private readonly ocsStarted = (restart: Window): void => {
     const now = this.kernel.now;
     this.down = false;
-    this.counters.downMs += restart.untilMs - restart.fromMs;
     this.pool.open();
     const resent = this.unconfirmed.size;
     this.counters.resentAfterRestarts += resent;
