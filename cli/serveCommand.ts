@@ -41,11 +41,10 @@ export function addServeCommand(cli: Command): void {
         throw error;
       }
       process.stdout.write(`listening on ${server.url}\n`);
-      const ocs = scenario.ocs;
       const x = scenario.externalSystem;
       process.stderr.write(
         [
-          `serving ${scenario.name} (seed ${server.model.seed}): records at POST ${new URL(ocs['history-uri'], 'http://x').pathname}, validation at POST ${new URL(ocs['validation-uri'], 'http://x').pathname}, rows at GET /records/{guid}, /metrics, /healthz`,
+          `serving ${scenario.name} (seed ${server.model.seed}): records at POST ${server.paths.history}, validation at POST ${server.paths.validation}, rows at GET /records/{guid}, /metrics, /healthz`,
           `  external system: service ${JSON.stringify(x.serviceTime)}, ${x.concurrency} at once, ${x.overflow} past it, ${x.storagePolicy}, ${x.outages.length} outage(s), errors ${JSON.stringify(x.errors)}; schedule from the ${opts.clock === 'start' ? 'server start' : 'first request'}`,
           `  network faults: ${opts.networkFaults ? 'applied at the socket' : 'off (--network-faults applies them)'}${opts.journal ? `; journal ${opts.journal} (${server.restored} attempts restored)` : ''}`,
         ].join('\n') + '\n',

@@ -49,6 +49,8 @@ export interface RunningServer {
   readonly model: ResolvedModel;
   /** Attempts restored from the journal at start. */
   readonly restored: number;
+  /** Where records and validation requests are posted: the paths of the scenario's history-uri and validation-uri. */
+  readonly paths: { history: string; validation: string };
   /** Whether the client behaved as the documentation says OCS does, judged now. */
   verdict(): ClientVerdict & { requestsFollowed: number; requestsTaken: number };
   /** Stops accepting, finishes requests in service, flushes the journal and the log. */
@@ -325,6 +327,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     port,
     model,
     restored,
+    paths: { history: historyPath, validation: validationPath },
     verdict,
     close: () =>
       (closing ??= (async () => {

@@ -192,7 +192,7 @@ export class Ocs {
     switch (name) {
       // --- call report record ---
       case 'requestConnection':
-        return this.acquireConnection(entity as CallReportRecord);
+        return this.pool.acquire(entity as CallReportRecord);
       case 'postRecord':
         return this.postRecord(entity as CallReportRecord);
       case 'releaseConnection': {
@@ -366,10 +366,6 @@ export class Ocs {
   // -------------------------------------------------------------------------
   // The HTTP connection pool (`connectionPool.ts`) and the wire (`simulatedWire.ts`).
 
-  private acquireConnection(waiter: CallReportRecord | Validation): void {
-    this.pool.acquire(waiter);
-  }
-
   private readonly granted = (waiter: CallReportRecord | Validation): void => {
     if (waiter.kind === 'record') this.stepRecord(waiter, CONNECTION_ACQUIRED);
     else this.sendValidation(waiter);
@@ -422,7 +418,7 @@ export class Ocs {
     const validation: Validation = { kind: 'validation', contact, waitingSince: 0, request: null, timer: null };
     this.validations.add(validation);
     this.counters.validations.add('requests');
-    this.acquireConnection(validation);
+    this.pool.acquire(validation);
   }
 
   private sendValidation(validation: Validation): void {
