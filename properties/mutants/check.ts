@@ -12,6 +12,11 @@ import { MISTAKES, type Mistake } from './mistakes.ts';
  *
  *   npm run check:mistakes            (FC_SEED pinned to 1 so the table is reproducible)
  *   npx tsx properties/mutants/check.ts race-check-skipped
+ *   npx tsx properties/mutants/check.ts --all [ID...]   (every catching property, not only the first)
+ *
+ * By default a mistake's run stops at its first failing property (vitest
+ * --bail): CI needs "caught", and running the whole suite on every copy
+ * cost most of CI's 15 minutes. --all lists every property that catches it.
  */
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const SKIP = new Set(['node_modules', '.git', 'out', '.stryker-tmp']);
@@ -45,10 +50,10 @@ function apply(dir: string, mistake: Mistake): void {
 }
 
 /** Runs the property tests in `dir`; returns the names of the failed tests. */
-function failingProperties(dir: string): string[] {
+function failingProperties(dir: string, stopAtFirst: boolean): string[] {
   const report = join(dir, 'vitest-report.json');
   const tests = readdirSync(join(dir, 'properties')).filter((f) => f.endsWith('.test.ts') && f !== 'replay.test.ts').map((f) => `properties/${f}`);
-  spawnSync('npx', ['vitest', 'run', ...tests, '--reporter=json', `--outputFile=${report}`], {
+  spawnSync('npx', ['vitest', 'run', ...tests, '--reporter=json', `--outputFile=${report}`, ...(stopAtFirst ? ['--bail=1'] : [])], {
     cwd: dir,
     env: { ...process.env, FC_SEED: SEED, NO_COLOR: '1' },
     encoding: 'utf8',
@@ -69,7 +74,7 @@ function check(mistake: Mistake | null): Outcome {
   const dir = copyRepository();
   try {
     if (mistake) apply(dir, mistake);
-    return { id: mistake?.id ?? 'none', description: mistake?.description ?? 'the unmodified model', caughtBy: failingProperties(dir) };
+    return { id: mistake?.id ?? 'none', description: mistake?.description ?? 'the unmodified model', caughtBy: failingProperties(dir, mistake !== null && !everyCatcher) };
   } catch (error) {
     return { id: mistake?.id ?? 'none', description: mistake?.description ?? '', caughtBy: [], error: (error as Error).message };
   } finally {
@@ -77,7 +82,8 @@ function check(mistake: Mistake | null): Outcome {
   }
 }
 
-const only = process.argv.slice(2);
+const everyCatcher = process.argv.includes('--all');
+const only = process.argv.slice(2).filter((a) => a !== '--all');
 const baseline = only.length > 0 ? null : check(null);
 if (baseline && (baseline.caughtBy.length > 0 || baseline.error)) {
   process.stdout.write(`The unmodified model already fails (FC_SEED=${SEED}):\n${baseline.error ?? baseline.caughtBy.join('\n')}\n`);
