@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { Pool } from 'undici';
+import { HttpLoad } from './httpLoad.ts';
 
 /**
  * `ocs-sim serve` under load, in its own process with its journal on, from
- * an undici Pool of 32 keep-alive connections (issue 12): records stored per
+ * 32 keep-alive connections (issue 12; a raw-socket client, see httpLoad.ts): records stored per
  * second flat out, and the p99 latency at a paced 2,000 POSTs per second
  * above the configured service time (0 ms here).
  */
@@ -24,11 +24,10 @@ export async function serveBench(quick: boolean): Promise<{ serveRecordsPerSecon
       child.stdout.once('data', (d: Buffer) => resolve(/listening on (\S+)/.exec(d.toString())![1]));
       child.once('exit', (code) => reject(new Error(`serve exited ${code}`)));
     });
-    const pool = new Pool(url, { connections: 32, pipelining: 1 });
+    const load = await HttpLoad.open(url, 32);
     const post = async (i: number) => {
-      const res = await pool.request({ path: '/ocs/history', method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ GSW_CALL_ATTEMPT_GUID: `BENCH-${i >> 1}`, GSW_HIST_SEQUENCE_NUM: i & 1, GSW_PHONE: `555${i}`, GSW_TENANT_NAME: 'Environment', GSW_CAMPAIGN_NAME: 'Outbound Sales' }) });
-      await res.body.dump();
-      if (res.statusCode !== 200) throw new Error(`serve answered ${res.statusCode}`);
+      const status = await load.post('/ocs/history', JSON.stringify({ GSW_CALL_ATTEMPT_GUID: `BENCH-${i >> 1}`, GSW_HIST_SEQUENCE_NUM: i & 1, GSW_PHONE: `555${i}`, GSW_TENANT_NAME: 'Environment', GSW_CAMPAIGN_NAME: 'Outbound Sales' }));
+      if (status !== 200) throw new Error(`serve answered ${status}`);
     };
     // Flat out: 32 requests in flight at all times.
     const total = quick ? 10_000 : 40_000;
@@ -52,7 +51,7 @@ export async function serveBench(quick: boolean): Promise<{ serveRecordsPerSecon
       pending.push(post(total + i).then(() => void latencies.push(performance.now() - at)));
     }
     await Promise.all(pending);
-    await pool.close();
+    load.close();
     latencies.sort((a, b) => a - b);
     const serveLatencyP99Ms = latencies[Math.ceil(0.99 * latencies.length) - 1];
     return { serveRecordsPerSecond: Math.round(serveRecordsPerSecond), serveLatencyP99Ms: Number(serveLatencyP99Ms.toFixed(2)), serveRecordsSent: total + count };

@@ -11,8 +11,12 @@ export class HeldAttempt implements StoredAttempt {
   storedSeq: -1 | 0 | 1 = -1;
   storedTimes: [number, number] = [0, 0];
   outstanding = 0;
-  /** The stored body of `storedSeq` (null while nothing is stored). */
-  row: Record<string, unknown> | null = null;
+  /**
+   * The stored body of `storedSeq` as one line of JSON (null while nothing is
+   * stored): kept as text because it goes to the journal as is, and is read
+   * back far less often than it is written.
+   */
+  rowJson: string | null = null;
 
   constructor(readonly guid: string) {}
 }
@@ -27,6 +31,7 @@ export interface JournalEntry {
 
 export class RecordStore {
   private readonly attempts = new Map<string, HeldAttempt>();
+  private withRow = 0;
 
   /** The attempt of a GUID, made on first use. */
   attempt(guid: string): HeldAttempt {
@@ -40,19 +45,25 @@ export class RecordStore {
 
   /** The rows held for a GUID: one per attempt that has a store, none otherwise. */
   rows(guid: string): Record<string, unknown>[] {
-    const row = this.attempts.get(guid)?.row;
-    return row == null ? [] : [row];
+    const row = this.attempts.get(guid)?.rowJson;
+    return row == null ? [] : [JSON.parse(row) as Record<string, unknown>];
   }
 
+  /** Attempts with a stored row. */
   get size(): number {
-    let n = 0;
-    for (const a of this.attempts.values()) if (a.row !== null) n++;
-    return n;
+    return this.withRow;
   }
 
-  /** The journal line for an attempt's state after a store. */
-  entryOf(a: HeldAttempt): JournalEntry {
-    return { guid: a.guid, storedSeq: a.storedSeq as 0 | 1, storedTimes: [a.storedTimes[0], a.storedTimes[1]], row: a.row! };
+  /** The attempt now holds this body (the JSON text of a parsed object) as its row. */
+  keepRow(a: HeldAttempt, bodyText: string, body: Record<string, unknown>): void {
+    if (a.rowJson === null) this.withRow++;
+    // A journal line is one line: a pretty-printed body is written compactly.
+    a.rowJson = bodyText.includes('\n') || bodyText.includes('\r') ? JSON.stringify(body) : bodyText.trim();
+  }
+
+  /** The journal line (a JournalEntry, without its line break) for an attempt's state after a store. */
+  journalLine(a: HeldAttempt): string {
+    return `{"guid":${JSON.stringify(a.guid)},"storedSeq":${a.storedSeq},"storedTimes":[${a.storedTimes[0]},${a.storedTimes[1]}],"row":${a.rowJson}}`;
   }
 
   /** Replays journal lines (the last line of a GUID is its state); returns how many attempts they hold. */
@@ -71,7 +82,8 @@ export class RecordStore {
       const a = this.attempt(entry.guid!);
       a.storedSeq = entry.storedSeq!;
       a.storedTimes = [Number(entry.storedTimes![0]), Number(entry.storedTimes![1])];
-      a.row = entry.row!;
+      if (a.rowJson === null) this.withRow++;
+      a.rowJson = JSON.stringify(entry.row);
     });
     return this.size;
   }
