@@ -2,6 +2,7 @@ import type { EngineName } from './kernel/engine.ts';
 import { Kernel } from './kernel/kernel.ts';
 import type { RunObserver } from './observer.ts';
 import { Ocs } from './ocs/ocs.ts';
+import { SimulatedWire } from './world/simulatedWire.ts';
 import { RandomStreams } from './kernel/random.ts';
 import { resolve, type ResolvedModel } from './scenario/resolve.ts';
 import { sampleEvery, type Sample } from './sampling.ts';
@@ -47,7 +48,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
 export class ScenarioRun {
   readonly model: ResolvedModel;
   private readonly kernel = new Kernel();
-  private readonly ocs: Ocs;
+  private readonly ocs: Ocs<SimulatedWire>;
   private readonly series: Sample[];
   private readonly observer: RunObserver;
   private phase: 'dialing' | 'draining' | 'ended' = 'dialing';
@@ -66,7 +67,8 @@ export class ScenarioRun {
     }
     const observer = (this.observer = options.observer ?? {});
     observer.trace?.({ t: 0, entity: 'run', event: 'start', seed, scenario });
-    const ocs = (this.ocs = new Ocs(model, kernel, new RandomStreams(seed), options.engine ?? 'compiled', observer));
+    const random = new RandomStreams(seed);
+    const ocs = (this.ocs = new Ocs(model, kernel, random, options.engine ?? 'compiled', observer, (sink, counters) => new SimulatedWire(model, kernel, random, counters, sink, observer.trace)));
     this.series = options.sampleEveryMs === undefined ? [] : sampleEvery(options.sampleEveryMs, ocs, kernel, this.observeAfter);
     // Outage edges, so the trace (and reports) show when faults begin and end.
     if (observer.trace) {

@@ -1,5 +1,6 @@
 import type { Kernel } from './kernel/kernel.ts';
 import type { Ocs } from './ocs/ocs.ts';
+import type { SimulatedWire } from './world/simulatedWire.ts';
 
 /** Levels of one moment of a run, for reports' charts over time. */
 export interface Sample {
@@ -26,7 +27,7 @@ export interface Sample {
  * nothing left to do. `observeAfter` schedules an observer's event (one the
  * summary's `events` leaves out).
  */
-export function sampleEvery(everyMs: number, ocs: Ocs, kernel: Kernel, observeAfter: (delayMs: number, observe: () => void) => void): Sample[] {
+export function sampleEvery(everyMs: number, ocs: Ocs<SimulatedWire>, kernel: Kernel, observeAfter: (delayMs: number, observe: () => void) => void): Sample[] {
   const c = ocs.counters;
   const series: Sample[] = [];
   let last = { dials: 0, responses: {} as Record<string, number>, timeouts: 0, races: 0 };

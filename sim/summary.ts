@@ -1,5 +1,6 @@
 import { MARKED_FOR_RESUBMISSION } from '../machines/callReportRecord.ts';
 import type { Ocs } from './ocs/ocs.ts';
+import type { SimulatedWire } from './world/simulatedWire.ts';
 import { lastOutageEndMs, type ResolvedModel } from './scenario/resolve.ts';
 import type { Scenario } from './scenario/scenario.ts';
 import { outcomeWarnings, settingsWarnings } from './warnings.ts';
@@ -16,7 +17,7 @@ export const SUMMARY_SCHEMA_VERSION = 2 as const;
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 const seconds = (ms: number) => round3(ms / 1000);
 
-export function summarize(scenario: Scenario, model: ResolvedModel, ocs: Ocs, end: number, events: number) {
+export function summarize(scenario: Scenario, model: ResolvedModel, ocs: Ocs<SimulatedWire>, end: number, events: number) {
   const c = ocs.counters;
   const unconfirmedByState: Record<string, number> = {};
   for (const record of ocs.unconfirmed) unconfirmedByState[record.m.state] = (unconfirmedByState[record.m.state] ?? 0) + 1;

@@ -13,7 +13,7 @@ import type { RunObserver } from '../observer.ts';
 import { sampler, type RandomStreams } from '../kernel/random.ts';
 import { lastOutageEndMs, type ResolvedModel } from '../scenario/resolve.ts';
 import { recordBody } from './recordBody.ts';
-import { describeRequest, SimulatedWire } from '../world/simulatedWire.ts';
+import { describeRequest, type Wire, type WireSink } from './wire.ts';
 
 /**
  * The modelled OCS with its network and external system. The machines in
@@ -47,15 +47,18 @@ const HTTP_EVENTS: Readonly<Record<number, EventObject>> = Object.freeze({
   418: Object.freeze({ type: 'HTTP_418' }),
 });
 
-export class Ocs {
+export class Ocs<W extends Wire = Wire> {
   readonly groups: GroupRuntime[];
   readonly counters: OcsCounters = newCounters();
   /** Records OCS keeps: created and not yet confirmed by 200 OK. */
   readonly unconfirmed = new KeptRecords();
   /** When, after the last outage, no record was marked for re-submission any more (the recovery probe). */
   readonly backlogClear: FirstZeroAfter;
-  /** The network and the external system behind it. */
-  readonly wire: SimulatedWire;
+  /**
+   * What carries its requests to the external system: in simulation the
+   * network and external-system models; the OCS logic cannot tell which.
+   */
+  readonly wire: W;
   private readonly pool: ConnectionPool<CallReportRecord | Validation>;
   private readonly recordRunner: MachineRunner<CallReportRecordContext, EventObject>;
   private readonly groupRunner: MachineRunner<CampaignGroupContext, EventObject>;
@@ -76,6 +79,7 @@ export class Ocs {
     random: RandomStreams,
     engine: EngineName,
     observer: RunObserver,
+    connectWire: (sink: WireSink, counters: OcsCounters) => W,
   ) {
     this.trace = observer.trace;
     this.log = observer.log;
@@ -88,7 +92,7 @@ export class Ocs {
     this.recordRunner = machineRunner(callReportRecordMachine, engine);
     this.groupRunner = machineRunner(campaignGroupMachine, engine);
     this.recoveryRunner = machineRunner(groupRecoveryTimerMachine, engine);
-    this.wire = new SimulatedWire(model, kernel, random, this.counters, { answered: this.responseArrived, served: (request) => this.settleAttempt(request.stored as Attempt) }, this.trace);
+    this.wire = connectWire({ answered: this.responseArrived, served: (request) => this.settleAttempt(request.stored as Attempt) }, this.counters);
     const restarts = { recordsAfterRestart: model.recordsAfterRestart, any: model.ocsRestarts.length > 0 };
     this.groups = model.groups.map((cfg) => new GroupRuntime(cfg, model.recoveryTimer, random, restarts));
     for (const group of this.groups) {

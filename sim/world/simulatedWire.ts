@@ -1,4 +1,5 @@
 import type { CallReportRecord, HttpRequest, OcsCounters } from '../ocs/entities.ts';
+import { describeRequest, type Wire, type WireSink } from '../ocs/wire.ts';
 import { ExternalSystem, type ExternalSystemObserver } from './externalSystem.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import { Network } from './network.ts';
@@ -7,31 +8,10 @@ import type { RandomStreams } from '../kernel/random.ts';
 import type { ResolvedModel } from '../scenario/resolve.ts';
 
 /**
- * The wire between OCS and the external system: OCS hands it a request, and
- * learns its fate in one place, the answer (a status; 418 for a refused
- * connection), or nothing at all (OCS's own timeout, which the record
- * machine keeps). In simulation the wire is the network model (latency, the
- * fate of a request and of its response) and the external-system model
- * behind it, on the virtual clock.
+ * The wire in simulation: the network model (latency, the fate of a request
+ * and of its response) and the external-system model behind it, on the
+ * virtual clock.
  */
-export interface Wire {
-  send(request: HttpRequest): void;
-}
-
-/** What the wire tells OCS. */
-export interface WireSink {
-  /** The answer to `request` (its `status`) reaches OCS. */
-  answered(request: HttpRequest): void;
-  /** The external system has answered `request` of an attempt: its stored copy may have changed. */
-  served(request: HttpRequest): void;
-}
-
-/** The trace's name for a request. */
-export function describeRequest(request: HttpRequest): string {
-  const from = request.from;
-  return from.kind === 'record' ? `record:${from.attempt.guid}:${from.seq}` : `validation:${from.contact.phone}`;
-}
-
 export class SimulatedWire implements Wire {
   readonly network: Network;
   readonly external: ExternalSystem<HttpRequest>;

@@ -1,0 +1,27 @@
+import type { HttpRequest } from './entities.ts';
+
+/**
+ * The wire between OCS and the external system: OCS hands it a request, and
+ * learns its fate in one place, the answer (a status; 418 for a refused
+ * connection), or nothing at all (OCS's own timeout, which the record
+ * machine keeps). In simulation it is the network and external-system models
+ * on the virtual clock (sim/world/simulatedWire.ts); against a real external
+ * system it is HTTP. The OCS logic is the same on both.
+ */
+export interface Wire {
+  send(request: HttpRequest): void;
+}
+
+/** What the wire tells OCS. */
+export interface WireSink {
+  /** The answer to `request` (its `status`) reaches OCS. */
+  answered(request: HttpRequest): void;
+  /** The external system has answered `request` of an attempt: its stored copy may have changed. */
+  served(request: HttpRequest): void;
+}
+
+/** The trace's name for a request. */
+export function describeRequest(request: HttpRequest): string {
+  const from = request.from;
+  return from.kind === 'record' ? `record:${from.attempt.guid}:${from.seq}` : `validation:${from.contact.phone}`;
+}
