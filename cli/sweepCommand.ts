@@ -6,9 +6,10 @@ import { stringify as toYaml } from 'yaml';
 import { buildSweepReport } from '../reports/sweepReport.ts';
 import type { Scenario } from '../sim/scenario/scenario.ts';
 import { validateScenario } from '../sim/scenario/validate.ts';
+import { adaptiveCsvColumns, adaptiveRounds, adaptiveVerdicts, replicationsOf, type AdaptiveOutcome } from '../sweep/adaptiveSweep.ts';
 import { aggregate, cellsCsv } from '../sweep/aggregate.ts';
 import type { RunMetrics } from '../sweep/metrics.ts';
-import { cellLabel, mergePatch, planSweep, type SweepPlan } from '../sweep/plan.ts';
+import { cellLabel, mergePatch, planSweep, type PlannedRun, type SweepPlan } from '../sweep/plan.ts';
 import { runInPool } from '../sweep/pool.ts';
 import { progress, type ProgressStream } from '../sweep/progress.ts';
 import { recommend, verdicts } from '../sweep/recommend.ts';
@@ -31,6 +32,7 @@ export interface SweepCommandOptions {
   out?: string;
   resume?: boolean;
   quick?: boolean;
+  adaptive?: boolean;
 }
 
 export function addSweepCommand(cli: Command): void {
@@ -42,9 +44,10 @@ export function addSweepCommand(cli: Command): void {
     .option('--out <dir>', 'output directory (default: out/sweeps/<file name>, with -quick for --quick)')
     .option('--resume', 'keep the runs already in DIR/results.jsonl and run only the rest')
     .option('--quick', 'a small smoke version: the sweep file\'s quick replications and duration')
+    .option('--adaptive', 'add replications in rounds only where a decision is open (replications: N means min 3, max N; or { min, max })')
     .action(async (file: string, opts: SweepCommandOptions) => {
       // Input problems throw ScenarioError before anything runs: main() prints it and exits 2.
-      const plan = loadSweepPlan(file, opts.quick === true);
+      const plan = loadSweepPlan(file, opts.quick === true, opts.adaptive === true);
       const out = opts.out ?? join('out', 'sweeps', `${basename(file, extname(file))}${opts.quick ? '-quick' : ''}`);
       process.stdout.write(await runSweep(plan, { out, workers: opts.workers ?? availableParallelism(), resume: opts.resume === true }));
     });
@@ -54,8 +57,9 @@ function readYaml(path: string): unknown {
   return parseYamlText(readInputFile(path), path);
 }
 
-export function loadSweepPlan(file: string, quick: boolean): SweepPlan {
-  const checked = validateSweep(readYaml(file));
+export function loadSweepPlan(file: string, quick: boolean, adaptive = false): SweepPlan {
+  const raw = readYaml(file);
+  const checked = validateSweep(adaptive && typeof raw === 'object' && raw !== null ? { ...raw, adaptive: true } : raw);
   if (!checked.ok) throw new ScenarioError(file, checked.errors);
   const base = baseScenario(checked.sweep, file);
   const planned = planSweep(checked.sweep, base, { quick, modelVersion: modelVersion() });
@@ -104,7 +108,7 @@ export function effectiveSweepYaml(plan: SweepPlan): string {
     ...(plan.quick ? { smoke: true } : {}),
     scenario: plan.base,
     vary: Object.fromEntries(sweep.vary.map((v) => [v.option, v.values])),
-    replications: plan.seeds.length,
+    ...(plan.adaptive ? { adaptive: true, replications: plan.adaptive } : { replications: plan.seeds.length }),
     firstSeed: sweep.firstSeed,
     probe: sweep.probe,
     objectives: sweep.objectives,
@@ -139,20 +143,29 @@ export async function runSweep(plan: SweepPlan, options: RunSweepOptions): Promi
   }
 
   const cells = new Map(plan.cells.map((c) => [c.index, c]));
-  const tasks = pending.map((r) => taskOf(plan, r));
   const bar = progress(plan.runs.length, results.size, { stream: stderr });
+  const execute = (runs: readonly PlannedRun[]) =>
+    runInPool(
+      runs.map((r) => taskOf(plan, r)),
+      workers,
+      (outcome) => {
+        opened.file.append({ key: outcome.key, cell: outcome.cell, seed: outcome.seed, options: cells.get(outcome.cell)!.options, metrics: outcome.metrics });
+        results.set(outcome.key, outcome.metrics);
+        bar.tick();
+      },
+    );
+  let adaptive: AdaptiveOutcome | undefined;
   try {
-    await runInPool(tasks, workers, (outcome) => {
-      opened.file.append({ key: outcome.key, cell: outcome.cell, seed: outcome.seed, options: cells.get(outcome.cell)!.options, metrics: outcome.metrics });
-      results.set(outcome.key, outcome.metrics);
-      bar.tick();
-    });
+    // Adaptive: round by round, each waiting for its runs (the bar's total is the full grid, the most it can take).
+    if (plan.adaptive) adaptive = await adaptiveRounds(plan, results, execute);
+    else await execute(pending);
   } finally {
     bar.end();
     opened.file.close();
   }
+  if (adaptive) log(`adaptive: ${adaptive.runsUsed} of ${adaptive.fullGrid} runs in ${adaptive.state.rounds} rounds`);
 
-  return concludeSweep(plan, results, out);
+  return concludeSweep(plan, results, out, adaptive);
 }
 
 /** The metrics of the plan's runs found in results lines (the first line of a key wins; other sweeps' lines are left out). */
@@ -164,11 +177,11 @@ function plannedResults(plan: SweepPlan, lines: readonly ResultLine[]): Map<stri
 }
 
 /** cells.csv, the recommendation and the report from every run's metrics; returns the text for stdout. */
-async function concludeSweep(plan: SweepPlan, results: ReadonlyMap<string, RunMetrics>, out: string): Promise<string> {
-  const stats = aggregate(plan, results);
-  const vs = verdicts(plan.sweep.objectives, stats);
-  const rec = recommend(plan, stats, vs);
-  writeFileAtomic(join(out, 'cells.csv'), cellsCsv(plan, stats, vs));
+async function concludeSweep(plan: SweepPlan, results: ReadonlyMap<string, RunMetrics>, out: string, adaptive?: AdaptiveOutcome): Promise<string> {
+  const stats = aggregate(plan, results, adaptive && replicationsOf(adaptive));
+  const vs = adaptive ? adaptiveVerdicts(adaptive) : verdicts(plan.sweep.objectives, stats);
+  const rec = recommend(plan, stats, vs, adaptive);
+  writeFileAtomic(join(out, 'cells.csv'), cellsCsv(plan, stats, vs, adaptive && adaptiveCsvColumns(adaptive)));
   writeFileAtomic(join(out, 'recommendation.md'), `${rec.markdown}\n`);
   const { markdown: _markdown, ...json } = rec;
   writeFileAtomic(join(out, 'recommendation.json'), `${JSON.stringify(json, null, 2)}\n`);
@@ -199,6 +212,13 @@ export async function reportSweepDir(dir: string): Promise<string> {
   }
   const plan = loadSweepPlan(sweepFile, false);
   const results = plannedResults(plan, readResults(join(dir, 'results.jsonl')).previous);
+  if (plan.adaptive) {
+    // The rounds again from the stored results; a round whose runs are missing is an interrupted sweep.
+    const adaptive = await adaptiveRounds(plan, results, async (runs) => {
+      throw new ScenarioError(dir, [`${runs.length} runs of an adaptive round have no result in results.jsonl (an interrupted sweep, or results of another version of ocs-sim): ${resume} runs them`]);
+    });
+    return concludeSweep(plan, results, dir, adaptive);
+  }
   const missing = plan.runs.filter((r) => !results.has(r.key)).length;
   if (missing > 0) {
     throw new ScenarioError(dir, [

@@ -14,9 +14,10 @@ export interface CellStats {
   stats: Record<MetricName, Stat>;
 }
 
-export function aggregate(plan: SweepPlan, results: ReadonlyMap<string, RunMetrics>): CellStats[] {
-  return plan.cells.map((cell) => {
-    const runs = plan.runs.filter((r) => r.cell === cell.index);
+/** `replications`: per cell, how many of its first seeds count (an adaptive sweep's); default every seed of the plan. */
+export function aggregate(plan: SweepPlan, results: ReadonlyMap<string, RunMetrics>, replications?: readonly number[]): CellStats[] {
+  return plan.cells.map((cell, i) => {
+    const runs = plan.runs.filter((r) => r.cell === cell.index).slice(0, replications?.[i]);
     const metrics = runs.map((r) => {
       const m = results.get(r.key);
       if (m === undefined) throw new Error(`no result for cell ${cell.index} seed ${r.seed}`);
@@ -41,11 +42,16 @@ function csvField(text: string): string {
 /**
  * cells.csv: one row per cell in cell order; for every metric its mean,
  * 95% CI bounds, min and max; then whether the cell meets every objective
- * and which it fails.
+ * and which it fails; an adaptive sweep adds its `extra` columns (how each objective was decided, why the cell stopped).
  */
-export function cellsCsv(plan: SweepPlan, cells: readonly CellStats[], verdicts: ReadonlyArray<{ qualifies: boolean; failed: string[] }>): string {
+export function cellsCsv(
+  plan: SweepPlan,
+  cells: readonly CellStats[],
+  verdicts: ReadonlyArray<{ qualifies: boolean; failed: string[] }>,
+  extra: { header: string[]; rows: string[][] } = { header: [], rows: [] },
+): string {
   const options = plan.sweep.vary.map((v) => v.option);
-  const header = ['cell', ...options, 'runs', ...METRIC_NAMES.flatMap((m) => [`${m}_mean`, `${m}_ci95_low`, `${m}_ci95_high`, `${m}_min`, `${m}_max`]), 'qualifies', 'fails'];
+  const header = ['cell', ...options, 'runs', ...METRIC_NAMES.flatMap((m) => [`${m}_mean`, `${m}_ci95_low`, `${m}_ci95_high`, `${m}_min`, `${m}_max`]), 'qualifies', 'fails', ...extra.header];
   const rows = cells.map((c, i) => [
     String(c.cell.index),
     ...options.map((o) => String(c.cell.options[o])),
@@ -56,6 +62,7 @@ export function cellsCsv(plan: SweepPlan, cells: readonly CellStats[], verdicts:
     }),
     verdicts[i].qualifies ? 'yes' : 'no',
     verdicts[i].failed.join('; '),
+    ...(extra.rows[i] ?? []),
   ]);
   return [header, ...rows].map((row) => row.map(csvField).join(',')).join('\n') + '\n';
 }

@@ -35,8 +35,12 @@ export interface SweepPlan {
   /** The base scenario as the cells start from it (the patch merged, the --quick duration applied). */
   base: Scenario;
   cells: Cell[];
+  /** Every seed a cell may run: all of them in a fixed sweep, up to the maximum in an adaptive one. */
   seeds: number[];
+  /** Every run a cell may get, cell by cell in seed order: an adaptive sweep runs a prefix of each cell's. */
   runs: PlannedRun[];
+  /** An adaptive sweep's range of replications per cell; null for a fixed sweep. */
+  adaptive: { min: number; max: number } | null;
   probe: ProbeSettings;
 }
 
@@ -97,7 +101,8 @@ export function cellLabel(options: Cell['options']): string {
 export function planSweep(sweep: Sweep, base: Scenario, options: { quick: boolean; modelVersion?: string }): Planning {
   const errors: string[] = [];
   const duration = options.quick ? quickDuration(sweep, base) : base.duration;
-  const replications = options.quick ? sweep.quick.replications : sweep.replications;
+  const adaptive = adaptiveRange(sweep, options.quick);
+  const replications = adaptive?.max ?? (options.quick ? sweep.quick.replications : (sweep.replications as number));
   const seeds = Array.from({ length: replications }, (_, i) => sweep.firstSeed + i);
   const probe: ProbeSettings = { boundMs: durationMs(sweep.probe.bound) };
 
@@ -124,7 +129,17 @@ export function planSweep(sweep: Sweep, base: Scenario, options: { quick: boolea
 
   const model = options.modelVersion ?? '';
   const runs = cells.flatMap((cell) => seeds.map((seed) => ({ key: runKey(cell.scenario, seed, probe, model), cell: cell.index, seed })));
-  return { ok: true, plan: { sweep, quick: options.quick || sweep.smoke, base: { ...base, duration }, cells, seeds, runs, probe } };
+  return { ok: true, plan: { sweep, quick: options.quick || sweep.smoke, base: { ...base, duration }, cells, seeds, runs, probe, adaptive } };
+}
+
+/** Fewest replications an adaptive sweep gives a cell when the file gives only a number (the most). */
+export const ADAPTIVE_MIN = 3;
+
+/** An adaptive sweep's range: the file's { min, max }, or min 3 and max N for `replications: N`; --quick caps both at its replications. */
+function adaptiveRange(sweep: Sweep, quick: boolean): SweepPlan['adaptive'] {
+  if (!sweep.adaptive) return null;
+  const range = typeof sweep.replications === 'number' ? { min: Math.min(ADAPTIVE_MIN, sweep.replications), max: sweep.replications } : sweep.replications;
+  return quick ? { min: Math.min(range.min, sweep.quick.replications), max: sweep.quick.replications } : range;
 }
 
 export function runKey(scenario: Scenario, seed: number, probe: ProbeSettings, modelVersion: string): string {

@@ -1,3 +1,4 @@
+import type { AdaptiveOutcome } from './adaptiveSweep.ts';
 import type { CellStats } from './aggregate.ts';
 import { METRICS, type MetricName } from './metrics.ts';
 import { cellLabel, type SweepPlan } from './plan.ts';
@@ -75,7 +76,8 @@ export interface Recommendation {
   markdown: string;
 }
 
-export function recommend(plan: SweepPlan, cells: readonly CellStats[], vs: readonly Verdict[]): Recommendation {
+/** `adaptive`: an adaptive sweep's outcome, whose procedure names the recommended cell and the runner-up (compared on common seeds). */
+export function recommend(plan: SweepPlan, cells: readonly CellStats[], vs: readonly Verdict[], adaptive?: AdaptiveOutcome): Recommendation {
   const { objectives, goal } = plan.sweep;
   const goalMetrics = goal.map(goalMetric);
   const qualifying = cells.filter((_, i) => vs[i].qualifies);
@@ -88,20 +90,25 @@ export function recommend(plan: SweepPlan, cells: readonly CellStats[], vs: read
     return 0;
   };
   // Stable sort: full ties keep the sweep order.
-  const [best, runnerUp] = [...qualifying].sort(compare);
-  const paired = best && runnerUp ? goalMetrics.map((metric) => ({ metric, difference: summarize(pairedDifferences(best.values[metric], runnerUp.values[metric])) })) : [];
+  const pick = (i: number | null) => (i === null ? undefined : cells[i]);
+  const [best, runnerUp] = adaptive ? [pick(adaptive.best), pick(adaptive.runnerUp)] : [...qualifying].sort(compare);
+  // On the seeds both ran (all of them in a fixed sweep).
+  const common = (a: readonly number[], b: readonly number[]) => pairedDifferences(a.slice(0, b.length), b.slice(0, a.length));
+  const paired = best && runnerUp ? goalMetrics.map((metric) => ({ metric, difference: summarize(common(best.values[metric], runnerUp.values[metric])) })) : [];
   const binding = qualifying.length > 0 ? [] : bindingObjectives(objectives, cells);
   const ref = (c: CellStats | undefined) => (c ? { cell: c.cell.index, options: c.cell.options } : null);
 
   const md: string[] = [];
   md.push(`# Recommendation: ${plan.sweep.name}`, '');
+  const seedsText = adaptive ? `${adaptive.settings.min}..${adaptive.settings.max} seeds per cell` : `${plan.seeds.length} seeds`;
   md.push(
-    `${cells.length} cells x ${plan.seeds.length} seeds (${plan.seeds[0]}..${plan.seeds.at(-1)}, the same in every cell), ` +
+    `${cells.length} cells x ${seedsText} (${plan.seeds[0]}..${plan.seeds.at(-1)}, the same in every cell), ` +
       `each run paired with its fault-free twin${plan.quick ? '; QUICK smoke version (few seeds, short runs): not for decisions' : ''}.`,
     '',
   );
   md.push(`Objectives: ${objectives.map((o) => `\`${objectiveText(o)}\``).join(', ')}. Goal: ${goalText(goal)}.`, '');
   md.push(`Rule: ${RULE}`, '');
+  if (adaptive) md.push(...adaptive.summary, '');
   if (best) {
     md.push(`## Recommended: ${cellLabel(best.cell.options)}`, '', ...evidence(best, objectives, goalMetrics), '');
     if (runnerUp) {
@@ -124,7 +131,7 @@ export function recommend(plan: SweepPlan, cells: readonly CellStats[], vs: read
     }
     md.push('');
   }
-  md.push(`## All cells`, '', ...cellTable(cells, vs, objectives, goalMetrics), '');
+  md.push(`## All cells`, '', ...cellTable(cells, vs, objectives, goalMetrics, adaptive !== undefined), '');
   md.push('## Metrics', '', ...[...new Set([...objectives.map((o) => o.metric), ...goalMetrics])].map((m) => `- ${m}: ${METRICS[m]}`), '');
   md.push('cells.csv has every metric of every cell: mean, 95% CI bounds, min and max, to 7 significant digits.');
   return { rule: RULE, goal: goalText(goal), best: ref(best), runnerUp: ref(runnerUp), pairedGoalDifferences: paired, qualifying: qualifying.map((c) => c.cell.index), binding, markdown: md.join('\n') };
@@ -174,12 +181,15 @@ function evidence(c: CellStats, objectives: readonly Objective[], goals: readonl
   return rows;
 }
 
-function cellTable(cells: readonly CellStats[], vs: readonly Verdict[], objectives: readonly Objective[], goals: readonly MetricName[]): string[] {
+/** `withRuns`: a column with each cell's replications (an adaptive sweep's differ from cell to cell). */
+function cellTable(cells: readonly CellStats[], vs: readonly Verdict[], objectives: readonly Objective[], goals: readonly MetricName[], withRuns: boolean): string[] {
   const options = Object.keys(cells[0]?.cell.options ?? {});
   const metrics = [...new Set<MetricName>([...objectives.map((o) => o.metric), ...goals])];
-  const rows = [`| ${[...options, ...metrics, 'qualifies'].join(' | ')} |`, `|${[...options, ...metrics, 'q'].map(() => '---').join('|')}|`];
+  const runs = withRuns ? ['runs'] : [];
+  const rows = [`| ${[...options, ...runs, ...metrics, 'qualifies'].join(' | ')} |`, `|${[...options, ...runs, ...metrics, 'q'].map(() => '---').join('|')}|`];
   cells.forEach((c, i) => {
-    rows.push(`| ${[...options.map((o) => String(c.cell.options[o as keyof typeof c.cell.options])), ...metrics.map((m) => fmtStat(c.stats[m])), vs[i].qualifies ? 'yes' : `no (${vs[i].failedMetrics.join(', ')})`].join(' | ')} |`);
+    const n = withRuns ? [String(c.stats[metrics[0]].n)] : [];
+    rows.push(`| ${[...options.map((o) => String(c.cell.options[o as keyof typeof c.cell.options])), ...n, ...metrics.map((m) => fmtStat(c.stats[m])), vs[i].qualifies ? 'yes' : `no (${vs[i].failedMetrics.join(', ')})`].join(' | ')} |`);
   });
   return rows;
 }

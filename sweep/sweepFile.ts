@@ -67,7 +67,14 @@ export const SweepFile = z.strictObject({
   vary: z
     .strictObject(Object.fromEntries(OPTION_NAMES.map((name) => [name, Values.optional()])) as Record<OptionName, z.ZodOptional<typeof Values>>)
     .describe('OCS options (application level) and their values; the sweep runs every combination. A campaign group setting a varied option loses it.'),
-  replications: Count('replications', 2).default(10).describe('Seeds per cell; every cell runs the same seeds (common random numbers).'),
+  replications: z
+    .union([Count('replications', 2), z.record(z.string(), z.unknown())], { error: 'expected a whole number of replications (at least 2), or { min, max } for --adaptive' })
+    .default(10)
+    .describe('Seeds per cell; every cell runs the same seeds (common random numbers). { min, max }: the range --adaptive works in (a number N there means min 3, max N).'),
+  adaptive: z
+    .boolean({ error: 'expected true or false' })
+    .default(false)
+    .describe('Replications added in rounds only where a decision is open (what --adaptive sets; the sweep.yaml of an adaptive sweep records it).'),
   firstSeed: Count('(seed)', 0).default(1),
   quick: z
     .strictObject({
@@ -93,8 +100,16 @@ export const SweepFile = z.strictObject({
 });
 export type SweepFile = z.infer<typeof SweepFile>;
 
+/** `replications: { min: 3, max: 30 }`: the range an adaptive sweep works in. */
+const ReplicationRange = z
+  .strictObject({ min: Count('replications', 2), max: Count('replications', 2) }, { error: 'expected { min, max }' })
+  .refine((r) => r.min <= r.max, { error: 'expected min <= max' });
+export type ReplicationRange = z.infer<typeof ReplicationRange>;
+
 /** A validated sweep with every option's values listed. */
-export interface Sweep extends Omit<SweepFile, 'vary' | 'goal'> {
+export interface Sweep extends Omit<SweepFile, 'vary' | 'goal' | 'replications'> {
+  /** Fixed replications per cell, or the range of an adaptive sweep. */
+  replications: number | ReplicationRange;
   vary: Array<{ option: OptionName; values: OptionValue[] }>;
   /** The goals in order: later ones break ties of earlier ones. */
   goal: Goal[];
@@ -113,9 +128,22 @@ export function validateSweep(input: unknown): SweepValidation {
   if (!parsed.success) return { ok: false, errors };
   const cells = vary.reduce((n, v) => n * Math.max(1, v.values.length), 1);
   if (cells > MAX_CELLS) errors.push(`vary: ${cells} combinations; expected at most ${MAX_CELLS} (fewer values or larger steps)`);
+  const replications = checkReplications(parsed.data.replications, parsed.data.adaptive, input, errors);
   checkDuration(['probe', 'bound'], parsed.data.probe.bound, errors);
   if (parsed.data.quick.duration !== undefined) checkDuration(['quick', 'duration'], parsed.data.quick.duration, errors);
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, sweep: { ...parsed.data, vary, goal: [parsed.data.goal].flat() } };
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, sweep: { ...parsed.data, vary, replications, goal: [parsed.data.goal].flat() } };
+}
+
+/** A number stays as it is; `{ min, max }` is checked field by field, and only an adaptive sweep takes it. */
+function checkReplications(value: number | Record<string, unknown>, adaptive: boolean, input: unknown, errors: string[]): Sweep['replications'] {
+  if (typeof value === 'number') return value;
+  const range = ReplicationRange.safeParse(value);
+  if (!range.success) {
+    errors.push(...range.error.issues.map((issue) => describeIssue({ ...issue, path: ['replications', ...issue.path] }, input, SweepFile)));
+    return 0;
+  }
+  if (!adaptive) errors.push(`replications: got ${show(value)}; a range of replications is for adaptive sweeps: run with --adaptive (or set adaptive: true), or give a whole number`);
+  return range.data;
 }
 
 /** The varied options with their values, in the file's order (the first varies slowest); what zod already rejected is skipped. */
