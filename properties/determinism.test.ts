@@ -33,8 +33,11 @@ describe('determinism', () => {
   it(differ, () => {
     // Ringing and detection times drawn from a continuous distribution: a dialed call's trace depends on its draw.
     // GUIDs are left out of the comparison (they are made from the seed, so they would differ even if no draw did).
+    // Without OCS restarts: a restart can drop the only call before its draw shows in the trace
+    // (a 30 s run down from 1 s for 29 s), and then two seeds rightly give the same trace.
     const randomRinging = scenarioInput().map((input) => ({
       ...input,
+      ocsRestarts: [],
       campaignGroups: input.campaignGroups!.map((g) => ({
         ...g,
         calls: { ...g.calls, answerTime: { exponential: '5s' }, noAnswerTime: { exponential: '20s' }, busyTime: { exponential: '2s' }, machineDetectionTime: { exponential: '8s' } },
