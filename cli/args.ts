@@ -22,3 +22,10 @@ export function integer(value: string): number {
   if (n < -(2 ** 31) || n >= 2 ** 31) throw new InvalidArgumentError(`got ${JSON.stringify(value)}; expected a whole number from ${-(2 ** 31)} to ${2 ** 31 - 1} (a fast-check seed is 32 bits)`);
   return n;
 }
+
+/** A command that ends with a verdict, not a failure: the CLI exits with this code having said why. */
+export class ExitWith extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}

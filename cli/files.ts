@@ -71,9 +71,22 @@ export function writeFileAtomic(path: string, text: string): void {
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 const unfinished = new Set<AtomicWriter>();
 
+/** A command that stops cleanly on a signal itself, or null. */
+let signalOwner: ((signal: NodeJS.Signals) => void) | null = null;
+
+/**
+ * For a command that stops cleanly on SIGINT or SIGTERM itself (drive
+ * writes what it has, marked incomplete): while it owns them, a signal goes
+ * to it and the unfinished files stay for it to finish. Null gives them back.
+ */
+export function ownSignals(owner: ((signal: NodeJS.Signals) => void) | null): void {
+  signalOwner = owner;
+}
+
 // Handlers are installed only while a file is unfinished, so a command with
 // nothing to clean up keeps the default: it dies at once.
 function onSignal(signal: NodeJS.Signals): void {
+  if (signalOwner !== null) return signalOwner(signal);
   for (const writer of [...unfinished]) writer.abort();
   // Die of the signal, as without a handler (exit status 128 + its number).
   process.kill(process.pid, signal);

@@ -4,7 +4,7 @@ import { resolve } from '../sim/scenario/resolve.ts';
 import { Scenario } from '../sim/scenario/scenario.ts';
 import { SummaryFile } from '../sim/summarySchema.ts';
 import { settingsWarnings } from '../sim/warnings.ts';
-import { BadInput, wholeNumber } from './args.ts';
+import { BadInput, ExitWith, wholeNumber } from './args.ts';
 import { writeFileAtomic } from './files.ts';
 import { reportFromDir } from './reportCommand.ts';
 import { humanSummary, runFileNames, runHeader, runToFiles } from './runCommand.ts';
@@ -12,6 +12,7 @@ import { loadScenario, ocsSettingsGiven, ScenarioError } from './scenarioFile.ts
 import { addCheckCommand, ChecksFailed } from './checkCommand.ts';
 import { addSweepCommand, isSweepDir, reportSweepDir } from './sweepCommand.ts';
 import { addServeCommand } from './serveCommand.ts';
+import { addDriveCommand } from './driveCommand.ts';
 
 /** Exit codes: 0 done, 1 the tool failed (or, for check, an invariant did not hold), 2 bad input. */
 const BAD_INPUT = 2;
@@ -73,6 +74,7 @@ export function program(): Command {
   addSweepCommand(cli);
   addCheckCommand(cli);
   addServeCommand(cli);
+  addDriveCommand(cli);
 
   return cli;
 }
@@ -94,6 +96,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     // The check said what failed and how to replay it.
     if (error instanceof ChecksFailed) return 1;
+    if (error instanceof ExitWith) return error.code;
     const e = error as { code?: string; exitCode?: number; message?: string };
     if (typeof e.code === 'string' && e.code.startsWith('commander.')) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;

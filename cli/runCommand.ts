@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import type { EngineName } from '../sim/kernel/engine.ts';
-import type { TraceLine } from '../sim/observer.ts';
+import type { RunObserver, TraceLine } from '../sim/observer.ts';
 import { ScenarioRun, type RunResult } from '../sim/run.ts';
 import { MODEL_SETTINGS, type Scenario } from '../sim/scenario/scenario.ts';
 import { AtomicWriter, writeFileAtomic } from './files.ts';
@@ -37,46 +37,77 @@ const OTHER_RUNS_FILES = ['trace.jsonl', 'report.html', 'report.md'];
 
 /**
  * Runs a scenario and writes its files into `out`: trace.jsonl, ocs.log,
- * summary.json and the effective scenario.yaml. Each appears whole or not at
- * all, and no file of an earlier run into the same directory is left beside
- * them (a report reads the trace when there is one; it must be this run's).
- * A run that fails (a model assertion) leaves its effective scenario.yaml
- * alone, so the failure can be replayed. The run pauses every slice of
- * events so that SIGINT and SIGTERM are handled at once (files.ts removes
+ * summary.json and the effective scenario.yaml. The run pauses every slice
+ * of events so that SIGINT and SIGTERM are handled at once (files.ts removes
  * the unfinished files), not when a long run ends.
  */
 export async function runToFiles(scenario: Scenario, options: RunFilesOptions): Promise<RunResult> {
-  const trace = options.trace === false ? null : new AtomicWriter(join(options.out, 'trace.jsonl'));
-  const log = new AtomicWriter(join(options.out, 'ocs.log'));
-  const startEpochSeconds = Date.parse(scenario.startTime) / 1000;
-  const seed = options.seed ?? scenario.seed;
-  const writeScenario = () =>
-    writeFileAtomic(join(options.out, 'scenario.yaml'), `# Effective scenario (defaults filled in) of the run with seed ${seed}\n${toYaml({ ...scenario, seed })}`);
+  const files = new RunFiles(scenario, options);
   try {
-    const run = new ScenarioRun(scenario, {
-      seed: options.seed,
-      engine: options.engine,
-      observer: {
-        trace: trace ? (line) => trace.write(traceText(line)) : undefined,
-        log: (t, text) => log.write(`${logTimestamp(startEpochSeconds, t)} ${text}\n`),
-      },
-    });
+    const run = new ScenarioRun(scenario, { seed: options.seed, engine: options.engine, observer: files.observer });
     while (!run.advance(SLICE_EVENTS)) await new Promise((resolve) => setImmediate(resolve));
     const result = run.result();
-    for (const name of OTHER_RUNS_FILES) if (!(name === 'trace.jsonl' && trace)) rmSync(join(options.out, name), { force: true });
-    trace?.commit();
-    log.commit();
-    writeFileAtomic(join(options.out, 'summary.json'), `${JSON.stringify(result.summary, null, 2)}\n`);
-    writeScenario();
+    files.commit(result.summary);
     return result;
   } catch (error) {
-    for (const name of [...OTHER_RUNS_FILES, ...runFileNames(false)]) rmSync(join(options.out, name), { force: true });
-    writeScenario();
-    const scenarioFile = join(options.out, 'scenario.yaml');
-    throw new Error(`${(error as Error).message}\nThe run's effective scenario is in ${scenarioFile}; replay it with: npx ocs-sim run ${scenarioFile}`, { cause: error });
+    throw files.failed(error);
   } finally {
-    trace?.abort();
-    log.abort();
+    files.abort();
+  }
+}
+
+/**
+ * The files of one run (`run`, or `drive` on the wall clock) as it goes.
+ * Each appears whole or not at all, and no file of an earlier run into the
+ * same directory is left beside them (a report reads the trace when there
+ * is one; it must be this run's). A run that fails (a model assertion)
+ * leaves its effective scenario.yaml alone, so the failure can be replayed.
+ */
+export class RunFiles {
+  readonly observer: RunObserver;
+  private readonly trace: AtomicWriter | null;
+  private readonly log: AtomicWriter;
+
+  constructor(
+    private readonly scenario: Scenario,
+    private readonly options: RunFilesOptions,
+  ) {
+    const trace = (this.trace = options.trace === false ? null : new AtomicWriter(join(options.out, 'trace.jsonl')));
+    const log = (this.log = new AtomicWriter(join(options.out, 'ocs.log')));
+    const startEpochSeconds = Date.parse(scenario.startTime) / 1000;
+    this.observer = {
+      trace: trace ? (line) => trace.write(traceText(line)) : undefined,
+      log: (t, text) => log.write(`${logTimestamp(startEpochSeconds, t)} ${text}\n`),
+    };
+  }
+
+  commit(summary: RunResult['summary']): void {
+    const out = this.options.out;
+    for (const name of OTHER_RUNS_FILES) if (!(name === 'trace.jsonl' && this.trace)) rmSync(join(out, name), { force: true });
+    this.trace?.commit();
+    this.log.commit();
+    writeFileAtomic(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+    this.writeScenario();
+  }
+
+  /** The error to throw for a run that failed, saying how to replay it; no file of the run is left but its scenario. */
+  failed(error: unknown): Error {
+    const out = this.options.out;
+    for (const name of [...OTHER_RUNS_FILES, ...runFileNames(false)]) rmSync(join(out, name), { force: true });
+    this.writeScenario();
+    const scenarioFile = join(out, 'scenario.yaml');
+    return new Error(`${(error as Error).message}\nThe run's effective scenario is in ${scenarioFile}; replay it with: npx ocs-sim run ${scenarioFile}`, { cause: error });
+  }
+
+  /** Leaves no unfinished file (after commit, nothing to do). */
+  abort(): void {
+    this.trace?.abort();
+    this.log.abort();
+  }
+
+  private writeScenario(): void {
+    const seed = this.options.seed ?? this.scenario.seed;
+    writeFileAtomic(join(this.options.out, 'scenario.yaml'), `# Effective scenario (defaults filled in) of the run with seed ${seed}\n${toYaml({ ...this.scenario, seed })}`);
   }
 }
 

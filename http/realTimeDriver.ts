@@ -1,19 +1,28 @@
 import { performance } from 'node:perf_hooks';
-import type { Kernel } from '../sim/kernel/kernel.ts';
+/**
+ * What a wall-clock driver drives: the kernel itself (serve) or a whole
+ * scenario run with its dialing and drain phases (drive).
+ */
+export interface Clocked {
+  /** Runs every event due by `untilMs`. */
+  run(untilMs: number): unknown;
+  /** When the next event is due, or null when none is queued. */
+  readonly nextTime: number | null;
+}
 
 /**
  * The model's kernel driven by the wall clock: virtual time is wall time
  * since the clock started, in milliseconds. `pump` runs every event due by
- * now and arms one timer for the next; I/O (a request arriving) calls it
- * before and after handing the model its event. The only code in the
- * project that reads a clock for the model.
+ * now and arms one timer for the next; I/O (a request arriving, an answer
+ * coming back) calls it before and after handing the model its event. The
+ * only code in the project that reads a clock for the model.
  */
 export class RealTimeDriver {
   private origin: number | null = null;
   private timer: NodeJS.Timeout | null = null;
   private armedFor = Infinity;
 
-  constructor(private readonly kernel: Kernel) {}
+  constructor(private readonly kernel: Clocked) {}
 
   /** Starts the clock now (time 0), unless it runs already. */
   start(): void {

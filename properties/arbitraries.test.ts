@@ -38,8 +38,8 @@ describe('generated scenarios', () => {
       see('OCS timeout', s.timeouts > 0);
       for (const code of ['200', '408', '409', '418', '503']) see(`response ${code}`, (s.responses[code] ?? 0) > 0);
       see('late response', s.lateResponses > 0);
-      see('stale overwrite', s.external.staleOverwrites > 0);
-      see('duplicate', s.external.duplicates > 0);
+      see('stale overwrite', (s.external.staleOverwrites ?? 0) > 0);
+      see('duplicate', (s.external.duplicates ?? 0) > 0);
       see(`recovery ${run.scenario.ocs['recovery-timer']} with re-submissions`, s.records.resubmissions > 0);
       for (const event of ['refused', 'hang', 'request-loss', 'response-loss']) see(`network ${event}`, run.trace.some((l) => l.entity === 'network' && l.event === event));
       for (const g of run.scenario.campaignGroups) see(`dial mode ${g.dialMode}`, s.dials > 0);

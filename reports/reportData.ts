@@ -144,7 +144,9 @@ function headline(summary: Summary, facts: { waits: WaitPeriod[]; resubmittedRec
     { label: 'wait conditions', value: int(summary.waitConditions.activations), note: summary.waitConditions.activations > 0 ? `dialing suspended ${duration(waitMs)}` : 'dialing never suspended', tone: summary.waitConditions.activations > 0 ? 'bad' : 'good' },
     { label: 'race conditions', value: int(summary.raceConditions), note: 'predial checks aborted', tone: summary.raceConditions > 0 ? 'warn' : 'good' },
     { label: 'OCS timeouts', value: int(summary.timeouts), note: 'history-http-response-timeout elapsed', tone: summary.timeouts > 0 ? 'warn' : 'good' },
-    { label: 'duplicates / stale overwrites', value: `${int(summary.external.duplicates)} / ${int(summary.external.staleOverwrites)}`, note: 'at the external system', tone: summary.external.staleOverwrites > 0 ? 'bad' : summary.external.duplicates > 0 ? 'warn' : 'good' },
+    summary.external.duplicates === null || summary.external.staleOverwrites === null
+      ? { label: 'duplicates / stale overwrites', value: 'not read back', note: 'a real external system: see conformance.md', tone: 'warn' }
+      : { label: 'duplicates / stale overwrites', value: `${int(summary.external.duplicates)} / ${int(summary.external.staleOverwrites)}`, note: 'at the external system', tone: summary.external.staleOverwrites > 0 ? 'bad' : summary.external.duplicates > 0 ? 'warn' : 'good' },
     { label: 'slowest delivery', value: duration(worst), note: 'first POST to 200 OK' },
   ];
 }
@@ -166,7 +168,7 @@ function narrative(input: RunReportInput, outages: Outage[], waits: WaitPeriod[]
       ? `${int(s.records.lostInRestarts)} records OCS kept were lost (records-after-restart: lost, a [model] setting: the documentation does not say)`
       : `${int(r.recordsResent)} records OCS kept were posted again once it was back (records-after-restart: resent, a [model] setting: the documentation does not say)`;
     out.push(
-      `${int(r.count)} OCS restart${r.count === 1 ? '' : 's'} dropped ${int(r.callsDropped)} calls in progress (their seq 1 was never made) and abandoned ${int(r.validationsDropped)} pre-dial validations; ${kept}. The external system holds seq 0 without its seq 1 for ${int(s.external.seq0OnlyAfterRestarts)} attempts.`,
+      `${int(r.count)} OCS restart${r.count === 1 ? '' : 's'} dropped ${int(r.callsDropped)} calls in progress (their seq 1 was never made) and abandoned ${int(r.validationsDropped)} pre-dial validations; ${kept}. ${s.external.seq0OnlyAfterRestarts === null ? '' : ` The external system holds seq 0 without its seq 1 for ${int(s.external.seq0OnlyAfterRestarts)} attempts.`}`,
     );
   }
   for (const w of waits) {
@@ -178,7 +180,7 @@ function narrative(input: RunReportInput, outages: Outage[], waits: WaitPeriod[]
   const lost = s.records.lostInRestarts > 0 ? ` (but the ${int(s.records.lostInRestarts)} lost in restarts)` : '';
   const drained = s.calls.inProgressAtEnd === 0 ? `the run drained at ${runTime(endMs)}` : `the drain limit ended the run at ${runTime(endMs)}, calls still in progress`;
   out.push(s.records.unconfirmed === 0 ? `Every record made${lost} was confirmed by 200 OK; ${drained}.` : `${int(s.records.unconfirmed)} records were still kept by OCS (unconfirmed) when the run stopped at ${runTime(endMs)}.`);
-  if (s.external.duplicates > 0 || s.external.staleOverwrites > 0) out.push(`The external system stored ${int(s.external.duplicates)} duplicates and ${int(s.external.staleOverwrites)} stale overwrites (a seq 0 over a seq 1).`);
+  if ((s.external.duplicates ?? 0) > 0 || (s.external.staleOverwrites ?? 0) > 0) out.push(`The external system stored ${int(s.external.duplicates ?? 0)} duplicates and ${int(s.external.staleOverwrites ?? 0)} stale overwrites (a seq 0 over a seq 1).`);
   if (s.raceConditions > 0) out.push(`${int(s.raceConditions)} dials were refused by the race-condition check (the contact's previous record still unconfirmed).`);
   if (s.calls.inProgressAtEnd > 0) {
     out.push(`${int(s.calls.inProgressAtEnd)} calls were still in progress when the drain limit ended the run: their seq 1 records were never made (${int(s.records.attemptsWithoutSeq1.total)} attempts without seq 1).`);

@@ -3,6 +3,8 @@ import { Kernel } from './kernel/kernel.ts';
 import type { RunObserver } from './observer.ts';
 import { Ocs } from './ocs/ocs.ts';
 import { SimulatedWire } from './world/simulatedWire.ts';
+import type { OcsCounters } from './ocs/entities.ts';
+import type { Wire, WireSink } from './ocs/wire.ts';
 import { RandomStreams } from './kernel/random.ts';
 import { resolve, type ResolvedModel } from './scenario/resolve.ts';
 import { sampleEvery, type Sample } from './sampling.ts';
@@ -26,6 +28,21 @@ export interface RunOptions {
   sampleEveryMs?: number;
   /** Called every 65,536 events with the virtual time reached (progress bars, memory probes). */
   onProgress?: (virtualMs: number) => void;
+  /**
+   * Where OCS's requests go: the simulated network and external system
+   * unless given (ocs-sim drive gives real HTTP). The OCS model is the same.
+   */
+  wire?: (world: WireWorld) => Wire;
+}
+
+/** What a wire is built from: the run's model, kernel, seeded streams and trace, and OCS's side of it. */
+export interface WireWorld {
+  model: ResolvedModel;
+  kernel: Kernel;
+  random: RandomStreams;
+  counters: OcsCounters;
+  sink: WireSink;
+  trace: RunObserver['trace'];
 }
 
 export interface RunResult {
@@ -48,7 +65,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
 export class ScenarioRun {
   readonly model: ResolvedModel;
   private readonly kernel = new Kernel();
-  private readonly ocs: Ocs<SimulatedWire>;
+  private readonly ocs: Ocs<Wire>;
   private readonly series: Sample[];
   private readonly observer: RunObserver;
   private phase: 'dialing' | 'draining' | 'ended' = 'dialing';
@@ -68,8 +85,10 @@ export class ScenarioRun {
     const observer = (this.observer = options.observer ?? {});
     observer.trace?.({ t: 0, entity: 'run', event: 'start', seed, scenario });
     const random = new RandomStreams(seed);
-    const ocs = (this.ocs = new Ocs(model, kernel, random, options.engine ?? 'compiled', observer, (sink, counters) => new SimulatedWire(model, kernel, random, counters, sink, observer.trace)));
-    this.series = options.sampleEveryMs === undefined ? [] : sampleEvery(options.sampleEveryMs, ocs, kernel, this.observeAfter);
+    const connect = options.wire ?? ((w: WireWorld) => new SimulatedWire(w.model, w.kernel, w.random, w.counters, w.sink, w.trace));
+    const ocs = (this.ocs = new Ocs<Wire>(model, kernel, random, options.engine ?? 'compiled', observer, (sink, counters) => connect({ model, kernel, random, counters, sink, trace: observer.trace })));
+    if (options.sampleEveryMs !== undefined && !(ocs.wire instanceof SimulatedWire)) throw new Error('model: sampling reads the simulated external system; a run on another wire cannot sample');
+    this.series = options.sampleEveryMs === undefined ? [] : sampleEvery(options.sampleEveryMs, ocs as Ocs<SimulatedWire>, kernel, this.observeAfter);
     // Outage edges, so the trace (and reports) show when faults begin and end.
     if (observer.trace) {
       const trace = observer.trace;
@@ -98,13 +117,17 @@ export class ScenarioRun {
     );
   };
 
-  /** Runs at most about `maxEvents` more events; true once the run has ended. */
-  advance(maxEvents: number): boolean {
+  /**
+   * Runs at most about `maxEvents` more events, and none due after
+   * `untilMs` (a wall-clock driver's now; virtual runs go to the end); true
+   * once the run has ended.
+   */
+  advance(maxEvents: number, untilMs = Infinity): boolean {
     const { kernel, ocs, model } = this;
     const limit = kernel.executed + maxEvents;
     // Dial for the scenario's duration, then drain until OCS keeps nothing (or the limit).
     if (this.phase === 'dialing') {
-      if (!kernel.run(model.durationMs, undefined, limit)) return false;
+      if (!kernel.run(Math.min(model.durationMs, untilMs), undefined, limit) || untilMs < model.durationMs) return false;
       // The drain's stop test runs after each event, so a model already
       // quiescent must not enter it: it would run to the limit (or to whatever
       // observer event came next) and the run's end would depend on what
@@ -112,10 +135,32 @@ export class ScenarioRun {
       this.phase = ocs.quiescent ? 'ended' : 'draining';
     }
     if (this.phase === 'draining') {
-      if (!kernel.run(model.durationMs + model.drainLimitMs, () => ocs.quiescent, limit)) return false;
+      const end = model.durationMs + model.drainLimitMs;
+      if (!kernel.run(Math.min(end, untilMs), () => ocs.quiescent, limit)) return false;
+      if (untilMs < end && !ocs.quiescent) return false;
       this.phase = 'ended';
     }
     return true;
+  }
+
+  /** Ends the run where it stands (a wall-clock drive stopped by Ctrl-C): `result()` then tells what it came to so far. */
+  stop(): void {
+    this.phase = 'ended';
+  }
+
+  /** When the model's next event is due (null: none queued): what a wall-clock driver sleeps until. */
+  get nextEventTime(): number | null {
+    return this.kernel.nextTime;
+  }
+
+  /** The run's clock, ms since its start. */
+  get now(): number {
+    return this.kernel.now;
+  }
+
+  /** OCS as it stands: what a driver reports while the run goes. */
+  get state(): Pick<Ocs<Wire>, 'counters' | 'unconfirmed' | 'groups' | 'wire'> {
+    return this.ocs;
   }
 
   /** What the run came to; only once it has ended. */

@@ -1,6 +1,6 @@
 import { MARKED_FOR_RESUBMISSION } from '../machines/callReportRecord.ts';
 import type { Ocs } from './ocs/ocs.ts';
-import type { SimulatedWire } from './world/simulatedWire.ts';
+import type { Wire } from './ocs/wire.ts';
 import { lastOutageEndMs, type ResolvedModel } from './scenario/resolve.ts';
 import type { Scenario } from './scenario/scenario.ts';
 import { outcomeWarnings, settingsWarnings } from './warnings.ts';
@@ -17,8 +17,9 @@ export const SUMMARY_SCHEMA_VERSION = 2 as const;
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 const seconds = (ms: number) => round3(ms / 1000);
 
-export function summarize(scenario: Scenario, model: ResolvedModel, ocs: Ocs<SimulatedWire>, end: number, events: number) {
+export function summarize(scenario: Scenario, model: ResolvedModel, ocs: Ocs<Wire>, end: number, events: number) {
   const c = ocs.counters;
+  const external = ocs.wire.externalFigures();
   const unconfirmedByState: Record<string, number> = {};
   for (const record of ocs.unconfirmed) unconfirmedByState[record.m.state] = (unconfirmedByState[record.m.state] ?? 0) + 1;
   const markedNow = ocs.unconfirmed.size === 0 ? 0 : [...ocs.unconfirmed].filter((r) => (MARKED_FOR_RESUBMISSION as readonly string[]).includes(r.m.state)).length;
@@ -61,8 +62,11 @@ export function summarize(scenario: Scenario, model: ResolvedModel, ocs: Ocs<Sim
   const downMs = restartsBegun.reduce((ms, r) => ms + Math.min(r.untilMs, end) - r.fromMs, 0);
   const stillDown = restartsBegun.some((r) => r.untilMs > end);
   if (stillDown) censored['restarts.secondsDown'] = `OCS was still down when the run ended at ${seconds(end)} s: the figure counts the time down until then`;
-  let seq0OnlyAfterRestarts = 0;
+  let seq0OnlyAfterRestarts: number | null = 0;
   for (const attempt of ocs.attemptsCutByRestarts) if (attempt.storedSeq === 0) seq0OnlyAfterRestarts++;
+  // A real external system (ocs-sim drive): what it keeps is read back after the run, not seen by the wire.
+  for (const [field, why] of Object.entries(external.unseen)) censored[`external.${field}`] = why;
+  if (!ocs.wire.seesStoredCopy) seq0OnlyAfterRestarts = null;
 
   return {
     /** The version of this file's layout (docs/summary.schema.json). */
@@ -101,14 +105,14 @@ export function summarize(scenario: Scenario, model: ResolvedModel, ocs: Ocs<Sim
     validations: c.validations.toJSON(),
     network: { refused: c.refused, lostResponses: c.lostResponses },
     external: {
-      requests: ocs.wire.external.stats.requests,
-      stored: ocs.wire.external.stats.stored,
-      duplicates: ocs.wire.external.stats.duplicates,
-      staleOverwrites: ocs.wire.external.stats.staleOverwrites,
-      finalNotSeq1: c.finalNotSeq1,
+      requests: external.requests,
+      stored: external.stored,
+      duplicates: external.duplicates,
+      staleOverwrites: external.staleOverwrites,
+      finalNotSeq1: ocs.wire.seesStoredCopy ? c.finalNotSeq1 : null,
       seq0OnlyAfterRestarts,
-      rejectedOverCapacity: ocs.wire.external.stats.rejectedOverCapacity,
-      peakQueue: ocs.wire.external.stats.peakQueue,
+      rejectedOverCapacity: external.rejectedOverCapacity,
+      peakQueue: external.peakQueue,
     },
     delivery: { seq0: delivery(c.deliverySeq0), seq1: delivery(c.deliverySeq1) },
     restarts: {

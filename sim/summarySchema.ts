@@ -9,6 +9,8 @@ import { SUMMARY_SCHEMA_VERSION } from './summary.ts';
 
 const count = (what: string) => z.number().int().min(0).describe(what);
 const secondsOf = (what: string) => z.number().min(0).describe(`${what}, seconds (3 decimals)`);
+/** A figure of the external system that ocs-sim drive reads back from a real one: null without --read-back (see censored). */
+const seenCount = (what: string) => z.number().int().min(0).nullable().describe(`${what}; null when a real external system (ocs-sim drive) was not read back: see censored`);
 const tally = (what: string) => z.record(z.string(), z.number().int().min(0)).describe(what);
 
 const Delivery = z
@@ -65,13 +67,13 @@ export const SummaryFile = z
     network: z.strictObject({ refused: count('connections refused'), lostResponses: count('responses lost on their way back to OCS') }),
     external: z.strictObject({
       requests: count('requests that reached the external system'),
-      stored: count('records it stored (duplicates included)'),
-      duplicates: count('stores of a (GUID, seq) it already held'),
-      staleOverwrites: count('seq 0 stored over a seq 1 (last-write-wins only)'),
-      finalNotSeq1: count('finalized attempts whose final copy at the external system is not seq 1 (an attempt whose seq 1 a restart took is counted in seq0OnlyAfterRestarts instead)'),
-      seq0OnlyAfterRestarts: count('attempts whose seq 1 an OCS restart took (the call dropped, or the seq 1 record lost) that the external system holds as seq 0'),
-      rejectedOverCapacity: count('requests answered 409 past the concurrency limit (overflow: reject)'),
-      peakQueue: count('longest queue past the concurrency limit (overflow: queue)'),
+      stored: seenCount('records it stored (duplicates included)'),
+      duplicates: seenCount('stores of a (GUID, seq) it already held'),
+      staleOverwrites: seenCount('seq 0 stored over a seq 1 (last-write-wins only)'),
+      finalNotSeq1: seenCount('finalized attempts whose final copy at the external system is not seq 1 (an attempt whose seq 1 a restart took is counted in seq0OnlyAfterRestarts instead)'),
+      seq0OnlyAfterRestarts: seenCount('attempts whose seq 1 an OCS restart took (the call dropped, or the seq 1 record lost) that the external system holds as seq 0'),
+      rejectedOverCapacity: seenCount('requests answered 409 past the concurrency limit (overflow: reject)'),
+      peakQueue: seenCount('longest queue past the concurrency limit (overflow: queue)'),
     }),
     delivery: z.strictObject({ seq0: Delivery, seq1: Delivery }),
     restarts: z

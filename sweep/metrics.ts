@@ -66,6 +66,12 @@ export function recoveryProbe(recovery: Summary['recovery'], at: { dialingEndMs:
 
 const per = (n: number, d: number) => (d > 0 ? n / d : 0);
 
+/** A figure of the simulated external system: sweeps run in simulation, where the wire sees every one. */
+function simulated(n: number | null, what: string): number {
+  if (n === null) throw new Error(`sweep: external.${what} is null: a sweep's runs are simulated and see it`);
+  return n;
+}
+
 export function runMetrics(run: { summary: Summary; model: ResolvedModel }, twin: Summary, probe: ProbeSettings): RunMetrics {
   const s = run.summary;
   const dialingMs = run.model.groups.reduce((sum, g) => sum + Math.max(0, run.model.durationMs - g.startAtMs), 0);
@@ -74,12 +80,12 @@ export function runMetrics(run: { summary: Summary; model: ResolvedModel }, twin
     waitFraction: per(s.waitConditions.secondsActive * 1000, dialingMs),
     waitSeconds: s.waitConditions.secondsActive,
     deliveryP99Seconds: Math.max(s.delivery.seq0.p99Seconds, s.delivery.seq1.p99Seconds),
-    duplicatesPerRecord: per(s.external.duplicates, s.records.created),
-    staleOverwritesPerRecord: per(s.external.staleOverwrites, s.records.created),
+    duplicatesPerRecord: per(simulated(s.external.duplicates, 'duplicates'), s.records.created),
+    staleOverwritesPerRecord: per(simulated(s.external.staleOverwrites, 'staleOverwrites'), s.records.created),
     dialRateLost: twin.dials > 0 ? 1 - s.dials / twin.dials : 0,
     unconfirmedAtEnd: s.records.unconfirmed,
     lostInRestartsPerRecord: per(s.records.lostInRestarts, s.records.created),
-    seq0OnlyPerDial: per(s.external.seq0OnlyAfterRestarts, s.dials),
+    seq0OnlyPerDial: per(simulated(s.external.seq0OnlyAfterRestarts, 'seq0OnlyAfterRestarts'), s.dials),
     ...recovery,
     peakMarked: s.records.peakMarkedForResubmission,
     resubmissionsPerRecord: per(s.records.resubmissions, s.records.created),

@@ -358,6 +358,7 @@ export class Ocs<W extends Wire = Wire> {
    * finalized (what "seq 1 overwrites seq 0" promises).
    */
   private settleAttempt(attempt: Attempt): void {
+    if (!this.wire.seesStoredCopy) return;
     if (attempt.unsaved > 0 || attempt.outstanding > 0 || attempt.callResult === null) return;
     // A restart took its seq 1: counted in seq0OnlyAfterRestarts, not here.
     if (this.attemptsCutByRestarts.size > 0 && this.attemptsCutByRestarts.has(attempt)) return;

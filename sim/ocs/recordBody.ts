@@ -1,5 +1,5 @@
 import { callResultCode, type ResolvedModel } from '../scenario/resolve.ts';
-import type { Attempt } from './entities.ts';
+import type { Attempt, Contact } from './entities.ts';
 
 /**
  * The body OCS posts: a flat JSON object of GSW_* attributes (the seed page
@@ -16,18 +16,10 @@ export function recordBody(model: ResolvedModel, attempt: Attempt, seq: 0 | 1): 
   const body: Record<string, string | number> = {
     GSW_CALL_ATTEMPT_GUID: attempt.guid,
     GSW_HIST_SEQUENCE_NUM: seq,
-    GSW_TENANT_NAME: model.tenant,
-    GSW_PHONE: contact.phone,
-    GSW_PHONE_TYPE: 'Direct Business Phone',
-    GSW_CUSTOMER_ID: `C${contact.phone}`,
-    GSW_CAMPAIGN_DBID: g.dbid,
-    GSW_CAMPAIGN_NAME: g.campaign,
-    GSW_CALLING_LIST: g.callingList,
-    GSW_CAMPAIGN_GROUP_NAME: g.name,
-    GSW_CAMPAIGN_GROUP_GUID: `CG-${g.dbid}`,
+    ...contactAttributes(model, contact),
     GSW_GROUP_NAME: g.name.split('@')[1] ?? g.name,
     GSW_QUEUE_NAME: '',
-    GSW_DIAL_MODE: g.dialMode[0].toUpperCase() + g.dialMode.slice(1),
+    GSW_DIAL_MODE: dialMode(contact),
     GSW_OPTIMIZE_BY: g.dialMode === 'predictive' ? 'Busy Factor' : '',
     GSW_OPTIMIZE_GOAL: g.dialMode === 'predictive' ? 80 : 0,
     GSW_TZ_NAME: 'UTC',
@@ -76,3 +68,30 @@ export function recordBody(model: ResolvedModel, attempt: Attempt, seq: 0 | 1): 
   }
   return body;
 }
+
+/**
+ * The body of a pre-dial validation request: [doc] OCS posts the record it
+ * is about to dial; [model] the contact's attributes as a call report record
+ * carries them, without an attempt (there is none yet).
+ */
+export function validationBody(model: ResolvedModel, contact: Contact): Record<string, string | number> {
+  return { ...contactAttributes(model, contact), GSW_DIAL_MODE: dialMode(contact) };
+}
+
+/** The contact and its campaign group, as a record's body opens. */
+function contactAttributes(model: ResolvedModel, contact: Contact): Record<string, string | number> {
+  const g = contact.group.cfg;
+  return {
+    GSW_TENANT_NAME: model.tenant,
+    GSW_PHONE: contact.phone,
+    GSW_PHONE_TYPE: 'Direct Business Phone',
+    GSW_CUSTOMER_ID: `C${contact.phone}`,
+    GSW_CAMPAIGN_DBID: g.dbid,
+    GSW_CAMPAIGN_NAME: g.campaign,
+    GSW_CALLING_LIST: g.callingList,
+    GSW_CAMPAIGN_GROUP_NAME: g.name,
+    GSW_CAMPAIGN_GROUP_GUID: `CG-${g.dbid}`,
+  };
+}
+
+const dialMode = (contact: Contact) => contact.group.cfg.dialMode[0].toUpperCase() + contact.group.cfg.dialMode.slice(1);

@@ -10,6 +10,27 @@ import type { HttpRequest } from './entities.ts';
  */
 export interface Wire {
   send(request: HttpRequest): void;
+  /**
+   * Whether the wire sees the copy the external system keeps (simulation
+   * does); over real HTTP only a read-back after the run tells, so OCS's
+   * own check that a finalized attempt ends as seq 1 is left to it.
+   */
+  readonly seesStoredCopy: boolean;
+  /** What the summary says of the external system behind the wire; null: not seen from here. */
+  externalFigures(): ExternalFigures;
+}
+
+/** The external system as the wire saw it, for summary.json's `external`. */
+export interface ExternalFigures {
+  /** Requests that reached the external system. */
+  requests: number;
+  stored: number | null;
+  duplicates: number | null;
+  staleOverwrites: number | null;
+  rejectedOverCapacity: number | null;
+  peakQueue: number | null;
+  /** Why figures are null, by field, for summary.json's `censored`. */
+  unseen: Record<string, string>;
 }
 
 /** What the wire tells OCS. */

@@ -1,5 +1,5 @@
 import type { CallReportRecord, HttpRequest, OcsCounters } from '../ocs/entities.ts';
-import { describeRequest, type Wire, type WireSink } from '../ocs/wire.ts';
+import { describeRequest, type ExternalFigures, type Wire, type WireSink } from '../ocs/wire.ts';
 import { ExternalSystem, type ExternalSystemObserver } from './externalSystem.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import { Network } from './network.ts';
@@ -15,6 +15,7 @@ import type { ResolvedModel } from '../scenario/resolve.ts';
 export class SimulatedWire implements Wire {
   readonly network: Network;
   readonly external: ExternalSystem<HttpRequest>;
+  readonly seesStoredCopy = true;
 
   constructor(
     model: ResolvedModel,
@@ -45,6 +46,11 @@ export class SimulatedWire implements Wire {
     }
     if (request.stored) request.stored.outstanding++;
     this.kernel.post(this.network.latency(), this.arrived, request);
+  }
+
+  externalFigures(): ExternalFigures {
+    const { requests, stored, duplicates, staleOverwrites, rejectedOverCapacity, peakQueue } = this.external.stats;
+    return { requests, stored, duplicates, staleOverwrites, rejectedOverCapacity, peakQueue, unseen: {} };
   }
 
   private readonly arrived = (request: HttpRequest): void => this.external.arrive(request);

@@ -1,0 +1,198 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import { calibrate, calibrationYaml } from '../http/drive/calibration.ts';
+import { conformanceMarkdown, judge, storageFindings, type Conformance } from '../http/drive/conformance.ts';
+import { drive, DriveSetupError, type DriveProgress, type DriveResult } from '../http/drive/drive.ts';
+import type { Targets } from '../http/drive/httpWire.ts';
+import { readBack, type ReadBack } from '../http/drive/readBack.ts';
+import type { Scenario } from '../sim/scenario/scenario.ts';
+import { BadInput, ExitWith, wholeNumber } from './args.ts';
+import { ownSignals, writeFileAtomic } from './files.ts';
+import { humanSummary, runFileNames, RunFiles, runHeader } from './runCommand.ts';
+import { loadScenario, ocsSettingsGiven } from './scenarioFile.ts';
+
+/**
+ * `ocs-sim drive SCENARIO --target URL`: the OCS model against a real
+ * external system over HTTP (http/drive/), its files written here: those of
+ * `run`, plus conformance.json / .md (the verdict) and calibration.yaml
+ * (the target as a scenario fragment for sweeps). Exit 0 when every claim
+ * checked held, 1 when one was violated, 2 for bad input, 130 when Ctrl-C
+ * stopped it (what it had is written, marked incomplete).
+ */
+
+interface DriveFlags {
+  target: string;
+  validationTarget?: string;
+  readBack?: string;
+  out: string;
+  seed?: number;
+  header: string[];
+  ca?: string;
+  networkFaults: boolean;
+  maxRate?: number;
+  maxTimeoutShare: number;
+  trace: boolean;
+}
+
+export function addDriveCommand(cli: Command): void {
+  cli
+    .command('drive')
+    .description('play the OCS model against a real external system over HTTP: a conformance verdict (conformance.md) and its measured figures for sweeps (calibration.yaml)')
+    .argument('<scenario>', 'scenario file, YAML or JSON (its externalSystem section is ignored: the target is the external system)')
+    .requiredOption('--target <url>', 'where records are POSTed (http:// or https://), in place of the scenario\'s history-uri')
+    .option('--validation-target <url>', "where pre-dial validation requests go (default: the target's origin with the path of the scenario's validation-uri)")
+    .option('--read-back <url-template>', 'GET this with {guid} replaced for the rows the system holds of an attempt (e.g. http://host/records/{guid}): the claims on storage need it')
+    .option('--out <dir>', 'output directory', 'out/drive')
+    .option('--seed <n>', "seed (default: the scenario's)", wholeNumber(0))
+    .option('--header <header>', "a request header, 'Name: value' (repeatable)", (value: string, all: string[]) => [...all, value], [])
+    .option('--ca <file>', 'trust this certificate authority (PEM) for an https target')
+    .option('--no-network-faults', "do not apply the scenario's network section on the driver's side (against serve --network-faults, or faults apply twice)")
+    .option('--max-rate <n>', 'requests per second at most, whatever the scenario asks', wholeNumber(1))
+    .option('--max-timeout-share <share>', 'the latency claim fails past this share of POSTs with no answer within history-http-response-timeout', share, 0.01)
+    .option('--no-trace', 'do not write trace.jsonl')
+    .action(async (file: string, flags: DriveFlags) => {
+      const { scenario, input } = loadScenario(file);
+      const targets = targetsOf(scenario, flags);
+      const readBackTemplate = flags.readBack === undefined ? null : readBackOf(flags.readBack);
+      const seed = flags.seed ?? scenario.seed;
+      process.stdout.write(`${runHeader(scenario, seed, ocsSettingsGiven(input))}\n${driveHeader(targets, readBackTemplate)}\n`);
+      const files = new RunFiles(scenario, { seed: flags.seed, out: flags.out, trace: flags.trace });
+      const interrupt = new AbortController();
+      const stop = (signal: NodeJS.Signals) => {
+        if (interrupt.signal.aborted) {
+          // A second Ctrl-C: stop at once, leaving no unfinished file.
+          ownSignals(null);
+          files.abort();
+          process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+        }
+        process.stderr.write(`\n${signal}: stopping; what the drive has is written, marked incomplete (again to stop at once)\n`);
+        interrupt.abort();
+      };
+      ownSignals(stop);
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+      let result: DriveResult;
+      try {
+        result = await drive({ scenario, seed: flags.seed, targets, observer: files.observer, interrupt: interrupt.signal, progress: progressLine });
+      } catch (error) {
+        files.abort();
+        if (error instanceof DriveSetupError) throw new BadInput(error.message);
+        throw files.failed(error);
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        ownSignals(null);
+      }
+      const rows = readBackTemplate === null ? null : await readBack(readBackTemplate, [...result.ledger.attempts.keys()], { headers: targets.headers, ca: targets.ca });
+      const summary = withReadBack(result, rows);
+      files.commit(summary);
+      const conformance = judge({ target: targets.records.href, complete: result.complete, ledger: result.ledger, summary, readBack: rows, maxTimeoutShare: flags.maxTimeoutShare, responseTimeoutMs: result.model.groups[0]?.options.historyHttpResponseTimeoutMs ?? 0, unconfirmed: result.unconfirmed });
+      writeFileAtomic(join(flags.out, 'conformance.json'), `${JSON.stringify(conformance, null, 2)}\n`);
+      writeFileAtomic(join(flags.out, 'conformance.md'), conformanceMarkdown(conformance));
+      writeFileAtomic(join(flags.out, 'calibration.yaml'), calibrationYaml(calibrate(result.ledger), { target: targets.records.href, scenario: scenario.name, seed: result.model.seed }));
+      process.stdout.write(`${humanSummary({ ...result, summary }, flags.out, [...runFileNames(flags.trace), 'conformance.json', 'conformance.md', 'calibration.yaml'])}\n${verdictLines(conformance, result)}\n`);
+      const violated = conformance.claims.filter((c) => c.verdict === 'violated');
+      for (const c of violated) process.stderr.write(`claim violated: ${c.claim}: ${c.detail}${c.examples.length > 0 ? `\n  for example: ${JSON.stringify(c.examples[0])}` : ''}\n`);
+      if (!result.complete) throw new ExitWith(130);
+      if (violated.length > 0) throw new ExitWith(1);
+    });
+}
+
+/** The targets from the flags, each checked: bad input names the flag and what is allowed. */
+function targetsOf(scenario: Scenario, flags: DriveFlags): Targets {
+  const records = urlOf('--target', flags.target);
+  const validation = flags.validationTarget !== undefined ? urlOf('--validation-target', flags.validationTarget) : new URL(pathOf(scenario.ocs['validation-uri']), records.origin);
+  let ca: string | undefined;
+  if (flags.ca !== undefined) {
+    try {
+      ca = readFileSync(flags.ca, 'utf8');
+    } catch (error) {
+      throw new BadInput(`--ca: cannot read ${flags.ca}: ${(error as Error).message}`);
+    }
+    if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new BadInput(`--ca: ${flags.ca} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+  }
+  const headers: Record<string, string> = {};
+  for (const header of flags.header) {
+    const [name, value] = headerOf(header);
+    headers[name] = value;
+  }
+  return { records, validation, headers, ca, networkFaults: flags.networkFaults, maxRate: flags.maxRate };
+}
+
+function urlOf(flag: string, text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new BadInput(`${flag}: got ${JSON.stringify(text)}; expected an http:// or https:// URL, e.g. http://127.0.0.1:8080/ocs/history`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new BadInput(`${flag}: got ${JSON.stringify(text)}; expected an http:// or https:// URL (not ${url.protocol})`);
+  if (url.username !== '' || url.password !== '') throw new BadInput(`${flag}: credentials in the URL are not sent; give them as --header 'Authorization: ...'`);
+  return url;
+}
+
+function readBackOf(template: string): string {
+  if (!template.includes('{guid}')) throw new BadInput(`--read-back: got ${JSON.stringify(template)}; expected a URL template with {guid}, e.g. http://127.0.0.1:8080/records/{guid}`);
+  urlOf('--read-back', template.replaceAll('{guid}', 'GUID'));
+  return template;
+}
+
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Headers the HTTP client owns: a value given for one would break the request. */
+const CLIENT_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'content-type', 'upgrade', 'keep-alive', 'expect']);
+
+function headerOf(text: string): [string, string] {
+  const colon = text.indexOf(':');
+  const name = colon < 0 ? '' : text.slice(0, colon).trim();
+  const value = colon < 0 ? '' : text.slice(colon + 1).trim();
+  if (!TOKEN.test(name)) throw new BadInput(`--header: got ${JSON.stringify(text)}; expected 'Name: value' with a header name of letters, digits and !#$%&'*+.^_\`|~-`);
+  if (/[\r\n\0]/.test(value)) throw new BadInput(`--header ${name}: the value holds a line break or NUL, which cannot be sent`);
+  if (CLIENT_HEADERS.has(name.toLowerCase())) throw new BadInput(`--header ${name}: set by the HTTP client itself; not allowed: ${[...CLIENT_HEADERS].join(', ')}`);
+  return [name, value];
+}
+
+function share(value: string): number {
+  const x = Number(value);
+  if (value.trim() === '' || !Number.isFinite(x) || x < 0 || x > 1) throw new InvalidArgumentError(`got ${JSON.stringify(value)}; expected a share from 0 to 1, e.g. 0.01 for 1%`);
+  return x;
+}
+
+/** The path part of an OCS URI option (`http://host/ocs/validate` -> `/ocs/validate`). */
+function pathOf(uri: string): string {
+  try {
+    return new URL(uri).pathname;
+  } catch {
+    return uri.startsWith('/') ? uri : `/${uri}`;
+  }
+}
+
+function driveHeader(targets: Targets, readBackTemplate: string | null): string {
+  return [
+    `  drive: records POST ${targets.records.href}, validation POST ${targets.validation.href}; ${targets.networkFaults ? "the scenario's network faults applied on the driver's side" : 'no network faults injected (--no-network-faults)'}${targets.maxRate !== undefined ? `; at most ${targets.maxRate} requests/s` : ''}`,
+    `  the scenario's externalSystem section is ignored: the target is the external system; read-back ${readBackTemplate ?? 'off (--read-back URL-TEMPLATE checks what it stores)'}`,
+  ].join('\n');
+}
+
+function progressLine(p: DriveProgress): void {
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  process.stderr.write(`drive ${s(p.nowMs)} of at most ${s(p.endMs)}: saved ${p.saved}, kept ${p.kept} (marked for re-submission ${p.marked}), ${p.inFlight} in flight${p.waitConditions > 0 ? `, WAIT CONDITION in ${p.waitConditions} group(s)` : ''}\n`);
+}
+
+/** summary.json with what the read-back showed in place of the figures a real system hides. */
+function withReadBack(result: DriveResult, rows: Map<string, ReadBack> | null): DriveResult['summary'] {
+  const summary = result.summary;
+  if (rows === null) return summary;
+  const f = storageFindings(result.ledger, rows);
+  const censored = { ...summary.censored };
+  for (const field of ['stored', 'duplicates', 'staleOverwrites', 'finalNotSeq1']) delete censored[`external.${field}`];
+  return { ...summary, external: { ...summary.external, stored: f.rows, duplicates: f.duplicates, staleOverwrites: f.staleOverwrites.length, finalNotSeq1: f.finalNotSeq1 }, censored };
+}
+
+function verdictLines(c: Conformance, result: DriveResult): string {
+  const count = (v: string) => c.claims.filter((x) => x.verdict === v).length;
+  return [
+    `  sent ${result.requestsSent} request(s)${result.throttled > 0 ? ` (${result.throttled} held back by --max-rate)` : ''}; ${c.complete ? '' : 'INCOMPLETE (interrupted); '}claims: ${count('held')} held, ${count('violated')} violated, ${count('not checked')} not checked (see conformance.md)`,
+    ...c.claims.map((x) => `    ${x.verdict.padEnd(11)} ${x.id}: ${x.detail}`),
+  ].join('\n');
+}

@@ -1,0 +1,225 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { loadScenario } from '../../cli/scenarioFile.ts';
+import { runScenario } from '../../sim/run.ts';
+import { validateScenario } from '../../sim/validate.ts';
+import { ocsSim } from '../../test-support/cli.ts';
+import { startServer } from '../server.ts';
+import type { Conformance } from './conformance.ts';
+import { startTestServer, type Behaviour } from './testServers.ts';
+
+/**
+ * `ocs-sim drive` as a user runs it (a child process), against `ocs-sim
+ * serve` and against small external systems written here, right and wrong,
+ * all on 127.0.0.1: the OCS model checked against a real HTTP stack, and
+ * the verdict on each system.
+ */
+
+const dir = mkdtempSync(join(tmpdir(), 'ocs-sim-drive-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const CALLS = `
+campaignGroups:
+  - name: Sales@Agents
+    dbid: 101
+    campaign: Sales
+    callingList: Leads
+    agents: AGENTS
+    dialMode: predictive
+    calls:
+      answerTime: ANSWER
+      talkTime: TALK
+      afterCallWork: ACW
+      noAnswerTime: NOANSWER
+`;
+
+function scenarioFile(name: string, text: string): string {
+  const file = join(dir, `${name}.yaml`);
+  writeFileSync(file, text);
+  return file;
+}
+
+/** Tens of seconds with an outage of the target (serve's) and responses lost on the driver's side. */
+const WITH_OUTAGE = scenarioFile(
+  'outage',
+  `name: drive against serve
+seed: 7
+startTime: 2026-01-05T10:00:00Z
+duration: 20s
+drainLimit: 20s
+ocs:
+  history-http-response-timeout: 1s
+  history-wait-recovery-timeout: 2s
+  history-wait-condition-threshold: 6
+  http-connection-pool-size: 4
+${CALLS.replace('AGENTS', '10').replace('ANSWER', '{ uniform: [1s, 2s] }').replace('TALK', '{ lognormal: { median: 2s, p99: 6s } }').replace('ACW', '{ exponential: 1s }').replace('NOANSWER', '{ fixed: 3s }')}
+network:
+  latency: { fixed: 1ms }
+  responseLoss: 0.03
+externalSystem:
+  serviceTime: { exponential: 2ms }
+  outages:
+    - { from: 6s, until: 10s, status: 503 }
+`,
+);
+
+/**
+ * A few seconds of short calls with 30% of responses lost: re-submissions
+ * are real duplicates at the target, and a lost seq 0 is re-submitted after
+ * its call ended, so after its seq 1 (the late seq 0).
+ */
+const SHORT = scenarioFile(
+  'short',
+  `name: short calls, lost responses
+seed: 11
+startTime: 2026-01-05T10:00:00Z
+duration: 4s
+drainLimit: 3s
+ocs:
+  history-http-response-timeout: 300ms
+  history-wait-recovery-timeout: 500ms
+  history-wait-condition-threshold: 100
+  http-connection-pool-size: 4
+${CALLS.replace('AGENTS', '6').replace('ANSWER', '{ fixed: 200ms }').replace('TALK', '{ fixed: 300ms }').replace('ACW', '{ fixed: 100ms }').replace('NOANSWER', '{ fixed: 500ms }')}
+network:
+  latency: { fixed: 1ms }
+  responseLoss: 0.3
+`,
+);
+
+function outputs(out: string) {
+  return {
+    conformance: JSON.parse(readFileSync(join(out, 'conformance.json'), 'utf8')) as Conformance,
+    summary: JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as ReturnType<typeof runScenario>['summary'],
+    log: readFileSync(join(out, 'ocs.log'), 'utf8'),
+    calibration: readFileSync(join(out, 'calibration.yaml'), 'utf8'),
+  };
+}
+
+const verdicts = (c: Conformance) => Object.fromEntries(c.claims.map((x) => [x.id, x.verdict]));
+
+describe('ocs-sim drive against ocs-sim serve', () => {
+  it('saves every record through an outage and lost responses, as the documentation says, every claim held, and agrees with ocs-sim run', async () => {
+    const { scenario } = loadScenario(WITH_OUTAGE);
+    const server = await startServer({ scenario, host: '127.0.0.1', port: 0 });
+    const out = join(dir, 'against-serve');
+    const result = await ocsSim(['drive', WITH_OUTAGE, '--target', `${server.url}/ocs/history`, '--read-back', `${server.url}/records/{guid}`, '--out', out]).finally(() => server.close());
+    expect(result.code, result.stderr).toBe(0);
+    const { conformance, summary, log, calibration } = outputs(out);
+
+    // Every record saved, the wait condition raised and cleared, the documented log lines.
+    expect(summary.records.unconfirmed).toBe(0);
+    expect(summary.records.saved).toBe(summary.records.created);
+    expect(log).toMatch(/Wait condition has been activated for Campaign Group Sales@Agents \(DBID 101\)/);
+    expect(log).toMatch(/Wait condition has been cleared for Campaign Group Sales@Agents \(DBID 101\)/);
+    expect(log).toMatch(/\[HTTP 200\] Call Attempt Record has been saved for phone /);
+    expect(log).toMatch(/\[HTTP 503\] Call Attempt Record was not saved and has been queued for reprocessing for phone /);
+    expect(log).toMatch(/\[OCS 408 history-http-response-timeout\] Save operation for Call Attempt Record was aborted \(timeout elapsed\)/);
+    // Every claim checked held, the storage claims on what serve holds.
+    expect(conformance.claims.filter((c) => c.verdict === 'violated')).toEqual([]);
+    expect(verdicts(conformance)).toMatchObject({ 'answers-understood': 'held', 'stored-on-200': 'held', 'idempotent-resubmissions': 'held', 'read-back-contract': 'held', 'all-confirmed': 'held', latency: 'held' });
+    expect(summary.external.duplicates).toBe(0);
+    expect(summary.external.staleOverwrites).toBe(0);
+    // Lost responses make re-submissions that serve saw twice and stored once.
+    expect(summary.network.lostResponses).toBeGreaterThan(0);
+
+    // The model on real HTTP agrees with the model in simulation. Tolerances: across seeds the
+    // simulation itself spreads records created by about +-10% and 503s by about +-25% (184-224
+    // records and 25-40 503s over seeds 1-7), and wall-clock timing adds a draw order of its own.
+    const simulated = runScenario(scenario).summary;
+    expect(Math.abs(summary.records.created - simulated.records.created)).toBeLessThanOrEqual(0.2 * simulated.records.created);
+    expect(Math.abs((summary.responses['200'] ?? 0) - (simulated.responses['200'] ?? 0))).toBeLessThanOrEqual(0.2 * (simulated.responses['200'] ?? 0));
+    expect(Math.abs((summary.responses['503'] ?? 0) - (simulated.responses['503'] ?? 0))).toBeLessThanOrEqual(0.5 * (simulated.responses['503'] ?? 0));
+    expect(Object.keys(summary.responses).sort()).toEqual(Object.keys(simulated.responses).sort());
+    expect(summary.waitConditions.activations).toBe(simulated.waitConditions.activations);
+    expect(Math.abs(summary.waitConditions.secondsActive - simulated.waitConditions.secondsActive)).toBeLessThanOrEqual(2);
+
+    // The calibration is a scenario fragment a scenario (and so a sweep's patch) takes as it is.
+    const fragment = parseYaml(calibration) as { network: Record<string, unknown>; externalSystem: Record<string, unknown> };
+    expect(Object.keys(fragment.externalSystem)).toContain('serviceTime');
+    expect(fragment.externalSystem.errors).toHaveProperty('503');
+    const calibrated = validateScenario({ ...parseYaml(readFileSync(WITH_OUTAGE, 'utf8')), network: { ...scenario.network, ...fragment.network }, externalSystem: { ...scenario.externalSystem, ...fragment.externalSystem } });
+    expect(calibrated.ok, JSON.stringify(calibrated)).toBe(true);
+    expect(calibration).toMatch(/# \d+ answer\(s\) without an injected fault: round trip p1 .* ms, p50 .* ms, p99 .* ms/);
+  });
+});
+
+describe('ocs-sim drive judges the external system it drives', () => {
+  const cases: Array<{ behaviour: Behaviour; code: number; violated: string | null }> = [
+    { behaviour: 'correct', code: 0, violated: null },
+    { behaviour: 'append', code: 1, violated: 'idempotent-resubmissions' },
+    { behaviour: 'last-write-wins', code: 1, violated: 'seq1-survives-late-seq0' },
+    { behaviour: 'reject-resubmission', code: 1, violated: 'all-confirmed' },
+  ];
+  it.each(cases)('a server that is $behaviour: exit $code, violated: $violated', async ({ behaviour, code, violated }) => {
+    const server = await startTestServer(behaviour);
+    const out = join(dir, behaviour);
+    const result = await ocsSim(['drive', SHORT, '--target', `${server.url}/ocs/history`, '--read-back', `${server.url}/records/{guid}`, '--out', out, '--header', 'X-Tenant: acme', '--header', 'Authorization: Bearer t0k3n']).finally(() => server.close());
+    expect(result.code, result.stderr).toBe(code);
+    const { conformance } = outputs(out);
+    const v = verdicts(conformance);
+    expect(v['answers-understood']).toBe('held');
+    if (violated === null) {
+      expect(conformance.claims.filter((c) => c.verdict === 'violated')).toEqual([]);
+      // The late seq 0 happened and the correct server kept seq 1.
+      expect(v['seq1-survives-late-seq0']).toBe('held');
+      // --header values reach the target, on every request.
+      const posts = server.headers.filter((h) => h['content-type'] === 'application/json');
+      expect(posts.length).toBeGreaterThan(0);
+      expect(posts.every((h) => h['x-tenant'] === 'acme' && h.authorization === 'Bearer t0k3n')).toBe(true);
+    } else {
+      expect(v[violated]).toBe('violated');
+      const claim = conformance.claims.find((c) => c.id === violated)!;
+      expect(claim.examples.length).toBeGreaterThan(0);
+      expect(result.stderr).toContain(`claim violated: ${claim.claim}`);
+      expect(result.stderr).toContain('for example: {');
+    }
+  });
+});
+
+describe('ocs-sim drive over HTTPS and with bad input', () => {
+  it('drives an HTTPS target whose self-signed certificate is given with --ca, and refuses it without', async () => {
+    const cert = join(dir, 'cert.pem');
+    const key = join(dir, 'key.pem');
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { encoding: 'utf8' });
+    expect(made.status, made.stderr).toBe(0);
+    const { scenario } = loadScenario(SHORT);
+    const server = await startServer({ scenario: { ...scenario, network: { ...scenario.network, responseLoss: 0 } }, host: '127.0.0.1', port: 0, tls: { cert, key } });
+    try {
+      const args = ['drive', SHORT, '--target', `${server.url}/ocs/history`, '--no-network-faults'];
+      const trusted = await ocsSim([...args, '--ca', cert, '--out', join(dir, 'https')]);
+      expect(trusted.code, trusted.stderr).toBe(0);
+      expect(outputs(join(dir, 'https')).summary.records.saved).toBeGreaterThan(0);
+      const untrusted = await ocsSim([...args, '--out', join(dir, 'https-untrusted')]);
+      expect(untrusted.code).toBe(2);
+      expect(untrusted.stderr).toMatch(/cannot be reached before the first record: .*--ca FILE/);
+      expect(untrusted.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('exits 2 with a clear message for a target that refuses, a bad URL, header, template or share', async () => {
+    const closed = await startTestServer('correct');
+    await closed.close();
+    const runs = await Promise.all(
+      [
+        [['--target', `${closed.url}/ocs/history`], /cannot be reached before the first record: ECONNREFUSED/],
+        [['--target', 'ftp://127.0.0.1/x'], /--target: got "ftp:\/\/127.0.0.1\/x"; expected an http:\/\/ or https:\/\/ URL/],
+        [['--target', 'http://127.0.0.1:1/x', '--header', 'no colon'], /--header: got "no colon"; expected 'Name: value'/],
+        [['--target', 'http://127.0.0.1:1/x', '--header', 'Content-Length: 3'], /--header Content-Length: set by the HTTP client itself/],
+        [['--target', 'http://127.0.0.1:1/x', '--read-back', 'http://127.0.0.1:1/records'], /--read-back: .*expected a URL template with \{guid\}/],
+        [['--target', 'http://127.0.0.1:1/x', '--max-timeout-share', '5'], /--max-timeout-share.*expected a share from 0 to 1/],
+      ].map(async ([flags, says]) => ({ says: says as RegExp, result: await ocsSim(['drive', SHORT, ...(flags as string[]), '--out', join(dir, 'bad')]) })),
+    );
+    for (const { says, result } of runs) {
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toMatch(says);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+});
