@@ -70,33 +70,36 @@ export function addDriveCommand(cli: Command): void {
         interrupt.abort();
       };
       ownSignals(stop);
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-      let result: DriveResult;
       try {
-        result = await drive({ scenario, seed: flags.seed, targets, observer: files.observer, interrupt: interrupt.signal, progress: progressLine });
-      } catch (error) {
-        files.abort();
-        if (error instanceof DriveSetupError) throw new BadInput(error.message);
-        throw files.failed(error);
+        await driveToFiles(scenario, flags, targets, readBackTemplate, files, interrupt.signal);
       } finally {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
         ownSignals(null);
       }
-      const rows = readBackTemplate === null ? null : await readBack(readBackTemplate, [...result.ledger.attempts.keys()], { headers: targets.headers, ca: targets.ca });
-      const summary = withReadBack(result, rows);
-      files.commit(summary);
-      const conformance = judge({ target: targets.records.href, complete: result.complete, ledger: result.ledger, summary, readBack: rows, maxTimeoutShare: flags.maxTimeoutShare, responseTimeoutMs: result.model.groups[0]?.options.historyHttpResponseTimeoutMs ?? 0, unconfirmed: result.unconfirmed });
-      writeFileAtomic(join(flags.out, 'conformance.json'), `${JSON.stringify(conformance, null, 2)}\n`);
-      writeFileAtomic(join(flags.out, 'conformance.md'), conformanceMarkdown(conformance));
-      writeFileAtomic(join(flags.out, 'calibration.yaml'), calibrationYaml(calibrate(result.ledger), { target: targets.records.href, scenario: scenario.name, seed: result.model.seed }));
-      process.stdout.write(`${humanSummary({ ...result, summary }, flags.out, [...runFileNames(flags.trace), 'conformance.json', 'conformance.md', 'calibration.yaml'])}\n${verdictLines(conformance, result)}\n`);
-      const violated = conformance.claims.filter((c) => c.verdict === 'violated');
-      for (const c of violated) process.stderr.write(`claim violated: ${c.claim}: ${c.detail}${c.examples.length > 0 ? `\n  for example: ${JSON.stringify(c.examples[0])}` : ''}\n`);
-      if (!result.complete) throw new ExitWith(130);
-      if (violated.length > 0) throw new ExitWith(1);
     });
+}
+
+/** The drive, then what it read back, judged and written; the exit code says the verdict. */
+async function driveToFiles(scenario: Scenario, flags: DriveFlags, targets: Targets, readBackTemplate: string | null, files: RunFiles, interrupt: AbortSignal): Promise<void> {
+  let result: DriveResult;
+  try {
+    result = await drive({ scenario, seed: flags.seed, targets, observer: files.observer, interrupt, progress: progressLine });
+  } catch (error) {
+    files.abort();
+    if (error instanceof DriveSetupError) throw new BadInput(error.message);
+    throw files.failed(error);
+  }
+  const rows = readBackTemplate === null ? null : await readBack(readBackTemplate, [...result.ledger.attempts.keys()], { headers: targets.headers, ca: targets.ca });
+  const summary = withReadBack(result, rows);
+  files.commit(summary);
+  const conformance = judge({ target: targets.records.href, complete: result.complete, ledger: result.ledger, summary, readBack: rows, maxTimeoutShare: flags.maxTimeoutShare, responseTimeoutMs: result.model.groups[0]?.options.historyHttpResponseTimeoutMs ?? 0, unconfirmed: result.unconfirmed });
+  writeFileAtomic(join(flags.out, 'conformance.json'), `${JSON.stringify(conformance, null, 2)}\n`);
+  writeFileAtomic(join(flags.out, 'conformance.md'), conformanceMarkdown(conformance));
+  writeFileAtomic(join(flags.out, 'calibration.yaml'), calibrationYaml(calibrate(result.ledger), { target: targets.records.href, scenario: scenario.name, seed: result.model.seed }));
+  process.stdout.write(`${humanSummary({ ...result, summary }, flags.out, [...runFileNames(flags.trace), 'conformance.json', 'conformance.md', 'calibration.yaml'])}\n${verdictLines(conformance, result)}\n`);
+  const violated = conformance.claims.filter((c) => c.verdict === 'violated');
+  for (const c of violated) process.stderr.write(`claim violated: ${c.claim}: ${c.detail}${c.examples.length > 0 ? `\n  for example: ${JSON.stringify(c.examples[0])}` : ''}\n`);
+  if (!result.complete) throw new ExitWith(130);
+  if (violated.length > 0) throw new ExitWith(1);
 }
 
 /** The targets from the flags, each checked: bad input names the flag and what is allowed. */

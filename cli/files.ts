@@ -80,13 +80,20 @@ let signalOwner: ((signal: NodeJS.Signals) => void) | null = null;
  * to it and the unfinished files stay for it to finish. Null gives them back.
  */
 export function ownSignals(owner: ((signal: NodeJS.Signals) => void) | null): void {
+  if (signalOwner === null && owner !== null) for (const signal of SIGNALS) process.on(signal, toOwner);
+  if (signalOwner !== null && owner === null) for (const signal of SIGNALS) process.off(signal, toOwner);
   signalOwner = owner;
+}
+
+// The owner hears each signal once, whether or not a file is unfinished.
+function toOwner(signal: NodeJS.Signals): void {
+  signalOwner?.(signal);
 }
 
 // Handlers are installed only while a file is unfinished, so a command with
 // nothing to clean up keeps the default: it dies at once.
 function onSignal(signal: NodeJS.Signals): void {
-  if (signalOwner !== null) return signalOwner(signal);
+  if (signalOwner !== null) return;
   for (const writer of [...unfinished]) writer.abort();
   // Die of the signal, as without a handler (exit status 128 + its number).
   process.kill(process.pid, signal);

@@ -154,7 +154,7 @@ function allConfirmed({ summary, unconfirmed, complete }: JudgeInput): Claim {
   const r = summary.records;
   if (!complete) return notChecked('all-confirmed', text, `the drive was interrupted with ${r.unconfirmed} record(s) still kept: the drain never ended`);
   const driversDoing = r.unconfirmed - unconfirmed.count;
-  const excused = driversDoing > 0 ? `; ${driversDoing} more were last failed by a fault the driver injected (the scenario's network section), not by the target` : '';
+  const excused = driversDoing > 0 ? `; ${driversDoing} more were still waiting to be sent (the pool, --max-rate) or last failed by a fault the driver injected (the scenario's network section), not by the target` : '';
   const detail =
     unconfirmed.count > 0
       ? `${unconfirmed.count} of ${r.created} record(s) were never confirmed by 200 by the end of the drain, their latest POST failed by the target${excused}`

@@ -47,7 +47,8 @@ export interface DriveResult extends RunResult {
   throttled: number;
   /**
    * Records OCS still kept at the end whose latest POST failed at the
-   * target, not by a fault the driver injected (the first few, and how many).
+   * target: not by a fault the driver injected, nor still waiting to be sent
+   * (the first few, and how many).
    */
   unconfirmed: { count: number; examples: Example[] };
 }
@@ -110,7 +111,7 @@ export async function drive(options: DriveOptions): Promise<DriveResult> {
   // Answers still out are of requests OCS no longer waits for (timed out, or the run ended).
   await httpWire.close();
   if (!complete) run.stop();
-  const targets = [...run.state.unconfirmed].filter((r) => !(ledger.attempts.get(r.attempt.guid)?.lastInjected[r.seq] ?? false));
+  const targets = [...run.state.unconfirmed].filter((r) => ledger.attempts.get(r.attempt.guid)?.lastFailedAtTarget[r.seq] ?? false);
   const examples = targets.slice(0, MAX_EXAMPLES).map((r) => ({ record: `${r.attempt.guid}:${r.seq}`, phone: r.attempt.contact.phone, state: r.m.state, posts: r.posts, exchanges: ledger.attempts.get(r.attempt.guid)?.posts ?? [] }));
   const unconfirmed = { count: targets.length, examples };
   return { ...run.result(), ledger, complete, requestsSent: httpWire.sent, throttled: httpWire.throttled, unconfirmed };

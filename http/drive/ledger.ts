@@ -52,8 +52,8 @@ export interface AttemptFacts {
   lateSeq0: boolean;
   /** A record of it was POSTed more than once. */
   resubmitted: boolean;
-  /** By seq: the record's latest POST met a fault the driver injected (so a record left unconfirmed is not the target's doing). */
-  lastInjected: [boolean, boolean];
+  /** By seq: the record's latest POST failed at the target, not by a fault the driver injected (so a record left unconfirmed is the target's doing). */
+  lastFailedAtTarget: [boolean, boolean];
   /** The POSTs of this attempt, at most a few, for examples. */
   posts: Example[];
 }
@@ -148,13 +148,13 @@ export class Ledger {
 
   /** A record's POST the driver refused or lost itself (never sent): its latest failure is the driver's. */
   notSent(guid: string, seq: 0 | 1, phone: string): void {
-    this.facts(guid, phone).lastInjected[seq] = true;
+    this.facts(guid, phone).lastFailedAtTarget[seq] = false;
   }
 
   private facts(guid: string, phone: string): AttemptFacts {
     let facts = this.attempts.get(guid);
     if (facts === undefined) {
-      facts = { guid, phone, confirmed: [false, false], seq1FirstSentAt: -1, lateSeq0: false, resubmitted: false, lastInjected: [false, false], posts: [] };
+      facts = { guid, phone, confirmed: [false, false], seq1FirstSentAt: -1, lateSeq0: false, resubmitted: false, lastFailedAtTarget: [false, false], posts: [] };
       this.attempts.set(guid, facts);
     }
     return facts;
@@ -179,7 +179,7 @@ export class Ledger {
     if (x.seq === 1 && (facts.seq1FirstSentAt < 0 || x.sentAt < facts.seq1FirstSentAt)) facts.seq1FirstSentAt = x.sentAt;
     if (x.seq === 0 && facts.seq1FirstSentAt >= 0 && x.sentAt > facts.seq1FirstSentAt) facts.lateSeq0 = true;
     if (x.post > 1) facts.resubmitted = true;
-    facts.lastInjected[x.seq] = x.injected !== null;
+    facts.lastFailedAtTarget[x.seq] = x.injected === null && !(x.outcome.kind === 'answered' && x.outcome.status === 200);
     if (x.outcome.kind === 'answered' && x.outcome.status === 200 && x.injected === null) facts.confirmed[x.seq] = true;
     if (facts.posts.length < POSTS_KEPT) facts.posts.push(describe(x));
   }
