@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { calibrate, calibrationYaml } from '../http/drive/calibration.ts';
@@ -6,6 +6,9 @@ import { conformanceMarkdown, judge, storageFindings, type Conformance } from '.
 import { drive, DriveSetupError, type DriveProgress, type DriveResult } from '../http/drive/drive.ts';
 import type { Targets } from '../http/drive/httpWire.ts';
 import { readBack, type ReadBack } from '../http/drive/readBack.ts';
+import { buildRunReport, sampleEveryMs } from '../reports/runReport.ts';
+import type { TraceLine } from '../sim/observer.ts';
+import { resolve } from '../sim/scenario/resolve.ts';
 import type { Scenario } from '../sim/scenario/scenario.ts';
 import { BadInput, ExitWith, wholeNumber } from './args.ts';
 import { ownSignals, writeFileAtomic } from './files.ts';
@@ -33,6 +36,7 @@ interface DriveFlags {
   maxRate?: number;
   maxTimeoutShare: number;
   trace: boolean;
+  report?: boolean;
 }
 
 export function addDriveCommand(cli: Command): void {
@@ -51,6 +55,7 @@ export function addDriveCommand(cli: Command): void {
     .option('--max-rate <n>', 'requests per second at most, whatever the scenario asks', wholeNumber(1))
     .option('--max-timeout-share <share>', 'the latency claim fails past this share of POSTs with no answer within history-http-response-timeout', share, 0.01)
     .option('--no-trace', 'do not write trace.jsonl')
+    .option('--report', 'also write report.html and report.md (the levels sampled during the drive)')
     .action(async (file: string, flags: DriveFlags) => {
       const { scenario, input } = loadScenario(file);
       const targets = targetsOf(scenario, flags);
@@ -82,7 +87,7 @@ export function addDriveCommand(cli: Command): void {
 async function driveToFiles(scenario: Scenario, flags: DriveFlags, targets: Targets, readBackTemplate: string | null, files: RunFiles, interrupt: AbortSignal): Promise<void> {
   let result: DriveResult;
   try {
-    result = await drive({ scenario, seed: flags.seed, targets, observer: files.observer, interrupt, progress: progressLine });
+    result = await drive({ scenario, seed: flags.seed, targets, observer: files.observer, interrupt, progress: progressLine, sampleEveryMs: flags.report ? sampleEveryMs(resolve(scenario, flags.seed ?? scenario.seed).durationMs) : undefined });
   } catch (error) {
     files.abort();
     if (error instanceof DriveSetupError) throw new BadInput(error.message);
@@ -96,10 +101,46 @@ async function driveToFiles(scenario: Scenario, flags: DriveFlags, targets: Targ
   writeFileAtomic(join(flags.out, 'conformance.md'), conformanceMarkdown(conformance));
   writeFileAtomic(join(flags.out, 'calibration.yaml'), calibrationYaml(calibrate(result.ledger), { target: targets.records.href, scenario: scenario.name, seed: result.model.seed }));
   process.stdout.write(`${humanSummary({ ...result, summary }, flags.out, [...runFileNames(flags.trace), 'conformance.json', 'conformance.md', 'calibration.yaml'])}\n${verdictLines(conformance, result)}\n`);
+  if (flags.report) {
+    await driveReport(scenario, flags.out, { ...result, summary }, targets.records.href);
+    process.stdout.write(`  report: ${flags.out}/report.html ${flags.out}/report.md\n`);
+  }
   const violated = conformance.claims.filter((c) => c.verdict === 'violated');
   for (const c of violated) process.stderr.write(`claim violated: ${c.claim}: ${c.detail}${c.examples.length > 0 ? `\n  for example: ${JSON.stringify(c.examples[0])}` : ''}\n`);
   if (!result.complete) throw new ExitWith(130);
   if (violated.length > 0) throw new ExitWith(1);
+}
+
+/**
+ * report.html and report.md of a drive: a drive cannot be re-run to sample
+ * its levels (ocs-sim report re-runs a simulation), so it samples them as it
+ * goes. The invariants of properties/ read the simulated external system's
+ * events, which a real one does not give: they are not checked here; the
+ * verdict on the target is conformance.md.
+ */
+async function driveReport(scenario: Scenario, out: string, result: DriveResult, target: string): Promise<void> {
+  const file = (name: string) => join(out, name);
+  const lines = (name: string) => readFileSync(file(name), 'utf8').split('\n').filter((line) => line !== '');
+  const trace = existsSync(file('trace.jsonl')) ? lines('trace.jsonl').map((line) => JSON.parse(line) as TraceLine) : [];
+  const every = sampleEveryMs(result.model.durationMs);
+  const { html, markdown } = await buildRunReport({
+    scenario,
+    scenarioYaml: readFileSync(file('scenario.yaml'), 'utf8'),
+    summary: result.summary,
+    model: result.model,
+    trace,
+    log: lines('ocs.log'),
+    series: result.series,
+    sampleEveryMs: every,
+    invariants: null,
+    madeBy: 'ocs-sim drive',
+    provenance: [
+      `A drive of the OCS model against ${target} (ocs-sim drive): trace.jsonl, ocs.log and summary.json as it wrote them, times in wall-clock ms from its start. The levels over time were sampled during the drive every ${every / 1000} s.`,
+      'The invariants are not checked on a drive (they read the simulated external system, and the target is real): the verdict on the target is conformance.md.',
+    ],
+  });
+  writeFileAtomic(file('report.html'), html);
+  writeFileAtomic(file('report.md'), markdown);
 }
 
 /** The targets from the flags, each checked: bad input names the flag and what is allowed. */

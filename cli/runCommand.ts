@@ -150,7 +150,11 @@ export function humanSummary(result: RunResult, out: string, files: string[]): s
     ...(s.calls.inProgressAtEnd > 0
       ? [`  calls still in progress when the drain limit ended the run: ${s.calls.inProgressAtEnd} (seq 1 never made for ${s.records.attemptsWithoutSeq1.total} attempt(s))`]
       : []),
-    ...Object.entries(s.censored).map(([figure, why]) => `  cut short by the end of the run: ${figure}: ${why}`),
+    ...Object.entries(s.censored).filter(([figure]) => !figure.startsWith('external.')).map(([figure, why]) => `  cut short by the end of the run: ${figure}: ${why}`),
+    // Only a drive hides the external system's figures: it is real, and what it stores is read back.
+    ...(Object.keys(s.censored).some((figure) => figure.startsWith('external.'))
+      ? [`  not seen from the wire (a real external system): ${Object.keys(s.censored).filter((f) => f.startsWith('external.')).join(', ')}`]
+      : []),
     `  files in ${out}: ${files.join(' ')}`,
   ].join('\n');
 }

@@ -29,8 +29,8 @@ export function renderHtml(d: ReportData, charts: RenderedCharts): string {
   const out: string[] = [];
   out.push(
     ...pageStart({
-      title: `${scenario.name} (seed ${s.seed}) · ocs-sim run report`,
-      kicker: 'ocs-sim run report',
+      title: `${scenario.name} (seed ${s.seed}) · ${d.input.madeBy ?? 'ocs-sim run'} report`,
+      kicker: `${d.input.madeBy ?? 'ocs-sim run'} report`,
       heading: scenario.name,
       description: scenario.description,
       chips: [`seed ${s.seed}`, `starts ${esc(scenario.startTime)}`, `dials for ${esc(scenario.duration)}, drains up to ${esc(scenario.drainLimit)}`, `ended at ${runTime(d.endMs)} (${esc(duration(d.endMs))})`, `${int(s.events)} events`],

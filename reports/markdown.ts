@@ -18,7 +18,7 @@ export function renderMarkdown(d: ReportData): string {
   const s = d.input.summary;
   const scenario = d.input.scenario;
   const out: string[] = [];
-  out.push(`# ${scenario.name}`, '', `ocs-sim run report · seed ${s.seed} · starts ${scenario.startTime} · dials for ${scenario.duration} · ended at ${runTime(d.endMs)} · ${int(s.events)} events`, '');
+  out.push(`# ${scenario.name}`, '', `${d.input.madeBy ?? 'ocs-sim run'} report · seed ${s.seed} · starts ${scenario.startTime} · dials for ${scenario.duration} · ended at ${runTime(d.endMs)} · ${int(s.events)} events`, '');
   if (scenario.description.trim()) out.push(`> ${scenario.description.trim().replace(/\n/g, ' ')}`, '');
   out.push(`Options: ${d.options.filter((o) => !o.name.endsWith('-uri')).map((o) => `\`${o.name}\` ${o.value}${o.overrides.length > 0 ? ` (${o.overrides.join('; ')})` : ''}`).join(' · ')}`, '');
   out.push('Charts, sample records and machines are drawn in `report.html` next to this file.', '');

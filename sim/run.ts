@@ -33,6 +33,8 @@ export interface RunOptions {
    * unless given (ocs-sim drive gives real HTTP). The OCS model is the same.
    */
   wire?: (world: WireWorld) => Wire;
+  /** Which of the scenario's fault windows the trace marks (both unless given): a drive applies the network's only, or none. */
+  faultEdges?: { network: boolean; external: boolean };
 }
 
 /** What a wire is built from: the run's model, kernel, seeded streams and trace, and OCS's side of it. */
@@ -87,14 +89,14 @@ export class ScenarioRun {
     const random = new RandomStreams(seed);
     const connect = options.wire ?? ((w: WireWorld) => new SimulatedWire(w.model, w.kernel, w.random, w.counters, w.sink, w.trace));
     const ocs = (this.ocs = new Ocs<Wire>(model, kernel, random, options.engine ?? 'compiled', observer, (sink, counters) => connect({ model, kernel, random, counters, sink, trace: observer.trace })));
-    if (options.sampleEveryMs !== undefined && !(ocs.wire instanceof SimulatedWire)) throw new Error('model: sampling reads the simulated external system; a run on another wire cannot sample');
-    this.series = options.sampleEveryMs === undefined ? [] : sampleEvery(options.sampleEveryMs, ocs as Ocs<SimulatedWire>, kernel, this.observeAfter);
+    this.series = options.sampleEveryMs === undefined ? [] : sampleEvery(options.sampleEveryMs, ocs, kernel, this.observeAfter);
     // Outage edges, so the trace (and reports) show when faults begin and end.
     if (observer.trace) {
       const trace = observer.trace;
+      const marked = options.faultEdges ?? { network: true, external: true };
       const edges = [
-        ...model.network.outages.map((o) => ({ ...o, entity: 'network', what: o.kind })),
-        ...model.externalSystem.outages.map((o) => ({ ...o, entity: 'external', what: `status ${o.status}` })),
+        ...(marked.network ? model.network.outages.map((o) => ({ ...o, entity: 'network', what: o.kind })) : []),
+        ...(marked.external ? model.externalSystem.outages.map((o) => ({ ...o, entity: 'external', what: `status ${o.status}` })) : []),
       ];
       for (const o of edges) {
         this.observeAfter(o.fromMs, () => trace({ t: kernel.now, entity: o.entity, event: 'outageStart', outage: o.what }));

@@ -1,6 +1,6 @@
 import type { Kernel } from './kernel/kernel.ts';
 import type { Ocs } from './ocs/ocs.ts';
-import type { SimulatedWire } from './world/simulatedWire.ts';
+import type { Wire } from './ocs/wire.ts';
 
 /** Levels of one moment of a run, for reports' charts over time. */
 export interface Sample {
@@ -27,12 +27,13 @@ export interface Sample {
  * nothing left to do. `observeAfter` schedules an observer's event (one the
  * summary's `events` leaves out).
  */
-export function sampleEvery(everyMs: number, ocs: Ocs<SimulatedWire>, kernel: Kernel, observeAfter: (delayMs: number, observe: () => void) => void): Sample[] {
+export function sampleEvery(everyMs: number, ocs: Ocs<Wire>, kernel: Kernel, observeAfter: (delayMs: number, observe: () => void) => void): Sample[] {
   const c = ocs.counters;
   const series: Sample[] = [];
   let last = { dials: 0, responses: {} as Record<string, number>, timeouts: 0, races: 0 };
   const sample = () => {
     const responses = c.responses.toJSON();
+    const levels = ocs.wire.externalLevels();
     const delta: Record<string, number> = {};
     for (const [code, n] of Object.entries(responses)) if (n - (last.responses[code] ?? 0) > 0) delta[code] = n - (last.responses[code] ?? 0);
     series.push({
@@ -43,8 +44,8 @@ export function sampleEvery(everyMs: number, ocs: Ocs<SimulatedWire>, kernel: Ke
       poolInUse: ocs.poolLevel.inUse,
       poolWaiting: ocs.poolLevel.waiting,
       busyAgents: ocs.groups.reduce((sum, g) => sum + g.cfg.agents - g.freeAgents, 0),
-      externalBusy: ocs.wire.external.busy,
-      externalQueued: ocs.wire.external.queued,
+      externalBusy: levels.busy,
+      externalQueued: levels.queued,
       dials: c.dials - last.dials,
       responses: delta,
       timeouts: c.timeouts - last.timeouts,

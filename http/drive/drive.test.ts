@@ -108,9 +108,14 @@ describe('ocs-sim drive against ocs-sim serve', () => {
     const { scenario } = loadScenario(WITH_OUTAGE);
     const server = await startServer({ scenario, host: '127.0.0.1', port: 0 });
     const out = join(dir, 'against-serve');
-    const result = await ocsSim(['drive', WITH_OUTAGE, '--target', `${server.url}/ocs/history`, '--read-back', `${server.url}/records/{guid}`, '--out', out]).finally(() => server.close());
+    const result = await ocsSim(['drive', WITH_OUTAGE, '--target', `${server.url}/ocs/history`, '--read-back', `${server.url}/records/{guid}`, '--out', out, '--report']).finally(() => server.close());
     expect(result.code, result.stderr).toBe(0);
     const { conformance, summary, log, calibration } = outputs(out);
+    // The report of a drive: its own levels, the network faults it injected, not the target's outages it cannot see.
+    const report = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(report).toContain('ocs-sim drive report');
+    expect(report).toContain('The external system is real (ocs-sim drive)');
+    expect(report).not.toContain('The external system answered every request with 503');
     // summary.json has run's layout, its hidden figures null with the reason, or read back.
     expect(() => SummaryFile.parse(summary)).not.toThrow();
     expect(summary.external.peakQueue).toBeNull();

@@ -20,6 +20,8 @@ export interface DriveOptions {
   seed?: number;
   targets: Targets;
   observer?: RunObserver;
+  /** Sample the model's levels every this many ms into `series` (for a report). */
+  sampleEveryMs?: number;
   /** Aborted (Ctrl-C): the drive stops where it is, its result marked incomplete. */
   interrupt?: AbortSignal;
   /** Told every `progressEveryMs` of wall time how the drive stands. */
@@ -77,6 +79,9 @@ export async function drive(options: DriveOptions): Promise<DriveResult> {
   run = new ScenarioRun(options.scenario, {
     seed: options.seed,
     observer: options.observer,
+    sampleEveryMs: options.sampleEveryMs,
+    // The target is the external system: the scenario's outages of it are not the drive's to mark.
+    faultEdges: { network: options.targets.networkFaults, external: false },
     wire: (world) => (wire = new HttpWire(world, clock, options.targets, ledger)),
   });
   const httpWire = wire as unknown as HttpWire;

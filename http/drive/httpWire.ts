@@ -72,6 +72,10 @@ export class HttpWire implements Wire {
     return { requests: this.sent, stored: null, duplicates: null, staleOverwrites: null, rejectedOverCapacity: null, peakQueue: null, unseen: { stored: why, duplicates: why, staleOverwrites: why, finalNotSeq1: why, seq0OnlyAfterRestarts: why, rejectedOverCapacity: queue, peakQueue: queue } };
   }
 
+  externalLevels(): { busy: number; queued: number } {
+    return { busy: this.inFlight, queued: 0 };
+  }
+
   send(request: HttpRequest): void {
     const { kernel, counters, trace } = this.world;
     if (!this.targets.networkFaults) return this.transmit(request, null);

@@ -18,6 +18,8 @@ export interface Wire {
   readonly seesStoredCopy: boolean;
   /** What the summary says of the external system behind the wire; null: not seen from here. */
   externalFigures(): ExternalFigures;
+  /** Requests the external system is serving now and those queued (over real HTTP: those on the wire, none seen queued), for reports' levels. */
+  externalLevels(): { busy: number; queued: number };
 }
 
 /** The external system as the wire saw it, for summary.json's `external`. */

@@ -53,6 +53,10 @@ export class SimulatedWire implements Wire {
     return { requests, stored, duplicates, staleOverwrites, rejectedOverCapacity, peakQueue, unseen: {} };
   }
 
+  externalLevels(): { busy: number; queued: number } {
+    return { busy: this.external.busy, queued: this.external.queued };
+  }
+
   private readonly arrived = (request: HttpRequest): void => this.external.arrive(request);
 
   private readonly answered = (request: HttpRequest): void => this.sink.answered(request);
