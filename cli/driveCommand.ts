@@ -102,7 +102,7 @@ async function driveToFiles(scenario: Scenario, flags: DriveFlags, targets: Targ
   writeFileAtomic(join(flags.out, 'calibration.yaml'), calibrationYaml(calibrate(result.ledger), { target: targets.records.href, scenario: scenario.name, seed: result.model.seed }));
   process.stdout.write(`${humanSummary({ ...result, summary }, flags.out, [...runFileNames(flags.trace), 'conformance.json', 'conformance.md', 'calibration.yaml'])}\n${verdictLines(conformance, result)}\n`);
   if (flags.report) {
-    await driveReport(scenario, flags.out, { ...result, summary }, targets.records.href);
+    await driveReport(scenario, flags.out, { ...result, summary }, targets);
     process.stdout.write(`  report: ${flags.out}/report.html ${flags.out}/report.md\n`);
   }
   const violated = conformance.claims.filter((c) => c.verdict === 'violated');
@@ -118,7 +118,9 @@ async function driveToFiles(scenario: Scenario, flags: DriveFlags, targets: Targ
  * events, which a real one does not give: they are not checked here; the
  * verdict on the target is conformance.md.
  */
-async function driveReport(scenario: Scenario, out: string, result: DriveResult, target: string): Promise<void> {
+async function driveReport(scenario: Scenario, out: string, result: DriveResult, targets: Targets): Promise<void> {
+  const target = targets.records.href;
+  const m = result.model;
   const file = (name: string) => join(out, name);
   const lines = (name: string) => readFileSync(file(name), 'utf8').split('\n').filter((line) => line !== '');
   const trace = existsSync(file('trace.jsonl')) ? lines('trace.jsonl').map((line) => JSON.parse(line) as TraceLine) : [];
@@ -127,7 +129,8 @@ async function driveReport(scenario: Scenario, out: string, result: DriveResult,
     scenario,
     scenarioYaml: readFileSync(file('scenario.yaml'), 'utf8'),
     summary: result.summary,
-    model: result.model,
+    // The fault windows the drive applied: the network's (unless --no-network-faults), never the target's, which it cannot see.
+    model: { ...m, externalSystem: { ...m.externalSystem, outages: [] }, network: targets.networkFaults ? m.network : { ...m.network, outages: [] } },
     trace,
     log: lines('ocs.log'),
     series: result.series,
