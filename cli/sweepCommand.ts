@@ -185,7 +185,7 @@ async function concludeSweep(plan: SweepPlan, results: ReadonlyMap<string, RunMe
   writeFileAtomic(join(out, 'recommendation.md'), `${rec.markdown}\n`);
   const { markdown: _markdown, ...json } = rec;
   writeFileAtomic(join(out, 'recommendation.json'), `${JSON.stringify(json, null, 2)}\n`);
-  const report = await buildSweepReport({ plan, cells: stats, verdicts: vs, recommendation: rec });
+  const report = await buildSweepReport({ plan, cells: stats, verdicts: vs, recommendation: rec, adaptive });
   writeFileAtomic(join(out, 'report.md'), report.markdown);
   writeFileAtomic(join(out, 'report.html'), report.html);
   const headline = rec.best
