@@ -6,7 +6,7 @@ import { stringify as toYaml } from 'yaml';
 import { buildSweepReport } from '../reports/sweepReport.ts';
 import type { Scenario } from '../sim/scenario/scenario.ts';
 import { validateScenario } from '../sim/scenario/validate.ts';
-import { adaptiveCsvColumns, adaptiveRounds, adaptiveVerdicts, replicationsOf, type AdaptiveOutcome } from '../sweep/adaptiveSweep.ts';
+import { adaptiveCsvColumns, adaptiveRounds, adaptiveVerdicts, replicationsOf, roundsText, type AdaptiveOutcome } from '../sweep/adaptiveSweep.ts';
 import { aggregate, cellsCsv } from '../sweep/aggregate.ts';
 import type { RunMetrics } from '../sweep/metrics.ts';
 import { cellLabel, mergePatch, planSweep, type PlannedRun, type SweepPlan } from '../sweep/plan.ts';
@@ -173,7 +173,7 @@ export async function runSweep(plan: SweepPlan, options: RunSweepOptions): Promi
     bar.end();
     opened.file.close();
   }
-  if (adaptive) log(`adaptive: ${adaptive.runsUsed} of ${adaptive.fullGrid} runs in ${adaptive.state.rounds} rounds`);
+  if (adaptive) log(`adaptive: ${adaptive.runsUsed} of ${adaptive.fullGrid} runs in ${roundsText(adaptive.state.rounds)}`);
 
   return concludeSweep(plan, results, out, adaptive);
 }

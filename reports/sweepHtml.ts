@@ -1,3 +1,4 @@
+import { roundsText } from '../sweep/adaptiveSweep.ts';
 import { fmtStat, meets, objectiveText, RULE, short } from '../sweep/recommend.ts';
 import { esc, int } from './format.ts';
 import { chart, pageStart, table } from './page.ts';
@@ -69,7 +70,7 @@ export function renderSweepHtml(d: SweepReportData, charts: RenderedSweepCharts)
         ...(d.adaptive
           ? [
               `${int(plan.cells.length)} cells × ${d.adaptive.min}..${d.adaptive.max} seeds, adaptive (${plan.seeds[0]}..${plan.seeds.at(-1)}, common to every cell)`,
-              `${int(d.adaptive.runsUsed)} of the full grid's ${int(d.adaptive.fullGrid)} runs in ${d.adaptive.rounds} rounds, each with its fault-free twin`,
+              `${int(d.adaptive.runsUsed)} of the full grid's ${int(d.adaptive.fullGrid)} runs in ${roundsText(d.adaptive.rounds)}, each with its fault-free twin`,
             ]
           : [`${int(plan.cells.length)} cells × ${plan.seeds.length} seeds (${plan.seeds[0]}..${plan.seeds.at(-1)}, common to every cell)`, `${int(plan.runs.length)} runs, each with its fault-free twin`]),
         ...(base ? [`base scenario: ${esc(base.name)}, dials for ${esc(base.duration)}`] : []),

@@ -124,12 +124,15 @@ export function guaranteeText(o: Pick<AdaptiveOutcome, 'settings'>): string {
   );
 }
 
+/** `1 round`, `8 rounds`. */
+export const roundsText = (rounds: number) => `${rounds} round${rounds === 1 ? '' : 's'}`;
+
 const short = (x: number) => String(Number(x.toPrecision(3)));
 
 function adaptiveSummary(o: Omit<AdaptiveOutcome, 'summary'>): string[] {
   const counts = replicationsOf(o);
   return [
-    `Runs used: ${o.runsUsed} of the full grid's ${o.fullGrid} (${((100 * o.runsUsed) / o.fullGrid).toFixed(1)}%), in ${o.state.rounds} rounds; ` +
+    `Runs used: ${o.runsUsed} of the full grid's ${o.fullGrid} (${((100 * o.runsUsed) / o.fullGrid).toFixed(1)}%), in ${roundsText(o.state.rounds)}; ` +
       `replications per cell ${Math.min(...counts)}..${Math.max(...counts)}.`,
     '',
     guaranteeText(o),
