@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { smallSweepYaml } from '../test-support/smallSweep.ts';
 import type { ObjectiveDecision } from './adaptive.ts';
 import { bisectBoundary } from './boundary.ts';
 
@@ -59,19 +60,11 @@ describe('ocs-sim boundary', () => {
   const file = join(dir, 'boundary.yaml');
   writeFileSync(
     file,
-    `name: boundary of the wait-condition threshold
-scenario:
-  duration: 30m
-  drainLimit: 30m
-  campaignGroups: [{ name: Boundary@Agents, dbid: 9, agents: 40 }]
-  externalSystem: { outages: [{ from: 10m, until: 15m, status: 503 }] }
-vary:
-  history-wait-condition-threshold: [10, 2000]
-  history-wait-recovery-timeout: [10s, 40s]
-replications: 4
-probe: { bound: 3m }
-objectives: [{ metric: waitFraction, max: 0.01 }, { metric: unconfirmedAtEnd, equals: 0 }]
-`,
+    smallSweepYaml({
+      vary: { 'history-wait-condition-threshold': [10, 2000], 'history-wait-recovery-timeout': ['10s', '40s'] },
+      replications: 4,
+      objectives: [{ metric: 'waitFraction', max: 0.01 }, { metric: 'unconfirmedAtEnd', equals: 0 }],
+    }),
   );
   const boundary = (...args: string[]) => spawnSync(process.execPath, [bin, 'boundary', file, ...args], { cwd: repo, encoding: 'utf8' });
 
