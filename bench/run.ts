@@ -1,20 +1,22 @@
 /**
  * `npm run bench [-- --json PATH] [--quick]`: how fast the model runs and how
  * its memory behaves, next to a bare event loop on the same machine, and how
- * a sweep scales from one worker thread to two. Prints a table; with --json
- * writes the figures (keys named in issues 4 and 5). Figures, not pass/fail:
+ * a sweep scales from one worker thread to two, and how many runs an adaptive
+ * sweep saves. Prints a table; with --json writes the figures (keys named in
+ * issues 4, 5 and 16). Figures, not pass/fail:
  * speed targets live here and never in a test.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../cli/files.ts';
 import { loadSweepPlan, runSweep } from '../cli/sweepCommand.ts';
 import { runScenario } from '../sim/run.ts';
 import type { Scenario } from '../sim/scenario/scenario.ts';
 import { taskOf } from '../sweep/runTask.ts';
+import { adaptiveFraction } from './adaptiveFraction.ts';
 import { largeDay } from './largeDay.ts';
 import { referenceEventLoop } from './reference.ts';
 import { serveBench } from './serveBench.ts';
@@ -88,6 +90,7 @@ async function main(argv: string[]): Promise<void> {
   const scaling = await threadScaling(taskOf(examplePlan, examplePlan.runs[0]), quick ? 20 : 100, wall);
 
   const serve = await serveBench(quick);
+  const adaptive = await adaptiveFraction(EXAMPLE_SWEEP, 2);
 
   const figures = {
     scenario: day.name,
@@ -110,6 +113,7 @@ async function main(argv: string[]): Promise<void> {
     recordsCreated: model.summary.records.created,
     serveRecordsPerSecond: serve.serveRecordsPerSecond,
     serveLatencyP99Ms: serve.serveLatencyP99Ms,
+    ...adaptive,
     node: process.version,
     quick,
   };
@@ -121,6 +125,7 @@ async function main(argv: string[]): Promise<void> {
     sweepSpeedup1To2: `>= 1.8: ${sweepOne / sweepTwo >= 1.8 ? 'met' : 'NOT met'} (whole sweep: worker start-up, runs, report)`,
     threadScalingCeiling: 'the same run on 2 warm threads vs 1: what 2 cores give here',
     serveRecordsPerSecond: `>= 10000: ${serve.serveRecordsPerSecond >= 10_000 ? 'met' : 'NOT met'} (serve in its own process, journal on, 32 keep-alive connections)`,
+    adaptiveRunsFraction: `<= 0.4 with the fixed sweep's recommended setting: ${adaptive.adaptiveRunsFraction <= 0.4 && adaptive.adaptiveRecommended === adaptive.fixedRecommended ? 'met' : 'NOT met'} (sweep --adaptive on ${basename(EXAMPLE_SWEEP)}, runs against its fixed grid's)`,
     serveLatencyP99Ms: `<= 10 above the 0 ms service time at 2,000 POSTs/s: ${serve.serveLatencyP99Ms <= 10 ? 'met' : 'NOT met'}`,
   };
   const rows = Object.entries(figures).map(([k, v]) => [k, String(v), goals[k] ?? '']);

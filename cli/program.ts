@@ -10,6 +10,7 @@ import { reportFromDir } from './reportCommand.ts';
 import { humanSummary, runFileNames, runHeader, runToFiles } from './runCommand.ts';
 import { loadScenario, ocsSettingsGiven, ScenarioError } from './scenarioFile.ts';
 import { addCheckCommand, ChecksFailed } from './checkCommand.ts';
+import { addBoundaryCommand } from './boundaryCommand.ts';
 import { addSweepCommand, isSweepDir, reportSweepDir } from './sweepCommand.ts';
 import { addServeCommand } from './serveCommand.ts';
 import { addDriveCommand } from './driveCommand.ts';
@@ -72,6 +73,7 @@ export function program(): Command {
     });
 
   addSweepCommand(cli);
+  addBoundaryCommand(cli);
   addCheckCommand(cli);
   addServeCommand(cli);
   addDriveCommand(cli);

@@ -6,11 +6,11 @@ import { stringify as toYaml } from 'yaml';
 import { buildSweepReport } from '../reports/sweepReport.ts';
 import type { Scenario } from '../sim/scenario/scenario.ts';
 import { validateScenario } from '../sim/scenario/validate.ts';
-import { adaptiveCsvColumns, adaptiveRounds, adaptiveVerdicts, replicationsOf, type AdaptiveOutcome } from '../sweep/adaptiveSweep.ts';
+import { adaptiveCsvColumns, adaptiveRounds, adaptiveVerdicts, replicationsOf, roundsText, type AdaptiveOutcome } from '../sweep/adaptiveSweep.ts';
 import { aggregate, cellsCsv } from '../sweep/aggregate.ts';
 import type { RunMetrics } from '../sweep/metrics.ts';
 import { cellLabel, mergePatch, planSweep, type PlannedRun, type SweepPlan } from '../sweep/plan.ts';
-import { runInPool } from '../sweep/pool.ts';
+import { RunPool } from '../sweep/pool.ts';
 import { progress, type ProgressStream } from '../sweep/progress.ts';
 import { recommend, verdicts } from '../sweep/recommend.ts';
 import { readResults, ResultsFile, type ResultLine } from '../sweep/results.ts';
@@ -58,11 +58,20 @@ function readYaml(path: string): unknown {
 }
 
 export function loadSweepPlan(file: string, quick: boolean, adaptive = false): SweepPlan {
+  const { sweep, base } = loadSweep(file, adaptive);
+  return planOrThrow(file, sweep, base, quick);
+}
+
+/** A sweep file validated, with its base scenario; input problems throw ScenarioError. */
+export function loadSweep(file: string, adaptive = false): { sweep: Sweep; base: Scenario } {
   const raw = readYaml(file);
   const checked = validateSweep(adaptive && typeof raw === 'object' && raw !== null ? { ...raw, adaptive: true } : raw);
   if (!checked.ok) throw new ScenarioError(file, checked.errors);
-  const base = baseScenario(checked.sweep, file);
-  const planned = planSweep(checked.sweep, base, { quick, modelVersion: modelVersion() });
+  return { sweep: checked.sweep, base: baseScenario(checked.sweep, file) };
+}
+
+export function planOrThrow(file: string, sweep: Sweep, base: Scenario, quick: boolean): SweepPlan {
+  const planned = planSweep(sweep, base, { quick, modelVersion: modelVersion() });
   if (!planned.ok) throw new ScenarioError(file, planned.errors);
   return planned.plan;
 }
@@ -144,10 +153,10 @@ export async function runSweep(plan: SweepPlan, options: RunSweepOptions): Promi
 
   const cells = new Map(plan.cells.map((c) => [c.index, c]));
   const bar = progress(plan.runs.length, results.size, { stream: stderr });
+  const pool = new RunPool(workers);
   const execute = (runs: readonly PlannedRun[]) =>
-    runInPool(
+    pool.run(
       runs.map((r) => taskOf(plan, r)),
-      workers,
       (outcome) => {
         opened.file.append({ key: outcome.key, cell: outcome.cell, seed: outcome.seed, options: cells.get(outcome.cell)!.options, metrics: outcome.metrics });
         results.set(outcome.key, outcome.metrics);
@@ -160,10 +169,11 @@ export async function runSweep(plan: SweepPlan, options: RunSweepOptions): Promi
     if (plan.adaptive) adaptive = await adaptiveRounds(plan, results, execute);
     else await execute(pending);
   } finally {
+    await pool.close();
     bar.end();
     opened.file.close();
   }
-  if (adaptive) log(`adaptive: ${adaptive.runsUsed} of ${adaptive.fullGrid} runs in ${adaptive.state.rounds} rounds`);
+  if (adaptive) log(`adaptive: ${adaptive.runsUsed} of ${adaptive.fullGrid} runs in ${roundsText(adaptive.state.rounds)}`);
 
   return concludeSweep(plan, results, out, adaptive);
 }
@@ -185,7 +195,7 @@ async function concludeSweep(plan: SweepPlan, results: ReadonlyMap<string, RunMe
   writeFileAtomic(join(out, 'recommendation.md'), `${rec.markdown}\n`);
   const { markdown: _markdown, ...json } = rec;
   writeFileAtomic(join(out, 'recommendation.json'), `${JSON.stringify(json, null, 2)}\n`);
-  const report = await buildSweepReport({ plan, cells: stats, verdicts: vs, recommendation: rec });
+  const report = await buildSweepReport({ plan, cells: stats, verdicts: vs, recommendation: rec, adaptive });
   writeFileAtomic(join(out, 'report.md'), report.markdown);
   writeFileAtomic(join(out, 'report.html'), report.html);
   const headline = rec.best

@@ -1,4 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
+import type { Stop } from '../sweep/adaptive.ts';
 import { limitText, meets, short } from '../sweep/recommend.ts';
 import { COLORS } from './charts.ts';
 import { standingMark, type GridCell, type MetricView, type Standing, type SweepReportData } from './sweepData.ts';
@@ -131,6 +132,25 @@ export function metricPoints(d: SweepReportData, view: MetricView): TopLevelSpec
     height: 200,
     layer: layers,
   } as unknown as TopLevelSpec;
+}
+
+/** Why an adaptive cell got no more replications, short enough for a chart's cell. */
+const STOP_LABEL: Record<Stop, string> = { open: 'open', fails: 'failed', worse: 'worse goal', decided: 'decided', max: 'at max' };
+
+/** An adaptive sweep's replications per cell (colour) with why each cell stopped and how many objectives it left undecided. */
+export function replicationsMap(d: SweepReportData): TopLevelSpec {
+  const { min, max } = d.adaptive ?? { min: 0, max: 1 };
+  const values = d.cells.map((c) => {
+    const n = c.decisions?.replications ?? 0;
+    const open = c.decisions?.openMetrics.length ?? 0;
+    const how = [c.decisions ? STOP_LABEL[c.decisions.stop] : '', open > 0 ? `${open} open` : ''].filter(Boolean).join(' · ');
+    return { row: c.row, column: c.column, panel: c.panel, replications: n, dark: n > (min + max) / 2, qualifies: c.standing !== 'fails', text: `${standingMark(c.standing)}${n} runs\n${how}` };
+  });
+  return grid(d, values, [
+    { mark: { type: 'rect', stroke: 'white', strokeWidth: 1 }, encoding: { color: { field: 'replications', type: 'quantitative', scale: { scheme: 'oranges', domain: [min, max] }, title: 'replications' } } },
+    qualifyingFrame,
+    cellText('datum.dark'),
+  ]);
 }
 
 /** The objectives' region: which cells meet every objective, which fail and on what. */

@@ -1,3 +1,4 @@
+import { cellDecisions, guaranteeText, type AdaptiveOutcome, type CellDecisions } from '../sweep/adaptiveSweep.ts';
 import type { CellStats } from '../sweep/aggregate.ts';
 import { METRICS, type MetricName } from '../sweep/metrics.ts';
 import { cellLabel, type SweepPlan } from '../sweep/plan.ts';
@@ -18,6 +19,8 @@ export interface SweepReportInput {
   cells: readonly CellStats[];
   verdicts: readonly Verdict[];
   recommendation: Recommendation;
+  /** An adaptive sweep's outcome: how many replications each cell got and what was decided. */
+  adaptive?: AdaptiveOutcome;
 }
 
 /** How a cell stands in the recommendation. */
@@ -37,6 +40,8 @@ export interface GridCell {
   failed: string[];
   failedMetrics: MetricName[];
   stats: Record<MetricName, Stat>;
+  /** An adaptive sweep's replications and decisions for the cell; null in a fixed sweep. */
+  decisions: CellDecisions | null;
 }
 
 export interface Axis {
@@ -64,13 +69,16 @@ export interface SweepReportData {
   goals: string[];
   best: GridCell | null;
   runnerUp: GridCell | null;
+  /** An adaptive sweep's totals and the guarantee it states; null in a fixed sweep. */
+  adaptive: { min: number; max: number; runsUsed: number; fullGrid: number; rounds: number; guarantee: string } | null;
 }
 
 /** Metrics worth a chart even when no objective or goal names them (the rest are in cells.csv). */
 const ALSO_CHARTED: readonly MetricName[] = ['waitFraction', 'dialRateLost', 'deliveryP99Seconds', 'duplicatesPerRecord', 'resubmissionsPerRecord', 'recovered', 'recoverySeconds', 'backlogClearSeconds', 'peakMarked'];
 
 export function sweepReportData(input: SweepReportInput): SweepReportData {
-  const { plan, cells, verdicts, recommendation } = input;
+  const { plan, cells, verdicts, recommendation, adaptive } = input;
+  const decisions = adaptive ? cellDecisions(adaptive) : null;
   const vary = plan.sweep.vary;
   const axis = (i: number): Axis => (vary[i] ? { title: vary[i].option, values: vary[i].values.map(String) } : { title: '', values: [''] });
   const rest = vary.slice(2);
@@ -85,7 +93,7 @@ export function sweepReportData(input: SweepReportInput): SweepReportData {
     const value = (k: number) => (vary[k] ? String(c.cell.options[vary[k].option]) : '');
     const standing: Standing =
       recommendation.best?.cell === c.cell.index ? 'recommended' : recommendation.runnerUp?.cell === c.cell.index ? 'runner-up' : verdicts[i].qualifies ? 'qualifies' : 'fails';
-    return { index: c.cell.index, row: value(0), column: value(1), panel: panelOf(c.cell.options), options: c.cell.options, label: cellLabel(c.cell.options), standing, failed: verdicts[i].failed, failedMetrics: verdicts[i].failedMetrics, stats: c.stats };
+    return { index: c.cell.index, row: value(0), column: value(1), panel: panelOf(c.cell.options), options: c.cell.options, label: cellLabel(c.cell.options), standing, failed: verdicts[i].failed, failedMetrics: verdicts[i].failedMetrics, stats: c.stats, decisions: decisions?.[i] ?? null };
   });
 
   const goalOf = (m: MetricName): MetricView['goal'] => {
@@ -111,7 +119,15 @@ export function sweepReportData(input: SweepReportInput): SweepReportData {
     goals: plan.sweep.goal.map(goalLabel),
     best: grid.find((c) => c.standing === 'recommended') ?? null,
     runnerUp: grid.find((c) => c.standing === 'runner-up') ?? null,
+    adaptive: adaptive
+      ? { min: adaptive.settings.min, max: adaptive.settings.max, runsUsed: adaptive.runsUsed, fullGrid: adaptive.fullGrid, rounds: adaptive.state.rounds, guarantee: guaranteeText(adaptive) }
+      : null,
   };
+}
+
+/** How an adaptive cell stopped and what it left undecided: `decided; every objective decided`, `an objective failed; open: dialRateLost`. */
+export function decisionsText(c: CellDecisions): string {
+  return `${c.stopped}; ${c.openMetrics.length === 0 ? 'every objective decided' : `open: ${c.openMetrics.join(', ')}`}`;
 }
 
 /** The mark a cell carries in charts and tables. */

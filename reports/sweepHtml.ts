@@ -1,7 +1,8 @@
+import { roundsText } from '../sweep/adaptiveSweep.ts';
 import { fmtStat, meets, objectiveText, RULE, short } from '../sweep/recommend.ts';
 import { esc, int } from './format.ts';
 import { chart, pageStart, table } from './page.ts';
-import { standingMark, type GridCell, type MetricView, type SweepReportData } from './sweepData.ts';
+import { decisionsText, standingMark, type GridCell, type MetricView, type SweepReportData } from './sweepData.ts';
 
 /**
  * The sweep report as one self-contained HTML page (inline CSS and SVG, no
@@ -12,6 +13,8 @@ import { standingMark, type GridCell, type MetricView, type SweepReportData } fr
 
 export interface RenderedSweepCharts {
   region: string;
+  /** An adaptive sweep's replications per cell; null in a fixed sweep. */
+  replications: string | null;
   /** One per charted metric, in SweepReportData.metrics order. */
   metrics: string[];
 }
@@ -64,15 +67,20 @@ export function renderSweepHtml(d: SweepReportData, charts: RenderedSweepCharts)
       heading: sweep.name,
       description: sweep.description,
       chips: [
-        `${int(plan.cells.length)} cells × ${plan.seeds.length} seeds (${plan.seeds[0]}..${plan.seeds.at(-1)}, common to every cell)`,
-        `${int(plan.runs.length)} runs, each with its fault-free twin`,
+        ...(d.adaptive
+          ? [
+              `${int(plan.cells.length)} cells × ${d.adaptive.min}..${d.adaptive.max} seeds, adaptive (${plan.seeds[0]}..${plan.seeds.at(-1)}, common to every cell)`,
+              `${int(d.adaptive.runsUsed)} of the full grid's ${int(d.adaptive.fullGrid)} runs in ${roundsText(d.adaptive.rounds)}, each with its fault-free twin`,
+            ]
+          : [`${int(plan.cells.length)} cells × ${plan.seeds.length} seeds (${plan.seeds[0]}..${plan.seeds.at(-1)}, common to every cell)`, `${int(plan.runs.length)} runs, each with its fault-free twin`]),
         ...(base ? [`base scenario: ${esc(base.name)}, dials for ${esc(base.duration)}`] : []),
         ...sweep.vary.map((v) => `<code>${esc(v.option)}</code> ${esc(v.values.join(', '))}`),
       ],
       css: SWEEP_CSS,
     }),
   );
-  out.push('<nav class="toc"><a href="#recommendation">Recommendation</a><a href="#region">Objectives\' region</a><a href="#metrics">Metrics</a><a href="#cells">All cells</a><a href="#method">Method</a></nav>');
+  const replicationsLink = d.adaptive ? '<a href="#replications">Replications</a>' : '';
+  out.push(`<nav class="toc"><a href="#recommendation">Recommendation</a><a href="#region">Objectives' region</a>${replicationsLink}<a href="#metrics">Metrics</a><a href="#cells">All cells</a><a href="#method">Method</a></nav>`);
 
   // Recommendation
   out.push('<section id="recommendation"><h2>Recommendation</h2>');
@@ -109,6 +117,24 @@ export function renderSweepHtml(d: SweepReportData, charts: RenderedSweepCharts)
   );
   out.push('</section>');
 
+  if (d.adaptive && charts.replications !== null) {
+    out.push('<section id="replications"><h2>Replications per cell</h2>');
+    out.push(
+      `<p class="lead">${int(d.adaptive.runsUsed)} of the full grid's ${int(d.adaptive.fullGrid)} runs (${((100 * d.adaptive.runsUsed) / d.adaptive.fullGrid).toFixed(1)}%): ` +
+        `every cell started with ${d.adaptive.min} seeds and got one more per round while a decision about it was open, up to ${d.adaptive.max}.</p>`,
+    );
+    out.push(
+      chart(
+        'chart-replications',
+        'Replications each cell got, and why it stopped',
+        'colour and first line: the replications; second line: <i>failed</i> an objective failed decisively, <i>worse goal</i> decisively worse than the recommended cell (or identical and later in the sweep order), ' +
+          '<i>decided</i> every objective and comparison decided, <i>at max</i> still open at the maximum; then how many objectives it left undecided (named in the table of all cells). Green frames: cells meeting every objective.',
+        charts.replications,
+      ),
+    );
+    out.push('</section>');
+  }
+
   // Metrics
   out.push('<section id="metrics"><h2>Each metric across the swept options</h2>');
   out.push('<p class="lead">Green frames mark the objectives\' region (cells meeting every objective), ★ the recommended setting, ☆ the runner-up. Every metric of every cell, with min and max, is in <code>cells.csv</code>.</p>');
@@ -121,20 +147,24 @@ export function renderSweepHtml(d: SweepReportData, charts: RenderedSweepCharts)
   // All cells
   out.push('<section id="cells"><h2>All cells</h2>');
   const shown = d.metrics.filter((m) => m.objectives.length > 0 || m.goal !== null);
-  const head = [...sweep.vary.map((v) => v.option), ...shown.map((m) => m.metric), 'verdict'];
+  const runs = d.adaptive ? ['runs'] : [];
+  const head = [...sweep.vary.map((v) => v.option), ...runs, ...shown.map((m) => m.metric), 'verdict', ...(d.adaptive ? ['decisions'] : [])];
   const rows = d.cells.map((c) => {
     const options = sweep.vary.map((v) => esc(String(c.options[v.option])));
     const verdict = c.standing === 'fails' ? `fails ${esc(c.failedMetrics.join(', '))}` : `${standingMark(c.standing)} ${c.standing === 'qualifies' ? 'meets all' : c.standing}`;
-    return { standing: c.standing, cells: [...options, ...shown.map((m) => esc(fmtStat(c.stats[m.metric]))), verdict] };
+    const [n, decided] = c.decisions ? [[String(c.decisions.replications)], [esc(decisionsText(c.decisions))]] : [[], []];
+    return { standing: c.standing, cells: [...options, ...n, ...shown.map((m) => esc(fmtStat(c.stats[m.metric]))), verdict, ...decided] };
   });
-  const numeric = shown.map((_, i) => sweep.vary.length + i);
-  out.push('<p class="lead">Mean [95% CI] of every objective and goal metric; the objectives each failing cell misses.</p>');
+  const numeric = [...runs, ...shown].map((_, i) => sweep.vary.length + i);
+  const adaptiveNote = d.adaptive ? ' Adaptive: the replications each cell got, why it stopped, and the objectives it left undecided (an undecided objective counts against the cell).' : '';
+  out.push(`<p class="lead">Mean [95% CI] of every objective and goal metric; the objectives each failing cell misses.${adaptiveNote}</p>`);
   out.push(`<div class="wide">${table(head, rows.map((r) => r.cells), numeric, (i) => (rows[i].standing === 'recommended' || rows[i].standing === 'runner-up' ? rows[i].standing : null))}</div>`);
   out.push('</section>');
 
   // Method
   out.push('<section id="method"><h2>Method</h2><ul class="story">');
   out.push(`<li>${withCode(RULE)}</li>`);
+  if (d.adaptive) out.push(`<li>${withCode(d.adaptive.guarantee)}</li>`);
   out.push(`<li>Every cell runs the same seeds (common random numbers), so cells compare pairwise; every run is paired with its fault-free twin (same scenario and seed, no outages, losses or error responses), which <code>dialRateLost</code> is measured against.</li>`);
   out.push(`<li>Recovered: dialing and the backlog back within ${esc(sweep.probe.bound)} of the last outage's end.</li>`);
   out.push('<li>Files next to this one: <code>sweep.yaml</code> (the sweep as run), <code>results.jsonl</code> (one line per run), <code>cells.csv</code> (every metric of every cell), <code>recommendation.md</code> and <code>.json</code>, <code>report.md</code>.</li>');

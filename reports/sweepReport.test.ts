@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateScenario } from '../sim/scenario/validate.ts';
+import { adaptiveRounds, adaptiveVerdicts, replicationsOf } from '../sweep/adaptiveSweep.ts';
 import { aggregate } from '../sweep/aggregate.ts';
 import { METRIC_NAMES, type RunMetrics } from '../sweep/metrics.ts';
 import { planSweep, type SweepPlan } from '../sweep/plan.ts';
@@ -27,13 +28,16 @@ import { buildSweepReport } from './sweepReport.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** A sweep over `vary` with 3 seeds and results made up per cell and seed (no simulation). */
-function report(vary: Record<string, unknown[]>, metric: (options: Record<string, unknown>, seed: number) => Partial<RunMetrics>): SweepReportInput {
+type MadeUp = (options: Record<string, unknown>, seed: number) => Partial<RunMetrics>;
+
+/** A sweep over `vary` with results made up per cell and seed (no simulation): 3 seeds, or an adaptive sweep's 3..6. */
+function madeUpSweep(vary: Record<string, unknown[]>, metric: MadeUp, adaptive: boolean) {
   const sweep = validateSweep({
     name: 'made-up sweep',
     scenario: 'x',
     vary,
-    replications: 3,
+    replications: adaptive ? { min: 3, max: 6 } : 3,
+    adaptive,
     objectives: [{ metric: 'waitFraction', max: 0.01 }, { metric: 'unconfirmedAtEnd', equals: 0 }],
     goal: { minimize: 'dialRateLost' },
   });
@@ -44,16 +48,32 @@ function report(vary: Record<string, unknown[]>, metric: (options: Record<string
   const plan: SweepPlan = planned.plan;
   const zero = Object.fromEntries(METRIC_NAMES.map((m) => [m, 0])) as RunMetrics;
   const results = new Map(plan.runs.map((r) => [r.key, { ...zero, ...metric(plan.cells[r.cell].options, r.seed) }]));
+  return { plan, results };
+}
+
+function report(vary: Record<string, unknown[]>, metric: MadeUp): SweepReportInput {
+  const { plan, results } = madeUpSweep(vary, metric, false);
   const cells = aggregate(plan, results);
   const vs = verdicts(plan.sweep.objectives, cells);
   return { plan, cells, verdicts: vs, recommendation: recommend(plan, cells, vs) };
 }
 
+/** The same as an adaptive sweep would conclude it, from results made up for every seed it may ask for. */
+async function adaptiveReport(vary: Record<string, unknown[]>, metric: MadeUp): Promise<SweepReportInput> {
+  const { plan, results } = madeUpSweep(vary, metric, true);
+  const adaptive = await adaptiveRounds(plan, results, async () => {});
+  const cells = aggregate(plan, results, replicationsOf(adaptive));
+  const vs = adaptiveVerdicts(adaptive);
+  return { plan, cells, verdicts: vs, recommendation: recommend(plan, cells, vs, adaptive), adaptive };
+}
+
 // Wait conditions vanish from a threshold of 200 up; longer recovery timeouts lose more dials.
-const twoOptions = report({ 'history-wait-condition-threshold': [50, 200, 400], 'history-wait-recovery-timeout': ['10s', '30s'] }, (o, seed) => ({
+const TWO_OPTIONS = { 'history-wait-condition-threshold': [50, 200, 400], 'history-wait-recovery-timeout': ['10s', '30s'] };
+const twoOptionsMetrics: MadeUp = (o, seed) => ({
   waitFraction: Number(o['history-wait-condition-threshold']) < 200 ? 0.05 + seed * 0.001 : 0,
   dialRateLost: (o['history-wait-recovery-timeout'] === '30s' ? 0.02 : 0.01) + Number(o['history-wait-condition-threshold']) / 100_000 + seed * 0.0001,
-}));
+});
+const twoOptions = report(TWO_OPTIONS, twoOptionsMetrics);
 
 describe('sweep report data', () => {
   it('lays the first option down, the second across, and marks the recommended cell and the runner-up', () => {
@@ -107,6 +127,44 @@ describe('sweep report', () => {
     expect(one.html).toContain('bars: its 95% confidence interval');
     expect(one.html).toContain('id="chart-region"');
     expect(one.markdown).toContain('| | dialRateLost |');
+  });
+});
+
+describe('adaptive sweep report', () => {
+  it('shows the replications each cell got and what it left undecided, in HTML and Markdown; a fixed sweep\'s report has none of it', async () => {
+    // Threshold 50 fails waitFraction at once; the leader (200, 10s) has waitFraction 0 in every replication, which no interval can test, so it runs to max;
+    // every other cell loses more dials than it by the same amount in every seed: decisively worse at the first look.
+    const input = await adaptiveReport(TWO_OPTIONS, twoOptionsMetrics);
+    const d = sweepReportData(input);
+    const cell = (row: string, column: string) => d.cells.find((c) => c.row === row && c.column === column)!;
+    expect(d.cells.map((c) => `${c.row}/${c.column}: ${c.decisions?.replications} ${c.decisions?.stop}`)).toEqual([
+      '50/10s: 3 fails',
+      '50/30s: 3 fails',
+      '200/10s: 6 decided',
+      '200/30s: 3 worse',
+      '400/10s: 3 worse',
+      '400/30s: 3 worse',
+    ]);
+    expect(cell('200', '10s').standing).toBe('recommended');
+    expect(d.adaptive).toMatchObject({ min: 3, max: 6, runsUsed: 21, fullGrid: 36 });
+
+    const { html, markdown } = await buildSweepReport(input);
+    expect(html).toContain('21 of the full grid\'s 36 runs in');
+    const replications = html.slice(html.indexOf('id="chart-replications"'), html.indexOf('</figure>', html.indexOf('id="chart-replications"')));
+    expect(replications).toContain('★6 runs');
+    expect(replications).toContain('worse goal');
+    // The table of all cells: a runs column and each cell's decisions.
+    const allCells = html.slice(html.indexOf('<section id="cells">'));
+    expect(allCells).toContain('<th class="num">runs</th>');
+    expect(allCells).toMatch(/<td class="num">6<\/td>.*decided; every objective decided/);
+    expect(markdown).toContain('## Replications per cell');
+    expect(markdown).toMatch(/\| history-wait-condition-threshold=200 \| ★6 runs: decided; every objective decided ✓ \| 3 runs: goal worse than the recommended cell; every objective decided ✓ \|/);
+    expect(markdown).toMatch(/\| history-wait-condition-threshold=50 \| 3 runs: an objective failed; every objective decided \|/);
+
+    const fixed = await buildSweepReport(twoOptions);
+    expect(fixed.html).not.toContain('chart-replications');
+    expect(fixed.html).not.toContain('<th class="num">runs</th>');
+    expect(fixed.markdown).not.toContain('Replications per cell');
   });
 });
 

@@ -37,9 +37,36 @@ describe('adaptive sweeps', () => {
     expect(runs / 400).toBeLessThan(MEANS.length * settings.max);
   });
 
+  it('do not recommend a cell that misses recovery in 1 run of 5 over one that always recovers, in at least 95% of 400 sweeps, though 3 runs of 1 are common', () => {
+    const recovery: AdaptiveSettings = { min: 3, max: 30, objectives: [{ metric: 'recovered', min: 1 }], goal: [{ minimize: 'dialRateLost' }] };
+    let right = 0;
+    for (let sweep = 0; sweep < 400; sweep++) {
+      const state = runAdaptive(recovery, 2, (cell, i) => {
+        const rng = seedrandom(`recovery:${sweep}:${cell}:${i}`);
+        // Cell 0 loses fewer dials but fails to recover 20% of the time; cell 1 always recovers.
+        return { recovered: cell === 0 && rng() < 0.2 ? 0 : 1, dialRateLost: (cell === 0 ? 0.01 : 0.02) + 0.002 * rng() };
+      });
+      if (state.leader === 1) right++;
+    }
+    expect(right / 400).toBeGreaterThanOrEqual(0.95);
+  });
+
   it('close a decisively failing cell after the minimum replications and treat cells identical in every replication as ties the sweep order breaks', () => {
     const state = runAdaptive(settings, 3, (cell, i) => (cell === 0 ? { waitFraction: 0.5, dialRateLost: 0 } : { waitFraction: 0, dialRateLost: 0.01 + 0.001 * (i % 3) }));
-    expect(state.cells.map((c) => [c.n, c.stop])).toEqual([[3, 'fails'], [3, 'decided'], [3, 'worse']]);
+    // The leader's waitFraction is 0 in every replication, which no interval can test: it runs to max, as the full grid would.
+    expect(state.cells.map((c) => [c.n, c.stop])).toEqual([[3, 'fails'], [30, 'decided'], [3, 'worse']]);
+    expect(state.leader).toBe(1);
+  });
+
+  it('judge again an objective met on identical replications when a later one differs, and reopen the cells closed as worse than a leader that stops qualifying', () => {
+    // Cell 0 loses fewer dials but enters wait conditions from its sixth seed on (5% of the time: it fails); cell 1 never does.
+    const state = runAdaptive(settings, 2, (cell, i) => ({
+      waitFraction: cell === 0 && i >= 5 ? 0.05 : 0,
+      dialRateLost: (cell === 0 ? 0 : 0.01) + 0.001 * (i % 3),
+    }));
+    expect(state.cells[0]).toMatchObject({ stop: 'fails', objectives: ['failed'] });
+    expect(state.cells[0].n).toBeGreaterThan(5);
+    expect(state.cells[1]).toMatchObject({ n: 30, stop: 'decided', objectives: ['met'], worseThan: null });
     expect(state.leader).toBe(1);
   });
 

@@ -15,7 +15,13 @@ import type { Goal, Objective } from './sweepFile.ts';
  * grid's own 95% interval on min replications, the other half evenly over the
  * later looks. So each decision, whatever the number of looks, is wrong with
  * probability at most ALPHA (under the t interval's own assumption of
- * normally distributed replication means). A decision once made stands.
+ * normally distributed replication means). A decision once made stands,
+ * with one exception: replications that are all identical (a cell that never
+ * enters a wait condition, always recovers) have no spread to test, so they
+ * are judged as the fixed grid judges them (a zero-width interval) but only
+ * provisionally: judged again at every later look the cell gets, and a
+ * recommended cell standing on such a decision runs to max, so that the
+ * recommendation rests on as many identical replications as the full grid's.
  *
  * Pure: decisions depend only on the values given, never on timing or on
  * the order in which runs finished.
@@ -46,7 +52,11 @@ export interface CellState {
   /** Replications so far: seeds firstSeed .. firstSeed + n - 1. */
   n: number;
   objectives: ObjectiveDecision[];
+  /** Per objective: decided on replications all identical (no spread to test), so judged again at each later look. */
+  identical: boolean[];
   stop: Stop;
+  /** The leader a cell closed as 'worse' was compared with: should another cell lead, the reason is gone and it is compared again. */
+  worseThan: number | null;
 }
 
 export interface AdaptiveState {
@@ -70,19 +80,20 @@ function tAt(settings: AdaptiveSettings, n: number): number {
   return studentTQuantile(1 - lookAlpha(settings, n), n - 1);
 }
 
+function allIdentical(values: readonly number[], n: number): boolean {
+  for (let i = 1; i < n; i++) if (values[i] !== values[0]) return false;
+  return true;
+}
+
 /** Mean and half-width of the look's interval over the first n values. */
-function interval(settings: AdaptiveSettings, values: readonly number[], n: number): { mean: number; half: number; same: boolean } {
+function interval(settings: AdaptiveSettings, values: readonly number[], n: number): { mean: number; half: number } {
   let sum = 0;
   for (let i = 0; i < n; i++) sum += values[i];
   const mean = sum / n;
   let squares = 0;
-  let same = true;
-  for (let i = 0; i < n; i++) {
-    squares += (values[i] - mean) * (values[i] - mean);
-    if (values[i] !== values[0]) same = false;
-  }
-  const half = same ? 0 : tAt(settings, n) * Math.sqrt(squares / (n - 1) / n);
-  return { mean, half, same };
+  for (let i = 0; i < n; i++) squares += (values[i] - mean) * (values[i] - mean);
+  const half = allIdentical(values, n) ? 0 : tAt(settings, n) * Math.sqrt(squares / (n - 1) / n);
+  return { mean, half };
 }
 
 /** An objective at the look with n replications; `equals` is judged on the replications themselves, as the fixed grid judges it. */
@@ -120,7 +131,14 @@ export function compareCells(settings: AdaptiveSettings, values: Values, a: Cell
 }
 
 export function firstState(cellCount: number, settings: AdaptiveSettings): AdaptiveState {
-  const cells = Array.from({ length: cellCount }, (_, cell): CellState => ({ cell, n: settings.min, objectives: settings.objectives.map(() => 'open'), stop: 'open' }));
+  const cells = Array.from({ length: cellCount }, (_, cell): CellState => ({
+    cell,
+    n: settings.min,
+    objectives: settings.objectives.map(() => 'open'),
+    identical: settings.objectives.map(() => false),
+    stop: 'open',
+    worseThan: null,
+  }));
   return { rounds: 0, cells, leader: null };
 }
 
@@ -140,24 +158,36 @@ export function bestOf(settings: AdaptiveSettings, values: Values, cells: readon
 /** Decides what this round's replications allow; the cells still open are the ones to give one more seed. */
 export function assessRound(settings: AdaptiveSettings, state: AdaptiveState, values: Values): AdaptiveState {
   const cells = state.cells.map((c): CellState => {
-    if (c.stop !== 'open') return c;
-    const objectives = c.objectives.map((d, i) => (d !== 'open' ? d : decideObjective(settings, settings.objectives[i], values(c.cell, settings.objectives[i].metric), c.n)));
-    return { ...c, objectives, stop: objectives.includes('failed') ? 'fails' : 'open' };
+    if (c.stop !== 'open') return { ...c };
+    const objectives = [...c.objectives];
+    const identical = [...c.identical];
+    settings.objectives.forEach((o, i) => {
+      if (objectives[i] !== 'open' && !identical[i]) return;
+      const v = values(c.cell, o.metric);
+      objectives[i] = decideObjective(settings, o, v, c.n);
+      identical[i] = objectives[i] !== 'open' && allIdentical(v, c.n);
+    });
+    return { ...c, objectives, identical, stop: objectives.includes('failed') ? 'fails' : 'open' };
   });
   const leader = bestOf(settings, values, cells.filter(qualifies));
   let leaderOpen = false;
   for (const c of cells) {
-    if (c.stop !== 'open' || c === leader) continue;
+    const reconsidered = c.stop === 'worse' && c.worseThan !== (leader?.cell ?? null);
+    if (c.stop !== 'open' && !reconsidered) continue;
+    [c.stop, c.worseThan] = ['open', null];
+    if (c === leader) continue;
     if (leader === null) {
       c.stop = c.objectives.includes('open') ? 'open' : 'decided';
       continue;
     }
     const { result } = compareCells(settings, values, c, leader);
-    if (result === 'worse' || (result === 'tie' && c.cell > leader.cell)) c.stop = 'worse';
+    if (result === 'worse' || (result === 'tie' && c.cell > leader.cell)) [c.stop, c.worseThan] = ['worse', leader.cell];
     else if (result === 'open') leaderOpen = true;
     else c.stop = c.objectives.includes('open') ? 'open' : 'decided';
   }
-  if (leader !== null && leader.stop === 'open' && !leaderOpen) leader.stop = 'decided';
+  // A leader met only on identical replications goes on to max: the full grid's evidence for what no interval can test.
+  const leaderSettled = leader !== null && (leader.n >= settings.max || !leader.identical.some(Boolean));
+  if (leader !== null && leader.stop === 'open' && !leaderOpen && leaderSettled) leader.stop = 'decided';
   for (const c of cells) if (c.stop === 'open' && c.n >= settings.max) c.stop = 'max';
   return { rounds: state.rounds + 1, cells, leader: leader === null ? null : leader.cell };
 }

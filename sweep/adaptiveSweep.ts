@@ -1,5 +1,5 @@
-import { ALPHA, assessRound, bestOf, firstState, grow, isDone, lookAlpha, type AdaptiveSettings, type AdaptiveState, type Stop, type Values } from './adaptive.ts';
-import type { RunMetrics } from './metrics.ts';
+import { ALPHA, assessRound, bestOf, firstState, grow, isDone, lookAlpha, type AdaptiveSettings, type AdaptiveState, type ObjectiveDecision, type Stop, type Values } from './adaptive.ts';
+import type { MetricName, RunMetrics } from './metrics.ts';
 import type { PlannedRun, SweepPlan } from './plan.ts';
 import { objectiveText, type Verdict } from './recommend.ts';
 
@@ -81,10 +81,31 @@ const STOP_TEXT: Record<Stop, string> = {
   max: 'at the maximum replications',
 };
 
+/** What the procedure did with one cell: cells.csv's columns and the report's replications map show it. */
+export interface CellDecisions {
+  replications: number;
+  /** Per objective, in the sweep file's order. */
+  objectives: ObjectiveDecision[];
+  /** The metrics of the objectives left undecided. */
+  openMetrics: MetricName[];
+  stop: Stop;
+  stopped: string;
+}
+
+export function cellDecisions(o: Pick<AdaptiveOutcome, 'settings' | 'state'>): CellDecisions[] {
+  return o.state.cells.map((c) => ({
+    replications: c.n,
+    objectives: c.objectives,
+    openMetrics: [...new Set(o.settings.objectives.filter((_, i) => c.objectives[i] === 'open').map((obj) => obj.metric))],
+    stop: c.stop,
+    stopped: STOP_TEXT[c.stop],
+  }));
+}
+
 /** cells.csv's extra columns in an adaptive sweep: per objective met/failed/open, and why the cell stopped. */
 export function adaptiveCsvColumns(o: AdaptiveOutcome): { header: string[]; rows: string[][] } {
   const header = [...o.settings.objectives.map((obj) => `decided ${objectiveText(obj)}`), 'stopped'];
-  return { header, rows: o.state.cells.map((c) => [...c.objectives, STOP_TEXT[c.stop]]) };
+  return { header, rows: cellDecisions(o).map((c) => [...c.objectives, c.stopped]) };
 }
 
 /** The procedure and its guarantee, as README and recommendation.md state it. */
@@ -97,17 +118,21 @@ export function guaranteeText(o: Pick<AdaptiveOutcome, 'settings'>): string {
     `is wrong with probability at most ${ALPHA} (${(1 - ALPHA) * 100}% confidence per decision), every look paid for: the one-sided error ${ALPHA} is spent over the looks, ` +
     `${short(lookAlpha(o.settings, min))} at the first (the fixed grid's own 95% interval on ${min} replications)${later} (Bonferroni over looks). ` +
     'A cell closes when it fails an objective decisively, when its goal is decisively worse than the best qualifying cell\'s (or identical in every common replication and later in the sweep order), ' +
-    'or when its objectives and comparisons are decided. `equals` objectives are judged on the replications themselves, and a metric identical in every replication has a zero-width interval, as in a fixed sweep. ' +
+    'or when its objectives and comparisons are decided. `equals` objectives are judged on the replications themselves, and a metric identical in every replication has a zero-width interval, as in a fixed sweep; ' +
+    `having no spread to test, such a decision is provisional: judged again at each later look, and the recommended cell, if it stands on one, runs all ${max} replications. ` +
     'The guarantee is per decision, not over the family of every cell and objective.'
   );
 }
+
+/** `1 round`, `8 rounds`. */
+export const roundsText = (rounds: number) => `${rounds} round${rounds === 1 ? '' : 's'}`;
 
 const short = (x: number) => String(Number(x.toPrecision(3)));
 
 function adaptiveSummary(o: Omit<AdaptiveOutcome, 'summary'>): string[] {
   const counts = replicationsOf(o);
   return [
-    `Runs used: ${o.runsUsed} of the full grid's ${o.fullGrid} (${((100 * o.runsUsed) / o.fullGrid).toFixed(1)}%), in ${o.state.rounds} rounds; ` +
+    `Runs used: ${o.runsUsed} of the full grid's ${o.fullGrid} (${((100 * o.runsUsed) / o.fullGrid).toFixed(1)}%), in ${roundsText(o.state.rounds)}; ` +
       `replications per cell ${Math.min(...counts)}..${Math.max(...counts)}.`,
     '',
     guaranteeText(o),

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { effectiveSweepYaml, loadSweepPlan } from '../cli/sweepCommand.ts';
+import { smallSweepYaml } from '../test-support/smallSweep.ts';
 
 /**
  * `ocs-sim sweep` in separate processes, as users run it: the output does
@@ -19,22 +20,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // 4 cells x 6 seeds, half-hour runs with an outage: a few seconds of work, enough to be killed halfway.
 const sweepFile = join(dir, 'small.yaml');
-writeFileSync(
-  sweepFile,
-  `name: small sweep for the CLI tests
-scenario:
-  duration: 30m
-  drainLimit: 30m
-  campaignGroups: [{ name: CLI@Agents, dbid: 9, agents: 40 }]
-  network: { responseLoss: 0.005 }
-  externalSystem: { outages: [{ from: 10m, until: 15m, status: 503 }] }
-vary:
-  history-wait-condition-threshold: [40, 160]
-  history-wait-recovery-timeout: [10s, 40s]
-replications: 6
-probe: { bound: 3m }
-`,
-);
+writeFileSync(sweepFile, smallSweepYaml());
 
 const runs = 4 * 6;
 
@@ -152,6 +138,30 @@ describe('ocs-sim sweep', () => {
     expect(r.stderr).toContain(`${runs - 10} of ${runs} runs have no result in results.jsonl`);
     expect(r.stderr).toContain(`ocs-sim sweep ${join(partial, 'sweep.yaml')} --out ${partial} --resume`);
     expect(existsSync(join(partial, 'cells.csv'))).toBe(false);
+  });
+
+  it('--adaptive: the same runs and conclusions with 1 worker and with 2, within the grid, and `ocs-sim report DIR` rebuilds them from results.jsonl', () => {
+    const [a, b, copy] = ['adaptive-one', 'adaptive-two', 'adaptive-copy'].map((d) => join(dir, d));
+    const first = sweep(a, '--adaptive', '--workers', '1');
+    const second = sweep(b, '--adaptive', '--workers', '2');
+    expect([first.status, second.status], first.stderr + second.stderr).toEqual([0, 0]);
+    const used = /adaptive: (\d+) of (\d+) runs/.exec(first.stderr);
+    expect(used?.[2]).toBe(String(runs));
+    expect(lines(join(a, 'results.jsonl'))).toHaveLength(Number(used![1]));
+    expect(Number(used![1])).toBeGreaterThanOrEqual(4 * 3);
+    // Runs finish in another order on 2 workers; the rounds wait for theirs, so the same runs are chosen.
+    const keys = (d: string) => lines(join(d, 'results.jsonl')).map((l) => JSON.parse(l).key as string).sort();
+    expect(keys(b)).toEqual(keys(a));
+    for (const file of ['cells.csv', 'recommendation.md', 'recommendation.json', 'report.html', 'report.md']) {
+      expect(readFileSync(join(b, file)).equals(readFileSync(join(a, file))), `${file} differs between 1 and 2 workers`).toBe(true);
+    }
+    expect(readFileSync(join(a, 'cells.csv'), 'utf8').split('\n')[0]).toMatch(/,stopped$/);
+    expect(readFileSync(join(a, 'sweep.yaml'), 'utf8')).toMatch(/adaptive: true\nreplications:\n {2}min: 3\n {2}max: 6/);
+    mkdirSync(copy);
+    for (const file of ['sweep.yaml', 'results.jsonl']) writeFileSync(join(copy, file), readFileSync(join(a, file)));
+    const r = spawnSync(process.execPath, [bin, 'report', copy], { cwd: repo, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    for (const file of ['cells.csv', 'report.html', 'report.md']) expect(readFileSync(join(copy, file)).equals(readFileSync(join(a, file))), file).toBe(true);
   });
 
   it('rejects a bad sweep file with exit code 2, naming the field, the value and what is allowed', () => {
