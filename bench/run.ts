@@ -2,7 +2,7 @@
  * `npm run bench [-- --json PATH] [--quick]`: how fast the model runs and how
  * its memory behaves, next to a bare event loop on the same machine, and how
  * a sweep scales from one worker thread to two, and how many runs an adaptive
- * sweep saves. Prints a table; with --json writes the figures (keys named in
+ * sweep saves, and how ocs-sim drive keeps time and pace against serve. Prints a table; with --json writes the figures (keys named in
  * issues 4, 5 and 16). Figures, not pass/fail:
  * speed targets live here and never in a test.
  */
@@ -19,6 +19,7 @@ import { taskOf } from '../sweep/runTask.ts';
 import { adaptiveFraction } from './adaptiveFraction.ts';
 import { largeDay } from './largeDay.ts';
 import { referenceEventLoop } from './reference.ts';
+import { driveBench } from './driveBench.ts';
 import { serveBench } from './serveBench.ts';
 import { threadScaling } from './threadScaling.ts';
 
@@ -90,6 +91,7 @@ async function main(argv: string[]): Promise<void> {
   const scaling = await threadScaling(taskOf(examplePlan, examplePlan.runs[0]), quick ? 20 : 100, wall);
 
   const serve = await serveBench(quick);
+  const driven = await driveBench(quick);
   const adaptive = await adaptiveFraction(EXAMPLE_SWEEP, 2);
 
   const figures = {
@@ -113,6 +115,8 @@ async function main(argv: string[]): Promise<void> {
     recordsCreated: model.summary.records.created,
     serveRecordsPerSecond: serve.serveRecordsPerSecond,
     serveLatencyP99Ms: serve.serveLatencyP99Ms,
+    driveSendLatenessP99Ms: driven.driveSendLatenessP99Ms,
+    driveMaxPostsPerSecond: driven.driveMaxPostsPerSecond,
     ...adaptive,
     node: process.version,
     quick,
@@ -126,6 +130,8 @@ async function main(argv: string[]): Promise<void> {
     threadScalingCeiling: 'the same run on 2 warm threads vs 1: what 2 cores give here',
     serveRecordsPerSecond: `>= 10000: ${serve.serveRecordsPerSecond >= 10_000 ? 'met' : 'NOT met'} (serve in its own process, journal on, 32 keep-alive connections)`,
     adaptiveRunsFraction: `<= 0.4 with the fixed sweep's recommended setting: ${adaptive.adaptiveRunsFraction <= 0.4 && adaptive.adaptiveRecommended === adaptive.fixedRecommended ? 'met' : 'NOT met'} (sweep --adaptive on ${basename(EXAMPLE_SWEEP)}, runs against its fixed grid's)`,
+    driveSendLatenessP99Ms: `<= 10 at 1,000 POSTs/s against serve: ${driven.driveSendLatenessP99Ms <= 10 ? 'met' : 'NOT met'} (send time minus the instant the model meant, ${driven.drivePacedPosts} POSTs)`,
+    driveMaxPostsPerSecond: `>= 5000 against serve: ${driven.driveMaxPostsPerSecond >= 5000 ? 'met' : 'NOT met'} (the model asks 20,000/s through a pool of 64; serve in its own process)`,
     serveLatencyP99Ms: `<= 10 above the 0 ms service time at 2,000 POSTs/s: ${serve.serveLatencyP99Ms <= 10 ? 'met' : 'NOT met'}`,
   };
   const rows = Object.entries(figures).map(([k, v]) => [k, String(v), goals[k] ?? '']);
