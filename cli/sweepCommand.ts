@@ -78,16 +78,27 @@ export function planOrThrow(file: string, sweep: Sweep, base: Scenario, quick: b
 
 /** The base scenario, from its file (relative to the sweep file) or inline, with the patch merged in. */
 function baseScenario(sweep: Sweep, file: string): Scenario {
-  const patched = Object.keys(sweep.patch).length > 0;
+  const parts = (Array.isArray(sweep.patch) ? sweep.patch : [sweep.patch]).map((part) => patchPart(part, file));
+  const patched = parts.some((part) => Object.keys(part).length > 0);
+  const withPatches = (base: unknown) => parts.reduce((scenario, part) => mergePatch(scenario, part), base);
   if (typeof sweep.scenario === 'string') {
     const path = resolvePath(dirname(file), sweep.scenario);
-    const result = validateScenario(mergePatch(readYaml(path), sweep.patch));
+    const result = validateScenario(withPatches(readYaml(path)));
     if (!result.ok) throw new ScenarioError(patched ? `${path} (with the patch of ${file})` : path, result.errors);
     return result.scenario;
   }
-  const result = validateScenario(mergePatch(sweep.scenario, sweep.patch));
+  const result = validateScenario(withPatches(sweep.scenario));
   if (!result.ok) throw new ScenarioError(file, result.errors.map((e) => (e.startsWith('(top level)') ? `scenario${e.slice('(top level)'.length)}` : `scenario.${e}`)));
   return result.scenario;
+}
+
+/** A patch as given, or read from its file (a calibration.yaml of ocs-sim drive), relative to the sweep file. */
+function patchPart(part: string | Record<string, unknown>, file: string): Record<string, unknown> {
+  if (typeof part !== 'string') return part;
+  const path = resolvePath(dirname(file), part);
+  const fragment = readYaml(path);
+  if (fragment === null || typeof fragment !== 'object' || Array.isArray(fragment)) throw new ScenarioError(path, ['(top level): expected a scenario fragment (a mapping such as externalSystem: ..., network: ...), the patch of ' + file]);
+  return fragment as Record<string, unknown>;
 }
 
 /** What a sweep writes from its results; an earlier sweep's are removed first, so none is ever left beside other results. */

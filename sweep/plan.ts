@@ -48,17 +48,28 @@ export type Planning = { ok: true; plan: SweepPlan } | { ok: false; errors: stri
 
 /**
  * JSON Merge Patch (RFC 7386): objects merge key by key, `null` removes a key,
- * anything else replaces what the base has. To swap a distribution's shape,
- * remove the old key: `serviceTime: { exponential: null, fixed: 40ms }`.
+ * anything else replaces what the base has. A distribution is a value, not a
+ * record: a patch naming a shape (`serviceTime: { lognormal: ... }`, as
+ * calibration.yaml of ocs-sim drive does) replaces the base's distribution
+ * whatever its shape, instead of merging into an object with two shapes.
  */
 export function mergePatch(base: unknown, patch: unknown): unknown {
   if (!isPlainObject(patch)) return patch;
+  if (isDistribution(patch)) return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== null));
   const out: Record<string, unknown> = isPlainObject(base) ? { ...base } : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete out[key];
     else out[key] = mergePatch(out[key], value);
   }
   return out;
+}
+
+const SHAPES = new Set(['fixed', 'uniform', 'exponential', 'lognormal']);
+
+/** A patch that names one distribution shape (and perhaps removes others with null). */
+function isDistribution(patch: Record<string, unknown>): boolean {
+  const keys = Object.keys(patch);
+  return keys.length > 0 && keys.every((key) => SHAPES.has(key)) && keys.filter((key) => patch[key] !== null).length === 1;
 }
 
 function isPlainObject(x: unknown): x is Record<string, unknown> {

@@ -169,6 +169,9 @@ describe('sweep plan', () => {
   it('merges a patch into the base as RFC 7386 says: objects by key, null removes, the rest replaced', () => {
     expect(mergePatch({ a: { b: 1, c: [1, 2] }, d: 1 }, { a: { c: [3] }, e: 2 })).toEqual({ a: { b: 1, c: [3] }, d: 1, e: 2 });
     expect(mergePatch({ serviceTime: { exponential: '20ms' } }, { serviceTime: { exponential: null, fixed: '40ms' } })).toEqual({ serviceTime: { fixed: '40ms' } });
+    // A distribution is a value: a patch naming another shape replaces it (calibration.yaml does this).
+    expect(mergePatch({ serviceTime: { exponential: '20ms' } }, { serviceTime: { lognormal: { median: '2ms', p99: '9ms' } } })).toEqual({ serviceTime: { lognormal: { median: '2ms', p99: '9ms' } } });
+    expect(mergePatch({ latency: { lognormal: { median: '15ms', p99: '120ms' } } }, { latency: { lognormal: { p99: '90ms' } } })).toEqual({ latency: { lognormal: { p99: '90ms' } } });
     expect(mergePatch({ a: 1 }, { a: { b: { c: null, d: 2 } } })).toEqual({ a: { b: { d: 2 } } });
   });
 });

@@ -57,13 +57,19 @@ export const DEFAULT_OBJECTIVES: Objective[] = [
   { metric: 'unconfirmedAtEnd', equals: 0 },
 ];
 
+/** One patch: a scenario fragment, or the path of a YAML file holding one (relative to the sweep file). */
+const PatchPart = z.union([z.record(z.string(), z.unknown()), z.string()], { error: 'expected a scenario fragment or a path to one' });
+
 export const SweepFile = z.strictObject({
   name: z.string().default('unnamed sweep'),
   description: z.string().default(''),
   scenario: z
     .union([z.string(), z.record(z.string(), z.unknown())], { error: 'expected a scenario file path (relative to the sweep file) or an inline scenario' })
     .describe('The base scenario: a path relative to this file, or the scenario itself.'),
-  patch: z.record(z.string(), z.unknown()).default({}).describe('Merged into the base scenario as a JSON Merge Patch: objects merge, null removes a key, anything else replaces.'),
+  patch: z
+    .union([PatchPart, z.array(PatchPart)], { error: 'expected a scenario fragment, a path to one (e.g. calibration.yaml from ocs-sim drive), or a list of them' })
+    .default({})
+    .describe('Merged into the base scenario as a JSON Merge Patch (objects merge, null removes a key, anything else replaces): a fragment, a path to a YAML fragment relative to this file (calibration.yaml of ocs-sim drive), or a list of them merged in order.'),
   vary: z
     .strictObject(Object.fromEntries(OPTION_NAMES.map((name) => [name, Values.optional()])) as Record<OptionName, z.ZodOptional<typeof Values>>)
     .describe('OCS options (application level) and their values; the sweep runs every combination. A campaign group setting a varied option loses it.'),

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { loadScenario } from '../../cli/scenarioFile.ts';
+import { loadSweepPlan } from '../../cli/sweepCommand.ts';
 import { runScenario } from '../../sim/run.ts';
 import { SummaryFile } from '../../sim/summarySchema.ts';
 import { validateScenario } from '../../sim/validate.ts';
@@ -155,6 +156,13 @@ describe('ocs-sim drive against ocs-sim serve', () => {
     const calibrated = validateScenario({ ...parseYaml(readFileSync(WITH_OUTAGE, 'utf8')), network: { ...scenario.network, ...fragment.network }, externalSystem: { ...scenario.externalSystem, ...fragment.externalSystem } });
     expect(calibrated.ok, JSON.stringify(calibrated)).toBe(true);
     expect(calibration).toMatch(/# \d+ answer\(s\) without an injected fault: round trip p1 .* ms, p50 .* ms, p99 .* ms/);
+    // A sweep takes it by its path, after a patch of its own.
+    const sweep = join(out, 'sweep.yaml');
+    writeFileSync(sweep, `scenario: ${WITH_OUTAGE}\npatch: [{ ocs: { history-wait-condition-threshold: 9 } }, calibration.yaml]\nvary: { history-wait-recovery-timeout: [1s, 2s] }\nreplications: 2\n`);
+    const plan = loadSweepPlan(sweep, true);
+    expect(plan.base.externalSystem.serviceTime).toEqual(fragment.externalSystem.serviceTime);
+    expect(plan.base.network.latency).toEqual(fragment.network.latency);
+    expect(plan.base.ocs['history-wait-condition-threshold']).toBe(9);
   });
 });
 
