@@ -54,6 +54,15 @@ const POINTS: Record<string, (run: ObservedRun) => void> = {
     expect(summary.timeouts).toBeGreaterThan(0);
     expect(logText.some((t) => t.startsWith('[OCS 408 history-http-response-timeout] Save operation for Call Attempt Record was aborted'))).toBe(true);
   },
+  'external-system-check.yaml': ({ summary, trace, logText }) => {
+    // What drive needs it for: duplicates, late seq 0 records, a burst of 418s and a wait condition.
+    expect(summary.external.duplicates).toBeGreaterThan(0);
+    expect(summary.responses['418']).toBeGreaterThan(0);
+    expect(summary.waitConditions.activations).toBeGreaterThan(0);
+    expect(logText.some((t) => t.startsWith('Wait condition has been cleared'))).toBe(true);
+    const seq1PostedAt = new Map(trace.filter((l) => l.event === 'POST' && l.entity.endsWith(':1')).map((l) => [l.entity.slice(0, -2), l.t]));
+    expect(trace.some((l) => l.event === 'POST' && l.entity.endsWith(':0') && (seq1PostedAt.get(l.entity.slice(0, -2)) ?? Infinity) < l.t)).toBe(true);
+  },
   'default.yaml': ({ summary }) => {
     // Its outage starts at minute 20: the first 10 minutes dial undisturbed (the full run has its own test).
     expect(summary.dials).toBeGreaterThan(0);

@@ -88,7 +88,7 @@ function saturation(ledger: Ledger): { concurrency: number | null; comment: stri
 export function calibrationYaml(c: Calibration, about: { target: string; scenario: string; seed: number }): string {
   const lines = [
     `# Calibration of ${about.target}, measured by ocs-sim drive (${about.scenario}, seed ${about.seed}).`,
-    '# A scenario fragment: put it under `patch:` in a sweep file, or merge it into a scenario, to size OCS against this system.',
+    '# A scenario fragment: name it in a sweep file (`patch: calibration.yaml`) to size OCS against this system.',
     `# ${c.comments.roundTrips}`,
   ];
   const body: string[] = [];
