@@ -199,6 +199,26 @@ describe('ocs-sim drive judges the external system it drives', () => {
   });
 });
 
+/** SHORT with pre-dial validation on: each dial is validated first. */
+const VALIDATED = scenarioFile('validated', readFileSync(SHORT, 'utf8').replace('http-connection-pool-size: 4', 'http-connection-pool-size: 4\n  pre-dial-validation: true').replace('responseLoss: 0.3', 'responseLoss: 0'));
+
+describe('ocs-sim drive checks pre-dial validation answers', () => {
+  it('serve answers 200 or 409 with a call result: held; a 409 without one: violated', async () => {
+    const { scenario } = loadScenario(VALIDATED);
+    const serve = await startServer({ scenario: { ...scenario, externalSystem: { ...scenario.externalSystem, validationRejectProbability: 0.3 } }, host: '127.0.0.1', port: 0 });
+    const good = await ocsSim(['drive', VALIDATED, '--target', `${serve.url}/ocs/history`, '--out', join(dir, 'validated')]).finally(() => serve.close());
+    expect(good.code, good.stderr).toBe(0);
+    const held = outputs(join(dir, 'validated'));
+    expect(verdicts(held.conformance)['validation-answers']).toBe('held');
+    expect(held.summary.validations).toMatchObject({ approved: expect.any(Number), rejected: expect.any(Number) });
+    const bad = await startTestServer('validation-409-without-result');
+    const refused = await ocsSim(['drive', VALIDATED, '--target', `${bad.url}/ocs/history`, '--validation-target', `${bad.url}/ocs/validate`, '--out', join(dir, 'validation-409')]).finally(() => bad.close());
+    expect(refused.code, refused.stderr).toBe(1);
+    expect(verdicts(outputs(join(dir, 'validation-409')).conformance)['validation-answers']).toBe('violated');
+    expect(bad.posts).toBeGreaterThan(0);
+  });
+});
+
 describe('ocs-sim drive over HTTPS and with bad input', () => {
   it('drives an HTTPS target whose self-signed certificate is given with --ca, and refuses it without', async () => {
     const cert = join(dir, 'cert.pem');

@@ -14,7 +14,9 @@ export type Behaviour =
   /** One row per attempt, whatever came last: a late seq 0 overwrites seq 1. */
   | 'last-write-wins'
   /** A re-submission of a stored record is answered 500: OCS never gets its 200. */
-  | 'reject-resubmission';
+  | 'reject-resubmission'
+  /** Correct with records, but refuses every pre-dial validation with a 409 that names no call result. */
+  | 'validation-409-without-result';
 
 export interface TestServer {
   url: string;
@@ -42,7 +44,7 @@ export async function startTestServer(behaviour: Behaviour): Promise<TestServer>
       if (req.method !== 'POST') return void res.writeHead(405).end();
       posts++;
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
-      if (path.endsWith('/validate')) return void res.writeHead(200).end('{}');
+      if (path.endsWith('/validate')) return void res.writeHead(behaviour === 'validation-409-without-result' ? 409 : 200).end('{}');
       const guid = String(body.GSW_CALL_ATTEMPT_GUID);
       const held = rows.get(guid) ?? [];
       rows.set(guid, held);
