@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,6 +6,7 @@ import { join } from 'node:path';
 import { Agent, Pool, request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ScenarioInput } from '../sim/scenario/scenario.ts';
+import { selfSignedCertificate } from '../test-support/certificate.ts';
 import { scenarioFrom } from '../test-support/scenarios.ts';
 import { startServer, type RunningServer } from './server.ts';
 
@@ -270,10 +270,7 @@ describe('ocs-sim serve: the control API', () => {
 
 describe('ocs-sim serve over HTTPS', () => {
   it('serves with the given certificate and key (a self-signed one made with openssl)', async () => {
-    const cert = join(dir, 'cert.pem');
-    const key = join(dir, 'key.pem');
-    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { encoding: 'utf8' });
-    expect(made.status, made.stderr).toBe(0);
+    const { cert, key } = selfSignedCertificate(dir);
     const scenario = scenarioFrom({ externalSystem: { serviceTime: { fixed: '0ms' } } });
     const server = await startServer({ scenario, host: '127.0.0.1', port: 0, tls: { cert, key } });
     servers.push(server);

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { loadSweepPlan } from '../../cli/sweepCommand.ts';
 import { runScenario } from '../../sim/run.ts';
 import { SummaryFile } from '../../sim/summarySchema.ts';
 import { validateScenario } from '../../sim/validate.ts';
+import { selfSignedCertificate } from '../../test-support/certificate.ts';
 import { OCS_SIM, ocsSim } from '../../test-support/cli.ts';
 import { startServer } from '../server.ts';
 import type { Conformance } from './conformance.ts';
@@ -221,10 +222,7 @@ describe('ocs-sim drive checks pre-dial validation answers', () => {
 
 describe('ocs-sim drive over HTTPS and with bad input', () => {
   it('drives an HTTPS target whose self-signed certificate is given with --ca, and refuses it without', async () => {
-    const cert = join(dir, 'cert.pem');
-    const key = join(dir, 'key.pem');
-    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { encoding: 'utf8' });
-    expect(made.status, made.stderr).toBe(0);
+    const { cert, key } = selfSignedCertificate(dir);
     const { scenario } = loadScenario(SHORT);
     const server = await startServer({ scenario: { ...scenario, network: { ...scenario.network, responseLoss: 0 } }, host: '127.0.0.1', port: 0, tls: { cert, key } });
     try {
