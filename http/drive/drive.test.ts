@@ -220,6 +220,23 @@ describe('ocs-sim drive checks pre-dial validation answers', () => {
   });
 });
 
+describe('ocs-sim drive times out a target that does not answer', () => {
+  it('cuts each POST at history-http-response-timeout, as OCS does, and the latency claim fails past --max-timeout-share', async () => {
+    const { scenario } = loadScenario(SHORT);
+    // serve's own hangs: the target accepts and never answers (the driver injects none: --no-network-faults).
+    const serve = await startServer({ scenario: { ...scenario, network: { ...scenario.network, responseLoss: 0, hangs: 0.2 } }, host: '127.0.0.1', port: 0, networkFaults: true });
+    const out = join(dir, 'hangs');
+    const result = await ocsSim(['drive', SHORT, '--target', `${serve.url}/ocs/history`, '--no-network-faults', '--out', out]).finally(() => serve.close());
+    expect(result.code, result.stderr).toBe(1);
+    const { conformance, summary, log } = outputs(out);
+    const latency = conformance.claims.find((c) => c.id === 'latency')!;
+    expect(latency.verdict).toBe('violated');
+    expect(latency.examples[0]).toMatchObject({ outcome: 'no answer within the deadline' });
+    expect(summary.timeouts).toBeGreaterThan(0);
+    expect(log).toMatch(/\[OCS 408 history-http-response-timeout\] Save operation for Call Attempt Record was aborted/);
+  });
+});
+
 describe('ocs-sim drive over HTTPS and with bad input', () => {
   it('drives an HTTPS target whose self-signed certificate is given with --ca, and refuses it without', async () => {
     const { cert, key } = selfSignedCertificate(dir);

@@ -54,13 +54,16 @@ export interface AttemptFacts {
   resubmitted: boolean;
   /** By seq: the record's latest POST failed at the target, not by a fault the driver injected (so a record left unconfirmed is the target's doing). */
   lastFailedAtTarget: [boolean, boolean];
-  /** The POSTs of this attempt, at most a few, for examples. */
-  posts: Example[];
+  /**
+   * The first few POSTs of this attempt, one line each, for examples (a
+   * line, not an object: a long drive keeps one of these per attempt).
+   */
+  posts: string[];
 }
 
 /** Examples kept per claim; the counts go on. */
 export const MAX_EXAMPLES = 10;
-const POSTS_KEPT = 6;
+const POSTS_KEPT = 4;
 
 /** Growable samples of a number (round trips, lateness) without boxing. */
 export class Samples {
@@ -181,7 +184,7 @@ export class Ledger {
     if (x.post > 1) facts.resubmitted = true;
     facts.lastFailedAtTarget[x.seq] = x.injected === null && !(x.outcome.kind === 'answered' && x.outcome.status === 200);
     if (x.outcome.kind === 'answered' && x.outcome.status === 200 && x.injected === null) facts.confirmed[x.seq] = true;
-    if (facts.posts.length < POSTS_KEPT) facts.posts.push(describe(x));
+    if (facts.posts.length < POSTS_KEPT) facts.posts.push(brief(x));
   }
 }
 
@@ -196,6 +199,14 @@ export function describe(x: Exchange): Example {
     ...ended,
     ...(x.injected !== null ? { injectedByDriver: x.injected } : {}),
   };
+}
+
+/** An exchange in one line: `seq 1 post 2 at 6705.9 ms: 200 in 1.6 ms (response lost by the driver)`. */
+export function brief(x: Exchange): string {
+  const o = x.outcome;
+  const ended = o.kind === 'answered' ? `${o.status}` : o.kind === 'timeout' ? 'no answer' : `${o.kind} (${o.error})`;
+  const injected = x.injected === 'response-loss' ? ' (response lost by the driver)' : x.injected === 'hang' ? ' (answer ignored by the driver: a hang)' : '';
+  return `seq ${x.seq} post ${x.post} at ${round(x.sentAt)} ms: ${ended} in ${round(x.endedAt - x.sentAt)} ms${injected}`;
 }
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
