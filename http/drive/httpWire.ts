@@ -54,6 +54,8 @@ export class HttpWire implements Wire {
   private readonly headers: Record<string, string>;
   private readonly minGapMs: number;
   private nextSendAt = 0;
+  /** The drive has ended: what comes back now is of requests it cut itself. */
+  private closed = false;
 
   constructor(
     private readonly world: WireWorld,
@@ -101,13 +103,14 @@ export class HttpWire implements Wire {
     kernel.post(this.network.latency(), (r: HttpRequest) => this.transmit(r, injected), request);
   }
 
-  /** Closes the connections; requests still out are aborted. */
+  /** Closes the connections; requests still out are aborted, and neither the model nor the ledger hears of them. */
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.all([...this.pools.values()].map((pool) => pool.destroy()));
   }
 
   /** The pool of one target origin, `http-connection-pool-size` connections as OCS has. */
-  pool(url: URL): Pool {
+  private pool(url: URL): Pool {
     let pool = this.pools.get(url.origin);
     if (pool === undefined) {
       pool = new Pool(url.origin, { connections: this.world.model.httpConnectionPoolSize, pipelining: 1, ...(this.targets.ca !== undefined ? { connect: { ca: this.targets.ca } } : {}) });
@@ -156,6 +159,7 @@ export class HttpWire implements Wire {
     };
     const ended = (outcome: Outcome) => {
       this.inFlight--;
+      if (this.closed) return;
       this.clock.pump();
       const endedAt = this.clock.now;
       this.answer(request, outcome, exchange.injected);
