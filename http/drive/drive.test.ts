@@ -13,7 +13,7 @@ import { selfSignedCertificate } from '../../test-support/certificate.ts';
 import { OCS_SIM, ocsSim } from '../../test-support/cli.ts';
 import { startServer } from '../server.ts';
 import type { Conformance } from './conformance.ts';
-import { startTestServer, type Behaviour } from './testServers.ts';
+import { startTestServer, type Behaviour } from '../../test-support/externalSystems.ts';
 
 /**
  * `ocs-sim drive` as a user runs it (a child process), against `ocs-sim
