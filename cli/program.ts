@@ -12,6 +12,7 @@ import { loadScenario, ocsSettingsGiven, ScenarioError } from './scenarioFile.ts
 import { addCheckCommand, ChecksFailed } from './checkCommand.ts';
 import { addSweepCommand, isSweepDir, reportSweepDir } from './sweepCommand.ts';
 import { addServeCommand } from './serveCommand.ts';
+import { addWorkerCommand } from './workerCommand.ts';
 
 /** Exit codes: 0 done, 1 the tool failed (or, for check, an invariant did not hold), 2 bad input. */
 const BAD_INPUT = 2;
@@ -73,6 +74,7 @@ export function program(): Command {
   addSweepCommand(cli);
   addCheckCommand(cli);
   addServeCommand(cli);
+  addWorkerCommand(cli);
 
   return cli;
 }

@@ -1,0 +1,93 @@
+import { hostname } from 'node:os';
+import { UnrecoverableError, Worker } from 'bullmq';
+import { runPool } from '../sweep/pool.ts';
+import type { RunOutcome } from '../sweep/runTask.ts';
+import { checkRedis, QUEUE_NAME, workerConnection, type RedisTarget, type RunJob } from './redis.ts';
+
+/**
+ * An `ocs-sim worker`: takes runs of any sweep from the queue, `concurrency`
+ * at a time, each on a thread of its own pool, so the main thread is always
+ * free to renew the runs' locks (a CPU-bound run on it would let them lapse
+ * and the run would be handed to another worker while still running here).
+ */
+export interface QueueWorkerOptions {
+  target: RedisTarget;
+  concurrency: number;
+  modelVersion: string;
+  log: (text: string) => void;
+}
+
+export interface QueueWorker {
+  /** Stops taking runs, lets the runs under way finish (their results go to the queue), then disconnects. */
+  close(): Promise<void>;
+  /** Resolves once closed. */
+  closed: Promise<void>;
+  /** Runs finished by this worker. */
+  readonly ran: number;
+}
+
+/**
+ * Lock times for runs of seconds, not BullMQ's 30 s default: a worker killed
+ * with -9 holds its runs for at most a lock's life, and a stall check every
+ * STALLED_CHECK_MS by any live worker hands them to another.
+ */
+const LOCK_MS = 8_000;
+const STALLED_CHECK_MS = 4_000;
+/** A run whose worker died this many times is failed rather than handed out again: it is likely what kills them. */
+const MAX_STALLS = 2;
+
+export async function startWorker(options: QueueWorkerOptions): Promise<QueueWorker> {
+  const { target, concurrency, modelVersion, log } = options;
+  await checkRedis(target);
+  const pool = runPool(concurrency);
+  const refused = new Set<string>();
+  let ran = 0;
+  const worker = new Worker<RunJob, RunOutcome>(
+    QUEUE_NAME,
+    async (job) => {
+      const { task } = job.data;
+      if (job.data.modelVersion !== modelVersion) {
+        const why = `run ${task.key} of sweep ${JSON.stringify(job.data.sweep)} was planned by model version ${job.data.modelVersion}, and this worker runs model version ${modelVersion}: run the same ocs-sim on the coordinator and every worker`;
+        if (!refused.has(job.data.modelVersion)) log(`refused: ${why}`);
+        refused.add(job.data.modelVersion);
+        throw new UnrecoverableError(`refused by ${worker.name}: ${why}`);
+      }
+      const outcome = await pool.run(task);
+      ran++;
+      return outcome;
+    },
+    {
+      connection: workerConnection(target),
+      concurrency,
+      name: `${hostname()}:${process.pid}`,
+      lockDuration: LOCK_MS,
+      stalledInterval: STALLED_CHECK_MS,
+      maxStalledCount: MAX_STALLS,
+    },
+  );
+  // A worker outlives Redis restarts: BullMQ reconnects; say so once per outage instead of crashing on the error event.
+  let down = false;
+  worker.on('error', (error) => {
+    if (!down) log(`Redis at ${target.shown}: ${error.message}; reconnecting`);
+    down = true;
+  });
+  worker.on('ready', () => (down = false));
+  await worker.waitUntilReady();
+
+  let resolveClosed!: () => void;
+  const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      await worker.close();
+      await pool.destroy();
+      resolveClosed();
+    })());
+  return {
+    close,
+    closed,
+    get ran() {
+      return ran;
+    },
+  };
+}
