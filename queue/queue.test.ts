@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OCS_SIM, ocsSim } from '../test-support/cli.ts';
 import { freePort, startRedis, type PrivateRedis } from '../test-support/redis.ts';
+import { writeSmallSweep } from '../test-support/smallSweep.ts';
 import { QUEUE_NAME } from './redis.ts';
 
 /**
@@ -26,25 +27,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-// 4 cells x 6 seeds of half-hour runs (tens of ms each): long enough for a kill to land mid-run.
-const sweepFile = join(dir, 'small.yaml');
-writeFileSync(
-  sweepFile,
-  `name: small sweep for the queue tests
-scenario:
-  duration: 30m
-  drainLimit: 30m
-  campaignGroups: [{ name: Queue@Agents, dbid: 9, agents: 40 }]
-  network: { responseLoss: 0.005 }
-  externalSystem: { outages: [{ from: 10m, until: 15m, status: 503 }] }
-vary:
-  history-wait-condition-threshold: [40, 160]
-  history-wait-recovery-timeout: [10s, 40s]
-replications: 6
-probe: { bound: 3m }
-`,
-);
-const runs = 4 * 6;
+const { file: sweepFile, runs } = writeSmallSweep(dir, 'small sweep for the queue tests');
 
 // The reference every queued sweep must reproduce: the same sweep on two local threads, no Redis.
 const local = join(dir, 'local');

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { effectiveSweepYaml, loadSweepPlan } from '../cli/sweepCommand.ts';
+import { writeSmallSweep } from '../test-support/smallSweep.ts';
 
 /**
  * `ocs-sim sweep` in separate processes, as users run it: the output does
@@ -17,26 +18,7 @@ const bin = join(repo, 'bin', 'ocs-sim.js');
 const dir = mkdtempSync(join(tmpdir(), 'ocs-sim-sweep-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-// 4 cells x 6 seeds, half-hour runs with an outage: a few seconds of work, enough to be killed halfway.
-const sweepFile = join(dir, 'small.yaml');
-writeFileSync(
-  sweepFile,
-  `name: small sweep for the CLI tests
-scenario:
-  duration: 30m
-  drainLimit: 30m
-  campaignGroups: [{ name: CLI@Agents, dbid: 9, agents: 40 }]
-  network: { responseLoss: 0.005 }
-  externalSystem: { outages: [{ from: 10m, until: 15m, status: 503 }] }
-vary:
-  history-wait-condition-threshold: [40, 160]
-  history-wait-recovery-timeout: [10s, 40s]
-replications: 6
-probe: { bound: 3m }
-`,
-);
-
-const runs = 4 * 6;
+const { file: sweepFile, runs } = writeSmallSweep(dir, 'small sweep for the CLI tests');
 
 function sweep(out: string, ...args: string[]) {
   const r = spawnSync(process.execPath, [bin, 'sweep', sweepFile, '--out', out, ...args], { cwd: repo, encoding: 'utf8' });
