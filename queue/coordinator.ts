@@ -1,6 +1,6 @@
 import { Job, Queue, QueueEvents } from 'bullmq';
 import type { RunOutcome, RunTask } from '../sweep/runTask.ts';
-import { coordinatorConnection, QUEUE_NAME, QueueUnavailable, type RedisTarget, type RunJob } from './redis.ts';
+import { coordinatorConnection, listenerConnection, QUEUE_NAME, QueueUnavailable, type RedisTarget, type RunJob } from './redis.ts';
 
 /**
  * The coordinator's side of a distributed sweep: the given runs go to the
@@ -32,17 +32,20 @@ export interface QueueSweepOptions {
 const IN_FLIGHT = 2_000;
 /** How often every queued run's state is read again: events can be missed (a reconnect, another coordinator removing a shared key). */
 const RECONCILE_MS = 3_000;
+/** Results no coordinator collects (a sweep killed and never resumed) leave Redis after a week; a later --resume runs them again. */
+const RETAIN_S = 7 * 24 * 3600;
 /** Redis unreachable for this long in the middle of a sweep ends it (exit 2); `--resume` continues it. */
-const LOST_AFTER_MS = 20_000;
+const LOST_AFTER_MS = 15_000;
 
 export async function runOnQueue(tasks: readonly RunTask[], options: QueueSweepOptions, onDone: (outcome: RunOutcome) => void): Promise<void> {
   if (tasks.length === 0) return;
   const { target } = options;
   const queue = new Queue<RunJob, RunOutcome, 'run'>(QUEUE_NAME, { connection: coordinatorConnection(target) });
-  const events = new QueueEvents(QUEUE_NAME, { connection: coordinatorConnection(target) });
-  // Connection trouble shows as failed commands below; BullMQ's error events would otherwise crash the process.
-  queue.on('error', () => {});
-  events.on('error', () => {});
+  const events = new QueueEvents(QUEUE_NAME, { connection: listenerConnection(target) });
+  // Connection trouble shows as reads that fail or never return (below); BullMQ's error events would otherwise crash the process.
+  let lastError: Error | undefined;
+  queue.on('error', (error) => (lastError = error));
+  events.on('error', (error) => (lastError = error));
 
   const toAdd = [...tasks];
   const inFlight = new Map<string, RunTask>();
@@ -68,7 +71,7 @@ export async function runOnQueue(tasks: readonly RunTask[], options: QueueSweepO
     const task = inFlight.get(key);
     if (task) end(new Error(`run ${key} (cell ${task.cell}, seed ${task.seed}) failed on a worker: ${reason}`));
   };
-  const add = (batch: RunTask[]) => queue.addBulk(batch.map((task) => ({ name: 'run', data: { modelVersion: options.modelVersion, sweep: options.sweep, task }, opts: { jobId: task.key } })));
+  const add = (batch: RunTask[]) => queue.addBulk(batch.map((task) => ({ name: 'run', data: { modelVersion: options.modelVersion, sweep: options.sweep, task }, opts: { jobId: task.key, removeOnComplete: { age: RETAIN_S }, removeOnFail: { age: RETAIN_S } } })));
 
   /** Reads the state of queued runs: results already there are collected, runs no longer there are added again. */
   const reconcile = async (keys: readonly string[]) => {
@@ -96,30 +99,31 @@ export async function runOnQueue(tasks: readonly RunTask[], options: QueueSweepO
     const batch = toAdd.splice(0, IN_FLIGHT - inFlight.size);
     if (batch.length === 0) return;
     for (const task of batch) inFlight.set(task.key, task);
+    // Runs that did not reach the queue are found missing by the next reconcile and added again.
     add(batch)
       .then(() => reconcile(batch.map((t) => t.key)))
-      .catch((error: Error) => end(lost(target, error)));
+      .catch((error: Error) => (lastError = error));
   };
 
   events.on('completed', ({ jobId, returnvalue }) => collect(jobId, returnvalue as unknown as RunOutcome));
   events.on('failed', ({ jobId, failedReason }) => failed(jobId, failedReason));
 
-  let lostSince: number | null = null;
+  // Judged by the last read that came back, not by a failed one: a command sent as Redis went away may never settle.
+  let lastHeard = performance.now();
   let toldNoWorker = false;
   let reconciling = false;
   const tick = setInterval(() => {
+    if (performance.now() - lastHeard >= LOST_AFTER_MS) end(lost(target, lastError));
     if (reconciling) return;
     reconciling = true;
-    Promise.all([reconcile([...inFlight.keys()]), queue.getWorkersCount()])
+    // CLIENT LIST (the worker count) may be disabled on a managed Redis: that is no reason to end the sweep.
+    Promise.all([reconcile([...inFlight.keys()]), queue.getWorkersCount().catch(() => null)])
       .then(([, workers]) => {
-        lostSince = null;
+        lastHeard = performance.now();
         if (workers === 0 && !toldNoWorker) options.log(`no worker is taking runs from ${target.shown}: start \`ocs-sim worker --queue ${target.shown}\` on each machine`);
         toldNoWorker = workers === 0;
       })
-      .catch((error: Error) => {
-        lostSince ??= performance.now();
-        if (performance.now() - lostSince >= LOST_AFTER_MS) end(lost(target, error));
-      })
+      .catch((error: Error) => (lastError = error))
       .finally(() => (reconciling = false));
   }, RECONCILE_MS);
 
@@ -129,11 +133,15 @@ export async function runOnQueue(tasks: readonly RunTask[], options: QueueSweepO
     await finished;
   } finally {
     clearInterval(tick);
-    // Closing waits for Redis; a lost Redis must not turn the end of the sweep into a hang.
-    await Promise.race([Promise.allSettled([queue.close(), events.close()]), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+    // Closing waits for Redis; a lost Redis must not turn the end of the sweep into a hang, nor its reconnect attempts keep the process alive.
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([queue.close(), events.close()]), new Promise((resolve) => (grace = setTimeout(resolve, 2_000)))]);
+    clearTimeout(grace);
+    // Not awaited: on a lost Redis it never resolves, though it does stop the reconnecting.
+    for (const connected of [queue, events]) connected.disconnect().catch(() => {});
   }
 }
 
-function lost(target: RedisTarget, error: Error): QueueUnavailable {
-  return new QueueUnavailable(`--queue ${target.shown}: lost Redis in the middle of the sweep (${error.message}); runs already in results.jsonl are kept: rerun the same command with --resume once Redis is back`);
+function lost(target: RedisTarget, error: Error | undefined): QueueUnavailable {
+  return new QueueUnavailable(`--queue ${target.shown}: lost Redis in the middle of the sweep (${error?.message ?? `no answer for ${LOST_AFTER_MS / 1000} s`}); runs already in results.jsonl are kept: rerun the same command with --resume once Redis is back`);
 }

@@ -178,6 +178,21 @@ describe('ocs-sim sweep --queue with ocs-sim worker', () => {
     expect(existsSync(join(out, 'cells.csv'))).toBe(true);
   });
 
+  it('exits 2 when Redis goes away in the middle of a sweep, keeping the results it has', async () => {
+    const doomed = await startRedis();
+    const out = join(dir, 'redis-lost');
+    // No worker: the coordinator queues the runs and waits; then its Redis dies.
+    const sweep = ocsSim(['sweep', sweepFile, '--queue', doomed.url, '--out', out]);
+    while (!existsSync(join(out, 'sweep.yaml'))) await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await doomed.stop();
+    const r = await sweep;
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--queue ${doomed.url}: lost Redis in the middle of the sweep (`);
+    expect(r.stderr).toContain('rerun the same command with --resume once Redis is back');
+    expect(existsSync(join(out, 'results.jsonl'))).toBe(true);
+  });
+
   it('exits 2 on a Redis that evicts keys, naming the policy and the fix', async () => {
     const admin = new Redis({ port: redis.port, host: '127.0.0.1' });
     await admin.config('SET', 'maxmemory-policy', 'allkeys-lru');

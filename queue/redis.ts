@@ -75,7 +75,12 @@ function baseOptions(target: RedisTarget): RedisOptions {
  * sweep with a message rather than a hang.
  */
 export function coordinatorConnection(target: RedisTarget): RedisOptions {
-  return { ...baseOptions(target), enableOfflineQueue: false };
+  return { ...baseOptions(target), enableOfflineQueue: false, maxRetriesPerRequest: 1 };
+}
+
+/** The coordinator's event listener: a blocking read, for which BullMQ requires `maxRetriesPerRequest: null`. */
+export function listenerConnection(target: RedisTarget): RedisOptions {
+  return { ...coordinatorConnection(target), maxRetriesPerRequest: null };
 }
 
 /** A worker's connection: BullMQ workers need `maxRetriesPerRequest: null`, and a worker rides out a Redis restart by reconnecting. */
