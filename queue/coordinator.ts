@@ -128,7 +128,7 @@ export async function runOnQueue(tasks: readonly RunTask[], options: QueueSweepO
   }, RECONCILE_MS);
 
   try {
-    await events.waitUntilReady();
+    // Not after the listener is ready: it might never be (Redis gone), and a result it misses is read by the next reconcile.
     topUp();
     await finished;
   } finally {

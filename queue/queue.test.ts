@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OCS_SIM, ocsSim } from '../test-support/cli.ts';
 import { freePort, startRedis, type PrivateRedis } from '../test-support/redis.ts';
 import { writeSmallSweep } from '../test-support/smallSweep.ts';
+import { spawnWorker, type WorkerProcess } from '../test-support/workerProcess.ts';
 import { QUEUE_NAME } from './redis.ts';
 
 /**
@@ -41,27 +42,12 @@ const lines = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8').s
 const keysOf = (out: string) => lines(join(out, 'results.jsonl')).map((l) => JSON.parse(l).key as string);
 const cells = (out: string) => readFileSync(join(out, 'cells.csv'));
 
-interface WorkerProcess {
-  child: ChildProcess;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-/** `ocs-sim worker` in its own process, once it says it is ready. */
-async function worker(...args: string[]): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [OCS_SIM, 'worker', '--queue', redis.url, '--concurrency', '1', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-  workers.add(child);
-  let stderr = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  exited.then(() => workers.delete(child));
-  await new Promise<void>((resolve, reject) => {
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-      if (stderr.includes('ready:')) resolve();
-    });
-    exited.then((code) => reject(new Error(`worker exited (${code}) before it was ready:\n${stderr}`)));
-  });
-  return { child, stderr: () => stderr, exited };
+/** A worker of the farm, on the test's Redis, one run at a time; killed at the end if a test left it running. */
+async function worker(): Promise<WorkerProcess> {
+  const w = await spawnWorker(redis.url, '--concurrency', '1');
+  workers.add(w.child);
+  w.exited.then(() => workers.delete(w.child));
+  return w;
 }
 
 /** Resolves once `path` has at least `n` lines (polled, so a kill lands while the sweep is under way). */
