@@ -142,7 +142,7 @@ describe('ocs-sim sweep --queue with ocs-sim worker', () => {
     await queue.add('run', { modelVersion: 'another-version', sweep: 'old sweep', task }, { jobId: task.key });
     while ((await queue.getJobState(task.key)) !== 'failed') await new Promise((resolve) => setTimeout(resolve, 50));
     const job = await queue.getJob(task.key);
-    expect(job?.failedReason).toContain('was planned by model version another-version, and this worker runs model version');
+    expect(job?.failedReason).toMatch(/^refused by worker \S+:\d+: run foreign0000000001 of sweep "old sweep" was planned by model version another-version, and this worker runs model version [0-9a-f]{16}/);
     await job?.remove();
     await queue.close();
     w.child.kill('SIGTERM');

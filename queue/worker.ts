@@ -42,6 +42,8 @@ export async function startWorker(options: QueueWorkerOptions): Promise<QueueWor
   const pool = runPool(concurrency);
   const refused = new Set<string>();
   let ran = 0;
+  // Named in Redis (CLIENT LIST) and in refusals, so a refused run points at the machine to update.
+  const name = `${hostname()}:${process.pid}`;
   const worker = new Worker<RunJob, RunOutcome>(
     QUEUE_NAME,
     async (job) => {
@@ -50,7 +52,7 @@ export async function startWorker(options: QueueWorkerOptions): Promise<QueueWor
         const why = `run ${task.key} of sweep ${JSON.stringify(job.data.sweep)} was planned by model version ${job.data.modelVersion}, and this worker runs model version ${modelVersion}: run the same ocs-sim on the coordinator and every worker`;
         if (!refused.has(job.data.modelVersion)) log(`refused: ${why}`);
         refused.add(job.data.modelVersion);
-        throw new UnrecoverableError(`refused by ${worker.name}: ${why}`);
+        throw new UnrecoverableError(`refused by worker ${name}: ${why}`);
       }
       const outcome = await pool.run(task);
       ran++;
@@ -59,7 +61,7 @@ export async function startWorker(options: QueueWorkerOptions): Promise<QueueWor
     {
       connection: workerConnection(target),
       concurrency,
-      name: `${hostname()}:${process.pid}`,
+      name,
       lockDuration: LOCK_MS,
       stalledInterval: STALLED_CHECK_MS,
       maxStalledCount: MAX_STALLS,
