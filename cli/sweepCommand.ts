@@ -161,7 +161,7 @@ export async function runSweep(plan: SweepPlan, options: RunSweepOptions): Promi
   const { queue } = options;
   const execute = (runs: readonly PlannedRun[]) => {
     const tasks = runs.map((r) => taskOf(plan, r));
-    return queue ? runOnQueue(tasks, { target: queue, modelVersion: modelVersion(), sweep: plan.sweep.name ?? '', log }, onDone) : runInPool(tasks, workers, onDone);
+    return queue ? runOnQueue(tasks, { target: queue, modelVersion: modelVersion(), sweep: plan.sweep.name, log }, onDone) : runInPool(tasks, workers, onDone);
   };
   let adaptive: AdaptiveOutcome | undefined;
   try {
