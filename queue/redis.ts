@@ -41,13 +41,14 @@ export function queueUrl(value: string): RedisTarget {
   try {
     url = new URL(value);
   } catch {
-    throw bad('not a URL');
+    throw bad('not a URL (or a port outside 1-65535)');
   }
   if (url.protocol !== 'redis:') throw bad(`scheme ${url.protocol.replace(/:$/, '')} is not redis`);
   if (url.hostname === '') throw bad('no host');
   if (url.search !== '' || url.hash !== '') throw bad('no query or fragment is taken');
   // A port is required: a default would hide which Redis a farm shares.
   if (url.port === '') throw bad('no port');
+  if (url.port === '0') throw bad('port 0 is no port a Redis listens on');
   const path = url.pathname.replace(/^\//, '');
   if (path !== '' && !/^([0-9]|1[0-5])$/.test(path)) throw bad(`database ${JSON.stringify(path)} is not a number from 0 to 15`);
   const password = url.password === '' ? undefined : decodeURIComponent(url.password);
