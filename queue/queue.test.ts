@@ -75,14 +75,32 @@ describe('ocs-sim sweep --queue with ocs-sim worker', () => {
     expect(a.stderr()).toMatch(/stopped after \d+ runs?/);
   });
 
-  it('two sweeps sharing every run key both finish with the same cells.csv', async () => {
+  it('two sweeps sharing every run key both finish with the same cells.csv, while a worker stopped with SIGTERM mid-run exits 0', async () => {
     const ws = [await worker(), await worker()];
-    const both = await Promise.all(['shared-1', 'shared-2'].map((out) => ocsSim(['sweep', sweepFile, '--queue', redis.url, '--out', join(dir, out)])));
+    const sweeps = Promise.all(['shared-1', 'shared-2'].map((out) => ocsSim(['sweep', sweepFile, '--queue', redis.url, '--out', join(dir, out)])));
+    await linesAtLeast(join(dir, 'shared-1', 'results.jsonl'), 3);
+    ws[0].child.kill('SIGTERM');
+    expect(await ws[0].exited).toBe(0);
+    expect(ws[0].stderr()).toContain('SIGTERM: finishing the runs under way, taking no more');
+    const both = await sweeps;
     for (const r of both) expect(r.code, r.stderr).toBe(0);
     for (const out of ['shared-1', 'shared-2']) {
       expect(cells(join(dir, out)).equals(cells(local))).toBe(true);
       expect(keysOf(join(dir, out))).toHaveLength(runs);
     }
+    for (const w of ws) w.child.kill('SIGTERM');
+    await Promise.all(ws.map((w) => w.exited));
+  });
+
+  it('an adaptive sweep through the queue takes the rounds and ends with the cells.csv of a local one', async () => {
+    const ws = [await worker(), await worker()];
+    const [queued, alone] = await Promise.all([
+      ocsSim(['sweep', sweepFile, '--adaptive', '--queue', redis.url, '--out', join(dir, 'adaptive-queued')]),
+      ocsSim(['sweep', sweepFile, '--adaptive', '--workers', '1', '--out', join(dir, 'adaptive-local')]),
+    ]);
+    for (const r of [queued, alone]) expect(r.code, r.stderr).toBe(0);
+    expect(queued.stderr).toMatch(/adaptive: \d+ of 24 runs in \d+ rounds/);
+    expect(cells(join(dir, 'adaptive-queued')).equals(cells(join(dir, 'adaptive-local')))).toBe(true);
     for (const w of ws) w.child.kill('SIGTERM');
     await Promise.all(ws.map((w) => w.exited));
   });
