@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { runOnQueue } from '../queue/coordinator.ts';
-import { queueUrl } from '../queue/redis.ts';
+import { queueUrl } from '../queue/url.ts';
 import { runPool } from '../sweep/pool.ts';
 import type { RunTask } from '../sweep/runTask.ts';
 import { REDIS_SERVER, startRedis } from '../test-support/redis.ts';

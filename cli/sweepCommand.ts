@@ -16,8 +16,7 @@ import { recommend, verdicts } from '../sweep/recommend.ts';
 import { readResults, ResultsFile, type ResultLine } from '../sweep/results.ts';
 import { taskOf, type RunOutcome } from '../sweep/runTask.ts';
 import { validateSweep, type Sweep } from '../sweep/sweepFile.ts';
-import { runOnQueue } from '../queue/coordinator.ts';
-import { checkRedis, queueUrl, type RedisTarget } from '../queue/redis.ts';
+import { queueUrl, type RedisTarget } from '../queue/url.ts';
 import { BadInput, wholeNumber } from './args.ts';
 import { writeFileAtomic } from './files.ts';
 import { modelVersion } from './modelVersion.ts';
@@ -128,8 +127,10 @@ export function effectiveSweepYaml(plan: SweepPlan): string {
 export async function runSweep(plan: SweepPlan, options: RunSweepOptions): Promise<string> {
   const { out, workers } = options;
   const stderr = options.stderr ?? process.stderr;
-  // Before any file is touched: a mistyped --queue must not cost the results of an earlier sweep.
-  if (options.queue) await checkRedis(options.queue);
+  // Loaded only for --queue (BullMQ alone takes about 150 ms to load). Redis is checked before any file is
+  // touched: a mistyped --queue must not cost the results of an earlier sweep.
+  const onQueue = options.queue && (await import('../queue/coordinator.ts'));
+  if (options.queue) await (await import('../queue/redis.ts')).checkRedis(options.queue);
   for (const name of CONCLUSIONS) rmSync(join(out, name), { force: true });
   const opened = ResultsFile.open(join(out, 'results.jsonl'), options.resume);
   writeFileAtomic(join(out, 'sweep.yaml'), effectiveSweepYaml(plan));
@@ -161,7 +162,7 @@ export async function runSweep(plan: SweepPlan, options: RunSweepOptions): Promi
   const { queue } = options;
   const execute = (runs: readonly PlannedRun[]) => {
     const tasks = runs.map((r) => taskOf(plan, r));
-    return queue ? runOnQueue(tasks, { target: queue, modelVersion: modelVersion(), sweep: plan.sweep.name, log }, onDone) : runInPool(tasks, workers, onDone);
+    return queue && onQueue ? onQueue.runOnQueue(tasks, { target: queue, modelVersion: modelVersion(), sweep: plan.sweep.name, log }, onDone) : runInPool(tasks, workers, onDone);
   };
   let adaptive: AdaptiveOutcome | undefined;
   try {

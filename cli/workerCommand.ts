@@ -1,7 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
-import { queueUrl, type RedisTarget } from '../queue/redis.ts';
-import { startWorker } from '../queue/worker.ts';
+import { queueUrl, type RedisTarget } from '../queue/url.ts';
 import { wholeNumber } from './args.ts';
 import { modelVersion } from './modelVersion.ts';
 
@@ -20,6 +19,8 @@ export function addWorkerCommand(cli: Command): void {
       const log = (text: string) => process.stderr.write(`ocs-sim worker: ${text}\n`);
       const concurrency = opts.concurrency ?? availableParallelism();
       const version = modelVersion();
+      // Loaded here, not with the CLI: BullMQ alone takes about 150 ms to load, which no other command needs.
+      const { startWorker } = await import('../queue/worker.ts');
       const worker = await startWorker({ target: opts.queue, concurrency, modelVersion: version, log });
       const stop = (signal: NodeJS.Signals) => {
         log(`${signal}: finishing the runs under way, taking no more`);

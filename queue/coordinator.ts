@@ -1,6 +1,7 @@
 import { Job, Queue, QueueEvents } from 'bullmq';
 import type { RunOutcome, RunTask } from '../sweep/runTask.ts';
-import { coordinatorConnection, listenerConnection, QUEUE_NAME, QueueUnavailable, type RedisTarget, type RunJob } from './redis.ts';
+import { coordinatorConnection, listenerConnection, QUEUE_NAME, QueueUnavailable, type RunJob } from './redis.ts';
+import type { RedisTarget } from './url.ts';
 
 /**
  * The coordinator's side of a distributed sweep: the given runs go to the

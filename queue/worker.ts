@@ -2,7 +2,8 @@ import { hostname } from 'node:os';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { runPool } from '../sweep/pool.ts';
 import type { RunOutcome } from '../sweep/runTask.ts';
-import { checkRedis, QUEUE_NAME, workerConnection, type RedisTarget, type RunJob } from './redis.ts';
+import { checkRedis, QUEUE_NAME, workerConnection, type RunJob } from './redis.ts';
+import type { RedisTarget } from './url.ts';
 
 /**
  * An `ocs-sim worker`: takes runs of any sweep from the queue, `concurrency`

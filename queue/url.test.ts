@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { queueUrl } from './redis.ts';
+import { queueUrl } from './url.ts';
 
 /** `--queue`: a redis:// URL with host and port; every other value is refused, naming it and what is allowed. */
 describe('--queue URL', () => {
