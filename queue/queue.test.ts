@@ -105,7 +105,8 @@ describe('ocs-sim sweep --queue with ocs-sim worker', () => {
     await Promise.all(ws.map((w) => w.exited));
   });
 
-  it('a worker killed with -9 mid-sweep: its run is done by the other, and every run counts once', async () => {
+  // Concurrent with the next test, which has a Redis of its own and no worker: both spend their time waiting for timeouts.
+  it.concurrent('a worker killed with -9 mid-sweep: its run is done by the other, and every run counts once', async ({ expect }) => {
     const [doomed, survivor] = [await worker(), await worker()];
     // BullMQ reports a run taken back from a dead worker as stalled: proof that the kill landed mid-run.
     const events = new QueueEvents(QUEUE_NAME, { connection: { host: '127.0.0.1', port: redis.port } });
@@ -126,6 +127,21 @@ describe('ocs-sim sweep --queue with ocs-sim worker', () => {
     expect(keysOf(out)).toEqual(expect.arrayContaining(stalled));
     survivor.child.kill('SIGTERM');
     expect(await survivor.exited).toBe(0);
+  });
+
+  it.concurrent('exits 2 when Redis goes away in the middle of a sweep, keeping the results it has', async ({ expect }) => {
+    const doomed = await startRedis();
+    const out = join(dir, 'redis-lost');
+    // No worker: the coordinator queues the runs and waits; then its Redis dies.
+    const sweep = ocsSim(['sweep', sweepFile, '--queue', doomed.url, '--out', out]);
+    while (!existsSync(join(out, 'sweep.yaml'))) await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await doomed.stop();
+    const r = await sweep;
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--queue ${doomed.url}: lost Redis in the middle of the sweep (`);
+    expect(r.stderr).toContain('rerun the same command with --resume once Redis is back');
+    expect(existsSync(join(out, 'results.jsonl'))).toBe(true);
   });
 
   it('a coordinator killed with -9 is resumed from the queue\'s retained results, running nothing again', async () => {
@@ -180,21 +196,6 @@ describe('ocs-sim sweep --queue with ocs-sim worker', () => {
     }
     expect(readFileSync(join(out, 'results.jsonl')).equals(before)).toBe(true);
     expect(existsSync(join(out, 'cells.csv'))).toBe(true);
-  });
-
-  it('exits 2 when Redis goes away in the middle of a sweep, keeping the results it has', async () => {
-    const doomed = await startRedis();
-    const out = join(dir, 'redis-lost');
-    // No worker: the coordinator queues the runs and waits; then its Redis dies.
-    const sweep = ocsSim(['sweep', sweepFile, '--queue', doomed.url, '--out', out]);
-    while (!existsSync(join(out, 'sweep.yaml'))) await new Promise((resolve) => setTimeout(resolve, 50));
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    await doomed.stop();
-    const r = await sweep;
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`--queue ${doomed.url}: lost Redis in the middle of the sweep (`);
-    expect(r.stderr).toContain('rerun the same command with --resume once Redis is back');
-    expect(existsSync(join(out, 'results.jsonl'))).toBe(true);
   });
 
   it('exits 2 on a Redis that evicts keys, naming the policy and the fix', async () => {
