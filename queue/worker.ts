@@ -68,13 +68,13 @@ export async function startWorker(options: QueueWorkerOptions): Promise<QueueWor
       maxStalledCount: MAX_STALLS,
     },
   );
-  // A worker outlives Redis restarts: BullMQ reconnects; say so once per outage instead of crashing on the error event.
-  let down = false;
+  // A worker outlives Redis restarts (BullMQ reconnects) and a run finished twice (the collected copy is gone):
+  // such errors are said once in a row, not left to crash the process.
+  let lastError = '';
   worker.on('error', (error) => {
-    if (!down) log(`Redis at ${target.shown}: ${error.message}; reconnecting`);
-    down = true;
+    if (error.message !== lastError) log(`${error.message} (from Redis at ${target.shown} or BullMQ; the worker goes on)`);
+    lastError = error.message;
   });
-  worker.on('ready', () => (down = false));
   await worker.waitUntilReady();
 
   let resolveClosed!: () => void;
