@@ -61,7 +61,9 @@ export async function startWorker(options: QueueWorkerOptions): Promise<QueueWor
     },
     {
       connection: workerConnection(target),
-      concurrency,
+      // One run more in hand than threads: it waits in the pool, so a thread that finishes starts the next run at
+      // once instead of idling for the round trip to Redis that hands over the result and fetches another.
+      concurrency: concurrency + 1,
       name,
       lockDuration: LOCK_MS,
       stalledInterval: STALLED_CHECK_MS,
