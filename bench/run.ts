@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../cli/files.ts';
+import { modelVersion } from '../cli/modelVersion.ts';
 import { loadSweepPlan, runSweep } from '../cli/sweepCommand.ts';
 import { runScenario } from '../sim/run.ts';
 import type { Scenario } from '../sim/scenario/scenario.ts';
@@ -21,6 +22,7 @@ import { largeDay } from './largeDay.ts';
 import { referenceEventLoop } from './reference.ts';
 import { driveBench } from './driveBench.ts';
 import { serveBench } from './serveBench.ts';
+import { queueCost } from './queueBench.ts';
 import { threadScaling } from './threadScaling.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -89,6 +91,12 @@ async function main(argv: string[]): Promise<void> {
   const sweepTwo = median(sweeps.map((s) => s.two));
   const examplePlan = loadSweepPlan(EXAMPLE_SWEEP, quick);
   const scaling = await threadScaling(taskOf(examplePlan, examplePlan.runs[0]), quick ? 20 : 100, wall);
+  // The same runs through a queue (issue 15): one worker process against one thread gives the cost per run, two against two the throughput.
+  const exampleTasks = examplePlan.runs.map((r) => taskOf(examplePlan, r));
+  const queuedOne = await queueCost(exampleTasks, 1, repeats, modelVersion(), wall);
+  const queuedTwo = await queueCost(exampleTasks, 2, repeats, modelVersion(), wall);
+  const queueOverheadMsPerRun = queuedOne && ((queuedOne.queuedSeconds - queuedOne.localSeconds) * 1000) / exampleTasks.length;
+  const queueThroughputRatio = queuedTwo && queuedTwo.localSeconds / queuedTwo.queuedSeconds;
 
   const serve = await serveBench(quick);
   const driven = await driveBench(quick);
@@ -112,6 +120,12 @@ async function main(argv: string[]): Promise<void> {
     sweepSeconds2Workers: Number(sweepTwo.toFixed(3)),
     sweepSpeedup1To2: Number((sweepOne / sweepTwo).toFixed(3)),
     threadScalingCeiling: Number(scaling.ceiling.toFixed(3)),
+    queueLocalSeconds1Thread: queuedOne && Number(queuedOne.localSeconds.toFixed(3)),
+    queueQueuedSeconds1Worker: queuedOne && Number(queuedOne.queuedSeconds.toFixed(3)),
+    queueLocalSeconds2Threads: queuedTwo && Number(queuedTwo.localSeconds.toFixed(3)),
+    queueQueuedSeconds2Workers: queuedTwo && Number(queuedTwo.queuedSeconds.toFixed(3)),
+    queueOverheadMsPerRun: queueOverheadMsPerRun === null ? null : Number(queueOverheadMsPerRun.toFixed(2)),
+    queueThroughputRatio: queueThroughputRatio === null ? null : Number(queueThroughputRatio.toFixed(3)),
     recordsCreated: model.summary.records.created,
     serveRecordsPerSecond: serve.serveRecordsPerSecond,
     serveLatencyP99Ms: serve.serveLatencyP99Ms,
@@ -128,6 +142,10 @@ async function main(argv: string[]): Promise<void> {
     heapRatio10hTo1h: `<= 1.1: ${heap10h / heap1h <= 1.1 ? 'met' : 'NOT met'}`,
     sweepSpeedup1To2: `>= 1.8: ${sweepOne / sweepTwo >= 1.8 ? 'met' : 'NOT met'} (whole sweep: worker start-up, runs, report)`,
     threadScalingCeiling: 'the same run on 2 warm threads vs 1: what 2 cores give here',
+    queueOverheadMsPerRun:
+      queueOverheadMsPerRun === null ? 'skipped: no redis-server' : `<= 5: ${queueOverheadMsPerRun <= 5 ? 'met' : 'NOT met'} (1 warm worker process vs 1 warm local thread, same runs, start-up left out)`,
+    queueThroughputRatio:
+      queueThroughputRatio === null ? 'skipped: no redis-server' : `>= 0.9: ${queueThroughputRatio >= 0.9 ? 'met' : 'NOT met'} (2 warm worker processes vs 2 warm local threads, this machine)`,
     serveRecordsPerSecond: `>= 10000: ${serve.serveRecordsPerSecond >= 10_000 ? 'met' : 'NOT met'} (serve in its own process, journal on, 32 keep-alive connections)`,
     adaptiveRunsFraction: `<= 0.4 with the fixed sweep's recommended setting: ${adaptive.adaptiveRunsFraction <= 0.4 && adaptive.adaptiveRecommended === adaptive.fixedRecommended ? 'met' : 'NOT met'} (sweep --adaptive on ${basename(EXAMPLE_SWEEP)}, runs against its fixed grid's)`,
     driveSendLatenessP99Ms: `<= 10 at 1,000 POSTs/s against serve: ${driven.driveSendLatenessP99Ms <= 10 ? 'met' : 'NOT met'} (send time minus the instant the model meant, ${driven.drivePacedPosts} POSTs)`,

@@ -14,9 +14,10 @@ import { RunPool } from '../sweep/pool.ts';
 import { progress, type ProgressStream } from '../sweep/progress.ts';
 import { recommend, verdicts } from '../sweep/recommend.ts';
 import { readResults, ResultsFile, type ResultLine } from '../sweep/results.ts';
-import { taskOf } from '../sweep/runTask.ts';
+import { taskOf, type RunOutcome } from '../sweep/runTask.ts';
 import { validateSweep, type Sweep } from '../sweep/sweepFile.ts';
-import { wholeNumber } from './args.ts';
+import { queueUrl, type RedisTarget } from '../queue/url.ts';
+import { BadInput, wholeNumber } from './args.ts';
 import { writeFileAtomic } from './files.ts';
 import { modelVersion } from './modelVersion.ts';
 import { parseYamlText, readInputFile, ScenarioError } from './scenarioFile.ts';
@@ -33,6 +34,7 @@ export interface SweepCommandOptions {
   resume?: boolean;
   quick?: boolean;
   adaptive?: boolean;
+  queue?: RedisTarget;
 }
 
 export function addSweepCommand(cli: Command): void {
@@ -44,12 +46,14 @@ export function addSweepCommand(cli: Command): void {
     .option('--out <dir>', 'output directory (default: out/sweeps/<file name>, with -quick for --quick)')
     .option('--resume', 'keep the runs already in DIR/results.jsonl and run only the rest')
     .option('--quick', 'a small smoke version: the sweep file\'s quick replications and duration')
+    .option('--queue <url>', 'run on the machines whose `ocs-sim worker` serves this Redis, redis://HOST:PORT[/DB], instead of local threads', queueUrl)
     .option('--adaptive', 'add replications in rounds only where a decision is open (replications: N means min 3, max N; or { min, max })')
     .action(async (file: string, opts: SweepCommandOptions) => {
       // Input problems throw ScenarioError before anything runs: main() prints it and exits 2.
+      if (opts.queue && opts.workers !== undefined) throw new BadInput('--workers and --queue exclude each other: with --queue the runs go to the workers serving that Redis (ocs-sim worker --concurrency N on each machine)');
       const plan = loadSweepPlan(file, opts.quick === true, opts.adaptive === true);
       const out = opts.out ?? join('out', 'sweeps', `${basename(file, extname(file))}${opts.quick ? '-quick' : ''}`);
-      process.stdout.write(await runSweep(plan, { out, workers: opts.workers ?? availableParallelism(), resume: opts.resume === true }));
+      process.stdout.write(await runSweep(plan, { out, workers: opts.workers ?? availableParallelism(), resume: opts.resume === true, queue: opts.queue }));
     });
 }
 
@@ -108,6 +112,8 @@ export interface RunSweepOptions {
   out: string;
   workers: number;
   resume: boolean;
+  /** Run on the workers serving this Redis instead of `workers` local threads. */
+  queue?: RedisTarget;
   /** Where progress and notes go (default: stderr). */
   stderr?: ProgressStream;
 }
@@ -141,6 +147,10 @@ export function effectiveSweepYaml(plan: SweepPlan): string {
 export async function runSweep(plan: SweepPlan, options: RunSweepOptions): Promise<string> {
   const { out, workers } = options;
   const stderr = options.stderr ?? process.stderr;
+  // Loaded only for --queue (BullMQ alone takes about 150 ms to load). Redis is checked before any file is
+  // touched: a mistyped --queue must not cost the results of an earlier sweep.
+  const onQueue = options.queue && (await import('../queue/coordinator.ts'));
+  if (options.queue) await (await import('../queue/redis.ts')).checkRedis(options.queue);
   for (const name of CONCLUSIONS) rmSync(join(out, name), { force: true });
   const opened = ResultsFile.open(join(out, 'results.jsonl'), options.resume);
   writeFileAtomic(join(out, 'sweep.yaml'), effectiveSweepYaml(plan));
@@ -151,7 +161,7 @@ export async function runSweep(plan: SweepPlan, options: RunSweepOptions): Promi
   const log = (text: string) => stderr.write(`${text}\n`);
   log(
     `sweep ${JSON.stringify(plan.sweep.name)}${plan.quick ? ' (quick)' : ''}: ${plan.cells.length} cells x ${plan.seeds.length} seeds = ${plan.runs.length} runs, ` +
-      `each with its fault-free twin, on ${workers} worker${workers === 1 ? '' : 's'}; results in ${out}`,
+      `each with its fault-free twin, on ${options.queue ? `the workers serving ${options.queue.shown}` : `${workers} worker${workers === 1 ? '' : 's'}`}; results in ${out}`,
   );
   if (options.resume) {
     const notes = [`${results.size} of ${plan.runs.length} runs already done`];
@@ -165,15 +175,16 @@ export async function runSweep(plan: SweepPlan, options: RunSweepOptions): Promi
   const cells = new Map(plan.cells.map((c) => [c.index, c]));
   const bar = progress(plan.runs.length, results.size, { stream: stderr });
   const pool = new RunPool(workers);
-  const execute = (runs: readonly PlannedRun[]) =>
-    pool.run(
-      runs.map((r) => taskOf(plan, r)),
-      (outcome) => {
-        opened.file.append({ key: outcome.key, cell: outcome.cell, seed: outcome.seed, options: cells.get(outcome.cell)!.options, metrics: outcome.metrics });
-        results.set(outcome.key, outcome.metrics);
-        bar.tick();
-      },
-    );
+  const onDone = (outcome: RunOutcome) => {
+    opened.file.append({ key: outcome.key, cell: outcome.cell, seed: outcome.seed, options: cells.get(outcome.cell)!.options, metrics: outcome.metrics });
+    results.set(outcome.key, outcome.metrics);
+    bar.tick();
+  };
+  const { queue } = options;
+  const execute = (runs: readonly PlannedRun[]) => {
+    const tasks = runs.map((r) => taskOf(plan, r));
+    return queue && onQueue ? onQueue.runOnQueue(tasks, { target: queue, modelVersion: modelVersion(), sweep: plan.sweep.name, log }, onDone) : pool.run(tasks, onDone);
+  };
   let adaptive: AdaptiveOutcome | undefined;
   try {
     // Adaptive: round by round, each waiting for its runs (the bar's total is the full grid, the most it can take).

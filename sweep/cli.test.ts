@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { effectiveSweepYaml, loadSweepPlan } from '../cli/sweepCommand.ts';
-import { smallSweepYaml } from '../test-support/smallSweep.ts';
+import { smallSweepYaml, writeSmallSweep } from '../test-support/smallSweep.ts';
 
 /**
  * `ocs-sim sweep` in separate processes, as users run it: the output does
@@ -18,11 +18,7 @@ const bin = join(repo, 'bin', 'ocs-sim.js');
 const dir = mkdtempSync(join(tmpdir(), 'ocs-sim-sweep-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-// 4 cells x 6 seeds, half-hour runs with an outage: a few seconds of work, enough to be killed halfway.
-const sweepFile = join(dir, 'small.yaml');
-writeFileSync(sweepFile, smallSweepYaml());
-
-const runs = 4 * 6;
+const { file: sweepFile, runs } = writeSmallSweep(dir, 'small sweep for the CLI tests');
 
 function sweep(out: string, ...args: string[]) {
   const r = spawnSync(process.execPath, [bin, 'sweep', sweepFile, '--out', out, ...args], { cwd: repo, encoding: 'utf8' });

@@ -1,6 +1,21 @@
 import { Piscina } from 'piscina';
 import type { RunOutcome, RunTask } from './runTask.ts';
 
+/** Worker threads that run sweep tasks one by one: a local sweep's, or an `ocs-sim worker`'s for as long as it serves a queue. */
+export interface RunThreads {
+  run(task: RunTask): Promise<RunOutcome>;
+  destroy(): Promise<void>;
+}
+
+export function runThreads(threads: number): RunThreads {
+  const pool = new Piscina<RunTask, RunOutcome>({
+    filename: new URL('./worker.mjs', import.meta.url).href,
+    minThreads: threads,
+    maxThreads: threads,
+  });
+  return { run: (task) => pool.run(task), destroy: () => pool.destroy() };
+}
+
 /**
  * Worker threads that run tasks and hand each outcome over as it finishes
  * (in whatever order the threads finish: the caller must not depend on it).
@@ -10,19 +25,18 @@ import type { RunOutcome, RunTask } from './runTask.ts';
  * failed task; close() stops the threads.
  */
 export class RunPool {
-  private pool: Piscina<RunTask, RunOutcome> | null = null;
+  private threads: RunThreads | null = null;
 
   constructor(private readonly workers: number) {}
 
   async run(tasks: readonly RunTask[], onDone: (outcome: RunOutcome) => void): Promise<void> {
     if (tasks.length === 0) return;
-    this.pool ??= new Piscina<RunTask, RunOutcome>({ filename: new URL('./worker.mjs', import.meta.url).href, minThreads: this.workers, maxThreads: this.workers });
-    const pool = this.pool;
-    await Promise.all(tasks.map((task) => pool.run(task).then(onDone)));
+    const threads = (this.threads ??= runThreads(this.workers));
+    await Promise.all(tasks.map((task) => threads.run(task).then(onDone)));
   }
 
   async close(): Promise<void> {
-    await this.pool?.destroy();
-    this.pool = null;
+    await this.threads?.destroy();
+    this.threads = null;
   }
 }

@@ -3,17 +3,19 @@
  * no npm package can bring. The report tests open report.html in Debian's
  * Chromium (`npx playwright install` cannot download browsers here); the
  * HTTPS test of `ocs-sim serve` makes a self-signed certificate with
- * openssl. What is missing is installed once when this user may install
+ * openssl; the queue tests start a private redis-server. What is missing is installed once when this user may install
  * Debian packages (root, apt-get); otherwise this says what to do and the
  * tests that need it fail with the same advice.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { CHROMIUM } from '../reports/browser.ts';
+import { REDIS_SERVER } from './redis.ts';
 
 const NEEDED = [
   { program: CHROMIUM, pkg: 'chromium', for: 'the report tests' },
   { program: '/usr/bin/openssl', pkg: 'openssl', for: 'the HTTPS test of ocs-sim serve' },
+  { program: REDIS_SERVER, pkg: 'redis-server', for: 'the queue tests (ocs-sim sweep --queue, ocs-sim worker)' },
 ];
 
 // Never fails the test run itself: without a program the tests that need it fail, with this advice.

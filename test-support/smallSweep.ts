@@ -1,9 +1,13 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { stringify } from 'yaml';
 
 /**
- * The small sweep the CLI tests run: 4 cells x 6 seeds of half-hour runs
- * with a 5-minute outage, a few seconds of work. `overrides` replaces
- * top-level fields (another `vary`, objectives, replications).
+ * The small sweep the CLI and queue tests run: 4 cells x 6 seeds of
+ * half-hour runs with a 5-minute outage, tens of milliseconds each: a few
+ * seconds of work, long enough for a kill to land halfway (and mid-run).
+ * `overrides` replaces top-level fields (another `vary`, objectives,
+ * replications).
  */
 export function smallSweepYaml(overrides: Record<string, unknown> = {}): string {
   return stringify({
@@ -20,4 +24,11 @@ export function smallSweepYaml(overrides: Record<string, unknown> = {}): string 
     probe: { bound: '3m' },
     ...overrides,
   });
+}
+
+/** The small sweep, named, as a file in `dir` (small.yaml), and how many runs it has. */
+export function writeSmallSweep(dir: string, name: string): { file: string; runs: number } {
+  const file = join(dir, 'small.yaml');
+  writeFileSync(file, smallSweepYaml({ name }));
+  return { file, runs: 4 * 6 };
 }
