@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { effectiveSweepYaml, loadSweepPlan } from '../cli/sweepCommand.ts';
-import { smallSweepYaml, writeSmallSweep } from '../test-support/smallSweep.ts';
+import { writeSmallSweep } from '../test-support/smallSweep.ts';
 
 /**
  * `ocs-sim sweep` in separate processes, as users run it: the output does
