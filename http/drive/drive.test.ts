@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { loadScenario } from '../../cli/scenarioFile.ts';
 import { loadSweepPlan } from '../../cli/sweepCommand.ts';
 import { runScenario } from '../../sim/run.ts';
@@ -25,49 +25,36 @@ import { startTestServer, type Behaviour } from '../../test-support/externalSyst
 const dir = mkdtempSync(join(tmpdir(), 'ocs-sim-drive-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const CALLS = `
-campaignGroups:
-  - name: Sales@Agents
-    dbid: 101
-    campaign: Sales
-    callingList: Leads
-    agents: AGENTS
-    dialMode: predictive
-    calls:
-      answerTime: ANSWER
-      talkTime: TALK
-      afterCallWork: ACW
-      noAnswerTime: NOANSWER
-`;
+type ScenarioInput = Record<string, unknown>;
 
-function scenarioFile(name: string, text: string): string {
+function scenarioFile(name: string, scenario: ScenarioInput): string {
   const file = join(dir, `${name}.yaml`);
-  writeFileSync(file, text);
+  writeFileSync(file, stringifyYaml(scenario));
   return file;
+}
+
+/** A scenario of `agents` dialing predictively with these call durations; `rest` adds or replaces sections. */
+function scenarioOf(name: string, ocs: ScenarioInput, agents: number, calls: ScenarioInput, rest: ScenarioInput): ScenarioInput {
+  const group = { name: 'Sales@Agents', dbid: 101, campaign: 'Sales', callingList: 'Leads', agents, dialMode: 'predictive', calls };
+  return { name, startTime: '2026-01-05T10:00:00Z', ocs, campaignGroups: [group], ...rest };
 }
 
 /** Tens of seconds with an outage of the target (serve's) and responses lost on the driver's side. */
 const WITH_OUTAGE = scenarioFile(
   'outage',
-  `name: drive against serve
-seed: 7
-startTime: 2026-01-05T10:00:00Z
-duration: 20s
-drainLimit: 20s
-ocs:
-  history-http-response-timeout: 1s
-  history-wait-recovery-timeout: 2s
-  history-wait-condition-threshold: 6
-  http-connection-pool-size: 4
-${CALLS.replace('AGENTS', '10').replace('ANSWER', '{ uniform: [1s, 2s] }').replace('TALK', '{ lognormal: { median: 2s, p99: 6s } }').replace('ACW', '{ exponential: 1s }').replace('NOANSWER', '{ fixed: 3s }')}
-network:
-  latency: { fixed: 1ms }
-  responseLoss: 0.03
-externalSystem:
-  serviceTime: { exponential: 2ms }
-  outages:
-    - { from: 6s, until: 10s, status: 503 }
-`,
+  scenarioOf(
+    'drive against serve',
+    { 'history-http-response-timeout': '1s', 'history-wait-recovery-timeout': '2s', 'history-wait-condition-threshold': 6, 'http-connection-pool-size': 4 },
+    10,
+    { answerTime: { uniform: ['1s', '2s'] }, talkTime: { lognormal: { median: '2s', p99: '6s' } }, afterCallWork: { exponential: '1s' }, noAnswerTime: { fixed: '3s' } },
+    {
+      seed: 7,
+      duration: '20s',
+      drainLimit: '20s',
+      network: { latency: { fixed: '1ms' }, responseLoss: 0.03 },
+      externalSystem: { serviceTime: { exponential: '2ms' }, outages: [{ from: '6s', until: '10s', status: 503 }] },
+    },
+  ),
 );
 
 /**
@@ -75,24 +62,10 @@ externalSystem:
  * are real duplicates at the target, and a lost seq 0 is re-submitted after
  * its call ended, so after its seq 1 (the late seq 0).
  */
-const SHORT = scenarioFile(
-  'short',
-  `name: short calls, lost responses
-seed: 11
-startTime: 2026-01-05T10:00:00Z
-duration: 4s
-drainLimit: 3s
-ocs:
-  history-http-response-timeout: 300ms
-  history-wait-recovery-timeout: 500ms
-  history-wait-condition-threshold: 100
-  http-connection-pool-size: 4
-${CALLS.replace('AGENTS', '6').replace('ANSWER', '{ fixed: 200ms }').replace('TALK', '{ fixed: 300ms }').replace('ACW', '{ fixed: 100ms }').replace('NOANSWER', '{ fixed: 500ms }')}
-network:
-  latency: { fixed: 1ms }
-  responseLoss: 0.3
-`,
-);
+const SHORT_OCS = { 'history-http-response-timeout': '300ms', 'history-wait-recovery-timeout': '500ms', 'history-wait-condition-threshold': 100, 'http-connection-pool-size': 4 };
+const SHORT_CALLS = { answerTime: { fixed: '200ms' }, talkTime: { fixed: '300ms' }, afterCallWork: { fixed: '100ms' }, noAnswerTime: { fixed: '500ms' } };
+const SHORT_REST = { seed: 11, duration: '4s', drainLimit: '3s', network: { latency: { fixed: '1ms' }, responseLoss: 0.3 } };
+const SHORT = scenarioFile('short', scenarioOf('short calls, lost responses', SHORT_OCS, 6, SHORT_CALLS, SHORT_REST));
 
 function outputs(out: string) {
   return {
@@ -201,7 +174,7 @@ describe('ocs-sim drive judges the external system it drives', () => {
 });
 
 /** SHORT with pre-dial validation on: each dial is validated first. */
-const VALIDATED = scenarioFile('validated', readFileSync(SHORT, 'utf8').replace('http-connection-pool-size: 4', 'http-connection-pool-size: 4\n  pre-dial-validation: true').replace('responseLoss: 0.3', 'responseLoss: 0'));
+const VALIDATED = scenarioFile('validated', scenarioOf('short calls, validated', { ...SHORT_OCS, 'pre-dial-validation': true }, 6, SHORT_CALLS, { ...SHORT_REST, network: { latency: { fixed: '1ms' } } }));
 
 describe('ocs-sim drive checks pre-dial validation answers', () => {
   it('serve answers 200 or 409 with a call result: held; a 409 without one: violated', async () => {
@@ -278,23 +251,14 @@ describe('ocs-sim drive over HTTPS and with bad input', () => {
 });
 
 /** Seq 0 records only, at a steady rate: load without calls. */
-const LOAD = scenarioFile(
-  'load',
-  `name: synthetic load
-seed: 2
-startTime: 2026-01-05T10:00:00Z
-duration: DURATION
-drainLimit: 2s
-ocs:
-  http-connection-pool-size: 8
-${CALLS.replace('AGENTS', '1').replace('ANSWER', '{ fixed: 1h }').replace('TALK', '{ fixed: 1s }').replace('ACW', '{ fixed: 1s }').replace('NOANSWER', '{ fixed: 1h }')}
-syntheticRecords: { perSecond: 200 }
-`,
-);
+function load(name: string, duration: string, perSecond: number): string {
+  // The one agent never gets an answer: no calls, no seq 1.
+  return scenarioFile(name, scenarioOf('synthetic load', { 'http-connection-pool-size': 8 }, 1, { answerTime: { fixed: '1h' }, noAnswerTime: { fixed: '1h' } }, { seed: 2, duration, drainLimit: '2s', syntheticRecords: { perSecond } }));
+}
 
 describe('ocs-sim drive is bounded', () => {
   it('never sends more than --max-rate requests per second', async () => {
-    const file = scenarioFile('load-2s', readFileSync(LOAD, 'utf8').replace('DURATION', '2s'));
+    const file = load('load-2s', '2s', 200);
     const server = await startTestServer('correct');
     const out = join(dir, 'max-rate');
     const result = await ocsSim(['drive', file, '--target', `${server.url}/ocs/history`, '--max-rate', '50', '--out', out]).finally(() => server.close());
@@ -307,7 +271,7 @@ describe('ocs-sim drive is bounded', () => {
   });
 
   it('stops cleanly on Ctrl-C and writes what it has, marked incomplete', async () => {
-    const file = scenarioFile('load-60s', readFileSync(LOAD, 'utf8').replace('DURATION', '60s').replace('perSecond: 200', 'perSecond: 20'));
+    const file = load('load-60s', '60s', 20);
     const server = await startTestServer('correct');
     const out = join(dir, 'interrupted');
     const child = spawn(process.execPath, [OCS_SIM, 'drive', file, '--target', `${server.url}/ocs/history`, '--out', out]);
