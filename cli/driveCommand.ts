@@ -5,6 +5,7 @@ import { calibrate, calibrationYaml } from '../http/drive/calibration.ts';
 import { conformanceMarkdown, judge, storageFindings, type Conformance } from '../http/drive/conformance.ts';
 import { drive, DriveSetupError, type DriveProgress, type DriveResult } from '../http/drive/drive.ts';
 import type { Targets } from '../http/drive/httpWire.ts';
+import { pathOf } from '../http/server.ts';
 import { readBack, type ReadBack } from '../http/drive/readBack.ts';
 import { buildRunReport, sampleEveryMs } from '../reports/runReport.ts';
 import type { TraceLine } from '../sim/observer.ts';
@@ -203,15 +204,6 @@ function share(value: string): number {
   const x = Number(value);
   if (value.trim() === '' || !Number.isFinite(x) || x < 0 || x > 1) throw new InvalidArgumentError(`got ${JSON.stringify(value)}; expected a share from 0 to 1, e.g. 0.01 for 1%`);
   return x;
-}
-
-/** The path part of an OCS URI option (`http://host/ocs/validate` -> `/ocs/validate`). */
-function pathOf(uri: string): string {
-  try {
-    return new URL(uri).pathname;
-  } catch {
-    return uri.startsWith('/') ? uri : `/${uri}`;
-  }
 }
 
 function driveHeader(targets: Targets, readBackTemplate: string | null): string {

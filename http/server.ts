@@ -364,7 +364,7 @@ function tlsFiles(tls: { cert: string; key: string }): { cert: Buffer; key: Buff
 }
 
 /** The path part of an OCS URI option (`http://host/ocs/history` -> `/ocs/history`). */
-function pathOf(uri: string): string {
+export function pathOf(uri: string): string {
   try {
     return new URL(uri).pathname;
   } catch {
