@@ -1,11 +1,11 @@
 import { setup } from 'xstate';
 
 /**
- * One call report record (the seed page calls it a "call attempt record"):
+ * One call report record (the 2017 documentation calls it a "call attempt record"):
  * seq 0 posted when dialing starts, seq 1 posted with GSW_CALL_RESULT when the
- * call is finalized. Read this next to `../shared/seed/`:
+ * call is finalized. Read this next to docs/ocs-behaviour.md:
  *
- * | seed page                                                   | here                                   |
+ * | docs page                                                   | here                                   |
  * |-------------------------------------------------------------|----------------------------------------|
  * | OCS stores the record while it waits for confirmation       | every state but `saved`                |
  * | 200 OK: "Call Attempt Record has been saved for phone %s"   | HTTP_200 -> saved, logSaved            |

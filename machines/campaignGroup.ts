@@ -1,9 +1,9 @@
 import { setup } from 'xstate';
 
 /**
- * A campaign group, as far as record submission touches it. From the seed page:
+ * A campaign group, as far as record submission touches it. From the documentation (docs/ocs-behaviour.md):
  *
- * | seed page                                                              | here                                      |
+ * | docs page                                                              | here                                      |
  * |------------------------------------------------------------------------|-------------------------------------------|
  * | "A campaign is started/loaded in any dialing mode"                     | loaded -> START -> running                 |
  * | records marked for re-submission exceed history-wait-condition-threshold | running -> waiting, logWaitConditionActivated |

@@ -8,7 +8,7 @@ import { eventTypes, expectedLog, MachineUnderTest, newRecord, recordLedgerProbl
  * (the specification) to every transition; each path is replayed on the
  * record as the simulator runs it (compiled engine, effects performed on a
  * ledger of connections, marks, timers and log lines), and every state is
- * checked against what the seed page requires of it.
+ * checked against what the documentation requires of it.
  *
  * `createTestModel` refuses machines with `after` transitions (its validation
  * says "After events on test machines are not supported"), and the record's

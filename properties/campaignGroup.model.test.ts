@@ -8,7 +8,7 @@ import { newGroup, transitionModel, transitionsOf, type Ledger } from './machine
  * every transition, with marked counts just below, at and just above
  * history-wait-condition-threshold; each path is replayed on the group as the
  * simulator runs it (compiled engine, dialing actions and log lines performed)
- * and every state is checked against the seed page: dialing suspended exactly
+ * and every state is checked against the documentation: dialing suspended exactly
  * during a wait condition, activated/cleared lines alternating; and against
  * the [model] restarts: nothing dialed while OCS is down, a restart ending a
  * wait condition without a cleared line.

@@ -1,5 +1,5 @@
 /**
- * The OCS log lines the seed page documents (`../shared/seed/`), restated
+ * The OCS log lines the documentation gives (docs/ocs-behaviour.md), restated
  * here so the checkers compare the model's log against the documentation,
  * not against the model's own format strings. The model prefixes each
  * response line with the status it handled (`[HTTP 409]`, or

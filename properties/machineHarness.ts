@@ -192,7 +192,7 @@ export const newGroup = (context: CampaignGroupContext, engine?: EngineName) => 
 
 /**
  * What the simulator needs to be true of a record's resources in each state
- * (the seed page: OCS keeps the record until 200 OK; a failed record is marked
+ * (the documentation: OCS keeps the record until 200 OK; a failed record is marked
  * for re-submission until confirmed; a POST holds a pooled connection and
  * waits at most history-http-response-timeout).
  */

@@ -4,7 +4,7 @@ import { isResponseTimeoutEvent } from '../properties/runFacts.ts';
 import { runObserved, scenarioFrom, tinyScenario } from '../test-support/scenarios.ts';
 import { validateScenario } from './scenario/validate.ts';
 
-/** What the later public Genesys pages add to the 2017 page (../shared/domain.md), option by option. */
+/** What the later public Genesys pages add to the 2017 page (docs/ocs-behaviour.md), option by option. */
 
 describe('pre-dial validation has its own timeout, http-response-timeout', () => {
   // Everything sent from 30 s to 2 min hangs: record POSTs and validation requests alike.

@@ -3,7 +3,7 @@ import { erlangC } from './erlangC.ts';
 import { studentTQuantile, summarize } from './stats.ts';
 
 describe('Erlang C', () => {
-  // Golden values from ../shared/engineering-notes.md (two independent calculators agree).
+  // Golden values from two independent Erlang C calculators, which agree.
   const golden = erlangC(100 / 1800, 180, 14);
 
   it('gives the golden P(wait) for 100 arrivals per 30 min, 3 min service, 14 servers', () => {

@@ -11,7 +11,7 @@ import { validateScenario } from '../sim/scenario/validate.ts';
  * scenario file goes through, and a run helper that captures the OCS log and
  * the trace and checks, after every run, that no record was lost. The
  * documented log texts are in properties/documentedLog.ts (DOCUMENTED), the
- * one restatement of the seed page that checkers, reports and tests share.
+ * one restatement of the documentation that checkers, reports and tests share.
  */
 
 type DeepPartial<T> = T extends readonly (infer U)[] ? DeepPartial<U>[] : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;

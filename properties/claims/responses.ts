@@ -8,7 +8,7 @@ import type { RunFacts } from '../runFacts.ts';
 
 export const RESPONSES_LOGGED = 'every response is logged with its documented line';
 
-/** Each response a record takes (and each OCS timeout) writes the seed page's line for its status, naming the phone. */
+/** Each response a record takes (and each OCS timeout) writes the documented line for its status, naming the phone. */
 export const everyResponseIsLogged: Checker = ({ trace, log, facts }) => {
   const v = new Violations();
   const phoneOf = new Map<string, string>();

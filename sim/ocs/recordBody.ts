@@ -2,7 +2,7 @@ import { callResultCode, type ResolvedModel } from '../scenario/resolve.ts';
 import type { Attempt, Contact } from './entities.ts';
 
 /**
- * The body OCS posts: a flat JSON object of GSW_* attributes (the seed page
+ * The body OCS posts: a flat JSON object of GSW_* attributes (the documentation
  * lists them; [model] JSON as in OCS's sibling HTTP features, timestamps as
  * integer UTC seconds from the virtual clock). Built only when traced: the
  * model's behaviour depends on no attribute but the GUID and seq. A record

@@ -1,4 +1,4 @@
-/** OCS call results and their numeric codes, as in ../shared/domain.md. */
+/** OCS call results and their numeric codes, as in docs/ocs-behaviour.md. */
 export const CALL_RESULTS = {
   Ok: 0,
   Busy: 6,

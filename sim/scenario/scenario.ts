@@ -11,7 +11,7 @@ import { CALL_RESULT_NAMES } from './callResults.ts';
  * the model's numbers.
  *
  * Defaults marked [model] are modelling decisions where the documentation is
- * silent (see ../shared/domain.md); each is a setting so its effect can be seen.
+ * silent (see docs/ocs-behaviour.md); each is a setting so its effect can be seen.
  */
 
 const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
@@ -107,7 +107,7 @@ export const OcsOptions = z.strictObject({
   'record-attributes': z
     .enum(['2017', 'later'], { error: 'expected 2017 or later' })
     .default('2017')
-    .describe('[model] The GSW_* attributes of a record body: 2017, the seed page\'s 41 plus GSW_CAMPAIGN_GROUP_GUID; later, also those later revisions say a record can contain (GSW_AGENT_ID, GSW_CALLING_LIST_DBID, GSW_CAMPAIGN_TEMPLATE_NAME, GSW_CHAIN_ID, GSW_CHAIN_N, GSW_D_STATE_CODE, GSW_TENANT_CCID): an external system must accept attributes it does not know.'),
+    .describe('[model] The GSW_* attributes of a record body: 2017, the 2017 page\'s 41 plus GSW_CAMPAIGN_GROUP_GUID; later, also those later revisions say a record can contain (GSW_AGENT_ID, GSW_CALLING_LIST_DBID, GSW_CAMPAIGN_TEMPLATE_NAME, GSW_CHAIN_ID, GSW_CHAIN_N, GSW_D_STATE_CODE, GSW_TENANT_CCID): an external system must accept attributes it does not know.'),
   'records-after-restart': z
     .enum(['lost', 'resent'], { error: 'expected lost or resent' })
     .default('resent')

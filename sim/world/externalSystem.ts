@@ -5,7 +5,7 @@ import { sampler, type RandomStreams } from '../kernel/random.ts';
 import type { ResolvedModel } from '../scenario/resolve.ts';
 
 /**
- * The external system (the seed page's "Web or Application Server"): a
+ * The external system (the documentation's "Web or Application Server"): a
  * service with a concurrency limit, error responses, outages, and storage of
  * call report records keyed by GSW_CALL_ATTEMPT_GUID.
  */
