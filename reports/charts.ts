@@ -1,5 +1,5 @@
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { LoggerInterface } from 'vega';
+import type { TopLevelSpec } from 'vega-lite';
 import type { Sample } from '../sim/run.ts';
 import type { Outage, Period, WaitPeriod } from './traceFacts.ts';
 
@@ -330,13 +330,15 @@ export function deliveryChart(delivery: { seq0: readonly number[]; seq1: readonl
  * HTML document and `url(#clip1)` would otherwise point into the first chart.
  */
 export async function renderSvg(spec: TopLevelSpec, idPrefix: string): Promise<string> {
+  // Loaded here, not with the module: vega takes about half a second to load, which commands that draw nothing should not pay.
+  const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const complaints: string[] = [];
   const complain = (...message: unknown[]) => {
     complaints.push(message.map(String).join(' '));
     return logger;
   };
   // A warning means the chart is not what the spec says: fail rather than print and go on.
-  const logger = { level: () => logger, error: complain, warn: complain, info: () => logger, debug: () => logger } as unknown as vega.LoggerInterface;
+  const logger = { level: () => logger, error: complain, warn: complain, info: () => logger, debug: () => logger } as unknown as LoggerInterface;
   const compiled = compile(spec, { logger });
   if (complaints.length > 0) throw new Error(`chart ${idPrefix}: ${complaints.join('; ')}`);
   const view = new vega.View(vega.parse(compiled.spec), { renderer: 'none', logger });

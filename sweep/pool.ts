@@ -1,4 +1,3 @@
-import { Piscina } from 'piscina';
 import type { RunOutcome, RunTask } from './runTask.ts';
 
 /** Worker threads that run sweep tasks one by one: a local sweep's, or an `ocs-sim worker`'s for as long as it serves a queue. */
@@ -8,12 +7,15 @@ export interface RunThreads {
 }
 
 export function runThreads(threads: number): RunThreads {
-  const pool = new Piscina<RunTask, RunOutcome>({
-    filename: new URL('./worker.mjs', import.meta.url).href,
-    minThreads: threads,
-    maxThreads: threads,
-  });
-  return { run: (task) => pool.run(task), destroy: () => pool.destroy() };
+  // piscina loads when the first pool starts, not with every command that could start one.
+  const pool = import('piscina').then(({ Piscina }) =>
+    new Piscina<RunTask, RunOutcome>({
+      filename: new URL('./worker.mjs', import.meta.url).href,
+      minThreads: threads,
+      maxThreads: threads,
+    }),
+  );
+  return { run: async (task) => (await pool).run(task), destroy: async () => (await pool).destroy() };
 }
 
 /**
