@@ -9,6 +9,9 @@ export default defineConfig({
     // one worker per core keeps both cores busy.
     maxWorkers: availableParallelism(),
     setupFiles: ['test-support/fastCheckSetup.ts'],
+    // Tests run the TypeScript sources (bin/ocs-sim.js would otherwise run dist/, or warn that it is stale);
+    // cli/compiled.test.ts builds and runs the compiled code on purpose.
+    env: { OCS_SIM_SOURCES: '1' },
     reporters: ['default', './test-support/summaryReporter.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,

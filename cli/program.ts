@@ -6,6 +6,7 @@ import { SummaryFile } from '../sim/summarySchema.ts';
 import { settingsWarnings } from '../sim/warnings.ts';
 import { BadInput, ExitWith, wholeNumber } from './args.ts';
 import { writeFileAtomic } from './files.ts';
+import { packageVersion } from './packageRoot.ts';
 import { reportFromDir } from './reportCommand.ts';
 import { humanSummary, runFileNames, runHeader, runToFiles } from './runCommand.ts';
 import { loadScenario, ocsSettingsGiven, ScenarioError } from './scenarioFile.ts';
@@ -22,6 +23,7 @@ const BAD_INPUT = 2;
 export function program(): Command {
   const cli = new Command('ocs-sim')
     .description('Deterministic simulation of how Genesys OCS submits call report records to an external system')
+    .version(packageVersion(), '-V, --version', 'the version of ocs-sim (CHANGELOG.md says what each changed)')
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
 

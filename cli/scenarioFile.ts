@@ -1,9 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { Scenario } from '../sim/scenario/scenario.ts';
 import { validateScenario } from '../sim/scenario/validate.ts';
+import { PACKAGE_ROOT } from './packageRoot.ts';
 
 /** A scenario file that cannot be used: the CLI prints the messages and exits 2. */
 export class ScenarioError extends Error {
@@ -54,7 +54,7 @@ export function parseYamlText(text: string, source: string): unknown {
   }
 }
 
-export const DEFAULT_SCENARIO = join(dirname(fileURLToPath(import.meta.url)), '..', 'scenarios', 'default.yaml');
+export const DEFAULT_SCENARIO = join(PACKAGE_ROOT, 'scenarios', 'default.yaml');
 
 /** Parses YAML (JSON is YAML too) and validates it. */
 export function parseScenarioText(text: string, source: string): Scenario {

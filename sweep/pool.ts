@@ -6,11 +6,21 @@ export interface RunThreads {
   destroy(): Promise<void>;
 }
 
+/**
+ * What each worker thread loads: compiled, the task module itself (plain
+ * JavaScript starts in a few milliseconds); from sources, worker.mjs, which
+ * registers tsx first, since a worker thread does not inherit the main
+ * thread's loader.
+ */
+const WORKER_ENTRY = import.meta.url.endsWith('.js')
+  ? { filename: new URL('./runTask.js', import.meta.url).href, name: 'runTask' }
+  : { filename: new URL('./worker.mjs', import.meta.url).href, name: 'default' };
+
 export function runThreads(threads: number): RunThreads {
   // piscina loads when the first pool starts, not with every command that could start one.
   const pool = import('piscina').then(({ Piscina }) =>
     new Piscina<RunTask, RunOutcome>({
-      filename: new URL('./worker.mjs', import.meta.url).href,
+      ...WORKER_ENTRY,
       minThreads: threads,
       maxThreads: threads,
     }),
