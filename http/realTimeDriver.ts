@@ -11,6 +11,25 @@ export interface Clocked {
 }
 
 /**
+ * Where real time comes from: the process's monotonic clock and timers, or,
+ * in a test, a clock the test moves (test-support/manualTime.ts), so nothing
+ * depends on how fast a loaded machine gets round to it.
+ */
+export interface TimeSource {
+  /** Milliseconds on a monotonic clock. */
+  now(): number;
+  /** Calls `fire` once, `ms` from now. */
+  setTimer(fire: () => void, ms: number): unknown;
+  clearTimer(timer: unknown): void;
+}
+
+export const SYSTEM_TIME: TimeSource = {
+  now: () => performance.now(),
+  setTimer: (fire, ms) => setTimeout(fire, ms),
+  clearTimer: (timer) => clearTimeout(timer as NodeJS.Timeout),
+};
+
+/**
  * The model's kernel driven by the wall clock: virtual time is wall time
  * since the clock started, in milliseconds. `pump` runs every event due by
  * now and arms one timer for the next; I/O (a request arriving, an answer
@@ -19,14 +38,17 @@ export interface Clocked {
  */
 export class RealTimeDriver {
   private origin: number | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  private timer: unknown = null;
   private armedFor = Infinity;
 
-  constructor(private readonly kernel: Clocked) {}
+  constructor(
+    private readonly kernel: Clocked,
+    private readonly time: TimeSource = SYSTEM_TIME,
+  ) {}
 
   /** Starts the clock now (time 0), unless it runs already. */
   start(): void {
-    if (this.origin === null) this.origin = performance.now();
+    if (this.origin === null) this.origin = this.time.now();
   }
 
   get started(): boolean {
@@ -35,7 +57,7 @@ export class RealTimeDriver {
 
   /** Wall milliseconds since the clock started (0 before it has). */
   get now(): number {
-    return this.origin === null ? 0 : performance.now() - this.origin;
+    return this.origin === null ? 0 : this.time.now() - this.origin;
   }
 
   /** Runs what is due by now; then sleeps until the next event. */
@@ -46,7 +68,7 @@ export class RealTimeDriver {
   }
 
   stop(): void {
-    if (this.timer !== null) clearTimeout(this.timer);
+    if (this.timer !== null) this.time.clearTimer(this.timer);
     this.timer = null;
     this.armedFor = Infinity;
   }
@@ -58,7 +80,7 @@ export class RealTimeDriver {
     if (this.timer !== null && this.armedFor <= next) return;
     this.stop();
     this.armedFor = next;
-    this.timer = setTimeout(() => {
+    this.timer = this.time.setTimer(() => {
       this.timer = null;
       this.armedFor = Infinity;
       this.pump();
