@@ -140,8 +140,10 @@ describe('ocs-sim sweep --queue with ocs-sim worker', () => {
     const out = join(dir, 'redis-lost');
     // No worker: the coordinator queues the runs and waits; then its Redis dies.
     const sweep = ocsSim(['sweep', sweepFile, '--queue', doomed.url, '--out', out]);
-    while (!existsSync(join(out, 'sweep.yaml'))) await new Promise((resolve) => setTimeout(resolve, 50));
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // Redis dies once the coordinator has queued runs (evidence, not a guess at how long that takes).
+    const queued = new Queue(QUEUE_NAME, { connection: { host: '127.0.0.1', port: doomed.port } });
+    while ((await queued.getJobCountByTypes('waiting', 'prioritized')) === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    await queued.close();
     await doomed.stop();
     const r = await sweep;
     expect(r.code).toBe(2);
