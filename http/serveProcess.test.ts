@@ -58,17 +58,20 @@ describe('ocs-sim serve, the process', () => {
     const first = await startServe(['--journal', journal]);
     const pool = new Pool(first.url, { connections: 8 });
     const acknowledged: string[] = [];
-    // Posts keep going while the process is killed: only the 200s count.
+    // Killed after the 50th acknowledgement, with posts still going: only the 200s count.
+    let killAfter50th: () => void = () => {};
+    const fifty = new Promise<void>((r) => (killAfter50th = r));
     const sending = Array.from({ length: 400 }, async (_, i) => {
       try {
         const res = await pool.request({ path: '/ocs/history', method: 'POST', body: body(i), headers: { 'content-type': 'application/json' } });
         await res.body.dump();
         if (res.statusCode === 200) acknowledged.push(`J-${i}`);
+        if (acknowledged.length === 50) killAfter50th();
       } catch {
         // Cut by the kill: never acknowledged.
       }
     });
-    await new Promise((r) => setTimeout(r, 150));
+    await fifty;
     first.child.kill('SIGKILL');
     await Promise.all(sending);
     await pool.close().catch(() => {});
@@ -76,7 +79,7 @@ describe('ocs-sim serve, the process', () => {
 
     const second = await startServe(['--journal', journal]);
     // The header follows the first line on stderr.
-    for (let i = 0; i < 100 && !second.stderr().includes('restored'); i++) await new Promise((r) => setTimeout(r, 20));
+    while (!second.stderr().includes('restored')) await new Promise((r) => setTimeout(r, 20));
     expect(second.stderr()).toMatch(new RegExp(`journal .*records\\.journal \\((\\d+) attempts restored\\)`));
     expect(Number(/\((\d+) attempts restored\)/.exec(second.stderr())![1])).toBeGreaterThanOrEqual(acknowledged.length);
     for (const guid of acknowledged) {
@@ -96,7 +99,8 @@ describe('ocs-sim serve, the process', () => {
     children.push(child);
     const url = await new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(/listening on (\S+)/.exec(d.toString())![1])));
     const answer = request(`${url}/ocs/history`, { method: 'POST', body: body(0) });
-    await new Promise((r) => setTimeout(r, 100));
+    // SIGTERM once the request is in service (its 500 ms service has begun), as the metrics say.
+    while (!(await (await request(`${url}/metrics`)).body.text()).includes('ocs_sim_serve_in_service 1')) await new Promise((r) => setTimeout(r, 10));
     child.kill('SIGTERM');
     const res = await answer;
     expect(res.statusCode).toBe(200);
