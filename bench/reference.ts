@@ -2,7 +2,7 @@ import { Kernel } from '../sim/kernel/kernel.ts';
 import { RandomStreams, sampler } from '../sim/kernel/random.ts';
 
 /**
- * The reference: a bare binary-heap event loop (the simulator's own kernel)
+ * The reference: a bare 4-ary-heap event loop (the simulator's own kernel)
  * with no model behind it. 1000 timers, each rescheduling itself after an
  * exponential delay: about the least work a discrete-event simulation can do.
  */

@@ -184,5 +184,3 @@ export const callReportRecordMachine = setup({
 export const MARKED_FOR_RESUBMISSION = ['queued', 'waitingToResubmit', 'resubmitted'] as const;
 /** States in which a POST of the record is on the wire (for the race-condition check). */
 export const IN_FLIGHT = ['pending', 'resubmitted'] as const;
-/** Final states: OCS no longer keeps the record. */
-export const NO_LONGER_KEPT = ['saved', 'lostInRestart'] as const;

@@ -8,19 +8,13 @@ import { machineRunner } from '../sim/kernel/engine.ts';
 import type { TraceLine } from '../sim/observer.ts';
 import { runScenario } from '../sim/run.ts';
 import { validateScenario } from '../sim/scenario/validate.ts';
+import { eventTypes } from './machineHarness.ts';
 
 /**
  * The compiled engine is only worth its speed if it *is* the machines:
  * (a) step by step it equals XState's own transition(), and (b) whole runs
  * through either engine give the same trace.
  */
-
-/** Every event type a machine reacts to, its delayed ('after') events included. */
-function eventTypes(machine: AnyStateMachine): string[] {
-  const types = new Set<string>();
-  for (const node of Object.values(machine.root.states)) for (const type of node.transitions.keys()) types.add(type);
-  return [...types].sort();
-}
 
 function eventArbitrary(machine: AnyStateMachine): fc.Arbitrary<EventObject> {
   return fc.oneof(

@@ -1,5 +1,5 @@
 /**
- * The discrete-event kernel: a virtual clock and a binary-heap event queue.
+ * The discrete-event kernel: a virtual clock and a 4-ary-heap event queue (shallower than a binary heap: fewer cache misses per pop).
  * SimPy's vocabulary, kept small: `now`, `schedule(delay, ...)`, `cancel`.
  * Events at the same virtual time run in the order they were scheduled
  * (a stable sequence number breaks ties), so a run is a function of its seed.
