@@ -4,7 +4,7 @@ import { resolve } from '../sim/scenario/resolve.ts';
 import { Scenario } from '../sim/scenario/scenario.ts';
 import { SummaryFile } from '../sim/summarySchema.ts';
 import { settingsWarnings } from '../sim/warnings.ts';
-import { BadInput, ExitWith, wholeNumber } from './args.ts';
+import { BadInput, durationArg, ExitWith, wholeNumber } from './args.ts';
 import { writeFileAtomic } from './files.ts';
 import { reportFromDir } from './reportCommand.ts';
 import { humanSummary, runFileNames, runHeader, runToFiles } from './runCommand.ts';
@@ -34,13 +34,14 @@ export function program(): Command {
     .addOption(new Option('--engine <engine>', 'machine engine').choices(['compiled', 'xstate']).default('compiled'))
     .option('--no-trace', 'do not write trace.jsonl')
     .option('--report', 'also write report.html and report.md (see ocs-sim report)')
-    .action(async (file: string | undefined, opts: { seed?: number; out: string; engine: 'compiled' | 'xstate'; trace: boolean; report?: boolean }) => {
+    .option('--max-recovery <duration>', 'health: the bound on recovery after a trigger (outage, OCS restart, campaign start) before it is slow-recovery, e.g. 5m', durationArg)
+    .action(async (file: string | undefined, opts: { seed?: number; out: string; engine: 'compiled' | 'xstate'; trace: boolean; report?: boolean; maxRecovery?: number }) => {
       const { scenario, input } = loadScenario(file);
       const seed = opts.seed ?? scenario.seed;
       process.stdout.write(`${runHeader(scenario, seed, ocsSettingsGiven(input))}\n`);
       const before = settingsWarnings(resolve(scenario, seed));
       for (const warning of before) process.stderr.write(`warning: ${warning}\n`);
-      const result = await runToFiles(scenario, { seed: opts.seed, out: opts.out, engine: opts.engine, trace: opts.trace });
+      const result = await runToFiles(scenario, { seed: opts.seed, out: opts.out, engine: opts.engine, trace: opts.trace, maxRecoveryMs: opts.maxRecovery });
       for (const warning of result.summary.warnings.filter((w) => !before.includes(w))) process.stderr.write(`warning: ${warning}\n`);
       process.stdout.write(`${humanSummary(result, opts.out, runFileNames(opts.trace))}\n`);
       if (opts.report) {

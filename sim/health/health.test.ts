@@ -65,7 +65,7 @@ describe('overloaded', () => {
     expect(loadAndCapacity(resolve(scenario, 1)).capacityPerSecond).toBeCloseTo(20, 0);
     const { summary } = runScenario(scenario);
     expect(summary.health.verdict).toBe('overloaded');
-    expect(summary.health.mechanism[0]).toMatch(/^overloaded: the campaign offers about 5\d requests\/s .* the external system serves at most 20 requests\/s/);
+    expect(summary.health.mechanism[0]).toMatch(/^overloaded: the campaign offers about 5\d requests\/s .* beyond the 20 requests\/s the external system can serve/);
   });
 });
 

@@ -49,8 +49,8 @@ export function mechanismOf(health: Omit<Health, 'mechanism'>, model: ResolvedMo
   const lines: string[] = [];
   const capacityWords =
     health.load.boundBy === 'external system'
-      ? `the external system serves at most ${spokenRate(cap)} requests/s (concurrency ${t.concurrency})`
-      : `OCS's pool carries at most ${spokenRate(cap)} requests/s (http-connection-pool-size ${t.pool} over a round trip)`;
+      ? `the ${spokenRate(cap)} requests/s the external system can serve (concurrency ${t.concurrency})`
+      : `the ${spokenRate(cap)} requests/s OCS's pool can carry (http-connection-pool-size ${t.pool} over a round trip)`;
 
   // The sustaining effects that apply to these settings, whatever the verdict.
   const effects: string[] = [];
@@ -77,7 +77,7 @@ export function mechanismOf(health: Omit<Health, 'mechanism'>, model: ResolvedMo
   switch (health.verdict) {
     case 'overloaded':
       lines.push(
-        `overloaded: the campaign offers about ${spokenRate(health.load.offeredPerSecond)} requests/s with no fault and no wait condition (seq 0 and seq 1 per dial), and ${capacityWords}: the backlog grows whatever the timeouts, and the wait condition holds dialing back`,
+        `overloaded: the campaign offers about ${spokenRate(health.load.offeredPerSecond)} requests/s with no fault and no wait condition (seq 0 and seq 1 per dial), beyond ${capacityWords}: the backlog grows whatever the timeouts, and the wait condition holds dialing back`,
       );
       break;
     case 'metastable': {
@@ -85,7 +85,7 @@ export function mechanismOf(health: Omit<Health, 'mechanism'>, model: ResolvedMo
       for (const x of stuck) {
         lines.push(
           `metastable: the ${x.kind} (${x.what}, ${x.fromSeconds === x.untilSeconds ? (x.fromSeconds === 0 ? 'at the start of the run' : `at ${spokenDuration(x.fromSeconds * 1000)}`) : `${spokenDuration(x.fromSeconds * 1000)} to ${spokenDuration(x.untilSeconds * 1000)}`}) ended and the storm did not: ` +
-            `the backlog was ${x.backlogBefore} before it, ${x.peakBacklog} at its peak, and never back by the end of the run, although the campaign offers only about ${spokenRate(health.load.offeredPerSecond)} requests/s and ${capacityWords}`,
+            `the backlog was ${x.backlogBefore} before it, ${x.peakBacklog} at its peak, and never back by the end of the run, although the campaign offers only about ${spokenRate(health.load.offeredPerSecond)} requests/s, within ${capacityWords}`,
         );
       }
       lines.push(...effects.map((e) => `sustaining effect: ${e}`));
