@@ -7,6 +7,9 @@ import type { Scenario } from '../sim/scenario/scenario.ts';
 import { progress } from '../sweep/progress.ts';
 import { BadInput, durationArg, integer, LARGEST_EXACT, wholeNumber } from './args.ts';
 import { HealthTally } from './checkHealth.ts';
+import { bareNumberWarnings } from '../sim/sanityWarnings.ts';
+import { settingsWarnings } from '../sim/warnings.ts';
+import { resolve } from '../sim/scenario/resolve.ts';
 import { DEFAULT_MAX_RECOVERY_MS } from '../sim/health/health.ts';
 import { writeFileAtomic } from './files.ts';
 import { junitXml, type TestCase } from './junit.ts';
@@ -57,7 +60,9 @@ export function addCheckCommand(cli: Command): void {
     .option('--max-recovery <duration>', 'health: the bound on recovery after a trigger (outage, OCS restart, campaign start), e.g. 5m (default 10m)', durationArg)
     .addOption(new Option('--fail-on <verdict>', 'health: also fail on this verdict (metastable, overloaded and records unconfirmed at the end always fail)').choices(['slow-recovery']))
     .action((file: string | undefined, opts: CheckOptions) => {
-      const { scenario } = loadScenario(file);
+      const { scenario, input } = loadScenario(file);
+      // Settings probably not meant: said before the check, as run says them.
+      for (const warning of [...bareNumberWarnings(input), ...settingsWarnings(resolve(scenario, scenario.seed))]) process.stderr.write(`warning: ${warning}\n`);
       const first = opts.seed ?? scenario.seed;
       if (opts.faults === 'as-written' && first + opts.runs - 1 > LARGEST_EXACT) {
         throw new BadInput(`ocs-sim check: --seed ${first} with --runs ${opts.runs} would use seeds past ${LARGEST_EXACT} (2^53 - 1); expected a first seed of at most ${LARGEST_EXACT - opts.runs + 1}`);

@@ -4,6 +4,7 @@ import { resolve } from '../sim/scenario/resolve.ts';
 import { Scenario } from '../sim/scenario/scenario.ts';
 import { SummaryFile } from '../sim/summarySchema.ts';
 import { settingsWarnings } from '../sim/warnings.ts';
+import { bareNumberWarnings } from '../sim/sanityWarnings.ts';
 import { BadInput, durationArg, ExitWith, wholeNumber } from './args.ts';
 import { writeFileAtomic } from './files.ts';
 import { reportFromDir } from './reportCommand.ts';
@@ -39,6 +40,7 @@ export function program(): Command {
       const { scenario, input } = loadScenario(file);
       const seed = opts.seed ?? scenario.seed;
       process.stdout.write(`${runHeader(scenario, seed, ocsSettingsGiven(input))}\n`);
+      for (const warning of bareNumberWarnings(input)) process.stderr.write(`warning: ${warning}\n`);
       const before = settingsWarnings(resolve(scenario, seed));
       for (const warning of before) process.stderr.write(`warning: ${warning}\n`);
       const result = await runToFiles(scenario, { seed: opts.seed, out: opts.out, engine: opts.engine, trace: opts.trace, maxRecoveryMs: opts.maxRecovery });
