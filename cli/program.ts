@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
+import { modelVersion } from './modelVersion.ts';
 import { z } from 'zod';
 import { resolve } from '../sim/scenario/resolve.ts';
 import { Scenario } from '../sim/scenario/scenario.ts';
@@ -23,6 +25,7 @@ const BAD_INPUT = 2;
 export function program(): Command {
   const cli = new Command('ocs-sim')
     .description('Deterministic simulation of how Genesys OCS submits call report records to an external system')
+    .version(versionText(), '-V, --version', 'print the version of ocs-sim and the fingerprint of its model')
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
 
@@ -84,6 +87,12 @@ export function program(): Command {
   addWorkerCommand(cli);
 
   return cli;
+}
+
+/** `ocs-sim --version`: the package's version, and the model's fingerprint (what sweeps' --resume compares). */
+export function versionText(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return `ocs-sim ${pkg.version} (model ${modelVersion()})`;
 }
 
 /** The JSON Schema of summary.json, as docs/summary.schema.json holds it. */

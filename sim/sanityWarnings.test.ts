@@ -16,10 +16,12 @@ describe('sanity warnings', () => {
 
   it('a bare number over an hour: "30000 as history-wait-recovery-timeout is 8 h 20 min: did you mean 30 s?"', () => {
     const [w] = bareNumberWarnings({ ocs: { 'history-wait-recovery-timeout': 30000, 'history-http-response-timeout': 10 } });
-    expect(w).toMatch(/^30000 as history-wait-recovery-timeout is 8 h 20 min \(a bare number is whole seconds\): did you mean 30 s /);
+    expect(w).toMatch(/^30000 as history-wait-recovery-timeout is 8 h 20 min \(a bare number is whole seconds\): did you mean 30 s\? \(write the unit, e.g. history-wait-recovery-timeout: 30s\)$/);
     expect(bareNumberWarnings({ ocs: { 'history-wait-recovery-timeout': 3600 } })).toEqual([]);
     expect(bareNumberWarnings({ campaignGroups: [{ name: 'G', options: { 'history-http-response-timeout': 5000 } }] })[0]).toContain('as history-http-response-timeout (campaign group G) is 1 h 23 min');
     expect(bareNumberWarnings({ ocs: { 'history-wait-recovery-timeout': '30000s' } })).toEqual([]);
+    // Quoted, as OCS configuration writes values: the same.
+    expect(bareNumberWarnings({ ocs: { 'history-wait-recovery-timeout': '30000' } })[0]).toMatch(/^30000 as history-wait-recovery-timeout is 8 h 20 min/);
   });
 
   it('a timeout longer than the whole run', () => {

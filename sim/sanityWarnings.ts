@@ -67,10 +67,12 @@ export function bareNumberWarnings(input: unknown): string[] {
   const look = (options: unknown, where: string) => {
     if (options === null || typeof options !== 'object') return;
     for (const option of BARE_NUMBER_OPTIONS) {
-      const value = (options as Record<string, unknown>)[option];
+      const raw = (options as Record<string, unknown>)[option];
+      // A quoted "30000" is a bare number of seconds too.
+      const value = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : raw;
       if (typeof value !== 'number' || value <= HOUR_S) continue;
-      const guess = value >= 1000 ? `${spokenDuration(value)} (${value / 1000}s; a bare number is seconds, not milliseconds)` : `${value}ms`;
-      warnings.push(`${value} as ${option}${where} is ${spokenDuration(value * 1000)} (a bare number is whole seconds): did you mean ${guess}? Write the unit: ${option}: ${value >= 1000 ? `${value / 1000}s` : `${value}s`}`);
+      // Over an hour of seconds is more likely milliseconds meant: 30000 -> 30 s.
+      warnings.push(`${value} as ${option}${where} is ${spokenDuration(value * 1000)} (a bare number is whole seconds): did you mean ${spokenDuration(value)}? (write the unit, e.g. ${option}: ${value / 1000}s)`);
     }
   };
   if (input !== null && typeof input === 'object') {
