@@ -7,7 +7,7 @@ import type { RunMetrics } from '../sweep/metrics.ts';
 import { RunPool } from '../sweep/pool.ts';
 import { objectiveText } from '../sweep/recommend.ts';
 import { taskOf } from '../sweep/runTask.ts';
-import type { Objective, OptionName, OptionValue, Sweep } from '../sweep/sweepFile.ts';
+import { DEFAULT_OBJECTIVES, type Objective, type OptionName, type OptionValue, type Sweep } from '../sweep/sweepFile.ts';
 import { wholeNumber } from './args.ts';
 import { ScenarioError } from './scenarioFile.ts';
 import { loadSweep, planOrThrow } from './sweepCommand.ts';
@@ -66,7 +66,10 @@ export function boundarySearch(file: string, opts: BoundaryCommandOptions): Boun
   const objective =
     opts.objective === undefined
       ? sweep.objectives[0]
-      : (sweep.objectives.find((o) => o.metric === opts.objective) ?? bad(`--objective: got ${JSON.stringify(opts.objective)}; expected the metric of one of the file's objectives: ${sweep.objectives.map((o) => o.metric).join(', ')}`));
+      : (sweep.objectives.find((o) => o.metric === opts.objective) ??
+        // A default objective (no run metastable) can be searched for in any sweep file.
+        DEFAULT_OBJECTIVES.find((o) => o.metric === opts.objective) ??
+        bad(`--objective: got ${JSON.stringify(opts.objective)}; expected the metric of one of the file's objectives: ${sweep.objectives.map((o) => o.metric).join(', ')}`));
   const at = new Map((opts.at ?? []).map((pair) => [pair.split('=')[0], pair.slice(pair.indexOf('=') + 1)]));
   for (const name of at.keys()) {
     if (name === varied.option || !sweep.vary.some((v) => v.option === name)) bad(`--at ${name}: expected another option the file varies: ${sweep.vary.filter((v) => v !== varied).map((v) => v.option).join(', ')}`);

@@ -63,6 +63,8 @@ export const DEFAULT_OBJECTIVES: Objective[] = [
   { metric: 'duplicatesPerRecord', max: 0.001 },
   { metric: 'dialRateLost', max: 0.02 },
   { metric: 'unconfirmedAtEnd', equals: 0 },
+  // No run may be metastable (issue 24): a retry storm that outlives its trigger.
+  { metric: 'metastable', equals: 0 },
 ];
 
 /** One patch: a scenario fragment, or the path of a YAML file holding one (relative to the sweep file). */
