@@ -36,16 +36,16 @@ describe('sanity warnings', () => {
     ]);
   });
 
-  it('a pool larger than the external system can serve within the response timeout (the metastable example), not one within it', () => {
+  it('a pool larger than the external system can serve within the response timeout at its mean service time (the metastable example; sweeps/metastable-boundary.yaml finds the storm from pool 29 at 2 s), not one within it', () => {
     const storm = { ocs: { 'history-http-response-timeout': '2s', 'http-connection-pool-size': 48 }, externalSystem: { serviceTime: { lognormal: { median: '250ms', p99: '800ms' } }, concurrency: 4 } } as const;
-    expect(warn(storm)).toEqual([expect.stringMatching(/^http-connection-pool-size 48 is larger than the external system can serve within history-http-response-timeout 2 s \(2 s x 4 \/ 250 ms = 32 requests\)/)]);
-    expect(warn({ ...storm, ocs: { ...storm.ocs, 'http-connection-pool-size': 32 } })).toEqual([]);
+    expect(warn(storm)).toEqual([expect.stringMatching(/^http-connection-pool-size 48 is larger than the external system can serve within history-http-response-timeout 2 s \(2 s x 4 \/ 283 ms mean service = 28 requests\)/)]);
+    expect(warn({ ...storm, ocs: { ...storm.ocs, 'http-connection-pool-size': 28 } })).toEqual([]);
     // They are settings warnings: in summary.json's warnings too.
     expect(settingsWarnings(resolve(tinyScenario(storm), 1))).toHaveLength(1);
   });
 
   it('ocs-sim run prints them on warning: lines before the run', async () => {
     const r = await ocsSim(['run', 'scenarios/metastable-retry-storm.yaml', '--out', 'out/test-sanity-warnings', '--no-trace']);
-    expect(r.stderr).toContain('warning: http-connection-pool-size 48 is larger than the external system can serve within history-http-response-timeout 2 s (2 s x 4 / 250 ms = 32 requests)');
+    expect(r.stderr).toContain('warning: http-connection-pool-size 48 is larger than the external system can serve within history-http-response-timeout 2 s (2 s x 4 / 283 ms mean service = 28 requests)');
   });
 });

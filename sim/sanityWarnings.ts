@@ -1,4 +1,4 @@
-import { typicalMs } from './health/capacity.ts';
+import { meanMs, typicalMs } from './health/capacity.ts';
 import { spokenDuration } from './health/words.ts';
 import type { ResolvedModel } from './scenario/resolve.ts';
 
@@ -42,10 +42,12 @@ export function sanityWarnings(model: ResolvedModel): string[] {
       continue;
     }
     // Pooled requests beyond what the external system serves within the timeout queue past it (overflow: queue).
-    const servable = Math.floor((ms * concurrency) / Math.max(1e-9, serviceMs));
+    // At the mean service time: the rate the external system's queue drains at.
+    const meanServiceMs = meanMs(model.externalSystem.serviceTime);
+    const servable = Math.floor((ms * concurrency) / Math.max(1e-9, meanServiceMs));
     if (overflow === 'queue' && pool > concurrency && pool > servable) {
       warnings.push(
-        `http-connection-pool-size ${pool} is larger than the external system can serve within history-http-response-timeout ${spokenDuration(ms)}${where} (${spokenDuration(ms)} x ${concurrency} / ${spokenDuration(serviceMs)} = ${servable} requests): ` +
+        `http-connection-pool-size ${pool} is larger than the external system can serve within history-http-response-timeout ${spokenDuration(ms)}${where} (${spokenDuration(ms)} x ${concurrency} / ${spokenDuration(meanServiceMs)} mean service = ${servable} requests): ` +
           `once the pool fills, requests queue past the timeout and OCS re-submits requests the system still serves (a metastable retry storm; see health in the summary)`,
       );
     }

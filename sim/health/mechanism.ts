@@ -1,5 +1,5 @@
 import type { ResolvedModel } from '../scenario/resolve.ts';
-import { typicalMs } from './capacity.ts';
+import { meanMs, typicalMs } from './capacity.ts';
 import type { Health } from './health.ts';
 import { spokenDuration, spokenRate } from './words.ts';
 
@@ -33,6 +33,7 @@ export function timingSettings(model: ResolvedModel) {
     pool,
     concurrency,
     serviceMs,
+    meanServiceMs: meanMs(model.externalSystem.serviceTime),
     roundTripMs: serviceMs + 2 * typicalMs(model.network.latency),
     /** How long a request waits at the external system when OCS fills its pool: pool x service / concurrency (0 when the pool fits the concurrency). */
     queueingDelayMs: pool > concurrency ? (pool * serviceMs) / concurrency : 0,
@@ -57,10 +58,11 @@ export function mechanismOf(health: Omit<Health, 'mechanism'>, model: ResolvedMo
   if (t.roundTripMs >= t.responseTimeoutMs) {
     effects.push(`${T} is below the external system's typical round trip (${spokenDuration(t.roundTripMs)}): OCS times out POSTs the system still serves, and re-submits them after ${R}`);
   } else if (t.queueingDelayMs >= t.responseTimeoutMs) {
-    const largestPool = Math.floor((t.responseTimeoutMs * t.concurrency) / t.serviceMs);
+    // The mean, not the median: the queue drains at concurrency / mean service time.
+    const largestPool = Math.floor((t.responseTimeoutMs * t.concurrency) / t.meanServiceMs);
     effects.push(
       `${T} is below the external system's queueing delay at pool ${t.pool} (${t.pool} x ${spokenDuration(t.serviceMs)} / ${t.concurrency} = ${spokenDuration(t.queueingDelayMs)}): ` +
-        `OCS times out requests the system still serves, and re-submits them after ${R} (a pool of at most ${largestPool}, or a longer response timeout, keeps the queue within the timeout)`,
+        `OCS times out requests the system still serves, and re-submits them after ${R} (a pool of at most ${largestPool}, ${spokenDuration(t.responseTimeoutMs)} x ${t.concurrency} / ${spokenDuration(t.meanServiceMs)} mean service, or a longer response timeout, keeps the queue within the timeout)`,
     );
   }
   const resubmitPerSecond = f.peakMarked / ((t.recoveryTimeoutMs + t.responseTimeoutMs) / 1000);
