@@ -38,6 +38,8 @@ export interface RunOptions {
   faultEdges?: { network: boolean; external: boolean };
   /** The health verdict's bound on recovery after a trigger, ms (default 10 minutes, as sweeps' probe.bound). */
   maxRecoveryMs?: number;
+  /** False only for the benchmark's healthOverhead (the run without health's sampling): its health then reads as if nothing ever rose. */
+  healthSampling?: boolean;
 }
 
 /** What a wire is built from: the run's model, kernel, seeded streams and trace, and OCS's side of it. */
@@ -95,7 +97,7 @@ export class ScenarioRun {
     const connect = options.wire ?? ((w: WireWorld) => new SimulatedWire(w.model, w.kernel, w.random, w.counters, w.sink, w.trace));
     const ocs = (this.ocs = new Ocs<Wire>(model, kernel, random, options.engine ?? 'compiled', observer, (sink, counters) => connect({ model, kernel, random, counters, sink, trace: observer.trace })));
     // Always sampled: every summary carries its health verdict.
-    this.health = sampleHealth(ocs, kernel, this.observeAfter);
+    this.health = options.healthSampling === false ? { everyMs: 1000, backlog: [], work: [], good: [] } : sampleHealth(ocs, kernel, this.observeAfter);
     this.maxRecoveryMs = options.maxRecoveryMs;
     this.series = options.sampleEveryMs === undefined ? [] : sampleEvery(options.sampleEveryMs, ocs, kernel, this.observeAfter);
     // Outage edges, so the trace (and reports) show when faults begin and end.
