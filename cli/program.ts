@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { modelVersion } from './modelVersion.ts';
+import { scenarioReference } from './scenarioReference.ts';
 import { z } from 'zod';
 import { resolve } from '../sim/scenario/resolve.ts';
 import { Scenario } from '../sim/scenario/scenario.ts';
@@ -72,10 +73,11 @@ export function program(): Command {
     .command('schema')
     .description('write the JSON Schema of scenario files (for editors), or with --summary that of summary.json')
     .option('--summary', 'the schema of summary.json instead (docs/summary.schema.json)')
-    .option('--out <file>', 'where to write it (default: scenario.schema.json, or summary.schema.json with --summary)')
-    .action((opts: { out?: string; summary?: boolean }) => {
-      const out = opts.out ?? (opts.summary ? 'summary.schema.json' : 'scenario.schema.json');
-      writeFileAtomic(out, opts.summary ? summaryJsonSchema() : `${JSON.stringify(z.toJSONSchema(Scenario, { io: 'input' }), null, 2)}\n`);
+    .option('--reference', 'the scenario field reference in Markdown instead (docs/scenario.md)')
+    .option('--out <file>', 'where to write it (default: scenario.schema.json, summary.schema.json with --summary, scenario.md with --reference)')
+    .action((opts: { out?: string; summary?: boolean; reference?: boolean }) => {
+      const out = opts.out ?? (opts.summary ? 'summary.schema.json' : opts.reference ? 'scenario.md' : 'scenario.schema.json');
+      writeFileAtomic(out, opts.summary ? summaryJsonSchema() : opts.reference ? scenarioReference() : `${JSON.stringify(z.toJSONSchema(Scenario, { io: 'input' }), null, 2)}\n`);
       process.stdout.write(`wrote ${out}\n`);
     });
 
