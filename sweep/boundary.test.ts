@@ -86,6 +86,11 @@ describe('ocs-sim boundary', () => {
     expect(search.fixed).toEqual([{ option: 'history-wait-recovery-timeout', value: '20s' }]);
   });
 
+  it('--objective metastable searches where runs turn metastable in any sweep file, as the default objective (issue 24)', () => {
+    const search = boundarySearch(file, { option: 'history-wait-condition-threshold', objective: 'metastable' });
+    expect(search.objective).toEqual({ metric: 'metastable', equals: 0 });
+  });
+
   it('rejects an option it cannot bisect, an unknown objective or --at value with exit code 2 and what is allowed', () => {
     const cases: Array<[string[], string]> = [
       [['--option', 'history-http-response-timeout'], 'expected an option the file varies: history-wait-condition-threshold, history-wait-recovery-timeout'],
