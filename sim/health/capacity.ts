@@ -83,7 +83,8 @@ export interface LoadAndCapacity {
    * Records the scenario's steady error and loss rates keep marked for
    * re-submission with no trigger at all (Little's law: failing requests per
    * second x the time each stays failed, history-wait-recovery-timeout +
-   * history-http-response-timeout): the noise recovery allows above the level before a trigger.
+   * history-http-response-timeout), plus two standard deviations of a Poisson
+   * count: the noise recovery allows above the level before a trigger.
    */
   steadyBacklog: number;
 }
@@ -102,10 +103,12 @@ export function loadAndCapacity(model: ResolvedModel): LoadAndCapacity {
   const n = model.network;
   const failShare = Math.min(1, model.externalSystem.errors.reduce((sum, [, p]) => sum + p, 0) + n.requestLoss + n.responseLoss + n.refusedConnections + n.hangs);
   const failedForMs = Math.max(...model.groups.map((g) => g.options.historyWaitRecoveryTimeoutMs + g.options.historyHttpResponseTimeoutMs));
+  const steady = (offered * failShare * failedForMs) / 1000;
   return {
     offeredPerSecond: offered,
     capacityPerSecond: Math.min(external, pool),
     boundBy: pool < external ? 'connection pool' : 'external system',
-    steadyBacklog: Math.ceil((offered * failShare * failedForMs) / 1000),
+    // Failures of independent requests: the count marked is about Poisson, so its mean plus two standard deviations.
+    steadyBacklog: Math.ceil(steady + 2 * Math.sqrt(steady)),
   };
 }

@@ -96,6 +96,23 @@ describe('the rules, on samples made by hand', () => {
     expect(outage(judgeHealth(input(backlog, true))).recoverySeconds).toBe(420);
   });
 
+  it('a rise long after the trigger ended (past a re-submission cycle and a minute), or once a later trigger began, is not its doing when it comes back; one that never comes back is', () => {
+    // The campaign start at 0 s; the outage from 120 s to 180 s. A blip at 100 s, past 0 + (5 s + 2 s) + 60 s, that comes back: 0 s.
+    const blip = Array.from({ length: 601 }, (_, i) => (i >= 100 && i < 110 ? 9 : 0));
+    const start = (h: ReturnType<typeof judgeHealth>) => h.triggers.find((t) => t.kind === 'campaign start')!;
+    expect(start(judgeHealth(input(blip))).recoverySeconds).toBe(0);
+    // The outage's backlog (from 125 s to 200 s) is the outage's, not the campaign start's.
+    const outageOnly = Array.from({ length: 601 }, (_, i) => (i >= 125 && i < 200 ? 50 : 0));
+    expect(start(judgeHealth(input(outageOnly))).recoverySeconds).toBe(0);
+    expect(outage(judgeHealth(input(outageOnly))).recoverySeconds).toBe(20);
+    // Early, within the cycle: the campaign start's own burst, 30 s.
+    const burst = Array.from({ length: 601 }, (_, i) => (i >= 5 && i < 30 ? 20 : 0));
+    expect(start(judgeHealth(input(burst))).recoverySeconds).toBe(30);
+    // Late and never back: still the storm.
+    const storm = Array.from({ length: 601 }, (_, i) => (i >= 100 ? 9 : 0));
+    expect(start(judgeHealth(input(storm, false))).recoverySeconds).toBeNull();
+  });
+
   it('verdictOf: overloaded first, then a trigger that ended and never recovered, then one past the bound', () => {
     const t = (recoverySeconds: number | null, ended = true) => ({ recoverySeconds, ended });
     expect(verdictOf([t(null)], 600, true)).toBe('overloaded');

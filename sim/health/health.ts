@@ -84,9 +84,12 @@ function triggersOf(model: ResolvedModel): Array<Pick<HealthTrigger, 'kind' | 'w
  * keep up (load.steadyBacklog), is the level to return to; once the backlog has risen above it
  * (from the start on), recovery is the first moment at or after the
  * trigger's end that it is back at or below it. A trigger that never raised
- * the backlog recovered at once.
+ * the backlog recovered at once, and so did one whose backlog rose only
+ * long after it ended (more than a re-submission cycle and a minute) and
+ * came back, or rose only once a later trigger had begun: that rise is not
+ * its doing (one that never comes back still counts: the storm is named).
  */
-function recoveryFrom(trigger: { fromMs: number; untilMs: number }, samples: HealthSamples, end: { ms: number; drained: boolean }, allowance: number) {
+function recoveryFrom(trigger: { fromMs: number; untilMs: number; nextFromMs: number }, samples: HealthSamples, end: { ms: number; drained: boolean }, allowance: number, cycleMs: number) {
   const every = samples.everyMs;
   const backlog = samples.backlog;
   const n = backlog.length;
@@ -108,8 +111,13 @@ function recoveryFrom(trigger: { fromMs: number; untilMs: number }, samples: Hea
     return { pre, peak, ended, recoveryMs: null };
   }
   if (risen < 0) return { pre, peak, ended, recoveryMs: 0 };
+  // A rise that began more than a re-submission cycle (and a minute) after the trigger ended is not its doing:
+  // if the backlog comes back, the trigger left nothing behind; if it never does, the storm is still there to name.
+  // So is one that began once a later trigger had started: it is the later one's.
+  const late = risen * every > trigger.untilMs + cycleMs + 60_000 || risen * every >= trigger.nextFromMs;
   for (let i = Math.max(risen, Math.ceil(trigger.untilMs / every)); i < n; i++) {
     if (backlog[i] <= level) {
+      if (late) return { pre, peak, ended, recoveryMs: 0 };
       for (let j = first; j < i; j++) peak = Math.max(peak, backlog[j]);
       return { pre, peak, ended, recoveryMs: i * every - trigger.untilMs };
     }
@@ -148,8 +156,11 @@ export function judgeHealth(input: HealthInput): Health {
   const { model, samples, endMs, drained, figures } = input;
   const maxRecoverySeconds = (input.maxRecoveryMs ?? DEFAULT_MAX_RECOVERY_MS) / 1000;
   const load = loadAndCapacity(model);
-  const triggers: HealthTrigger[] = triggersOf(model).map((t) => {
-    const r = recoveryFrom(t, samples, { ms: endMs, drained }, load.steadyBacklog);
+  const all = triggersOf(model);
+  const triggers: HealthTrigger[] = all.map((t) => {
+    const nextFromMs = Math.min(Infinity, ...all.filter((o) => o.fromMs > t.fromMs).map((o) => o.fromMs));
+    const cycleMs = Math.max(...model.groups.map((g) => g.options.historyWaitRecoveryTimeoutMs + g.options.historyHttpResponseTimeoutMs));
+    const r = recoveryFrom({ ...t, nextFromMs }, samples, { ms: endMs, drained }, load.steadyBacklog, cycleMs);
     return {
       kind: t.kind,
       what: t.what,

@@ -20,7 +20,7 @@ export const HealthSchema = z
         offeredPerSecond: z.number().min(0).describe('requests per second the campaign groups offer with no fault and no wait condition (seq 0 and seq 1 per dial, a pre-dial validation per dial, synthetic records), estimated from the settings\' means'),
         capacityPerSecond: z.number().min(0).describe('requests per second the external system can serve (concurrency / mean service time), or OCS\'s pool over a round trip when that is smaller'),
         boundBy: z.enum(['external system', 'connection pool']).describe('which of the two bounds the capacity'),
-        steadyBacklog: count('records the scenario\'s steady error and loss rates keep marked with no trigger (Little\'s law: offered x failing share x (history-wait-recovery-timeout + history-http-response-timeout)): the noise recovery allows above backlogBefore'),
+        steadyBacklog: count('records the scenario\'s steady error and loss rates keep marked with no trigger (Little\'s law: offered x failing share x (history-wait-recovery-timeout + history-http-response-timeout), plus two standard deviations of a Poisson count): the noise recovery allows above backlogBefore'),
       })
       .describe('Offered load against capacity: beyond it the verdict is overloaded.'),
     goodput: z

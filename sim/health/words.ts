@@ -1,6 +1,7 @@
 /** Durations and rates as a person says them in a sentence: "250 ms", "3 s", "5 min 30 s", "8 h 20 min". */
 export function spokenDuration(ms: number): string {
   if (!Number.isFinite(ms)) return 'never';
+  if (ms === 0) return '0 s';
   if (ms < 1000) return `${Math.round(ms)} ms`;
   const s = ms / 1000;
   if (s < 60) return `${Math.round(s * 10) / 10} s`;
