@@ -26,7 +26,7 @@ interface Seen {
 }
 
 const CLAIMS: Record<Finding, string> = {
-  metastable: 'health: no run is metastable (every trigger ends with its storm)',
+  metastable: 'health: no run is metastable (no storm outlives its trigger)',
   overloaded: 'health: no run is overloaded (offered load within capacity)',
   'slow-recovery': 'health: every run recovers from each trigger within the bound (slow-recovery)',
   unconfirmed: 'health: every record is confirmed by the end of each run (after the drain)',
