@@ -182,6 +182,7 @@ export function runCheck(scenario: Scenario, file: string | undefined, opts: Che
     for (const name of claims) print(claimLine(byDesign.has(name) ? 'by design' : 'holds', name, byDesign.has(name) ? BY_DESIGN : ''));
     print(`all invariants hold on ${runs} runs\n`);
     for (const line of judged?.lines ?? []) print(line);
+    if (opts.faults === 'generated') print("health of the settings: judged on the scenario's faults as written (run check without --faults generated)\n");
     writeJunit([...claims.map((name): TestCase => ({ classname, name, outcome: byDesign.has(name) ? { kind: 'skipped', message: BY_DESIGN } : { kind: 'passed' } })), ...healthCases]);
     return unhealthy ? 1 : 0;
   }
