@@ -29,3 +29,13 @@ export class ExitWith extends Error {
     super(`exit ${code}`);
   }
 }
+
+/** A command-line option that takes a duration with a unit (250ms, 30s, 10m, 1h30m), in ms; a bare number is refused with how to write it. */
+export function durationArg(value: string): number {
+  const parts = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/.test(value) ? [...value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)] : null;
+  if (parts === null) {
+    const bare = /^\d+(?:\.\d+)?$/.test(value) ? ` (a bare number has no unit: write ${value}s for seconds or ${value}m for minutes)` : '';
+    throw new InvalidArgumentError(`got ${JSON.stringify(value)}; expected a duration with a unit (ms, s, m or h), e.g. 10m, 600s, 1h30m${bare}`);
+  }
+  return parts.reduce((ms, [, amount, unit]) => ms + Number(amount) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h'], 0);
+}

@@ -1,13 +1,13 @@
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
-import { durationMs, formatDuration, type Scenario } from '../sim/scenario/scenario.ts';
+import { durationMs, formatDuration, OcsOptions, type Scenario } from '../sim/scenario/scenario.ts';
 import { adaptiveRounds } from '../sweep/adaptiveSweep.ts';
 import { bisectBoundary, type Boundary, type Probe } from '../sweep/boundary.ts';
 import type { RunMetrics } from '../sweep/metrics.ts';
 import { RunPool } from '../sweep/pool.ts';
 import { objectiveText } from '../sweep/recommend.ts';
 import { taskOf } from '../sweep/runTask.ts';
-import type { Objective, OptionName, OptionValue, Sweep } from '../sweep/sweepFile.ts';
+import { DEFAULT_OBJECTIVES, type Objective, type OptionName, type OptionValue, type Sweep } from '../sweep/sweepFile.ts';
 import { wholeNumber } from './args.ts';
 import { ScenarioError } from './scenarioFile.ts';
 import { loadSweep, planOrThrow } from './sweepCommand.ts';
@@ -66,7 +66,10 @@ export function boundarySearch(file: string, opts: BoundaryCommandOptions): Boun
   const objective =
     opts.objective === undefined
       ? sweep.objectives[0]
-      : (sweep.objectives.find((o) => o.metric === opts.objective) ?? bad(`--objective: got ${JSON.stringify(opts.objective)}; expected the metric of one of the file's objectives: ${sweep.objectives.map((o) => o.metric).join(', ')}`));
+      : (sweep.objectives.find((o) => o.metric === opts.objective) ??
+        // A default objective (no run metastable) can be searched for in any sweep file.
+        DEFAULT_OBJECTIVES.find((o) => o.metric === opts.objective) ??
+        bad(`--objective: got ${JSON.stringify(opts.objective)}; expected the metric of one of the file's objectives: ${sweep.objectives.map((o) => o.metric).join(', ')}`));
   const at = new Map((opts.at ?? []).map((pair) => [pair.split('=')[0], pair.slice(pair.indexOf('=') + 1)]));
   for (const name of at.keys()) {
     if (name === varied.option || !sweep.vary.some((v) => v.option === name)) bad(`--at ${name}: expected another option the file varies: ${sweep.vary.filter((v) => v !== varied).map((v) => v.option).join(', ')}`);
@@ -75,11 +78,21 @@ export function boundarySearch(file: string, opts: BoundaryCommandOptions): Boun
     .filter((v) => v !== varied)
     .map((v) => {
       const wanted = at.get(v.option);
-      const value = wanted === undefined ? v.values[0] : (v.values.find((x) => String(x) === wanted) ?? bad(`--at ${v.option}=${wanted}: expected one of its values: ${v.values.join(', ')}`));
+      // A value of the grid, or any other the option takes (the boundary of a cell between the grid's points).
+      const value = wanted === undefined ? v.values[0] : (v.values.find((x) => String(x) === wanted) ?? optionValue(v.option, wanted, bad));
       return { option: v.option, value };
     });
   const numbers = varied.values.map(scale.toNumber);
   return { file, sweep, base, option: varied.option, lo: Math.min(...numbers), hi: Math.max(...numbers), step: scale.step, valueOf: scale.valueOf, fixed, objective };
+}
+
+/** A value from the command line for an OCS option, checked by the option's own schema (`30`, `5s`, `true`, `batch`). */
+function optionValue(option: OptionName, text: string, bad: (message: string) => never): OptionValue {
+  const value: OptionValue = /^\d+$/.test(text) ? Number(text) : text === 'true' || text === 'false' ? text === 'true' : text;
+  const schema = OcsOptions.shape[option] as unknown as { safeParse: (v: unknown) => { success: boolean; error?: { issues: Array<{ message: string }> } } };
+  const checked = schema.safeParse(value);
+  if (!checked.success) return bad(`--at ${option}=${text}: ${checked.error?.issues[0]?.message ?? 'not a value of the option'}`);
+  return value;
 }
 
 /** Whole numbers bisect in steps of 1; durations in milliseconds, in steps of 1 s when every value is whole seconds. */

@@ -5,7 +5,12 @@ import { stringify as toYaml } from 'yaml';
 import { checkGenerated, checkRun, type RunCheck } from '../properties/checkScenario.ts';
 import type { Scenario } from '../sim/scenario/scenario.ts';
 import { progress } from '../sweep/progress.ts';
-import { BadInput, integer, LARGEST_EXACT, wholeNumber } from './args.ts';
+import { BadInput, durationArg, integer, LARGEST_EXACT, wholeNumber } from './args.ts';
+import { HealthTally } from './checkHealth.ts';
+import { bareNumberWarnings } from '../sim/sanityWarnings.ts';
+import { settingsWarnings } from '../sim/warnings.ts';
+import { resolve } from '../sim/scenario/resolve.ts';
+import { DEFAULT_MAX_RECOVERY_MS } from '../sim/health/health.ts';
 import { writeFileAtomic } from './files.ts';
 import { junitXml, type TestCase } from './junit.ts';
 import { loadScenario } from './scenarioFile.ts';
@@ -34,6 +39,10 @@ export interface CheckOptions {
   fcPath?: string;
   /** Also write the result as JUnit XML to this file (for CI systems to show). */
   junit?: string;
+  /** Health: the bound on recovery after a trigger, ms (default 10 minutes). */
+  maxRecovery?: number;
+  /** Health verdicts that fail the check besides metastable and overloaded: slow-recovery. */
+  failOn?: 'slow-recovery';
 }
 
 export function addCheckCommand(cli: Command): void {
@@ -48,8 +57,12 @@ export function addCheckCommand(cli: Command): void {
     .option('--fc-seed <n>', 'generated: fast-check seed (from a failure\'s replay line)', integer)
     .option('--fc-path <path>', 'generated: fast-check path (from a failure\'s replay line)')
     .option('--junit <file>', 'also write the result as JUnit XML to this file, whether the check passes or fails (one testcase per claim; a violated claim is a failure with its seed and replay line, one failing by the scenario\'s design is skipped), for CI systems to show')
+    .option('--max-recovery <duration>', 'health: the bound on recovery after a trigger (outage, OCS restart, campaign start), e.g. 5m (default 10m)', durationArg)
+    .addOption(new Option('--fail-on <verdict>', 'health: also fail on this verdict (metastable, overloaded and records unconfirmed at the end always fail)').choices(['slow-recovery']))
     .action((file: string | undefined, opts: CheckOptions) => {
-      const { scenario } = loadScenario(file);
+      const { scenario, input } = loadScenario(file);
+      // Settings probably not meant: said before the check, as run says them.
+      for (const warning of [...bareNumberWarnings(input), ...settingsWarnings(resolve(scenario, scenario.seed))]) process.stderr.write(`warning: ${warning}\n`);
       const first = opts.seed ?? scenario.seed;
       if (opts.faults === 'as-written' && first + opts.runs - 1 > LARGEST_EXACT) {
         throw new BadInput(`ocs-sim check: --seed ${first} with --runs ${opts.runs} would use seeds past ${LARGEST_EXACT} (2^53 - 1); expected a first seed of at most ${LARGEST_EXACT - opts.runs + 1}`);
@@ -115,6 +128,7 @@ export function runCheck(scenario: Scenario, file: string | undefined, opts: Che
   const byDesign = new Set<string>();
   let runs = 0;
   let seeds = '';
+  const health = new HealthTally({ maxRecoveryMs: opts.maxRecovery ?? DEFAULT_MAX_RECOVERY_MS, failOnSlowRecovery: opts.failOn === 'slow-recovery' });
   try {
     if (opts.faults === 'generated') {
       const fcSeed = opts.fcSeed ?? opts.seed ?? scenario.seed;
@@ -135,6 +149,7 @@ export function runCheck(scenario: Scenario, file: string | undefined, opts: Che
       print(`ocs-sim check ${source}: ${opts.runs} runs, seeds ${first}..${first + opts.runs - 1}, faults as written\n`);
       for (let seed = first; seed < first + opts.runs; seed++) {
         const check = checkRun(scenario, seed);
+        health.add(seed, check.summary);
         runs++;
         bar.tick();
         claims = check.results.map((r) => r.name);
@@ -157,11 +172,19 @@ export function runCheck(scenario: Scenario, file: string | undefined, opts: Che
     print(`JUnit XML: ${opts.junit}\n`);
   };
 
+  // The settings' health, judged on the scenario's faults as written (generated faults check the model only).
+  const options = `${opts.maxRecovery === undefined ? '' : ` --max-recovery ${opts.maxRecovery / 1000}s`}${opts.failOn ? ` --fail-on ${opts.failOn}` : ''}`;
+  const judged = opts.faults === 'as-written' && health.runs > 0 ? health.report((seed) => ({ check: `npx ocs-sim check${fileArg} --seed ${seed} --runs 1${options}`, run: `npx ocs-sim run${fileArg} --seed ${seed} --report` })) : null;
+  const healthCases = judged?.cases(classname) ?? [];
+  const unhealthy = judged !== null && health.failed;
+
   if (failed === null) {
     for (const name of claims) print(claimLine(byDesign.has(name) ? 'by design' : 'holds', name, byDesign.has(name) ? BY_DESIGN : ''));
     print(`all invariants hold on ${runs} runs\n`);
-    writeJunit(claims.map((name) => ({ classname, name, outcome: byDesign.has(name) ? { kind: 'skipped', message: BY_DESIGN } : { kind: 'passed' } })));
-    return 0;
+    for (const line of judged?.lines ?? []) print(line);
+    if (opts.faults === 'generated') print("health of the settings: judged on the scenario's faults as written (run check without --faults generated)\n");
+    writeJunit([...claims.map((name): TestCase => ({ classname, name, outcome: byDesign.has(name) ? { kind: 'skipped', message: BY_DESIGN } : { kind: 'passed' } })), ...healthCases]);
+    return unhealthy ? 1 : 0;
   }
   for (const r of failed.results) {
     const broken = failed.failed.includes(r);
@@ -174,6 +197,7 @@ export function runCheck(scenario: Scenario, file: string | undefined, opts: Che
   );
   const scenarioLine = `The failing run's scenario: ${counterexample} (npx ocs-sim run ${counterexample} --report shows it)`;
   print(`\n${failed.failed.length} invariant(s) violated on seed ${failed.seed}.\nReplay: ${replay}\n${scenarioLine}\n`);
+  for (const line of judged?.lines ?? []) print(line);
   const run = failed;
   // A claim that failed by design on this run or an earlier one is skipped, not passed: it did not hold.
   writeJunit(
@@ -181,7 +205,7 @@ export function runCheck(scenario: Scenario, file: string | undefined, opts: Che
       if (run.failed.includes(r)) return { classname, name: r.name, outcome: { kind: 'failure', message: r.name, text: `seed ${run.seed}: ${r.detail}\nReplay: ${replay}\n${scenarioLine}\n` } };
       if (!r.holds || byDesign.has(r.name)) return { classname, name: r.name, outcome: { kind: 'skipped', message: BY_DESIGN } };
       return { classname, name: r.name, outcome: { kind: 'passed' } };
-    }),
+    }).concat(healthCases),
   );
   return 1;
 }

@@ -69,6 +69,6 @@ describe('the compiled program', () => {
     const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
     const result = await ocsSim(['--version']);
     expect(result.code).toBe(0);
-    expect(result.stdout.trim()).toBe(version);
+    expect(result.stdout.trim()).toMatch(new RegExp(`^ocs-sim ${version.replaceAll('.', '\\.')} \\(model [0-9a-f]{16}\\)$`));
   });
 });

@@ -8,7 +8,7 @@
 export type CaseOutcome =
   | { kind: 'passed' }
   /** `message`: one line (the claim); `text`: the whole story (seed, detail, replay). */
-  | { kind: 'failure'; message: string; text: string }
+  | { kind: 'failure'; message: string; text: string; /** The failure's type attribute (default "invariant violated"). */ type?: string }
   | { kind: 'skipped'; message: string };
 
 export interface TestCase {
@@ -64,7 +64,7 @@ export function junitXml(suite: TestSuite): string {
     const o = c.outcome;
     if (o.kind === 'passed') lines.push(`${open}/>`);
     else if (o.kind === 'skipped') lines.push(`${open}>`, `      <skipped${attributes([['message', o.message]])}/>`, '    </testcase>');
-    else lines.push(`${open}>`, `      <failure${attributes([['message', o.message], ['type', 'invariant violated']])}>${escapeText(o.text)}</failure>`, '    </testcase>');
+    else lines.push(`${open}>`, `      <failure${attributes([['message', o.message], ['type', o.type ?? 'invariant violated']])}>${escapeText(o.text)}</failure>`, '    </testcase>');
   }
   lines.push('  </testsuite>', '</testsuites>');
   return `${lines.join('\n')}\n`;

@@ -275,8 +275,10 @@ describe('ocs-sim schema', () => {
     for (const ok of ['250ms', '30s', '5m', '2h', '1h30m']) expect(pattern.test(ok), ok).toBe(true);
     for (const bad of ['30sec', '30', '-30s', '']) expect(pattern.test(bad), bad).toBe(false);
     const timeout = schema.properties.ocs.properties['history-wait-recovery-timeout'];
-    expect(timeout.anyOf?.map((s) => s.type)).toEqual(['integer', 'string']);
-    expect(timeout.anyOf?.[1].pattern).toBe(schema.properties.duration.pattern);
+    // Whole seconds as a number, or quoted as OCS configuration values are ("30", issue 24), or a duration with a unit.
+    expect(timeout.anyOf?.map((s) => s.type)).toEqual(['integer', 'string', 'string']);
+    expect(new RegExp(timeout.anyOf![1].pattern!).test('30')).toBe(true);
+    expect(timeout.anyOf?.[2].pattern).toBe(schema.properties.duration.pattern);
     expect(timeout.description).toMatch(/^\[model default 30s\]/);
   });
 });

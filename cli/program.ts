@@ -1,10 +1,13 @@
 import { Command, Option } from 'commander';
+import { modelVersion } from './modelVersion.ts';
+import { scenarioReference } from './scenarioReference.ts';
 import { z } from 'zod';
 import { resolve } from '../sim/scenario/resolve.ts';
 import { Scenario } from '../sim/scenario/scenario.ts';
 import { SummaryFile } from '../sim/summarySchema.ts';
 import { settingsWarnings } from '../sim/warnings.ts';
-import { BadInput, ExitWith, wholeNumber } from './args.ts';
+import { bareNumberWarnings } from '../sim/sanityWarnings.ts';
+import { BadInput, durationArg, ExitWith, wholeNumber } from './args.ts';
 import { writeFileAtomic } from './files.ts';
 import { packageVersion } from './packageRoot.ts';
 import { reportFromDir } from './reportCommand.ts';
@@ -23,7 +26,7 @@ const BAD_INPUT = 2;
 export function program(): Command {
   const cli = new Command('ocs-sim')
     .description('Deterministic simulation of how Genesys OCS submits call report records to an external system')
-    .version(packageVersion(), '-V, --version', 'the version of ocs-sim (CHANGELOG.md says what each changed)')
+    .version(versionText(), '-V, --version', 'print the version of ocs-sim (CHANGELOG.md says what each changed) and the fingerprint of its model')
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
 
@@ -36,13 +39,15 @@ export function program(): Command {
     .addOption(new Option('--engine <engine>', 'machine engine').choices(['compiled', 'xstate']).default('compiled'))
     .option('--no-trace', 'do not write trace.jsonl')
     .option('--report', 'also write report.html and report.md (see ocs-sim report)')
-    .action(async (file: string | undefined, opts: { seed?: number; out: string; engine: 'compiled' | 'xstate'; trace: boolean; report?: boolean }) => {
+    .option('--max-recovery <duration>', 'health: the bound on recovery after a trigger (outage, OCS restart, campaign start) before it is slow-recovery, e.g. 5m', durationArg)
+    .action(async (file: string | undefined, opts: { seed?: number; out: string; engine: 'compiled' | 'xstate'; trace: boolean; report?: boolean; maxRecovery?: number }) => {
       const { scenario, input } = loadScenario(file);
       const seed = opts.seed ?? scenario.seed;
       process.stdout.write(`${runHeader(scenario, seed, ocsSettingsGiven(input))}\n`);
+      for (const warning of bareNumberWarnings(input)) process.stderr.write(`warning: ${warning}\n`);
       const before = settingsWarnings(resolve(scenario, seed));
       for (const warning of before) process.stderr.write(`warning: ${warning}\n`);
-      const result = await runToFiles(scenario, { seed: opts.seed, out: opts.out, engine: opts.engine, trace: opts.trace });
+      const result = await runToFiles(scenario, { seed: opts.seed, out: opts.out, engine: opts.engine, trace: opts.trace, maxRecoveryMs: opts.maxRecovery });
       for (const warning of result.summary.warnings.filter((w) => !before.includes(w))) process.stderr.write(`warning: ${warning}\n`);
       process.stdout.write(`${humanSummary(result, opts.out, runFileNames(opts.trace))}\n`);
       if (opts.report) {
@@ -68,10 +73,11 @@ export function program(): Command {
     .command('schema')
     .description('write the JSON Schema of scenario files (for editors), or with --summary that of summary.json')
     .option('--summary', 'the schema of summary.json instead (docs/summary.schema.json)')
-    .option('--out <file>', 'where to write it (default: scenario.schema.json, or summary.schema.json with --summary)')
-    .action((opts: { out?: string; summary?: boolean }) => {
-      const out = opts.out ?? (opts.summary ? 'summary.schema.json' : 'scenario.schema.json');
-      writeFileAtomic(out, opts.summary ? summaryJsonSchema() : `${JSON.stringify(z.toJSONSchema(Scenario, { io: 'input' }), null, 2)}\n`);
+    .option('--reference', 'the scenario field reference in Markdown instead (docs/scenario.md)')
+    .option('--out <file>', 'where to write it (default: scenario.schema.json, summary.schema.json with --summary, scenario.md with --reference)')
+    .action((opts: { out?: string; summary?: boolean; reference?: boolean }) => {
+      const out = opts.out ?? (opts.summary ? 'summary.schema.json' : opts.reference ? 'scenario.md' : 'scenario.schema.json');
+      writeFileAtomic(out, opts.summary ? summaryJsonSchema() : opts.reference ? scenarioReference() : `${JSON.stringify(z.toJSONSchema(Scenario, { io: 'input' }), null, 2)}\n`);
       process.stdout.write(`wrote ${out}\n`);
     });
 
@@ -83,6 +89,11 @@ export function program(): Command {
   addWorkerCommand(cli);
 
   return cli;
+}
+
+/** `ocs-sim --version`: the package's version, and the model's fingerprint (what sweeps' --resume compares). */
+export function versionText(): string {
+  return `ocs-sim ${packageVersion()} (model ${modelVersion()})`;
 }
 
 /** The JSON Schema of summary.json, as docs/summary.schema.json holds it. */

@@ -56,6 +56,8 @@ export async function reportFromDir(dir: string): Promise<ReportResult> {
   const rerun = runScenario(scenario, {
     seed: summary.seed,
     sampleEveryMs: every,
+    // The health bound the run was given (run --max-recovery): the re-run judges with the same.
+    ...(summary.health === undefined ? {} : { maxRecoveryMs: summary.health.maxRecoverySeconds * 1000 }),
     observer: {
       // Without trace.jsonl (a --no-trace run) the re-run's trace stands in, rounded like trace.jsonl's times.
       trace: hasTrace ? undefined : (line) => rerunTrace.push({ ...line, t: Math.round(line.t * 1000) / 1000 }),

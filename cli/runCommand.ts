@@ -6,12 +6,15 @@ import type { RunObserver, TraceLine } from '../sim/observer.ts';
 import { ScenarioRun, type RunResult } from '../sim/run.ts';
 import { MODEL_SETTINGS, type Scenario } from '../sim/scenario/scenario.ts';
 import { AtomicWriter, writeFileAtomic } from './files.ts';
+import { healthLines } from '../sim/health/healthText.ts';
 
 export interface RunFilesOptions {
   seed?: number;
   out: string;
   engine?: EngineName;
   trace?: boolean;
+  /** The health verdict's bound on recovery, ms (default 10 minutes). */
+  maxRecoveryMs?: number;
 }
 
 /** ISO-8601 virtual timestamp of a log line. */
@@ -44,7 +47,7 @@ const OTHER_RUNS_FILES = ['trace.jsonl', 'report.html', 'report.md'];
 export async function runToFiles(scenario: Scenario, options: RunFilesOptions): Promise<RunResult> {
   const files = new RunFiles(scenario, options);
   try {
-    const run = new ScenarioRun(scenario, { seed: options.seed, engine: options.engine, observer: files.observer });
+    const run = new ScenarioRun(scenario, { seed: options.seed, engine: options.engine, observer: files.observer, maxRecoveryMs: options.maxRecoveryMs });
     while (!run.advance(SLICE_EVENTS)) await new Promise((resolve) => setImmediate(resolve));
     const result = run.result();
     files.commit(result.summary);
@@ -155,6 +158,7 @@ export function humanSummary(result: RunResult, out: string, files: string[]): s
     ...(Object.keys(s.censored).some((figure) => figure.startsWith('external.'))
       ? [`  not seen from the wire (a real external system): ${Object.keys(s.censored).filter((f) => f.startsWith('external.')).join(', ')}`]
       : []),
+    ...healthLines(s.health).map((line) => `  ${line}`),
     `  files in ${out}: ${files.join(' ')}`,
   ].join('\n');
 }

@@ -64,6 +64,10 @@ export function parseScenarioText(text: string, source: string): Scenario {
 /** The effective scenario, and what the file itself said (to tell the user's settings from defaults). */
 function readScenario(text: string, source: string): { scenario: Scenario; input: unknown } {
   const input = parseYamlText(text, source);
+  // A sweep file holds a scenario, but is not one: say which command takes it.
+  if (input !== null && typeof input === 'object' && 'scenario' in input && ('vary' in input || 'objectives' in input)) {
+    throw new ScenarioError(source, ['this is a sweep file (it has scenario: and vary:), not a scenario: run it with ocs-sim sweep ' + source + ' (or ocs-sim boundary ' + source + ' --option NAME); a scenario file holds the fields under its scenario:']);
+  }
   const result = validateScenario(input);
   if (!result.ok) throw new ScenarioError(source, result.errors);
   return { scenario: result.scenario, input };

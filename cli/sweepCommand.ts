@@ -220,9 +220,12 @@ async function concludeSweep(plan: SweepPlan, results: ReadonlyMap<string, RunMe
   const report = await buildSweepReport({ plan, cells: stats, verdicts: vs, recommendation: rec, adaptive });
   writeFileAtomic(join(out, 'report.md'), report.markdown);
   writeFileAtomic(join(out, 'report.html'), report.html);
-  const headline = rec.best
-    ? `recommended: ${cellLabel(rec.best.options)}${rec.runnerUp ? `; runner-up: ${cellLabel(rec.runnerUp.options)}` : ''}`
-    : `no setting meets every objective; binding: ${rec.binding.map((b) => b.objective).join('; ')}`;
+  const headline =
+    (rec.best
+      ? `recommended: ${cellLabel(rec.best.options)}${rec.runnerUp ? `; runner-up: ${cellLabel(rec.runnerUp.options)}` : ''}`
+      : `no setting meets every objective; binding: ${rec.binding.map((b) => b.objective).join('; ')}`) +
+    // The terminal says what recommendation.md says of a --quick sweep.
+    (plan.quick ? ' (QUICK smoke version, few seeds and short runs: not for decisions)' : '');
   return `${rec.markdown}\n${headline}\nfiles in ${out}: results.jsonl sweep.yaml ${CONCLUSIONS.join(' ')}\n`;
 }
 

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import type { Summary } from '../sim/run.ts';
 import { durationMs, type Scenario } from '../sim/scenario/scenario.ts';
 import { validateScenario } from '../sim/scenario/validate.ts';
 import { externalErrors, externalOutages, networkFaultRates, networkOutages } from './arbitraries.ts';
@@ -21,6 +22,8 @@ export interface RunCheck {
   failed: InvariantResult[];
   /** Claims that do not hold, as the scenario's design says they may not (a last-write-wins external system). */
   byDesign: InvariantResult[];
+  /** What the run came to (its health verdict included: check judges the settings too). */
+  summary: Summary;
 }
 
 /** Runs the scenario with the seed and checks every invariant on its trace, summary and OCS log. */
@@ -28,7 +31,7 @@ export function checkRun(scenario: Scenario, seed: number): RunCheck {
   const { trace, log, result } = runCollecting(scenario, seed);
   const results = checkInvariants(trace, result.summary, scenario, log);
   const broken = results.filter((r) => !r.holds);
-  return { seed, scenario, results, failed: broken.filter((r) => isExpectedToHold(r.name, scenario)), byDesign: broken.filter((r) => !isExpectedToHold(r.name, scenario)) };
+  return { seed, scenario, results, failed: broken.filter((r) => isExpectedToHold(r.name, scenario)), byDesign: broken.filter((r) => !isExpectedToHold(r.name, scenario)), summary: result.summary };
 }
 
 /** The fault side of a scenario: what `generated` mode replaces, the rest (capacity, latency, policies) staying the user's. */

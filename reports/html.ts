@@ -4,6 +4,7 @@ import { machineDiagramSvg, transitionCount, transitionText } from './machineDia
 import type { ReportData } from './reportData.ts';
 import { chart, pageStart, swatch, table } from './page.ts';
 import { sequenceSvg } from './sequenceDiagram.ts';
+import { healthHtml } from './healthSection.ts';
 
 /**
  * The run report as one self-contained HTML page: inline CSS and SVG, no
@@ -39,7 +40,7 @@ export function renderHtml(d: ReportData, charts: RenderedCharts): string {
         .map((o) => `<span class="chip"><code>${esc(o.name)}</code> ${esc(o.value)}${o.overrides.length > 0 ? ` <i>(${esc(o.overrides.join('; '))})</i>` : ''}</span>`)
         .join('')}</div>`,
     }),
-    '<nav class="toc"><a href="#overview">Overview</a><a href="#over-time">Over time</a><a href="#delivery">Delivery time</a><a href="#samples">Sample records</a><a href="#machines">Machines</a><a href="#log">OCS log</a><a href="#invariants">Invariants</a><a href="#options">All options</a></nav>',
+    '<nav class="toc"><a href="#overview">Overview</a><a href="#health">Health</a><a href="#over-time">Over time</a><a href="#delivery">Delivery time</a><a href="#samples">Sample records</a><a href="#machines">Machines</a><a href="#log">OCS log</a><a href="#invariants">Invariants</a><a href="#options">All options</a></nav>',
   );
 
   // Overview
@@ -48,6 +49,7 @@ export function renderHtml(d: ReportData, charts: RenderedCharts): string {
   out.push('<div class="cards">');
   for (const f of d.headline) out.push(`<div class="card${f.tone ? ` ${f.tone}` : ''}"><div class="label">${esc(f.label)}</div><div class="value">${esc(f.value)}</div>${f.note ? `<div class="note">${esc(f.note)}</div>` : ''}</div>`);
   out.push('</div><h3>What happened</h3><ul class="story">', ...d.happened.map((h) => `<li>${esc(h)}</li>`), '</ul></section>');
+  out.push(...healthHtml(s.health));
 
   // Over time
   out.push('<section id="over-time"><h2>Over time</h2>');

@@ -1,4 +1,5 @@
 import { binLabel } from './charts.ts';
+import { healthMarkdown } from './healthSection.ts';
 import { duration, int, mdCell, runTime } from './format.ts';
 import { machineMermaid } from './machineDiagram.ts';
 import type { ReportData } from './reportData.ts';
@@ -26,6 +27,7 @@ export function renderMarkdown(d: ReportData): string {
   if (d.warnings.length > 0) out.push('## Warnings', '', ...d.warnings.map((w) => `- **${w}**`), '');
   out.push('## Overview', '', table(['', ''], d.headline.map((f) => [f.label, `**${f.value}**${f.note ? ` (${f.note})` : ''}`])), '');
   out.push('### What happened', '', ...d.happened.map((h) => `- ${h}`), '');
+  out.push(...healthMarkdown(s.health));
 
   out.push('## Over time', '');
   const periods = [

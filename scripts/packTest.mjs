@@ -27,7 +27,7 @@ try {
   writeFileSync(join(app, 'package.json'), '{ "name": "pack-test", "private": true }\n');
   npm(['install', '--no-audit', '--no-fund', join(work, packed.filename)], app);
   const version = execFileSync('npx', ['ocs-sim', '--version'], { cwd: app, encoding: 'utf8' }).trim();
-  if (version !== packed.version) fail(`--version says ${version}, the package is ${packed.version}`);
+  if (!version.startsWith(`ocs-sim ${packed.version} (model `)) fail(`--version says ${version}, the package is ${packed.version}`);
   const run = execFileSync('npx', ['ocs-sim', 'run', '--out', 'out'], { cwd: app, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   if (!existsSync(join(app, 'out', 'summary.json'))) fail(`npx ocs-sim run wrote no summary.json:\n${run}`);
   const summary = JSON.parse(readFileSync(join(app, 'out', 'summary.json'), 'utf8'));

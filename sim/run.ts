@@ -10,6 +10,7 @@ import { resolve, type ResolvedModel } from './scenario/resolve.ts';
 import { sampleEvery, type Sample } from './sampling.ts';
 import type { Scenario } from './scenario/scenario.ts';
 import { summarize, type Summary } from './summary.ts';
+import { sampleHealth, type HealthSamples } from './health/sampler.ts';
 
 export type { Sample } from './sampling.ts';
 export type { Summary } from './summary.ts';
@@ -35,6 +36,10 @@ export interface RunOptions {
   wire?: (world: WireWorld) => Wire;
   /** Which of the scenario's fault windows the trace marks (both unless given): a drive applies the network's only, or none. */
   faultEdges?: { network: boolean; external: boolean };
+  /** The health verdict's bound on recovery after a trigger, ms (default 10 minutes, as sweeps' probe.bound). */
+  maxRecoveryMs?: number;
+  /** False only for the benchmark's healthOverhead (the run without health's sampling): its health then reads as if nothing ever rose. */
+  healthSampling?: boolean;
 }
 
 /** What a wire is built from: the run's model, kernel, seeded streams and trace, and OCS's side of it. */
@@ -69,6 +74,8 @@ export class ScenarioRun {
   private readonly kernel = new Kernel();
   private readonly ocs: Ocs<Wire>;
   private readonly series: Sample[];
+  private readonly health: HealthSamples;
+  private readonly maxRecoveryMs: number | undefined;
   private readonly observer: RunObserver;
   private phase: 'dialing' | 'draining' | 'ended' = 'dialing';
   private observerEvents = 0;
@@ -89,6 +96,9 @@ export class ScenarioRun {
     const random = new RandomStreams(seed);
     const connect = options.wire ?? ((w: WireWorld) => new SimulatedWire(w.model, w.kernel, w.random, w.counters, w.sink, w.trace));
     const ocs = (this.ocs = new Ocs<Wire>(model, kernel, random, options.engine ?? 'compiled', observer, (sink, counters) => connect({ model, kernel, random, counters, sink, trace: observer.trace })));
+    // Always sampled: every summary carries its health verdict.
+    this.health = options.healthSampling === false ? { everyMs: 1000, backlog: [], work: [], good: [] } : sampleHealth(ocs, kernel, this.observeAfter);
+    this.maxRecoveryMs = options.maxRecoveryMs;
     this.series = options.sampleEveryMs === undefined ? [] : sampleEvery(options.sampleEveryMs, ocs, kernel, this.observeAfter);
     // Outage edges, so the trace (and reports) show when faults begin and end.
     if (observer.trace) {
@@ -176,6 +186,6 @@ export class ScenarioRun {
       throw new Error(`model: records lost: created ${c.recordsCreated}, saved ${c.recordsSaved}, kept ${ocs.unconfirmed.size}, lost in restarts ${c.lostInRestarts}`);
     }
     this.observer.trace?.({ t: end, entity: 'run', event: 'end', unconfirmed: ocs.unconfirmed.size });
-    return { summary: summarize(this.scenario, this.model, ocs, end, kernel.executed - this.observerEvents), series: this.series, model: this.model };
+    return { summary: summarize(this.scenario, this.model, ocs, end, kernel.executed - this.observerEvents, { samples: this.health, maxRecoveryMs: this.maxRecoveryMs }), series: this.series, model: this.model };
   }
 }

@@ -4,6 +4,8 @@ import type { Wire } from './ocs/wire.ts';
 import { lastOutageEndMs, type ResolvedModel } from './scenario/resolve.ts';
 import type { Scenario } from './scenario/scenario.ts';
 import { outcomeWarnings, settingsWarnings } from './warnings.ts';
+import { judgeHealth } from './health/health.ts';
+import type { HealthSamples } from './health/sampler.ts';
 
 /**
  * What a run came to: summary.json. Read off the model once the run has
@@ -12,12 +14,12 @@ import { outcomeWarnings, settingsWarnings } from './warnings.ts';
  */
 
 /** Bumped when a field of summary.json changes meaning or goes; new fields do not bump it. */
-export const SUMMARY_SCHEMA_VERSION = 2 as const;
+export const SUMMARY_SCHEMA_VERSION = 3 as const;
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 const seconds = (ms: number) => round3(ms / 1000);
 
-export function summarize(scenario: Scenario, model: ResolvedModel, ocs: Ocs<Wire>, end: number, events: number) {
+export function summarize(scenario: Scenario, model: ResolvedModel, ocs: Ocs<Wire>, end: number, events: number, health: { samples: HealthSamples; maxRecoveryMs?: number }) {
   const c = ocs.counters;
   const external = ocs.wire.externalFigures();
   const unconfirmedByState: Record<string, number> = {};
@@ -153,6 +155,23 @@ export function summarize(scenario: Scenario, model: ResolvedModel, ocs: Ocs<Wir
     censored,
     /** Valid settings that surprise (nothing dialed, a re-submission storm): said on stderr and in the report too. */
     warnings: [...settingsWarnings(model), ...outcomeWarnings({ dials: c.dials, records: { created: c.recordsCreated } }, model)],
+    /** The health verdict (sim/health/): stable, slow-recovery, metastable or overloaded, with the mechanism in the options' words. */
+    health: judgeHealth({
+      model,
+      samples: health.samples,
+      endMs: end,
+      drained: ocs.quiescent,
+      maxRecoveryMs: health.maxRecoveryMs,
+      figures: {
+        externalRequests: external.requests,
+        good: c.recordsSaved + c.validations.get('approved') + c.validations.get('rejected'),
+        timeouts: c.timeouts,
+        lateResponses: c.lateResponses,
+        duplicates: external.duplicates,
+        peakMarked: c.marked.peak,
+        unconfirmed: ocs.unconfirmed.size,
+      },
+    }),
   };
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SUMMARY_SCHEMA_VERSION } from './summary.ts';
+import { HealthSchema } from './health/healthSchema.ts';
 
 /**
  * summary.json, documented field by field: `ocs-sim schema --summary` writes
@@ -119,5 +120,6 @@ export const SummaryFile = z
     ),
     censored: z.record(z.string(), z.string()).describe('Figures the end of the run cut short, by path ("queues.meanMarkedSojournSeconds", "recovery.lastOutageEndSeconds", "delivery", ...), each with why.'),
     warnings: z.array(z.string()).describe('Valid settings that surprised: nothing dialed, a re-submission storm, ...'),
+    health: HealthSchema,
   })
   .describe('summary.json of an ocs-sim run: what the run came to.');

@@ -1,5 +1,6 @@
 import type { DurationDistribution } from './kernel/random.ts';
 import type { ResolvedModel } from './scenario/resolve.ts';
+import { sanityWarnings } from './sanityWarnings.ts';
 
 /**
  * Settings that are valid but will surprise: a run that does nothing, or one
@@ -37,6 +38,7 @@ export function settingsWarnings(model: ResolvedModel): string[] {
   if (storm !== null) warnings.push(storm);
   const synthetic = (model.syntheticRecordsPerSecond * model.durationMs) / 1000;
   if (synthetic > STORM_POSTS) warnings.push(`about ${(synthetic / 1e6).toFixed(1)} million synthetic records (syntheticRecords.perSecond ${model.syntheticRecordsPerSecond} for ${model.durationMs / 1000} s): the run will be slow and its files large`);
+  warnings.push(...sanityWarnings(model));
   return warnings;
 }
 

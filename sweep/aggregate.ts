@@ -1,6 +1,7 @@
 import { METRIC_NAMES, type MetricName, type RunMetrics } from './metrics.ts';
 import type { Cell, SweepPlan } from './plan.ts';
-import { summarize, type Stat } from './stats.ts';
+import type { Stat } from './stats.ts';
+import { summarizeMetric } from './metricStats.ts';
 
 /**
  * Per-cell statistics over the replications, built from the results by key
@@ -24,7 +25,7 @@ export function aggregate(plan: SweepPlan, results: ReadonlyMap<string, RunMetri
       return m;
     });
     const values = Object.fromEntries(METRIC_NAMES.map((name) => [name, metrics.map((m) => m[name])])) as Record<MetricName, number[]>;
-    const stats = Object.fromEntries(METRIC_NAMES.map((name) => [name, summarize(values[name])])) as Record<MetricName, Stat>;
+    const stats = Object.fromEntries(METRIC_NAMES.map((name) => [name, summarizeMetric(name, values[name])])) as Record<MetricName, Stat>;
     return { cell, values, stats };
   });
 }

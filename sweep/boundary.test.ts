@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { smallSweepYaml } from '../test-support/smallSweep.ts';
 import type { ObjectiveDecision } from './adaptive.ts';
 import { bisectBoundary } from './boundary.ts';
+import { boundarySearch } from '../cli/boundaryCommand.ts';
 
 /** A judge from a rule on the value, counting how often each value is judged. */
 function judgeBy(rule: (x: number) => ObjectiveDecision) {
@@ -80,11 +81,21 @@ describe('ocs-sim boundary', () => {
     expect(Number(flip![1])).toBeLessThan(Number(flip![2]));
   });
 
+  it('--at takes a value between the grid\'s points too (issue 24): the cell the boundary is searched in need not be on the grid', () => {
+    const search = boundarySearch(file, { option: 'history-wait-condition-threshold', at: ['history-wait-recovery-timeout=20s'] });
+    expect(search.fixed).toEqual([{ option: 'history-wait-recovery-timeout', value: '20s' }]);
+  });
+
+  it('--objective metastable searches where runs turn metastable in any sweep file, as the default objective (issue 24)', () => {
+    const search = boundarySearch(file, { option: 'history-wait-condition-threshold', objective: 'metastable' });
+    expect(search.objective).toEqual({ metric: 'metastable', equals: 0 });
+  });
+
   it('rejects an option it cannot bisect, an unknown objective or --at value with exit code 2 and what is allowed', () => {
     const cases: Array<[string[], string]> = [
       [['--option', 'history-http-response-timeout'], 'expected an option the file varies: history-wait-condition-threshold, history-wait-recovery-timeout'],
       [['--option', 'history-wait-condition-threshold', '--objective', 'dials'], 'expected the metric of one of the file\'s objectives: waitFraction, unconfirmedAtEnd'],
-      [['--option', 'history-wait-condition-threshold', '--at', 'history-wait-recovery-timeout=20s'], 'expected one of its values: 10s, 40s'],
+      [['--option', 'history-wait-condition-threshold', '--at', 'history-wait-recovery-timeout=fast'], '--at history-wait-recovery-timeout=fast: expected a non-negative duration with a unit'],
     ];
     for (const [args, message] of cases) {
       const r = boundary(...args);

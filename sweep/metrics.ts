@@ -1,5 +1,6 @@
 import type { ResolvedModel } from '../sim/scenario/resolve.ts';
 import type { Summary } from '../sim/run.ts';
+import { healthMetrics } from './healthMetrics.ts';
 
 /**
  * What one replication of a sweep cell measures: numbers from the run with
@@ -24,6 +25,8 @@ export const METRICS = {
   timeouts: 'requests OCS timed out itself (history-http-response-timeout)',
   dials: 'dials in the run with faults',
   twinDials: 'dials in the fault-free twin',
+  metastable: '1 when the run\'s health verdict is metastable (a trigger ended and the backlog never came back by the end of the run, load within capacity), judged with the probe bound; the mean is the share of runs metastable',
+  healthRecoverySeconds: 'the health verdict\'s worst recovery: seconds from a trigger\'s end (outage, OCS restart, campaign start) until the backlog is back to its level before it (censored at the end of the run)',
 } as const;
 
 export type MetricName = keyof typeof METRICS;
@@ -31,7 +34,7 @@ export const METRIC_NAMES = Object.keys(METRICS) as MetricName[];
 export type RunMetrics = Record<MetricName, number>;
 
 /** Bump when a metric's definition changes: results stored under an older version are not reused by --resume. */
-export const METRICS_VERSION = 3;
+export const METRICS_VERSION = 4;
 
 export interface ProbeSettings {
   /** Recovered means back within this many ms of the end of the last outage. */
@@ -92,5 +95,6 @@ export function runMetrics(run: { summary: Summary; model: ResolvedModel }, twin
     timeouts: s.timeouts,
     dials: s.dials,
     twinDials: twin.dials,
+    ...healthMetrics(s, probe.boundMs),
   };
 }

@@ -1,4 +1,5 @@
 import type { AdaptiveOutcome } from './adaptiveSweep.ts';
+import { healthSection } from './healthSummary.ts';
 import type { CellStats } from './aggregate.ts';
 import { METRICS, type MetricName } from './metrics.ts';
 import { cellLabel, type SweepPlan } from './plan.ts';
@@ -131,6 +132,7 @@ export function recommend(plan: SweepPlan, cells: readonly CellStats[], vs: read
     }
     md.push('');
   }
+  md.push(...healthSection(cells, (c) => cellLabel(c.cell.options)));
   md.push(`## All cells`, '', ...cellTable(cells, vs, objectives, goalMetrics, adaptive !== undefined), '');
   md.push('## Metrics', '', ...[...new Set([...objectives.map((o) => o.metric), ...goalMetrics])].map((m) => `- ${m}: ${METRICS[m]}`), '');
   md.push('cells.csv has every metric of every cell: mean, 95% CI bounds, min and max, to 7 significant digits.');

@@ -31,16 +31,24 @@ const Values = z.union([z.array(z.unknown()).min(1, { error: 'expected at least 
   error: 'expected a list of values, e.g. [50, 100, 200], or a range { from: 10s, to: 60s, step: 10s }',
 });
 
+/** A limit: a number, or for a metric in seconds a duration with a unit (`max: 2m`). */
+const Limit = z.union([z.number(), Duration], { error: 'expected a number, or a duration with a unit (e.g. 2m) for a metric in seconds' });
+const limitSeconds = (x: number | string | undefined) => (typeof x === 'string' ? durationMs(x) / 1000 : x);
+
 const Objective = z
   .strictObject({
     metric: MetricNameSchema,
-    max: z.number().optional().describe('Met when the upper bound of the 95% CI of the mean is at most this.'),
-    min: z.number().optional().describe('Met when the lower bound of the 95% CI of the mean is at least this.'),
-    equals: z.number().optional().describe('Met when every replication gives exactly this.'),
+    max: Limit.optional().describe('Met when the upper bound of the 95% CI of the mean is at most this.'),
+    min: Limit.optional().describe('Met when the lower bound of the 95% CI of the mean is at least this.'),
+    equals: Limit.optional().describe('Met when every replication gives exactly this.'),
   })
   .refine((o) => [o.max, o.min, o.equals].filter((x) => x !== undefined).length === 1, {
     error: 'expected exactly one of max, min or equals, e.g. { metric: waitFraction, max: 0.01 }',
-  });
+  })
+  .refine((o) => o.metric.endsWith('Seconds') || ![o.max, o.min, o.equals].some((x) => typeof x === 'string'), {
+    error: 'expected a number: a duration (with a unit) is a limit only for a metric in seconds (deliveryP99Seconds, recoverySeconds, ...)',
+  })
+  .transform((o) => ({ metric: o.metric, ...(o.max !== undefined ? { max: limitSeconds(o.max) } : {}), ...(o.min !== undefined ? { min: limitSeconds(o.min) } : {}), ...(o.equals !== undefined ? { equals: limitSeconds(o.equals) } : {}) }));
 export type Objective = z.infer<typeof Objective>;
 
 const Goal = z.union([z.strictObject({ minimize: MetricNameSchema }), z.strictObject({ maximize: MetricNameSchema })], {
@@ -55,6 +63,8 @@ export const DEFAULT_OBJECTIVES: Objective[] = [
   { metric: 'duplicatesPerRecord', max: 0.001 },
   { metric: 'dialRateLost', max: 0.02 },
   { metric: 'unconfirmedAtEnd', equals: 0 },
+  // No run may be metastable (issue 24): a retry storm that outlives its trigger.
+  { metric: 'metastable', equals: 0 },
 ];
 
 /** One patch: a scenario fragment, or the path of a YAML file holding one (relative to the sweep file). */

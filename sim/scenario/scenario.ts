@@ -71,6 +71,12 @@ const OcsTimeout = z.union(
       .min(0)
       .max(LONGEST_DURATION_MS / 1000)
       .transform((seconds): Duration => `${seconds}s`),
+    // Quoted, as OCS configuration values are strings: "30" is 30 seconds too.
+    z
+      .string()
+      .regex(/^\d{1,15}$/)
+      .refine((text) => Number(text) <= LONGEST_DURATION_MS / 1000)
+      .transform((text): Duration => `${Number(text)}s`),
     Duration,
   ],
   { error: 'expected a whole number of seconds (as OCS configuration writes it: 30) or a duration with a unit (ms, s, m or h), e.g. "30s"' },

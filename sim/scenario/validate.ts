@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { closest } from './suggest.ts';
 import { durationMs, formatDuration, LATEST_TIMESTAMP_MS, Scenario, type Distribution } from './scenario.ts';
 
 /**
@@ -76,9 +77,14 @@ export function describeIssue(issue: z.core.$ZodIssue, input: unknown, root: z.Z
     const shape = schemaAt(issue.path, root);
     // A record keyed by an enum (treatments by call result) allows the enum's values.
     const keys = shape instanceof z.ZodRecord ? (shape.keyType as z.ZodType) : undefined;
-    const allowed = shape instanceof z.ZodObject ? Object.keys(shape.shape).join(', ') : keys instanceof z.ZodEnum ? keys.options.join(', ') : 'none';
+    const names: string[] = shape instanceof z.ZodObject ? Object.keys(shape.shape) : keys instanceof z.ZodEnum ? keys.options.map(String) : [];
+    const allowed = names.length > 0 ? names.join(', ') : 'none';
+    const guess = (key: string) => {
+      const near = closest(key, names);
+      return near === null ? '' : ` did you mean ${near}?`;
+    };
     return issue.keys
-      .map((key) => `${formatPath([...issue.path, key])}: unknown field (given ${show(valueAt(input, [...issue.path, key]))}); allowed here: ${allowed}`)
+      .map((key) => `${formatPath([...issue.path, key])}: unknown field (given ${show(valueAt(input, [...issue.path, key]))});${guess(key)} allowed here: ${allowed}`)
       .join('\n');
   }
   const given = valueAt(input, issue.path);
@@ -90,6 +96,8 @@ export function describeIssue(issue: z.core.$ZodIssue, input: unknown, root: z.Z
     const inner = (issue as { issues?: Array<{ message: string }> }).issues?.[0]?.message ?? message;
     return `${formatPath(issue.path)}: got the key ${show(key)}; ${inner}`;
   }
+  // A duration written without its unit ("30"): say how to write it.
+  if (typeof given === 'string' && /^\d+(\.\d+)?$/.test(given) && message.includes('duration with a unit')) message += ` (a bare ${show(given)} has no unit: write ${given}s for seconds, ${given}m for minutes)`;
   return `${formatPath(issue.path)}: got ${show(given)}; ${message}`;
 }
 
