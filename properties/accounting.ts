@@ -207,7 +207,7 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
       }
       else if (line.event === 'raceCondition') {
         raceConditions++;
-        const g = groups.get(facts.groupOfPhone.get(e.phone) ?? '');
+        const g = groups.get(String(line.group));
         if (g) g.raceConditions++;
       } else if (line.event.startsWith('validation:')) validations.add(line.event.slice('validation:'.length));
     } else if (line.entity === 'ocs') {

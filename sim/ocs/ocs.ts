@@ -5,7 +5,7 @@ import { groupRecoveryTimerMachine, type GroupRecoveryTimerContext } from '../..
 import { ConnectionPool } from './connectionPool.ts';
 import { Dialer } from './dialer.ts';
 import { machineRunner, type Effect, type EngineName, type MachineInstance, type MachineRunner } from '../kernel/engine.ts';
-import { CallReportRecord, GroupRuntime, KeptRecords, newCounters, type Attempt, type Contact, type HttpRequest, type MachineEntity, type OcsCounters, type Validation } from './entities.ts';
+import { CallingListRuntime, CallReportRecord, GroupRuntime, KeptRecords, newCounters, type Attempt, type Contact, type HttpRequest, type MachineEntity, type OcsCounters, type Validation } from './entities.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import type { Window } from '../scenario/resolve.ts';
 import { FirstZeroAfter } from '../kernel/metrics.ts';
@@ -95,6 +95,14 @@ export class Ocs<W extends Wire = Wire> {
     this.wire = connectWire({ answered: this.responseArrived, served: (request) => this.settleAttempt(request.stored as Attempt) }, this.counters);
     const restarts = { recordsAfterRestart: model.recordsAfterRestart, any: model.ocsRestarts.length > 0 };
     this.groups = model.groups.map((cfg) => new GroupRuntime(cfg, model.recoveryTimer, random, restarts));
+    const lists = new Map<string, CallingListRuntime>();
+    for (const group of this.groups) {
+      const { callingList, callingListSize, firstPhone } = group.cfg;
+      let list = lists.get(callingList);
+      if (list === undefined) lists.set(callingList, (list = new CallingListRuntime(callingList, callingListSize, firstPhone)));
+      list.groups.push(group);
+      group.list = list;
+    }
     for (const group of this.groups) {
       const started = this.groupRunner.start({ historyWaitConditionThreshold: group.cfg.options.historyWaitConditionThreshold });
       group.m = started.instance;
@@ -121,7 +129,7 @@ export class Ocs<W extends Wire = Wire> {
         if (group.m.state === 'stopped') return;
         // Nothing is created while OCS is down.
         if (group.m.state !== 'loaded' && !this.down) {
-          const contact: Contact = { phone: `S${this.counters.recordsCreated}`, group, attempts: 0, treatmentCounts: null, unconfirmed: 0 };
+          const contact: Contact = { phone: `S${this.counters.recordsCreated}`, list: group.list, group, attempts: 0, treatmentCounts: null, unconfirmed: 0 };
           this.createRecord(this.dialer.newAttempt(contact), 0);
         }
         kernel.schedule(gap(), arrive, undefined);
@@ -238,7 +246,7 @@ export class Ocs<W extends Wire = Wire> {
       case 'markForResubmission':
       case 'unmarkForResubmission': {
         const record = entity as CallReportRecord;
-        const group = record.attempt.contact.group;
+        const group = record.attempt.group;
         const delta = name === 'markForResubmission' ? 1 : -1;
         if (delta > 0) {
           c.markedEntries++;
@@ -255,14 +263,14 @@ export class Ocs<W extends Wire = Wire> {
       }
       case 'awaitRecovery': {
         const record = entity as CallReportRecord;
-        const group = record.attempt.contact.group;
+        const group = record.attempt.group;
         if (group.recovery === null) return;
         group.queued.add(record);
         return this.stepRecovery(group.recovery, RECORD_QUEUED);
       }
       case 'endRecovery': {
         const record = entity as CallReportRecord;
-        record.attempt.contact.group.queued.delete(record);
+        record.attempt.group.queued.delete(record);
         return;
       }
       case 'releaseRecord':
@@ -321,7 +329,7 @@ export class Ocs<W extends Wire = Wire> {
   // Call report records.
 
   private createRecord(attempt: Attempt, seq: 0 | 1): void {
-    const record = new CallReportRecord(attempt, seq, attempt.contact.group.recordContext);
+    const record = new CallReportRecord(attempt, seq, attempt.group.recordContext);
     this.counters.recordsCreated++;
     this.unconfirmed.add(record);
     attempt.unsaved++;
@@ -362,7 +370,7 @@ export class Ocs<W extends Wire = Wire> {
     if (attempt.unsaved > 0 || attempt.outstanding > 0 || attempt.callResult === null) return;
     // A restart took its seq 1: counted in seq0OnlyAfterRestarts, not here.
     if (this.attemptsCutByRestarts.size > 0 && this.attemptsCutByRestarts.has(attempt)) return;
-    if (attempt.storedSeq !== 1 && attempt.contact.group.cfg.options.sendHistory) {
+    if (attempt.storedSeq !== 1 && attempt.group.cfg.options.sendHistory) {
       this.counters.finalNotSeq1++;
       this.trace?.({ t: this.kernel.now, entity: 'external', event: 'finalNotSeq1', guid: attempt.guid, storedSeq: attempt.storedSeq });
     }
