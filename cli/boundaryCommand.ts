@@ -7,7 +7,7 @@ import type { RunMetrics } from '../sweep/metrics.ts';
 import { RunPool } from '../sweep/pool.ts';
 import { objectiveText } from '../sweep/recommend.ts';
 import { taskOf } from '../sweep/runTask.ts';
-import type { Objective, OptionName, OptionValue, Sweep } from '../sweep/sweepFile.ts';
+import type { Dimension, Objective, OptionValue, Sweep } from '../sweep/sweepFile.ts';
 import { wholeNumber } from './args.ts';
 import { ScenarioError } from './scenarioFile.ts';
 import { loadSweep, planOrThrow } from './sweepCommand.ts';
@@ -30,14 +30,16 @@ export interface BoundarySearch {
   file: string;
   sweep: Sweep;
   base: Scenario;
-  option: OptionName;
+  /** The varied option (or condition) searched. */
+  dimension: Dimension;
+  option: string;
   lo: number;
   hi: number;
   step: number;
   /** The option's value for a number on the search's scale. */
   valueOf: (x: number) => OptionValue;
   /** The other varied options, each at one value. */
-  fixed: Array<{ option: OptionName; value: OptionValue }>;
+  fixed: Array<{ dimension: Dimension; option: string; value: OptionValue }>;
   objective: Objective;
 }
 
@@ -61,25 +63,25 @@ export function boundarySearch(file: string, opts: BoundaryCommandOptions): Boun
   const bad = (message: string): never => {
     throw new ScenarioError(file, [message]);
   };
-  const varied = sweep.vary.find((v) => v.option === opts.option) ?? bad(`--option: got ${JSON.stringify(opts.option)}; expected an option the file varies: ${sweep.vary.map((v) => v.option).join(', ')}`);
-  const scale = numericScale(varied.values) ?? bad(`--option ${varied.option}: its values (${varied.values.join(', ')}) are not all whole numbers or all durations`);
+  const varied = sweep.vary.find((v) => v.key === opts.option) ?? bad(`--option: got ${JSON.stringify(opts.option)}; expected an option the file varies: ${sweep.vary.map((v) => v.key).join(', ')}`);
+  const scale = numericScale(varied.values) ?? bad(`--option ${varied.key}: its values (${varied.values.join(', ')}) are not all whole numbers or all durations`);
   const objective =
     opts.objective === undefined
       ? sweep.objectives[0]
       : (sweep.objectives.find((o) => o.metric === opts.objective) ?? bad(`--objective: got ${JSON.stringify(opts.objective)}; expected the metric of one of the file's objectives: ${sweep.objectives.map((o) => o.metric).join(', ')}`));
   const at = new Map((opts.at ?? []).map((pair) => [pair.split('=')[0], pair.slice(pair.indexOf('=') + 1)]));
   for (const name of at.keys()) {
-    if (name === varied.option || !sweep.vary.some((v) => v.option === name)) bad(`--at ${name}: expected another option the file varies: ${sweep.vary.filter((v) => v !== varied).map((v) => v.option).join(', ')}`);
+    if (name === varied.key || !sweep.vary.some((v) => v.key === name)) bad(`--at ${name}: expected another option the file varies: ${sweep.vary.filter((v) => v !== varied).map((v) => v.key).join(', ')}`);
   }
   const fixed = sweep.vary
     .filter((v) => v !== varied)
     .map((v) => {
-      const wanted = at.get(v.option);
-      const value = wanted === undefined ? v.values[0] : (v.values.find((x) => String(x) === wanted) ?? bad(`--at ${v.option}=${wanted}: expected one of its values: ${v.values.join(', ')}`));
-      return { option: v.option, value };
+      const wanted = at.get(v.key);
+      const value = wanted === undefined ? v.values[0] : (v.values.find((x) => String(x) === wanted) ?? bad(`--at ${v.key}=${wanted}: expected one of its values: ${v.values.join(', ')}`));
+      return { dimension: v, option: v.key, value };
     });
   const numbers = varied.values.map(scale.toNumber);
-  return { file, sweep, base, option: varied.option, lo: Math.min(...numbers), hi: Math.max(...numbers), step: scale.step, valueOf: scale.valueOf, fixed, objective };
+  return { file, sweep, base, dimension: varied, option: varied.key, lo: Math.min(...numbers), hi: Math.max(...numbers), step: scale.step, valueOf: scale.valueOf, fixed, objective };
 }
 
 /** Whole numbers bisect in steps of 1; durations in milliseconds, in steps of 1 s when every value is whole seconds. */
@@ -103,7 +105,7 @@ export async function runBoundary(s: BoundarySearch, workers: number): Promise<s
   const results = new Map<string, RunMetrics>();
   const pool = new RunPool(workers);
   const judge = async (x: number): Promise<Probe> => {
-    const cell: Sweep = { ...s.sweep, adaptive: true, objectives: [s.objective], vary: [{ option: s.option, values: [s.valueOf(x)] }, ...s.fixed.map((f) => ({ option: f.option, values: [f.value] }))] };
+    const cell: Sweep = { ...s.sweep, adaptive: true, objectives: [s.objective], vary: [{ ...s.dimension, values: [s.valueOf(x)] }, ...s.fixed.map((f) => ({ ...f.dimension, values: [f.value] }))] };
     const plan = planOrThrow(s.file, cell, s.base, false);
     const outcome = await adaptiveRounds(plan, results, (runs) => pool.run(runs.map((r) => taskOf(plan, r)), (o) => results.set(o.key, o.metrics)));
     return { value: x, decision: outcome.state.cells[0].objectives[0], replications: outcome.state.cells[0].n };

@@ -74,7 +74,7 @@ export function renderSweepHtml(d: SweepReportData, charts: RenderedSweepCharts)
             ]
           : [`${int(plan.cells.length)} cells × ${plan.seeds.length} seeds (${plan.seeds[0]}..${plan.seeds.at(-1)}, common to every cell)`, `${int(plan.runs.length)} runs, each with its fault-free twin`]),
         ...(base ? [`base scenario: ${esc(base.name)}, dials for ${esc(base.duration)}`] : []),
-        ...sweep.vary.map((v) => `<code>${esc(v.option)}</code> ${esc(v.values.join(', '))}`),
+        ...sweep.vary.map((v) => `<code>${esc(v.key)}</code> ${esc(v.values.join(', '))}`),
       ],
       css: SWEEP_CSS,
     }),
@@ -85,6 +85,7 @@ export function renderSweepHtml(d: SweepReportData, charts: RenderedSweepCharts)
   // Recommendation
   out.push('<section id="recommendation"><h2>Recommendation</h2>');
   out.push(`<p class="lead">Objectives: ${d.objectives.map((o) => `<code>${esc(o)}</code>`).join(', ')}. Goal: ${d.goals.map(esc).join(', then ')}.</p>`);
+  if (plan.notes.length > 0) out.push(`<div class="verdict none"><h3>Note</h3><ul class="story">${plan.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></div>`);
   if (d.best) {
     out.push(`<div class="verdict"><h3>★ Recommended: ${esc(d.best.label)}</h3>${evidence(d.best, d)}</div>`);
     if (d.runnerUp) {
@@ -148,9 +149,9 @@ export function renderSweepHtml(d: SweepReportData, charts: RenderedSweepCharts)
   out.push('<section id="cells"><h2>All cells</h2>');
   const shown = d.metrics.filter((m) => m.objectives.length > 0 || m.goal !== null);
   const runs = d.adaptive ? ['runs'] : [];
-  const head = [...sweep.vary.map((v) => v.option), ...runs, ...shown.map((m) => m.metric), 'verdict', ...(d.adaptive ? ['decisions'] : [])];
+  const head = [...sweep.vary.map((v) => v.key), ...runs, ...shown.map((m) => m.metric), 'verdict', ...(d.adaptive ? ['decisions'] : [])];
   const rows = d.cells.map((c) => {
-    const options = sweep.vary.map((v) => esc(String(c.options[v.option])));
+    const options = sweep.vary.map((v) => esc(String(c.options[v.key])));
     const verdict = c.standing === 'fails' ? `fails ${esc(c.failedMetrics.join(', '))}` : `${standingMark(c.standing)} ${c.standing === 'qualifies' ? 'meets all' : c.standing}`;
     const [n, decided] = c.decisions ? [[String(c.decisions.replications)], [esc(decisionsText(c.decisions))]] : [[], []];
     return { standing: c.standing, cells: [...options, ...n, ...shown.map((m) => esc(fmtStat(c.stats[m.metric]))), verdict, ...decided] };

@@ -108,6 +108,7 @@ export function recommend(plan: SweepPlan, cells: readonly CellStats[], vs: read
   );
   md.push(`Objectives: ${objectives.map((o) => `\`${objectiveText(o)}\``).join(', ')}. Goal: ${goalText(goal)}.`, '');
   md.push(`Rule: ${RULE}`, '');
+  if (plan.notes.length > 0) md.push('## Notes', '', ...plan.notes.map((n) => `- ${n}`), '');
   if (adaptive) md.push(...adaptive.summary, '');
   if (best) {
     md.push(`## Recommended: ${cellLabel(best.cell.options)}`, '', ...evidence(best, objectives, goalMetrics), '');
