@@ -104,6 +104,7 @@ export function renderSweepHtml(d: SweepReportData, charts: RenderedSweepCharts)
     }
     out.push('</ul></div>');
   }
+  if (rec.conditions) out.push(conditionsSection(rec.conditions));
   out.push('</section>');
 
   // Region
@@ -173,4 +174,22 @@ export function renderSweepHtml(d: SweepReportData, charts: RenderedSweepCharts)
   out.push('<footer><p>Same sweep file, same bytes: the report depends on the results, not on how many workers ran them or in what order they finished.</p></footer>');
   out.push('</main></body></html>', '');
   return out.join('\n');
+}
+
+/** Every setting under every condition: ✓ where it meets every objective, the objectives it fails where a condition breaks it. */
+function conditionsSection(c: NonNullable<SweepReportData['input']['recommendation']['conditions']>): string {
+  const conditions = [...new Set(c.breaks.map((b) => b.condition))];
+  const settings = [...new Set(c.breaks.map((b) => b.setting))];
+  const cell = (s: string, cond: string) => {
+    const b = c.breaks.find((x) => x.setting === s && x.condition === cond);
+    if (b === undefined) return '<td></td>';
+    return b.failed.length === 0 ? '<td class="ok">✓</td>' : `<td class="bad">✗ ${b.failed.map(esc).join('<br>')}</td>`;
+  };
+  return [
+    `<h3 id="conditions">Where each condition breaks a setting</h3>`,
+    `<p class="lead">Conditions are not choices (${esc(c.text)}): a setting is recommended only when it meets every objective under each of them.</p>`,
+    `<table class="cells"><thead><tr><th>setting</th>${conditions.map((x) => `<th>${esc(x)}</th>`).join('')}</tr></thead><tbody>`,
+    ...settings.map((s) => `<tr><td>${esc(s)}</td>${conditions.map((x) => cell(s, x)).join('')}</tr>`),
+    '</tbody></table>',
+  ].join('\n');
 }
