@@ -100,29 +100,88 @@ function timeChart(ctx: TimeContext, height: number, layers: object[], extra: { 
   } as unknown as TopLevelSpec;
 }
 
-/** Records marked for re-submission per campaign group, the threshold, the wait conditions. */
+/** One colour per campaign group, in scenario order: its records, threshold line, label and wait lane share it. */
+export const GROUP_PALETTE = [COLORS.line, COLORS.second, COLORS.ok, COLORS.networkOutage, COLORS.third, '#9d755d'] as const;
+
+/** Height of the marked chart's plot, px. */
+const MARKED_HEIGHT = 170;
+/** Vertical room of one threshold label, px: labels closer than this are moved apart. */
+export const LABEL_GAP = 12;
+/** Height of one group's wait-condition lane at the top of the marked chart, px. */
+const LANE = 7;
+
+export interface ThresholdLabel {
+  threshold: number;
+  /** The groups whose threshold it is (several with the same value share one line and one label). */
+  groups: number[];
+  text: string;
+  /** Where the label's baseline goes, px from the plot's top. */
+  y: number;
+}
+
+/**
+ * One label per distinct threshold, placed just above its line, then moved
+ * up (or, at the top, down) until no two are closer than LABEL_GAP: equal
+ * thresholds share a label naming every group, and labels never overlap.
+ */
+export function thresholdLabels(groups: readonly { name: string; threshold: number }[], yMax: number, height = MARKED_HEIGHT, top = 0): ThresholdLabel[] {
+  const byValue = new Map<number, number[]>();
+  groups.forEach((g, i) => byValue.set(g.threshold, [...(byValue.get(g.threshold) ?? []), i]));
+  const names = (ix: number[]) => (groups.length > 1 ? ` (${ix.map((i) => groups[i].name).join(', ')})` : '');
+  const labels = [...byValue.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([threshold, ix]) => ({ threshold, groups: ix, text: `history-wait-condition-threshold ${threshold}${names(ix)}`, y: height * (1 - threshold / yMax) - 4 }));
+  // From the lowest line up: each label at most at its line, at least LABEL_GAP above the one below it.
+  for (let k = 1; k < labels.length; k++) labels[k].y = Math.min(labels[k].y, labels[k - 1].y - LABEL_GAP);
+  // Pushed above the plot: shift them all down again, keeping the gaps (the lowest may then sit under its line).
+  const overflow = top + LABEL_GAP - 2 - Math.min(...labels.map((l) => l.y));
+  if (overflow > 0) for (const l of labels) l.y += overflow;
+  return labels;
+}
+
+/** Records marked for re-submission per campaign group, each group's threshold, its wait conditions. */
 export function markedChart(series: readonly Sample[], groups: readonly { name: string; threshold: number }[], ctx: TimeContext): TopLevelSpec {
+  const many = groups.length > 1;
   const values = series.flatMap((s) => groups.map((g, i) => ({ min: minutes(s.t), group: g.name, n: s.marked[i] })));
-  const thresholds = groups.map((g) => ({ group: g.name, threshold: g.threshold, label: `history-wait-condition-threshold ${g.threshold}${groups.length > 1 ? ` (${g.name})` : ''}` }));
   const max = Math.max(1, ...values.map((v) => v.n), ...groups.map((g) => g.threshold));
+  const yMax = Math.ceil(max * 1.08);
+  // Lanes of wait conditions, one per group, sit at the top: labels start below them.
+  const lanes = many ? groups.length * LANE : 0;
+  const labels = thresholdLabels(groups, yMax, MARKED_HEIGHT, lanes);
   // Each group's own count (never stacked: the threshold applies per group).
-  const palette = [COLORS.line, COLORS.second, COLORS.ok, COLORS.networkOutage, COLORS.third, '#9d755d'];
-  const color = { color: { field: 'group', type: 'nominal', title: 'campaign group', scale: { domain: groups.map((g) => g.name), range: groups.map((_, i) => palette[i % palette.length]) }, legend: groups.length > 1 ? {} : null } };
-  return timeChart(ctx, 170, [
-    ...shading(ctx, true),
+  const domain = groups.map((g) => g.name);
+  const range = groups.map((_, i) => GROUP_PALETTE[i % GROUP_PALETTE.length]);
+  const color = { color: { field: 'group', type: 'nominal', title: 'campaign group', scale: { domain, range }, legend: many ? { symbolOpacity: 1 } : null } };
+  const pixels = { type: 'quantitative', scale: null } as const;
+  const layers: object[] = [...shading(ctx, !many)];
+  if (many && ctx.waits.length > 0) {
+    // Each group's wait conditions in its own colour: faint across the plot, solid in the group's lane at the top.
+    const waits = ctx.waits.map((w) => ({ min: minutes(w.fromMs), until: minutes(w.untilMs), group: w.group, lane: domain.indexOf(w.group) }));
+    layers.push({ data: { values: waits }, mark: { type: 'rect', opacity: 0.1 }, encoding: { x: xAxis(ctx), x2: { field: 'until' }, ...color } });
+    layers.push({
+      data: { values: waits.map((w) => ({ ...w, y: w.lane * LANE, y2: w.lane * LANE + LANE - 1 })) },
+      mark: { type: 'rect', opacity: 0.85 },
+      encoding: { x: xAxis(ctx), x2: { field: 'until' }, y: { field: 'y', ...pixels }, y2: { field: 'y2' }, ...color },
+    });
+  }
+  layers.push(
     {
-      data: { values: thresholds },
-      layer: [
-        { mark: { type: 'rule', color: COLORS.threshold, strokeDash: [6, 4], strokeWidth: 1.5 }, encoding: { y: { field: 'threshold', type: 'quantitative' } } },
-        { mark: { type: 'text', align: 'right', dy: -6, color: COLORS.threshold, fontSize: 10, x: 'width', dx: -4 }, encoding: { y: { field: 'threshold', type: 'quantitative' }, text: { field: 'label' } } },
-      ],
+      data: { values: groups.map((g, i) => ({ group: g.name, threshold: g.threshold, i })) },
+      mark: { type: 'rule', strokeDash: [6, 4], strokeWidth: 1.5 },
+      encoding: { y: { field: 'threshold', type: 'quantitative' }, ...(many ? color : { color: { value: COLORS.threshold } }) },
+    },
+    {
+      data: { values: labels.map((l) => ({ text: l.text, y: l.y, group: groups[l.groups[0]].name })) },
+      mark: { type: 'text', align: 'right', fontSize: 10, x: 'width', dx: -4 },
+      encoding: { y: { field: 'y', ...pixels }, text: { field: 'text' }, ...(many ? color : { color: { value: COLORS.threshold } }) },
     },
     {
       data: { values },
       mark: { type: 'area', line: { strokeWidth: 1.5 }, opacity: 0.25, interpolate: 'step-after' },
-      encoding: { x: xAxis(ctx, false), y: { field: 'n', type: 'quantitative', title: 'records', stack: null, scale: { domain: [0, Math.ceil(max * 1.08)] } }, ...color },
+      encoding: { x: xAxis(ctx, false), y: { field: 'n', type: 'quantitative', title: 'records', stack: null, scale: { domain: [0, yMax] } }, ...color },
     },
-  ], { legend: groups.length > 1 ? 'titled' : null });
+  );
+  return timeChart(ctx, MARKED_HEIGHT, layers, { legend: many ? 'titled' : null });
 }
 
 /** POSTs on the wire and the HTTP connection pool. */

@@ -122,10 +122,29 @@ export function describeValue(value: unknown): string {
   return String(value);
 }
 
+/** Time covered by at least one of the periods: their union, overlaps counted once. */
+export function unionMs(periods: ReadonlyArray<{ fromMs: number; untilMs: number }>): number {
+  const sorted = [...periods].sort((a, b) => a.fromMs - b.fromMs);
+  let total = 0;
+  let from = -Infinity;
+  let until = -Infinity;
+  for (const p of sorted) {
+    if (p.fromMs > until) {
+      if (until > from) total += until - from;
+      [from, until] = [p.fromMs, p.untilMs];
+    } else until = Math.max(until, p.untilMs);
+  }
+  return until > from ? total + until - from : total;
+}
+
 function headline(summary: Summary, facts: { waits: WaitPeriod[]; resubmittedRecords: number }, thresholds: number[], endMs: number, delivery: DeliveryRow[]): Figure[] {
   const r = summary.records;
   const failed = Object.entries(summary.responses).filter(([code]) => code !== '200').reduce((n, [, k]) => n + k, 0) + summary.timeouts;
-  const waitMs = facts.waits.reduce((n, w) => n + w.untilMs - w.fromMs, 0);
+  const waitMs = unionMs(facts.waits);
+  const summedMs = facts.waits.reduce((n, w) => n + w.untilMs - w.fromMs, 0);
+  const groupsWaiting = new Set(facts.waits.map((w) => w.group)).size;
+  // Several groups' periods overlap: the campaign was suspended somewhere for their union, not their sum.
+  const suspended = groupsWaiting > 1 ? `dialing suspended in some group for ${duration(waitMs)} (${groupsWaiting} groups' periods add up to ${duration(summedMs)})` : `dialing suspended ${duration(waitMs)}`;
   const threshold = Math.min(...thresholds);
   const worst = delivery.reduce((m, d) => Math.max(m, d.max), 0);
   return [
@@ -143,7 +162,7 @@ function headline(summary: Summary, facts: { waits: WaitPeriod[]; resubmittedRec
     },
     { label: 'failed POSTs', value: int(failed), note: `${int(facts.resubmittedRecords)} records re-submitted ${int(r.resubmissions)} times`, tone: failed > 0 ? 'warn' : 'good' },
     { label: 'peak marked for re-submission', value: int(r.peakMarkedForResubmission), note: `threshold ${thresholds.length > 1 ? `from ${threshold}` : threshold}`, tone: r.peakMarkedForResubmission > threshold ? 'bad' : 'good' },
-    { label: 'wait conditions', value: int(summary.waitConditions.activations), note: summary.waitConditions.activations > 0 ? `dialing suspended ${duration(waitMs)}` : 'dialing never suspended', tone: summary.waitConditions.activations > 0 ? 'bad' : 'good' },
+    { label: 'wait conditions', value: int(summary.waitConditions.activations), note: summary.waitConditions.activations > 0 ? suspended : 'dialing never suspended', tone: summary.waitConditions.activations > 0 ? 'bad' : 'good' },
     { label: 'race conditions', value: int(summary.raceConditions), note: 'predial checks aborted', tone: summary.raceConditions > 0 ? 'warn' : 'good' },
     { label: 'OCS timeouts', value: int(summary.timeouts), note: 'history-http-response-timeout elapsed', tone: summary.timeouts > 0 ? 'warn' : 'good' },
     summary.external.duplicates === null || summary.external.staleOverwrites === null
@@ -221,9 +240,14 @@ export function reportData(input: RunReportInput): ReportData {
   // Genesys publishes none of these defaults: a value that is the model's default says so.
   const isModelDefault = (name: string, value: unknown) => JSON.stringify((OCS_DEFAULTS as Record<string, unknown>)[name]) === JSON.stringify(value);
   const options = Object.entries(scenario.ocs).map(([name, value]) => ({ name, value: `${describeValue(value)}${isModelDefault(name, value) ? ' [model default]' : ''}`, overrides: groupOverrides(name) }));
+  // Each group's own figures beside its settings: the campaign's add up from these (wait time as a union, see the headline).
   const groups = [
-    ['campaign group', 'DBID', 'agents', 'dial mode', 'starts', 'calling list'],
-    ...scenario.campaignGroups.map((g) => [g.name, String(g.dbid), String(g.agents), g.dialMode, g.startAt, `${g.callingList} (${int(g.callingListSize)} records)`]),
+    ['campaign group', 'DBID', 'agents', 'dial mode', 'starts', 'calling list', 'threshold', 'dials', 'wait periods', 'time waiting', 'peak marked'],
+    ...scenario.campaignGroups.map((g, i) => {
+      const f = summary.groups[i];
+      const peak = `${int(f.peakMarkedForResubmission)}${f.peakMarkedForResubmission > thresholds[i] ? ' (over)' : ''}`;
+      return [g.name, String(g.dbid), String(g.agents), g.dialMode, g.startAt, `${g.callingList} (${int(g.callingListSize)} records)`, String(thresholds[i]), int(f.dials), int(f.waitConditionActivations), duration(f.waitConditionSecondsActive * 1000), peak];
+    }),
   ];
   const n = scenario.network;
   const network: [string, string][] = [

@@ -12,7 +12,7 @@ import { outcomeWarnings, settingsWarnings } from './warnings.ts';
  */
 
 /** Bumped when a field of summary.json changes meaning or goes; new fields do not bump it. */
-export const SUMMARY_SCHEMA_VERSION = 2 as const;
+export const SUMMARY_SCHEMA_VERSION = 3 as const;
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 const seconds = (ms: number) => round3(ms / 1000);
@@ -97,7 +97,11 @@ export function summarize(scenario: Scenario, model: ResolvedModel, ocs: Ocs<Wir
     lateResponses: c.lateResponses,
     waitConditions: {
       activations: ocs.groups.reduce((n, g) => n + g.activations, 0),
-      secondsActive: seconds(ocs.groups.reduce((n, g) => n + g.waiting.integral(end), 0)),
+      /** Time at least one group was in a wait condition (the union of their periods; schemaVersion 3, a sum before). */
+      secondsActive: seconds(c.anyGroupWaiting.integral(end)),
+      /** Each group's time in a wait condition, added up: overlapping periods count once per group. */
+      secondsActiveSummedOverGroups: seconds(ocs.groups.reduce((n, g) => n + g.waiting.integral(end), 0)),
+      peakGroupsWaiting: c.groupsWaiting.peak,
     },
     raceConditions: c.raceConditions,
     dials: c.dials,

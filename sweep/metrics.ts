@@ -7,8 +7,8 @@ import type { Summary } from '../sim/run.ts';
  * the recovery probe. The order here is the column order of cells.csv.
  */
 export const METRICS = {
-  waitFraction: 'fraction of dialing time spent in a wait condition (all campaign groups)',
-  waitSeconds: 'seconds in a wait condition, summed over campaign groups (dialing time lost to wait conditions)',
+  waitFraction: 'fraction of dialing time during which at least one campaign group was in a wait condition (summary.json waitConditions.secondsActive, the union of the groups\' periods, over the dialing time)',
+  waitSeconds: 'seconds during which at least one campaign group was in a wait condition (summary.json waitConditions.secondsActive: the union of the groups\' periods, not their sum)',
   deliveryP99Seconds: 'seconds from first POST to 200 OK, 99th percentile: the larger of the seq 0 and seq 1 p99s (an upper bound for all records)',
   duplicatesPerRecord: 'duplicates stored by the external system per call report record created',
   staleOverwritesPerRecord: 'stale overwrites at the external system per call report record created',
@@ -31,7 +31,7 @@ export const METRIC_NAMES = Object.keys(METRICS) as MetricName[];
 export type RunMetrics = Record<MetricName, number>;
 
 /** Bump when a metric's definition changes: results stored under an older version are not reused by --resume. */
-export const METRICS_VERSION = 3;
+export const METRICS_VERSION = 4;
 
 export interface ProbeSettings {
   /** Recovered means back within this many ms of the end of the last outage. */

@@ -293,6 +293,10 @@ export interface OcsCounters {
   deliverySeq1: LogHistogram;
   /** Records marked for re-submission, all groups (Little's law: L = lambda W). */
   marked: TimeWeighted;
+  /** Campaign groups in a wait condition at once. */
+  groupsWaiting: TimeWeighted;
+  /** 1 while at least one campaign group is in a wait condition: its integral is the union of the groups' wait periods. */
+  anyGroupWaiting: TimeWeighted;
   /** POSTs on the wire awaiting a response. */
   inFlight: TimeWeighted;
   /** Requests waiting for a pooled connection. */
@@ -342,6 +346,8 @@ export function newCounters(): OcsCounters {
       deliverySeq0: new LogHistogram(),
       deliverySeq1: new LogHistogram(),
       marked: new TimeWeighted(),
+      groupsWaiting: new TimeWeighted(),
+      anyGroupWaiting: new TimeWeighted(),
       inFlight: new TimeWeighted(),
       poolWaiting: new TimeWeighted(),
       poolWaitMs: new LogHistogram(),

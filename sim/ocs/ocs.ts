@@ -138,6 +138,15 @@ export class Ocs<W extends Wire = Wire> {
     }
   }
 
+  /** A group's wait condition begins (1) or ends (0); the campaign's figures follow: how many groups wait, and whether any does. */
+  private setWaiting(group: GroupRuntime, now: number, level: 0 | 1): void {
+    const delta = level - group.waiting.level;
+    group.waiting.set(now, level);
+    if (delta === 0) return;
+    this.counters.groupsWaiting.add(now, delta);
+    this.counters.anyGroupWaiting.set(now, this.counters.groupsWaiting.level > 0 ? 1 : 0);
+  }
+
   /** Nothing left to do: groups stopped, no call, no record kept, no validation. */
   get quiescent(): boolean {
     if (this.unconfirmed.size > 0 || this.validations.size > 0) return false;
@@ -280,20 +289,20 @@ export class Ocs<W extends Wire = Wire> {
       // --- campaign group ---
       case 'resumeDialing': {
         const group = entity as GroupRuntime;
-        group.waiting.set(now, 0);
+        this.setWaiting(group, now, 0);
         return this.dialer.scheduleDialCheck(group);
       }
       case 'suspendDialing':
-        (entity as GroupRuntime).waiting.set(now, 1);
+        this.setWaiting(entity as GroupRuntime, now, 1);
         return;
       case 'haltForRestart':
         // Dialing stops for the restart, not for a wait condition.
-        (entity as GroupRuntime).waiting.set(now, 0);
+        this.setWaiting(entity as GroupRuntime, now, 0);
         return;
       case 'stopDialing': {
         const group = entity as GroupRuntime;
         group.waitingWhenStopped = group.waiting.level === 1;
-        group.waiting.set(now, 0);
+        this.setWaiting(group, now, 0);
         return;
       }
       case 'logWaitConditionActivated': {
