@@ -79,6 +79,17 @@ describe('ocs-sim check', () => {
     expect(code).toBe(0);
   });
 
+  it('passes the three-group campaign under generated fault schedules too (--faults generated)', () => {
+    planted = () => false;
+    const { scenario: threeGroups } = loadScenario(join(import.meta.dirname, '..', 'scenarios', 'three-groups.yaml'));
+    const shorter = validateScenario({ ...threeGroups, duration: '12m' });
+    if (!shorter.ok) throw new Error(shorter.errors.join('\n'));
+    let out = '';
+    const code = runCheck(shorter.scenario, 'three-groups.yaml', { runs: 3, faults: 'generated', fcSeed: 5, out: join(dir, 'three-generated') }, (t) => (out += t));
+    expect(out).toContain('all invariants hold on 3 runs');
+    expect(code).toBe(0);
+  });
+
   it('refuses, with exit 2, two groups that give one calling list different sizes, naming the list', async () => {
     const file = join(dir, 'conflict.yaml');
     writeFileSync(file, 'campaignGroups:\n  - { name: A@X, dbid: 1, callingList: Overdue, callingListSize: 10 }\n  - { name: B@X, dbid: 2, callingList: Overdue, callingListSize: 20 }\n');
