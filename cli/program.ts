@@ -40,7 +40,7 @@ export function program(): Command {
       process.stdout.write(`${runHeader(scenario, seed, ocsSettingsGiven(input))}\n`);
       const before = settingsWarnings(resolve(scenario, seed));
       for (const warning of before) process.stderr.write(`warning: ${warning}\n`);
-      const result = await runToFiles(scenario, { seed: opts.seed, out: opts.out, engine: opts.engine, trace: opts.trace });
+      const result = await runToFiles(scenario, { seed: opts.seed, out: opts.out, engine: opts.engine, trace: opts.trace, optionsGiven: ocsSettingsGiven(input) });
       for (const warning of result.summary.warnings.filter((w) => !before.includes(w))) process.stderr.write(`warning: ${warning}\n`);
       process.stdout.write(`${humanSummary(result, opts.out, runFileNames(opts.trace))}\n`);
       if (opts.report) {

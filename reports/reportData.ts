@@ -5,8 +5,9 @@ import type { InvariantResult } from '../properties/invariants.ts';
 import type { TraceLine } from '../sim/observer.ts';
 import type { ResolvedModel } from '../sim/scenario/resolve.ts';
 import type { Sample, Summary } from '../sim/run.ts';
-import { OCS_DEFAULTS, type Scenario } from '../sim/scenario/scenario.ts';
+import { type Scenario } from '../sim/scenario/scenario.ts';
 import { duration, int, percent, runTime } from './format.ts';
+import { modelDefaultsOf } from './modelDefaults.ts';
 import { waitConditionExcerpts, type LogExcerpt } from './logExcerpts.ts';
 import { machineGraph, type MachineGraph } from './machineGraph.ts';
 import type { Tint } from './machineDiagram.ts';
@@ -237,9 +238,10 @@ export function reportData(input: RunReportInput): ReportData {
       const v = (g.options as Record<string, unknown>)[name];
       return v === undefined ? [] : [`${g.name}: ${describeValue(v)}`];
     });
-  // Genesys publishes none of these defaults: a value that is the model's default says so.
-  const isModelDefault = (name: string, value: unknown) => JSON.stringify((OCS_DEFAULTS as Record<string, unknown>)[name]) === JSON.stringify(value);
-  const options = Object.entries(scenario.ocs).map(([name, value]) => ({ name, value: `${describeValue(value)}${isModelDefault(name, value) ? ' [model default]' : ''}`, overrides: groupOverrides(name) }));
+  // Genesys publishes none of these defaults: a value the scenario file did not set is the model's, and says so
+  // (scenario.yaml names them; a run written before it did leaves them unmarked rather than guess).
+  const unset = modelDefaultsOf(input.scenarioYaml);
+  const options = Object.entries(scenario.ocs).map(([name, value]) => ({ name, value: `${describeValue(value)}${unset.has(name) ? ' [model default]' : ''}`, overrides: groupOverrides(name) }));
   // Each group's own figures beside its settings: the campaign's add up from these (wait time as a union, see the headline).
   const groups = [
     ['campaign group', 'DBID', 'agents', 'dial mode', 'starts', 'calling list', 'threshold', 'dials', 'wait periods', 'time waiting', 'peak marked'],
