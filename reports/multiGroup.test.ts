@@ -4,6 +4,7 @@ import type { TraceLine } from '../sim/observer.ts';
 import { runScenario } from '../sim/run.ts';
 import { scenarioFrom } from '../test-support/scenarios.ts';
 import { LABEL_GAP, thresholdLabels } from './charts.ts';
+import { duration } from './format.ts';
 import { unionMs } from './reportData.ts';
 import { buildRunReport } from './runReport.ts';
 
@@ -63,5 +64,28 @@ describe('the report of a three-group campaign', () => {
     expect(html).toContain('<th class="num">wait periods</th>');
     expect(html).toContain('<th class="num">peak marked</th>');
     expect(html).toContain('history-wait-condition-threshold 5 (Sales@Agents, Collections@Team A, Collections@Team B)');
+  });
+});
+
+describe('the report of a short run', () => {
+  const scenario = scenarioFrom({ duration: '35s', drainLimit: '1m', campaignGroups: [{ name: 'Short@Agents', dbid: 1, agents: 10 }], externalSystem: { outages: [{ from: '10s', until: '20s', status: 503 }] } });
+  const trace: TraceLine[] = [];
+  const log: string[] = [];
+  const result = runScenario(scenario, { sampleEveryMs: 1000, observer: { trace: (l) => trace.push(l), log: (_, text) => log.push(text) } });
+
+  it('has a time axis in seconds, a dial chart titled by its bin, and the one p99 summary.json gives, labelled bucketed', async () => {
+    const { html, markdown } = await buildRunReport({ scenario, scenarioYaml: '', summary: result.summary, model: result.model, trace, log, series: result.series, sampleEveryMs: 1000, invariants: null, provenance: [] });
+    expect(html).toContain('seconds into the run');
+    expect(html).not.toContain('minutes into the run');
+    expect(html).toContain('in seconds from the start of the run');
+    const bin = /counts are per ([^.]+)\./.exec(html)![1];
+    expect(html).toContain(`dials per ${bin} (bars)`);
+    expect(html).not.toContain('dials per minute');
+    // The dial chart's y axis counts dials per bin: at most what the run dialed.
+    expect(html).toContain(`>dials per ${bin}<`);
+    const p99 = result.summary.delivery.seq1.p99Seconds;
+    expect(markdown).toContain('99th percentile (bucketed)');
+    const row = markdown.split('\n').find((l) => l.startsWith('| seq 1 |'))!;
+    expect(row.split(' | ')[3]).toBe(duration(p99 * 1000));
   });
 });

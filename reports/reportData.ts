@@ -12,7 +12,7 @@ import { waitConditionExcerpts, type LogExcerpt } from './logExcerpts.ts';
 import { machineGraph, type MachineGraph } from './machineGraph.ts';
 import type { Tint } from './machineDiagram.ts';
 import { pickSamples, type SampleStory } from './samples.ts';
-import { quantile, traceFacts, type MachineId, type Outage, type WaitPeriod } from './traceFacts.ts';
+import { traceFacts, type MachineId, type Outage, type WaitPeriod } from './traceFacts.ts';
 
 /**
  * Everything a run report shows, derived once from the run's files (and the
@@ -54,11 +54,15 @@ export interface Figure {
 export interface DeliveryRow {
   seq: string;
   count: number;
+  /** summary.json's median and 99th percentile (ms): the upper edge of the 2%-wide histogram bucket holding each (DELIVERY_QUANTILES_NOTE). */
   p50: number;
-  p90: number;
   p99: number;
   max: number;
 }
+
+/** How the report's delivery percentiles are made: one figure per percentile, the same as summary.json's and the sweeps'. */
+export const DELIVERY_QUANTILES_NOTE =
+  "Median and 99th percentile are summary.json's: the upper edge of the 2%-wide histogram bucket that holds each (at most 2% above the exact value), the same figure the sweeps' deliveryP99Seconds uses.";
 
 export interface MachineSection {
   title: string;
@@ -223,14 +227,10 @@ export function reportData(input: RunReportInput): ReportData {
       ['seq 0', facts.delivery.seq0],
       ['seq 1', facts.delivery.seq1],
     ] as const
-  ).map(([seq, times]) => ({
-    seq,
-    count: times.length,
-    p50: quantile(times, 0.5),
-    p90: quantile(times, 0.9),
-    p99: quantile(times, 0.99),
-    max: times.length > 0 ? times[times.length - 1] : 0,
-  }));
+  ).map(([seq, times]) => {
+    const bucketed = summary.delivery[seq === 'seq 0' ? 'seq0' : 'seq1'];
+    return { seq, count: times.length, p50: bucketed.p50Seconds * 1000, p99: bucketed.p99Seconds * 1000, max: times.length > 0 ? times[times.length - 1] : 0 };
+  });
   const thresholds = model.groups.map((g) => g.options.historyWaitConditionThreshold);
 
   const groupOverrides = (name: string) =>
