@@ -106,7 +106,7 @@ export function renderHtml(d: ReportData, charts: RenderedCharts): string {
 
   // Machines
   out.push('<section id="machines" class="machines"><h2>Machines</h2>');
-  out.push('<p class="lead">Drawn from the XState definitions in <code>machines/</code>, the specification the simulator runs. Each transition says how often this run took it; dashed grey ones were not taken.</p>');
+  out.push('<p class="lead">Drawn from the XState definitions in <code>machines/</code>, the specification the simulator runs. Each transition says how often this run took it; dashed grey ones were not taken. Wide diagrams are drawn at full size: scroll them sideways.</p>');
   d.machines.forEach((m, i) => {
     out.push(`<h3>${esc(m.title)} <code style="font-weight:normal">${esc(m.graph.id)}</code></h3><p class="lead">${esc(m.note)}</p>`);
     if (m.tints.length > 0) out.push(`<div class="legend">${m.tints.map((t) => `<span><span class="swatch" style="background:${t.fill};border:1px solid ${t.stroke}"></span>${esc(t.label)}</span>`).join('')}</div>`);
