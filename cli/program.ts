@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { resolve } from '../sim/scenario/resolve.ts';
 import { Scenario } from '../sim/scenario/scenario.ts';
 import { SummaryFile } from '../sim/summarySchema.ts';
+import { SweepFile } from '../sweep/sweepFile.ts';
 import { settingsWarnings } from '../sim/warnings.ts';
 import { BadInput, ExitWith, wholeNumber } from './args.ts';
 import { writeFileAtomic } from './files.ts';
@@ -64,12 +65,14 @@ export function program(): Command {
 
   cli
     .command('schema')
-    .description('write the JSON Schema of scenario files (for editors), or with --summary that of summary.json')
+    .description('write the JSON Schema of scenario files (for editors), or with --summary that of summary.json, with --sweep that of sweep files')
     .option('--summary', 'the schema of summary.json instead (docs/summary.schema.json)')
-    .option('--out <file>', 'where to write it (default: scenario.schema.json, or summary.schema.json with --summary)')
-    .action((opts: { out?: string; summary?: boolean }) => {
-      const out = opts.out ?? (opts.summary ? 'summary.schema.json' : 'scenario.schema.json');
-      writeFileAtomic(out, opts.summary ? summaryJsonSchema() : `${JSON.stringify(z.toJSONSchema(Scenario, { io: 'input' }), null, 2)}\n`);
+    .option('--sweep', 'the schema of sweep files instead (docs/sweep.schema.json)')
+    .option('--out <file>', 'where to write it (default: scenario.schema.json, summary.schema.json with --summary, sweep.schema.json with --sweep)')
+    .action((opts: { out?: string; summary?: boolean; sweep?: boolean }) => {
+      if (opts.summary && opts.sweep) throw new BadInput('ocs-sim schema: --summary and --sweep: got both; expected one of them (or neither, for scenario files)');
+      const out = opts.out ?? (opts.summary ? 'summary.schema.json' : opts.sweep ? 'sweep.schema.json' : 'scenario.schema.json');
+      writeFileAtomic(out, opts.summary ? summaryJsonSchema() : opts.sweep ? sweepJsonSchema() : `${JSON.stringify(z.toJSONSchema(Scenario, { io: 'input' }), null, 2)}\n`);
       process.stdout.write(`wrote ${out}\n`);
     });
 
@@ -81,6 +84,11 @@ export function program(): Command {
   addWorkerCommand(cli);
 
   return cli;
+}
+
+/** The JSON Schema of sweep files, as docs/sweep.schema.json holds it (what users write: defaults optional). */
+export function sweepJsonSchema(): string {
+  return `${JSON.stringify(z.toJSONSchema(SweepFile, { io: 'input' }), null, 2)}\n`;
 }
 
 /** The JSON Schema of summary.json, as docs/summary.schema.json holds it. */
