@@ -240,7 +240,9 @@ async function concludeSweep(plan: SweepPlan, results: ReadonlyMap<string, RunMe
   writeFileAtomic(join(out, 'report.html'), report.html);
   const headline = rec.best
     ? `recommended: ${cellLabel(rec.best.options)}${rec.runnerUp ? `; runner-up: ${cellLabel(rec.runnerUp.options)}` : ''}`
-    : `no setting meets every objective; binding: ${rec.binding.map((b) => b.objective).join('; ')}`;
+    : rec.conditions
+      ? 'no setting meets every objective under every condition: see "Where each condition breaks a setting"'
+      : `no setting meets every objective; binding: ${rec.binding.map((b) => b.objective).join('; ')}`;
   return `${rec.markdown}\n${headline}\nfiles in ${out}: results.jsonl sweep.yaml ${CONCLUSIONS.join(' ')}\n`;
 }
 

@@ -28,4 +28,15 @@ describe('the example sweeps', () => {
     // The fault-free twin has no restarts either (dropped calls end early, so dialRateLost can even be negative).
     expect(plan.cells.every((c) => c.twin.ocsRestarts.length === 0 && c.scenario.ocsRestarts.length === 2)).toBe(true);
   });
+
+  it('sweeps/three-groups-team-b.yaml: varies Team B\'s own threshold (the other groups keep the application\'s) under outages of 6 and 12 minutes', () => {
+    const plan = loadSweepPlan('sweeps/three-groups-team-b.yaml', false);
+    expect(plan.notes).toEqual([]);
+    expect(plan.cells).toHaveLength(3 * 3 * 2);
+    const cell = plan.cells.find((c) => c.options['history-wait-condition-threshold[Collections@Team B]'] === 60 && c.options.outageLength === '12m')!;
+    expect(cell.scenario.campaignGroups.map((g) => g.options['history-wait-condition-threshold'])).toEqual([undefined, undefined, 60]);
+    expect(cell.scenario.externalSystem.outages).toEqual([{ from: '20m', until: '32m', status: 503 }]);
+    // A twin without the outage: the condition changes the faulty run only.
+    expect(cell.twin.externalSystem.outages).toEqual([]);
+  });
 });
