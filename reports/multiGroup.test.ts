@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TraceLine } from '../sim/observer.ts';
 import { runScenario } from '../sim/run.ts';
+import { resolve } from '../sim/scenario/resolve.ts';
+import { traceFacts } from './traceFacts.ts';
 import { scenarioFrom } from '../test-support/scenarios.ts';
 import { LABEL_GAP, thresholdLabels } from './charts.ts';
 import { duration } from './format.ts';
@@ -87,5 +89,25 @@ describe('the report of a short run', () => {
     expect(markdown).toContain('99th percentile (bucketed)');
     const row = markdown.split('\n').find((l) => l.startsWith('| seq 1 |'))!;
     expect(row.split(' | ')[3]).toBe(duration(p99 * 1000));
+  });
+});
+
+describe('what the report reads off a trace of two calling lists with the same phones', () => {
+  it('gives a race condition to the latest attempt of the contact in its own list, not of the same phone in another', () => {
+    const scenario = scenarioFrom({
+      campaignGroups: [
+        { name: 'A@X', dbid: 1, callingList: 'One', firstPhone: 100 },
+        { name: 'B@X', dbid: 2, callingList: 'Two', firstPhone: 100 },
+      ],
+    });
+    const model = resolve(scenario, 1);
+    const trace: TraceLine[] = [
+      { t: 0, entity: 'contact:100', event: 'dial', guid: 'g-one', group: 'A@X', attempt: 1 },
+      { t: 1, entity: 'contact:100', event: 'dial', guid: 'g-two', group: 'B@X', attempt: 1 },
+      { t: 2, entity: 'contact:100', event: 'raceCondition', group: 'A@X' },
+    ];
+    const facts = traceFacts(trace, model);
+    expect(facts.attempts.get('g-one')!.map((l) => l.event)).toEqual(['dial', 'raceCondition']);
+    expect(facts.attempts.get('g-two')!.map((l) => l.event)).toEqual(['dial']);
   });
 });
