@@ -114,6 +114,8 @@ function timeChart(ctx: TimeContext, height: number, layers: object[], extra: { 
 /** One colour per campaign group, in scenario order: its records, threshold line, label and wait lane share it. */
 export const GROUP_PALETTE = [COLORS.line, COLORS.second, COLORS.ok, COLORS.networkOutage, COLORS.third, '#9d755d'] as const;
 
+/** A threshold line several groups share: no one group's colour. */
+const SHARED_THRESHOLD = '#555555';
 /** Height of the marked chart's plot, px. */
 const MARKED_HEIGHT = 170;
 /** Vertical room of one threshold label, px: labels closer than this are moved apart. */
@@ -175,17 +177,18 @@ export function markedChart(series: readonly Sample[], groups: readonly { name: 
       encoding: { x: xAxis(ctx), x2: { field: 'until' }, y: { field: 'y', ...pixels }, y2: { field: 'y2' }, ...color },
     });
   }
+  // A threshold of one group in its colour; one several groups share in a neutral grey, its label naming them all.
+  const own = labels.filter((l) => l.groups.length === 1);
+  const shared = labels.filter((l) => l.groups.length > 1);
+  const thresholdLayers = (rows: ThresholdLabel[], colour: object): object[] =>
+    rows.length === 0
+      ? []
+      : [
+          { data: { values: rows.map((l) => ({ threshold: l.threshold, group: groups[l.groups[0]].name })) }, mark: { type: 'rule', strokeDash: [6, 4], strokeWidth: 1.5 }, encoding: { y: { field: 'threshold', type: 'quantitative' }, ...colour } },
+          { data: { values: rows.map((l) => ({ text: l.text, y: l.y, group: groups[l.groups[0]].name })) }, mark: { type: 'text', align: 'right', fontSize: 10, x: 'width', dx: -4 }, encoding: { y: { field: 'y', ...pixels }, text: { field: 'text' }, ...colour } },
+        ];
+  layers.push(...thresholdLayers(own, many ? color : { color: { value: COLORS.threshold } }), ...thresholdLayers(shared, { color: { value: SHARED_THRESHOLD } }));
   layers.push(
-    {
-      data: { values: groups.map((g, i) => ({ group: g.name, threshold: g.threshold, i })) },
-      mark: { type: 'rule', strokeDash: [6, 4], strokeWidth: 1.5 },
-      encoding: { y: { field: 'threshold', type: 'quantitative' }, ...(many ? color : { color: { value: COLORS.threshold } }) },
-    },
-    {
-      data: { values: labels.map((l) => ({ text: l.text, y: l.y, group: groups[l.groups[0]].name })) },
-      mark: { type: 'text', align: 'right', fontSize: 10, x: 'width', dx: -4 },
-      encoding: { y: { field: 'y', ...pixels }, text: { field: 'text' }, ...(many ? color : { color: { value: COLORS.threshold } }) },
-    },
     {
       data: { values },
       mark: { type: 'area', line: { strokeWidth: 1.5 }, opacity: 0.25, interpolate: 'step-after' },
