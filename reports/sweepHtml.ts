@@ -1,4 +1,5 @@
 import { roundsText } from '../sweep/adaptiveSweep.ts';
+import { cellLabel, conditionsOf } from '../sweep/plan.ts';
 import { fmtStat, meets, objectiveText, RULE, short } from '../sweep/recommend.ts';
 import { esc, int } from './format.ts';
 import { chart, pageStart, table } from './page.ts';
@@ -87,9 +88,13 @@ export function renderSweepHtml(d: SweepReportData, charts: RenderedSweepCharts)
   out.push(`<p class="lead">Objectives: ${d.objectives.map((o) => `<code>${esc(o)}</code>`).join(', ')}. Goal: ${d.goals.map(esc).join(', then ')}.</p>`);
   if (plan.notes.length > 0) out.push(`<div class="verdict none"><h3>Note</h3><ul class="story">${plan.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></div>`);
   if (d.best) {
-    out.push(`<div class="verdict"><h3>★ Recommended: ${esc(d.best.label)}</h3>${evidence(d.best, d)}</div>`);
+    // With conditions the choice is a setting, shown by the figures of its worst condition.
+    const title = (choice: { options: Record<string, unknown> } | null, cell: GridCell) => (rec.conditions && choice ? cellLabel(choice.options) : cell.label);
+    const worst = (cell: GridCell) =>
+      rec.conditions ? `<p class="lead">Meets every objective under every condition (${esc(rec.conditions.text)}); the figures are those of its worst condition for the goal: ${esc(cellLabel(conditionsOf(sweep, cell.options)))}.</p>` : '';
+    out.push(`<div class="verdict"><h3>★ Recommended: ${esc(title(rec.best, d.best))}</h3>${worst(d.best)}${evidence(d.best, d)}</div>`);
     if (d.runnerUp) {
-      out.push(`<div class="verdict"><h3>☆ Runner-up: ${esc(d.runnerUp.label)}</h3>${evidence(d.runnerUp, d)}`);
+      out.push(`<div class="verdict"><h3>☆ Runner-up: ${esc(title(rec.runnerUp, d.runnerUp))}</h3>${evidence(d.runnerUp, d)}`);
       const diffs = rec.pairedGoalDifferences.map(({ metric, difference: s }) => {
         const verdict = s.ciLow > 0 || s.ciHigh < 0 ? 'a real difference at 95%' : s.min === 0 && s.max === 0 ? 'identical in every replication' : 'not distinguishable at 95%';
         return `<li><code>${esc(metric)}</code>: ${esc(short(s.mean))} (95% CI ${esc(short(s.ciLow))} .. ${esc(short(s.ciHigh))}): ${verdict}</li>`;

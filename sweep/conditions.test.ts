@@ -5,6 +5,7 @@ import { METRIC_NAMES, type RunMetrics } from './metrics.ts';
 import { planSweep, type SweepPlan } from './plan.ts';
 import { recommend, verdicts } from './recommend.ts';
 import { validateSweep } from './sweepFile.ts';
+import { buildSweepReport } from '../reports/sweepReport.ts';
 
 /**
  * Conditions are not choices: a setting is recommended only when it meets the
@@ -57,7 +58,7 @@ describe('sweep conditions', () => {
     expect(last.scenario.externalSystem.concurrency).toBe(8);
   });
 
-  it('recommends the setting that meets the objectives under every condition, not the best cell, and shows where each condition breaks the others', () => {
+  it('recommends the setting that meets the objectives under every condition, not the best cell, and shows where each condition breaks the others', async () => {
     const plan = planOf({ vary: { 'history-wait-condition-threshold': [50, 200] }, conditions: { outageLength: ['6m', '12m'] } });
     // Threshold 50 is best under a 6-minute outage but fails under 12 minutes; 200 holds under both.
     const wait = [0, 0.05, 0.005, 0.008];
@@ -74,6 +75,10 @@ describe('sweep conditions', () => {
     expect(rec.markdown).toContain('Meets every objective under every condition (outageLength 6m, 12m)');
     expect(rec.markdown).toContain('| history-wait-condition-threshold=50 | ✓ | ✗ waitFraction <= 0.01 |');
     expect(rec.markdown).toContain('| history-wait-condition-threshold=200 | ✓ | ✓ |');
+    const { html } = await buildSweepReport({ plan, cells, verdicts: verdicts(plan.sweep.objectives, cells), recommendation: rec });
+    expect(html).toContain('★ Recommended: history-wait-condition-threshold=200<');
+    expect(html).toContain('the figures are those of its worst condition for the goal: outageLength=12m');
+    expect(html).toContain('Where each condition breaks a setting');
   });
 
   it('recommends nothing when every setting fails under some condition', () => {
