@@ -142,6 +142,10 @@ describe('sweep plan', () => {
     ]);
   });
 
+  it('refuses a vary with nothing in it', () => {
+    expect(errorsOf({ scenario: 'x.yaml', vary: { campaignGroups: {} } })).toEqual(['vary: nothing to vary; expected at least one OCS option, a campaign group\'s option under vary.campaignGroups, or a condition']);
+  });
+
   it('refuses a group the scenario lacks and an option a group cannot set, naming what is allowed', () => {
     expect(errorsOf({ scenario: 'x.yaml', vary: { campaignGroups: { A: { 'http-connection-pool-size': [1, 2] } } } })).toEqual([
       expect.stringMatching(/^vary\.campaignGroups\.A\.http-connection-pool-size: "http-connection-pool-size" is not an option a campaign group can set for itself; group-level options: send-history, .*history-wait-condition-threshold/),
