@@ -100,6 +100,16 @@ export function runFacts(trace: readonly TraceLine[], scenario: Scenario): RunFa
  */
 export const contactKey = (callingList: string, phone: string): string => `${callingList}/${phone}`;
 
+/**
+ * The contact a validation request names (`validation:PHONE` in a run with
+ * one calling list, `validation:LIST/PHONE` with several), as contactKey gives it.
+ */
+export function contactOfValidation(facts: Pick<RunFacts, 'listOfGroup'>, request: string): string {
+  const rest = request.slice('validation:'.length);
+  const lists = new Set(facts.listOfGroup.values());
+  return lists.size > 1 ? rest : contactKey([...lists][0], rest);
+}
+
 /** The contact of a `contact:` trace line, or null for other lines. */
 export function contactOf(facts: Pick<RunFacts, 'listOfGroup'>, line: TraceLine): string | null {
   if (!line.entity.startsWith('contact:')) return null;

@@ -52,4 +52,21 @@ describe('calling lists in the model', () => {
     ]);
     expect(checkInvariants(run.trace, run.summary, scenario).filter((r) => !r.holds)).toEqual([]);
   });
+
+  it('names the list in a validation request when lists share phones, so each list\'s validation of a phone is its own', () => {
+    const scenario = scenarioFrom({
+      duration: '3m',
+      ocs: { 'pre-dial-validation': true, 'http-response-timeout': '3s' },
+      campaignGroups: [
+        { name: 'A@Agents', dbid: 1, agents: 2, dialMode: 'progressive', callingList: 'One', callingListSize: 2, firstPhone: 100, calls: call, treatments: busyTwice },
+        { name: 'B@Agents', dbid: 2, agents: 2, dialMode: 'progressive', callingList: 'Two', callingListSize: 2, firstPhone: 100, calls: call, treatments: busyTwice },
+      ],
+      // Slow answers: both lists' validations of phone 100 are on the wire at once, and some time out.
+      externalSystem: { serviceTime: { uniform: ['1s', '5s'] } },
+    });
+    const run = runObserved(scenario);
+    const requests = new Set(run.trace.filter((l) => l.entity === 'external' && l.event === 'request').map((l) => String(l.request)));
+    expect([...requests].filter((r) => r.startsWith('validation:')).sort()).toEqual(['validation:One/100', 'validation:One/101', 'validation:Two/100', 'validation:Two/101']);
+    expect(checkInvariants(run.trace, run.summary, scenario).filter((r) => !r.holds)).toEqual([]);
+  });
 });

@@ -197,6 +197,12 @@ export class CallingListRuntime {
   readonly ready = new Deque<Contact>();
   /** The groups dialing this list, in scenario order (a contact due again is offered to each). */
   readonly groups: GroupRuntime[] = [];
+  /**
+   * What names a contact of this list in a validation request's trace name
+   * (`validation:<list>/<phone>`): the list and a slash when the run has
+   * several lists (their phones may coincide), nothing when it has one.
+   */
+  requestPrefix = '';
   constructor(
     readonly name: string,
     readonly size: number,

@@ -103,6 +103,7 @@ export class Ocs<W extends Wire = Wire> {
       list.groups.push(group);
       group.list = list;
     }
+    if (lists.size > 1) for (const list of lists.values()) list.requestPrefix = `${list.name}/`;
     for (const group of this.groups) {
       const started = this.groupRunner.start({ historyWaitConditionThreshold: group.cfg.options.historyWaitConditionThreshold });
       group.m = started.instance;
