@@ -69,4 +69,12 @@ describe('calling lists in the model', () => {
     expect([...requests].filter((r) => r.startsWith('validation:')).sort()).toEqual(['validation:One/100', 'validation:One/101', 'validation:Two/100', 'validation:Two/101']);
     expect(checkInvariants(run.trace, run.summary, scenario).filter((r) => !r.holds)).toEqual([]);
   });
+
+  it('gives both groups of a shared list one GSW_CALLING_LIST and one GSW_CALLING_LIST_DBID in their records', () => {
+    const scenario = scenarioFrom({ ...twoGroups({ callingList: 'Shared' }), ocs: { ...twoGroups({}).ocs, 'record-attributes': 'later' } });
+    const run = runObserved(scenario);
+    const bodies = run.trace.filter((l) => l.event === 'POST' && l.body !== undefined).map((l) => l.body as Record<string, unknown>);
+    const byGroup = new Map(bodies.map((b) => [String(b.GSW_CAMPAIGN_GROUP_NAME), `${String(b.GSW_CALLING_LIST)} ${String(b.GSW_CALLING_LIST_DBID)}`]));
+    expect(Object.fromEntries(byGroup)).toEqual({ 'A@Agents': 'Shared 1001', 'B@Agents': 'Shared 1001' });
+  });
 });

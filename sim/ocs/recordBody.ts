@@ -56,7 +56,8 @@ export function recordBody(model: ResolvedModel, attempt: Attempt, seq: 0 | 1): 
   if (seq === 1 && attempt.callResult !== null) body.GSW_CALL_RESULT = callResultCode(attempt.callResult);
   if (model.recordAttributes === 'later') {
     // [doc, later revisions] Attributes a record "can contain"; [model] values in the shape OCS gives them.
-    body.GSW_CALLING_LIST_DBID = g.dbid + 1000;
+    // [model] One DBID per calling list (groups sharing a list give the same): its first group's DBID + 1000.
+    body.GSW_CALLING_LIST_DBID = contact.list.groups[0].cfg.dbid + 1000;
     body.GSW_CAMPAIGN_TEMPLATE_NAME = `${g.campaign} Template`;
     const record = Number(contact.phone.replace(/\D/g, '').slice(-9)) || 0;
     body.GSW_CHAIN_ID = record;
