@@ -104,7 +104,7 @@ describe('sweep conditions', () => {
         'conditions.serviceTime[0]: got "0s"; expected a duration above 0',
       ]),
     );
-    expect(errorsOf({ adaptive: true, replications: { min: 2, max: 4 }, vary: { 'history-wait-condition-threshold': [50] }, conditions: { concurrency: [8] } })).toEqual([
+    expect(errorsOf({ adaptive: true, replications: { min: 2, max: 4 }, vary: { 'history-wait-condition-threshold': [50] }, conditions: { concurrency: [8, 16] } })).toEqual([
       expect.stringMatching(/^conditions: an adaptive sweep decides cell by cell/),
     ]);
   });

@@ -40,3 +40,12 @@ describe('the example sweeps', () => {
     expect(cell.twin.externalSystem.outages).toEqual([]);
   });
 });
+
+describe('ocs-sim boundary on a sweep with a group option and a condition', () => {
+  it('searches the application option with the group option and the condition each at one value', async () => {
+    const { boundarySearch } = await import('../cli/boundaryCommand.ts');
+    const search = boundarySearch('sweeps/three-groups-team-b.yaml', { option: 'history-wait-recovery-timeout', objective: 'resubmissionsPerRecord', at: ['outageLength=12m'] });
+    expect([search.lo, search.hi]).toEqual([10_000, 60_000]);
+    expect(search.fixed.map((f) => `${f.option}=${String(f.value)}`)).toEqual(['history-wait-condition-threshold[Collections@Team B]=20', 'outageLength=12m']);
+  });
+});

@@ -123,6 +123,10 @@ export function planSweep(sweep: Sweep, base: Scenario, options: { quick: boolea
   const seeds = Array.from({ length: replications }, (_, i) => sweep.firstSeed + i);
   const probe: ProbeSettings = { boundMs: durationMs(sweep.probe.bound) };
 
+  // An adaptive sweep decides cell by cell; a setting under several conditions is a fixed sweep's question (boundary fixes each condition at one value).
+  if (sweep.adaptive && sweep.vary.some((d) => isCondition(d) && d.values.length > 1)) {
+    return { ok: false, errors: ['conditions: an adaptive sweep decides cell by cell, not a setting under every condition; run conditions in a fixed sweep (without --adaptive)'] };
+  }
   const unheld = dimensionErrors(base, sweep.vary);
   if (unheld.length > 0) return { ok: false, errors: unheld };
   let combinations: Array<Cell['options']> = [{}];

@@ -182,7 +182,6 @@ export function validateSweep(input: unknown): SweepValidation {
   checkDuration(['probe', 'bound'], parsed.data.probe.bound, errors);
   if (parsed.data.quick.duration !== undefined) checkDuration(['quick', 'duration'], parsed.data.quick.duration, errors);
   if (vary.length === 0 && errors.length === 0) errors.push('vary: nothing to vary; expected at least one OCS option, a campaign group\'s option under vary.campaignGroups, or a condition');
-  if (parsed.data.adaptive && vary.some(isCondition)) errors.push('conditions: an adaptive sweep decides cell by cell, not a setting under every condition; run conditions in a fixed sweep (without --adaptive)');
   const { conditions: _conditions, ...rest } = parsed.data;
   return errors.length > 0 ? { ok: false, errors } : { ok: true, sweep: { ...rest, vary, replications, goal: [parsed.data.goal].flat() } };
 }
