@@ -66,6 +66,9 @@ describe('the report of a three-group campaign', () => {
     expect(html).toContain('<th class="num">wait periods</th>');
     expect(html).toContain('<th class="num">peak marked</th>');
     expect(html).toContain('history-wait-condition-threshold 5 (Sales@Agents, Collections@Team A, Collections@Team B)');
+    // The campaign's peak is not held against one group's threshold: each group's own peak against its own.
+    const peaks = result.summary.groups.map((g) => `${g.peakMarkedForResubmission}/5`).join(', ');
+    expect(html).toContain(`3 of 3 groups over their own threshold (peak/threshold: ${peaks})`);
   });
 });
 
