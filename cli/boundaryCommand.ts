@@ -7,7 +7,7 @@ import type { RunMetrics } from '../sweep/metrics.ts';
 import { RunPool } from '../sweep/pool.ts';
 import { objectiveText } from '../sweep/recommend.ts';
 import { taskOf } from '../sweep/runTask.ts';
-import { DEFAULT_OBJECTIVES, type Objective, type OptionName, type OptionValue, type Sweep } from '../sweep/sweepFile.ts';
+import { DEFAULT_OBJECTIVES, type Dimension, type Objective, type OptionName, type OptionValue, type Sweep } from '../sweep/sweepFile.ts';
 import { wholeNumber } from './args.ts';
 import { ScenarioError } from './scenarioFile.ts';
 import { loadSweep, planOrThrow } from './sweepCommand.ts';
@@ -30,14 +30,16 @@ export interface BoundarySearch {
   file: string;
   sweep: Sweep;
   base: Scenario;
-  option: OptionName;
+  /** The varied option (or condition) searched. */
+  dimension: Dimension;
+  option: string;
   lo: number;
   hi: number;
   step: number;
   /** The option's value for a number on the search's scale. */
   valueOf: (x: number) => OptionValue;
   /** The other varied options, each at one value. */
-  fixed: Array<{ option: OptionName; value: OptionValue }>;
+  fixed: Array<{ dimension: Dimension; option: string; value: OptionValue }>;
   objective: Objective;
 }
 
@@ -61,8 +63,8 @@ export function boundarySearch(file: string, opts: BoundaryCommandOptions): Boun
   const bad = (message: string): never => {
     throw new ScenarioError(file, [message]);
   };
-  const varied = sweep.vary.find((v) => v.option === opts.option) ?? bad(`--option: got ${JSON.stringify(opts.option)}; expected an option the file varies: ${sweep.vary.map((v) => v.option).join(', ')}`);
-  const scale = numericScale(varied.values) ?? bad(`--option ${varied.option}: its values (${varied.values.join(', ')}) are not all whole numbers or all durations`);
+  const varied = sweep.vary.find((v) => v.key === opts.option) ?? bad(`--option: got ${JSON.stringify(opts.option)}; expected an option the file varies: ${sweep.vary.map((v) => v.key).join(', ')}`);
+  const scale = numericScale(varied.values) ?? bad(`--option ${varied.key}: its values (${varied.values.join(', ')}) are not all whole numbers or all durations`);
   const objective =
     opts.objective === undefined
       ? sweep.objectives[0]
@@ -72,26 +74,31 @@ export function boundarySearch(file: string, opts: BoundaryCommandOptions): Boun
         bad(`--objective: got ${JSON.stringify(opts.objective)}; expected the metric of one of the file's objectives: ${sweep.objectives.map((o) => o.metric).join(', ')}`));
   const at = new Map((opts.at ?? []).map((pair) => [pair.split('=')[0], pair.slice(pair.indexOf('=') + 1)]));
   for (const name of at.keys()) {
-    if (name === varied.option || !sweep.vary.some((v) => v.option === name)) bad(`--at ${name}: expected another option the file varies: ${sweep.vary.filter((v) => v !== varied).map((v) => v.option).join(', ')}`);
+    if (name === varied.key || !sweep.vary.some((v) => v.key === name)) bad(`--at ${name}: expected another option the file varies: ${sweep.vary.filter((v) => v !== varied).map((v) => v.key).join(', ')}`);
   }
   const fixed = sweep.vary
     .filter((v) => v !== varied)
     .map((v) => {
-      const wanted = at.get(v.option);
-      // A value of the grid, or any other the option takes (the boundary of a cell between the grid's points).
-      const value = wanted === undefined ? v.values[0] : (v.values.find((x) => String(x) === wanted) ?? optionValue(v.option, wanted, bad));
-      return { option: v.option, value };
+      const wanted = at.get(v.key);
+      // A value of the grid, or for a setting any other the option takes (the boundary of a cell between the grid's points);
+      // a condition is one of its values.
+      const value =
+        wanted === undefined
+          ? v.values[0]
+          : (v.values.find((x) => String(x) === wanted) ??
+            (v.kind === 'condition' ? bad(`--at ${v.key}=${wanted}: expected one of its values: ${v.values.join(', ')}`) : optionValue(v.option, wanted, bad, v.key)));
+      return { dimension: v, option: v.key, value };
     });
   const numbers = varied.values.map(scale.toNumber);
-  return { file, sweep, base, option: varied.option, lo: Math.min(...numbers), hi: Math.max(...numbers), step: scale.step, valueOf: scale.valueOf, fixed, objective };
+  return { file, sweep, base, dimension: varied, option: varied.key, lo: Math.min(...numbers), hi: Math.max(...numbers), step: scale.step, valueOf: scale.valueOf, fixed, objective };
 }
 
 /** A value from the command line for an OCS option, checked by the option's own schema (`30`, `5s`, `true`, `batch`). */
-function optionValue(option: OptionName, text: string, bad: (message: string) => never): OptionValue {
+function optionValue(option: OptionName, text: string, bad: (message: string) => never, key: string = option): OptionValue {
   const value: OptionValue = /^\d+$/.test(text) ? Number(text) : text === 'true' || text === 'false' ? text === 'true' : text;
   const schema = OcsOptions.shape[option] as unknown as { safeParse: (v: unknown) => { success: boolean; error?: { issues: Array<{ message: string }> } } };
   const checked = schema.safeParse(value);
-  if (!checked.success) return bad(`--at ${option}=${text}: ${checked.error?.issues[0]?.message ?? 'not a value of the option'}`);
+  if (!checked.success) return bad(`--at ${key}=${text}: ${checked.error?.issues[0]?.message ?? 'not a value of the option'}`);
   return value;
 }
 
@@ -116,7 +123,7 @@ export async function runBoundary(s: BoundarySearch, workers: number): Promise<s
   const results = new Map<string, RunMetrics>();
   const pool = new RunPool(workers);
   const judge = async (x: number): Promise<Probe> => {
-    const cell: Sweep = { ...s.sweep, adaptive: true, objectives: [s.objective], vary: [{ option: s.option, values: [s.valueOf(x)] }, ...s.fixed.map((f) => ({ option: f.option, values: [f.value] }))] };
+    const cell: Sweep = { ...s.sweep, adaptive: true, objectives: [s.objective], vary: [{ ...s.dimension, values: [s.valueOf(x)] }, ...s.fixed.map((f) => ({ ...f.dimension, values: [f.value] }))] };
     const plan = planOrThrow(s.file, cell, s.base, false);
     const outcome = await adaptiveRounds(plan, results, (runs) => pool.run(runs.map((r) => taskOf(plan, r)), (o) => results.set(o.key, o.metrics)));
     return { value: x, decision: outcome.state.cells[0].objectives[0], replications: outcome.state.cells[0].n };

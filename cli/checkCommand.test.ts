@@ -25,6 +25,7 @@ vi.mock('../properties/invariants.ts', async (importOriginal) => {
   };
 });
 const { runCheck } = await import('./checkCommand.ts');
+const { loadScenario } = await import('./scenarioFile.ts');
 const { main } = await import('./program.ts');
 const { checkGenerated } = await import('../properties/checkScenario.ts');
 const { ACCOUNTING, ENDS_WITH_SEQ1 } = await import('../properties/invariants.ts');
@@ -65,6 +66,39 @@ describe('ocs-sim check', () => {
     const yaml = readFileSync(join(dir, 'out', 'counterexample.yaml'), 'utf8');
     expect(yaml).toContain('seed: 12');
     expect(yaml).toContain('# Replay the check: npx ocs-sim check my-scenario.yaml --seed 12 --runs 1');
+  });
+
+  it('passes a three-group campaign written without firstPhone: contacts are (calling list, phone), so groups never redial each other\'s contacts', () => {
+    planted = () => false;
+    const { scenario: threeGroups } = loadScenario(join(import.meta.dirname, '..', 'scenarios', 'three-groups.yaml'));
+    expect(threeGroups.campaignGroups.map((g) => g.callingList)).toEqual(['Sales Leads', 'Overdue Accounts', 'Overdue Accounts']);
+    let out = '';
+    const code = runCheck(threeGroups, 'three-groups.yaml', { runs: 2, seed: 1, faults: 'as-written', out: join(dir, 'three') }, (t) => (out += t));
+    expect(out).toContain("  holds     a contact is tried again only when its call result's treatment allows");
+    expect(out).toContain('  holds     no dialing during a wait condition');
+    expect(code).toBe(0);
+  });
+
+  it('passes the three-group campaign under generated fault schedules too (--faults generated)', () => {
+    planted = () => false;
+    const { scenario: threeGroups } = loadScenario(join(import.meta.dirname, '..', 'scenarios', 'three-groups.yaml'));
+    const shorter = validateScenario({ ...threeGroups, duration: '12m' });
+    if (!shorter.ok) throw new Error(shorter.errors.join('\n'));
+    let out = '';
+    const code = runCheck(shorter.scenario, 'three-groups.yaml', { runs: 3, faults: 'generated', fcSeed: 5, out: join(dir, 'three-generated') }, (t) => (out += t));
+    expect(out).toContain('all invariants hold on 3 runs');
+    expect(code).toBe(0);
+  });
+
+  it('refuses, with exit 2, two groups that give one calling list different sizes, naming the list', async () => {
+    const file = join(dir, 'conflict.yaml');
+    writeFileSync(file, 'campaignGroups:\n  - { name: A@X, dbid: 1, callingList: Overdue, callingListSize: 10 }\n  - { name: B@X, dbid: 2, callingList: Overdue, callingListSize: 20 }\n');
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const code = await main(['check', file, '--runs', '1']);
+    const printed = err.mock.calls.map((c) => String(c[0])).join('');
+    err.mockRestore();
+    expect(code).toBe(2);
+    expect(printed).toContain('campaignGroups[1].callingListSize: got 20; the calling list "Overdue" has 10 records in campaignGroups[0]');
   });
 
   it('exits 1 through the ocs-sim command when an invariant does not hold, 0 when all do', async () => {

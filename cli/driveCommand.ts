@@ -63,7 +63,7 @@ export function addDriveCommand(cli: Command): void {
       const readBackTemplate = flags.readBack === undefined ? null : readBackOf(flags.readBack);
       const seed = flags.seed ?? scenario.seed;
       process.stdout.write(`${runHeader(scenario, seed, ocsSettingsGiven(input))}\n${driveHeader(targets, readBackTemplate)}\n`);
-      const files = new RunFiles(scenario, { seed: flags.seed, out: flags.out, trace: flags.trace });
+      const files = new RunFiles(scenario, { seed: flags.seed, out: flags.out, trace: flags.trace, optionsGiven: ocsSettingsGiven(input) });
       const interrupt = new AbortController();
       const stop = (signal: NodeJS.Signals) => {
         if (interrupt.signal.aborted) {

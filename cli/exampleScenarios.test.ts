@@ -70,6 +70,13 @@ const POINTS: Record<string, (run: ObservedRun) => void> = {
   'metastable-retry-storm-no-faults.yaml': ({ summary }) => {
     expect(summary.health.verdict).toBe('metastable');
   },
+  'three-groups.yaml': ({ summary, trace }) => {
+    // Its outage is at minute 20 and Team B starts at minute 10: the first 10 minutes have Sales and Team A dialing, on phone ranges of their own lists.
+    expect(summary.groups.map((g) => [g.name, g.dials > 0])).toEqual([['Outbound Sales@Sales Agents', true], ['Collections@Team A', true], ['Collections@Team B', false]]);
+    const phones = (group: string) => new Set(trace.filter((l) => l.event === 'dial' && l.group === group).map((l) => l.entity));
+    const sales = phones('Outbound Sales@Sales Agents');
+    expect([...phones('Collections@Team A')].filter((p) => sales.has(p))).toEqual([]);
+  },
   'default.yaml': ({ summary }) => {
     // Its outage starts at minute 20: the first 10 minutes dial undisturbed (the full run has its own test).
     expect(summary.dials).toBeGreaterThan(0);

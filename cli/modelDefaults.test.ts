@@ -1,9 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { modelDefaultsLine } from '../reports/modelDefaults.ts';
 import { buildRunReport } from '../reports/runReport.ts';
 import { runObserved, tinyScenario } from '../test-support/scenarios.ts';
+import { main } from './program.ts';
 import { runHeader } from './runCommand.ts';
 import { loadScenario, ocsSettingsGiven } from './scenarioFile.ts';
 
@@ -40,11 +42,33 @@ describe('the report', () => {
   const run = runObserved(scenario);
 
   it('marks the options whose value is the model\'s default, and says when a group was stopped during its wait condition', async () => {
-    const { markdown } = await buildRunReport({ scenario, scenarioYaml: '', summary: run.summary, model: run.result.model, trace: run.trace, log: run.logText, series: run.result.series, sampleEveryMs: 10_000, invariants: [], provenance: [] });
+    // What ocs-sim run writes for this scenario: it set the history-* options, not http-response-timeout.
+    const given = new Set(['history-http-response-timeout', 'history-wait-recovery-timeout', 'history-wait-condition-threshold', 'http-connection-pool-size']);
+    const scenarioYaml = `# Effective scenario\n${modelDefaultsLine(scenario.ocs, given)}`;
+    const { markdown } = await buildRunReport({ scenario, scenarioYaml, summary: run.summary, model: run.result.model, trace: run.trace, log: run.logText, series: run.result.series, sampleEveryMs: 10_000, invariants: [], provenance: [] });
     expect(markdown).toContain('`http-response-timeout` 10s [model default]');
     expect(markdown).toContain('`history-wait-condition-threshold` 0 ·');
     expect(markdown).toMatch(/until the group was stopped at .*, still waiting \(so OCS logged no "cleared" line\)/);
     expect(run.logText.filter((l) => l.startsWith('Wait condition has been cleared'))).toEqual([]);
     expect(markdown).toContain('records waiting for a pooled connection do not');
+  });
+});
+
+describe('the report of a run of a scenario file', () => {
+  it('marks [model default] only the options the file did not set, even where a set value equals the default', async () => {
+    const out = join(dir, 'default-run');
+    const write = process.stdout.write;
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+    try {
+      // scenarios/default.yaml sets history-wait-condition-threshold 100 and history-http-response-timeout 10s: the model's defaults too.
+      expect(await main(['run', '--out', out, '--report', '--no-trace'])).toBe(0);
+    } finally {
+      process.stdout.write = write;
+    }
+    const md = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(md).toContain('`history-wait-condition-threshold` 100 ·');
+    expect(md).toContain('`history-http-response-timeout` 10s ·');
+    expect(md).toContain('`send-history` true [model default]');
+    expect(md).toContain('`recovery-timer` per-record [model default]');
   });
 });

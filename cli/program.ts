@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { resolve } from '../sim/scenario/resolve.ts';
 import { Scenario } from '../sim/scenario/scenario.ts';
 import { SummaryFile } from '../sim/summarySchema.ts';
+import { SweepFile } from '../sweep/sweepFile.ts';
 import { settingsWarnings } from '../sim/warnings.ts';
 import { bareNumberWarnings } from '../sim/sanityWarnings.ts';
 import { BadInput, durationArg, ExitWith, wholeNumber } from './args.ts';
@@ -47,7 +48,7 @@ export function program(): Command {
       for (const warning of bareNumberWarnings(input)) process.stderr.write(`warning: ${warning}\n`);
       const before = settingsWarnings(resolve(scenario, seed));
       for (const warning of before) process.stderr.write(`warning: ${warning}\n`);
-      const result = await runToFiles(scenario, { seed: opts.seed, out: opts.out, engine: opts.engine, trace: opts.trace, maxRecoveryMs: opts.maxRecovery });
+      const result = await runToFiles(scenario, { seed: opts.seed, out: opts.out, engine: opts.engine, trace: opts.trace, maxRecoveryMs: opts.maxRecovery, optionsGiven: ocsSettingsGiven(input) });
       for (const warning of result.summary.warnings.filter((w) => !before.includes(w))) process.stderr.write(`warning: ${warning}\n`);
       process.stdout.write(`${humanSummary(result, opts.out, runFileNames(opts.trace))}\n`);
       if (opts.report) {
@@ -71,13 +72,16 @@ export function program(): Command {
 
   cli
     .command('schema')
-    .description('write the JSON Schema of scenario files (for editors), or with --summary that of summary.json')
+    .description('write the JSON Schema of scenario files (for editors), or with --summary that of summary.json, with --sweep that of sweep files')
     .option('--summary', 'the schema of summary.json instead (docs/summary.schema.json)')
+    .option('--sweep', 'the schema of sweep files instead (docs/sweep.schema.json)')
     .option('--reference', 'the scenario field reference in Markdown instead (docs/scenario.md)')
-    .option('--out <file>', 'where to write it (default: scenario.schema.json, summary.schema.json with --summary, scenario.md with --reference)')
-    .action((opts: { out?: string; summary?: boolean; reference?: boolean }) => {
-      const out = opts.out ?? (opts.summary ? 'summary.schema.json' : opts.reference ? 'scenario.md' : 'scenario.schema.json');
-      writeFileAtomic(out, opts.summary ? summaryJsonSchema() : opts.reference ? scenarioReference() : `${JSON.stringify(z.toJSONSchema(Scenario, { io: 'input' }), null, 2)}\n`);
+    .option('--out <file>', 'where to write it (default: scenario.schema.json, summary.schema.json with --summary, sweep.schema.json with --sweep, scenario.md with --reference)')
+    .action((opts: { out?: string; summary?: boolean; sweep?: boolean; reference?: boolean }) => {
+      const chosen = (['summary', 'sweep', 'reference'] as const).filter((k) => opts[k]);
+      if (chosen.length > 1) throw new BadInput(`ocs-sim schema: ${chosen.map((k) => `--${k}`).join(' and ')}: got ${chosen.length}; expected one of --summary, --sweep, --reference (or none, for scenario files)`);
+      const out = opts.out ?? (opts.summary ? 'summary.schema.json' : opts.sweep ? 'sweep.schema.json' : opts.reference ? 'scenario.md' : 'scenario.schema.json');
+      writeFileAtomic(out, opts.summary ? summaryJsonSchema() : opts.sweep ? sweepJsonSchema() : opts.reference ? scenarioReference() : `${JSON.stringify(z.toJSONSchema(Scenario, { io: 'input' }), null, 2)}\n`);
       process.stdout.write(`wrote ${out}\n`);
     });
 
@@ -94,6 +98,11 @@ export function program(): Command {
 /** `ocs-sim --version`: the package's version, and the model's fingerprint (what sweeps' --resume compares). */
 export function versionText(): string {
   return `ocs-sim ${packageVersion()} (model ${modelVersion()})`;
+}
+
+/** The JSON Schema of sweep files, as docs/sweep.schema.json holds it (what users write: defaults optional). */
+export function sweepJsonSchema(): string {
+  return `${JSON.stringify(z.toJSONSchema(SweepFile, { io: 'input' }), null, 2)}\n`;
 }
 
 /** The JSON Schema of summary.json, as docs/summary.schema.json holds it. */

@@ -5,6 +5,7 @@ import type { EngineName } from '../sim/kernel/engine.ts';
 import type { RunObserver, TraceLine } from '../sim/observer.ts';
 import { ScenarioRun, type RunResult } from '../sim/run.ts';
 import { MODEL_SETTINGS, type Scenario } from '../sim/scenario/scenario.ts';
+import { modelDefaultsLine } from '../reports/modelDefaults.ts';
 import { AtomicWriter, writeFileAtomic } from './files.ts';
 import { healthLines } from '../sim/health/healthText.ts';
 
@@ -15,7 +16,10 @@ export interface RunFilesOptions {
   trace?: boolean;
   /** The health verdict's bound on recovery, ms (default 10 minutes). */
   maxRecoveryMs?: number;
+  /** The `ocs` settings the scenario file gave: the others are the model's defaults, as scenario.yaml then says (for the report). */
+  optionsGiven?: ReadonlySet<string>;
 }
+
 
 /** ISO-8601 virtual timestamp of a log line. */
 export function logTimestamp(startEpochSeconds: number, t: number): string {
@@ -110,7 +114,9 @@ export class RunFiles {
 
   private writeScenario(): void {
     const seed = this.options.seed ?? this.scenario.seed;
-    writeFileAtomic(join(this.options.out, 'scenario.yaml'), `# Effective scenario (defaults filled in) of the run with seed ${seed}\n${toYaml({ ...this.scenario, seed })}`);
+    const given = this.options.optionsGiven;
+    const defaults = given === undefined ? '' : modelDefaultsLine(this.scenario.ocs, given);
+    writeFileAtomic(join(this.options.out, 'scenario.yaml'), `# Effective scenario (defaults filled in) of the run with seed ${seed}\n${defaults}${toYaml({ ...this.scenario, seed })}`);
   }
 }
 

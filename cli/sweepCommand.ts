@@ -133,7 +133,7 @@ export function effectiveSweepYaml(plan: SweepPlan): string {
     description: sweep.description,
     ...(plan.quick ? { smoke: true } : {}),
     scenario: plan.base,
-    vary: Object.fromEntries(sweep.vary.map((v) => [v.option, v.values])),
+    ...sweepFileVary(sweep),
     ...(plan.adaptive ? { adaptive: true, replications: plan.adaptive } : { replications: plan.seeds.length }),
     firstSeed: sweep.firstSeed,
     probe: sweep.probe,
@@ -141,6 +141,23 @@ export function effectiveSweepYaml(plan: SweepPlan): string {
     goal: sweep.goal,
   };
   return `# The effective sweep${plan.quick ? ' (--quick)' : ''}: ocs-sim report on this directory rebuilds its conclusions from results.jsonl;\n# ocs-sim sweep this file with --resume and this directory as --out runs whatever is missing.\n${toYaml(JSON.parse(JSON.stringify(effective)))}`;
+}
+
+/** `vary` and `conditions` as a sweep file writes them: application-level options, each group's own under campaignGroups, conditions apart. */
+function sweepFileVary(sweep: SweepPlan['sweep']): { vary: Record<string, unknown>; conditions?: Record<string, unknown> } {
+  const vary: Record<string, unknown> = {};
+  const groups: Record<string, Record<string, unknown>> = {};
+  const conditions: Record<string, unknown> = {};
+  const agents: Record<string, unknown> = {};
+  for (const d of sweep.vary) {
+    if (d.kind === 'option') vary[d.option] = d.values;
+    else if (d.kind === 'groupOption') (groups[d.group] ??= {})[d.option] = d.values;
+    else if (d.condition === 'agents') agents[d.group!] = d.values;
+    else conditions[d.condition] = d.values;
+  }
+  if (Object.keys(groups).length > 0) vary.campaignGroups = groups;
+  const all = Object.keys(agents).length > 0 ? { agents, ...conditions } : conditions;
+  return Object.keys(all).length > 0 ? { vary, conditions: all } : { vary };
 }
 
 /** Runs what is missing, then writes cells.csv, the recommendation and the report; returns the text for stdout. */
@@ -159,6 +176,7 @@ export async function runSweep(plan: SweepPlan, options: RunSweepOptions): Promi
   const pending = plan.runs.filter((r) => !results.has(r.key));
 
   const log = (text: string) => stderr.write(`${text}\n`);
+  for (const note of plan.notes) log(`note: ${note}`);
   log(
     `sweep ${JSON.stringify(plan.sweep.name)}${plan.quick ? ' (quick)' : ''}: ${plan.cells.length} cells x ${plan.seeds.length} seeds = ${plan.runs.length} runs, ` +
       `each with its fault-free twin, on ${options.queue ? `the workers serving ${options.queue.shown}` : `${workers} worker${workers === 1 ? '' : 's'}`}; results in ${out}`,
@@ -223,7 +241,9 @@ async function concludeSweep(plan: SweepPlan, results: ReadonlyMap<string, RunMe
   const headline =
     (rec.best
       ? `recommended: ${cellLabel(rec.best.options)}${rec.runnerUp ? `; runner-up: ${cellLabel(rec.runnerUp.options)}` : ''}`
-      : `no setting meets every objective; binding: ${rec.binding.map((b) => b.objective).join('; ')}`) +
+      : rec.conditions
+        ? 'no setting meets every objective under every condition: see "Where each condition breaks a setting"'
+        : `no setting meets every objective; binding: ${rec.binding.map((b) => b.objective).join('; ')}`) +
     // The terminal says what recommendation.md says of a --quick sweep.
     (plan.quick ? ' (QUICK smoke version, few seeds and short runs: not for decisions)' : '');
   return `${rec.markdown}\n${headline}\nfiles in ${out}: results.jsonl sweep.yaml ${CONCLUSIONS.join(' ')}\n`;

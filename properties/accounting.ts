@@ -63,6 +63,15 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
     else if (firstClearAfterOutage === null && marked.level === 0) firstClearAfterOutage = t;
   };
   const marked = new Level();
+  /** Groups in a wait condition, and the time at least one was (the union of their periods). */
+  const groupsWaiting = new Level();
+  const anyGroupWaiting = new Level();
+  const waitingChanged = (t: number, delta: number) => {
+    const before = groupsWaiting.level > 0 ? 1 : 0;
+    groupsWaiting.add(t, delta);
+    const after = groupsWaiting.level > 0 ? 1 : 0;
+    if (after !== before) anyGroupWaiting.add(t, after - before);
+  };
   const inFlight = new Level();
   const poolWaiting = new Level();
   const responses = new Counts();
@@ -182,8 +191,10 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
       if (line.state === 'waiting' && g.state !== 'waiting') {
         g.activations++;
         g.waiting.add(t, 1);
+        waitingChanged(t, 1);
       } else if (g.state === 'waiting' && line.state !== 'waiting') {
         g.waiting.add(t, -1);
+        waitingChanged(t, -1);
         if (line.state === 'running') g.lastCleared = t;
         // A restart ends a wait condition too, without clearing it.
         else if (line.state === 'stopped') g.stoppedWaiting = true;
@@ -207,7 +218,7 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
       }
       else if (line.event === 'raceCondition') {
         raceConditions++;
-        const g = groups.get(facts.groupOfPhone.get(e.phone) ?? '');
+        const g = groups.get(String(line.group));
         if (g) g.raceConditions++;
       } else if (line.event.startsWith('validation:')) validations.add(line.event.slice('validation:'.length));
     } else if (line.entity === 'ocs') {
@@ -299,7 +310,9 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
     lateResponses,
     waitConditions: {
       activations: [...groups.values()].reduce((n, g) => n + g.activations, 0),
-      secondsActive: seconds([...groups.values()].reduce((n, g) => n + g.waiting.integral(end), 0)),
+      secondsActive: seconds(anyGroupWaiting.integral(end)),
+      secondsActiveSummedOverGroups: seconds([...groups.values()].reduce((n, g) => n + g.waiting.integral(end), 0)),
+      peakGroupsWaiting: groupsWaiting.peak,
     },
     raceConditions,
     dials,
@@ -385,6 +398,8 @@ export function compareSummaryWithTrace(trace: readonly TraceLine[], summary: Su
   same('lateResponses', s.lateResponses, d.lateResponses);
   same('waitConditions.activations', s.waitConditions.activations, d.waitConditions.activations);
   same('waitConditions.secondsActive', s.waitConditions.secondsActive, d.waitConditions.secondsActive, ROUNDED);
+  same('waitConditions.secondsActiveSummedOverGroups', s.waitConditions.secondsActiveSummedOverGroups, d.waitConditions.secondsActiveSummedOverGroups, ROUNDED);
+  same('waitConditions.peakGroupsWaiting', s.waitConditions.peakGroupsWaiting, d.waitConditions.peakGroupsWaiting);
   same('raceConditions', s.raceConditions, d.raceConditions);
   same('dials', s.dials, d.dials);
   same('calls.results', s.calls.results, d.calls.results);

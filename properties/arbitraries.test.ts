@@ -51,6 +51,25 @@ describe('generated scenarios', () => {
         groupState.set(l.entity, String(l.state));
       }
       see('group stopped during a wait condition', stoppedWhileWaiting);
+      // Campaigns as users write them: several groups, own and shared calling lists, a contact crossing groups.
+      const groups = run.scenario.campaignGroups;
+      see(`${Math.min(groups.length, 5)} campaign group(s)`, true);
+      const lists = new Map<string, number>();
+      for (const g of groups) lists.set(g.callingList, (lists.get(g.callingList) ?? 0) + 1);
+      see('a shared calling list', [...lists.values()].some((n) => n > 1));
+      see('own calling lists beside each other', [...lists.values()].filter((n) => n === 1).length > 1);
+      see('groups with different dial modes', new Set(groups.map((g) => g.dialMode)).size > 1);
+      see('groups with different start times', new Set(groups.map((g) => g.startAt)).size > 1);
+      see('a group-level option', groups.some((g) => Object.keys(g.options).length > 0));
+      const dialer = new Map<string, string>();
+      let crossed = false;
+      for (const l of run.trace) {
+        if (l.event !== 'dial') continue;
+        const key = `${groups.find((g) => g.name === l.group)?.callingList}/${l.entity}`;
+        if (dialer.has(key) && dialer.get(key) !== l.group) crossed = true;
+        dialer.set(key, String(l.group));
+      }
+      see('a contact redialed by another group of its list', crossed);
     }
     console.log(`what 300 generated runs reach: ${JSON.stringify(Object.fromEntries(seen))}`);
     for (const what of [
@@ -58,6 +77,9 @@ describe('generated scenarios', () => {
       'stale overwrite', 'duplicate', 'recovery per-record with re-submissions', 'recovery batch with re-submissions',
       'network refused', 'network hang', 'network request-loss', 'network response-loss', 'dial mode preview', 'dial mode progressive', 'dial mode predictive',
       'group stopped during a wait condition',
+      '1 campaign group(s)', '2 campaign group(s)', '3 campaign group(s)', '4 campaign group(s)', '5 campaign group(s)',
+      'a shared calling list', 'own calling lists beside each other', 'groups with different dial modes', 'groups with different start times',
+      'a group-level option', 'a contact redialed by another group of its list',
     ]) {
       expect(seen.get(what) ?? 0, what).toBeGreaterThanOrEqual(3);
     }

@@ -112,9 +112,13 @@ const treatments = (maxRedialS: number) => {
   return fc.record({ Busy: t, 'No Answer': t, 'Answering Machine Detected': t, Stale: t, 'Unknown Call Result': t, 'Do Not Call': t }, { requiredKeys: [] });
 };
 
-/** One campaign group; names, DBIDs and phone ranges are set by position so groups never collide. */
+/** One campaign group; names and DBIDs are set by position so groups never collide, calling lists by `list`. */
 function campaignGroup(shape: OcsShape) {
   return fc.record({
+    /** A shared calling list (`List N`), or none: the group's own default list. */
+    list: fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }),
+    /** Give firstPhone 5550000000 (every list that does overlaps the others' phones: only the list tells their contacts apart). */
+    phoneGiven: fc.boolean(),
     callingListSize: fc.integer({ min: 1, max: 30 }),
     agents: fc.integer({ min: 1, max: 4 }),
     dialMode: fc.constantFrom('progressive' as const, 'preview' as const, 'predictive' as const),
@@ -127,10 +131,32 @@ function campaignGroup(shape: OcsShape) {
   });
 }
 
+/**
+ * One to five campaign groups with their own dial modes, start times and
+ * group-level options, dialing their own calling lists or sharing one: groups
+ * of a shared list give it the first one's size (and all give firstPhone, or
+ * none of them does), as a valid scenario must.
+ */
 export function campaignGroups(shape: OcsShape = {}) {
-  return fc.array(campaignGroup(shape), { minLength: 1, maxLength: 2 }).map((groups) =>
-    groups.map((g, i) => ({ name: `Group ${i + 1}@Agents ${i + 1}`, dbid: 101 + i, firstPhone: 5550000000 + 100_000 * i, ...g })),
-  );
+  return fc.array(campaignGroup(shape), { minLength: 1, maxLength: 5 }).map((groups) => {
+    const listSize = new Map<number, number>();
+    const listPhone = new Map<number, boolean>();
+    return groups.map(({ list, phoneGiven, callingListSize, ...g }, i) => {
+      if (list !== undefined && !listSize.has(list)) {
+        listSize.set(list, callingListSize);
+        listPhone.set(list, phoneGiven);
+      }
+      const phone = list === undefined ? phoneGiven : listPhone.get(list)!;
+      return {
+        name: `Group ${i + 1}@Agents ${i + 1}`,
+        dbid: 101 + i,
+        ...(list === undefined ? {} : { callingList: `List ${list}` }),
+        callingListSize: list === undefined ? callingListSize : listSize.get(list)!,
+        ...(phone ? { firstPhone: 5550000000 } : {}),
+        ...g,
+      };
+    });
+  });
 }
 
 // ---------------------------------------------------------------------------

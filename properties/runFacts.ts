@@ -36,6 +36,8 @@ export interface AttemptFacts {
   guid: string;
   /** The contact's phone; synthetic records (no call) have none. */
   phone: string | null;
+  /** The contact: its calling list and phone (`contactKey`); null for synthetic records. */
+  contact: string | null;
   group: string;
   dialedAt: number;
   finalizedAt: number | null;
@@ -49,8 +51,8 @@ export interface RunFacts {
   /** Resolved OCS options (object level first) by campaign group name. */
   options: Map<string, GroupOcsOptions & { dbid: number }>;
   attempts: Map<string, AttemptFacts>;
-  /** Campaign group of a phone (calling lists of different groups are assumed not to share phones). */
-  groupOfPhone: Map<string, string>;
+  /** The calling list each campaign group dials, as the effective scenario names it. */
+  listOfGroup: Map<string, string>;
   /** Where a record without a `dial` line (a synthetic record) belongs: the first group. */
   firstGroup: string;
   /** Virtual time of the run's end line (or of the last line). */
@@ -65,7 +67,7 @@ export function runFacts(trace: readonly TraceLine[], scenario: Scenario): RunFa
   const model = resolve(scenario, seed);
   const options = new Map(model.groups.map((g) => [g.name, { ...g.options, dbid: g.dbid }]));
   const attempts = new Map<string, AttemptFacts>();
-  const groupOfPhone = new Map<string, string>();
+  const listOfGroup = new Map(scenario.campaignGroups.map((g) => [g.name, g.callingList]));
   const firstGroup = model.groups[0].name;
   let endT = 0;
   let ended = false;
@@ -75,8 +77,7 @@ export function runFacts(trace: readonly TraceLine[], scenario: Scenario): RunFa
       const phone = parseEntity(line.entity);
       const p = phone.kind === 'contact' ? phone.phone : line.entity;
       const group = String(line.group);
-      groupOfPhone.set(p, group);
-      attempts.set(String(line.guid), { guid: String(line.guid), phone: p, group, dialedAt: line.t, finalizedAt: null, callResult: null, code: null });
+      attempts.set(String(line.guid), { guid: String(line.guid), phone: p, contact: contactKey(listOfGroup.get(group) ?? '', p), group, dialedAt: line.t, finalizedAt: null, callResult: null, code: null });
     } else if (line.event === 'callFinalized') {
       const a = attempts.get(String(line.guid));
       if (a) {
@@ -88,7 +89,31 @@ export function runFacts(trace: readonly TraceLine[], scenario: Scenario): RunFa
       ended = true;
     }
   }
-  return { model, options, attempts, groupOfPhone, firstGroup, endT, ended };
+  return { model, options, attempts, listOfGroup, firstGroup, endT, ended };
+}
+
+/**
+ * A contact is a calling-list record: its list and its phone. A trace line of
+ * a contact names its phone and the group acting on it; the group's calling
+ * list (from the scenario) completes the identity, so two lists' equal phones
+ * are two contacts and groups sharing a list share its contacts.
+ */
+export const contactKey = (callingList: string, phone: string): string => `${callingList}/${phone}`;
+
+/**
+ * The contact a validation request names (`validation:PHONE` in a run with
+ * one calling list, `validation:LIST/PHONE` with several), as contactKey gives it.
+ */
+export function contactOfValidation(facts: Pick<RunFacts, 'listOfGroup'>, request: string): string {
+  const rest = request.slice('validation:'.length);
+  const lists = new Set(facts.listOfGroup.values());
+  return lists.size > 1 ? rest : contactKey([...lists][0], rest);
+}
+
+/** The contact of a `contact:` trace line, or null for other lines. */
+export function contactOf(facts: Pick<RunFacts, 'listOfGroup'>, line: TraceLine): string | null {
+  if (!line.entity.startsWith('contact:')) return null;
+  return contactKey(facts.listOfGroup.get(String(line.group)) ?? '', line.entity.slice('contact:'.length));
 }
 
 /** The campaign group a record belongs to. */

@@ -49,7 +49,18 @@ export interface TimeContext {
   waits: readonly WaitPeriod[];
   /** When the campaign groups were stopped (the scenario's duration), ms. */
   stopMs: number;
+  /** The time axis' unit, ms: seconds for a short run, else minutes (timeUnitMs). */
+  unitMs?: number;
 }
+
+/** Runs up to this long get a time axis in seconds: minute ticks would read 0.0, 0.5. */
+export const SECONDS_AXIS_UP_TO_MS = 5 * 60_000;
+/** The time axis' unit for a run that ends at `endMs`. */
+export const timeUnitMs = (endMs: number) => (endMs <= SECONDS_AXIS_UP_TO_MS ? 1000 : 60_000);
+/** `seconds` or `minutes`. */
+export const timeUnitName = (unitMs: number) => (unitMs === 1000 ? 'seconds' : 'minutes');
+/** A time on the chart's axis. */
+const at = (ctx: TimeContext, ms: number) => Math.round((ms / (ctx.unitMs ?? 60_000)) * 10_000) / 10_000;
 
 const minutes = (ms: number) => Math.round((ms / 60_000) * 10_000) / 10_000;
 
@@ -57,8 +68,8 @@ function xAxis(ctx: TimeContext, title = true) {
   return {
     field: 'min',
     type: 'quantitative' as const,
-    scale: { domain: [0, minutes(ctx.endMs)], nice: false, zero: true },
-    axis: { title: title ? 'minutes into the run' : null, tickMinStep: 1, grid: true },
+    scale: { domain: [0, at(ctx, ctx.endMs)], nice: false, zero: true },
+    axis: { title: title ? `${timeUnitName(ctx.unitMs ?? 60_000)} into the run` : null, tickMinStep: 1, grid: true },
   };
 }
 
@@ -66,19 +77,19 @@ function xAxis(ctx: TimeContext, title = true) {
 function shading(ctx: TimeContext, withWaits: boolean): object[] {
   const layers: object[] = [];
   for (const [where, color] of [['external system', COLORS.externalOutage], ['network', COLORS.networkOutage], ['OCS', COLORS.ocsDown]] as const) {
-    const bands = ctx.outages.filter((o) => o.where === where).map((o) => ({ min: minutes(o.fromMs), until: minutes(o.untilMs) }));
+    const bands = ctx.outages.filter((o) => o.where === where).map((o) => ({ min: at(ctx, o.fromMs), until: at(ctx, o.untilMs) }));
     if (bands.length === 0) continue;
     layers.push({ data: { values: bands }, mark: { type: 'rect', color, opacity: 0.14 }, encoding: { x: xAxis(ctx), x2: { field: 'until' } } });
   }
   if (withWaits && ctx.waits.length > 0) {
     layers.push({
-      data: { values: ctx.waits.map((w) => ({ min: minutes(w.fromMs), until: minutes(w.untilMs) })) },
+      data: { values: ctx.waits.map((w) => ({ min: at(ctx, w.fromMs), until: at(ctx, w.untilMs) })) },
       mark: { type: 'rect', color: COLORS.wait, opacity: 0.28 },
       encoding: { x: xAxis(ctx), x2: { field: 'until' } },
     });
   }
   layers.push({
-    data: { values: [{ min: minutes(ctx.stopMs) }] },
+    data: { values: [{ min: at(ctx, ctx.stopMs) }] },
     mark: { type: 'rule', color: '#999', strokeDash: [2, 3] },
     encoding: { x: xAxis(ctx) },
   });
@@ -100,38 +111,100 @@ function timeChart(ctx: TimeContext, height: number, layers: object[], extra: { 
   } as unknown as TopLevelSpec;
 }
 
-/** Records marked for re-submission per campaign group, the threshold, the wait conditions. */
+/** One colour per campaign group, in scenario order: its records, threshold line, label and wait lane share it. */
+export const GROUP_PALETTE = [COLORS.line, COLORS.second, COLORS.ok, COLORS.networkOutage, COLORS.third, '#9d755d'] as const;
+
+/** A threshold line several groups share: no one group's colour. */
+const SHARED_THRESHOLD = '#555555';
+/** Height of the marked chart's plot, px. */
+const MARKED_HEIGHT = 170;
+/** Vertical room of one threshold label, px: labels closer than this are moved apart. */
+export const LABEL_GAP = 12;
+/** Height of one group's wait-condition lane at the top of the marked chart, px. */
+const LANE = 7;
+
+export interface ThresholdLabel {
+  threshold: number;
+  /** The groups whose threshold it is (several with the same value share one line and one label). */
+  groups: number[];
+  text: string;
+  /** Where the label's baseline goes, px from the plot's top. */
+  y: number;
+}
+
+/**
+ * One label per distinct threshold, placed just above its line, then moved
+ * up (or, at the top, down) until no two are closer than LABEL_GAP: equal
+ * thresholds share a label naming every group, and labels never overlap.
+ */
+export function thresholdLabels(groups: readonly { name: string; threshold: number }[], yMax: number, height = MARKED_HEIGHT, top = 0): ThresholdLabel[] {
+  const byValue = new Map<number, number[]>();
+  groups.forEach((g, i) => byValue.set(g.threshold, [...(byValue.get(g.threshold) ?? []), i]));
+  const names = (ix: number[]) => (groups.length > 1 ? ` (${ix.map((i) => groups[i].name).join(', ')})` : '');
+  const labels = [...byValue.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([threshold, ix]) => ({ threshold, groups: ix, text: `history-wait-condition-threshold ${threshold}${names(ix)}`, y: height * (1 - threshold / yMax) - 4 }));
+  // From the lowest line up: each label at most at its line, at least LABEL_GAP above the one below it.
+  for (let k = 1; k < labels.length; k++) labels[k].y = Math.min(labels[k].y, labels[k - 1].y - LABEL_GAP);
+  // Pushed above the plot: shift them all down again, keeping the gaps (the lowest may then sit under its line).
+  const overflow = top + LABEL_GAP - 2 - Math.min(...labels.map((l) => l.y));
+  if (overflow > 0) for (const l of labels) l.y += overflow;
+  return labels;
+}
+
+/** Records marked for re-submission per campaign group, each group's threshold, its wait conditions. */
 export function markedChart(series: readonly Sample[], groups: readonly { name: string; threshold: number }[], ctx: TimeContext): TopLevelSpec {
-  const values = series.flatMap((s) => groups.map((g, i) => ({ min: minutes(s.t), group: g.name, n: s.marked[i] })));
-  const thresholds = groups.map((g) => ({ group: g.name, threshold: g.threshold, label: `history-wait-condition-threshold ${g.threshold}${groups.length > 1 ? ` (${g.name})` : ''}` }));
+  const many = groups.length > 1;
+  const values = series.flatMap((s) => groups.map((g, i) => ({ min: at(ctx, s.t), group: g.name, n: s.marked[i] })));
   const max = Math.max(1, ...values.map((v) => v.n), ...groups.map((g) => g.threshold));
+  const yMax = Math.ceil(max * 1.08);
+  // Lanes of wait conditions, one per group, sit at the top: labels start below them.
+  const lanes = many ? groups.length * LANE : 0;
+  const labels = thresholdLabels(groups, yMax, MARKED_HEIGHT, lanes);
   // Each group's own count (never stacked: the threshold applies per group).
-  const palette = [COLORS.line, COLORS.second, COLORS.ok, COLORS.networkOutage, COLORS.third, '#9d755d'];
-  const color = { color: { field: 'group', type: 'nominal', title: 'campaign group', scale: { domain: groups.map((g) => g.name), range: groups.map((_, i) => palette[i % palette.length]) }, legend: groups.length > 1 ? {} : null } };
-  return timeChart(ctx, 170, [
-    ...shading(ctx, true),
-    {
-      data: { values: thresholds },
-      layer: [
-        { mark: { type: 'rule', color: COLORS.threshold, strokeDash: [6, 4], strokeWidth: 1.5 }, encoding: { y: { field: 'threshold', type: 'quantitative' } } },
-        { mark: { type: 'text', align: 'right', dy: -6, color: COLORS.threshold, fontSize: 10, x: 'width', dx: -4 }, encoding: { y: { field: 'threshold', type: 'quantitative' }, text: { field: 'label' } } },
-      ],
-    },
+  const domain = groups.map((g) => g.name);
+  const range = groups.map((_, i) => GROUP_PALETTE[i % GROUP_PALETTE.length]);
+  const color = { color: { field: 'group', type: 'nominal', title: 'campaign group', scale: { domain, range }, legend: many ? { symbolOpacity: 1 } : null } };
+  const pixels = { type: 'quantitative', scale: null } as const;
+  const layers: object[] = [...shading(ctx, !many)];
+  if (many && ctx.waits.length > 0) {
+    // Each group's wait conditions in its own colour: faint across the plot, solid in the group's lane at the top.
+    const waits = ctx.waits.map((w) => ({ min: at(ctx, w.fromMs), until: at(ctx, w.untilMs), group: w.group, lane: domain.indexOf(w.group) }));
+    layers.push({ data: { values: waits }, mark: { type: 'rect', opacity: 0.1 }, encoding: { x: xAxis(ctx), x2: { field: 'until' }, ...color } });
+    layers.push({
+      data: { values: waits.map((w) => ({ ...w, y: w.lane * LANE, y2: w.lane * LANE + LANE - 1 })) },
+      mark: { type: 'rect', opacity: 0.85 },
+      encoding: { x: xAxis(ctx), x2: { field: 'until' }, y: { field: 'y', ...pixels }, y2: { field: 'y2' }, ...color },
+    });
+  }
+  // A threshold of one group in its colour; one several groups share in a neutral grey, its label naming them all.
+  const own = labels.filter((l) => l.groups.length === 1);
+  const shared = labels.filter((l) => l.groups.length > 1);
+  const thresholdLayers = (rows: ThresholdLabel[], colour: object): object[] =>
+    rows.length === 0
+      ? []
+      : [
+          { data: { values: rows.map((l) => ({ threshold: l.threshold, group: groups[l.groups[0]].name })) }, mark: { type: 'rule', strokeDash: [6, 4], strokeWidth: 1.5 }, encoding: { y: { field: 'threshold', type: 'quantitative' }, ...colour } },
+          { data: { values: rows.map((l) => ({ text: l.text, y: l.y, group: groups[l.groups[0]].name })) }, mark: { type: 'text', align: 'right', fontSize: 10, x: 'width', dx: -4 }, encoding: { y: { field: 'y', ...pixels }, text: { field: 'text' }, ...colour } },
+        ];
+  layers.push(...thresholdLayers(own, many ? color : { color: { value: COLORS.threshold } }), ...thresholdLayers(shared, { color: { value: SHARED_THRESHOLD } }));
+  layers.push(
     {
       data: { values },
       mark: { type: 'area', line: { strokeWidth: 1.5 }, opacity: 0.25, interpolate: 'step-after' },
-      encoding: { x: xAxis(ctx, false), y: { field: 'n', type: 'quantitative', title: 'records', stack: null, scale: { domain: [0, Math.ceil(max * 1.08)] } }, ...color },
+      encoding: { x: xAxis(ctx, false), y: { field: 'n', type: 'quantitative', title: 'records', stack: null, scale: { domain: [0, yMax] } }, ...color },
     },
-  ], { legend: groups.length > 1 ? 'titled' : null });
+  );
+  return timeChart(ctx, MARKED_HEIGHT, layers, { legend: many ? 'titled' : null });
 }
 
 /** POSTs on the wire and the HTTP connection pool. */
 export function poolChart(series: readonly Sample[], poolSize: number, ctx: TimeContext): TopLevelSpec {
   const names = ['POSTs in flight', 'connections in use', 'waiting for a connection'] as const;
   const values = series.flatMap((s) => [
-    { min: minutes(s.t), what: names[0], n: s.inFlight },
-    { min: minutes(s.t), what: names[1], n: s.poolInUse },
-    { min: minutes(s.t), what: names[2], n: s.poolWaiting },
+    { min: at(ctx, s.t), what: names[0], n: s.inFlight },
+    { min: at(ctx, s.t), what: names[1], n: s.poolInUse },
+    { min: at(ctx, s.t), what: names[2], n: s.poolWaiting },
   ]);
   const max = Math.max(poolSize, ...values.map((v) => v.n));
   return timeChart(ctx, 150, [
@@ -161,7 +234,7 @@ export interface Bin {
   until: number;
 }
 
-export function bins<T>(series: readonly Sample[], binMs: number, pick: (s: Sample) => T[], key: (x: T) => string, count: (x: T) => number): (Bin & { key: string; n: number })[] {
+export function bins<T>(ctx: TimeContext, series: readonly Sample[], binMs: number, pick: (s: Sample) => T[], key: (x: T) => string, count: (x: T) => number): (Bin & { key: string; n: number })[] {
   const out = new Map<string, Bin & { key: string; n: number }>();
   for (const s of series) {
     // A sample's counts cover (previous sample, s.t]: they belong to the bin holding s.t - epsilon.
@@ -171,18 +244,17 @@ export function bins<T>(series: readonly Sample[], binMs: number, pick: (s: Samp
       if (n === 0) continue;
       const k = `${index}|${key(x)}`;
       const bin = out.get(k);
-      if (bin === undefined) out.set(k, { min: minutes(index * binMs), until: minutes((index + 1) * binMs), key: key(x), n });
+      if (bin === undefined) out.set(k, { min: at(ctx, index * binMs), until: at(ctx, (index + 1) * binMs), key: key(x), n });
       else bin.n += n;
     }
   }
   return [...out.values()].sort((a, b) => a.min - b.min || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
-/** Dials per minute (bars) and busy agents (line), on their own axes. */
+/** Dials per bin (bars) and busy agents (line), on their own axes: the bars count what each bin holds, as its title says. */
 export function dialChart(series: readonly Sample[], binMs: number, agents: number, ctx: TimeContext): TopLevelSpec {
-  const perMinute = 60_000 / binMs;
-  const dials = bins(series, binMs, (s) => [s.dials], () => 'dials', (n) => n).map((b) => ({ min: b.min, until: b.until, rate: Math.round(b.n * perMinute * 100) / 100 }));
-  const busy = series.map((s) => ({ min: minutes(s.t), busy: s.busyAgents }));
+  const dials = bins(ctx, series, binMs, (s) => [s.dials], () => 'dials', (n) => n).map((b) => ({ min: b.min, until: b.until, rate: b.n }));
+  const busy = series.map((s) => ({ min: at(ctx, s.t), busy: s.busyAgents }));
   const maxRate = Math.max(1, ...dials.map((d) => d.rate));
   return timeChart(
     ctx,
@@ -192,7 +264,7 @@ export function dialChart(series: readonly Sample[], binMs: number, agents: numb
       {
         data: { values: dials.length > 0 ? dials : [{ min: 0, until: 0, rate: 0 }] },
         mark: { type: 'rect', color: COLORS.line, opacity: 0.75 },
-        encoding: { x: xAxis(ctx, false), x2: { field: 'until' }, y: { field: 'rate', type: 'quantitative', title: 'dials per minute', scale: { domain: [0, Math.ceil(maxRate * 1.1)] }, axis: { titleColor: COLORS.line } }, y2: { datum: 0 } },
+        encoding: { x: xAxis(ctx, false), x2: { field: 'until' }, y: { field: 'rate', type: 'quantitative', title: `dials per ${binLabel(binMs)}`, scale: { domain: [0, Math.ceil(maxRate * 1.1)] }, axis: { titleColor: COLORS.line } }, y2: { datum: 0 } },
       },
       {
         data: { values: busy },
@@ -217,6 +289,7 @@ function codeColor(code: string): string {
 /** Responses OCS received per bin, stacked by status code, with OCS's own timeouts. */
 export function responsesChart(series: readonly Sample[], binMs: number, ctx: TimeContext): TopLevelSpec {
   const values = bins(
+    ctx,
     series,
     binMs,
     (s) => [...Object.entries(s.responses), [OCS_TIMEOUT, s.timeouts] as [string, number]],
@@ -243,7 +316,7 @@ export function responsesChart(series: readonly Sample[], binMs: number, ctx: Ti
 
 /** Race conditions (predial checks aborted) per bin. */
 export function raceChart(series: readonly Sample[], binMs: number, ctx: TimeContext): TopLevelSpec {
-  const values = bins(series, binMs, (s) => [s.raceConditions], () => 'race', (n) => n).map((b) => ({ min: b.min, until: b.until, n: b.n }));
+  const values = bins(ctx, series, binMs, (s) => [s.raceConditions], () => 'race', (n) => n).map((b) => ({ min: b.min, until: b.until, n: b.n }));
   const max = Math.max(1, ...values.map((v) => v.n));
   return timeChart(ctx, 110, [
     ...shading(ctx, false),

@@ -1,7 +1,7 @@
-import { binLabel, COLORS } from './charts.ts';
+import { binLabel, COLORS, timeUnitMs, timeUnitName } from './charts.ts';
 import { clock, duration, esc, int, runTime } from './format.ts';
 import { machineDiagramSvg, transitionCount, transitionText } from './machineDiagram.ts';
-import type { ReportData } from './reportData.ts';
+import { DELIVERY_QUANTILES_NOTE, type ReportData } from './reportData.ts';
 import { chart, pageStart, swatch, table } from './page.ts';
 import { sequenceSvg } from './sequenceDiagram.ts';
 import { healthHtml } from './healthSection.ts';
@@ -52,14 +52,15 @@ export function renderHtml(d: ReportData, charts: RenderedCharts): string {
   out.push(...healthHtml(s.health));
 
   // Over time
+  const many = d.input.scenario.campaignGroups.length > 1;
   out.push('<section id="over-time"><h2>Over time</h2>');
-  out.push(`<p class="lead">All charts share one time axis, in minutes from the start of the run. Levels are sampled every ${esc(sampled)}; counts are per ${esc(bin)}. The dotted line marks the end of dialing (the campaign groups are stopped); after it OCS drains what it keeps.</p>`);
+  out.push(`<p class="lead">All charts share one time axis, in ${timeUnitName(timeUnitMs(d.endMs))} from the start of the run. Levels are sampled every ${esc(sampled)}; counts are per ${esc(bin)}. The dotted line marks the end of dialing (the campaign groups are stopped); after it OCS drains what it keeps.</p>`);
   out.push(
-    `<div class="legend">${swatch(COLORS.externalOutage, 0.3, 'external-system outage')}${swatch(COLORS.networkOutage, 0.35, 'network outage')}${d.outages.some((o) => o.where === 'OCS') ? swatch(COLORS.ocsDown, 0.3, 'OCS down (restart)') : ''}${swatch(COLORS.wait, 0.45, 'wait condition (dialing suspended)')}</div>`,
+    `<div class="legend">${swatch(COLORS.externalOutage, 0.3, 'external-system outage')}${swatch(COLORS.networkOutage, 0.35, 'network outage')}${d.outages.some((o) => o.where === 'OCS') ? swatch(COLORS.ocsDown, 0.3, 'OCS down (restart)') : ''}${swatch(COLORS.wait, 0.45, many ? 'wait condition (dialing suspended; on the marked chart in the group\'s colour)' : 'wait condition (dialing suspended)')}</div>`,
   );
-  out.push(chart('chart-marked', 'Records marked for re-submission', `records OCS keeps after a failed POST (409, 408, 418, any other status, or no response within history-http-response-timeout) until a re-submission gets 200 OK. Above the dashed threshold the campaign group's wait condition is active (amber band). Records waiting for a pooled connection are not marked: only failed records count toward history-wait-condition-threshold, however many wait in OCS.`, charts.marked));
+  out.push(chart('chart-marked', 'Records marked for re-submission', `records OCS keeps after a failed POST (409, 408, 418, any other status, or no response within history-http-response-timeout) until a re-submission gets 200 OK. ${many ? 'Each campaign group has its own colour: its records, its dashed threshold, and its wait conditions (a band in its colour, and a bar in its lane at the top); groups with the same threshold share one label.' : 'Above the dashed threshold the campaign group\'s wait condition is active (amber band).'} Records waiting for a pooled connection are not marked: only failed records count toward history-wait-condition-threshold, however many wait in OCS.`, charts.marked));
   out.push(chart('chart-pool', 'POSTs in flight and the connection pool', `a POST holds one of the http-connection-pool-size connections from the moment it is written until its response or OCS's timeout; the rest wait for a connection in OCS.`, charts.pool));
-  out.push(chart('chart-dial', 'Dial rate and busy agents', `dials per minute (bars, per ${esc(bin)}) and agents on a call or in after-call work (line). No dial starts during a wait condition; calls already in progress finish.`, charts.dial));
+  out.push(chart('chart-dial', 'Dial rate and busy agents', `dials per ${esc(bin)} (bars) and agents on a call or in after-call work (line). No dial starts during a wait condition; calls already in progress finish.`, charts.dial));
   out.push(chart('chart-responses', 'Responses by code', `what OCS received, per ${esc(bin)}, by HTTP status; <i>OCS 408 (timeout)</i> is OCS giving up on a request after history-http-response-timeout.`, charts.responses));
   out.push(
     chart(
@@ -85,11 +86,12 @@ export function renderHtml(d: ReportData, charts: RenderedCharts): string {
   out.push(chart('chart-delivery', 'Distribution of delivery time', 'records per logarithmic bin (5 per decade). A record confirmed later than history-http-response-timeout after its first POST failed at least once and was re-submitted.', charts.delivery));
   out.push(
     table(
-      ['record', 'confirmed', 'median', '90th percentile', '99th percentile', 'slowest'],
-      d.deliveryRows.map((r) => [r.seq, int(r.count), esc(duration(r.p50)), esc(duration(r.p90)), esc(duration(r.p99)), esc(duration(r.max))]),
-      [1, 2, 3, 4, 5],
+      ['record', 'confirmed', 'median (bucketed)', '99th percentile (bucketed)', 'slowest'],
+      d.deliveryRows.map((r) => [r.seq, int(r.count), esc(duration(r.p50)), esc(duration(r.p99)), esc(duration(r.max))]),
+      [1, 2, 3, 4],
     ),
   );
+  out.push(`<p class="lead">${esc(DELIVERY_QUANTILES_NOTE)}</p>`);
   out.push('</section>');
 
   // Samples
@@ -106,7 +108,7 @@ export function renderHtml(d: ReportData, charts: RenderedCharts): string {
 
   // Machines
   out.push('<section id="machines" class="machines"><h2>Machines</h2>');
-  out.push('<p class="lead">Drawn from the XState definitions in <code>machines/</code>, the specification the simulator runs. Each transition says how often this run took it; dashed grey ones were not taken.</p>');
+  out.push('<p class="lead">Drawn from the XState definitions in <code>machines/</code>, the specification the simulator runs. Each transition says how often this run took it; dashed grey ones were not taken. Wide diagrams are drawn at full size: scroll them sideways.</p>');
   d.machines.forEach((m, i) => {
     out.push(`<h3>${esc(m.title)} <code style="font-weight:normal">${esc(m.graph.id)}</code></h3><p class="lead">${esc(m.note)}</p>`);
     if (m.tints.length > 0) out.push(`<div class="legend">${m.tints.map((t) => `<span><span class="swatch" style="background:${t.fill};border:1px solid ${t.stroke}"></span>${esc(t.label)}</span>`).join('')}</div>`);
@@ -156,7 +158,7 @@ export function renderHtml(d: ReportData, charts: RenderedCharts): string {
   // Options
   out.push('<section id="options"><h2>All options in force</h2><p class="lead">The effective scenario: every default filled in. Campaign-group values win over the application-level ones [doc].</p>');
   out.push(table(['OCS option', 'application level', 'campaign group level'], d.options.map((o) => [`<code>${esc(o.name)}</code>`, esc(o.value), o.overrides.length === 0 ? '<span style="color:#98a2ad">—</span>' : o.overrides.map(esc).join('<br>')])));
-  out.push(table(d.groups[0], d.groups.slice(1).map((r) => r.map(esc)), [1, 2]));
+  out.push(table(d.groups[0], d.groups.slice(1).map((r) => r.map(esc)), [1, 2, 6, 7, 8, 9, 10]));
   out.push('<div class="grid2"><div><h3>Network</h3>', table(['', ''], d.network.map(([k, v]) => [esc(k), esc(v)])), '</div><div><h3>External system</h3>', table(['', ''], d.external.map(([k, v]) => [esc(k), esc(v)])), '</div></div>');
   out.push(`<details><summary>scenario.yaml (replays this run)</summary><pre>${esc(d.input.scenarioYaml)}</pre></details></section>`);
 

@@ -2,7 +2,7 @@ import { binLabel } from './charts.ts';
 import { healthMarkdown } from './healthSection.ts';
 import { duration, int, mdCell, runTime } from './format.ts';
 import { machineMermaid } from './machineDiagram.ts';
-import type { ReportData } from './reportData.ts';
+import { DELIVERY_QUANTILES_NOTE, type ReportData } from './reportData.ts';
 import { sequenceMermaid } from './sequenceDiagram.ts';
 
 /**
@@ -40,7 +40,7 @@ export function renderMarkdown(d: ReportData): string {
   out.push(`Levels and rates over time (marked for re-submission, POSTs in flight, pool, dials, busy agents, responses and race conditions per ${binLabel(d.binMs)}) are charted in report.html. Only failed records count as marked for re-submission (toward history-wait-condition-threshold); records waiting for a pooled connection do not.`, '');
 
   out.push('## Delivery time', '', 'From a record\'s first POST to the 200 OK that confirmed it.', '');
-  out.push(table(['record', 'confirmed', 'median', '90th percentile', '99th percentile', 'slowest'], d.deliveryRows.map((r) => [r.seq, int(r.count), duration(r.p50), duration(r.p90), duration(r.p99), duration(r.max)])), '');
+  out.push(table(['record', 'confirmed', 'median (bucketed)', '99th percentile (bucketed)', 'slowest'], d.deliveryRows.map((r) => [r.seq, int(r.count), duration(r.p50), duration(r.p99), duration(r.max)])), '', DELIVERY_QUANTILES_NOTE, '');
 
   out.push('## Sample records', '');
   if (d.samples.length === 0) out.push('No call attempt went through a fault in this run.', '');

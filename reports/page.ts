@@ -48,6 +48,8 @@ figcaption b { color: var(--ink); font-size: 14px; }
 .sample { border: 1px solid var(--line); border-radius: 8px; padding: 10px; margin: 14px 0; overflow-x: auto; }
 .tag { display: inline-block; font-size: 11.5px; border-radius: 4px; padding: 1px 6px; margin: 0 4px 2px 0; background: #fdecea; color: var(--bad); }
 .machines figure { overflow-x: auto; }
+/* State diagrams keep their own size (11 px labels) and the figure scrolls sideways: squeezed to the page, labels would be 3 px tall. */
+.machines figure svg.machine { max-width: none; width: auto; }
 details { margin: 8px 0; } summary { cursor: pointer; color: var(--accent); }
 pre { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 10px; overflow-x: auto; font-size: 12px; }
 .log { border: 1px solid var(--line); border-radius: 8px; margin: 10px 0; overflow: hidden; }

@@ -5,13 +5,14 @@ import type { InvariantResult } from '../properties/invariants.ts';
 import type { TraceLine } from '../sim/observer.ts';
 import type { ResolvedModel } from '../sim/scenario/resolve.ts';
 import type { Sample, Summary } from '../sim/run.ts';
-import { OCS_DEFAULTS, type Scenario } from '../sim/scenario/scenario.ts';
+import { type Scenario } from '../sim/scenario/scenario.ts';
 import { duration, int, percent, runTime } from './format.ts';
+import { modelDefaultsOf } from './modelDefaults.ts';
 import { waitConditionExcerpts, type LogExcerpt } from './logExcerpts.ts';
 import { machineGraph, type MachineGraph } from './machineGraph.ts';
 import type { Tint } from './machineDiagram.ts';
 import { pickSamples, type SampleStory } from './samples.ts';
-import { quantile, traceFacts, type MachineId, type Outage, type WaitPeriod } from './traceFacts.ts';
+import { traceFacts, type MachineId, type Outage, type WaitPeriod } from './traceFacts.ts';
 
 /**
  * Everything a run report shows, derived once from the run's files (and the
@@ -53,11 +54,15 @@ export interface Figure {
 export interface DeliveryRow {
   seq: string;
   count: number;
+  /** summary.json's median and 99th percentile (ms): the upper edge of the 2%-wide histogram bucket holding each (DELIVERY_QUANTILES_NOTE). */
   p50: number;
-  p90: number;
   p99: number;
   max: number;
 }
+
+/** How the report's delivery percentiles are made: one figure per percentile, the same as summary.json's and the sweeps'. */
+export const DELIVERY_QUANTILES_NOTE =
+  "Median and 99th percentile are summary.json's: the upper edge of the 2%-wide histogram bucket that holds each (at most 2% above the exact value), the same figure the sweeps' deliveryP99Seconds uses.";
 
 export interface MachineSection {
   title: string;
@@ -122,11 +127,43 @@ export function describeValue(value: unknown): string {
   return String(value);
 }
 
+/**
+ * The most records marked at once. Each group's threshold applies to its own
+ * records: with several groups the card says how many went over their own,
+ * not the campaign's total against the lowest threshold.
+ */
+function peakMarked(summary: Summary, thresholds: number[]): Figure {
+  const label = 'peak marked for re-submission';
+  const value = int(summary.records.peakMarkedForResubmission);
+  if (thresholds.length === 1) return { label, value, note: `threshold ${thresholds[0]}`, tone: summary.records.peakMarkedForResubmission > thresholds[0] ? 'bad' : 'good' };
+  const over = summary.groups.filter((g, i) => g.peakMarkedForResubmission > thresholds[i]).length;
+  const peaks = summary.groups.map((g, i) => `${int(g.peakMarkedForResubmission)}/${thresholds[i]}`).join(', ');
+  return { label, value, note: `all groups at once; ${over} of ${thresholds.length} groups over their own threshold (peak/threshold: ${peaks})`, tone: over > 0 ? 'bad' : 'good' };
+}
+
+/** Time covered by at least one of the periods: their union, overlaps counted once. */
+export function unionMs(periods: ReadonlyArray<{ fromMs: number; untilMs: number }>): number {
+  const sorted = [...periods].sort((a, b) => a.fromMs - b.fromMs);
+  let total = 0;
+  let from = -Infinity;
+  let until = -Infinity;
+  for (const p of sorted) {
+    if (p.fromMs > until) {
+      if (until > from) total += until - from;
+      [from, until] = [p.fromMs, p.untilMs];
+    } else until = Math.max(until, p.untilMs);
+  }
+  return until > from ? total + until - from : total;
+}
+
 function headline(summary: Summary, facts: { waits: WaitPeriod[]; resubmittedRecords: number }, thresholds: number[], endMs: number, delivery: DeliveryRow[]): Figure[] {
   const r = summary.records;
   const failed = Object.entries(summary.responses).filter(([code]) => code !== '200').reduce((n, [, k]) => n + k, 0) + summary.timeouts;
-  const waitMs = facts.waits.reduce((n, w) => n + w.untilMs - w.fromMs, 0);
-  const threshold = Math.min(...thresholds);
+  const waitMs = unionMs(facts.waits);
+  const summedMs = facts.waits.reduce((n, w) => n + w.untilMs - w.fromMs, 0);
+  const groupsWaiting = new Set(facts.waits.map((w) => w.group)).size;
+  // Several groups' periods overlap: the campaign was suspended somewhere for their union, not their sum.
+  const suspended = groupsWaiting > 1 ? `dialing suspended in some group for ${duration(waitMs)} (${groupsWaiting} groups' periods add up to ${duration(summedMs)})` : `dialing suspended ${duration(waitMs)}`;
   const worst = delivery.reduce((m, d) => Math.max(m, d.max), 0);
   return [
     { label: 'dials', value: int(summary.dials), note: `over ${duration(endMs)} of virtual time` },
@@ -142,8 +179,8 @@ function headline(summary: Summary, facts: { waits: WaitPeriod[]; resubmittedRec
       tone: r.unconfirmed === 0 && r.lostInRestarts === 0 ? 'good' : 'bad',
     },
     { label: 'failed POSTs', value: int(failed), note: `${int(facts.resubmittedRecords)} records re-submitted ${int(r.resubmissions)} times`, tone: failed > 0 ? 'warn' : 'good' },
-    { label: 'peak marked for re-submission', value: int(r.peakMarkedForResubmission), note: `threshold ${thresholds.length > 1 ? `from ${threshold}` : threshold}`, tone: r.peakMarkedForResubmission > threshold ? 'bad' : 'good' },
-    { label: 'wait conditions', value: int(summary.waitConditions.activations), note: summary.waitConditions.activations > 0 ? `dialing suspended ${duration(waitMs)}` : 'dialing never suspended', tone: summary.waitConditions.activations > 0 ? 'bad' : 'good' },
+    peakMarked(summary, thresholds),
+    { label: 'wait conditions', value: int(summary.waitConditions.activations), note: summary.waitConditions.activations > 0 ? suspended : 'dialing never suspended', tone: summary.waitConditions.activations > 0 ? 'bad' : 'good' },
     { label: 'race conditions', value: int(summary.raceConditions), note: 'predial checks aborted', tone: summary.raceConditions > 0 ? 'warn' : 'good' },
     { label: 'OCS timeouts', value: int(summary.timeouts), note: 'history-http-response-timeout elapsed', tone: summary.timeouts > 0 ? 'warn' : 'good' },
     summary.external.duplicates === null || summary.external.staleOverwrites === null
@@ -203,14 +240,10 @@ export function reportData(input: RunReportInput): ReportData {
       ['seq 0', facts.delivery.seq0],
       ['seq 1', facts.delivery.seq1],
     ] as const
-  ).map(([seq, times]) => ({
-    seq,
-    count: times.length,
-    p50: quantile(times, 0.5),
-    p90: quantile(times, 0.9),
-    p99: quantile(times, 0.99),
-    max: times.length > 0 ? times[times.length - 1] : 0,
-  }));
+  ).map(([seq, times]) => {
+    const bucketed = summary.delivery[seq === 'seq 0' ? 'seq0' : 'seq1'];
+    return { seq, count: times.length, p50: bucketed.p50Seconds * 1000, p99: bucketed.p99Seconds * 1000, max: times.length > 0 ? times[times.length - 1] : 0 };
+  });
   const thresholds = model.groups.map((g) => g.options.historyWaitConditionThreshold);
 
   const groupOverrides = (name: string) =>
@@ -218,12 +251,18 @@ export function reportData(input: RunReportInput): ReportData {
       const v = (g.options as Record<string, unknown>)[name];
       return v === undefined ? [] : [`${g.name}: ${describeValue(v)}`];
     });
-  // Genesys publishes none of these defaults: a value that is the model's default says so.
-  const isModelDefault = (name: string, value: unknown) => JSON.stringify((OCS_DEFAULTS as Record<string, unknown>)[name]) === JSON.stringify(value);
-  const options = Object.entries(scenario.ocs).map(([name, value]) => ({ name, value: `${describeValue(value)}${isModelDefault(name, value) ? ' [model default]' : ''}`, overrides: groupOverrides(name) }));
+  // Genesys publishes none of these defaults: a value the scenario file did not set is the model's, and says so
+  // (scenario.yaml names them; a run written before it did leaves them unmarked rather than guess).
+  const unset = modelDefaultsOf(input.scenarioYaml);
+  const options = Object.entries(scenario.ocs).map(([name, value]) => ({ name, value: `${describeValue(value)}${unset.has(name) ? ' [model default]' : ''}`, overrides: groupOverrides(name) }));
+  // Each group's own figures beside its settings: the campaign's add up from these (wait time as a union, see the headline).
   const groups = [
-    ['campaign group', 'DBID', 'agents', 'dial mode', 'starts', 'calling list'],
-    ...scenario.campaignGroups.map((g) => [g.name, String(g.dbid), String(g.agents), g.dialMode, g.startAt, `${g.callingList} (${int(g.callingListSize)} records)`]),
+    ['campaign group', 'DBID', 'agents', 'dial mode', 'starts', 'calling list', 'threshold', 'dials', 'wait periods', 'time waiting', 'peak marked'],
+    ...scenario.campaignGroups.map((g, i) => {
+      const f = summary.groups[i];
+      const peak = `${int(f.peakMarkedForResubmission)}${f.peakMarkedForResubmission > thresholds[i] ? ' (over)' : ''}`;
+      return [g.name, String(g.dbid), String(g.agents), g.dialMode, g.startAt, `${g.callingList} (${int(g.callingListSize)} records)`, String(thresholds[i]), int(f.dials), int(f.waitConditionActivations), duration(f.waitConditionSecondsActive * 1000), peak];
+    }),
   ];
   const n = scenario.network;
   const network: [string, string][] = [

@@ -142,6 +142,14 @@ describe('report.html in headless Chromium', () => {
         expect(f.marks, `${f.id} has no marks`).toBeGreaterThan(0);
         expect(f.dataMarks, `${f.id} draws no data`).toBeGreaterThan(0);
       }
+      // State diagrams are drawn at their own size (the figure scrolls sideways), never squeezed: labels stay at least 10 px tall.
+      const labelPx = await page.evaluate(() =>
+        [...document.querySelectorAll('svg.machine')].map((svg) => {
+          const box = svg.getBoundingClientRect();
+          return (box.width / Number(svg.getAttribute('width'))) * 11;
+        }),
+      );
+      for (const px of labelPx) expect(px).toBeGreaterThanOrEqual(10);
       const diagrams = await page.evaluate(() => ({
         machines: [...document.querySelectorAll('svg.machine')].map((svg) => svg.querySelectorAll('rect').length),
         sequences: [...document.querySelectorAll('svg.sequence')].map((svg) => svg.querySelectorAll('line').length),

@@ -1,4 +1,4 @@
-import { deliveryChart, dialChart, markedChart, poolChart, raceChart, renderSvg, responsesChart, type TimeContext } from './charts.ts';
+import { timeUnitMs, deliveryChart, dialChart, markedChart, poolChart, raceChart, renderSvg, responsesChart, type TimeContext } from './charts.ts';
 import { renderHtml, type RenderedCharts } from './html.ts';
 import { renderMarkdown } from './markdown.ts';
 import { reportData, type RunReportInput } from './reportData.ts';
@@ -14,7 +14,7 @@ export { sampleEveryMs } from './reportData.ts';
 export async function buildRunReport(input: RunReportInput): Promise<{ html: string; markdown: string }> {
   const d = reportData(input);
   const model = input.model;
-  const ctx: TimeContext = { endMs: d.endMs, outages: d.outages, waits: d.waits, stopMs: d.stopMs };
+  const ctx: TimeContext = { endMs: d.endMs, outages: d.outages, waits: d.waits, stopMs: d.stopMs, unitMs: timeUnitMs(d.endMs) };
   const groups = model.groups.map((g) => ({ name: g.name, threshold: g.options.historyWaitConditionThreshold }));
   const agents = model.groups.reduce((n, g) => n + g.agents, 0);
   const specs = {

@@ -76,23 +76,26 @@ export interface SweepReportData {
 /** Metrics worth a chart even when no objective or goal names them (the rest are in cells.csv). */
 const ALSO_CHARTED: readonly MetricName[] = ['waitFraction', 'dialRateLost', 'deliveryP99Seconds', 'duplicatesPerRecord', 'resubmissionsPerRecord', 'recovered', 'recoverySeconds', 'backlogClearSeconds', 'peakMarked'];
 
+/** A cell of the recommended (or runner-up) choice: the cell itself, or with conditions any cell of the setting. */
+const isOf = (choice: { cell: number; cells?: number[] } | null, index: number) => (choice?.cells ? choice.cells.includes(index) : choice?.cell === index);
+
 export function sweepReportData(input: SweepReportInput): SweepReportData {
   const { plan, cells, verdicts, recommendation, adaptive } = input;
   const decisions = adaptive ? cellDecisions(adaptive) : null;
   const vary = plan.sweep.vary;
-  const axis = (i: number): Axis => (vary[i] ? { title: vary[i].option, values: vary[i].values.map(String) } : { title: '', values: [''] });
+  const axis = (i: number): Axis => (vary[i] ? { title: vary[i].key, values: vary[i].values.map(String) } : { title: '', values: [''] });
   const rest = vary.slice(2);
   // One more option: panels named by its value under its name; more: each panel names them all.
   const panelOf = (options: CellStats['cell']['options']) =>
-    rest.length === 1 ? String(options[rest[0].option]) : rest.map((v) => `${v.option}=${options[v.option]}`).join(', ');
+    rest.length === 1 ? String(options[rest[0].key]) : rest.map((v) => `${v.key}=${String(options[v.key])}`).join(', ');
   const panels: Axis = {
-    title: rest.map((v) => v.option).join(', '),
+    title: rest.map((v) => v.key).join(', '),
     values: rest.length === 0 ? [''] : [...new Set(cells.map((c) => panelOf(c.cell.options)))],
   };
   const grid = cells.map((c, i): GridCell => {
-    const value = (k: number) => (vary[k] ? String(c.cell.options[vary[k].option]) : '');
+    const value = (k: number) => (vary[k] ? String(c.cell.options[vary[k].key]) : '');
     const standing: Standing =
-      recommendation.best?.cell === c.cell.index ? 'recommended' : recommendation.runnerUp?.cell === c.cell.index ? 'runner-up' : verdicts[i].qualifies ? 'qualifies' : 'fails';
+      isOf(recommendation.best, c.cell.index) ? 'recommended' : isOf(recommendation.runnerUp, c.cell.index) ? 'runner-up' : verdicts[i].qualifies ? 'qualifies' : 'fails';
     return { index: c.cell.index, row: value(0), column: value(1), panel: panelOf(c.cell.options), options: c.cell.options, label: cellLabel(c.cell.options), standing, failed: verdicts[i].failed, failedMetrics: verdicts[i].failedMetrics, stats: c.stats, decisions: decisions?.[i] ?? null };
   });
 
@@ -117,8 +120,8 @@ export function sweepReportData(input: SweepReportInput): SweepReportData {
     metrics,
     objectives: plan.sweep.objectives.map(objectiveText),
     goals: plan.sweep.goal.map(goalLabel),
-    best: grid.find((c) => c.standing === 'recommended') ?? null,
-    runnerUp: grid.find((c) => c.standing === 'runner-up') ?? null,
+    best: grid.find((c) => c.index === recommendation.best?.cell) ?? null,
+    runnerUp: grid.find((c) => c.index === recommendation.runnerUp?.cell) ?? null,
     adaptive: adaptive
       ? { min: adaptive.settings.min, max: adaptive.settings.max, runsUsed: adaptive.runsUsed, fullGrid: adaptive.fullGrid, rounds: adaptive.state.rounds, guarantee: guaranteeText(adaptive) }
       : null,

@@ -1,4 +1,5 @@
 import { roundsText } from '../sweep/adaptiveSweep.ts';
+import { cellLabel, conditionsOf } from '../sweep/plan.ts';
 import { fmtStat, meets, objectiveText, RULE, short } from '../sweep/recommend.ts';
 import { esc, int } from './format.ts';
 import { chart, pageStart, table } from './page.ts';
@@ -74,7 +75,7 @@ export function renderSweepHtml(d: SweepReportData, charts: RenderedSweepCharts)
             ]
           : [`${int(plan.cells.length)} cells × ${plan.seeds.length} seeds (${plan.seeds[0]}..${plan.seeds.at(-1)}, common to every cell)`, `${int(plan.runs.length)} runs, each with its fault-free twin`]),
         ...(base ? [`base scenario: ${esc(base.name)}, dials for ${esc(base.duration)}`] : []),
-        ...sweep.vary.map((v) => `<code>${esc(v.option)}</code> ${esc(v.values.join(', '))}`),
+        ...sweep.vary.map((v) => `<code>${esc(v.key)}</code> ${esc(v.values.join(', '))}`),
       ],
       css: SWEEP_CSS,
     }),
@@ -85,10 +86,15 @@ export function renderSweepHtml(d: SweepReportData, charts: RenderedSweepCharts)
   // Recommendation
   out.push('<section id="recommendation"><h2>Recommendation</h2>');
   out.push(`<p class="lead">Objectives: ${d.objectives.map((o) => `<code>${esc(o)}</code>`).join(', ')}. Goal: ${d.goals.map(esc).join(', then ')}.</p>`);
+  if (plan.notes.length > 0) out.push(`<div class="verdict none"><h3>Note</h3><ul class="story">${plan.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></div>`);
   if (d.best) {
-    out.push(`<div class="verdict"><h3>★ Recommended: ${esc(d.best.label)}</h3>${evidence(d.best, d)}</div>`);
+    // With conditions the choice is a setting, shown by the figures of its worst condition.
+    const title = (choice: { options: Record<string, unknown> } | null, cell: GridCell) => (rec.conditions && choice ? cellLabel(choice.options) : cell.label);
+    const worst = (cell: GridCell) =>
+      rec.conditions ? `<p class="lead">Meets every objective under every condition (${esc(rec.conditions.text)}); the figures are those of its worst condition for the goal: ${esc(cellLabel(conditionsOf(sweep, cell.options)))}.</p>` : '';
+    out.push(`<div class="verdict"><h3>★ Recommended: ${esc(title(rec.best, d.best))}</h3>${worst(d.best)}${evidence(d.best, d)}</div>`);
     if (d.runnerUp) {
-      out.push(`<div class="verdict"><h3>☆ Runner-up: ${esc(d.runnerUp.label)}</h3>${evidence(d.runnerUp, d)}`);
+      out.push(`<div class="verdict"><h3>☆ Runner-up: ${esc(title(rec.runnerUp, d.runnerUp))}</h3>${evidence(d.runnerUp, d)}`);
       const diffs = rec.pairedGoalDifferences.map(({ metric, difference: s }) => {
         const verdict = s.ciLow > 0 || s.ciHigh < 0 ? 'a real difference at 95%' : s.min === 0 && s.max === 0 ? 'identical in every replication' : 'not distinguishable at 95%';
         return `<li><code>${esc(metric)}</code>: ${esc(short(s.mean))} (95% CI ${esc(short(s.ciLow))} .. ${esc(short(s.ciHigh))}): ${verdict}</li>`;
@@ -103,6 +109,7 @@ export function renderSweepHtml(d: SweepReportData, charts: RenderedSweepCharts)
     }
     out.push('</ul></div>');
   }
+  if (rec.conditions) out.push(conditionsSection(rec.conditions));
   out.push('</section>');
 
   // Region
@@ -148,9 +155,9 @@ export function renderSweepHtml(d: SweepReportData, charts: RenderedSweepCharts)
   out.push('<section id="cells"><h2>All cells</h2>');
   const shown = d.metrics.filter((m) => m.objectives.length > 0 || m.goal !== null);
   const runs = d.adaptive ? ['runs'] : [];
-  const head = [...sweep.vary.map((v) => v.option), ...runs, ...shown.map((m) => m.metric), 'verdict', ...(d.adaptive ? ['decisions'] : [])];
+  const head = [...sweep.vary.map((v) => v.key), ...runs, ...shown.map((m) => m.metric), 'verdict', ...(d.adaptive ? ['decisions'] : [])];
   const rows = d.cells.map((c) => {
-    const options = sweep.vary.map((v) => esc(String(c.options[v.option])));
+    const options = sweep.vary.map((v) => esc(String(c.options[v.key])));
     const verdict = c.standing === 'fails' ? `fails ${esc(c.failedMetrics.join(', '))}` : `${standingMark(c.standing)} ${c.standing === 'qualifies' ? 'meets all' : c.standing}`;
     const [n, decided] = c.decisions ? [[String(c.decisions.replications)], [esc(decisionsText(c.decisions))]] : [[], []];
     return { standing: c.standing, cells: [...options, ...n, ...shown.map((m) => esc(fmtStat(c.stats[m.metric]))), verdict, ...decided] };
@@ -172,4 +179,22 @@ export function renderSweepHtml(d: SweepReportData, charts: RenderedSweepCharts)
   out.push('<footer><p>Same sweep file, same bytes: the report depends on the results, not on how many workers ran them or in what order they finished.</p></footer>');
   out.push('</main></body></html>', '');
   return out.join('\n');
+}
+
+/** Every setting under every condition: ✓ where it meets every objective, the objectives it fails where a condition breaks it. */
+function conditionsSection(c: NonNullable<SweepReportData['input']['recommendation']['conditions']>): string {
+  const conditions = [...new Set(c.breaks.map((b) => b.condition))];
+  const settings = [...new Set(c.breaks.map((b) => b.setting))];
+  const cell = (s: string, cond: string) => {
+    const b = c.breaks.find((x) => x.setting === s && x.condition === cond);
+    if (b === undefined) return '<td></td>';
+    return b.failed.length === 0 ? '<td class="ok">✓</td>' : `<td class="bad">✗ ${b.failed.map(esc).join('<br>')}</td>`;
+  };
+  return [
+    `<h3 id="conditions">Where each condition breaks a setting</h3>`,
+    `<p class="lead">Conditions are not choices (${esc(c.text)}): a setting is recommended only when it meets every objective under each of them.</p>`,
+    `<table class="cells"><thead><tr><th>setting</th>${conditions.map((x) => `<th>${esc(x)}</th>`).join('')}</tr></thead><tbody>`,
+    ...settings.map((s) => `<tr><td>${esc(s)}</td>${conditions.map((x) => cell(s, x)).join('')}</tr>`),
+    '</tbody></table>',
+  ].join('\n');
 }

@@ -70,7 +70,10 @@ export function traceFacts(trace: readonly TraceLine[], model: ResolvedModel, in
   const firstPost = new Map<string, number>();
   const delivery = { seq0: [] as number[], seq1: [] as number[] };
   const attempts = new Map<string, TraceLine[]>();
-  const lastGuidOfPhone = new Map<string, string>();
+  // A contact is its calling list and phone: the line's group names the list (groups may share one, lists may share phones).
+  const listOf = new Map(model.groups.map((g) => [g.name, g.callingList]));
+  const contactOf = (line: TraceLine) => `${listOf.get(String(line.group)) ?? ''}/${line.entity}`;
+  const lastGuidOfContact = new Map<string, string>();
   let endMs = 0;
   let resubmittedRecords = 0;
 
@@ -97,10 +100,10 @@ export function traceFacts(trace: readonly TraceLine[], model: ResolvedModel, in
     } else if (prefix === 'contact') {
       if (typeof line.guid === 'string') {
         attach(line.guid, line);
-        if (line.event === 'dial') lastGuidOfPhone.set(line.entity, line.guid);
+        if (line.event === 'dial') lastGuidOfContact.set(contactOf(line), line.guid);
       } else {
         // A race condition or a validation names the contact: it belongs to the contact's latest attempt.
-        const guid = lastGuidOfPhone.get(line.entity);
+        const guid = lastGuidOfContact.get(contactOf(line));
         if (guid !== undefined) attach(guid, line);
       }
     } else if (prefix === 'network' && typeof line.request === 'string' && line.request.startsWith('record:')) {

@@ -52,7 +52,7 @@ describe.each(['preview', 'progressive', 'predictive'] as const)('no faults, amp
   });
 
   it('activates no wait condition, and the log holds only saved lines', () => {
-    expect(summary.waitConditions).toEqual({ activations: 0, secondsActive: 0 });
+    expect(summary.waitConditions).toEqual({ activations: 0, secondsActive: 0, secondsActiveSummedOverGroups: 0, peakGroupsWaiting: 0 });
     expect(run.logText).toHaveLength(summary.records.created);
     for (const text of run.logText) expect(text).toMatch(/^\[HTTP 200\] Call Attempt Record has been saved for phone \d+$/);
   });

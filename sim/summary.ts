@@ -99,7 +99,11 @@ export function summarize(scenario: Scenario, model: ResolvedModel, ocs: Ocs<Wir
     lateResponses: c.lateResponses,
     waitConditions: {
       activations: ocs.groups.reduce((n, g) => n + g.activations, 0),
-      secondsActive: seconds(ocs.groups.reduce((n, g) => n + g.waiting.integral(end), 0)),
+      /** Time at least one group was in a wait condition (the union of their periods; schemaVersion 3, a sum before). */
+      secondsActive: seconds(c.anyGroupWaiting.integral(end)),
+      /** Each group's time in a wait condition, added up: overlapping periods count once per group. */
+      secondsActiveSummedOverGroups: seconds(ocs.groups.reduce((n, g) => n + g.waiting.integral(end), 0)),
+      peakGroupsWaiting: c.groupsWaiting.peak,
     },
     raceConditions: c.raceConditions,
     dials: c.dials,

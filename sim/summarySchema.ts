@@ -55,7 +55,9 @@ export const SummaryFile = z
     lateResponses: count('responses that arrived after OCS had timed the POST out (ignored)'),
     waitConditions: z.strictObject({
       activations: count('wait conditions activated, all groups'),
-      secondsActive: secondsOf('time in a wait condition, summed over groups'),
+      secondsActive: secondsOf('time at least one campaign group was in a wait condition: the union of the groups\' wait periods (before schemaVersion 3, their sum)'),
+      secondsActiveSummedOverGroups: secondsOf('each campaign group\'s time in a wait condition, added up: overlapping periods count once per group (the sum of groups[].waitConditionSecondsActive)'),
+      peakGroupsWaiting: count('most campaign groups in a wait condition at once'),
     }),
     raceConditions: count('dials prevented by the race-condition check'),
     dials: count('calls dialed'),

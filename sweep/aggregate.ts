@@ -51,7 +51,7 @@ export function cellsCsv(
   verdicts: ReadonlyArray<{ qualifies: boolean; failed: string[] }>,
   extra: { header: string[]; rows: string[][] } = { header: [], rows: [] },
 ): string {
-  const options = plan.sweep.vary.map((v) => v.option);
+  const options = plan.sweep.vary.map((v) => v.key);
   const header = ['cell', ...options, 'runs', ...METRIC_NAMES.flatMap((m) => [`${m}_mean`, `${m}_ci95_low`, `${m}_ci95_high`, `${m}_min`, `${m}_max`]), 'qualifies', 'fails', ...extra.header];
   const rows = cells.map((c, i) => [
     String(c.cell.index),

@@ -8,9 +8,9 @@ import { healthMetrics } from './healthMetrics.ts';
  * the recovery probe. The order here is the column order of cells.csv.
  */
 export const METRICS = {
-  waitFraction: 'fraction of dialing time spent in a wait condition (all campaign groups)',
-  waitSeconds: 'seconds in a wait condition, summed over campaign groups (dialing time lost to wait conditions)',
-  deliveryP99Seconds: 'seconds from first POST to 200 OK, 99th percentile: the larger of the seq 0 and seq 1 p99s (an upper bound for all records)',
+  waitFraction: 'fraction of dialing time during which at least one campaign group was in a wait condition (summary.json waitConditions.secondsActive, the union of the groups\' periods, over the dialing time)',
+  waitSeconds: 'seconds during which at least one campaign group was in a wait condition (summary.json waitConditions.secondsActive: the union of the groups\' periods, not their sum)',
+  deliveryP99Seconds: 'seconds from first POST to 200 OK, 99th percentile: the larger of the seq 0 and seq 1 p99s (an upper bound for all records), each the upper edge of its 2%-wide histogram bucket (bucketed, as in summary.json and the run report)',
   duplicatesPerRecord: 'duplicates stored by the external system per call report record created',
   staleOverwritesPerRecord: 'stale overwrites at the external system per call report record created',
   dialRateLost: 'dials lost against the fault-free twin, 1 - dials / twin dials (negative: more dials than the twin)',

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { durationMs, formatDuration, type Scenario } from '../sim/scenario/scenario.ts';
 import { validateScenario } from '../sim/scenario/validate.ts';
 import { METRICS_VERSION, type ProbeSettings } from './metrics.ts';
-import type { OptionName, OptionValue, Sweep } from './sweepFile.ts';
+import { applyDimensions, dimensionErrors, keptGroupOptions, longestOutageMs } from './dimensions.ts';
+import { isCondition, type OptionValue, type Sweep } from './sweepFile.ts';
 
 /**
  * A sweep laid out: its cells (every combination of the varied options, the
@@ -13,8 +14,8 @@ import type { OptionName, OptionValue, Sweep } from './sweepFile.ts';
  */
 export interface Cell {
   index: number;
-  /** The varied options' values, in the sweep file's order. */
-  options: Partial<Record<OptionName, OptionValue>>;
+  /** The values of the sweep's dimensions (settings, then conditions) by key, in the sweep file's order. */
+  options: Record<string, OptionValue>;
   /** The effective scenario of the cell. */
   scenario: Scenario;
   /** The same scenario without faults: the reference for the dials faults cost. */
@@ -42,6 +43,8 @@ export interface SweepPlan {
   /** An adaptive sweep's range of replications per cell; null for a fixed sweep. */
   adaptive: { min: number; max: number } | null;
   probe: ProbeSettings;
+  /** What the user must know before the sweep starts (a group keeping its own value of a varied option); also in its report. */
+  notes: string[];
 }
 
 export type Planning = { ok: true; plan: SweepPlan } | { ok: false; errors: string[] };
@@ -94,14 +97,17 @@ export function withoutFaults(s: Scenario): Scenario {
 export function quickDuration(sweep: Sweep, base: Scenario): string {
   const baseMs = durationMs(base.duration);
   if (sweep.quick.duration !== undefined) return formatDuration(Math.min(durationMs(sweep.quick.duration), baseMs));
-  const ends = [...base.network.outages, ...base.externalSystem.outages].map((o) => durationMs(o.until)).concat(base.ocsRestarts.map((r) => durationMs(r.at) + durationMs(r.downFor)));
+  // An outage-length condition moves each outage's end: the longest is the one to outlast.
+  const length = longestOutageMs(sweep.vary);
+  const end = (o: { from: string; until: string }) => Math.max(durationMs(o.until), length === null ? 0 : durationMs(o.from) + length);
+  const ends = [...base.network.outages, ...base.externalSystem.outages].map(end).concat(base.ocsRestarts.map((r) => durationMs(r.at) + durationMs(r.downFor)));
   const wanted = ends.length > 0 ? Math.max(...ends) + 600_000 : 1_800_000;
   return formatDuration(Math.min(wanted, baseMs));
 }
 
-export function cellLabel(options: Cell['options']): string {
+export function cellLabel(options: Readonly<Record<string, unknown>>): string {
   return Object.entries(options)
-    .map(([k, v]) => `${k}=${v}`)
+    .map(([k, v]) => `${k}=${String(v)}`)
     .join(', ');
 }
 
@@ -117,18 +123,19 @@ export function planSweep(sweep: Sweep, base: Scenario, options: { quick: boolea
   const seeds = Array.from({ length: replications }, (_, i) => sweep.firstSeed + i);
   const probe: ProbeSettings = { boundMs: durationMs(sweep.probe.bound) };
 
+  // An adaptive sweep decides cell by cell; a setting under several conditions is a fixed sweep's question (boundary fixes each condition at one value).
+  if (sweep.adaptive && sweep.vary.some((d) => isCondition(d) && d.values.length > 1)) {
+    return { ok: false, errors: ['conditions: an adaptive sweep decides cell by cell, not a setting under every condition; run conditions in a fixed sweep (without --adaptive)'] };
+  }
+  const unheld = dimensionErrors(base, sweep.vary);
+  if (unheld.length > 0) return { ok: false, errors: unheld };
   let combinations: Array<Cell['options']> = [{}];
-  for (const { option, values } of sweep.vary) combinations = combinations.flatMap((c) => values.map((v) => ({ ...c, [option]: v })));
+  for (const { key, values } of sweep.vary) combinations = combinations.flatMap((c) => values.map((v) => ({ ...c, [key]: v })));
 
   const cells: Cell[] = [];
   for (const [index, cellOptions] of combinations.entries()) {
-    const input = structuredClone(base) as Scenario & { ocs: Record<string, unknown> };
-    input.duration = duration;
-    for (const [option, value] of Object.entries(cellOptions)) {
-      input.ocs[option] = value;
-      // The swept value is the one in force: a campaign group's own setting would win over it [doc].
-      for (const g of input.campaignGroups) delete (g.options as Record<string, unknown>)[option];
-    }
+    // A group's own value of an option varied at application level stays: OCS applies it over the application's [doc] (keptGroupOptions says so).
+    const input = applyDimensions({ ...base, duration }, sweep.vary, cellOptions);
     const checked = validateScenario(input);
     if (!checked.ok) {
       errors.push(...checked.errors.map((e) => `vary (cell ${cellLabel(cellOptions)}): ${e}`));
@@ -140,7 +147,17 @@ export function planSweep(sweep: Sweep, base: Scenario, options: { quick: boolea
 
   const model = options.modelVersion ?? '';
   const runs = cells.flatMap((cell) => seeds.map((seed) => ({ key: runKey(cell.scenario, seed, probe, model), cell: cell.index, seed })));
-  return { ok: true, plan: { sweep, quick: options.quick || sweep.smoke, base: { ...base, duration }, cells, seeds, runs, probe, adaptive } };
+  return { ok: true, plan: { sweep, quick: options.quick || sweep.smoke, base: { ...base, duration }, cells, seeds, runs, probe, adaptive, notes: keptGroupOptions(base, sweep.vary) } };
+}
+
+/** A cell's settings alone (its conditions left out): cells with the same settings label are one setting under different conditions. */
+export function settingsOf(sweep: Sweep, options: Cell['options']): Cell['options'] {
+  return Object.fromEntries(sweep.vary.filter((d) => !isCondition(d)).map((d) => [d.key, options[d.key]]));
+}
+
+/** A cell's conditions alone. */
+export function conditionsOf(sweep: Sweep, options: Cell['options']): Cell['options'] {
+  return Object.fromEntries(sweep.vary.filter(isCondition).map((d) => [d.key, options[d.key]]));
 }
 
 /** Fewest replications an adaptive sweep gives a cell when the file gives only a number (the most). */

@@ -2,7 +2,9 @@ import type { AdaptiveOutcome } from './adaptiveSweep.ts';
 import { healthSection } from './healthSummary.ts';
 import type { CellStats } from './aggregate.ts';
 import { METRICS, type MetricName } from './metrics.ts';
-import { cellLabel, type SweepPlan } from './plan.ts';
+import { breaksTable, conditionBreaks, conditionsText, rankSettings, settingsUnderConditions, worstMean, type ConditionBreak, type Setting } from './conditions.ts';
+import { cellLabel, conditionsOf, type SweepPlan } from './plan.ts';
+import { isCondition } from './sweepFile.ts';
 import { pairedDifferences, summarize, type Stat } from './stats.ts';
 import type { Goal, Objective } from './sweepFile.ts';
 
@@ -67,8 +69,11 @@ const goalText = (goals: readonly Goal[]) => goals.map(goalLabel).join(', then '
 export interface Recommendation {
   rule: string;
   goal: string;
-  best: { cell: number; options: Record<string, unknown> } | null;
-  runnerUp: { cell: number; options: Record<string, unknown> } | null;
+  /** With conditions: `cell` is the setting's worst cell for the first goal, `cells` all of its cells, `options` its settings alone. */
+  best: { cell: number; options: Record<string, unknown>; cells?: number[] } | null;
+  runnerUp: { cell: number; options: Record<string, unknown>; cells?: number[] } | null;
+  /** A sweep with conditions: their values, and every setting under each (where a condition breaks it); null without conditions. */
+  conditions: { text: string; breaks: ConditionBreak[] } | null;
   /** Per goal metric, best - runner-up, paired by seed (common random numbers). */
   pairedGoalDifferences: Array<{ metric: MetricName; difference: Stat }>;
   qualifying: number[];
@@ -92,12 +97,23 @@ export function recommend(plan: SweepPlan, cells: readonly CellStats[], vs: read
   };
   // Stable sort: full ties keep the sweep order.
   const pick = (i: number | null) => (i === null ? undefined : cells[i]);
-  const [best, runnerUp] = adaptive ? [pick(adaptive.best), pick(adaptive.runnerUp)] : [...qualifying].sort(compare);
+  const underConditions = !adaptive && plan.sweep.vary.some(isCondition);
+  const settings = underConditions ? settingsUnderConditions(plan, cells, vs.map((v) => v.qualifies)) : [];
+  const [bestSetting, runnerUpSetting] = rankSettings(cells, settings, goal);
+  // With conditions: the best setting's worst condition for the first goal, and the runner-up under the same condition (paired by seed).
+  const worst = bestSetting ? worstMean(cells, bestSetting, goal[0]).cell : -1;
+  const [best, runnerUp]: Array<CellStats | undefined> = underConditions
+    ? [bestSetting ? cells[worst] : undefined, runnerUpSetting ? cells[runnerUpSetting.cells[bestSetting.cells.indexOf(worst)]] : undefined]
+    : adaptive
+      ? [pick(adaptive.best), pick(adaptive.runnerUp)]
+      : [...qualifying].sort(compare);
   // On the seeds both ran (all of them in a fixed sweep).
   const common = (a: readonly number[], b: readonly number[]) => pairedDifferences(a.slice(0, b.length), b.slice(0, a.length));
   const paired = best && runnerUp ? goalMetrics.map((metric) => ({ metric, difference: summarize(common(best.values[metric], runnerUp.values[metric])) })) : [];
   const binding = qualifying.length > 0 ? [] : bindingObjectives(objectives, cells);
-  const ref = (c: CellStats | undefined) => (c ? { cell: c.cell.index, options: c.cell.options } : null);
+  const ref = (c: CellStats | undefined, setting?: Setting) =>
+    c ? (setting ? { cell: c.cell.index, options: setting.options, cells: setting.cells.map((i) => cells[i].cell.index) } : { cell: c.cell.index, options: c.cell.options }) : null;
+  const conditions = underConditions ? { text: conditionsText(plan), breaks: conditionBreaks(plan, cells, settings, vs.map((v) => v.failed)) } : null;
 
   const md: string[] = [];
   md.push(`# Recommendation: ${plan.sweep.name}`, '');
@@ -109,11 +125,14 @@ export function recommend(plan: SweepPlan, cells: readonly CellStats[], vs: read
   );
   md.push(`Objectives: ${objectives.map((o) => `\`${objectiveText(o)}\``).join(', ')}. Goal: ${goalText(goal)}.`, '');
   md.push(`Rule: ${RULE}`, '');
+  if (plan.notes.length > 0) md.push('## Notes', '', ...plan.notes.map((n) => `- ${n}`), '');
   if (adaptive) md.push(...adaptive.summary, '');
+  const under = (c: CellStats, setting?: Setting) =>
+    setting ? [`Meets every objective under every condition (${conditions!.text}); the figures below are its worst condition for ${goalMetrics[0]}: ${cellLabel(conditionsOf(plan.sweep, c.cell.options))}.`, ''] : [];
   if (best) {
-    md.push(`## Recommended: ${cellLabel(best.cell.options)}`, '', ...evidence(best, objectives, goalMetrics), '');
+    md.push(`## Recommended: ${bestSetting ? bestSetting.label : cellLabel(best.cell.options)}`, '', ...under(best, bestSetting), ...evidence(best, objectives, goalMetrics), '');
     if (runnerUp) {
-      md.push(`## Runner-up: ${cellLabel(runnerUp.cell.options)}`, '', ...evidence(runnerUp, objectives, goalMetrics), '');
+      md.push(`## Runner-up: ${runnerUpSetting ? runnerUpSetting.label : cellLabel(runnerUp.cell.options)}`, '', ...evidence(runnerUp, objectives, goalMetrics), '');
       md.push('Recommended - runner-up, paired by seed (same seeds in both):', '');
       for (const { metric, difference: d } of paired) {
         const verdict = d.ciLow > 0 || d.ciHigh < 0 ? 'a real difference at 95%' : d.min === 0 && d.max === 0 ? 'identical in every replication' : 'not distinguishable at 95%';
@@ -121,8 +140,10 @@ export function recommend(plan: SweepPlan, cells: readonly CellStats[], vs: read
       }
       md.push('');
     } else md.push('No runner-up: no other cell meets every objective.', '');
+  } else if (underConditions && qualifying.length > 0) {
+    md.push('## No setting meets every objective under every condition', '', 'Some cells qualify, each under some conditions only: see where each condition breaks each setting below.', '');
   } else {
-    md.push('## No setting meets every objective', '');
+    md.push(underConditions ? '## No setting meets every objective under every condition' : '## No setting meets every objective', '');
     for (const b of binding) {
       const c = cells.find((x) => x.cell.index === b.closest.cell)!;
       md.push(
@@ -132,11 +153,12 @@ export function recommend(plan: SweepPlan, cells: readonly CellStats[], vs: read
     }
     md.push('');
   }
+  if (conditions) md.push('## Where each condition breaks a setting', '', 'Conditions are not choices: a setting is recommended only when it meets every objective under each of them. ✓: meets every objective; ✗: the objectives it fails.', '', ...breaksTable(conditions.breaks), '');
   md.push(...healthSection(cells, (c) => cellLabel(c.cell.options)));
   md.push(`## All cells`, '', ...cellTable(cells, vs, objectives, goalMetrics, adaptive !== undefined), '');
   md.push('## Metrics', '', ...[...new Set([...objectives.map((o) => o.metric), ...goalMetrics])].map((m) => `- ${m}: ${METRICS[m]}`), '');
   md.push('cells.csv has every metric of every cell: mean, 95% CI bounds, min and max, to 7 significant digits.');
-  return { rule: RULE, goal: goalText(goal), best: ref(best), runnerUp: ref(runnerUp), pairedGoalDifferences: paired, qualifying: qualifying.map((c) => c.cell.index), binding, markdown: md.join('\n') };
+  return { rule: RULE, goal: goalText(goal), best: ref(best, bestSetting), runnerUp: ref(runnerUp, runnerUpSetting), conditions, pairedGoalDifferences: paired, qualifying: qualifying.map((c) => c.cell.index), binding, markdown: md.join('\n') };
 }
 
 /**

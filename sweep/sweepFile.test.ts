@@ -62,7 +62,7 @@ describe('sweep file validation', () => {
 
   it('takes a bare whole number of seconds for an OCS timeout, as a scenario does, and names its cells with the unit', () => {
     const sweep = sweepOf({ scenario: 'base.yaml', vary: { 'history-wait-recovery-timeout': [10, '20s'] }, objectives: [{ metric: 'waitFraction', max: 0.01 }] });
-    expect(sweep.vary).toEqual([{ option: 'history-wait-recovery-timeout', values: ['10s', '20s'] }]);
+    expect(sweep.vary).toEqual([{ kind: 'option', option: 'history-wait-recovery-timeout', group: null, key: 'history-wait-recovery-timeout', values: ['10s', '20s'] }]);
     expect(errorsOf({ scenario: 'base.yaml', vary: { 'history-wait-recovery-timeout': [10, '10s'] }, objectives: [{ metric: 'waitFraction', max: 0.01 }] })).toEqual([
       'vary.history-wait-recovery-timeout: got [10,"10s"]; expected each value once',
     ]);
@@ -74,8 +74,8 @@ describe('sweep file validation', () => {
       vary: { 'history-wait-recovery-timeout': { from: '500ms', to: '2s', step: '500ms' }, 'history-wait-condition-threshold': { from: 50, to: 200, step: 75 } },
     });
     expect(s.vary).toEqual([
-      { option: 'history-wait-recovery-timeout', values: ['500ms', '1s', '1500ms', '2s'] },
-      { option: 'history-wait-condition-threshold', values: [50, 125, 200] },
+      expect.objectContaining({ option: 'history-wait-recovery-timeout', values: ['500ms', '1s', '1500ms', '2s'] }),
+      expect.objectContaining({ option: 'history-wait-condition-threshold', values: [50, 125, 200] }),
     ]);
   });
 
@@ -117,12 +117,42 @@ describe('sweep plan', () => {
     for (const cell of plan.cells) expect(plan.runs.filter((r) => r.cell === cell.index).map((r) => r.seed)).toEqual([11, 12, 13]);
   });
 
-  it('puts the swept value in force over a campaign group\'s own setting', () => {
+  it('leaves a campaign group\'s own value of an option varied at application level (OCS applies it over the application\'s), and says so', () => {
     const planned = planSweep(sweep, base, { quick: false });
     if (!planned.ok) throw new Error('plan');
     const cell = planned.plan.cells[3];
     expect(cell.scenario.ocs['history-wait-condition-threshold']).toBe(200);
-    expect(cell.scenario.campaignGroups[0].options['history-wait-condition-threshold']).toBeUndefined();
+    expect(cell.scenario.campaignGroups[0].options['history-wait-condition-threshold']).toBe(30);
+    expect(planned.plan.notes).toEqual([
+      'history-wait-condition-threshold is varied at application level, but campaign group "A" sets its own (30) and keeps it in every cell (OCS applies group-level options over application-level ones); to change it, vary it under vary.campaignGroups."A"',
+    ]);
+  });
+
+  it('varies one campaign group\'s own option under vary.campaignGroups, the application level beside it', () => {
+    const both = sweepOf({ scenario: 'x.yaml', vary: { 'history-wait-condition-threshold': [50, 200], campaignGroups: { A: { 'history-wait-condition-threshold': [20, 60] } } }, replications: 2 });
+    expect(both.vary.map((d) => d.key)).toEqual(['history-wait-condition-threshold', 'history-wait-condition-threshold[A]']);
+    const planned = planSweep(both, base, { quick: false });
+    if (!planned.ok) throw new Error(planned.errors.join('\n'));
+    expect(planned.plan.notes).toEqual([]);
+    expect(planned.plan.cells.map((c) => [c.scenario.ocs['history-wait-condition-threshold'], c.scenario.campaignGroups[0].options['history-wait-condition-threshold']])).toEqual([
+      [50, 20],
+      [50, 60],
+      [200, 20],
+      [200, 60],
+    ]);
+  });
+
+  it('refuses a vary with nothing in it', () => {
+    expect(errorsOf({ scenario: 'x.yaml', vary: { campaignGroups: {} } })).toEqual(['vary: nothing to vary; expected at least one OCS option, a campaign group\'s option under vary.campaignGroups, or a condition']);
+  });
+
+  it('refuses a group the scenario lacks and an option a group cannot set, naming what is allowed', () => {
+    expect(errorsOf({ scenario: 'x.yaml', vary: { campaignGroups: { A: { 'http-connection-pool-size': [1, 2] } } } })).toEqual([
+      expect.stringMatching(/^vary\.campaignGroups\.A\.http-connection-pool-size: "http-connection-pool-size" is not an option a campaign group can set for itself; group-level options: send-history, .*history-wait-condition-threshold/),
+    ]);
+    const lacking = sweepOf({ scenario: 'x.yaml', vary: { campaignGroups: { 'Team B': { 'history-wait-condition-threshold': [20] } } } });
+    const planned = planSweep(lacking, base, { quick: false });
+    expect(planned.ok ? [] : planned.errors).toEqual(['vary.campaignGroups: got the campaign group "Team B", which the scenario lacks; its campaign groups: "A"']);
   });
 
   it('gives keys that change with what the run computes and nothing else', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Duration, durationMs, formatDuration, OcsOptions } from '../sim/scenario/scenario.ts';
+import { Duration, durationMs, formatDuration, GroupOptions, OcsOptions } from '../sim/scenario/scenario.ts';
 import { describeIssue, formatPath, show } from '../sim/scenario/validate.ts';
 import { METRIC_NAMES } from './metrics.ts';
 
@@ -13,6 +13,8 @@ import { METRIC_NAMES } from './metrics.ts';
 const OPTION_NAMES = Object.keys(OcsOptions.shape) as (keyof typeof OcsOptions.shape)[];
 export type OptionName = (typeof OPTION_NAMES)[number];
 export type OptionValue = string | number | boolean;
+/** OCS options a campaign group may set for itself (they win over the application level [doc]). */
+export const GROUP_OPTION_NAMES = Object.keys(GroupOptions.shape) as OptionName[];
 
 const Count = (what: string, min: number) =>
   z.number({ error: `expected a whole number of ${what}` }).int({ error: `expected a whole number of ${what}` }).min(min, { error: `expected at least ${min} ${what}` });
@@ -81,8 +83,16 @@ export const SweepFile = z.strictObject({
     .default({})
     .describe('Merged into the base scenario as a JSON Merge Patch (objects merge, null removes a key, anything else replaces): a fragment, a path to a YAML fragment relative to this file (calibration.yaml of ocs-sim drive), or a list of them merged in order.'),
   vary: z
-    .strictObject(Object.fromEntries(OPTION_NAMES.map((name) => [name, Values.optional()])) as Record<OptionName, z.ZodOptional<typeof Values>>)
-    .describe('OCS options (application level) and their values; the sweep runs every combination. A campaign group setting a varied option loses it.'),
+    .strictObject({
+      ...(Object.fromEntries(OPTION_NAMES.map((name) => [name, Values.optional()])) as Record<OptionName, z.ZodOptional<typeof Values>>),
+      campaignGroups: z
+        .record(z.string(), z.record(z.string(), z.unknown()), { error: 'expected campaign group names, each with group-level OCS options and their values' })
+        .optional()
+        .describe(`One campaign group's own options: { "<group name>": { <option>: [values] } }; group-level options: ${GROUP_OPTION_NAMES.join(', ')}.`),
+    })
+    .describe(
+      'OCS options (application level) and their values, and under campaignGroups a group\'s own; the sweep runs every combination. A campaign group that sets an application-level option varied here keeps its own value (OCS applies group-level options over application-level ones): the sweep says so; vary it under campaignGroups to change it.',
+    ),
   replications: z
     .union([Count('replications', 2), z.record(z.string(), z.unknown())], { error: 'expected a whole number of replications (at least 2), or { min, max } for --adaptive' })
     .default(10)
@@ -113,6 +123,20 @@ export const SweepFile = z.strictObject({
     .union([Goal, z.array(Goal).min(1)], { error: 'expected { minimize: METRIC } or { maximize: METRIC }, or a list of them (later ones break ties)' })
     .default({ minimize: 'dialRateLost' })
     .describe('What the recommendation optimises among qualifying cells, by the mean; in a list, later goals break ties of earlier ones.'),
+  conditions: z
+    .strictObject({
+      agents: z
+        .record(z.string(), Values, { error: 'expected campaign group names, each with its numbers of agents' })
+        .optional()
+        .describe('Agents of a campaign group: { "<group name>": [30, 40] }.'),
+      outageLength: Values.optional().describe('Length of every outage window of the scenario (network and external system), each from its own start: [6m, 12m].'),
+      serviceTime: Values.optional().describe("The external system's service time: exponential with this mean, e.g. [20ms, 200ms]."),
+      concurrency: Values.optional().describe('Requests the external system processes at once: [8, 32].'),
+    })
+    .default({})
+    .describe(
+      'Conditions the settings must hold under, not choices: every setting runs under every combination of them, and the recommendation is the setting that meets the objectives under all of them (the report shows where each condition breaks a setting).',
+    ),
 });
 export type SweepFile = z.infer<typeof SweepFile>;
 
@@ -123,13 +147,33 @@ const ReplicationRange = z
 export type ReplicationRange = z.infer<typeof ReplicationRange>;
 
 /** A validated sweep with every option's values listed. */
-export interface Sweep extends Omit<SweepFile, 'vary' | 'goal' | 'replications'> {
+export interface Sweep extends Omit<SweepFile, 'vary' | 'goal' | 'replications' | 'conditions'> {
   /** Fixed replications per cell, or the range of an adaptive sweep. */
   replications: number | ReplicationRange;
-  vary: Array<{ option: OptionName; values: OptionValue[] }>;
+  /** Settings first (application level, then groups' own), in the file's order, then conditions: the first varies slowest. */
+  vary: Dimension[];
   /** The goals in order: later ones break ties of earlier ones. */
   goal: Goal[];
 }
+
+/** What a dimension of the grid sets: an OCS option (at application level or for one group), or a condition. */
+export type DimensionTarget =
+  | { kind: 'option'; option: OptionName; group: null }
+  | { kind: 'groupOption'; option: OptionName; group: string }
+  | { kind: 'condition'; condition: ConditionName; group: string | null };
+
+export const CONDITION_NAMES = ['agents', 'outageLength', 'serviceTime', 'concurrency'] as const;
+export type ConditionName = (typeof CONDITION_NAMES)[number];
+
+/** One axis of the sweep's grid. */
+export type Dimension = DimensionTarget & {
+  /** Its name in cell options, cells.csv and reports: the option, `option[group]`, `agents[group]` or the condition's name. */
+  key: string;
+  values: OptionValue[];
+};
+
+/** A condition, not a setting: the recommendation must hold under each of its values. */
+export const isCondition = (d: Dimension) => d.kind === 'condition';
 
 export type SweepValidation = { ok: true; sweep: Sweep } | { ok: false; errors: string[] };
 
@@ -140,14 +184,16 @@ export function validateSweep(input: unknown): SweepValidation {
   const parsed = SweepFile.safeParse(input ?? {});
   const errors = parsed.success ? [] : parsed.error.issues.map((issue) => describeIssue(issue, input, SweepFile));
   // Values are checked even when other fields are wrong, so one run shows every problem.
-  const vary = varied(input, errors);
+  const vary = [...varied(input, errors), ...conditionsOf(input, errors)];
   if (!parsed.success) return { ok: false, errors };
   const cells = vary.reduce((n, v) => n * Math.max(1, v.values.length), 1);
   if (cells > MAX_CELLS) errors.push(`vary: ${cells} combinations; expected at most ${MAX_CELLS} (fewer values or larger steps)`);
   const replications = checkReplications(parsed.data.replications, parsed.data.adaptive, input, errors);
   checkDuration(['probe', 'bound'], parsed.data.probe.bound, errors);
   if (parsed.data.quick.duration !== undefined) checkDuration(['quick', 'duration'], parsed.data.quick.duration, errors);
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, sweep: { ...parsed.data, vary, replications, goal: [parsed.data.goal].flat() } };
+  if (vary.length === 0 && errors.length === 0) errors.push('vary: nothing to vary; expected at least one OCS option, a campaign group\'s option under vary.campaignGroups, or a condition');
+  const { conditions: _conditions, ...rest } = parsed.data;
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, sweep: { ...rest, vary, replications, goal: [parsed.data.goal].flat() } };
 }
 
 /** A number stays as it is; `{ min, max }` is checked field by field, and only an adaptive sweep takes it. */
@@ -162,19 +208,83 @@ function checkReplications(value: number | Record<string, unknown>, adaptive: bo
   return range.data;
 }
 
-/** The varied options with their values, in the file's order (the first varies slowest); what zod already rejected is skipped. */
-function varied(input: unknown, errors: string[]): Sweep['vary'] {
+/** A value axis as validation needs it: where it sits in the file, what one value must be, whether a range can step through it. */
+interface Axis {
+  path: PropertyKey[];
+  schema: z.ZodType;
+  kind: 'duration' | 'count' | 'other';
+}
+
+const optionAxis = (path: PropertyKey[], option: OptionName): Axis => ({ path, schema: optionSchema(option), kind: optionKind(option) });
+
+/** The values of one axis: a list checked item by item, or a range stepped through; what zod already rejected gives none. */
+function axisValues(axis: Axis, spec: unknown, errors: string[]): OptionValue[] | null {
+  if (Array.isArray(spec) && spec.length > 0) return checkList(axis, spec, errors);
+  const range = Range.safeParse(spec);
+  if (range.success) return expandRange(axis, range.data, errors);
+  return null;
+}
+
+/** The varied options with their values, in the file's order (the first varies slowest), then each group's own; what zod already rejected is skipped. */
+function varied(input: unknown, errors: string[]): Dimension[] {
   const raw = (input as { vary?: unknown } | null)?.vary;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return [];
   if (Object.keys(raw).length === 0) errors.push('vary: got {}; expected at least one OCS option to vary');
-  const vary: Sweep['vary'] = [];
+  const vary: Dimension[] = [];
   for (const [option, spec] of Object.entries(raw) as [OptionName, unknown][]) {
     if (!OPTION_NAMES.includes(option)) continue;
-    if (Array.isArray(spec) && spec.length > 0) vary.push({ option, values: checkList(option, spec, errors) });
-    const range = Range.safeParse(spec);
-    if (range.success) vary.push({ option, values: expandRange(option, range.data, errors) });
+    const values = axisValues(optionAxis(['vary', option], option), spec, errors);
+    if (values !== null) vary.push({ kind: 'option', option, group: null, key: option, values });
+  }
+  const groups = (raw as { campaignGroups?: unknown }).campaignGroups;
+  if (typeof groups !== 'object' || groups === null || Array.isArray(groups)) return vary;
+  for (const [group, options] of Object.entries(groups)) {
+    if (typeof options !== 'object' || options === null || Array.isArray(options)) continue;
+    if (Object.keys(options).length === 0) errors.push(`${formatPath(['vary', 'campaignGroups', group])}: got {}; expected at least one group-level option to vary: ${GROUP_OPTION_NAMES.join(', ')}`);
+    for (const [option, spec] of Object.entries(options) as [OptionName, unknown][]) {
+      const path = ['vary', 'campaignGroups', group, option];
+      if (!GROUP_OPTION_NAMES.includes(option)) {
+        errors.push(`${formatPath(path)}: ${show(option)} is not an option a campaign group can set for itself; group-level options: ${GROUP_OPTION_NAMES.join(', ')}`);
+        continue;
+      }
+      const values = axisValues(optionAxis(path, option), spec, errors);
+      if (values === null) errors.push(`${formatPath(path)}: got ${show(spec)}; expected a list of values, e.g. [20, 60], or a range { from: 20, to: 100, step: 20 }`);
+      else vary.push({ kind: 'groupOption', option, group, key: groupKey(option, group), values });
+    }
   }
   return vary;
+}
+
+/** `history-wait-condition-threshold[Collections@Team B]`: a group's own option, or a condition of one group. */
+export const groupKey = (name: string, group: string) => `${name}[${group}]`;
+
+const PositiveDuration = Duration.refine((d) => durationMs(d) > 0, { error: 'expected a duration above 0' });
+const CONDITION_AXES: Record<ConditionName, Omit<Axis, 'path'>> = {
+  agents: { schema: z.number().int({ error: 'expected a whole number of agents' }).min(1, { error: 'expected at least 1 agent' }), kind: 'count' },
+  outageLength: { schema: PositiveDuration, kind: 'duration' },
+  serviceTime: { schema: PositiveDuration, kind: 'duration' },
+  concurrency: { schema: z.number().int({ error: 'expected a whole number of requests' }).min(1, { error: 'expected at least 1 request' }), kind: 'count' },
+};
+
+/** The conditions with their values, in a fixed order (agents per group, outage length, service time, concurrency); what zod already rejected is skipped. */
+function conditionsOf(input: unknown, errors: string[]): Dimension[] {
+  const raw = (input as { conditions?: unknown } | null)?.conditions;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return [];
+  const out: Dimension[] = [];
+  const agents = (raw as { agents?: unknown }).agents;
+  if (typeof agents === 'object' && agents !== null && !Array.isArray(agents)) {
+    for (const [group, spec] of Object.entries(agents)) {
+      const values = axisValues({ path: ['conditions', 'agents', group], ...CONDITION_AXES.agents }, spec, errors);
+      if (values !== null) out.push({ kind: 'condition', condition: 'agents', group, key: groupKey('agents', group), values });
+    }
+  }
+  for (const condition of ['outageLength', 'serviceTime', 'concurrency'] as const) {
+    const spec = (raw as Record<string, unknown>)[condition];
+    if (spec === undefined) continue;
+    const values = axisValues({ path: ['conditions', condition], ...CONDITION_AXES[condition] }, spec, errors);
+    if (values !== null) out.push({ kind: 'condition', condition, group: null, key: condition, values });
+  }
+  return out;
 }
 
 function checkDuration(path: PropertyKey[], d: string, errors: string[]): void {
@@ -186,16 +296,15 @@ function optionSchema(option: OptionName): z.ZodType {
   return (OcsOptions.shape[option] as unknown as z.ZodDefault<z.ZodType>).unwrap();
 }
 
-function checkList(option: OptionName, list: unknown[], errors: string[]): OptionValue[] {
-  const schema = optionSchema(option);
+function checkList(axis: Axis, list: unknown[], errors: string[]): OptionValue[] {
   // Values as the scenario takes them: a bare number of seconds for an OCS timeout becomes `30s`.
   const values = list.map((value, i) => {
-    const r = schema.safeParse(value);
-    if (!r.success) errors.push(`${formatPath(['vary', option, i])}: got ${show(value)}; ${r.error.issues[0].message}`);
+    const r = axis.schema.safeParse(value);
+    if (!r.success) errors.push(`${formatPath([...axis.path, i])}: got ${show(value)}; ${r.error.issues[0].message}`);
     return (r.success ? r.data : value) as OptionValue;
   });
   const seen = new Set(values.map((v) => JSON.stringify(v)));
-  if (seen.size !== values.length) errors.push(`${formatPath(['vary', option])}: got ${show(list)}; expected each value once`);
+  if (seen.size !== values.length) errors.push(`${formatPath(axis.path)}: got ${show(list)}; expected each value once`);
   return values;
 }
 
@@ -207,11 +316,10 @@ function optionKind(option: OptionName): 'duration' | 'count' | 'other' {
   return 'other';
 }
 
-function expandRange(option: OptionName, range: z.infer<typeof Range>, errors: string[]): OptionValue[] {
-  const kind = optionKind(option);
-  const path = ['vary', option];
+function expandRange(axis: Axis, range: z.infer<typeof Range>, errors: string[]): OptionValue[] {
+  const { kind, path } = axis;
   if (kind === 'other') {
-    errors.push(`${formatPath(path)}: got a range; ${option} takes no numbers or durations: list its values instead, e.g. [per-record, batch]`);
+    errors.push(`${formatPath(path)}: got a range; ${String(path.at(-1))} takes no numbers or durations: list its values instead, e.g. [per-record, batch]`);
     return [];
   }
   const read = (key: 'from' | 'to' | 'step'): number | null => {
@@ -234,7 +342,7 @@ function expandRange(option: OptionName, range: z.infer<typeof Range>, errors: s
     const values: OptionValue[] = [];
     // Counting steps (not adding them up) keeps values exact.
     for (let i = 0; from + i * step <= to; i++) values.push(kind === 'duration' ? formatDuration(from + i * step) : from + i * step);
-    return checkList(option, values, errors);
+    return checkList(axis, values, errors);
   }
   return [];
 }

@@ -1,4 +1,4 @@
-import { IN_FLIGHT_STATES, parseEntity, TIME_TOLERANCE_MS, type RunFacts } from '../runFacts.ts';
+import { contactOf, IN_FLIGHT_STATES, parseEntity, TIME_TOLERANCE_MS } from '../runFacts.ts';
 import { type Checker, Violations, at, near } from './common.ts';
 
 /** What drives the records: calls, treatments, fault windows, the pool bound. */
@@ -71,16 +71,17 @@ export const treatmentsAreFollowed: Checker = ({ trace, facts }) => {
   const counts = new Map<string, number>();
   let applied = 0;
   for (const line of trace) {
-    const e = parseEntity(line.entity);
-    if (e.kind !== 'contact') continue;
+    const contact = contactOf(facts, line);
+    if (contact === null) continue;
     const touched = line.event === 'dial' || line.event === 'raceCondition' || line.event.startsWith('validation:');
-    const wait = next.get(e.phone);
+    const wait = next.get(contact);
     if (touched && wait !== undefined) {
-      if (wait.final) v.add(`${at(line.t)} phone ${e.phone} tried again (${line.event}) after ${wait.result} at ${at(wait.since)} made it final`);
-      else if (line.t < wait.t - TIME_TOLERANCE_MS) v.add(`${at(line.t)} phone ${e.phone} tried again (${line.event}) before ${wait.result}'s treatment allows (${at(wait.t)})`);
-      next.delete(e.phone);
+      if (wait.final) v.add(`${at(line.t)} contact ${contact} tried again (${line.event}) after ${wait.result} at ${at(wait.since)} made it final`);
+      else if (line.t < wait.t - TIME_TOLERANCE_MS) v.add(`${at(line.t)} contact ${contact} tried again (${line.event}) before ${wait.result}'s treatment allows (${at(wait.t)})`);
+      next.delete(contact);
     }
-    const group = groupOfContact(facts, e.phone);
+    // The treatments of the group acting on the contact (sharing a list, groups count its results together).
+    const group = facts.model.groups.find((g) => g.name === line.group);
     if (group === undefined) continue;
     let result: string | null = null;
     if (line.event === 'callFinalized' || line.event === 'raceCondition') result = String(line.callResult);
@@ -89,20 +90,14 @@ export const treatmentsAreFollowed: Checker = ({ trace, facts }) => {
     if (result === null) continue;
     applied++;
     const treatment = group.treatments.get(result as never);
-    const key = `${e.phone}|${result}`;
+    const key = `${contact}|${result}`;
     const count = (counts.get(key) ?? 0) + 1;
     counts.set(key, count);
     const final = treatment === undefined || count >= treatment.maxAttempts;
-    next.set(e.phone, { t: line.t + (treatment?.redialAfterMs ?? 0), final, result, since: line.t });
+    next.set(contact, { t: line.t + (treatment?.redialAfterMs ?? 0), final, result, since: line.t });
   }
   return v.result(TREATMENTS, `${applied} call results applied, each contact tried again only as its treatment allows`);
 };
-
-/** The campaign group whose calling list holds the phone (ranges from the scenario; the first match if they overlap). */
-function groupOfContact(facts: RunFacts, phone: string) {
-  const n = Number(phone);
-  return facts.model.groups.find((g) => n >= g.firstPhone && n < g.firstPhone + g.callingListSize);
-}
 
 export const POOL_BOUND = 'at most http-connection-pool-size records are on the wire at once';
 

@@ -66,8 +66,8 @@ export function sameLogLines(v: Violations, expected: readonly LogLine[], actual
 }
 
 
-/** Records OCS keeps per contact phone, followed line by line (synthetic records have no phone). */
-export class KeptByPhone {
+/** Records OCS keeps per contact (calling list and phone), followed line by line (synthetic records have no contact). */
+export class KeptByContact {
   private readonly kept = new Map<string, number>();
   private readonly state = new Map<string, string>();
   constructor(private readonly facts: RunFacts) {}
@@ -75,12 +75,12 @@ export class KeptByPhone {
   follow(guid: string, key: string, state: string): void {
     const before = this.state.get(key);
     this.state.set(key, state);
-    const phone = this.facts.attempts.get(guid)?.phone;
-    if (phone == null) return;
+    const contact = this.facts.attempts.get(guid)?.contact;
+    if (contact == null) return;
     const delta = (NOT_KEPT_STATES.has(state) ? 0 : 1) - (before !== undefined && !NOT_KEPT_STATES.has(before) ? 1 : 0);
-    if (delta !== 0) this.kept.set(phone, (this.kept.get(phone) ?? 0) + delta);
+    if (delta !== 0) this.kept.set(contact, (this.kept.get(contact) ?? 0) + delta);
   }
-  of(phone: string): number {
-    return this.kept.get(phone) ?? 0;
+  of(contact: string): number {
+    return this.kept.get(contact) ?? 0;
   }
 }

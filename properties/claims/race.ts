@@ -1,6 +1,6 @@
 import { DOCUMENTED, isRaceLogLine } from '../documentedLog.ts';
-import { parseEntity, TIME_TOLERANCE_MS } from '../runFacts.ts';
-import { type Checker, type LogLine, Violations, at, sameLogLines, KeptByPhone } from './common.ts';
+import { contactOf, parseEntity, TIME_TOLERANCE_MS } from '../runFacts.ts';
+import { type Checker, type LogLine, Violations, at, sameLogLines, KeptByContact } from './common.ts';
 
 /** No race: no contact dialed while its record is kept; every prevented dial handled. */
 
@@ -9,7 +9,7 @@ export const NO_RACE = 'no contact is dialed while a record of an earlier attemp
 /** With pre-dial validation on, a contact is dialed only when OCS keeps no call report record of it. */
 export const noContactDialedWhileItsRecordIsKept: Checker = ({ trace, facts }) => {
   const v = new Violations();
-  const kept = new KeptByPhone(facts);
+  const kept = new KeptByContact(facts);
   let checked = 0;
   for (const line of trace) {
     const e = parseEntity(line.entity);
@@ -17,8 +17,9 @@ export const noContactDialedWhileItsRecordIsKept: Checker = ({ trace, facts }) =
     else if (line.event === 'dial' && e.kind === 'contact') {
       if (!facts.options.get(String(line.group))?.preDialValidation) continue;
       checked++;
-      const keptNow = kept.of(e.phone);
-      if (keptNow > 0) v.add(`${at(line.t)} phone ${e.phone} dialed (attempt ${String(line.attempt)}) while OCS keeps ${keptNow} record(s) of an earlier attempt`);
+      const contact = contactOf(facts, line)!;
+      const keptNow = kept.of(contact);
+      if (keptNow > 0) v.add(`${at(line.t)} contact ${contact} dialed (attempt ${String(line.attempt)}) while OCS keeps ${keptNow} record(s) of an earlier attempt`);
     }
   }
   return v.result(NO_RACE, `${checked} dials with pre-dial validation, none while a record of the contact was kept`);
@@ -33,7 +34,7 @@ export const RACE_HANDLED = 'every prevented dial logs the race line and applies
  */
 export const everyPreventedDialIsHandled: Checker = ({ trace, facts, log }) => {
   const v = new Violations();
-  const kept = new KeptByPhone(facts);
+  const kept = new KeptByContact(facts);
   /** Earliest time a raced contact may be tried again. */
   const notBefore = new Map<string, { t: number; since: number }>();
   const races: LogLine[] = [];
@@ -44,27 +45,29 @@ export const everyPreventedDialIsHandled: Checker = ({ trace, facts, log }) => {
       continue;
     }
     if (e.kind !== 'contact') continue;
+    const contact = contactOf(facts, line)!;
     const touched = line.event === 'dial' || line.event === 'raceCondition' || line.event.startsWith('validation:');
-    const wait = notBefore.get(e.phone);
+    const wait = notBefore.get(contact);
     if (touched && wait !== undefined) {
-      if (line.t < wait.t - TIME_TOLERANCE_MS) v.add(`${at(line.t)} phone ${e.phone} tried again (${line.event}) before the race treatment allows (${at(wait.t)})`);
-      notBefore.delete(e.phone);
+      if (line.t < wait.t - TIME_TOLERANCE_MS) v.add(`${at(line.t)} contact ${contact} tried again (${line.event}) before the race treatment allows (${at(wait.t)})`);
+      notBefore.delete(contact);
     }
     if (line.event !== 'raceCondition') continue;
     races.push({ t: line.t, text: DOCUMENTED.raceCondition(e.phone) });
-    const group = facts.groupOfPhone.get(e.phone);
-    const options = group === undefined ? undefined : facts.options.get(group);
+    // The group that took the contact from its list found the race: its options apply.
+    const group = String(line.group);
+    const options = facts.options.get(group);
     if (options === undefined) {
-      v.add(`${at(line.t)} race condition for phone ${e.phone}, never dialed before`);
+      v.add(`${at(line.t)} race condition for contact ${contact} in ${group}, a group the scenario lacks`);
       continue;
     }
-    if (!options.preDialValidation) v.add(`${at(line.t)} race condition for phone ${e.phone} in group ${group}, which has no pre-dial validation`);
-    if (kept.of(e.phone) === 0) v.add(`${at(line.t)} race condition for phone ${e.phone} while OCS keeps no record of it`);
+    if (!options.preDialValidation) v.add(`${at(line.t)} race condition for contact ${contact} in group ${group}, which has no pre-dial validation`);
+    if (kept.of(contact) === 0) v.add(`${at(line.t)} race condition for contact ${contact} while OCS keeps no record of it`);
     if (line.callResult !== options.validationRaceConditionCallResult) {
-      v.add(`${at(line.t)} race condition for phone ${e.phone} applied ${String(line.callResult)}, not ${options.validationRaceConditionCallResult}`);
+      v.add(`${at(line.t)} race condition for contact ${contact} applied ${String(line.callResult)}, not ${options.validationRaceConditionCallResult}`);
     }
     const treatment = facts.model.groups.find((g) => g.name === group)?.treatments.get(options.validationRaceConditionCallResult);
-    notBefore.set(e.phone, { t: line.t + (treatment?.redialAfterMs ?? Infinity), since: line.t });
+    notBefore.set(contact, { t: line.t + (treatment?.redialAfterMs ?? Infinity), since: line.t });
   }
   if (log !== undefined) {
     sameLogLines(v, races, log.filter((l) => isRaceLogLine(l.text)), 'no race condition in the trace');

@@ -1,5 +1,5 @@
 import { isResponseLogLine, responseLogLine } from '../documentedLog.ts';
-import { groupOfRecord, IN_FLIGHT_STATES, isRecoveryTimeoutEvent, isResponseTimeoutEvent, parseEntity, statusOf, TIME_TOLERANCE_MS } from '../runFacts.ts';
+import { contactOf, contactOfValidation, groupOfRecord, IN_FLIGHT_STATES, isRecoveryTimeoutEvent, isResponseTimeoutEvent, parseEntity, statusOf, TIME_TOLERANCE_MS } from '../runFacts.ts';
 import { type Checker, type LogLine, Violations, at, near, sameLogLines } from './common.ts';
 import type { TraceLine } from '../../sim/observer.ts';
 import type { RunFacts } from '../runFacts.ts';
@@ -84,24 +84,26 @@ function validationTimeoutsAreExact(trace: readonly TraceLine[], facts: RunFacts
     // An answer other than 200 or 409 (the external system's, or OCS's own 418 for a refused connection) ends the wait early.
     const otherAnswer = (line.entity === 'external' && line.event === 'answered' && line.status !== 200 && line.status !== 409) || (line.entity === 'network' && line.event === 'refused');
     if (otherAnswer && String(line.request).startsWith('validation:')) {
-      const pending = sent.get(String(line.request).slice('validation:'.length));
+      const pending = sent.get(contactOfValidation(facts, String(line.request)));
       if (pending) pending.otherAnswer = true;
       continue;
     }
     const e = parseEntity(line.entity);
     if (e.kind !== 'contact') continue;
+    // Keyed by contact (calling list and phone): two lists' validations of one phone are two requests.
+    const contact = contactOf(facts, line)!;
     if (line.event === 'validationSent') {
-      sent.set(e.phone, { t: line.t, otherAnswer: false });
+      sent.set(contact, { t: line.t, otherAnswer: false });
       continue;
     }
     // An OCS restart abandoned it: no outcome comes.
     if (line.event === 'validationDropped') {
-      sent.delete(e.phone);
+      sent.delete(contact);
       continue;
     }
     if (!line.event.startsWith('validation:')) continue;
-    const request = sent.get(e.phone);
-    sent.delete(e.phone);
+    const request = sent.get(contact);
+    sent.delete(contact);
     if (request === undefined) {
       v.add(`${at(line.t)} ${line.entity} ${line.event} without a validation request sent`);
       continue;

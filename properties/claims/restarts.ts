@@ -1,4 +1,4 @@
-import { parseEntity, statusOf } from '../runFacts.ts';
+import { contactOf, parseEntity, statusOf } from '../runFacts.ts';
 import { type Checker, Violations, at, near } from './common.ts';
 
 /** [model] OCS restarts: OCS is down exactly as the scenario says, and does nothing while down. */
@@ -18,7 +18,7 @@ export const ocsDoesNothingWhileDown: Checker = ({ trace, facts }) => {
   let stops = 0;
   let starts = 0;
   let down: number | null = null;
-  /** Calls dialed and not finalized; validations sent and without an outcome (by phone). */
+  /** Calls dialed and not finalized; validations sent and without an outcome (by contact: calling list and phone). */
   const openCalls = new Map<string, number>();
   const openValidations = new Set<string>();
   /** What the current stop must drop, checked once the lines of its instant are read. */
@@ -26,7 +26,7 @@ export const ocsDoesNothingWhileDown: Checker = ({ trace, facts }) => {
   const closeStop = () => {
     if (mustDrop === null) return;
     for (const guid of mustDrop.calls) v.add(`${at(mustDrop.t)} OCS stopped but call ${guid} was not dropped`);
-    for (const phone of mustDrop.validations) v.add(`${at(mustDrop.t)} OCS stopped but the validation of phone ${phone} was not abandoned`);
+    for (const phone of mustDrop.validations) v.add(`${at(mustDrop.t)} OCS stopped but the validation of contact ${phone} was not abandoned`);
     mustDrop = null;
   };
   for (const line of trace) {
@@ -50,14 +50,14 @@ export const ocsDoesNothingWhileDown: Checker = ({ trace, facts }) => {
     if (e.kind === 'contact') {
       if (line.event === 'dial') openCalls.set(String(line.guid), line.t);
       else if (line.event === 'callFinalized') openCalls.delete(String(line.guid));
-      else if (line.event === 'validationSent') openValidations.add(e.phone);
-      else if (line.event.startsWith('validation:')) openValidations.delete(e.phone);
+      else if (line.event === 'validationSent') openValidations.add(contactOf(facts, line)!);
+      else if (line.event.startsWith('validation:')) openValidations.delete(contactOf(facts, line)!);
       else if (line.event === 'callDropped') {
         openCalls.delete(String(line.guid));
         mustDrop?.calls.delete(String(line.guid));
       } else if (line.event === 'validationDropped') {
-        openValidations.delete(e.phone);
-        mustDrop?.validations.delete(e.phone);
+        openValidations.delete(contactOf(facts, line)!);
+        mustDrop?.validations.delete(contactOf(facts, line)!);
       }
     }
     if (down === null) continue;

@@ -77,12 +77,17 @@ export class Dialer {
     this.scheduleDialCheck(group);
   }
 
+  /** Redials due first, then the list's next fresh record; the group that takes a contact dials it. */
   private nextContact(group: GroupRuntime): Contact | undefined {
-    const redial = group.ready.shift();
-    if (redial !== undefined) return redial;
-    if (group.nextFresh >= group.cfg.callingListSize) return undefined;
-    const index = group.nextFresh++;
-    return { phone: String(group.cfg.firstPhone + index), group, attempts: 0, treatmentCounts: null, unconfirmed: 0 };
+    const list = group.list;
+    const redial = list.ready.shift();
+    if (redial !== undefined) {
+      redial.group = group;
+      return redial;
+    }
+    if (list.nextFresh >= list.size) return undefined;
+    const index = list.nextFresh++;
+    return { phone: String(list.firstPhone + index), list, group, attempts: 0, treatmentCounts: null, unconfirmed: 0 };
   }
 
   private readonly previewed = (preview: Preview): void => {
@@ -94,7 +99,7 @@ export class Dialer {
 
   /** Dialing was suspended between the decision and the dial: the contact goes back first in line. */
   giveBack(contact: Contact): void {
-    contact.group.ready.unshift(contact);
+    contact.list.ready.unshift(contact);
     this.unreserve(contact.group);
   }
 
@@ -143,7 +148,7 @@ export class Dialer {
 
   private readonly answered = (attempt: Attempt): void => {
     if (attempt.dropped) return;
-    const group = attempt.contact.group;
+    const group = attempt.group;
     const now = this.kernel.now;
     attempt.times.ringing = attempt.times.dialing;
     attempt.times.answered = attempt.times.cpdCompleted = now;
@@ -166,19 +171,19 @@ export class Dialer {
   private readonly talkEnded = (attempt: Attempt): void => {
     if (attempt.dropped) return;
     attempt.times.released = attempt.times.agentReleased = this.kernel.now;
-    this.kernel.post(attempt.contact.group.durations.afterCallWork(), this.afterCallWorkDone, attempt);
+    this.kernel.post(attempt.group.durations.afterCallWork(), this.afterCallWorkDone, attempt);
   };
 
   private readonly afterCallWorkDone = (attempt: Attempt): void => {
     if (attempt.dropped) return;
     attempt.times.acwCompleted = this.kernel.now;
-    this.finalize(attempt, attempt.contact.group.agentResult());
+    this.finalize(attempt, attempt.group.agentResult());
   };
 
   private readonly endedUnanswered = (attempt: Attempt): void => {
     if (attempt.dropped) return;
     const result = attempt.outcome!;
-    const group = attempt.contact.group;
+    const group = attempt.group;
     attempt.times.ringing = attempt.times.dialing;
     attempt.times.released = attempt.times.cpdCompleted = this.kernel.now;
     this.learnHitRate(group, 0);
@@ -195,13 +200,13 @@ export class Dialer {
   /** The call is finalized: OCS posts seq 1 with GSW_CALL_RESULT and applies the treatment. */
   private finalize(attempt: Attempt, result: CallResult): void {
     const contact = attempt.contact;
-    const group = contact.group;
+    const group = attempt.group;
     attempt.callResult = result;
     attempt.times.completeProcessing = this.kernel.now;
     group.callsInProgress--;
     group.calls?.delete(attempt);
     this.counters.callResults.add(result);
-    this.trace?.({ t: this.kernel.now, entity: `contact:${contact.phone}`, event: 'callFinalized', guid: attempt.guid, group: contact.group.cfg.name, callResult: result, code: callResultCode(result) });
+    this.trace?.({ t: this.kernel.now, entity: `contact:${contact.phone}`, event: 'callFinalized', guid: attempt.guid, group: group.cfg.name, callResult: result, code: callResultCode(result) });
     if (group.cfg.options.sendHistory) this.host.createRecord(attempt, 1);
     if (attempt.agentHeld) {
       // Stryker disable next-line BooleanLiteral: equivalent, an attempt is finalized once and nothing reads agentHeld afterwards
@@ -225,10 +230,10 @@ export class Dialer {
       this.counters.callsDropped++;
       if (group.cfg.options.sendHistory) this.counters.callsDroppedWithHistory++;
       this.trace?.({ t: now, entity: `contact:${attempt.contact.phone}`, event: 'callDropped', guid: attempt.guid, group: group.cfg.name });
-      group.ready.unshift(attempt.contact);
+      attempt.contact.list.ready.unshift(attempt.contact);
     }
     group.calls!.clear();
-    for (const preview of group.previewing!) group.ready.unshift(preview.contact);
+    for (const preview of group.previewing!) preview.contact.list.ready.unshift(preview.contact);
     group.previewing!.clear();
     group.callsInProgress = 0;
     group.dialsInProgress = 0;
@@ -238,21 +243,24 @@ export class Dialer {
 
   /** A contact whose pre-dial validation a restart abandoned: first in line again (its agent is already free). */
   putBack(contact: Contact): void {
-    contact.group.ready.unshift(contact);
+    contact.list.ready.unshift(contact);
   }
 
   applyTreatment(contact: Contact, result: CallResult): void {
     const treatment = contact.group.cfg.treatments.get(result);
     // [doc] With no treatment for the call result, the record is final (Updated).
     if (treatment === undefined) return;
-    const counts = (contact.treatmentCounts ??= new Array<number>(contact.group.cfg.treatments.size).fill(0));
-    const count = ++counts[treatment.index];
+    // [model] The count lives with the calling-list record, so groups sharing the list count together.
+    const counts = (contact.treatmentCounts ??= new Map());
+    const count = (counts.get(result) ?? 0) + 1;
+    counts.set(result, count);
     if (count >= treatment.maxAttempts) return;
     this.kernel.scheduleFixed(treatment.redialAfterMs, this.contactReady, contact);
   }
 
+  /** A redial is due: every group dialing the list may take it (the first to check does). */
   private readonly contactReady = (contact: Contact): void => {
-    contact.group.ready.push(contact);
-    this.scheduleDialCheck(contact.group);
+    contact.list.ready.push(contact);
+    for (const group of contact.list.groups) this.scheduleDialCheck(group);
   };
 }

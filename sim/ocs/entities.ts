@@ -25,13 +25,16 @@ export interface MachineEntity {
   timerEvent: EventObject | null;
 }
 
+/** A contact: a calling-list record, identified by its list and its phone. */
 export interface Contact {
   phone: string;
+  list: CallingListRuntime;
+  /** The campaign group that took it last from the list: whose agents, options and treatments its call has. */
   group: GroupRuntime;
-  /** Dial attempts so far. */
+  /** Dial attempts so far, whichever group dialed them. */
   attempts: number;
-  /** Times each of the group's treatments was applied, by treatment index (allocated on first use). */
-  treatmentCounts: number[] | null;
+  /** Times a treatment was applied, by call result (allocated on first use); groups sharing the list count together. */
+  treatmentCounts: Map<CallResult, number> | null;
   /** Call report records of this contact OCS still keeps (the race-condition check). */
   unconfirmed: number;
 }
@@ -54,6 +57,8 @@ export class Attempt implements StoredAttempt {
   storedTimes: [number, number] = [0, 0];
   outstanding = 0;
   private guidText: string | null = null;
+  /** The campaign group that dialed it: its records stay this group's when another group of the list takes the contact next. */
+  readonly group: GroupRuntime;
 
   constructor(
     readonly contact: Contact,
@@ -62,6 +67,7 @@ export class Attempt implements StoredAttempt {
     private readonly seed: number,
     now: number,
   ) {
+    this.group = contact.group;
     this.times.dialing = now;
   }
 
@@ -182,6 +188,28 @@ export interface HttpRequest {
   status: number;
 }
 
+/**
+ * A calling list at run time: the contacts not dialed yet (from `nextFresh`)
+ * and those due for a redial, shared by every campaign group that dials it.
+ */
+export class CallingListRuntime {
+  nextFresh = 0;
+  readonly ready = new Deque<Contact>();
+  /** The groups dialing this list, in scenario order (a contact due again is offered to each). */
+  readonly groups: GroupRuntime[] = [];
+  /**
+   * What names a contact of this list in a validation request's trace name
+   * (`validation:<list>/<phone>`): the list and a slash when the run has
+   * several lists (their phones may coincide), nothing when it has one.
+   */
+  requestPrefix = '';
+  constructor(
+    readonly name: string,
+    readonly size: number,
+    readonly firstPhone: number,
+  ) {}
+}
+
 export class GroupRuntime implements MachineEntity {
   m!: MachineInstance;
   timer: ScheduledEvent | null = null;
@@ -198,8 +226,8 @@ export class GroupRuntime implements MachineEntity {
   readonly calls: Set<Attempt> | null;
   /** Contacts an agent is previewing (preview mode), for an OCS restart to give back (only with restarts). */
   readonly previewing: Set<Preview> | null;
-  nextFresh = 0;
-  readonly ready = new Deque<Contact>();
+  /** Set by OCS when it builds the lists: the list this group dials. */
+  list!: CallingListRuntime;
   marked = 0;
   readonly queued = new Set<CallReportRecord>();
   hitRate: number;
@@ -271,6 +299,10 @@ export interface OcsCounters {
   deliverySeq1: LogHistogram;
   /** Records marked for re-submission, all groups (Little's law: L = lambda W). */
   marked: TimeWeighted;
+  /** Campaign groups in a wait condition at once. */
+  groupsWaiting: TimeWeighted;
+  /** 1 while at least one campaign group is in a wait condition: its integral is the union of the groups' wait periods. */
+  anyGroupWaiting: TimeWeighted;
   /** POSTs on the wire awaiting a response. */
   inFlight: TimeWeighted;
   /** Requests waiting for a pooled connection. */
@@ -320,6 +352,8 @@ export function newCounters(): OcsCounters {
       deliverySeq0: new LogHistogram(),
       deliverySeq1: new LogHistogram(),
       marked: new TimeWeighted(),
+      groupsWaiting: new TimeWeighted(),
+      anyGroupWaiting: new TimeWeighted(),
       inFlight: new TimeWeighted(),
       poolWaiting: new TimeWeighted(),
       poolWaitMs: new LogHistogram(),

@@ -5,7 +5,7 @@ import { groupRecoveryTimerMachine, type GroupRecoveryTimerContext } from '../..
 import { ConnectionPool } from './connectionPool.ts';
 import { Dialer } from './dialer.ts';
 import { machineRunner, type Effect, type EngineName, type MachineInstance, type MachineRunner } from '../kernel/engine.ts';
-import { CallReportRecord, GroupRuntime, KeptRecords, newCounters, type Attempt, type Contact, type HttpRequest, type MachineEntity, type OcsCounters, type Validation } from './entities.ts';
+import { CallingListRuntime, CallReportRecord, GroupRuntime, KeptRecords, newCounters, type Attempt, type Contact, type HttpRequest, type MachineEntity, type OcsCounters, type Validation } from './entities.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import type { Window } from '../scenario/resolve.ts';
 import { FirstZeroAfter } from '../kernel/metrics.ts';
@@ -95,6 +95,15 @@ export class Ocs<W extends Wire = Wire> {
     this.wire = connectWire({ answered: this.responseArrived, served: (request) => this.settleAttempt(request.stored as Attempt) }, this.counters);
     const restarts = { recordsAfterRestart: model.recordsAfterRestart, any: model.ocsRestarts.length > 0 };
     this.groups = model.groups.map((cfg) => new GroupRuntime(cfg, model.recoveryTimer, random, restarts));
+    const lists = new Map<string, CallingListRuntime>();
+    for (const group of this.groups) {
+      const { callingList, callingListSize, firstPhone } = group.cfg;
+      let list = lists.get(callingList);
+      if (list === undefined) lists.set(callingList, (list = new CallingListRuntime(callingList, callingListSize, firstPhone)));
+      list.groups.push(group);
+      group.list = list;
+    }
+    if (lists.size > 1) for (const list of lists.values()) list.requestPrefix = `${list.name}/`;
     for (const group of this.groups) {
       const started = this.groupRunner.start({ historyWaitConditionThreshold: group.cfg.options.historyWaitConditionThreshold });
       group.m = started.instance;
@@ -121,13 +130,22 @@ export class Ocs<W extends Wire = Wire> {
         if (group.m.state === 'stopped') return;
         // Nothing is created while OCS is down.
         if (group.m.state !== 'loaded' && !this.down) {
-          const contact: Contact = { phone: `S${this.counters.recordsCreated}`, group, attempts: 0, treatmentCounts: null, unconfirmed: 0 };
+          const contact: Contact = { phone: `S${this.counters.recordsCreated}`, list: group.list, group, attempts: 0, treatmentCounts: null, unconfirmed: 0 };
           this.createRecord(this.dialer.newAttempt(contact), 0);
         }
         kernel.schedule(gap(), arrive, undefined);
       };
       kernel.schedule(gap(), arrive, undefined);
     }
+  }
+
+  /** A group's wait condition begins (1) or ends (0); the campaign's figures follow: how many groups wait, and whether any does. */
+  private setWaiting(group: GroupRuntime, now: number, level: 0 | 1): void {
+    const delta = level - group.waiting.level;
+    group.waiting.set(now, level);
+    if (delta === 0) return;
+    this.counters.groupsWaiting.add(now, delta);
+    this.counters.anyGroupWaiting.set(now, this.counters.groupsWaiting.level > 0 ? 1 : 0);
   }
 
   /** Nothing left to do: groups stopped, no call, no record kept, no validation. */
@@ -238,7 +256,7 @@ export class Ocs<W extends Wire = Wire> {
       case 'markForResubmission':
       case 'unmarkForResubmission': {
         const record = entity as CallReportRecord;
-        const group = record.attempt.contact.group;
+        const group = record.attempt.group;
         const delta = name === 'markForResubmission' ? 1 : -1;
         if (delta > 0) {
           c.markedEntries++;
@@ -255,14 +273,14 @@ export class Ocs<W extends Wire = Wire> {
       }
       case 'awaitRecovery': {
         const record = entity as CallReportRecord;
-        const group = record.attempt.contact.group;
+        const group = record.attempt.group;
         if (group.recovery === null) return;
         group.queued.add(record);
         return this.stepRecovery(group.recovery, RECORD_QUEUED);
       }
       case 'endRecovery': {
         const record = entity as CallReportRecord;
-        record.attempt.contact.group.queued.delete(record);
+        record.attempt.group.queued.delete(record);
         return;
       }
       case 'releaseRecord':
@@ -272,20 +290,20 @@ export class Ocs<W extends Wire = Wire> {
       // --- campaign group ---
       case 'resumeDialing': {
         const group = entity as GroupRuntime;
-        group.waiting.set(now, 0);
+        this.setWaiting(group, now, 0);
         return this.dialer.scheduleDialCheck(group);
       }
       case 'suspendDialing':
-        (entity as GroupRuntime).waiting.set(now, 1);
+        this.setWaiting(entity as GroupRuntime, now, 1);
         return;
       case 'haltForRestart':
         // Dialing stops for the restart, not for a wait condition.
-        (entity as GroupRuntime).waiting.set(now, 0);
+        this.setWaiting(entity as GroupRuntime, now, 0);
         return;
       case 'stopDialing': {
         const group = entity as GroupRuntime;
         group.waitingWhenStopped = group.waiting.level === 1;
-        group.waiting.set(now, 0);
+        this.setWaiting(group, now, 0);
         return;
       }
       case 'logWaitConditionActivated': {
@@ -321,7 +339,7 @@ export class Ocs<W extends Wire = Wire> {
   // Call report records.
 
   private createRecord(attempt: Attempt, seq: 0 | 1): void {
-    const record = new CallReportRecord(attempt, seq, attempt.contact.group.recordContext);
+    const record = new CallReportRecord(attempt, seq, attempt.group.recordContext);
     this.counters.recordsCreated++;
     this.unconfirmed.add(record);
     attempt.unsaved++;
@@ -362,7 +380,7 @@ export class Ocs<W extends Wire = Wire> {
     if (attempt.unsaved > 0 || attempt.outstanding > 0 || attempt.callResult === null) return;
     // A restart took its seq 1: counted in seq0OnlyAfterRestarts, not here.
     if (this.attemptsCutByRestarts.size > 0 && this.attemptsCutByRestarts.has(attempt)) return;
-    if (attempt.storedSeq !== 1 && attempt.contact.group.cfg.options.sendHistory) {
+    if (attempt.storedSeq !== 1 && attempt.group.cfg.options.sendHistory) {
       this.counters.finalNotSeq1++;
       this.trace?.({ t: this.kernel.now, entity: 'external', event: 'finalNotSeq1', guid: attempt.guid, storedSeq: attempt.storedSeq });
     }

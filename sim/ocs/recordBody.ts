@@ -1,4 +1,4 @@
-import { callResultCode, type ResolvedModel } from '../scenario/resolve.ts';
+import { callResultCode, type ResolvedGroup, type ResolvedModel } from '../scenario/resolve.ts';
 import type { Attempt, Contact } from './entities.ts';
 
 /**
@@ -11,15 +11,15 @@ import type { Attempt, Contact } from './entities.ts';
  */
 export function recordBody(model: ResolvedModel, attempt: Attempt, seq: 0 | 1): Record<string, string | number> {
   const contact = attempt.contact;
-  const g = contact.group.cfg;
+  const g = attempt.group.cfg;
   const epoch = (ms: number) => model.startEpochSeconds + Math.floor(ms / 1000);
   const body: Record<string, string | number> = {
     GSW_CALL_ATTEMPT_GUID: attempt.guid,
     GSW_HIST_SEQUENCE_NUM: seq,
-    ...contactAttributes(model, contact),
+    ...contactAttributes(model, contact.phone, g),
     GSW_GROUP_NAME: g.name.split('@')[1] ?? g.name,
     GSW_QUEUE_NAME: '',
-    GSW_DIAL_MODE: dialMode(contact),
+    GSW_DIAL_MODE: dialMode(g),
     GSW_OPTIMIZE_BY: g.dialMode === 'predictive' ? 'Busy Factor' : '',
     GSW_OPTIMIZE_GOAL: g.dialMode === 'predictive' ? 80 : 0,
     GSW_TZ_NAME: 'UTC',
@@ -56,7 +56,8 @@ export function recordBody(model: ResolvedModel, attempt: Attempt, seq: 0 | 1): 
   if (seq === 1 && attempt.callResult !== null) body.GSW_CALL_RESULT = callResultCode(attempt.callResult);
   if (model.recordAttributes === 'later') {
     // [doc, later revisions] Attributes a record "can contain"; [model] values in the shape OCS gives them.
-    body.GSW_CALLING_LIST_DBID = g.dbid + 1000;
+    // [model] One DBID per calling list (groups sharing a list give the same): its first group's DBID + 1000.
+    body.GSW_CALLING_LIST_DBID = contact.list.groups[0].cfg.dbid + 1000;
     body.GSW_CAMPAIGN_TEMPLATE_NAME = `${g.campaign} Template`;
     const record = Number(contact.phone.replace(/\D/g, '').slice(-9)) || 0;
     body.GSW_CHAIN_ID = record;
@@ -75,17 +76,16 @@ export function recordBody(model: ResolvedModel, attempt: Attempt, seq: 0 | 1): 
  * carries them, without an attempt (there is none yet).
  */
 export function validationBody(model: ResolvedModel, contact: Contact): Record<string, string | number> {
-  return { ...contactAttributes(model, contact), GSW_DIAL_MODE: dialMode(contact) };
+  return { ...contactAttributes(model, contact.phone, contact.group.cfg), GSW_DIAL_MODE: dialMode(contact.group.cfg) };
 }
 
 /** The contact and its campaign group, as a record's body opens. */
-function contactAttributes(model: ResolvedModel, contact: Contact): Record<string, string | number> {
-  const g = contact.group.cfg;
+function contactAttributes(model: ResolvedModel, phone: string, g: ResolvedGroup): Record<string, string | number> {
   return {
     GSW_TENANT_NAME: model.tenant,
-    GSW_PHONE: contact.phone,
+    GSW_PHONE: phone,
     GSW_PHONE_TYPE: 'Direct Business Phone',
-    GSW_CUSTOMER_ID: `C${contact.phone}`,
+    GSW_CUSTOMER_ID: `C${phone}`,
     GSW_CAMPAIGN_DBID: g.dbid,
     GSW_CAMPAIGN_NAME: g.campaign,
     GSW_CALLING_LIST: g.callingList,
@@ -94,4 +94,4 @@ function contactAttributes(model: ResolvedModel, contact: Contact): Record<strin
   };
 }
 
-const dialMode = (contact: Contact) => contact.group.cfg.dialMode[0].toUpperCase() + contact.group.cfg.dialMode.slice(1);
+const dialMode = (g: ResolvedGroup) => g.dialMode[0].toUpperCase() + g.dialMode.slice(1);

@@ -43,8 +43,8 @@ export interface WireSink {
   served(request: HttpRequest): void;
 }
 
-/** The trace's name for a request. */
+/** The trace's name for a request: a record's entity, or the validated contact (its calling list too when the run has several). */
 export function describeRequest(request: HttpRequest): string {
   const from = request.from;
-  return from.kind === 'record' ? `record:${from.attempt.guid}:${from.seq}` : `validation:${from.contact.phone}`;
+  return from.kind === 'record' ? `record:${from.attempt.guid}:${from.seq}` : `validation:${from.contact.list.requestPrefix}${from.contact.phone}`;
 }

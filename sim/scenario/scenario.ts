@@ -175,9 +175,15 @@ export const CampaignGroup = z.strictObject({
   name: z.string().min(1).describe('Campaign group name, as in the wait-condition log lines.'),
   dbid: Count('(DBID)', 1).describe('Campaign group DBID, as in the wait-condition log lines.'),
   campaign: z.string().default('Outbound Campaign'),
-  callingList: z.string().default('Calling List'),
-  callingListSize: Count('calling-list records', 1).default(100000),
-  firstPhone: Count('(phone number)', 0).default(5550000000).describe('Phone numbers are consecutive from this one.'),
+  callingList: z
+    .string()
+    .min(1, { error: 'expected a calling list name' })
+    .optional()
+    .describe('The calling list the group dials. Groups that name the same list share its records (a treatment or a race condition acts across them). Not given: the group has a list of its own, "Calling List" for the first group that names none, "Calling List (<group name>)" for the others.'),
+  callingListSize: Count('calling-list records', 1).default(100000).describe('Records in the calling list; groups that share a list give it the same size.'),
+  firstPhone: Count('(phone number)', 0)
+    .optional()
+    .describe('Phone numbers of the calling list are consecutive from this one. Not given: 5550000000 for the first list, each further list from the end of the ranges before it, so no two lists share a phone.'),
   agents: Count('agents', 1).default(50),
   dialMode: z.enum(['preview', 'progressive', 'predictive'], { error: 'expected preview, progressive or predictive' }).default('predictive'),
   previewTime: Distribution.default({ uniform: ['3s', '10s'] }).describe('Preview mode: time the agent looks at the record before dialing.'),
@@ -196,7 +202,8 @@ export const CampaignGroup = z.strictObject({
     .describe('Redial rules by call result; a call result with no treatment makes the record final (Updated).'),
   options: GroupOptions.default({}).describe('OCS options set on this campaign group; they win over the application-level ones.'),
 });
-export type CampaignGroup = z.infer<typeof CampaignGroup>;
+/** A campaign group of the effective scenario: its calling list and phone range always named (sim/scenario/callingLists.ts). */
+export type CampaignGroup = Omit<z.infer<typeof CampaignGroup>, 'callingList' | 'firstPhone'> & { callingList: string; firstPhone: number };
 
 const NetworkOutage = z.strictObject({
   kind: z
@@ -298,8 +305,8 @@ export const Scenario = z.strictObject({
 });
 /** What users write (defaults optional). */
 export type ScenarioInput = z.input<typeof Scenario>;
-/** The effective scenario: every default filled in. */
-export type Scenario = z.infer<typeof Scenario>;
+/** The effective scenario: every default filled in, each group's calling list and phone range too. */
+export type Scenario = Omit<z.infer<typeof Scenario>, 'campaignGroups'> & { campaignGroups: CampaignGroup[] };
 
 /** Milliseconds in a duration string (already validated). */
 export function durationMs(d: string): number {

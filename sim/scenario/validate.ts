@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { closest } from './suggest.ts';
+import { assignCallingLists } from './callingLists.ts';
 import { durationMs, formatDuration, LATEST_TIMESTAMP_MS, Scenario, type Distribution } from './scenario.ts';
 
 /**
@@ -13,8 +14,11 @@ type Path = ReadonlyArray<PropertyKey>;
 export function validateScenario(input: unknown): Validation {
   const parsed = Scenario.safeParse(input ?? {});
   if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((issue) => describeIssue(issue, input)) };
-  const errors = crossFieldErrors(parsed.data);
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, scenario: parsed.data };
+  const lists = assignCallingLists(parsed.data.campaignGroups);
+  if (!lists.ok) return lists;
+  const scenario: Scenario = { ...parsed.data, campaignGroups: lists.groups };
+  const errors = crossFieldErrors(scenario);
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, scenario };
 }
 
 export function formatPath(path: Path): string {
