@@ -35,7 +35,7 @@ describe('the JSON Schema of sweep files', () => {
       expect(await main(['schema', '--sweep', '--out', out])).toBe(0);
       expect(readFileSync(out, 'utf8')).toBe(sweepJsonSchema());
       expect(await main(['schema', '--sweep', '--summary'])).toBe(2);
-      expect(stderr.mock.calls.map((c) => String(c[0])).join('')).toContain('--summary and --sweep: got both; expected one of them');
+      expect(stderr.mock.calls.map((c) => String(c[0])).join('')).toContain('--summary and --sweep: got 2; expected one of --summary, --sweep, --reference');
     } finally {
       stdout.mockRestore();
       stderr.mockRestore();
