@@ -9,8 +9,9 @@ import { objectiveText } from '../sweep/recommend.ts';
 import { taskOf } from '../sweep/runTask.ts';
 import { DEFAULT_OBJECTIVES, type Dimension, type Objective, type OptionName, type OptionValue, type Sweep } from '../sweep/sweepFile.ts';
 import { wholeNumber } from './args.ts';
-import { ScenarioError } from './scenarioFile.ts';
+import { ScenarioError } from './errors.ts';
 import { loadSweep, planOrThrow } from './sweepCommand.ts';
+import { summaryOf } from './commands.ts';
 
 /**
  * `ocs-sim boundary FILE --option NAME`: where along one numeric option of a
@@ -46,7 +47,7 @@ export interface BoundarySearch {
 export function addBoundaryCommand(cli: Command): void {
   cli
     .command('boundary')
-    .description('bisect one numeric option of a sweep file to where an objective flips; print the interval')
+    .description(summaryOf('boundary'))
     .argument('<file>', 'sweep file: its base scenario, replications (as the adaptive range of each value probed), probe and objectives')
     .requiredOption('--option <name>', 'a varied option with numbers or durations: searched between its smallest and largest value')
     .option('--objective <metric>', "the objective on this metric (default: the sweep file's first)")

@@ -11,9 +11,11 @@ import { bareNumberWarnings } from '../sim/sanityWarnings.ts';
 import { settingsWarnings } from '../sim/warnings.ts';
 import { resolve } from '../sim/scenario/resolve.ts';
 import { DEFAULT_MAX_RECOVERY_MS } from '../sim/health/health.ts';
+import { ChecksFailed } from './errors.ts';
 import { writeFileAtomic } from './files.ts';
 import { junitXml, type TestCase } from './junit.ts';
 import { loadScenario } from './scenarioFile.ts';
+import { summaryOf } from './commands.ts';
 
 /**
  * `ocs-sim check [SCENARIO]`: the model's invariants on your own scenario
@@ -23,12 +25,6 @@ import { loadScenario } from './scenarioFile.ts';
  * replay and the failing scenario when one does not, 2 on bad input: a CI step.
  */
 
-/** An invariant did not hold: the check has printed which and how to replay it (exit code 1). */
-export class ChecksFailed extends Error {
-  constructor() {
-    super('an invariant did not hold');
-  }
-}
 
 export interface CheckOptions {
   runs: number;
@@ -48,7 +44,7 @@ export interface CheckOptions {
 export function addCheckCommand(cli: Command): void {
   cli
     .command('check')
-    .description('check every invariant of the model on a scenario over many seeds (its faults as written, or generated ones); exit 1 with a replay line on a violation')
+    .description(summaryOf('check'))
     .argument('[scenario]', 'scenario file, YAML or JSON (default: the built-in scenarios/default.yaml)')
     .option('--runs <n>', 'runs to check', wholeNumber(1), 20)
     .option('--seed <n>', 'first seed (default: the scenario\'s); as-written runs use seeds from it up', wholeNumber(0))

@@ -15,6 +15,7 @@ import { BadInput, ExitWith, wholeNumber } from './args.ts';
 import { ownSignals, writeFileAtomic } from './files.ts';
 import { humanSummary, runFileNames, RunFiles, runHeader } from './runCommand.ts';
 import { loadScenario, ocsSettingsGiven } from './scenarioFile.ts';
+import { summaryOf } from './commands.ts';
 
 /**
  * `ocs-sim drive SCENARIO --target URL`: the OCS model against a real
@@ -43,7 +44,7 @@ interface DriveFlags {
 export function addDriveCommand(cli: Command): void {
   cli
     .command('drive')
-    .description('play the OCS model against a real external system over HTTP: a conformance verdict (conformance.md) and its measured figures for sweeps (calibration.yaml)')
+    .description(summaryOf('drive'))
     .argument('<scenario>', 'scenario file, YAML or JSON (its externalSystem section is ignored: the target is the external system)')
     .requiredOption('--target <url>', 'where records are POSTed (http:// or https://), in place of the scenario\'s history-uri')
     .option('--validation-target <url>', "where pre-dial validation requests go (default: the target's origin with the path of the scenario's validation-uri)")

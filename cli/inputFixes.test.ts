@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { validateScenario } from '../sim/scenario/validate.ts';
 import { validateSweep } from '../sweep/sweepFile.ts';
 import { main } from './program.ts';
-import { loadScenario, ScenarioError } from './scenarioFile.ts';
+import { ScenarioError } from './errors.ts';
+import { loadScenario } from './scenarioFile.ts';
 
 /** Input a user expects to work, or to be told how to write (issue 24). */
 

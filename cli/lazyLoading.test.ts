@@ -10,17 +10,31 @@ import { packagesLoadedBy } from '../test-support/loadedPackages.ts';
  * contact center's CI or `run` in a loop pays for every one of them.
  */
 const HEAVY_FOR_REPORTS = ['vega', 'vega-lite'];
-const HEAVY_ELSEWHERE = ['piscina', 'bullmq', 'ioredis', 'playwright-core'];
+/** What only some commands use: the pool (sweeps), the queue, the browser, the HTTP client (drive), the property checker (check). */
+const HEAVY_ELSEWHERE = ['piscina', 'bullmq', 'ioredis', 'playwright-core', 'undici', 'fast-check'];
+/** What a run uses: the scenario schema, YAML, the machines. */
+const MODEL = ['zod', 'yaml', 'xstate', 'seedrandom'];
 
 describe('packages each command loads', () => {
   const out = mkdtempSync(join(tmpdir(), 'ocs-sim-lazy-'));
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-  it('--help loads no chart, pool, queue or browser package', async () => {
+  it('--help loads the command line parser and nothing else: not even the model', async () => {
     const { code, packages } = await packagesLoadedBy(['--help']);
     expect(code).toBe(0);
     expect(packages.has('commander')).toBe(true); // the hook sees packages at all
-    for (const name of [...HEAVY_FOR_REPORTS, ...HEAVY_ELSEWHERE]) expect(packages, name).not.toContain(name);
+    for (const name of [...HEAVY_FOR_REPORTS, ...HEAVY_ELSEWHERE, ...MODEL]) expect(packages, name).not.toContain(name);
+  });
+
+  it("a command's own --help and a mistyped command still work with the others not loaded", async () => {
+    const own = await packagesLoadedBy(['drive', '--help']);
+    expect(own.code).toBe(0);
+    expect(own.packages).toContain('undici');
+    expect(own.packages).not.toContain('fast-check');
+    const mistyped = await packagesLoadedBy(['rnu']);
+    expect(mistyped.code).toBe(2);
+    expect(mistyped.stderr).toContain("unknown command 'rnu'");
+    expect(mistyped.stderr).toContain('run');
   });
 
   it('run without --report draws nothing, so loads no vega; with --report it does', async () => {
@@ -29,6 +43,7 @@ describe('packages each command loads', () => {
     const plain = await packagesLoadedBy(['run', scenario, '--out', join(out, 'plain')]);
     expect(plain.code).toBe(0);
     for (const name of [...HEAVY_FOR_REPORTS, ...HEAVY_ELSEWHERE]) expect(plain.packages, name).not.toContain(name);
+    for (const name of MODEL) expect(plain.packages, name).toContain(name);
     const reported = await packagesLoadedBy(['run', scenario, '--out', join(out, 'reported'), '--report']);
     expect(reported.code).toBe(0);
     for (const name of HEAVY_FOR_REPORTS) expect(reported.packages, name).toContain(name);

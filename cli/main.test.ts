@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ocsSim, type CliResult } from '../test-support/cli.ts';
-import { loadScenario, ScenarioError } from './scenarioFile.ts';
+import { ScenarioError } from './errors.ts';
+import { loadScenario } from './scenarioFile.ts';
 
 /**
  * `ocs-sim` as a user meets it: a scenario file with a mistake is rejected

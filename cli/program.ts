@@ -1,96 +1,22 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
+import { BadInput, ExitWith } from './args.ts';
+import { addCommands } from './commands.ts';
+import { ChecksFailed, ScenarioError } from './errors.ts';
 import { modelVersion } from './modelVersion.ts';
-import { scenarioReference } from './scenarioReference.ts';
-import { z } from 'zod';
-import { resolve } from '../sim/scenario/resolve.ts';
-import { Scenario } from '../sim/scenario/scenario.ts';
-import { SummaryFile } from '../sim/summarySchema.ts';
-import { SweepFile } from '../sweep/sweepFile.ts';
-import { settingsWarnings } from '../sim/warnings.ts';
-import { bareNumberWarnings } from '../sim/sanityWarnings.ts';
-import { BadInput, durationArg, ExitWith, wholeNumber } from './args.ts';
-import { writeFileAtomic } from './files.ts';
 import { packageVersion } from './packageRoot.ts';
-import { reportFromDir } from './reportCommand.ts';
-import { humanSummary, runFileNames, runHeader, runToFiles } from './runCommand.ts';
-import { loadScenario, ocsSettingsGiven, ScenarioError } from './scenarioFile.ts';
-import { addCheckCommand, ChecksFailed } from './checkCommand.ts';
-import { addBoundaryCommand } from './boundaryCommand.ts';
-import { addSweepCommand, isSweepDir, reportSweepDir } from './sweepCommand.ts';
-import { addServeCommand } from './serveCommand.ts';
-import { addDriveCommand } from './driveCommand.ts';
-import { addWorkerCommand } from './workerCommand.ts';
 
 /** Exit codes: 0 done, 1 the tool failed (or, for check, an invariant did not hold), 2 bad input. */
 const BAD_INPUT = 2;
 
-export function program(): Command {
+export async function program(argv: readonly string[]): Promise<Command> {
   const cli = new Command('ocs-sim')
     .description('Deterministic simulation of how Genesys OCS submits call report records to an external system')
-    .version(versionText(), '-V, --version', 'print the version of ocs-sim (CHANGELOG.md says what each changed) and the fingerprint of its model')
+    // The model's fingerprint hashes its sources: computed only when asked for.
+    .version(argv.includes('-V') || argv.includes('--version') ? versionText() : packageVersion(), '-V, --version', 'print the version of ocs-sim (CHANGELOG.md says what each changed) and the fingerprint of its model')
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
 
-  cli
-    .command('run')
-    .description('run a scenario (default: the built-in scenarios/default.yaml) and write trace.jsonl, ocs.log, summary.json')
-    .argument('[scenario]', 'scenario file, YAML or JSON')
-    .option('--seed <n>', 'seed (default: the scenario\'s)', wholeNumber(0))
-    .option('--out <dir>', 'output directory', 'out/run')
-    .addOption(new Option('--engine <engine>', 'machine engine').choices(['compiled', 'xstate']).default('compiled'))
-    .option('--no-trace', 'do not write trace.jsonl')
-    .option('--report', 'also write report.html and report.md (see ocs-sim report)')
-    .option('--max-recovery <duration>', 'health: the bound on recovery after a trigger (outage, OCS restart, campaign start) before it is slow-recovery, e.g. 5m', durationArg)
-    .action(async (file: string | undefined, opts: { seed?: number; out: string; engine: 'compiled' | 'xstate'; trace: boolean; report?: boolean; maxRecovery?: number }) => {
-      const { scenario, input } = loadScenario(file);
-      const seed = opts.seed ?? scenario.seed;
-      process.stdout.write(`${runHeader(scenario, seed, ocsSettingsGiven(input))}\n`);
-      for (const warning of bareNumberWarnings(input)) process.stderr.write(`warning: ${warning}\n`);
-      const before = settingsWarnings(resolve(scenario, seed));
-      for (const warning of before) process.stderr.write(`warning: ${warning}\n`);
-      const result = await runToFiles(scenario, { seed: opts.seed, out: opts.out, engine: opts.engine, trace: opts.trace, maxRecoveryMs: opts.maxRecovery, optionsGiven: ocsSettingsGiven(input) });
-      for (const warning of result.summary.warnings.filter((w) => !before.includes(w))) process.stderr.write(`warning: ${warning}\n`);
-      process.stdout.write(`${humanSummary(result, opts.out, runFileNames(opts.trace))}\n`);
-      if (opts.report) {
-        await reportFromDir(opts.out);
-        process.stdout.write(`  report: ${opts.out}/report.html ${opts.out}/report.md\n`);
-      }
-    });
-
-  cli
-    .command('report')
-    .description('write report.html and report.md for an earlier run or sweep, next to its files (a sweep: cells.csv and the recommendation too)')
-    .argument('<dir>', 'output directory of ocs-sim run or ocs-sim sweep')
-    .action(async (dir: string) => {
-      if (isSweepDir(dir)) {
-        process.stdout.write(await reportSweepDir(dir));
-        return;
-      }
-      await reportFromDir(dir);
-      process.stdout.write(`wrote ${dir}/report.html ${dir}/report.md\n`);
-    });
-
-  cli
-    .command('schema')
-    .description('write the JSON Schema of scenario files (for editors), or with --summary that of summary.json, with --sweep that of sweep files')
-    .option('--summary', 'the schema of summary.json instead (docs/summary.schema.json)')
-    .option('--sweep', 'the schema of sweep files instead (docs/sweep.schema.json)')
-    .option('--reference', 'the scenario field reference in Markdown instead (docs/scenario.md)')
-    .option('--out <file>', 'where to write it (default: scenario.schema.json, summary.schema.json with --summary, sweep.schema.json with --sweep, scenario.md with --reference)')
-    .action((opts: { out?: string; summary?: boolean; sweep?: boolean; reference?: boolean }) => {
-      const chosen = (['summary', 'sweep', 'reference'] as const).filter((k) => opts[k]);
-      if (chosen.length > 1) throw new BadInput(`ocs-sim schema: ${chosen.map((k) => `--${k}`).join(' and ')}: got ${chosen.length}; expected one of --summary, --sweep, --reference (or none, for scenario files)`);
-      const out = opts.out ?? (opts.summary ? 'summary.schema.json' : opts.sweep ? 'sweep.schema.json' : opts.reference ? 'scenario.md' : 'scenario.schema.json');
-      writeFileAtomic(out, opts.summary ? summaryJsonSchema() : opts.sweep ? sweepJsonSchema() : opts.reference ? scenarioReference() : `${JSON.stringify(z.toJSONSchema(Scenario, { io: 'input' }), null, 2)}\n`);
-      process.stdout.write(`wrote ${out}\n`);
-    });
-
-  addSweepCommand(cli);
-  addBoundaryCommand(cli);
-  addCheckCommand(cli);
-  addServeCommand(cli);
-  addDriveCommand(cli);
-  addWorkerCommand(cli);
+  await addCommands(cli, argv);
 
   return cli;
 }
@@ -100,20 +26,10 @@ export function versionText(): string {
   return `ocs-sim ${packageVersion()} (model ${modelVersion()})`;
 }
 
-/** The JSON Schema of sweep files, as docs/sweep.schema.json holds it (what users write: defaults optional). */
-export function sweepJsonSchema(): string {
-  return `${JSON.stringify(z.toJSONSchema(SweepFile, { io: 'input' }), null, 2)}\n`;
-}
-
-/** The JSON Schema of summary.json, as docs/summary.schema.json holds it. */
-export function summaryJsonSchema(): string {
-  return `${JSON.stringify(z.toJSONSchema(SummaryFile), null, 2)}\n`;
-}
-
 export async function main(argv: string[]): Promise<number> {
   try {
     // Async: reports render charts with vega, which is asynchronous.
-    await program().parseAsync(argv, { from: 'user' });
+    await (await program(argv)).parseAsync(argv, { from: 'user' });
     return 0;
   } catch (error) {
     if (error instanceof ScenarioError || error instanceof BadInput) {

@@ -6,7 +6,8 @@ import type { TraceLine } from '../sim/observer.ts';
 import { runScenario, type Summary } from '../sim/run.ts';
 import { writeFileAtomic } from './files.ts';
 import { logTimestamp } from './runCommand.ts';
-import { parseScenarioText, ScenarioError } from './scenarioFile.ts';
+import { ScenarioError } from './errors.ts';
+import { parseScenarioText } from './scenarioFile.ts';
 
 /**
  * `ocs-sim report DIR` (and `ocs-sim run --report`): reads a run's files,

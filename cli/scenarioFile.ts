@@ -3,21 +3,9 @@ import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { Scenario } from '../sim/scenario/scenario.ts';
 import { validateScenario } from '../sim/scenario/validate.ts';
+import { ScenarioError } from './errors.ts';
 import { PACKAGE_ROOT } from './packageRoot.ts';
 
-/** A scenario file that cannot be used: the CLI prints the messages and exits 2. */
-export class ScenarioError extends Error {
-  readonly problems: string[];
-  constructor(
-    readonly source: string,
-    problems: string[],
-  ) {
-    // One line per problem, each naming the file (a problem may hold several lines).
-    const lines = problems.flatMap((p) => p.split('\n'));
-    super(lines.map((p) => `${source}: ${p}`).join('\n'));
-    this.problems = lines;
-  }
-}
 
 /** Deeper than this, YAML flow nesting takes the parser seconds to hours; a scenario needs fewer than ten levels. */
 const DEEPEST_NESTING = 64;

@@ -4,6 +4,7 @@ import { JournalError } from '../http/journal.ts';
 import { BadInput, wholeNumber } from './args.ts';
 import { writeFileAtomic } from './files.ts';
 import { loadScenario } from './scenarioFile.ts';
+import { summaryOf } from './commands.ts';
 
 /**
  * `ocs-sim serve`: the scenario's external system as a real HTTP server
@@ -14,7 +15,7 @@ import { loadScenario } from './scenarioFile.ts';
 export function addServeCommand(cli: Command): void {
   cli
     .command('serve')
-    .description("serve the scenario's external system over real HTTP, its faults applied to real requests (a target for a real OCS or ocs-sim drive)")
+    .description(summaryOf('serve'))
     .argument('[scenario]', 'scenario file, YAML or JSON (default: the built-in scenarios/default.yaml)')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <n>', 'port (0: any free one; the first line says which)', wholeNumber(0), 8080)

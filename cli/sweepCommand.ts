@@ -20,7 +20,9 @@ import { queueUrl, type RedisTarget } from '../queue/url.ts';
 import { BadInput, wholeNumber } from './args.ts';
 import { writeFileAtomic } from './files.ts';
 import { modelVersion } from './modelVersion.ts';
-import { parseYamlText, readInputFile, ScenarioError } from './scenarioFile.ts';
+import { ScenarioError } from './errors.ts';
+import { parseYamlText, readInputFile } from './scenarioFile.ts';
+import { summaryOf } from './commands.ts';
 
 /**
  * `ocs-sim sweep FILE`: every cell x seed of a sweep on a worker pool,
@@ -40,7 +42,7 @@ export interface SweepCommandOptions {
 export function addSweepCommand(cli: Command): void {
   cli
     .command('sweep')
-    .description('run a sweep over OCS options and seeds in parallel; write results.jsonl, cells.csv, a recommendation and report.html')
+    .description(summaryOf('sweep'))
     .argument('<file>', 'sweep file, YAML or JSON (see sweeps/)')
     .option('--workers <n>', 'worker threads (default: all cores)', wholeNumber(1))
     .option('--out <dir>', 'output directory (default: out/sweeps/<file name>, with -quick for --quick)')

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { queueUrl, type RedisTarget } from '../queue/url.ts';
 import { wholeNumber } from './args.ts';
 import { modelVersion } from './modelVersion.ts';
+import { summaryOf } from './commands.ts';
 
 /**
  * `ocs-sim worker --queue URL`: runs of any sweep from the queue until
@@ -12,7 +13,7 @@ import { modelVersion } from './modelVersion.ts';
 export function addWorkerCommand(cli: Command): void {
   cli
     .command('worker')
-    .description('take runs of sweeps started with `ocs-sim sweep --queue` from Redis and run them, until SIGTERM or SIGINT')
+    .description(summaryOf('worker'))
     .requiredOption('--queue <url>', 'the Redis the sweeps use: redis://HOST:PORT[/DB]', queueUrl)
     .option('--concurrency <n>', 'runs at a time, each on a thread of its own (default: one per core)', wholeNumber(1))
     .action(async (opts: { queue: RedisTarget; concurrency?: number }) => {

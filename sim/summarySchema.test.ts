@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { summaryJsonSchema } from '../cli/program.ts';
+import { summaryJsonSchema } from '../cli/fileCommands.ts';
 import { scenarioInput } from '../properties/arbitraries.ts';
 import { runInput } from '../properties/generatedRun.ts';
 import { expectDocumentedSummary } from '../test-support/scenarios.ts';

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
-import { main, sweepJsonSchema } from '../cli/program.ts';
+import { sweepJsonSchema } from '../cli/fileCommands.ts';
+import { main } from '../cli/program.ts';
 
 /** Sweep files have a JSON Schema for editors: `ocs-sim schema --sweep`, checked in as docs/sweep.schema.json. */
 
