@@ -22,6 +22,7 @@ import { largeDay } from './largeDay.ts';
 import { referenceEventLoop } from './reference.ts';
 import { driveBench } from './driveBench.ts';
 import { serveBench } from './serveBench.ts';
+import { startup } from './startup.ts';
 import { queueCost } from './queueBench.ts';
 import { threadScaling } from './threadScaling.ts';
 
@@ -107,6 +108,7 @@ async function main(argv: string[]): Promise<void> {
   const queueOverheadMsPerRun = queuedOne && ((queuedOne.queuedSeconds - queuedOne.localSeconds) * 1000) / exampleTasks.length;
   const queueThroughputRatio = queuedTwo && queuedTwo.localSeconds / queuedTwo.queuedSeconds;
 
+  const started = await startup(quick);
   const serve = await serveBench(quick);
   const driven = await driveBench(quick);
   const adaptive = await adaptiveFraction(EXAMPLE_SWEEP, 2);
@@ -137,6 +139,12 @@ async function main(argv: string[]): Promise<void> {
     queueOverheadMsPerRun: queueOverheadMsPerRun === null ? null : Number(queueOverheadMsPerRun.toFixed(2)),
     queueThroughputRatio: queueThroughputRatio === null ? null : Number(queueThroughputRatio.toFixed(3)),
     recordsCreated: model.summary.records.created,
+    bareNodeSeconds: started.bareNodeSeconds,
+    startupHelpSeconds: started.startupHelpSeconds,
+    startupHelpRatio: started.startupHelpRatio,
+    tinyRunSeconds: started.tinyRunSeconds,
+    tinyRunRatio: started.tinyRunRatio,
+    workerThreadStartMs: started.workerThreadStartMs,
     serveRecordsPerSecond: serve.serveRecordsPerSecond,
     serveLatencyP99Ms: serve.serveLatencyP99Ms,
     driveSendLatenessP99Ms: driven.driveSendLatenessP99Ms,
@@ -147,6 +155,9 @@ async function main(argv: string[]): Promise<void> {
   };
 
   const goals: Record<string, string> = {
+    startupHelpRatio: `<= 3x bare node: ${started.startupHelpRatio <= 3 ? 'met' : 'NOT met'} (ocs-sim --help, compiled, medians alternating with node -e 0)`,
+    tinyRunRatio: `<= 5x bare node: ${started.tinyRunRatio <= 5 ? 'met' : 'NOT met'} (a one-minute scenario end to end, compiled)`,
+    workerThreadStartMs: `<= 50: ${started.workerThreadStartMs <= 50 ? 'met' : 'NOT met'} (a worker thread from its start to the compiled task module loaded)`,
     modelEventsPerSecond: `>= reference / 3 (${Math.round(referenceEventsPerSecond / 3)}): ${model.eventsPerSecond >= referenceEventsPerSecond / 3 ? 'met' : 'NOT met'}`,
     dayWallSeconds: `<= 2: ${model.seconds <= 2 ? 'met' : 'NOT met'}`,
     healthOverhead: `<= 0.10: ${healthOverhead <= 0.1 ? 'met' : 'NOT met'} (the day with the health verdict's sampling and judgement against without, medians)`,

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
-import { durationMs, formatDuration, OcsOptions, type Scenario } from '../sim/scenario/scenario.ts';
+import { OcsOptions, type Scenario } from '../sim/scenario/scenario.ts';
+import { durationMs, formatDuration } from '../sim/scenario/durations.ts';
 import { adaptiveRounds } from '../sweep/adaptiveSweep.ts';
 import { bisectBoundary, type Boundary, type Probe } from '../sweep/boundary.ts';
 import type { RunMetrics } from '../sweep/metrics.ts';

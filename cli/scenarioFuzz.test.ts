@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { numRuns, replayCommand } from '../properties/replay.ts';
 import { CALL_RESULT_NAMES } from '../sim/scenario/callResults.ts';
 import { ScenarioRun } from '../sim/run.ts';
-import { durationMs } from '../sim/scenario/scenario.ts';
+import { durationMs } from '../sim/scenario/durations.ts';
 import { validateScenario } from '../sim/scenario/validate.ts';
 import { main } from './program.ts';
 

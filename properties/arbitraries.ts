@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { formatDuration, type ScenarioInput } from '../sim/scenario/scenario.ts';
+import { type ScenarioInput } from '../sim/scenario/scenario.ts';
+import { formatDuration } from '../sim/scenario/durations.ts';
 
 /**
  * fast-check arbitraries for scenarios and fault schedules, producing

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { Summary } from '../sim/run.ts';
-import { durationMs, type Scenario } from '../sim/scenario/scenario.ts';
+import { type Scenario } from '../sim/scenario/scenario.ts';
+import { durationMs } from '../sim/scenario/durations.ts';
 import { validateScenario } from '../sim/scenario/validate.ts';
 import { externalErrors, externalOutages, networkFaultRates, networkOutages } from './arbitraries.ts';
 import { runCollecting } from './generatedRun.ts';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { Duration, durationMs, formatDuration, GroupOptions, OcsOptions } from '../sim/scenario/scenario.ts';
+import { Duration, GroupOptions, OcsOptions } from '../sim/scenario/scenario.ts';
+import { durationMs, formatDuration } from '../sim/scenario/durations.ts';
 import { describeIssue, formatPath, show } from '../sim/scenario/validate.ts';
 import { METRIC_NAMES } from './metrics.ts';
 

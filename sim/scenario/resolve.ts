@@ -1,6 +1,7 @@
 import { CALL_RESULTS, type CallResult } from './callResults.ts';
 import type { DurationDistribution } from '../kernel/random.ts';
-import { durationMs, type Distribution, type Scenario } from './scenario.ts';
+import { type Distribution, type Scenario } from './scenario.ts';
+import { durationMs } from './durations.ts';
 
 /**
  * The effective scenario turned into the model's numbers: milliseconds,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CALL_RESULT_NAMES } from './callResults.ts';
+import { DURATION, durationMs, LATEST_TIMESTAMP_MS } from './durations.ts';
 
 /**
  * The scenario: every knob of a run, named, documented, validated, in one
@@ -14,10 +15,6 @@ import { CALL_RESULT_NAMES } from './callResults.ts';
  * silent (see docs/ocs-behaviour.md); each is a setting so its effect can be seen.
  */
 
-const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
-const DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
-/** The latest instant JavaScript can represent (+275760-09-13), in ms since 1970: log and GSW_* timestamps cannot go past it. */
-export const LATEST_TIMESTAMP_MS = 8.64e15;
 const LONGEST_DURATION_MS = LATEST_TIMESTAMP_MS;
 
 /** A duration with a unit: `250ms`, `30s`, `5m`, `2h`, or a sum like `1h30m`. Never negative. */
@@ -308,18 +305,3 @@ export type ScenarioInput = z.input<typeof Scenario>;
 /** The effective scenario: every default filled in, each group's calling list and phone range too. */
 export type Scenario = Omit<z.infer<typeof Scenario>, 'campaignGroups'> & { campaignGroups: CampaignGroup[] };
 
-/** Milliseconds in a duration string (already validated). */
-export function durationMs(d: string): number {
-  if (!DURATION.test(d)) throw new Error(`not a duration: ${d}`);
-  let ms = 0;
-  for (const [, amount, unit] of d.matchAll(DURATION_PART)) ms += Number(amount) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h'];
-  return ms;
-}
-
-/** The shortest duration string for a whole number of milliseconds. */
-export function formatDuration(ms: number): Duration {
-  if (ms % 3_600_000 === 0 && ms > 0) return `${ms / 3_600_000}h`;
-  if (ms % 60_000 === 0 && ms > 0) return `${ms / 60_000}m`;
-  if (ms % 1000 === 0) return `${ms / 1000}s`;
-  return `${ms}ms`;
-}

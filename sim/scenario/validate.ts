@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { closest } from './suggest.ts';
 import { assignCallingLists } from './callingLists.ts';
-import { durationMs, formatDuration, LATEST_TIMESTAMP_MS, Scenario, type Distribution } from './scenario.ts';
+import { Scenario, type Distribution } from './scenario.ts';
+import { durationMs, formatDuration, LATEST_TIMESTAMP_MS } from './durations.ts';
 
 /**
  * Turns untrusted input (parsed YAML or JSON) into an effective scenario, or
