@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadSweepPlan, runSweep } from '../cli/sweepCommand.ts';
+import { loadSweepPlan, runSweep } from '../sweep/sweepRun.ts';
 import { cellLabel } from '../sweep/plan.ts';
 import { readResults } from '../sweep/results.ts';
 

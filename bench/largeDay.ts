@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseScenarioText } from '../cli/scenarioFile.ts';
+import { parseScenarioText } from '../io/scenarioFile.ts';
 import type { Scenario } from '../sim/scenario/scenario.ts';
 
 /** The benchmark's standard large scenario (bench/large-day.yaml), optionally with another dialing duration. */

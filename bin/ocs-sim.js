@@ -21,7 +21,7 @@ async function staleness() {
   if (!existsSync(stamp)) return 'dist/ is not built';
   // An installed package has no sources: its dist/ is what it is.
   if (!existsSync(new URL('cli/main.ts', root))) return null;
-  const { programVersion } = await import('../dist/cli/modelVersion.js');
+  const { programVersion } = await import('../dist/sweep/modelVersion.js');
   const built = JSON.parse(readFileSync(stamp, 'utf8')).sources;
   return built === programVersion(fileURLToPath(root)) ? null : 'dist/ was built from other sources than these';
 }

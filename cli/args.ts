@@ -1,7 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-
-/** Bad input found after the command line parsed (values that clash, a path that is not a file): the CLI prints it and exits 2. */
-export class BadInput extends Error {}
+import { BadInput } from '../io/inputErrors.ts';
 
 /** The largest whole number a seed (or any count) can be and still be written and read back exactly: 2^53 - 1. */
 export const LARGEST_EXACT = Number.MAX_SAFE_INTEGER;
@@ -38,4 +36,20 @@ export function durationArg(value: string): number {
     throw new InvalidArgumentError(`got ${JSON.stringify(value)}; expected a duration with a unit (ms, s, m or h), e.g. 10m, 600s, 1h30m${bare}`);
   }
   return parts.reduce((ms, [, amount, unit]) => ms + Number(amount) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h'], 0);
+}
+
+/**
+ * An option's parser from a function that refuses bad input with BadInput
+ * (as the layers below the CLI do): commander then names the option and the
+ * value in its message, as for its own parsers.
+ */
+export function optionParser<T>(parse: (value: string) => T): (value: string) => T {
+  return (value) => {
+    try {
+      return parse(value);
+    } catch (error) {
+      if (error instanceof BadInput) throw new InvalidArgumentError(error.message);
+      throw error;
+    }
+  };
 }

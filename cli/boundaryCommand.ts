@@ -10,8 +10,8 @@ import { objectiveText } from '../sweep/recommend.ts';
 import { taskOf } from '../sweep/runTask.ts';
 import { DEFAULT_OBJECTIVES, type Dimension, type Objective, type OptionName, type OptionValue, type Sweep } from '../sweep/sweepFile.ts';
 import { wholeNumber } from './args.ts';
-import { ScenarioError } from './errors.ts';
-import { loadSweep, planOrThrow } from './sweepCommand.ts';
+import { ScenarioError } from '../io/inputErrors.ts';
+import { loadSweep, planOrThrow } from '../sweep/sweepRun.ts';
 import { summaryOf } from './commands.ts';
 
 /**

@@ -25,7 +25,7 @@ vi.mock('../properties/invariants.ts', async (importOriginal) => {
   };
 });
 const { runCheck } = await import('./checkCommand.ts');
-const { loadScenario } = await import('./scenarioFile.ts');
+const { loadScenario } = await import('../io/scenarioFile.ts');
 const { main } = await import('./program.ts');
 const { checkGenerated } = await import('../properties/checkScenario.ts');
 const { ACCOUNTING, ENDS_WITH_SEQ1 } = await import('../properties/invariants.ts');

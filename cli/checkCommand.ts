@@ -5,16 +5,17 @@ import { stringify as toYaml } from 'yaml';
 import { checkGenerated, checkRun, type RunCheck } from '../properties/checkScenario.ts';
 import type { Scenario } from '../sim/scenario/scenario.ts';
 import { progress } from '../sweep/progress.ts';
-import { BadInput, durationArg, integer, LARGEST_EXACT, wholeNumber } from './args.ts';
+import { durationArg, integer, LARGEST_EXACT, wholeNumber } from './args.ts';
+import { BadInput } from '../io/inputErrors.ts';
 import { HealthTally } from './checkHealth.ts';
 import { bareNumberWarnings } from '../sim/sanityWarnings.ts';
 import { settingsWarnings } from '../sim/warnings.ts';
 import { resolve } from '../sim/scenario/resolve.ts';
 import { DEFAULT_MAX_RECOVERY_MS } from '../sim/health/health.ts';
 import { ChecksFailed } from './errors.ts';
-import { writeFileAtomic } from './files.ts';
+import { writeFileAtomic } from '../io/files.ts';
 import { junitXml, type TestCase } from './junit.ts';
-import { loadScenario } from './scenarioFile.ts';
+import { loadScenario } from '../io/scenarioFile.ts';
 import { summaryOf } from './commands.ts';
 
 /**

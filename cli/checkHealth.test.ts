@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCheck, type CheckOptions } from './checkCommand.ts';
-import { loadScenario } from './scenarioFile.ts';
+import { loadScenario } from '../io/scenarioFile.ts';
 
 /** `ocs-sim check` judges the settings (issue 24): metastable and overloaded runs fail it, slow recovery is reported. */
 

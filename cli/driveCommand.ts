@@ -11,10 +11,11 @@ import { buildRunReport, sampleEveryMs } from '../reports/runReport.ts';
 import type { TraceLine } from '../sim/observer.ts';
 import { resolve } from '../sim/scenario/resolve.ts';
 import type { Scenario } from '../sim/scenario/scenario.ts';
-import { BadInput, ExitWith, wholeNumber } from './args.ts';
-import { ownSignals, writeFileAtomic } from './files.ts';
+import { ExitWith, wholeNumber } from './args.ts';
+import { BadInput } from '../io/inputErrors.ts';
+import { ownSignals, writeFileAtomic } from '../io/files.ts';
 import { humanSummary, runFileNames, RunFiles, runHeader } from './runCommand.ts';
-import { loadScenario, ocsSettingsGiven } from './scenarioFile.ts';
+import { loadScenario, ocsSettingsGiven } from '../io/scenarioFile.ts';
 import { summaryOf } from './commands.ts';
 
 /**

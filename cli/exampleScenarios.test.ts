@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { DOCUMENTED } from '../properties/documentedLog.ts';
 import type { Summary } from '../sim/run.ts';
 import { runObserved, scenarioFrom, type ObservedRun } from '../test-support/scenarios.ts';
-import { loadScenario } from './scenarioFile.ts';
+import { loadScenario } from '../io/scenarioFile.ts';
 
 /**
  * Every scenario in scenarios/ loads, validates and runs (shortened to its

@@ -6,12 +6,13 @@ import { bareNumberWarnings } from '../sim/sanityWarnings.ts';
 import { SummaryFile } from '../sim/summarySchema.ts';
 import { settingsWarnings } from '../sim/warnings.ts';
 import { SweepFile } from '../sweep/sweepFile.ts';
-import { BadInput, durationArg, wholeNumber } from './args.ts';
+import { durationArg, wholeNumber } from './args.ts';
+import { BadInput } from '../io/inputErrors.ts';
 import { summaryOf } from './commands.ts';
-import { writeFileAtomic } from './files.ts';
+import { writeFileAtomic } from '../io/files.ts';
 import { humanSummary, runFileNames, runHeader, runToFiles } from './runCommand.ts';
 import { scenarioReference } from './scenarioReference.ts';
-import { loadScenario, ocsSettingsGiven } from './scenarioFile.ts';
+import { loadScenario, ocsSettingsGiven } from '../io/scenarioFile.ts';
 
 /** `ocs-sim run`, `report` and `schema`: the commands on one run's files and on the file formats. */
 
@@ -51,7 +52,7 @@ export function addReportCommand(cli: Command): void {
     .description(summaryOf('report'))
     .argument('<dir>', 'output directory of ocs-sim run or ocs-sim sweep')
     .action(async (dir: string) => {
-      const [{ isSweepDir, reportSweepDir }, { reportFromDir }] = await Promise.all([import('./sweepCommand.ts'), import('./reportCommand.ts')]);
+      const [{ isSweepDir, reportSweepDir }, { reportFromDir }] = await Promise.all([import('../sweep/sweepRun.ts'), import('./reportCommand.ts')]);
       if (isSweepDir(dir)) {
         process.stdout.write(await reportSweepDir(dir));
         return;

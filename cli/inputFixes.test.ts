@@ -5,8 +5,8 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { validateScenario } from '../sim/scenario/validate.ts';
 import { validateSweep } from '../sweep/sweepFile.ts';
 import { main } from './program.ts';
-import { ScenarioError } from './errors.ts';
-import { loadScenario } from './scenarioFile.ts';
+import { ScenarioError } from '../io/inputErrors.ts';
+import { loadScenario } from '../io/scenarioFile.ts';
 
 /** Input a user expects to work, or to be told how to write (issue 24). */
 

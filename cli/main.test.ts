@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ocsSim, type CliResult } from '../test-support/cli.ts';
-import { ScenarioError } from './errors.ts';
-import { loadScenario } from './scenarioFile.ts';
+import { ScenarioError } from '../io/inputErrors.ts';
+import { loadScenario } from '../io/scenarioFile.ts';
 
 /**
  * `ocs-sim` as a user meets it: a scenario file with a mistake is rejected
@@ -302,7 +302,7 @@ describe('ocs-sim run into a directory an earlier run used', () => {
 
 describe('ocs-sim report on a sweep directory', () => {
   it('says how to write the conclusions again when the sweep predates sweep.yaml', async () => {
-    const { isSweepDir, reportSweepDir } = await import('./sweepCommand.ts');
+    const { isSweepDir, reportSweepDir } = await import('../sweep/sweepRun.ts');
     const sweepDir = join(dir, 'a-sweep');
     mkdirSync(sweepDir, { recursive: true });
     writeFileSync(join(sweepDir, 'results.jsonl'), '');

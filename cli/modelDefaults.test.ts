@@ -7,7 +7,7 @@ import { buildRunReport } from '../reports/runReport.ts';
 import { runObserved, tinyScenario } from '../test-support/scenarios.ts';
 import { main } from './program.ts';
 import { runHeader } from './runCommand.ts';
-import { loadScenario, ocsSettingsGiven } from './scenarioFile.ts';
+import { loadScenario, ocsSettingsGiven } from '../io/scenarioFile.ts';
 
 /** Genesys publishes none of the defaults the model uses: wherever one is shown, it says it is the model's. */
 

@@ -1,9 +1,11 @@
 import { Command } from 'commander';
-import { BadInput, ExitWith } from './args.ts';
+import { ExitWith } from './args.ts';
+import { BadInput } from '../io/inputErrors.ts';
 import { addCommands } from './commands.ts';
-import { ChecksFailed, ScenarioError } from './errors.ts';
-import { modelVersion } from './modelVersion.ts';
-import { packageVersion } from './packageRoot.ts';
+import { ChecksFailed } from './errors.ts';
+import { ScenarioError } from '../io/inputErrors.ts';
+import { modelVersion } from '../sweep/modelVersion.ts';
+import { packageVersion } from '../io/packageRoot.ts';
 
 /** Exit codes: 0 done, 1 the tool failed (or, for check, an invariant did not hold), 2 bad input. */
 const BAD_INPUT = 2;

@@ -4,10 +4,10 @@ import { checkInvariants, isExpectedToHold, type LogLine } from '../properties/i
 import { buildRunReport, sampleEveryMs } from '../reports/runReport.ts';
 import type { TraceLine } from '../sim/observer.ts';
 import { runScenario, type Summary } from '../sim/run.ts';
-import { writeFileAtomic } from './files.ts';
+import { writeFileAtomic } from '../io/files.ts';
 import { logTimestamp } from './runCommand.ts';
-import { ScenarioError } from './errors.ts';
-import { parseScenarioText } from './scenarioFile.ts';
+import { ScenarioError } from '../io/inputErrors.ts';
+import { parseScenarioText } from '../io/scenarioFile.ts';
 
 /**
  * `ocs-sim report DIR` (and `ocs-sim run --report`): reads a run's files,

@@ -6,7 +6,7 @@ import type { RunObserver, TraceLine } from '../sim/observer.ts';
 import { ScenarioRun, type RunResult } from '../sim/run.ts';
 import { MODEL_SETTINGS, type Scenario } from '../sim/scenario/scenario.ts';
 import { modelDefaultsLine } from '../reports/modelDefaults.ts';
-import { AtomicWriter, writeFileAtomic } from './files.ts';
+import { AtomicWriter, writeFileAtomic } from '../io/files.ts';
 import { healthLines } from '../sim/health/healthText.ts';
 
 export interface RunFilesOptions {

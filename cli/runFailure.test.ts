@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { loadScenario } from './scenarioFile.ts';
+import { loadScenario } from '../io/scenarioFile.ts';
 
 // The model never fails on its own (that is what the properties show), so the failure is planted.
 vi.mock('../sim/run.ts', () => ({

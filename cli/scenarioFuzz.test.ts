@@ -30,12 +30,13 @@ import { main } from './program.ts';
  * UTF-8). A mutation may target the capped fields; a valid value it leaves
  * there above the cap is kept only when the first mutation put it there.
  *
- * A valid input whose run takes more than FUZZ_BUDGET_MS (default 5 s) of
- * wall-clock time is stopped: that is a hang unless the tool warned before
- * the run that it would be slow (a re-submission storm: the user may mean
- * it). More than the budget spent outside the run (parsing, validating) is a
- * hang too, found only once it ends: FUZZ_DEBUG_LOG=FILE writes each input
- * to FILE before it runs, to find one that never ends.
+ * A valid input whose run executes more than FUZZ_EVENT_BUDGET model events
+ * (default 15 million: about 5 s of this machine, and the same count on any
+ * machine, however loaded) is stopped: that is a hang unless the tool warned
+ * before the run that it would be slow (a re-submission storm: the user may
+ * mean it). An input that hangs outside the run (parsing, validating) meets
+ * the test's timeout: FUZZ_DEBUG_LOG=FILE writes each input to FILE before it
+ * runs, to find it. Speed itself is the bench's to measure, not this test's.
  *
  * FOUND holds the smallest inputs of the defects found so far, kept as
  * regression tests. FUZZ_HUNT=1 collects every distinct
@@ -45,7 +46,7 @@ import { main } from './program.ts';
 
 const FILE = 'cli/scenarioFuzz.test.ts';
 const TEST_TIMEOUT = 600_000;
-const BUDGET_MS = Number(process.env.FUZZ_BUDGET_MS ?? 5000);
+const EVENT_BUDGET = Number(process.env.FUZZ_EVENT_BUDGET ?? 15_000_000);
 const HUNT = process.env.FUZZ_HUNT === '1';
 
 const dir = mkdtempSync(join(tmpdir(), 'ocs-sim-fuzz-'));
@@ -55,28 +56,21 @@ const outDir = join(dir, 'out');
 // ---------------------------------------------------------------- running the CLI
 
 /**
- * Runs longer than the budget are stopped between two slices of the run
+ * Runs past the budget are stopped between two slices of the run
  * (runToFiles advances the model in slices), so that a hang costs the budget,
  * not the test's timeout, and leaves nothing running behind.
  */
 const realAdvance = ScenarioRun.prototype.advance;
-let deadline = Infinity;
 let stoppedForBudget = false;
-/** Wall-clock time spent advancing the model, ms (the rest of main is reading, parsing, validating, writing). */
-let advancingMs = 0;
 
 beforeAll(() => {
   ScenarioRun.prototype.advance = function advance(this: ScenarioRun, maxEvents: number): boolean {
-    if (performance.now() > deadline) {
+    // The kernel's own count of events run: test code may look inside the run it budgets.
+    if ((this as unknown as { kernel: { executed: number } }).kernel.executed > EVENT_BUDGET) {
       stoppedForBudget = true;
-      throw new Error(`scenario fuzz: run stopped after its ${BUDGET_MS} ms budget`);
+      throw new Error(`scenario fuzz: run stopped after its budget of ${EVENT_BUDGET} events`);
     }
-    const started = performance.now();
-    try {
-      return realAdvance.call(this, maxEvents);
-    } finally {
-      advancingMs += performance.now() - started;
-    }
+    return realAdvance.call(this, maxEvents);
   };
 });
 
@@ -92,8 +86,6 @@ interface Outcome {
   stdout: string;
   stderr: string;
   stoppedForBudget: boolean;
-  /** Wall-clock time of main outside the model's run, ms. */
-  outsideMs: number;
 }
 
 type Write = typeof process.stdout.write;
@@ -119,21 +111,16 @@ async function runCli(content: string | Uint8Array): Promise<Outcome> {
   process.stdout.write = capture((t) => (stdout += t));
   process.stderr.write = capture((t) => (stderr += t));
   stoppedForBudget = false;
-  advancingMs = 0;
-  const started = performance.now();
-  deadline = started + BUDGET_MS;
   try {
     const code = await main(['run', scenarioFile, '--out', outDir, '--no-trace']);
-    const outsideMs = performance.now() - started - advancingMs;
     // Process warnings (the yaml library emits some) are printed on a later tick: they belong to this input.
     await new Promise((resolve) => setImmediate(resolve));
-    return { code, stdout, stderr, stoppedForBudget, outsideMs };
+    return { code, stdout, stderr, stoppedForBudget };
   } catch (thrown) {
-    return { code: null, thrown, stdout, stderr, stoppedForBudget, outsideMs: performance.now() - started - advancingMs };
+    return { code: null, thrown, stdout, stderr, stoppedForBudget };
   } finally {
     process.stdout.write = realOut;
     process.stderr.write = realErr;
-    deadline = Infinity;
   }
 }
 
@@ -184,9 +171,8 @@ function verdict(o: Outcome, content: string | Uint8Array, applied: string[] = [
   if (o.thrown !== undefined) fail('main threw', `main threw instead of returning an exit code: ${(o.thrown as Error)?.stack ?? String(o.thrown)}`);
   if (o.stoppedForBudget) {
     if (SLOW_WARNING.test(o.stderr)) return 'stopped';
-    fail('hang', `a hang: a valid scenario ran for more than ${BUDGET_MS} ms of wall-clock time, and no warning said it would be slow`);
+    fail('hang', `a hang: a valid scenario ran more than ${EVENT_BUDGET} model events, and no warning said it would be slow`);
   }
-  if (o.outsideMs > BUDGET_MS) fail('slow outside the run', `main spent ${Math.round(o.outsideMs)} ms outside the model's run (reading, parsing, validating, writing), more than the ${BUDGET_MS} ms budget`);
   if (STACK_FRAME.test(o.stderr)) fail('stack trace', 'a stack trace in stderr');
   if (INTERNAL.test(o.stderr)) fail('internal error', 'an internal error name in stderr');
   if (o.code === 2) {

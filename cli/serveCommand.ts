@@ -1,9 +1,10 @@
 import { Option, type Command } from 'commander';
 import { BadServeSetup, startServer } from '../http/server.ts';
 import { JournalError } from '../http/journal.ts';
-import { BadInput, wholeNumber } from './args.ts';
-import { writeFileAtomic } from './files.ts';
-import { loadScenario } from './scenarioFile.ts';
+import { wholeNumber } from './args.ts';
+import { BadInput } from '../io/inputErrors.ts';
+import { writeFileAtomic } from '../io/files.ts';
+import { loadScenario } from '../io/scenarioFile.ts';
 import { summaryOf } from './commands.ts';
 
 /**

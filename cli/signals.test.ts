@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OCS_SIM } from '../test-support/cli.ts';
-import { writeFileAtomic } from './files.ts';
+import { writeFileAtomic } from '../io/files.ts';
 
 /**
  * A run stopped by a signal leaves no temporary files (they can be tens of

@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { queueUrl, type RedisTarget } from '../queue/url.ts';
-import { wholeNumber } from './args.ts';
-import { modelVersion } from './modelVersion.ts';
+import { optionParser, wholeNumber } from './args.ts';
+import { modelVersion } from '../sweep/modelVersion.ts';
 import { summaryOf } from './commands.ts';
 
 /**
@@ -14,7 +14,7 @@ export function addWorkerCommand(cli: Command): void {
   cli
     .command('worker')
     .description(summaryOf('worker'))
-    .requiredOption('--queue <url>', 'the Redis the sweeps use: redis://HOST:PORT[/DB]', queueUrl)
+    .requiredOption('--queue <url>', 'the Redis the sweeps use: redis://HOST:PORT[/DB]', optionParser(queueUrl))
     .option('--concurrency <n>', 'runs at a time, each on a thread of its own (default: one per core)', wholeNumber(1))
     .action(async (opts: { queue: RedisTarget; concurrency?: number }) => {
       const log = (text: string) => process.stderr.write(`ocs-sim worker: ${text}\n`);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runToFiles } from '../cli/runCommand.ts';
-import { loadScenario } from '../cli/scenarioFile.ts';
+import { loadScenario } from '../io/scenarioFile.ts';
 import { scenarioInput } from './arbitraries.ts';
 import { checkRunDirectory } from './checkRun.ts';
 import { CHECKER_BY_CLAIM } from './invariants.ts';

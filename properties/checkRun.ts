@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseScenarioText } from '../cli/scenarioFile.ts';
+import { parseScenarioText } from '../io/scenarioFile.ts';
 import type { TraceLine } from '../sim/observer.ts';
 import type { Summary } from '../sim/run.ts';
 import { checkInvariants, isExpectedToHold, type InvariantResult, type LogLine } from './invariants.ts';

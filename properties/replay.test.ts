@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseScenarioText } from '../cli/scenarioFile.ts';
+import { parseScenarioText } from '../io/scenarioFile.ts';
 import type { TraceLine } from '../sim/observer.ts';
 import { runScenario } from '../sim/run.ts';
 import { runInput, traceHash } from './generatedRun.ts';

@@ -1,6 +1,6 @@
 import type { RedisOptions } from 'bullmq';
 import { Redis } from 'ioredis';
-import { BadInput } from '../cli/args.ts';
+import { BadInput } from '../io/inputErrors.ts';
 import type { RunTask } from '../sweep/runTask.ts';
 import type { RedisTarget } from './url.ts';
 

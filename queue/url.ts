@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from 'commander';
+import { BadInput } from '../io/inputErrors.ts';
 
 /**
  * Where a distributed sweep's runs wait: one BullMQ queue on one Redis
@@ -19,7 +19,7 @@ const ALLOWED = 'expected redis://HOST:PORT or redis://HOST:PORT/DB (DB 0-15; an
 
 /** The `--queue` option: a redis:// URL; anything else is bad input naming the value and what is allowed. */
 export function queueUrl(value: string): RedisTarget {
-  const bad = (why: string) => new InvalidArgumentError(`got ${JSON.stringify(value)}: ${why}; ${ALLOWED}`);
+  const bad = (why: string) => new BadInput(`got ${JSON.stringify(value)}: ${why}; ${ALLOWED}`);
   let url: URL;
   try {
     url = new URL(value);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AnyStateMachine } from 'xstate';
-import { loadScenario } from '../cli/scenarioFile.ts';
+import { loadScenario } from '../io/scenarioFile.ts';
 import { callReportRecordMachine } from '../machines/callReportRecord.ts';
 import { campaignGroupMachine } from '../machines/campaignGroup.ts';
 import { groupRecoveryTimerMachine } from '../machines/groupRecoveryTimer.ts';

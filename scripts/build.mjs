@@ -21,7 +21,7 @@ try {
 }
 rmSync(partial, { recursive: true, force: true });
 execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', partial], { stdio: 'inherit' });
-const { modelVersion, programVersion } = await import(new URL('../dist.partial/cli/modelVersion.js', import.meta.url).href);
+const { modelVersion, programVersion } = await import(new URL('../dist.partial/sweep/modelVersion.js', import.meta.url).href);
 writeFileSync(join(partial, 'build.json'), `${JSON.stringify({ modelVersion: modelVersion(root), sources: programVersion(root) }, null, 2)}\n`);
 rmSync(dist, { recursive: true, force: true });
 renameSync(partial, dist);

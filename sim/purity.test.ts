@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { modelSources } from '../cli/modelVersion.ts';
+import { modelSources } from '../sweep/modelVersion.ts';
 
 /**
  * The model is deterministic because machines/ and sim/ read no wall clock,

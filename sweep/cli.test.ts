@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { effectiveSweepYaml, loadSweepPlan } from '../cli/sweepCommand.ts';
+import { effectiveSweepYaml, loadSweepPlan } from './sweepRun.ts';
 import { writeSmallSweep } from '../test-support/smallSweep.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSweepPlan } from '../cli/sweepCommand.ts';
+import { loadSweepPlan } from './sweepRun.ts';
 import { runTask, taskOf } from './runTask.ts';
 
 /** The example sweeps in sweeps/ plan as users run them, and the restart sweep shows both readings of a restart. */

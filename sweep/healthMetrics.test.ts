@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadScenario } from '../cli/scenarioFile.ts';
+import { loadScenario } from '../io/scenarioFile.ts';
 import { runScenario } from '../sim/run.ts';
 import { healthMetrics } from './healthMetrics.ts';
 import { DEFAULT_OBJECTIVES } from './sweepFile.ts';

@@ -26,7 +26,7 @@ export async function openOffline(browser: Browser, html: string): Promise<{ pag
   return { page, errors, requests };
 }
 
-/** A full-page screenshot into out/screenshots, whole or not at all (the PNG is binary, so not through cli/files.ts). */
+/** A full-page screenshot into out/screenshots, whole or not at all (the PNG is binary, so not through io/files.ts). */
 export async function saveScreenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const png = join(SCREENSHOTS, name);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadScenario } from '../../cli/scenarioFile.ts';
+import { loadScenario } from '../../io/scenarioFile.ts';
 import { tinyScenario } from '../../test-support/scenarios.ts';
 import { runScenario } from '../run.ts';
 import { resolve } from '../scenario/resolve.ts';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { Scenario } from '../sim/scenario/scenario.ts';
 import { validateScenario } from '../sim/scenario/validate.ts';
-import { ScenarioError } from './errors.ts';
+import { ScenarioError } from './inputErrors.ts';
 import { PACKAGE_ROOT } from './packageRoot.ts';
 
 

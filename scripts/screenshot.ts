@@ -2,16 +2,16 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { launchChromium } from './browser.ts';
-import { withPngText } from './pngText.ts';
+import { launchChromium } from '../reports/browser.ts';
+import { withPngText } from '../reports/pngText.ts';
 
 /**
  * The top of a report as a PNG, for the README: from the header down to the
  * end of the chart `UNTIL` (default: the dial-rate chart).
- *   npx tsx reports/screenshot.ts REPORT.html OUT.png [UNTIL]
- *   npx tsx reports/screenshot.ts --default        # docs/report.png from the real default report
+ *   npx tsx scripts/screenshot.ts REPORT.html OUT.png [UNTIL]
+ *   npx tsx scripts/screenshot.ts --default        # docs/report.png from the real default report
  * The PNG carries the SHA-256 of the report.html it shows (tEXt REPORT_SHA_KEY),
- * so reports/screenshot.test.ts fails once it no longer shows today's default report.
+ * so scripts/screenshot.test.ts fails once it no longer shows today's default report.
  */
 
 export const REPORT_SHA_KEY = 'ocs-sim report.html sha256';
@@ -63,7 +63,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   } else {
     const [html, png, until] = args;
     if (html === undefined || png === undefined) {
-      process.stderr.write('usage: tsx reports/screenshot.ts REPORT.html OUT.png [CHART-ID] | --default\n');
+      process.stderr.write('usage: tsx scripts/screenshot.ts REPORT.html OUT.png [CHART-ID] | --default\n');
       process.exit(2);
     }
     await screenshotReport(html, png, until);

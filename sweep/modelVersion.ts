@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
-import { PACKAGE_ROOT } from './packageRoot.ts';
+import { PACKAGE_ROOT } from '../io/packageRoot.ts';
 
 /** What `npm run build` records next to the compiled code (dist/build.json). */
 export interface BuildStamp {
@@ -31,7 +31,7 @@ export function programVersion(root = PACKAGE_ROOT): string {
 }
 
 /** The folders tsconfig.build.json compiles into dist/. */
-export const PROGRAM_FOLDERS = ['machines', 'sim', 'properties', 'reports', 'cli', 'sweep', 'http', 'queue'];
+export const PROGRAM_FOLDERS = ['machines', 'sim', 'io', 'properties', 'reports', 'cli', 'sweep', 'http', 'queue'];
 
 function fingerprint(root: string, files: readonly string[]): string {
   const hash = createHash('sha256');

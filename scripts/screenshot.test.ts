@@ -2,10 +2,10 @@ import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { pngText, withPngText } from './pngText.ts';
+import { pngText, withPngText } from '../reports/pngText.ts';
 import { defaultReport, REPORT_SHA_KEY, sha256 } from './screenshot.ts';
 
-/** docs/report.png shows the report the code makes today: `npx tsx reports/screenshot.ts --default` makes it again. */
+/** docs/report.png shows the report the code makes today: `npx tsx scripts/screenshot.ts --default` makes it again. */
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -15,7 +15,7 @@ describe('docs/report.png', () => {
     const shown = pngText(png, REPORT_SHA_KEY);
     const { html, dir } = await defaultReport();
     try {
-      expect(shown, 'docs/report.png is out of date: run `npx tsx reports/screenshot.ts --default`').toBe(sha256(readFileSync(html)));
+      expect(shown, 'docs/report.png is out of date: run `npx tsx scripts/screenshot.ts --default`').toBe(sha256(readFileSync(html)));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
