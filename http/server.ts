@@ -278,16 +278,20 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
   const handle: RequestListener = (req, res) => {
     // The path alone; an absolute-form target (through a proxy) is parsed as a URL.
-    const target = req.url ?? '/';
-    const query = target.indexOf('?');
-    const path = target.startsWith('/') ? (query < 0 ? target : target.slice(0, query)) : new URL(target, 'http://serve').pathname;
+    const path = pathOfTarget(req.url ?? '/');
+    if (path === null) {
+      req.resume();
+      return fail(res, 400, `request target ${JSON.stringify((req.url ?? '').slice(0, 80))}: expected a path such as ${historyPath}`);
+    }
     if (path === '/control' || path.startsWith('/control/')) return control(req, res, path);
     if (req.method === 'POST' && (path === historyPath || path === validationPath)) {
       bodies.read(req, res, (body, text) => arrive(req, res, path, path === historyPath ? 'record' : 'validation', body, text), fail);
       return;
     }
     if (req.method === 'GET' && path.startsWith('/records/')) {
-      const guid = decodeURIComponent(path.slice('/records/'.length));
+      const guid = decodedGuid(path.slice('/records/'.length));
+      req.resume();
+      if (guid === null) return fail(res, 400, `GET /records/{guid}: ${JSON.stringify(path.slice('/records/'.length, '/records/'.length + 80))} is not a percent-encoded UTF-8 GUID (a % must be followed by two hex digits, and the bytes must be UTF-8)`);
       const rows = store.rows(guid);
       res.writeHead(rows.length > 0 ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(rows));
       return;
@@ -363,6 +367,34 @@ function tlsFiles(tls: { cert: string; key: string }): { cert: Buffer; key: Buff
   return { cert: read('certificate', tls.cert), key: read('key', tls.key) };
 }
 
+/** The path of a request target, or null when it is not one (an absolute-form target that is not a URL). */
+function pathOfTarget(target: string): string | null {
+  const query = target.indexOf('?');
+  if (target.startsWith('/')) return query < 0 ? target : target.slice(0, query);
+  // The absolute form (through a proxy) is parsed as a URL; anything else is not a target serve has.
+  try {
+    return new URL(target, 'http://serve').pathname;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A GUID from a path segment, or null when it does not decode: a malformed
+ * escape (`%`, `%zz`) or bytes that are not UTF-8. Never replaced by U+FFFD,
+ * or two different GUIDs would read back the same rows.
+ */
+function decodedGuid(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
+
+/** Bodies must be UTF-8: invalid bytes are an error, not U+FFFD (two GUIDs would become one). */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 /** The path part of an OCS URI option (`http://host/ocs/history` -> `/ocs/history`). */
 export function pathOf(uri: string): string {
   try {
@@ -406,7 +438,12 @@ class BodyReader {
     req.on('end', () => {
       this.reading.delete(req);
       if (over) return;
-      const text = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
+      let text: string;
+      try {
+        text = utf8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+      } catch {
+        return fail(res, 400, 'body is not valid UTF-8: OCS posts JSON in UTF-8, and a byte that is not would change the GUID');
+      }
       let body: unknown;
       try {
         body = JSON.parse(text);
