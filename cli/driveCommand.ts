@@ -223,9 +223,22 @@ function withReadBack(result: DriveResult, rows: Map<string, ReadBack> | null): 
   const summary = result.summary;
   if (rows === null) return summary;
   const f = storageFindings(result.ledger, rows);
+  // A figure the read-back gave no evidence for stays null with the reason: never a 0 made of nothing.
+  if (f.read === 0) {
+    const why = f.missingEverywhere !== null ? `the read-back lacked ${f.missingEverywhere} in every answer` : 'no attempt could be read back (see read-back-contract in conformance.json)';
+    const censored = { ...summary.censored };
+    for (const field of ['stored', 'duplicates', 'staleOverwrites', 'finalNotSeq1']) censored[`external.${field}`] = why;
+    return { ...summary, censored };
+  }
   const censored = { ...summary.censored };
-  for (const field of ['stored', 'duplicates', 'staleOverwrites', 'finalNotSeq1']) delete censored[`external.${field}`];
-  return { ...summary, external: { ...summary.external, stored: f.rows, duplicates: f.duplicates, staleOverwrites: f.staleOverwrites.length, finalNotSeq1: f.finalNotSeq1 }, censored };
+  for (const field of ['stored', 'staleOverwrites', 'finalNotSeq1']) delete censored[`external.${field}`];
+  const external = { ...summary.external, stored: f.rows, staleOverwrites: f.staleOverwrites.length, finalNotSeq1: f.finalNotSeq1 };
+  if (f.arraysRead > 0) {
+    delete censored['external.duplicates'];
+    return { ...summary, external: { ...external, duplicates: f.duplicates }, censored };
+  }
+  censored['external.duplicates'] = 'the read-back endpoint shows one row per attempt (one object): a second row of a record cannot be seen';
+  return { ...summary, external: { ...external, duplicates: null }, censored };
 }
 
 function verdictLines(c: Conformance, result: DriveResult): string {

@@ -25,6 +25,20 @@ class History {
 const failing = (verdict: ReturnType<typeof clientVerdict>) => verdict.checks.filter((c) => !c.holds).map((c) => c.claim);
 
 describe('the verdict on a client', () => {
+  it('holds a check only on evidence: with none it is not checked (holds stays true, conforms too), saying why', () => {
+    const v = clientVerdict(new History().post(0, 'A', 0, 200).post(100, 'A', 1, 200).events, settings, 10_000);
+    const byClaim = Object.fromEntries(v.checks.map((c) => [c.claim, c]));
+    expect(byClaim['failed records are re-submitted no sooner than history-wait-recovery-timeout']).toMatchObject({ status: 'not checked', holds: true, judgedOn: 0, detail: 'not checked: no record was posted again after a failure' });
+    expect(byClaim['no more requests at once than http-connection-pool-size']).toMatchObject({ status: 'held', holds: true, judgedOn: 2, evidence: 'requests' });
+    expect(byClaim['seq 1 of an attempt only after its seq 0']).toMatchObject({ status: 'held', judgedOn: 1 });
+    expect(byClaim['a failed record is posted again until it gets 200 OK']).toMatchObject({ status: 'not checked' });
+    expect(v.checks.find((c) => c.claim.startsWith('no new attempt is dialed'))).toMatchObject({ status: 'not checked' });
+    expect(v.conforms).toBe(true);
+    const violated = clientVerdict(new History().post(0, 'A', 1, 200).events, settings, 10_000);
+    expect(violated.checks.find((c) => c.claim === 'seq 1 of an attempt only after its seq 0')).toMatchObject({ status: 'violated', holds: false });
+    expect(violated.conforms).toBe(false);
+  });
+
   it('passes a client that behaves as the documentation says OCS does', () => {
     const h = new History()
       .post(0, 'A', 0, 409) // fails at 10 ms
@@ -65,7 +79,8 @@ describe('the verdict on a client', () => {
     expect(failing(clientVerdict(h.events, settings, 10_000))).toEqual(['a failed record is posted again until it gets 200 OK']);
     const recent = clientVerdict(h.events, settings, 1200);
     expect(failing(recent)).toEqual([]);
-    expect(recent.checks[3].detail).toMatch(/1 failed too recently to judge/);
+    expect(recent.checks[3].detail).toMatch(/1 failed too recently/);
+    expect(recent.checks[3]).toMatchObject({ status: 'not checked', holds: true, judgedOn: 0 });
   });
 
   it('fails a new attempt dialed while more records than the threshold have failed unsaved (after a grace second)', () => {

@@ -29,15 +29,25 @@ export interface ClientSettings {
   group(name: string): { recoveryMs: number; responseTimeoutMs: number; threshold: number };
 }
 
+export type CheckStatus = 'held' | 'violated' | 'not checked';
+
 export interface VerdictCheck {
   claim: string;
+  /** Held on evidence, violated, or not checked for want of evidence (the detail says why). */
+  status: CheckStatus;
+  /** False only when violated: a check with no evidence is not a failure of the client. */
   holds: boolean;
+  /** How many of `evidence` the check was judged on (0: not checked). */
+  judgedOn: number;
+  /** What `judgedOn` counts (re-submissions, requests, attempts with a seq 1, ...). */
+  evidence: string;
   detail: string;
   /** The first violations (at most 20), each with its time. */
   violations: string[];
 }
 
 export interface ClientVerdict {
+  /** False only when a check is violated. */
   conforms: boolean;
   judgedAtMs: number;
   records: number;
@@ -59,8 +69,11 @@ class Findings {
     this.count++;
     if (this.list.length < MAX_LISTED) this.list.push(text);
   }
-  check(claim: string, detail: string): VerdictCheck {
-    return { claim, holds: this.count === 0, detail: this.count === 0 ? detail : `${this.count} violation(s); ${detail}`, violations: this.list };
+  /** The check: violated when something was found, else held on `judgedOn` of `evidence`, or not checked (why) with none. */
+  check(claim: string, detail: string, judgedOn: number, evidence: string, noEvidence: string): VerdictCheck {
+    if (this.count > 0) return { claim, status: 'violated', holds: false, judgedOn, evidence, detail: `${this.count} violation(s); ${detail}`, violations: this.list };
+    if (judgedOn === 0) return { claim, status: 'not checked', holds: true, judgedOn, evidence, detail: `not checked: ${noEvidence}`, violations: [] };
+    return { claim, status: 'held', holds: true, judgedOn, evidence, detail, violations: [] };
   }
 }
 
@@ -103,7 +116,7 @@ export function clientVerdict(events: readonly ClientEvent[], settings: ClientSe
   const all = [...requests.values()].sort((a, b) => a.arrivedAt - b.arrivedAt || a.id - b.id);
   const records = all.filter((r) => r.record !== null);
   const checks = [resubmittedOnTime(records, settings), poolBound(all, settings, nowMs), seqOneAfterSeqZero(records), resentUntilSaved(records, settings, nowMs), noDialDuringWaitCondition(records, settings)];
-  return { conforms: checks.every((c) => c.holds), judgedAtMs: nowMs, records: new Set(records.map((r) => r.record!.key)).size, checks };
+  return { conforms: checks.every((c) => c.status !== 'violated'), judgedAtMs: nowMs, records: new Set(records.map((r) => r.record!.key)).size, checks };
 }
 
 /** A failed record is posted again no sooner than history-wait-recovery-timeout after the client learnt of the failure. */
@@ -122,7 +135,7 @@ function resubmittedOnTime(records: RequestSeen[], settings: ClientSettings): Ve
     if (r.failedAt !== null) lastFailure.set(rec.key, r.failedAt);
     else lastFailure.delete(rec.key);
   }
-  return f.check('failed records are re-submitted no sooner than history-wait-recovery-timeout', `${resubmissions} re-submissions`);
+  return f.check('failed records are re-submitted no sooner than history-wait-recovery-timeout', `${resubmissions} re-submissions`, resubmissions, 're-submissions of a failed record', 'no record was posted again after a failure');
 }
 
 /** At no moment more requests in flight than http-connection-pool-size. */
@@ -142,7 +155,7 @@ function poolBound(all: RequestSeen[], settings: ClientSettings, nowMs: number):
     if (level > peak) peak = level;
     if (delta > 0 && level > settings.poolSize) f.add(`${at(t)} ${level} requests in flight at once; http-connection-pool-size is ${settings.poolSize}`);
   }
-  return f.check('no more requests at once than http-connection-pool-size', `at most ${peak} at once (pool of ${settings.poolSize})`);
+  return f.check('no more requests at once than http-connection-pool-size', `at most ${peak} at once (pool of ${settings.poolSize})`, all.length, 'requests', 'no request came');
 }
 
 /** The first seq 1 of an attempt comes after a seq 0 of it. */
@@ -158,23 +171,39 @@ function seqOneAfterSeqZero(records: RequestSeen[]): VerdictCheck {
       if (!seq0.has(rec.guid)) f.add(`${at(r.arrivedAt)} seq 1 of ${rec.guid} posted before any seq 0 of it`);
     }
   }
-  return f.check('seq 1 of an attempt only after its seq 0', `${checked.size} attempts with a seq 1`);
+  return f.check('seq 1 of an attempt only after its seq 0', `${checked.size} attempts with a seq 1`, checked.size, 'attempts with a seq 1', 'no seq 1 came');
 }
 
 /** A record that failed is posted again until it is saved, unless there has not been time yet. */
 function resentUntilSaved(records: RequestSeen[], settings: ClientSettings, nowMs: number): VerdictCheck {
   const f = new Findings();
   const last = new Map<string, RequestSeen>();
-  for (const r of records) last.set(r.record!.key, r);
+  const failedOnce = new Set<string>();
+  for (const r of records) {
+    last.set(r.record!.key, r);
+    if (r.failedAt !== null) failedOnce.add(r.record!.key);
+  }
   let open = 0;
+  let judged = 0;
   for (const r of last.values()) {
-    if (r.saved || r.failedAt === null) continue;
+    if (r.saved || r.failedAt === null) {
+      if (r.saved && r.failedAt === null && failedOnce.has(r.record!.key)) judged++;
+      continue;
+    }
     const g = settings.group(r.record!.group);
     // It failed; a re-submission is due within the recovery timeout (plus a wait for a connection of at most one response timeout).
-    if (nowMs > r.failedAt + g.recoveryMs + g.responseTimeoutMs + TOLERANCE_MS) f.add(`${at(r.failedAt)} record ${r.record!.key} failed and was never posted again (judged at ${at(nowMs)})`);
-    else open++;
+    if (nowMs > r.failedAt + g.recoveryMs + g.responseTimeoutMs + TOLERANCE_MS) {
+      judged++;
+      f.add(`${at(r.failedAt)} record ${r.record!.key} failed and was never posted again (judged at ${at(nowMs)})`);
+    } else open++;
   }
-  return f.check('a failed record is posted again until it gets 200 OK', `${last.size} records seen${open > 0 ? `, ${open} failed too recently to judge` : ''}`);
+  return f.check(
+    'a failed record is posted again until it gets 200 OK',
+    `${last.size} records seen, ${judged} of them failed at least once and were judged${open > 0 ? `, ${open} failed too recently to judge` : ''}`,
+    judged,
+    'records that failed at least once',
+    `no record failed${open > 0 ? ` long enough ago to judge (${open} failed too recently)` : ''}`,
+  );
 }
 
 /**
@@ -217,5 +246,5 @@ function noDialDuringWaitCondition(records: RequestSeen[], settings: ClientSetti
       waits++;
     } else if (!over) overSince.delete(c.group);
   }
-  return f.check('no new attempt is dialed while more failed records than history-wait-condition-threshold await re-submission (a wait condition)', `${waits} wait condition(s) implied by the failures`);
+  return f.check('no new attempt is dialed while more failed records than history-wait-condition-threshold await re-submission (a wait condition)', `${waits} wait condition(s) implied by the failures`, waits, 'wait conditions implied by the failures', 'no wait condition: never more failed records unsaved than history-wait-condition-threshold');
 }

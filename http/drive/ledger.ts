@@ -54,6 +54,8 @@ export interface AttemptFacts {
   resubmitted: boolean;
   /** By seq: the record's latest POST failed at the target, not by a fault the driver injected (so a record left unconfirmed is the target's doing). */
   lastFailedAtTarget: [boolean, boolean];
+  /** By seq: a 2xx other than 200 the target answered (201, 204...): the system stored it, OCS did not see it saved. */
+  otherSuccess: [number | null, number | null];
   /**
    * The first few POSTs of this attempt, one line each, for examples (a
    * line, not an object: a long drive keeps one of these per attempt).
@@ -157,7 +159,7 @@ export class Ledger {
   private facts(guid: string, phone: string): AttemptFacts {
     let facts = this.attempts.get(guid);
     if (facts === undefined) {
-      facts = { guid, phone, confirmed: [false, false], seq1FirstSentAt: -1, lateSeq0: false, resubmitted: false, lastFailedAtTarget: [false, false], posts: [] };
+      facts = { guid, phone, confirmed: [false, false], seq1FirstSentAt: -1, lateSeq0: false, resubmitted: false, lastFailedAtTarget: [false, false], otherSuccess: [null, null], posts: [] };
       this.attempts.set(guid, facts);
     }
     return facts;
@@ -184,6 +186,7 @@ export class Ledger {
     if (x.post > 1) facts.resubmitted = true;
     facts.lastFailedAtTarget[x.seq] = x.injected === null && !(x.outcome.kind === 'answered' && x.outcome.status === 200);
     if (x.outcome.kind === 'answered' && x.outcome.status === 200 && x.injected === null) facts.confirmed[x.seq] = true;
+    if (x.outcome.kind === 'answered' && x.outcome.status > 200 && x.outcome.status < 300 && x.injected === null) facts.otherSuccess[x.seq] = x.outcome.status;
     if (facts.posts.length < POSTS_KEPT) facts.posts.push(brief(x));
   }
 }
