@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
@@ -31,6 +32,7 @@ interface DriveFlags {
   readBack?: string;
   out: string;
   seed?: number;
+  runId?: string;
   header: string[];
   ca?: string;
   networkFaults: boolean;
@@ -50,6 +52,7 @@ export function addDriveCommand(cli: Command): void {
     .option('--read-back <url-template>', 'GET this with {guid} replaced for the rows the system holds of an attempt (e.g. http://host/records/{guid}): the claims on storage need it')
     .option('--out <dir>', 'output directory', 'out/drive')
     .option('--seed <n>', "seed (default: the scenario's)", wholeNumber(0))
+    .option('--run-id <hex>', 'the first group of every GUID the drive posts, 8 hex digits (default: drawn at random, printed, and in conformance.json): the same run id and seed replay a drive exactly')
     .option('--header <header>', "a request header, 'Name: value' (repeatable)", (value: string, all: string[]) => [...all, value], [])
     .option('--ca <file>', 'trust this certificate authority (PEM) for an https target')
     .option('--no-network-faults', "do not apply the scenario's network section on the driver's side (against serve --network-faults, or faults apply twice)")
@@ -62,7 +65,8 @@ export function addDriveCommand(cli: Command): void {
       const targets = targetsOf(scenario, flags);
       const readBackTemplate = flags.readBack === undefined ? null : readBackOf(flags.readBack);
       const seed = flags.seed ?? scenario.seed;
-      process.stdout.write(`${runHeader(scenario, seed, ocsSettingsGiven(input))}\n${driveHeader(targets, readBackTemplate)}\n`);
+      const runId = runIdOf(flags.runId);
+      process.stdout.write(`${runHeader(scenario, seed, ocsSettingsGiven(input))}\n${driveHeader(targets, readBackTemplate)}\n  run id ${runId}: the first group of every GUID this drive posts (--run-id ${runId} --seed ${seed} replays it)\n`);
       const files = new RunFiles(scenario, { seed: flags.seed, out: flags.out, trace: flags.trace });
       const interrupt = new AbortController();
       const stop = (signal: NodeJS.Signals) => {
@@ -77,7 +81,7 @@ export function addDriveCommand(cli: Command): void {
       };
       ownSignals(stop);
       try {
-        await driveToFiles(scenario, flags, targets, readBackTemplate, files, interrupt.signal);
+        await driveToFiles(scenario, { ...flags, runId }, targets, readBackTemplate, files, interrupt.signal);
       } finally {
         ownSignals(null);
       }
@@ -88,7 +92,7 @@ export function addDriveCommand(cli: Command): void {
 async function driveToFiles(scenario: Scenario, flags: DriveFlags, targets: Targets, readBackTemplate: string | null, files: RunFiles, interrupt: AbortSignal): Promise<void> {
   let result: DriveResult;
   try {
-    result = await drive({ scenario, seed: flags.seed, targets, observer: files.observer, interrupt, progress: progressLine, sampleEveryMs: flags.report ? sampleEveryMs(resolve(scenario, flags.seed ?? scenario.seed).durationMs) : undefined });
+    result = await drive({ scenario, seed: flags.seed, runId: flags.runId, targets, observer: files.observer, interrupt, progress: progressLine, sampleEveryMs: flags.report ? sampleEveryMs(resolve(scenario, flags.seed ?? scenario.seed).durationMs) : undefined });
   } catch (error) {
     files.abort();
     if (error instanceof DriveSetupError) throw new BadInput(error.message);
@@ -97,7 +101,7 @@ async function driveToFiles(scenario: Scenario, flags: DriveFlags, targets: Targ
   const rows = readBackTemplate === null ? null : await readBack(readBackTemplate, [...result.ledger.attempts.keys()], { headers: targets.headers, ca: targets.ca });
   const summary = withReadBack(result, rows);
   files.commit(summary);
-  const conformance = judge({ target: targets.records.href, complete: result.complete, ledger: result.ledger, summary, readBack: rows, maxTimeoutShare: flags.maxTimeoutShare, responseTimeoutMs: result.model.groups[0]?.options.historyHttpResponseTimeoutMs ?? 0, unconfirmed: result.unconfirmed });
+  const conformance = judge({ target: targets.records.href, runId: flags.runId ?? null, complete: result.complete, ledger: result.ledger, summary, readBack: rows, maxTimeoutShare: flags.maxTimeoutShare, responseTimeoutMs: result.model.groups[0]?.options.historyHttpResponseTimeoutMs ?? 0, unconfirmed: result.unconfirmed });
   writeFileAtomic(join(flags.out, 'conformance.json'), `${JSON.stringify(conformance, null, 2)}\n`);
   writeFileAtomic(join(flags.out, 'conformance.md'), conformanceMarkdown(conformance));
   writeFileAtomic(join(flags.out, 'calibration.yaml'), calibrationYaml(calibrate(result.ledger), { target: targets.records.href, scenario: scenario.name, seed: result.model.seed }));
@@ -166,6 +170,16 @@ function targetsOf(scenario: Scenario, flags: DriveFlags): Targets {
     headers[name] = value;
   }
   return { records, validation, headers, ca, networkFaults: flags.networkFaults, maxRate: flags.maxRate };
+}
+
+/**
+ * The run id: given (--run-id, to replay a drive), or drawn here at the
+ * edge, so the model stays a function of the run id and the seed.
+ */
+function runIdOf(given: string | undefined): string {
+  if (given === undefined) return randomBytes(4).toString('hex').toUpperCase();
+  if (!/^[0-9A-Fa-f]{8}$/.test(given)) throw new BadInput(`--run-id: got ${JSON.stringify(given)}; expected 8 hex digits, e.g. 3F2A9C01 (the run id a drive printed)`);
+  return given.toUpperCase();
 }
 
 function urlOf(flag: string, text: string): URL {

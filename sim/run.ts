@@ -35,6 +35,8 @@ export interface RunOptions {
   wire?: (world: WireWorld) => Wire;
   /** Which of the scenario's fault windows the trace marks (both unless given): a drive applies the network's only, or none. */
   faultEdges?: { network: boolean; external: boolean };
+  /** A drive's run id (8 hex digits), the first group of every GUID; the run is otherwise the seed's. */
+  runId?: string;
 }
 
 /** What a wire is built from: the run's model, kernel, seeded streams and trace, and OCS's side of it. */
@@ -89,6 +91,7 @@ export class ScenarioRun {
     const random = new RandomStreams(seed);
     const connect = options.wire ?? ((w: WireWorld) => new SimulatedWire(w.model, w.kernel, w.random, w.counters, w.sink, w.trace));
     const ocs = (this.ocs = new Ocs<Wire>(model, kernel, random, options.engine ?? 'compiled', observer, (sink, counters) => connect({ model, kernel, random, counters, sink, trace: observer.trace })));
+    if (options.runId !== undefined) ocs.dialer.runId = options.runId;
     this.series = options.sampleEveryMs === undefined ? [] : sampleEvery(options.sampleEveryMs, ocs, kernel, this.observeAfter);
     // Outage edges, so the trace (and reports) show when faults begin and end.
     if (observer.trace) {

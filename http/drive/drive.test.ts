@@ -240,12 +240,50 @@ describe('ocs-sim drive over HTTPS and with bad input', () => {
         [['--target', 'http://127.0.0.1:1/x', '--header', 'Content-Length: 3'], /--header Content-Length: set by the HTTP client itself/],
         [['--target', 'http://127.0.0.1:1/x', '--read-back', 'http://127.0.0.1:1/records'], /--read-back: .*expected a URL template with \{guid\}/],
         [['--target', 'http://127.0.0.1:1/x', '--max-timeout-share', '5'], /--max-timeout-share.*expected a share from 0 to 1/],
+        [['--target', 'http://127.0.0.1:1/x', '--run-id', 'XYZ'], /--run-id: got "XYZ"; expected 8 hex digits/],
       ].map(async ([flags, says]) => ({ says: says as RegExp, result: await ocsSim(['drive', SHORT, ...(flags as string[]), '--out', join(dir, 'bad')]) })),
     );
     for (const { says, result } of runs) {
       expect(result.code, result.stderr).toBe(2);
       expect(result.stderr).toMatch(says);
       expect(result.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+});
+
+/** SHORT without faults: no re-submission, so an 'append' system holds one row per record, unless two drives post the same GUIDs. */
+const CLEAN = scenarioFile('clean', scenarioOf('short calls, no faults', SHORT_OCS, 6, SHORT_CALLS, { ...SHORT_REST, network: { latency: { fixed: '1ms' } } }));
+
+/** The GUIDs a drive dialed, in order, from its trace. */
+const dialedGuids = (out: string) =>
+  readFileSync(join(out, 'trace.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { event: string; guid?: string })
+    .filter((l) => l.event === 'dial')
+    .map((l) => l.guid!);
+
+describe('ocs-sim drive: each drive posts its own GUIDs', () => {
+  it('two drives with one seed never collide on a stateful system; --run-id replays a drive GUID for GUID', async () => {
+    const server = await startTestServer('append');
+    try {
+      const drives = await Promise.all(['one', 'two'].map((name) => ocsSim(['drive', CLEAN, '--target', `${server.url}/ocs/history`, '--read-back', `${server.url}/records/{guid}`, '--out', join(dir, `run-id-${name}`)])));
+      for (const d of drives) expect(d.code, d.stderr).toBe(0);
+      const [one, two] = ['one', 'two'].map((name) => outputs(join(dir, `run-id-${name}`)).conformance);
+      expect(one.runId).toMatch(/^[0-9A-F]{8}$/);
+      expect(two.runId).not.toBe(one.runId);
+      expect(drives[0].stdout).toContain(`run id ${one.runId}`);
+      const [g1, g2] = ['one', 'two'].map((name) => dialedGuids(join(dir, `run-id-${name}`)));
+      expect(g1.length).toBeGreaterThan(3);
+      expect(g1.every((g) => g.startsWith(`${one.runId}-`))).toBe(true);
+      expect(g1.filter((g) => g2.includes(g))).toEqual([]);
+      // The same run id and seed: the same GUIDs, so the system now holds each record twice.
+      const replay = await ocsSim(['drive', CLEAN, '--target', `${server.url}/ocs/history`, '--read-back', `${server.url}/records/{guid}`, '--run-id', one.runId!.toLowerCase(), '--out', join(dir, 'run-id-replay')]);
+      expect(replay.code, replay.stderr).toBe(1);
+      expect(dialedGuids(join(dir, 'run-id-replay')).slice(0, 3)).toEqual(g1.slice(0, 3));
+      expect(verdicts(outputs(join(dir, 'run-id-replay')).conformance)['idempotent-resubmissions']).toBe('violated');
+    } finally {
+      await server.close();
     }
   });
 });

@@ -18,6 +18,8 @@ import { Ledger, MAX_EXAMPLES, type Example } from './ledger.ts';
 export interface DriveOptions {
   scenario: Scenario;
   seed?: number;
+  /** 8 hex digits, the first group of every GUID the drive posts: two drives never post the same GUID (the CLI draws one unless --run-id gives it). */
+  runId?: string;
   targets: Targets;
   observer?: RunObserver;
   /** Sample the model's levels every this many ms into `series` (for a report). */
@@ -78,6 +80,7 @@ export async function drive(options: DriveOptions): Promise<DriveResult> {
   });
   run = new ScenarioRun(options.scenario, {
     seed: options.seed,
+    runId: options.runId,
     observer: options.observer,
     sampleEveryMs: options.sampleEveryMs,
     // The target is the external system: the scenario's outages of it are not the drive's to mark.
