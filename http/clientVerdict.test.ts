@@ -61,6 +61,15 @@ describe('the verdict on a client', () => {
     }
   });
 
+  it('says a re-submission while the earlier POST of the record is still in flight as that, never as a negative interval', () => {
+    // A held at 0 (OCS would time it out at 500 ms); posted again at 470 ms, while the first is still out.
+    const v = clientVerdict(new History().post(0, 'A', 0, 'held').post(470, 'A', 0, 200).events, settings, 10_000);
+    expect(failing(v)).toContain('failed records are re-submitted no sooner than history-wait-recovery-timeout');
+    const said = v.checks[0].violations[0];
+    expect(said).toMatch(/record A:0 posted again while its earlier POST \(sent at 0\.000 s\) was still in flight; it failed only at 0\.500 s/);
+    expect(said).not.toMatch(/-\d+ ms/);
+  });
+
   it('fails more requests at once than http-connection-pool-size, counting a held one until OCS gives up on it', () => {
     const v = clientVerdict(new History().post(0, 'A', 0, 200, 100).post(10, 'B', 0, 200, 100).post(20, 'C', 0, 200, 100).events, settings, 10_000);
     expect(failing(v)).toEqual(['no more requests at once than http-connection-pool-size']);
