@@ -173,6 +173,76 @@ describe('ocs-sim drive judges the external system it drives', () => {
   });
 });
 
+describe('ocs-sim drive reads back what real APIs answer (the adapter flags)', () => {
+  const cases: Array<{ behaviour: Behaviour; readBack: (url: string) => string[]; code: number; expect: Record<string, string> }> = [
+    {
+      behaviour: 'tutorial-append',
+      readBack: (url) => ['--read-back', `${url}/api/call-records?call_attempt_guid={guid}`, '--guid-field', 'call_attempt_guid', '--body-field', 'payload'],
+      code: 1,
+      expect: { 'stored-on-200': 'held', 'idempotent-resubmissions': 'violated', 'read-back-contract': 'held' },
+    },
+    {
+      behaviour: 'get-by-id',
+      readBack: (url) => ['--read-back', `${url}/records/{guid}`],
+      code: 0,
+      // One object per attempt: duplicates cannot be seen; never a false violation, never a false hold.
+      expect: { 'idempotent-resubmissions': 'not checked', 'read-back-contract': 'held' },
+    },
+    {
+      behaviour: 'envelope',
+      readBack: (url) => ['--read-back', `${url}/records?guid={guid}`, '--read-back-rows', 'data'],
+      code: 0,
+      expect: { 'stored-on-200': 'held', 'idempotent-resubmissions': 'held', 'seq1-survives-late-seq0': 'held', 'read-back-contract': 'held' },
+    },
+  ];
+  it.each(cases)('$behaviour: exit $code', async ({ behaviour, readBack, code, expect: expected }) => {
+    const server = await startTestServer(behaviour);
+    const out = join(dir, `shape-${behaviour}`);
+    const result = await ocsSim(['drive', SHORT, '--target', `${server.url}/ocs/history`, ...readBack(server.url), '--out', out]).finally(() => server.close());
+    expect(result.code, result.stderr).toBe(code);
+    const { conformance, summary } = outputs(out);
+    expect(verdicts(conformance)).toMatchObject(expected);
+    if (behaviour === 'get-by-id') {
+      expect(conformance.claims.filter((c) => c.verdict === 'violated')).toEqual([]);
+      expect(conformance.claims.find((c) => c.id === 'idempotent-resubmissions')!.detail).toContain('one row per attempt');
+      expect(summary.external.duplicates).toBeNull();
+    } else expect(conformance.claims.find((c) => c.id === 'stored-on-200')!.judgedOn).toBeGreaterThan(0);
+  });
+
+  it('an adapter that does not match the answer (an envelope read without --read-back-rows): the storage claims not checked, naming the field, exit 2', async () => {
+    const server = await startTestServer('envelope');
+    const out = join(dir, 'shape-unadapted');
+    const result = await ocsSim(['drive', SHORT, '--target', `${server.url}/ocs/history`, '--read-back', `${server.url}/records?guid={guid}`, '--out', out]).finally(() => server.close());
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(/--read-back: every answer lacks the field GSW_HIST_SEQUENCE_NUM.*--read-back-rows/);
+    const { conformance, summary } = outputs(out);
+    for (const id of ['stored-on-200', 'idempotent-resubmissions', 'read-back-contract']) expect(verdicts(conformance)[id]).toBe('not checked');
+    expect(summary.external.duplicates).toBeNull();
+  });
+});
+
+describe('ocs-sim drive with a client certificate (mutual TLS)', () => {
+  it('presents --cert/--key to a target that wants one, on the POSTs and the read-back; without them it exits 2 saying so', async () => {
+    const server = selfSignedCertificate(dir, 'mtls-server-');
+    const client = selfSignedCertificate(dir, 'mtls-client-');
+    const target = await startTestServer('correct', { cert: server.cert, key: server.key, clientCa: client.cert });
+    try {
+      const args = ['drive', SHORT, '--target', `${target.url}/ocs/history`, '--read-back', `${target.url}/records/{guid}`, '--ca', server.cert];
+      const withCert = await ocsSim([...args, '--cert', client.cert, '--key', client.key, '--out', join(dir, 'mtls')]);
+      expect(withCert.code, withCert.stderr).toBe(0);
+      expect(verdicts(outputs(join(dir, 'mtls')).conformance)).toMatchObject({ 'stored-on-200': 'held', 'read-back-contract': 'held' });
+      const without = await ocsSim([...args, '--out', join(dir, 'mtls-none')]);
+      expect(without.code).toBe(2);
+      expect(without.stderr).toMatch(/cannot be reached before the first record: .*--cert FILE --key FILE/);
+      const half = await ocsSim([...args, '--cert', client.cert, '--out', join(dir, 'mtls-half')]);
+      expect(half.code).toBe(2);
+      expect(half.stderr).toContain('--cert and --key go together');
+    } finally {
+      await target.close();
+    }
+  });
+});
+
 /** SHORT with pre-dial validation on: each dial is validated first. */
 const VALIDATED = scenarioFile('validated', scenarioOf('short calls, validated', { ...SHORT_OCS, 'pre-dial-validation': true }, 6, SHORT_CALLS, { ...SHORT_REST, network: { latency: { fixed: '1ms' } } }));
 

@@ -3,7 +3,7 @@ import type { RunObserver } from '../../sim/observer.ts';
 import { ScenarioRun, type RunResult } from '../../sim/run.ts';
 import type { Scenario } from '../../sim/scenario/scenario.ts';
 import { RealTimeDriver } from '../realTimeDriver.ts';
-import { HttpWire, failure, type Targets } from './httpWire.ts';
+import { HttpWire, failure, tlsOptions, type Targets } from './httpWire.ts';
 import { Ledger, MAX_EXAMPLES, type Example } from './ledger.ts';
 
 /**
@@ -133,14 +133,20 @@ export async function drive(options: DriveOptions): Promise<DriveResult> {
 async function preflight(targets: Targets): Promise<void> {
   const origins = new Map([targets.records, targets.validation].map((url) => [url.origin, url]));
   for (const url of origins.values()) {
-    const pool = new Pool(url.origin, { connections: 1, ...(targets.ca !== undefined ? { connect: { ca: targets.ca } } : {}) });
+    const pool = new Pool(url.origin, { connections: 1, ...tlsOptions(targets) });
     try {
       const res = await pool.request({ path: url.pathname + url.search, method: 'HEAD', headers: targets.headers, signal: AbortSignal.timeout(10_000) });
       await res.body.dump();
     } catch (error) {
       const outcome = failure(error);
       const why = outcome.kind === 'timeout' ? 'no answer within 10 s' : outcome.error;
-      const tls = /cert|self.signed|TLS|SSL/i.test(why) ? ' (an HTTPS target whose certificate is not signed by a known authority needs --ca FILE)' : '';
+      const tls = /self.signed|unable to verify|UNABLE_TO_GET_ISSUER|CERT_/i.test(why)
+        ? ' (an HTTPS target whose certificate is not signed by a known authority needs --ca FILE)'
+        : /cert|TLS|SSL|handshake|alert/i.test(why)
+          ? ' (a target that wants a client certificate, mutual TLS, needs --cert FILE --key FILE; one whose certificate is not signed by a known authority needs --ca FILE)'
+          : url.protocol === 'https:' && /closed|reset|socket/i.test(why)
+            ? ' (an HTTPS target that closes the connection after the handshake often wants a client certificate, mutual TLS: --cert FILE --key FILE)'
+            : '';
       throw new DriveSetupError(`the target ${url.origin} cannot be reached before the first record: ${why}${tls}`);
     } finally {
       await pool.destroy();

@@ -1,5 +1,5 @@
 import { Agent } from 'undici';
-import { failure } from './httpWire.ts';
+import { failure, tlsOptions } from './httpWire.ts';
 
 /**
  * The read-back contract: `GET` the template with `{guid}` replaced (in a
@@ -48,8 +48,7 @@ export interface ReadBackOptions {
 }
 
 export function readBackAgent(options: { ca?: string; cert?: string; key?: string; connections?: number }): Agent {
-  const tls = { ...(options.ca !== undefined ? { ca: options.ca } : {}), ...(options.cert !== undefined ? { cert: options.cert, key: options.key } : {}) };
-  return new Agent({ connections: options.connections ?? 16, ...(Object.keys(tls).length > 0 ? { connect: tls } : {}) });
+  return new Agent({ connections: options.connections ?? 16, ...tlsOptions(options) });
 }
 
 export async function readBack(template: string, guids: readonly string[], options: ReadBackOptions): Promise<Map<string, ReadBack>> {
