@@ -14,7 +14,8 @@
  */
 
 export type ClientEvent =
-  | { t: number; kind: 'arrived'; id: number; record: { guid: string; seq: 0 | 1; group: string } | null }
+  /** `dialedAtS`: the dial time the record states (GSW_DIALING, else GSW_START_PROCESSING), epoch seconds on the client's clock, when it states one. */
+  | { t: number; kind: 'arrived'; id: number; record: { guid: string; seq: 0 | 1; group: string; dialedAtS?: number } | null }
   | { t: number; kind: 'answered'; id: number; status: number }
   /** Never answered on purpose (hang, request loss, response loss): OCS times it out. */
   | { t: number; kind: 'held'; id: number }
@@ -80,7 +81,7 @@ class Findings {
 interface RequestSeen {
   id: number;
   arrivedAt: number;
-  record: { guid: string; seq: 0 | 1; group: string; key: string } | null;
+  record: { guid: string; seq: 0 | 1; group: string; key: string; dialedAtS?: number } | null;
   /** When the client learnt it failed (answered non-200, reset, or timed out by OCS); null: 200 or not yet. */
   failedAt: number | null;
   saved: boolean;
@@ -115,7 +116,7 @@ export function clientVerdict(events: readonly ClientEvent[], settings: ClientSe
   }
   const all = [...requests.values()].sort((a, b) => a.arrivedAt - b.arrivedAt || a.id - b.id);
   const records = all.filter((r) => r.record !== null);
-  const checks = [resubmittedOnTime(records, settings), poolBound(all, settings, nowMs), seqOneAfterSeqZero(records), resentUntilSaved(records, settings, nowMs), noDialDuringWaitCondition(records, settings)];
+  const checks = [resubmittedOnTime(records, settings), poolBound(all, settings, nowMs), seqOneAfterSeqZero(records, settings, nowMs), resentUntilSaved(records, settings, nowMs), noDialDuringWaitCondition(records, all, settings, nowMs)];
   return { conforms: checks.every((c) => c.status !== 'violated'), judgedAtMs: nowMs, records: new Set(records.map((r) => r.record!.key)).size, checks };
 }
 
@@ -162,20 +163,42 @@ function poolBound(all: RequestSeen[], settings: ClientSettings, nowMs: number):
   return f.check('no more requests at once than http-connection-pool-size', `at most ${peak} at once (pool of ${settings.poolSize})`, all.length, 'requests', 'no request came');
 }
 
-/** The first seq 1 of an attempt comes after a seq 0 of it. */
-function seqOneAfterSeqZero(records: RequestSeen[]): VerdictCheck {
+/**
+ * The first seq 1 of an attempt comes after a seq 0 of it, or, when its seq
+ * 0 never reached the server (refused or lost on the way: OCS posts seq 1 at
+ * the call's end whatever became of seq 0), a seq 0 follows as OCS
+ * re-submits it. A violation is a seq 1 whose seq 0 never comes, once there
+ * was time for the re-submission.
+ */
+function seqOneAfterSeqZero(records: RequestSeen[], settings: ClientSettings, nowMs: number): VerdictCheck {
   const f = new Findings();
   const seq0 = new Set<string>();
+  const early = new Map<string, RequestSeen>();
   const checked = new Set<string>();
   for (const r of records) {
     const rec = r.record!;
-    if (rec.seq === 0) seq0.add(rec.guid);
-    else if (!checked.has(rec.guid)) {
-      checked.add(rec.guid);
-      if (!seq0.has(rec.guid)) f.add(`${at(r.arrivedAt)} seq 1 of ${rec.guid} posted before any seq 0 of it`);
+    if (rec.seq === 0) {
+      seq0.add(rec.guid);
+      continue;
     }
+    if (checked.has(rec.guid)) continue;
+    checked.add(rec.guid);
+    if (!seq0.has(rec.guid)) early.set(rec.guid, r);
   }
-  return f.check('seq 1 of an attempt only after its seq 0', `${checked.size} attempts with a seq 1`, checked.size, 'attempts with a seq 1', 'no seq 1 came');
+  let lostOnTheWay = 0;
+  let open = 0;
+  for (const [guid, r] of early) {
+    if (seq0.has(guid)) {
+      lostOnTheWay++;
+      continue;
+    }
+    const g = settings.group(r.record!.group);
+    // Its seq 0 failed before the seq 1 came; a re-submission was due within the recovery timeout (and a wait for a connection).
+    if (nowMs > r.arrivedAt + g.recoveryMs + g.responseTimeoutMs + TOLERANCE_MS) f.add(`${at(r.arrivedAt)} seq 1 of ${guid} came, and no seq 0 of it ever did (judged at ${at(nowMs)})`);
+    else open++;
+  }
+  const apart = lostOnTheWay > 0 ? `; ${lostOnTheWay} seq 1 came before their seq 0, which came later: the seq 0 was lost on the way (refused or lost in the network, on the client's side) and re-submitted, as OCS does` : '';
+  return f.check('seq 1 of an attempt only after its seq 0 (or with its seq 0 re-submitted after it, when the first was lost on the way)', `${checked.size} attempts with a seq 1${apart}${open > 0 ? `, ${open} too recent to judge` : ''}`, checked.size - open, 'attempts with a seq 1', open > 0 ? `${open} seq 1 came too recently to judge` : 'no seq 1 came');
 }
 
 /** A record that failed is posted again until it is saved, unless there has not been time yet. */
@@ -213,9 +236,16 @@ function resentUntilSaved(records: RequestSeen[], settings: ClientSettings, nowM
 /**
  * While more records of a campaign group have failed and are not yet saved
  * than history-wait-condition-threshold (for longer than a grace second), the
- * group dials nothing: no seq 0 of a new attempt arrives.
+ * group dials nothing: no new attempt is dialed. Judged on when the attempt
+ * was dialed, not when its seq 0 arrived: a seq 0 waits for a pooled
+ * connection, so while the pool stayed full before it came it may have been
+ * dialed as early as when the pool filled; and a record that states its dial
+ * time (GSW_DIALING, else GSW_START_PROCESSING, whole seconds on the
+ * client's clock, set against the server's by the least lag seen) clears the
+ * dials it places before the wait condition. A violation is a dial that,
+ * at its earliest, was inside the wait condition.
  */
-function noDialDuringWaitCondition(records: RequestSeen[], settings: ClientSettings): VerdictCheck {
+function noDialDuringWaitCondition(records: RequestSeen[], all: RequestSeen[], settings: ClientSettings, nowMs: number): VerdictCheck {
   const f = new Findings();
   type Change = { t: number; order: number; group: string; key: string; marked: boolean } | { t: number; order: number; newAttempt: RequestSeen };
   const changes: Change[] = [];
@@ -228,16 +258,32 @@ function noDialDuringWaitCondition(records: RequestSeen[], settings: ClientSetti
   }
   for (const r of records) if (r.saved) changes.push({ t: r.releasedAt ?? r.arrivedAt, order: 1, group: r.record!.group, key: r.record!.key, marked: false });
   changes.sort((a, b) => a.t - b.t || a.order - b.order);
+  const fullSince = poolFullSince(all, settings.poolSize, nowMs);
+  const statedDial = statedDialTimes(records);
   const marked = new Map<string, Set<string>>();
   const overSince = new Map<string, number>();
   let waits = 0;
+  let queued = 0;
+  let stated = 0;
   for (const c of changes) {
     if ('newAttempt' in c) {
-      const group = c.newAttempt.record!.group;
+      const r = c.newAttempt;
+      const group = r.record!.group;
       const since = overSince.get(group);
-      if (since !== undefined && c.t > since + WAIT_GRACE_MS) {
-        f.add(`${at(c.t)} new attempt ${c.newAttempt.record!.guid} of ${group} while ${marked.get(group)!.size} of its records had failed unsaved since ${at(since)} (history-wait-condition-threshold ${settings.group(group).threshold}): dialed during a wait condition`);
+      if (since === undefined || c.t <= since + WAIT_GRACE_MS) continue;
+      // The earliest it can have been dialed: when the pool filled, if it was full until the seq 0 came.
+      const earliest = fullSince(r.arrivedAt, r.id) ?? r.arrivedAt - TOLERANCE_MS;
+      if (earliest <= since + WAIT_GRACE_MS) {
+        queued++;
+        continue;
       }
+      // The latest the record says it was dialed.
+      const latest = statedDial(r);
+      if (latest !== null && latest <= since + WAIT_GRACE_MS) {
+        stated++;
+        continue;
+      }
+      f.add(`${at(c.t)} new attempt ${r.record!.guid} of ${group} while ${marked.get(group)!.size} of its records had failed unsaved since ${at(since)} (history-wait-condition-threshold ${settings.group(group).threshold}): dialed during a wait condition${earliest < r.arrivedAt - TOLERANCE_MS ? ` (at the earliest at ${at(earliest)}, when the pool filled)` : ''}`);
       continue;
     }
     const set = marked.get(c.group) ?? new Set<string>();
@@ -250,5 +296,69 @@ function noDialDuringWaitCondition(records: RequestSeen[], settings: ClientSetti
       waits++;
     } else if (!over) overSince.delete(c.group);
   }
-  return f.check('no new attempt is dialed while more failed records than history-wait-condition-threshold await re-submission (a wait condition)', `${waits} wait condition(s) implied by the failures`, waits, 'wait conditions implied by the failures', 'no wait condition: never more failed records unsaved than history-wait-condition-threshold');
+  const cleared = queued + stated > 0 ? `; ${queued + stated} new attempt(s) came during one but were dialed before it (${queued} waited for a pooled connection, ${stated} by the dial time their record states)` : '';
+  return f.check(
+    'no new attempt is dialed while more failed records than history-wait-condition-threshold await re-submission (a wait condition)',
+    `${waits} wait condition(s) implied by the failures${cleared}`,
+    waits,
+    'wait conditions implied by the failures',
+    'no wait condition: never more failed records unsaved than history-wait-condition-threshold',
+  );
+}
+
+/**
+ * For a request arriving at `t`: since when every one of the client's
+ * `poolSize` connections had been taken without a break (a break shorter
+ * than the latency slack does not count: a freed connection reaches the
+ * client late), or null when one was free just before it came.
+ */
+function poolFullSince(all: RequestSeen[], poolSize: number, nowMs: number): (t: number, id: number) => number | null {
+  const edges: Array<[number, number]> = [];
+  for (const r of all) {
+    edges.push([r.arrivedAt, 1]);
+    edges.push([(r.releasedAt ?? nowMs) + TOLERANCE_MS, -1]);
+  }
+  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  // The intervals during which the pool was full, merged across short breaks.
+  const full: Array<[number, number]> = [];
+  let level = 0;
+  let start: number | null = null;
+  for (const [t, delta] of edges) {
+    level += delta;
+    if (level >= poolSize && start === null) start = t;
+    else if (level < poolSize && start !== null) {
+      const last = full[full.length - 1];
+      if (last !== undefined && start - last[1] <= TOLERANCE_MS) last[1] = t;
+      else full.push([start, t]);
+      start = null;
+    }
+  }
+  if (start !== null) full.push([start, Infinity]);
+  return (t) => {
+    // The interval in force just before t (its own arrival counts in it: drop intervals that start at t).
+    let lo = 0;
+    let hi = full.length - 1;
+    let found: [number, number] | null = null;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (full[mid][0] < t) {
+        found = full[mid];
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found !== null && found[1] >= t - TOLERANCE_MS ? found[0] : null;
+  };
+}
+
+/**
+ * The latest a record can have been dialed, on the server's clock, from the
+ * dial time it states (whole epoch seconds on the client's clock): the
+ * clocks are set against each other by the least lag any record showed
+ * (arrival less stated dial), which is at least their true offset, so the
+ * bound errs late, never early.
+ */
+function statedDialTimes(records: RequestSeen[]): (r: RequestSeen) => number | null {
+  let offset = Infinity;
+  for (const r of records) if (r.record!.dialedAtS !== undefined) offset = Math.min(offset, r.arrivedAt - r.record!.dialedAtS * 1000);
+  return (r) => (r.record!.dialedAtS === undefined || offset === Infinity ? null : Math.min(r.arrivedAt, r.record!.dialedAtS * 1000 + offset + 1000 + TOLERANCE_MS));
 }

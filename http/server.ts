@@ -204,7 +204,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     }
     const arrival: ServeArrival = { kind, seq, stored, body, bodyText, path, res, receivedAt, id: requestsTaken++ };
     const group = typeof body.GSW_CAMPAIGN_GROUP_NAME === 'string' ? body.GSW_CAMPAIGN_GROUP_NAME : '';
-    note({ t: clock.now, kind: 'arrived', id: arrival.id, record: stored === null ? null : { guid: stored.guid, seq, group } });
+    const dialedAtS = stored === null ? undefined : statedDialSeconds(body);
+    note({ t: clock.now, kind: 'arrived', id: arrival.id, record: stored === null ? null : { guid: stored.guid, seq, group, ...(dialedAtS === undefined ? {} : { dialedAtS }) } });
     if (options.networkFaults) {
       const fate = network.requestFate(kernel.now);
       if (fate === 'refused') {
@@ -365,6 +366,17 @@ function tlsFiles(tls: { cert: string; key: string }): { cert: Buffer; key: Buff
     }
   };
   return { cert: read('certificate', tls.cert), key: read('key', tls.key) };
+}
+
+/** The dial time a record states (GSW_DIALING, else GSW_START_PROCESSING: epoch seconds), for the verdict; undefined when it states none. */
+function statedDialSeconds(body: Record<string, unknown>): number | undefined {
+  for (const field of ['GSW_DIALING', 'GSW_START_PROCESSING']) {
+    const v = body[field];
+    const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+    // 0 and negatives are "not reached" in OCS's records.
+    if (Number.isFinite(n) && n > 0) return n;
+  }
+  return undefined;
 }
 
 /** The path of a request target, or null when it is not one (an absolute-form target that is not a URL). */
