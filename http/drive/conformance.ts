@@ -75,6 +75,9 @@ function notChecked(id: string, text: string, why: string, evidence: string): Cl
   return { id, claim: text, verdict: 'not checked', judgedOn: 0, evidence, detail: why, examples: [] };
 }
 
+/** What the target marked as faults it injected (ocs-sim serve), said apart from its own behaviour. */
+const injectedApart = (ledger: Ledger) => (ledger.injectedByTarget > 0 ? `; ${ledger.injectedByTarget} of the error answers were faults the target injected on purpose (marked x-ocs-sim-fault: ocs-sim serve's scenario), not its own failures` : '');
+
 const statusList = (ledger: Ledger) => [...ledger.statuses.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}: ${n}`).join(', ') || 'none';
 
 function answersUnderstood({ ledger }: JudgeInput): Claim {
@@ -88,7 +91,7 @@ function answersUnderstood({ ledger }: JudgeInput): Claim {
     'answers',
     ledger.unexpectedAnswerCount > 0
       ? `${ledger.unexpectedAnswerCount} answer(s) were a 2xx other than 200, a redirect, an informational status or not readable HTTP: OCS documents none of them (answers by status: ${statuses})`
-      : `answers by status: ${statuses}`,
+      : `answers by status: ${statuses}${injectedApart(ledger)}`,
     ledger.unexpectedAnswers,
     'no request got an answer',
   );
@@ -287,7 +290,8 @@ function latency({ ledger, maxTimeoutShare, responseTimeoutMs }: JudgeInput): Cl
   const share = ledger.timeouts / judged;
   const p50 = quantile(sorted, 0.5);
   const p99 = quantile(sorted, 0.99);
-  const figures = `p50 ${ms(p50)}, p99 ${ms(p99)} over ${sorted.length} answer(s); ${ledger.timeouts} of ${judged} (${percent(share)}) got no answer within the deadline (${responseTimeoutMs} ms for records)`;
+  const injected = ledger.targetInjectsNetworkFaults && ledger.timeouts > 0 ? '; the target says it injects network faults (x-ocs-sim-network-faults: ocs-sim serve --network-faults): these are its deliberate hangs and lost responses, not slowness' : '';
+  const figures = `p50 ${ms(p50)}, p99 ${ms(p99)} over ${sorted.length} answer(s); ${ledger.timeouts} of ${judged} (${percent(share)}) got no answer within the deadline (${responseTimeoutMs} ms for records)${injected}`;
   return { id: 'latency', claim: text, verdict: share > maxTimeoutShare ? 'violated' : 'held', judgedOn: judged, evidence: 'requests without an injected fault', detail: figures, examples: share > maxTimeoutShare ? ledger.slow.slice(0, MAX_EXAMPLES) : [] };
 }
 

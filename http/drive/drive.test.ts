@@ -107,6 +107,8 @@ describe('ocs-sim drive against ocs-sim serve', () => {
     // Every claim checked held, the storage claims on what serve holds.
     expect(conformance.claims.filter((c) => c.verdict === 'violated')).toEqual([]);
     expect(verdicts(conformance)).toMatchObject({ 'answers-understood': 'held', 'stored-on-200': 'held', 'idempotent-resubmissions': 'held', 'read-back-contract': 'held', 'all-confirmed': 'held', latency: 'held' });
+    // serve's outage is a fault it injected: said apart from the target's own behaviour.
+    expect(conformance.claims.find((c) => c.id === 'answers-understood')!.detail).toMatch(/\d+ of the error answers were faults the target injected on purpose/);
     expect(summary.external.duplicates).toBe(0);
     expect(summary.external.staleOverwrites).toBe(0);
     // Lost responses make re-submissions that serve saw twice and stored once.
@@ -275,6 +277,8 @@ describe('ocs-sim drive times out a target that does not answer', () => {
     const latency = conformance.claims.find((c) => c.id === 'latency')!;
     expect(latency.verdict).toBe('violated');
     expect(latency.examples[0]).toMatchObject({ outcome: 'no answer within the deadline' });
+    // serve said it injects network faults: the verdict says these timeouts are its deliberate ones.
+    expect(latency.detail).toContain('the target says it injects network faults');
     expect(summary.timeouts).toBeGreaterThan(0);
     expect(log).toMatch(/\[OCS 408 history-http-response-timeout\] Save operation for Call Attempt Record was aborted/);
   });

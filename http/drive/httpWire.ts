@@ -175,7 +175,8 @@ export class HttpWire implements Wire {
         const text = await res.body.text();
         // response-loss: the answer came and is thrown away, as the network would lose it.
         if (injected === null && this.targets.networkFaults && this.network.responseLost(this.world.kernel.now)) exchange.injected = 'response-loss';
-        ended({ kind: 'answered', status: res.statusCode, body: text });
+        // ocs-sim serve marks the faults it injects: kept apart from the system's own in the verdict.
+        ended({ kind: 'answered', status: res.statusCode, body: text, injectedByTarget: res.headers['x-ocs-sim-fault'] !== undefined, targetInjectsNetworkFaults: res.headers['x-ocs-sim-network-faults'] === 'on' });
       })
       .catch((error: unknown) => ended(failure(error)));
   }

@@ -11,7 +11,7 @@ export type Injected = 'hang' | 'response-loss';
 /** How an exchange ended. */
 export type Outcome =
   /** An HTTP answer; `body` is its text (a validation's 409 carries the call result). */
-  | { kind: 'answered'; status: number; body: string }
+  | { kind: 'answered'; status: number; body: string; injectedByTarget?: boolean; targetInjectsNetworkFaults?: boolean }
   /** No answer within the deadline (history-http-response-timeout, or http-response-timeout for validation). */
   | { kind: 'timeout' }
   /** The connection was refused or reset: OCS answers its own POST with 418. */
@@ -119,6 +119,10 @@ export class Ledger {
   readonly badValidationAnswers: Example[] = [];
   badValidationAnswerCount = 0;
   validationsAnswered = 0;
+  /** Failure answers the target marked as a fault it injected on purpose (ocs-sim serve's x-ocs-sim-fault). */
+  injectedByTarget = 0;
+  /** The target said it injects network faults (hangs, lost responses): timeouts may be its deliberate ones. */
+  targetInjectsNetworkFaults = false;
   /** Uninjected exchanges that took longer than their deadline (timed out), with examples. */
   readonly slow: Example[] = [];
 
@@ -143,6 +147,8 @@ export class Ledger {
       return;
     }
     this.statuses.set(o.status, (this.statuses.get(o.status) ?? 0) + 1);
+    if (o.injectedByTarget) this.injectedByTarget++;
+    if (o.targetInjectsNetworkFaults) this.targetInjectsNetworkFaults = true;
     this.roundTrips.push(x.endedAt - x.sentAt);
     this.inFlightAtSend.push(x.inFlight);
     // [doc] 200 saves; 408, 409, 418 and any other error status are failures OCS re-submits. A 2xx
