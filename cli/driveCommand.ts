@@ -104,12 +104,29 @@ export function addDriveCommand(cli: Command): void {
 /** The drive, then what it read back, judged and written; the exit code says the verdict. */
 async function driveToFiles(scenario: Scenario, flags: DriveFlags, targets: Targets, readBackWith: { template: string; adapter: RowAdapter } | null, files: RunFiles, interrupt: AbortSignal): Promise<void> {
   let result: DriveResult;
+  // The first confirmed record is read back at once: an adapter that does not match the system's answer stops the drive (exit 2), not an hour later.
+  const probe = new AbortController();
+  let adapterMismatch: string | null = null;
+  const firstConfirmed =
+    readBackWith === null
+      ? undefined
+      : (guid: string) =>
+          void readBack(readBackWith.template, [guid], { headers: targets.headers, ca: targets.ca, cert: targets.cert, key: targets.key, adapter: readBackWith.adapter, concurrency: 1 }).then((found) => {
+            const got = found.get(guid);
+            if (got === undefined || !('missing' in got)) return;
+            adapterMismatch = `the first read-back (${readBackWith.template.replaceAll('{guid}', guid)}) lacks ${got.missing}`;
+            probe.abort();
+          });
   try {
-    result = await drive({ scenario, seed: flags.seed, runId: flags.runId, targets, observer: files.observer, interrupt, progress: progressLine, sampleEveryMs: flags.report ? sampleEveryMs(resolve(scenario, flags.seed ?? scenario.seed).durationMs) : undefined });
+    result = await drive({ scenario, seed: flags.seed, runId: flags.runId, targets, observer: files.observer, interrupt: AbortSignal.any([interrupt, probe.signal]), firstConfirmed, progress: progressLine, sampleEveryMs: flags.report ? sampleEveryMs(resolve(scenario, flags.seed ?? scenario.seed).durationMs) : undefined });
   } catch (error) {
     files.abort();
     if (error instanceof DriveSetupError) throw new BadInput(error.message);
     throw files.failed(error);
+  }
+  if (adapterMismatch !== null) {
+    files.abort();
+    throw new BadInput(`--read-back: ${adapterMismatch}; the drive stopped, no file written. Give the flags that match the system's rows (--read-back-rows, --guid-field, --seq-field, --body-field; see "Test your external system" in the README)`);
   }
   const rows = readBackWith === null ? null : await readBack(readBackWith.template, [...result.ledger.attempts.keys()], { headers: targets.headers, ca: targets.ca, cert: targets.cert, key: targets.key, adapter: readBackWith.adapter });
   const summary = withReadBack(result, rows);

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -211,15 +211,17 @@ describe('ocs-sim drive reads back what real APIs answer (the adapter flags)', (
     } else expect(conformance.claims.find((c) => c.id === 'stored-on-200')!.judgedOn).toBeGreaterThan(0);
   });
 
-  it('an adapter that does not match the answer (an envelope read without --read-back-rows): the storage claims not checked, naming the field, exit 2', async () => {
+  it('an adapter that does not match the answer (an envelope read without --read-back-rows): the first read-back shows it, exit 2 at once, naming the field', async () => {
     const server = await startTestServer('envelope');
     const out = join(dir, 'shape-unadapted');
-    const result = await ocsSim(['drive', SHORT, '--target', `${server.url}/ocs/history`, '--read-back', `${server.url}/records?guid={guid}`, '--out', out]).finally(() => server.close());
+    // A drive of a minute: the first confirmed record's read-back stops it.
+    const long = scenarioFile('long', scenarioOf('a minute of short calls', SHORT_OCS, 6, SHORT_CALLS, { ...SHORT_REST, duration: '60s' }));
+    const result = await ocsSim(['drive', long, '--target', `${server.url}/ocs/history`, '--read-back', `${server.url}/records?guid={guid}`, '--out', out]).finally(() => server.close());
     expect(result.code, result.stderr).toBe(2);
-    expect(result.stderr).toMatch(/--read-back: every answer lacks the field GSW_HIST_SEQUENCE_NUM.*--read-back-rows/);
-    const { conformance, summary } = outputs(out);
-    for (const id of ['stored-on-200', 'idempotent-resubmissions', 'read-back-contract']) expect(verdicts(conformance)[id]).toBe('not checked');
-    expect(summary.external.duplicates).toBeNull();
+    expect(result.stderr).toMatch(/--read-back: the first read-back \(.*\/records\?guid=.*\) lacks the field GSW_HIST_SEQUENCE_NUM.*--read-back-rows/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.stderr).not.toContain('drive 10.0 s');
+    expect(existsSync(join(out, 'conformance.json'))).toBe(false);
   });
 });
 

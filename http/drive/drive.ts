@@ -26,6 +26,8 @@ export interface DriveOptions {
   sampleEveryMs?: number;
   /** Aborted (Ctrl-C): the drive stops where it is, its result marked incomplete. */
   interrupt?: AbortSignal;
+  /** Told the GUID of the first record a 200 confirmed, once. */
+  firstConfirmed?: (guid: string) => void;
   /** Told every `progressEveryMs` of wall time how the drive stands. */
   progress?: (p: DriveProgress) => void;
   progressEveryMs?: number;
@@ -63,6 +65,7 @@ export class DriveSetupError extends Error {}
 export async function drive(options: DriveOptions): Promise<DriveResult> {
   await preflight(options.targets);
   const ledger = new Ledger();
+  ledger.onFirstConfirmed = options.firstConfirmed ?? null;
   let wire: HttpWire | null = null;
   let ended = false;
   let endDrive = () => {};

@@ -123,6 +123,8 @@ export class Ledger {
   injectedByTarget = 0;
   /** The target said it injects network faults (hangs, lost responses): timeouts may be its deliberate ones. */
   targetInjectsNetworkFaults = false;
+  /** Told the GUID of the first record a 200 confirmed (drive's shell reads it back at once to check the read-back adapter). */
+  onFirstConfirmed: ((guid: string) => void) | null = null;
   /** Uninjected exchanges that took longer than their deadline (timed out), with examples. */
   readonly slow: Example[] = [];
 
@@ -191,7 +193,12 @@ export class Ledger {
     if (x.seq === 0 && facts.seq1FirstSentAt >= 0 && x.sentAt > facts.seq1FirstSentAt) facts.lateSeq0 = true;
     if (x.post > 1) facts.resubmitted = true;
     facts.lastFailedAtTarget[x.seq] = x.injected === null && !(x.outcome.kind === 'answered' && x.outcome.status === 200);
-    if (x.outcome.kind === 'answered' && x.outcome.status === 200 && x.injected === null) facts.confirmed[x.seq] = true;
+    if (x.outcome.kind === 'answered' && x.outcome.status === 200 && x.injected === null) {
+      facts.confirmed[x.seq] = true;
+      const first = this.onFirstConfirmed;
+      this.onFirstConfirmed = null;
+      first?.(x.guid!);
+    }
     if (x.outcome.kind === 'answered' && x.outcome.status > 200 && x.outcome.status < 300 && x.injected === null) facts.otherSuccess[x.seq] = x.outcome.status;
     if (facts.posts.length < POSTS_KEPT) facts.posts.push(brief(x));
   }
