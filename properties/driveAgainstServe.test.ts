@@ -116,5 +116,6 @@ describe('drive against serve, faults on one side only: both verdicts hold', () 
       }),
       { numRuns: runs, endOnFailure: true },
     );
-  });
+    // Each run is real time: the dialing period, the drain, the read-back, two processes' start.
+  }, 60_000 * (runs + 1));
 });

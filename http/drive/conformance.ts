@@ -173,7 +173,7 @@ function storageClaims(input: JudgeInput): Claim[] {
 function otherSuccessOr(f: StorageFindings, c: Claim): Claim {
   if (f.otherSuccess.length === 0) return c;
   const statuses = [...new Set(f.otherSuccess.map((e) => e.status))].join(', ');
-  const detail = `${f.otherSuccessCount} record(s) were answered ${statuses}, not 200: OCS saves a record only on 200 OK and re-submits it on any other status, so each is posted again until the drain ends. Answer 200 to a record you stored (in Express: res.status(200).json(...), not res.status(201)); ${c.verdict === 'not checked' ? 'the read-back was not judged' : c.detail}`;
+  const detail = `${f.otherSuccessCount} record(s) were answered ${statuses}, not 200: OCS saves a record only on 200 OK and re-submits it on any other status, so each is posted again until the drain ends. Answer 200 to a record you stored (in Express: res.status(200).json(...), not res.status(201)); ${c.verdict === 'not checked' ? `the read-back judged nothing: ${c.detail}` : c.detail}`;
   return { ...c, verdict: 'violated', judgedOn: c.judgedOn + f.otherSuccessCount, evidence: `${c.evidence}, and records answered a 2xx other than 200`, detail, examples: [...f.otherSuccess, ...c.examples].slice(0, MAX_EXAMPLES) };
 }
 
