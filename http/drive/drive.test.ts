@@ -165,6 +165,10 @@ describe('ocs-sim drive judges the external system it drives', () => {
       const posts = server.headers.filter((h) => h['content-type'] === 'application/json');
       expect(posts.length).toBeGreaterThan(0);
       expect(posts.every((h) => h['x-tenant'] === 'acme' && h.authorization === 'Bearer t0k3n')).toBe(true);
+      // And with every read-back GET (and the HEAD before the first record).
+      const reads = server.headers.filter((h) => h['content-type'] === undefined);
+      expect(reads.length).toBeGreaterThan(posts.length / 4);
+      expect(reads.every((h) => h['x-tenant'] === 'acme' && h.authorization === 'Bearer t0k3n')).toBe(true);
     } else {
       expect(v[violated]).toBe('violated');
       const claim = conformance.claims.find((c) => c.id === violated)!;
