@@ -33,6 +33,11 @@ const group = (agents: number) => ({
   calls: { answerTime: { uniform: ['1s', '2s'] }, talkTime: { lognormal: { median: '2s', p99: '6s' } }, afterCallWork: { exponential: '1s' }, noAnswerTime: { fixed: '3s' } },
 });
 
+/** A scenario of one campaign group: dialing `duration`, draining up to 30 s. */
+function scenarioOf(name: string, seed: number, duration: string, ocs: Record<string, unknown>, rest: Record<string, unknown>): string {
+  return scenarioFile(name, { name, seed, startTime: '2026-01-05T10:00:00Z', duration, drainLimit: '30s', ocs, ...rest });
+}
+
 /** Runs serve on `file` (its faults) and drive against it (`driveFlags`); both verdicts. */
 async function pair(file: string, name: string, driveFlags: string[], networkFaultsAtServe = false) {
   const { scenario } = loadScenario(file);
@@ -46,13 +51,7 @@ async function pair(file: string, name: string, driveFlags: string[], networkFau
 describe('drive against serve: each side judges the other faithful', () => {
   it('a pool that queues through an outage and 409s at serve: no "dialed during a wait condition" for seq 0 records that waited for a connection', async () => {
     // The case that condemned a faithful OCS: 16 agents, a pool of 4, 300 ms service, a 5 s 503 outage, 5% 409s.
-    const file = scenarioFile('queued', {
-      name: 'a pool that queues',
-      seed: 3,
-      startTime: '2026-01-05T10:00:00Z',
-      duration: '20s',
-      drainLimit: '30s',
-      ocs: { 'history-http-response-timeout': '2s', 'history-wait-recovery-timeout': '2s', 'history-wait-condition-threshold': 6, 'http-connection-pool-size': 4 },
+    const file = scenarioOf('queued', 3, '20s', { 'history-http-response-timeout': '2s', 'history-wait-recovery-timeout': '2s', 'history-wait-condition-threshold': 6, 'http-connection-pool-size': 4 }, {
       network: { latency: { fixed: '1ms' } },
       externalSystem: { serviceTime: { fixed: '300ms' }, concurrency: 64, errors: { '409': 0.05 }, outages: [{ from: '5s', until: '10s', status: 503 }] },
       campaignGroups: [group(16)],
@@ -69,14 +68,8 @@ describe('drive against serve: each side judges the other faithful', () => {
   });
 
   it("connections refused on drive's side eat seq 0 records: serve does not call the seq 1 that comes first a violation", async () => {
-    const file = scenarioFile('refused', {
-      name: 'refused at the client',
-      seed: 5,
-      startTime: '2026-01-05T10:00:00Z',
-      duration: '12s',
-      drainLimit: '30s',
-      // A refused seq 0 waits 3 s to be re-submitted; a short call's seq 1 comes before that.
-      ocs: { 'history-http-response-timeout': '1s', 'history-wait-recovery-timeout': '3s', 'history-wait-condition-threshold': 10, 'http-connection-pool-size': 8 },
+    // A refused seq 0 waits 3 s to be re-submitted; a short call's seq 1 comes before that.
+    const file = scenarioOf('refused', 5, '12s', { 'history-http-response-timeout': '1s', 'history-wait-recovery-timeout': '3s', 'history-wait-condition-threshold': 10, 'http-connection-pool-size': 8 }, {
       network: { latency: { fixed: '1ms' }, refusedConnections: 0.15 },
       externalSystem: { serviceTime: { exponential: '5ms' } },
       campaignGroups: [{ ...group(10), calls: { answerTime: { uniform: ['500ms', '1s'] }, talkTime: { lognormal: { median: '1s', p99: '4s' } }, afterCallWork: { fixed: '200ms' }, noAnswerTime: { fixed: '1s' } } }],
