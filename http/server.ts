@@ -14,6 +14,7 @@ import { clientVerdict, type ClientEvent, type ClientVerdict } from './clientVer
 import { Journal } from './journal.ts';
 import { RealTimeDriver } from './realTimeDriver.ts';
 import { HeldAttempt, RecordStore } from './recordStore.ts';
+import { decodedGuid, pathOfTarget, statedDialSeconds, utf8 } from './requestParts.ts';
 import { ServeMetrics } from './serveMetrics.ts';
 
 /**
@@ -405,45 +406,6 @@ function tlsFiles(tls: { cert: string; key: string }): { cert: Buffer; key: Buff
   };
   return { cert: read('certificate', tls.cert), key: read('key', tls.key) };
 }
-
-/** The dial time a record states (GSW_DIALING, else GSW_START_PROCESSING: epoch seconds), for the verdict; undefined when it states none. */
-function statedDialSeconds(body: Record<string, unknown>): number | undefined {
-  for (const field of ['GSW_DIALING', 'GSW_START_PROCESSING']) {
-    const v = body[field];
-    const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-    // 0 and negatives are "not reached" in OCS's records.
-    if (Number.isFinite(n) && n > 0) return n;
-  }
-  return undefined;
-}
-
-/** The path of a request target, or null when it is not one (an absolute-form target that is not a URL). */
-function pathOfTarget(target: string): string | null {
-  const query = target.indexOf('?');
-  if (target.startsWith('/')) return query < 0 ? target : target.slice(0, query);
-  // The absolute form (through a proxy) is parsed as a URL; anything else is not a target serve has.
-  try {
-    return new URL(target, 'http://serve').pathname;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * A GUID from a path segment, or null when it does not decode: a malformed
- * escape (`%`, `%zz`) or bytes that are not UTF-8. Never replaced by U+FFFD,
- * or two different GUIDs would read back the same rows.
- */
-function decodedGuid(segment: string): string | null {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return null;
-  }
-}
-
-/** Bodies must be UTF-8: invalid bytes are an error, not U+FFFD (two GUIDs would become one). */
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** The path part of an OCS URI option (`http://host/ocs/history` -> `/ocs/history`). */
 export function pathOf(uri: string): string {
