@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
@@ -6,7 +7,7 @@ import { conformanceMarkdown, judge, storageFindings, type Conformance } from '.
 import { drive, DriveSetupError, type DriveProgress, type DriveResult } from '../http/drive/drive.ts';
 import type { Targets } from '../http/drive/httpWire.ts';
 import { pathOf } from '../http/server.ts';
-import { readBack, type ReadBack } from '../http/drive/readBack.ts';
+import { CONTRACT, readBack, type ReadBack, type RowAdapter } from '../http/drive/readBack.ts';
 import { buildRunReport, sampleEveryMs } from '../reports/runReport.ts';
 import type { TraceLine } from '../sim/observer.ts';
 import { resolve } from '../sim/scenario/resolve.ts';
@@ -31,10 +32,17 @@ interface DriveFlags {
   target: string;
   validationTarget?: string;
   readBack?: string;
+  readBackRows?: string;
+  guidField?: string;
+  seqField?: string;
+  bodyField?: string;
   out: string;
   seed?: number;
+  runId?: string;
   header: string[];
   ca?: string;
+  cert?: string;
+  key?: string;
   networkFaults: boolean;
   maxRate?: number;
   maxTimeoutShare: number;
@@ -50,10 +58,17 @@ export function addDriveCommand(cli: Command): void {
     .requiredOption('--target <url>', 'where records are POSTed (http:// or https://), in place of the scenario\'s history-uri')
     .option('--validation-target <url>', "where pre-dial validation requests go (default: the target's origin with the path of the scenario's validation-uri)")
     .option('--read-back <url-template>', 'GET this with {guid} replaced for the rows the system holds of an attempt (e.g. http://host/records/{guid}): the claims on storage need it')
+    .option('--read-back-rows <path>', "where the rows are in the read-back's answer, a dot path (e.g. data for {\"data\": [...]}); default: the answer itself")
+    .option('--guid-field <name>', 'the field of a row that holds the GUID (default GSW_CALL_ATTEMPT_GUID); rows of other GUIDs are left out')
+    .option('--seq-field <name>', 'the field of a row that holds the sequence number (default GSW_HIST_SEQUENCE_NUM)')
+    .option('--body-field <name>', 'a field of a row holding the record, as an object or its JSON text, where the fields are looked up too (default body)')
     .option('--out <dir>', 'output directory', 'out/drive')
     .option('--seed <n>', "seed (default: the scenario's)", wholeNumber(0))
+    .option('--run-id <hex>', 'the first group of every GUID the drive posts, 8 hex digits (default: drawn at random, printed, and in conformance.json): the same run id and seed replay a drive exactly')
     .option('--header <header>', "a request header, 'Name: value' (repeatable)", (value: string, all: string[]) => [...all, value], [])
-    .option('--ca <file>', 'trust this certificate authority (PEM) for an https target')
+    .option('--ca <file>', 'trust this certificate authority (PEM) for an https target (and its read-back)')
+    .option('--cert <file>', 'present this client certificate (PEM; with --key) to a target that wants mutual TLS, and to its read-back')
+    .option('--key <file>', 'the private key of --cert (PEM)')
     .option('--no-network-faults', "do not apply the scenario's network section on the driver's side (against serve --network-faults, or faults apply twice)")
     .option('--max-rate <n>', 'requests per second at most, whatever the scenario asks', wholeNumber(1))
     .option('--max-timeout-share <share>', 'the latency claim fails past this share of POSTs with no answer within history-http-response-timeout', share, 0.01)
@@ -63,8 +78,10 @@ export function addDriveCommand(cli: Command): void {
       const { scenario, input } = loadScenario(file);
       const targets = targetsOf(scenario, flags);
       const readBackTemplate = flags.readBack === undefined ? null : readBackOf(flags.readBack);
+      const adapter = adapterOf(flags, readBackTemplate !== null);
       const seed = flags.seed ?? scenario.seed;
-      process.stdout.write(`${runHeader(scenario, seed, ocsSettingsGiven(input))}\n${driveHeader(targets, readBackTemplate)}\n`);
+      const runId = runIdOf(flags.runId);
+      process.stdout.write(`${runHeader(scenario, seed, ocsSettingsGiven(input))}\n${driveHeader(targets, readBackTemplate)}\n  run id ${runId}: the first group of every GUID this drive posts (--run-id ${runId} --seed ${seed} replays it)\n`);
       const files = new RunFiles(scenario, { seed: flags.seed, out: flags.out, trace: flags.trace, optionsGiven: ocsSettingsGiven(input) });
       const interrupt = new AbortController();
       const stop = (signal: NodeJS.Signals) => {
@@ -79,7 +96,7 @@ export function addDriveCommand(cli: Command): void {
       };
       ownSignals(stop);
       try {
-        await driveToFiles(scenario, flags, targets, readBackTemplate, files, interrupt.signal);
+        await driveToFiles(scenario, { ...flags, runId }, targets, readBackTemplate === null ? null : { template: readBackTemplate, adapter }, files, interrupt.signal);
       } finally {
         ownSignals(null);
       }
@@ -87,19 +104,36 @@ export function addDriveCommand(cli: Command): void {
 }
 
 /** The drive, then what it read back, judged and written; the exit code says the verdict. */
-async function driveToFiles(scenario: Scenario, flags: DriveFlags, targets: Targets, readBackTemplate: string | null, files: RunFiles, interrupt: AbortSignal): Promise<void> {
+async function driveToFiles(scenario: Scenario, flags: DriveFlags, targets: Targets, readBackWith: { template: string; adapter: RowAdapter } | null, files: RunFiles, interrupt: AbortSignal): Promise<void> {
   let result: DriveResult;
+  // The first confirmed record is read back at once: an adapter that does not match the system's answer stops the drive (exit 2), not an hour later.
+  const probe = new AbortController();
+  let adapterMismatch: string | null = null;
+  const firstConfirmed =
+    readBackWith === null
+      ? undefined
+      : (guid: string) =>
+          void readBack(readBackWith.template, [guid], { headers: targets.headers, ca: targets.ca, cert: targets.cert, key: targets.key, adapter: readBackWith.adapter, concurrency: 1 }).then((found) => {
+            const got = found.get(guid);
+            if (got === undefined || !('missing' in got)) return;
+            adapterMismatch = `the first read-back (${readBackWith.template.replaceAll('{guid}', guid)}) lacks ${got.missing}`;
+            probe.abort();
+          });
   try {
-    result = await drive({ scenario, seed: flags.seed, targets, observer: files.observer, interrupt, progress: progressLine, sampleEveryMs: flags.report ? sampleEveryMs(resolve(scenario, flags.seed ?? scenario.seed).durationMs) : undefined });
+    result = await drive({ scenario, seed: flags.seed, runId: flags.runId, targets, observer: files.observer, interrupt: AbortSignal.any([interrupt, probe.signal]), firstConfirmed, progress: progressLine, sampleEveryMs: flags.report ? sampleEveryMs(resolve(scenario, flags.seed ?? scenario.seed).durationMs) : undefined });
   } catch (error) {
     files.abort();
     if (error instanceof DriveSetupError) throw new BadInput(error.message);
     throw files.failed(error);
   }
-  const rows = readBackTemplate === null ? null : await readBack(readBackTemplate, [...result.ledger.attempts.keys()], { headers: targets.headers, ca: targets.ca });
+  if (adapterMismatch !== null) {
+    files.abort();
+    throw new BadInput(`--read-back: ${adapterMismatch}; the drive stopped, no file written. Give the flags that match the system's rows (--read-back-rows, --guid-field, --seq-field, --body-field; see "Test your external system" in the README)`);
+  }
+  const rows = readBackWith === null ? null : await readBack(readBackWith.template, [...result.ledger.attempts.keys()], { headers: targets.headers, ca: targets.ca, cert: targets.cert, key: targets.key, adapter: readBackWith.adapter });
   const summary = withReadBack(result, rows);
   files.commit(summary);
-  const conformance = judge({ target: targets.records.href, complete: result.complete, ledger: result.ledger, summary, readBack: rows, maxTimeoutShare: flags.maxTimeoutShare, responseTimeoutMs: result.model.groups[0]?.options.historyHttpResponseTimeoutMs ?? 0, unconfirmed: result.unconfirmed });
+  const conformance = judge({ target: targets.records.href, runId: flags.runId ?? null, complete: result.complete, ledger: result.ledger, summary, readBack: rows, maxTimeoutShare: flags.maxTimeoutShare, responseTimeoutMs: result.model.groups[0]?.options.historyHttpResponseTimeoutMs ?? 0, unconfirmed: result.unconfirmed });
   writeFileAtomic(join(flags.out, 'conformance.json'), `${JSON.stringify(conformance, null, 2)}\n`);
   writeFileAtomic(join(flags.out, 'conformance.md'), conformanceMarkdown(conformance));
   writeFileAtomic(join(flags.out, 'calibration.yaml'), calibrationYaml(calibrate(result.ledger), { target: targets.records.href, scenario: scenario.name, seed: result.model.seed }));
@@ -111,6 +145,9 @@ async function driveToFiles(scenario: Scenario, flags: DriveFlags, targets: Targ
   const violated = conformance.claims.filter((c) => c.verdict === 'violated');
   for (const c of violated) process.stderr.write(`claim violated: ${c.claim}: ${c.detail}${c.examples.length > 0 ? `\n  for example: ${JSON.stringify(c.examples[0])}` : ''}\n`);
   if (!result.complete) throw new ExitWith(130);
+  const missing = rows === null ? null : storageFindings(result.ledger, rows).missingEverywhere;
+  // The adapter does not match the system's answer: bad input, said as such (the files say which claims it left unchecked).
+  if (missing !== null) throw new BadInput(`--read-back: every answer lacks ${missing}; the storage claims are not checked. Give the flags that match the system's rows (--read-back-rows, --guid-field, --seq-field, --body-field; see "Test your external system" in the README)`);
   if (violated.length > 0) throw new ExitWith(1);
 }
 
@@ -153,21 +190,36 @@ async function driveReport(scenario: Scenario, out: string, result: DriveResult,
 function targetsOf(scenario: Scenario, flags: DriveFlags): Targets {
   const records = urlOf('--target', flags.target);
   const validation = flags.validationTarget !== undefined ? urlOf('--validation-target', flags.validationTarget) : new URL(pathOf(scenario.ocs['validation-uri']), records.origin);
-  let ca: string | undefined;
-  if (flags.ca !== undefined) {
+  const pem = (flag: string, file: string, holds: RegExp, what: string) => {
+    let text: string;
     try {
-      ca = readFileSync(flags.ca, 'utf8');
+      text = readFileSync(file, 'utf8');
     } catch (error) {
-      throw new BadInput(`--ca: cannot read ${flags.ca}: ${(error as Error).message}`);
+      throw new BadInput(`${flag}: cannot read ${file}: ${(error as Error).message}`);
     }
-    if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new BadInput(`--ca: ${flags.ca} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
-  }
+    if (!holds.test(text)) throw new BadInput(`${flag}: ${file} holds no PEM ${what}`);
+    return text;
+  };
+  const ca = flags.ca === undefined ? undefined : pem('--ca', flags.ca, /-----BEGIN CERTIFICATE-----/, 'certificate (-----BEGIN CERTIFICATE-----)');
+  if ((flags.cert === undefined) !== (flags.key === undefined)) throw new BadInput('--cert and --key go together: give both (PEM files) or neither');
+  const cert = flags.cert === undefined ? undefined : pem('--cert', flags.cert, /-----BEGIN CERTIFICATE-----/, 'certificate (-----BEGIN CERTIFICATE-----)');
+  const key = flags.key === undefined ? undefined : pem('--key', flags.key, /-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'private key (-----BEGIN PRIVATE KEY-----)');
   const headers: Record<string, string> = {};
   for (const header of flags.header) {
     const [name, value] = headerOf(header);
     headers[name] = value;
   }
-  return { records, validation, headers, ca, networkFaults: flags.networkFaults, maxRate: flags.maxRate };
+  return { records, validation, headers, ca, cert, key, networkFaults: flags.networkFaults, maxRate: flags.maxRate };
+}
+
+/**
+ * The run id: given (--run-id, to replay a drive), or drawn here at the
+ * edge, so the model stays a function of the run id and the seed.
+ */
+function runIdOf(given: string | undefined): string {
+  if (given === undefined) return randomBytes(4).toString('hex').toUpperCase();
+  if (!/^[0-9A-Fa-f]{8}$/.test(given)) throw new BadInput(`--run-id: got ${JSON.stringify(given)}; expected 8 hex digits, e.g. 3F2A9C01 (the run id a drive printed)`);
+  return given.toUpperCase();
 }
 
 function urlOf(flag: string, text: string): URL {
@@ -186,6 +238,19 @@ function readBackOf(template: string): string {
   if (!template.includes('{guid}')) throw new BadInput(`--read-back: got ${JSON.stringify(template)}; expected a URL template with {guid}, e.g. http://127.0.0.1:8080/records/{guid}`);
   urlOf('--read-back', template.replaceAll('{guid}', 'GUID'));
   return template;
+}
+
+/** The read-back adapter from its flags: the contract's names unless renamed. */
+function adapterOf(flags: DriveFlags, withReadBack: boolean): RowAdapter {
+  const given = (['readBackRows', 'guidField', 'seqField', 'bodyField'] as const).filter((k) => flags[k] !== undefined);
+  const flag = (k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  if (!withReadBack && given.length > 0) throw new BadInput(`${given.map(flag).join(', ')}: adapt the read-back, so they need --read-back URL-TEMPLATE`);
+  for (const k of given) {
+    const value = flags[k]!;
+    const ok = k === 'readBackRows' ? /^[^.\s]+(\.[^.\s]+)*$/.test(value) : value.trim() !== '' && value === value.trim();
+    if (!ok) throw new BadInput(`${flag(k)}: got ${JSON.stringify(value)}; expected ${k === 'readBackRows' ? 'a dot path of field names, e.g. data or result.items' : 'a field name, e.g. guid'}`);
+  }
+  return { rows: flags.readBackRows ?? CONTRACT.rows, guidField: flags.guidField ?? CONTRACT.guidField, seqField: flags.seqField ?? CONTRACT.seqField, bodyField: flags.bodyField ?? CONTRACT.bodyField };
 }
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -225,9 +290,22 @@ function withReadBack(result: DriveResult, rows: Map<string, ReadBack> | null): 
   const summary = result.summary;
   if (rows === null) return summary;
   const f = storageFindings(result.ledger, rows);
+  // A figure the read-back gave no evidence for stays null with the reason: never a 0 made of nothing.
+  if (f.read === 0) {
+    const why = f.missingEverywhere !== null ? `the read-back lacked ${f.missingEverywhere} in every answer` : 'no attempt could be read back (see read-back-contract in conformance.json)';
+    const censored = { ...summary.censored };
+    for (const field of ['stored', 'duplicates', 'staleOverwrites', 'finalNotSeq1']) censored[`external.${field}`] = why;
+    return { ...summary, censored };
+  }
   const censored = { ...summary.censored };
-  for (const field of ['stored', 'duplicates', 'staleOverwrites', 'finalNotSeq1']) delete censored[`external.${field}`];
-  return { ...summary, external: { ...summary.external, stored: f.rows, duplicates: f.duplicates, staleOverwrites: f.staleOverwrites.length, finalNotSeq1: f.finalNotSeq1 }, censored };
+  for (const field of ['stored', 'staleOverwrites', 'finalNotSeq1']) delete censored[`external.${field}`];
+  const external = { ...summary.external, stored: f.rows, staleOverwrites: f.staleOverwrites.length, finalNotSeq1: f.finalNotSeq1 };
+  if (f.arraysRead > 0) {
+    delete censored['external.duplicates'];
+    return { ...summary, external: { ...external, duplicates: f.duplicates }, censored };
+  }
+  censored['external.duplicates'] = 'the read-back endpoint shows one row per attempt (one object): a second row of a record cannot be seen';
+  return { ...summary, external: { ...external, duplicates: null }, censored };
 }
 
 function verdictLines(c: Conformance, result: DriveResult): string {

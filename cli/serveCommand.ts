@@ -59,7 +59,11 @@ export function addServeCommand(cli: Command): void {
             if (opts.verdict !== undefined) {
               const verdict = server.verdict();
               writeFileAtomic(opts.verdict, `${JSON.stringify(verdict, null, 2)}\n`);
-              process.stderr.write(`verdict: the client ${verdict.conforms ? 'behaved as OCS does' : `did not behave as OCS does (${verdict.checks.filter((c) => !c.holds).map((c) => c.claim).join('; ')})`}; written to ${opts.verdict}\n`);
+              const count = (status: string) => verdict.checks.filter((c) => c.status === status).length;
+              const f = verdict.faultsInjected;
+              process.stderr.write(
+                `verdict: the client ${verdict.conforms ? 'behaved as OCS does' : `did not behave as OCS does (${verdict.checks.filter((c) => !c.holds).map((c) => c.claim).join('; ')})`}; checks ${count('held')} held, ${count('violated')} violated, ${count('not checked')} not checked; faults serve injected itself (not the client's doing): ${f.failureAnswers} failure answers, ${f.refused} refused, ${f.hangs} hangs, ${f.requestLoss} requests lost, ${f.responseLoss} responses lost; written to ${opts.verdict}\n`,
+              );
             }
             resolve();
           });

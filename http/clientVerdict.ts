@@ -13,8 +13,14 @@
  * violation is the client's, not the wire's.
  */
 
+import { at, Findings, TOLERANCE_MS, type ClientSettings, type RequestSeen, type VerdictCheck } from './verdictFindings.ts';
+import { noDialDuringWaitCondition } from './waitConditionCheck.ts';
+
+export { TOLERANCE_MS, type CheckStatus, type ClientSettings, type VerdictCheck } from './verdictFindings.ts';
+
 export type ClientEvent =
-  | { t: number; kind: 'arrived'; id: number; record: { guid: string; seq: 0 | 1; group: string } | null }
+  /** `dialedAtS`: the dial time the record states (GSW_DIALING, else GSW_START_PROCESSING), epoch seconds on the client's clock, when it states one. */
+  | { t: number; kind: 'arrived'; id: number; record: { guid: string; seq: 0 | 1; group: string; dialedAtS?: number } | null }
   | { t: number; kind: 'answered'; id: number; status: number }
   /** Never answered on purpose (hang, request loss, response loss): OCS times it out. */
   | { t: number; kind: 'held'; id: number }
@@ -23,56 +29,12 @@ export type ClientEvent =
   /** The client closed the connection of a held request. */
   | { t: number; kind: 'closed'; id: number };
 
-export interface ClientSettings {
-  poolSize: number;
-  /** history-wait-recovery-timeout, history-http-response-timeout and history-wait-condition-threshold of a campaign group by its name (the application's for a name the scenario does not have). */
-  group(name: string): { recoveryMs: number; responseTimeoutMs: number; threshold: number };
-}
-
-export interface VerdictCheck {
-  claim: string;
-  holds: boolean;
-  detail: string;
-  /** The first violations (at most 20), each with its time. */
-  violations: string[];
-}
-
 export interface ClientVerdict {
+  /** False only when a check is violated. */
   conforms: boolean;
   judgedAtMs: number;
   records: number;
   checks: VerdictCheck[];
-}
-
-/** Latency, timer and scheduling slack allowed to the client before a time counts against it. */
-export const TOLERANCE_MS = 50;
-/** How long after OCS learns of failures it may still start dials it had decided on. */
-const WAIT_GRACE_MS = 1000;
-const MAX_LISTED = 20;
-
-const at = (t: number) => `${(t / 1000).toFixed(3)} s`;
-
-class Findings {
-  readonly list: string[] = [];
-  count = 0;
-  add(text: string): void {
-    this.count++;
-    if (this.list.length < MAX_LISTED) this.list.push(text);
-  }
-  check(claim: string, detail: string): VerdictCheck {
-    return { claim, holds: this.count === 0, detail: this.count === 0 ? detail : `${this.count} violation(s); ${detail}`, violations: this.list };
-  }
-}
-
-interface RequestSeen {
-  id: number;
-  arrivedAt: number;
-  record: { guid: string; seq: 0 | 1; group: string; key: string } | null;
-  /** When the client learnt it failed (answered non-200, reset, or timed out by OCS); null: 200 or not yet. */
-  failedAt: number | null;
-  saved: boolean;
-  /** When it stopped taking one of the client's pooled connections. */
-  releasedAt: number | null;
 }
 
 export function clientVerdict(events: readonly ClientEvent[], settings: ClientSettings, nowMs: number): ClientVerdict {
@@ -102,27 +64,31 @@ export function clientVerdict(events: readonly ClientEvent[], settings: ClientSe
   }
   const all = [...requests.values()].sort((a, b) => a.arrivedAt - b.arrivedAt || a.id - b.id);
   const records = all.filter((r) => r.record !== null);
-  const checks = [resubmittedOnTime(records, settings), poolBound(all, settings, nowMs), seqOneAfterSeqZero(records), resentUntilSaved(records, settings, nowMs), noDialDuringWaitCondition(records, settings)];
-  return { conforms: checks.every((c) => c.holds), judgedAtMs: nowMs, records: new Set(records.map((r) => r.record!.key)).size, checks };
+  const checks = [resubmittedOnTime(records, settings), poolBound(all, settings, nowMs), seqOneAfterSeqZero(records, settings, nowMs), resentUntilSaved(records, settings, nowMs), noDialDuringWaitCondition(records, all, settings, nowMs)];
+  return { conforms: checks.every((c) => c.status !== 'violated'), judgedAtMs: nowMs, records: new Set(records.map((r) => r.record!.key)).size, checks };
 }
 
 /** A failed record is posted again no sooner than history-wait-recovery-timeout after the client learnt of the failure. */
 function resubmittedOnTime(records: RequestSeen[], settings: ClientSettings): VerdictCheck {
   const f = new Findings();
-  const lastFailure = new Map<string, number>();
+  const lastFailure = new Map<string, RequestSeen>();
   let resubmissions = 0;
   for (const r of records) {
     const rec = r.record!;
-    const failed = lastFailure.get(rec.key);
-    if (failed !== undefined) {
+    const earlier = lastFailure.get(rec.key);
+    if (earlier !== undefined) {
       resubmissions++;
+      const failed = earlier.failedAt!;
       const recovery = settings.group(rec.group).recoveryMs;
-      if (r.arrivedAt < failed + recovery - TOLERANCE_MS) f.add(`${at(r.arrivedAt)} record ${rec.key} posted again ${Math.round(r.arrivedAt - failed)} ms after its failure; history-wait-recovery-timeout is ${recovery} ms`);
+      if (r.arrivedAt < failed) {
+        // Not a short interval: the earlier POST had not failed yet. OCS holds a record until its POST ends.
+        f.add(`${at(r.arrivedAt)} record ${rec.key} posted again while its earlier POST (sent at ${at(earlier.arrivedAt)}) was still in flight; it failed only at ${at(failed)}, and history-wait-recovery-timeout (${recovery} ms) runs from then`);
+      } else if (r.arrivedAt < failed + recovery - TOLERANCE_MS) f.add(`${at(r.arrivedAt)} record ${rec.key} posted again ${Math.round(r.arrivedAt - failed)} ms after its failure; history-wait-recovery-timeout is ${recovery} ms`);
     }
-    if (r.failedAt !== null) lastFailure.set(rec.key, r.failedAt);
+    if (r.failedAt !== null) lastFailure.set(rec.key, r);
     else lastFailure.delete(rec.key);
   }
-  return f.check('failed records are re-submitted no sooner than history-wait-recovery-timeout', `${resubmissions} re-submissions`);
+  return f.check('failed records are re-submitted no sooner than history-wait-recovery-timeout', `${resubmissions} re-submissions`, resubmissions, 're-submissions of a failed record', 'no record was posted again after a failure');
 }
 
 /** At no moment more requests in flight than http-connection-pool-size. */
@@ -142,80 +108,75 @@ function poolBound(all: RequestSeen[], settings: ClientSettings, nowMs: number):
     if (level > peak) peak = level;
     if (delta > 0 && level > settings.poolSize) f.add(`${at(t)} ${level} requests in flight at once; http-connection-pool-size is ${settings.poolSize}`);
   }
-  return f.check('no more requests at once than http-connection-pool-size', `at most ${peak} at once (pool of ${settings.poolSize})`);
+  return f.check('no more requests at once than http-connection-pool-size', `at most ${peak} at once (pool of ${settings.poolSize})`, all.length, 'requests', 'no request came');
 }
 
-/** The first seq 1 of an attempt comes after a seq 0 of it. */
-function seqOneAfterSeqZero(records: RequestSeen[]): VerdictCheck {
+/**
+ * The first seq 1 of an attempt comes after a seq 0 of it, or, when its seq
+ * 0 never reached the server (refused or lost on the way: OCS posts seq 1 at
+ * the call's end whatever became of seq 0), a seq 0 follows as OCS
+ * re-submits it. A violation is a seq 1 whose seq 0 never comes, once there
+ * was time for the re-submission.
+ */
+function seqOneAfterSeqZero(records: RequestSeen[], settings: ClientSettings, nowMs: number): VerdictCheck {
   const f = new Findings();
   const seq0 = new Set<string>();
+  const early = new Map<string, RequestSeen>();
   const checked = new Set<string>();
   for (const r of records) {
     const rec = r.record!;
-    if (rec.seq === 0) seq0.add(rec.guid);
-    else if (!checked.has(rec.guid)) {
-      checked.add(rec.guid);
-      if (!seq0.has(rec.guid)) f.add(`${at(r.arrivedAt)} seq 1 of ${rec.guid} posted before any seq 0 of it`);
+    if (rec.seq === 0) {
+      seq0.add(rec.guid);
+      continue;
     }
+    if (checked.has(rec.guid)) continue;
+    checked.add(rec.guid);
+    if (!seq0.has(rec.guid)) early.set(rec.guid, r);
   }
-  return f.check('seq 1 of an attempt only after its seq 0', `${checked.size} attempts with a seq 1`);
+  let lostOnTheWay = 0;
+  let open = 0;
+  for (const [guid, r] of early) {
+    if (seq0.has(guid)) {
+      lostOnTheWay++;
+      continue;
+    }
+    const g = settings.group(r.record!.group);
+    // Its seq 0 failed before the seq 1 came; a re-submission was due within the recovery timeout (and a wait for a connection).
+    if (nowMs > r.arrivedAt + g.recoveryMs + g.responseTimeoutMs + TOLERANCE_MS) f.add(`${at(r.arrivedAt)} seq 1 of ${guid} came, and no seq 0 of it ever did (judged at ${at(nowMs)})`);
+    else open++;
+  }
+  const apart = lostOnTheWay > 0 ? `; ${lostOnTheWay} seq 1 came before their seq 0, which came later: the seq 0 was lost on the way (refused or lost in the network, on the client's side) and re-submitted, as OCS does` : '';
+  return f.check('seq 1 of an attempt only after its seq 0 (or with its seq 0 re-submitted after it, when the first was lost on the way)', `${checked.size} attempts with a seq 1${apart}${open > 0 ? `, ${open} too recent to judge` : ''}`, checked.size - open, 'attempts with a seq 1', open > 0 ? `${open} seq 1 came too recently to judge` : 'no seq 1 came');
 }
 
 /** A record that failed is posted again until it is saved, unless there has not been time yet. */
 function resentUntilSaved(records: RequestSeen[], settings: ClientSettings, nowMs: number): VerdictCheck {
   const f = new Findings();
   const last = new Map<string, RequestSeen>();
-  for (const r of records) last.set(r.record!.key, r);
-  let open = 0;
-  for (const r of last.values()) {
-    if (r.saved || r.failedAt === null) continue;
-    const g = settings.group(r.record!.group);
-    // It failed; a re-submission is due within the recovery timeout (plus a wait for a connection of at most one response timeout).
-    if (nowMs > r.failedAt + g.recoveryMs + g.responseTimeoutMs + TOLERANCE_MS) f.add(`${at(r.failedAt)} record ${r.record!.key} failed and was never posted again (judged at ${at(nowMs)})`);
-    else open++;
-  }
-  return f.check('a failed record is posted again until it gets 200 OK', `${last.size} records seen${open > 0 ? `, ${open} failed too recently to judge` : ''}`);
-}
-
-/**
- * While more records of a campaign group have failed and are not yet saved
- * than history-wait-condition-threshold (for longer than a grace second), the
- * group dials nothing: no seq 0 of a new attempt arrives.
- */
-function noDialDuringWaitCondition(records: RequestSeen[], settings: ClientSettings): VerdictCheck {
-  const f = new Findings();
-  type Change = { t: number; order: number; group: string; key: string; marked: boolean } | { t: number; order: number; newAttempt: RequestSeen };
-  const changes: Change[] = [];
-  const seen = new Set<string>();
+  const failedOnce = new Set<string>();
   for (const r of records) {
-    const rec = r.record!;
-    if (rec.seq === 0 && !seen.has(rec.guid)) changes.push({ t: r.arrivedAt, order: 2, newAttempt: r });
-    seen.add(rec.guid);
-    if (r.failedAt !== null) changes.push({ t: r.failedAt, order: 0, group: rec.group, key: rec.key, marked: true });
+    last.set(r.record!.key, r);
+    if (r.failedAt !== null) failedOnce.add(r.record!.key);
   }
-  for (const r of records) if (r.saved) changes.push({ t: r.releasedAt ?? r.arrivedAt, order: 1, group: r.record!.group, key: r.record!.key, marked: false });
-  changes.sort((a, b) => a.t - b.t || a.order - b.order);
-  const marked = new Map<string, Set<string>>();
-  const overSince = new Map<string, number>();
-  let waits = 0;
-  for (const c of changes) {
-    if ('newAttempt' in c) {
-      const group = c.newAttempt.record!.group;
-      const since = overSince.get(group);
-      if (since !== undefined && c.t > since + WAIT_GRACE_MS) {
-        f.add(`${at(c.t)} new attempt ${c.newAttempt.record!.guid} of ${group} while ${marked.get(group)!.size} of its records had failed unsaved since ${at(since)} (history-wait-condition-threshold ${settings.group(group).threshold}): dialed during a wait condition`);
-      }
+  let open = 0;
+  let judged = 0;
+  for (const r of last.values()) {
+    if (r.saved || r.failedAt === null) {
+      if (r.saved && r.failedAt === null && failedOnce.has(r.record!.key)) judged++;
       continue;
     }
-    const set = marked.get(c.group) ?? new Set<string>();
-    marked.set(c.group, set);
-    if (c.marked) set.add(c.key);
-    else set.delete(c.key);
-    const over = set.size > settings.group(c.group).threshold;
-    if (over && !overSince.has(c.group)) {
-      overSince.set(c.group, c.t);
-      waits++;
-    } else if (!over) overSince.delete(c.group);
+    const g = settings.group(r.record!.group);
+    // It failed; a re-submission is due within the recovery timeout (plus a wait for a connection of at most one response timeout).
+    if (nowMs > r.failedAt + g.recoveryMs + g.responseTimeoutMs + TOLERANCE_MS) {
+      judged++;
+      f.add(`${at(r.failedAt)} record ${r.record!.key} failed and was never posted again (judged at ${at(nowMs)})`);
+    } else open++;
   }
-  return f.check('no new attempt is dialed while more failed records than history-wait-condition-threshold await re-submission (a wait condition)', `${waits} wait condition(s) implied by the failures`);
+  return f.check(
+    'a failed record is posted again until it gets 200 OK',
+    `${last.size} records seen, ${judged} of them failed at least once and were judged${open > 0 ? `, ${open} failed too recently to judge` : ''}`,
+    judged,
+    'records that failed at least once',
+    `no record failed${open > 0 ? ` long enough ago to judge (${open} failed too recently)` : ''}`,
+  );
 }

@@ -113,6 +113,22 @@ describe('ocs-sim serve: the external system of the scenario, on real requests',
     expect(await post(server, record('O1', 0))).toMatchObject({ status: 200 });
   });
 
+  it('marks the failures it injects (x-ocs-sim-fault) and counts them in the verdict apart from the client', async () => {
+    const server = await serve({ externalSystem: { outages: [{ from: '0s', until: '10m', status: 503 }] } }, { clock: 'start' });
+    const res = await request(`${server.url}/ocs/history`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(record('F1', 0)) });
+    await res.body.dump();
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['x-ocs-sim-fault']).toBe('external-system');
+    expect(res.headers['x-ocs-sim-network-faults']).toBeUndefined();
+    expect(server.verdict().faultsInjected).toEqual({ failureAnswers: 1, refused: 0, hangs: 0, requestLoss: 0, responseLoss: 0 });
+    const faulty = await serve({}, { networkFaults: true });
+    const ok = await request(`${faulty.url}/ocs/history`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(record('F2', 0)) });
+    await ok.body.dump();
+    expect(ok.statusCode).toBe(200);
+    expect(ok.headers['x-ocs-sim-fault']).toBeUndefined();
+    expect(ok.headers['x-ocs-sim-network-faults']).toBe('on');
+  });
+
   it('starts the schedule at the first request by default', async () => {
     const server = await serve({ externalSystem: { outages: [{ from: '300ms', until: '10m', status: 500 }] } });
     // Were the clock started with the server, this wait would put the request in the outage.

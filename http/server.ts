@@ -15,6 +15,7 @@ import { clientVerdict, type ClientEvent, type ClientVerdict } from './clientVer
 import { Journal } from './journal.ts';
 import { RealTimeDriver } from './realTimeDriver.ts';
 import { HeldAttempt, RecordStore } from './recordStore.ts';
+import { decodedGuid, pathOfTarget, statedDialSeconds, utf8 } from './requestParts.ts';
 import { ServeMetrics } from './serveMetrics.ts';
 
 /**
@@ -53,10 +54,15 @@ export interface RunningServer {
   /** Where records and validation requests are posted: the paths of the scenario's history-uri and validation-uri. */
   readonly paths: { history: string; validation: string };
   /** Whether the client behaved as the documentation says OCS does, judged now. */
-  verdict(): ClientVerdict & { requestsFollowed: number; requestsTaken: number };
+  verdict(): ClientVerdict & { requestsFollowed: number; requestsTaken: number; faultsInjected: FaultsInjected };
   /** Stops accepting, finishes requests in service, flushes the journal and the log. */
   close(): Promise<void>;
 }
+
+/** Marks an answer whose status is a fault serve's scenario injected (drive reads it). */
+export const INJECTED_FAULT_HEADER = 'x-ocs-sim-fault';
+/** On every answer of a serve that injects network faults (hangs, lost responses: no answer to mark). */
+export const NETWORK_FAULTS_HEADER = 'x-ocs-sim-network-faults';
 
 const MAX_BODY_BYTES = 1 << 20;
 /** The verdict follows this many requests (about 100 bytes each), then judges those. */
@@ -75,6 +81,20 @@ interface ServeArrival extends Arrival {
   receivedAt: number;
   /** Its number among the requests the server took (the verdict follows it). */
   id: number;
+}
+
+/**
+ * The faults serve injected itself, kept apart from what the client did:
+ * the checks count them as failures the client saw (as OCS would), never as
+ * the client's doing.
+ */
+export interface FaultsInjected {
+  /** Failure statuses the scenario's external system decided (outages, errors, over capacity). */
+  failureAnswers: number;
+  refused: number;
+  hangs: number;
+  requestLoss: number;
+  responseLoss: number;
 }
 
 export class BadServeSetup extends Error {}
@@ -123,7 +143,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const appLevel = { recoveryMs: durationMs(ocs['history-wait-recovery-timeout']), responseTimeoutMs: durationMs(ocs['history-http-response-timeout']), threshold: ocs['history-wait-condition-threshold'] };
   const byGroup = new Map(model.groups.map((g) => [g.name, { recoveryMs: g.options.historyWaitRecoveryTimeoutMs, responseTimeoutMs: g.options.historyHttpResponseTimeoutMs, threshold: g.options.historyWaitConditionThreshold }]));
   // Past its bound the verdict judges the requests it followed, as of when it stopped following.
-  const verdict = () => ({ ...clientVerdict(seen, { poolSize: ocs['http-connection-pool-size'], group: (name) => byGroup.get(name) ?? appLevel }, verdictFullAt ?? clock.now), requestsFollowed: Math.min(requestsTaken, MAX_VERDICT_REQUESTS), requestsTaken });
+  const faultsInjected: FaultsInjected = { failureAnswers: 0, refused: 0, hangs: 0, requestLoss: 0, responseLoss: 0 };
+  const verdict = () => ({ faultsInjected: { ...faultsInjected }, ...clientVerdict(seen, { poolSize: ocs['http-connection-pool-size'], group: (name) => byGroup.get(name) ?? appLevel }, verdictFullAt ?? clock.now), requestsFollowed: Math.min(requestsTaken, MAX_VERDICT_REQUESTS), requestsTaken });
   const wallMs = () => Math.round(clock.now * 1000) / 1000;
 
   const answer = (arrival: ServeArrival, status: number) => {
@@ -133,15 +154,27 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       inService.delete(res);
       if (res.destroyed) return;
       metrics.answered(arrival.path, status, (performance.now() - arrival.receivedAt) / 1000);
+      if (status !== 200 && !(arrival.kind === 'validation' && status === 409)) faultsInjected.failureAnswers++;
       note({ t: clock.now, kind: 'answered', id: arrival.id, status });
       writeLog(arrival, 'answered', { status });
       const text = JSON.stringify(body);
-      res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+      res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...faultHeaders(arrival.kind, status) }).end(text);
     };
     // A record is acknowledged only once it is on disk.
     if (status === 200 && arrival.kind === 'record' && journal !== null) journal.durable().then(send, () => fail(res, 503, 'the journal could not be written'));
     else send();
   };
+
+  /**
+   * Headers a client can tell serve's own faults by: a failure the scenario
+   * decided (an outage, an error, over capacity) is marked, and with
+   * --network-faults every answer says so (a hang or a lost response has no
+   * answer to carry a mark). drive keeps them apart from the system's own.
+   */
+  const faultHeaders = (kind: 'record' | 'validation', status: number): Record<string, string> => ({
+    ...(status !== 200 && !(kind === 'validation' && status === 409) ? { [INJECTED_FAULT_HEADER]: 'external-system' } : {}),
+    ...(options.networkFaults ? { [NETWORK_FAULTS_HEADER]: 'on' } : {}),
+  });
 
   const external = new ExternalSystem<ServeArrival>(
     model.externalSystem,
@@ -150,6 +183,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     (arrival, status) => {
       if (options.networkFaults && network.responseLost(kernel.now)) {
         // Stored (if it was a record), answered, and the answer never leaves: the client times out.
+        faultsInjected.responseLoss++;
         hold(arrival, 'response-loss');
         return;
       }
@@ -205,10 +239,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     }
     const arrival: ServeArrival = { kind, seq, stored, body, bodyText, path, res, receivedAt, id: requestsTaken++ };
     const group = typeof body.GSW_CAMPAIGN_GROUP_NAME === 'string' ? body.GSW_CAMPAIGN_GROUP_NAME : '';
-    note({ t: clock.now, kind: 'arrived', id: arrival.id, record: stored === null ? null : { guid: stored.guid, seq, group } });
+    const dialedAtS = stored === null ? undefined : statedDialSeconds(body);
+    note({ t: clock.now, kind: 'arrived', id: arrival.id, record: stored === null ? null : { guid: stored.guid, seq, group, ...(dialedAtS === undefined ? {} : { dialedAtS }) } });
     if (options.networkFaults) {
       const fate = network.requestFate(kernel.now);
       if (fate === 'refused') {
+        faultsInjected.refused++;
         metrics.held++;
         note({ t: clock.now, kind: 'reset', id: arrival.id });
         writeLog(arrival, 'refused');
@@ -216,7 +252,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         req.socket.resetAndDestroy();
         return;
       }
-      if (fate === 'hang' || fate === 'request-loss') return hold(arrival, fate);
+      if (fate === 'hang' || fate === 'request-loss') {
+        if (fate === 'hang') faultsInjected.hangs++;
+        else faultsInjected.requestLoss++;
+        return hold(arrival, fate);
+      }
     }
     if (stored !== null) stored.outstanding++;
     inService.add(res);
@@ -279,16 +319,20 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
   const handle: RequestListener = (req, res) => {
     // The path alone; an absolute-form target (through a proxy) is parsed as a URL.
-    const target = req.url ?? '/';
-    const query = target.indexOf('?');
-    const path = target.startsWith('/') ? (query < 0 ? target : target.slice(0, query)) : new URL(target, 'http://serve').pathname;
+    const path = pathOfTarget(req.url ?? '/');
+    if (path === null) {
+      req.resume();
+      return fail(res, 400, `request target ${JSON.stringify((req.url ?? '').slice(0, 80))}: expected a path such as ${historyPath}`);
+    }
     if (path === '/control' || path.startsWith('/control/')) return control(req, res, path);
     if (req.method === 'POST' && (path === historyPath || path === validationPath)) {
       bodies.read(req, res, (body, text) => arrive(req, res, path, path === historyPath ? 'record' : 'validation', body, text), fail);
       return;
     }
     if (req.method === 'GET' && path.startsWith('/records/')) {
-      const guid = decodeURIComponent(path.slice('/records/'.length));
+      const guid = decodedGuid(path.slice('/records/'.length));
+      req.resume();
+      if (guid === null) return fail(res, 400, `GET /records/{guid}: ${JSON.stringify(path.slice('/records/'.length, '/records/'.length + 80))} is not a percent-encoded UTF-8 GUID (a % must be followed by two hex digits, and the bytes must be UTF-8)`);
       const rows = store.rows(guid);
       res.writeHead(rows.length > 0 ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(rows));
       return;
@@ -407,7 +451,12 @@ class BodyReader {
     req.on('end', () => {
       this.reading.delete(req);
       if (over) return;
-      const text = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
+      let text: string;
+      try {
+        text = utf8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+      } catch {
+        return fail(res, 400, 'body is not valid UTF-8: OCS posts JSON in UTF-8, and a byte that is not would change the GUID');
+      }
       let body: unknown;
       try {
         body = JSON.parse(text);

@@ -40,6 +40,8 @@ export interface RunOptions {
   maxRecoveryMs?: number;
   /** False only for the benchmark's healthOverhead (the run without health's sampling): its health then reads as if nothing ever rose. */
   healthSampling?: boolean;
+  /** A drive's run id (8 hex digits), the first group of every GUID; the run is otherwise the seed's. */
+  runId?: string;
 }
 
 /** What a wire is built from: the run's model, kernel, seeded streams and trace, and OCS's side of it. */
@@ -99,6 +101,7 @@ export class ScenarioRun {
     // Always sampled: every summary carries its health verdict.
     this.health = options.healthSampling === false ? { everyMs: 1000, backlog: [], work: [], good: [] } : sampleHealth(ocs, kernel, this.observeAfter);
     this.maxRecoveryMs = options.maxRecoveryMs;
+    if (options.runId !== undefined) ocs.dialer.runId = options.runId;
     this.series = options.sampleEveryMs === undefined ? [] : sampleEvery(options.sampleEveryMs, ocs, kernel, this.observeAfter);
     // Outage edges, so the trace (and reports) show when faults begin and end.
     if (observer.trace) {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -107,6 +107,8 @@ describe('ocs-sim drive against ocs-sim serve', () => {
     // Every claim checked held, the storage claims on what serve holds.
     expect(conformance.claims.filter((c) => c.verdict === 'violated')).toEqual([]);
     expect(verdicts(conformance)).toMatchObject({ 'answers-understood': 'held', 'stored-on-200': 'held', 'idempotent-resubmissions': 'held', 'read-back-contract': 'held', 'all-confirmed': 'held', latency: 'held' });
+    // serve's outage is a fault it injected: said apart from the target's own behaviour.
+    expect(conformance.claims.find((c) => c.id === 'answers-understood')!.detail).toMatch(/\d+ of the error answers were faults the target injected on purpose/);
     expect(summary.external.duplicates).toBe(0);
     expect(summary.external.staleOverwrites).toBe(0);
     // Lost responses make re-submissions that serve saw twice and stored once.
@@ -163,12 +165,88 @@ describe('ocs-sim drive judges the external system it drives', () => {
       const posts = server.headers.filter((h) => h['content-type'] === 'application/json');
       expect(posts.length).toBeGreaterThan(0);
       expect(posts.every((h) => h['x-tenant'] === 'acme' && h.authorization === 'Bearer t0k3n')).toBe(true);
+      // And with every read-back GET (and the HEAD before the first record).
+      const reads = server.headers.filter((h) => h['content-type'] === undefined);
+      expect(reads.length).toBeGreaterThan(posts.length / 4);
+      expect(reads.every((h) => h['x-tenant'] === 'acme' && h.authorization === 'Bearer t0k3n')).toBe(true);
     } else {
       expect(v[violated]).toBe('violated');
       const claim = conformance.claims.find((c) => c.id === violated)!;
       expect(claim.examples.length).toBeGreaterThan(0);
       expect(result.stderr).toContain(`claim violated: ${claim.claim}`);
       expect(result.stderr).toContain('for example: {');
+    }
+  });
+});
+
+describe('ocs-sim drive reads back what real APIs answer (the adapter flags)', () => {
+  const cases: Array<{ behaviour: Behaviour; readBack: (url: string) => string[]; code: number; expect: Record<string, string> }> = [
+    {
+      behaviour: 'tutorial-append',
+      readBack: (url) => ['--read-back', `${url}/api/call-records?call_attempt_guid={guid}`, '--guid-field', 'call_attempt_guid', '--body-field', 'payload'],
+      code: 1,
+      expect: { 'stored-on-200': 'held', 'idempotent-resubmissions': 'violated', 'read-back-contract': 'held' },
+    },
+    {
+      behaviour: 'get-by-id',
+      readBack: (url) => ['--read-back', `${url}/records/{guid}`],
+      code: 0,
+      // One object per attempt: duplicates cannot be seen; never a false violation, never a false hold.
+      expect: { 'idempotent-resubmissions': 'not checked', 'read-back-contract': 'held' },
+    },
+    {
+      behaviour: 'envelope',
+      readBack: (url) => ['--read-back', `${url}/records?guid={guid}`, '--read-back-rows', 'data'],
+      code: 0,
+      expect: { 'stored-on-200': 'held', 'idempotent-resubmissions': 'held', 'seq1-survives-late-seq0': 'held', 'read-back-contract': 'held' },
+    },
+  ];
+  it.each(cases)('$behaviour: exit $code', async ({ behaviour, readBack, code, expect: expected }) => {
+    const server = await startTestServer(behaviour);
+    const out = join(dir, `shape-${behaviour}`);
+    const result = await ocsSim(['drive', SHORT, '--target', `${server.url}/ocs/history`, ...readBack(server.url), '--out', out]).finally(() => server.close());
+    expect(result.code, result.stderr).toBe(code);
+    const { conformance, summary } = outputs(out);
+    expect(verdicts(conformance)).toMatchObject(expected);
+    if (behaviour === 'get-by-id') {
+      expect(conformance.claims.filter((c) => c.verdict === 'violated')).toEqual([]);
+      expect(conformance.claims.find((c) => c.id === 'idempotent-resubmissions')!.detail).toContain('one row per attempt');
+      expect(summary.external.duplicates).toBeNull();
+    } else expect(conformance.claims.find((c) => c.id === 'stored-on-200')!.judgedOn).toBeGreaterThan(0);
+  });
+
+  it('an adapter that does not match the answer (an envelope read without --read-back-rows): the first read-back shows it, exit 2 at once, naming the field', async () => {
+    const server = await startTestServer('envelope');
+    const out = join(dir, 'shape-unadapted');
+    // A drive of a minute: the first confirmed record's read-back stops it.
+    const long = scenarioFile('long', scenarioOf('a minute of short calls', SHORT_OCS, 6, SHORT_CALLS, { ...SHORT_REST, duration: '60s' }));
+    const result = await ocsSim(['drive', long, '--target', `${server.url}/ocs/history`, '--read-back', `${server.url}/records?guid={guid}`, '--out', out]).finally(() => server.close());
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(/--read-back: the first read-back \(.*\/records\?guid=.*\) lacks the field GSW_HIST_SEQUENCE_NUM.*--read-back-rows/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.stderr).not.toContain('drive 10.0 s');
+    expect(existsSync(join(out, 'conformance.json'))).toBe(false);
+  });
+});
+
+describe('ocs-sim drive with a client certificate (mutual TLS)', () => {
+  it('presents --cert/--key to a target that wants one, on the POSTs and the read-back; without them it exits 2 saying so', async () => {
+    const server = selfSignedCertificate(dir, 'mtls-server-');
+    const client = selfSignedCertificate(dir, 'mtls-client-');
+    const target = await startTestServer('correct', { cert: server.cert, key: server.key, clientCa: client.cert });
+    try {
+      const args = ['drive', SHORT, '--target', `${target.url}/ocs/history`, '--read-back', `${target.url}/records/{guid}`, '--ca', server.cert];
+      const withCert = await ocsSim([...args, '--cert', client.cert, '--key', client.key, '--out', join(dir, 'mtls')]);
+      expect(withCert.code, withCert.stderr).toBe(0);
+      expect(verdicts(outputs(join(dir, 'mtls')).conformance)).toMatchObject({ 'stored-on-200': 'held', 'read-back-contract': 'held' });
+      const without = await ocsSim([...args, '--out', join(dir, 'mtls-none')]);
+      expect(without.code).toBe(2);
+      expect(without.stderr).toMatch(/cannot be reached before the first record: .*--cert FILE --key FILE/);
+      const half = await ocsSim([...args, '--cert', client.cert, '--out', join(dir, 'mtls-half')]);
+      expect(half.code).toBe(2);
+      expect(half.stderr).toContain('--cert and --key go together');
+    } finally {
+      await target.close();
     }
   });
 });
@@ -205,6 +283,8 @@ describe('ocs-sim drive times out a target that does not answer', () => {
     const latency = conformance.claims.find((c) => c.id === 'latency')!;
     expect(latency.verdict).toBe('violated');
     expect(latency.examples[0]).toMatchObject({ outcome: 'no answer within the deadline' });
+    // serve said it injects network faults: the verdict says these timeouts are its deliberate ones.
+    expect(latency.detail).toContain('the target says it injects network faults');
     expect(summary.timeouts).toBeGreaterThan(0);
     expect(log).toMatch(/\[OCS 408 history-http-response-timeout\] Save operation for Call Attempt Record was aborted/);
   });
@@ -240,12 +320,50 @@ describe('ocs-sim drive over HTTPS and with bad input', () => {
         [['--target', 'http://127.0.0.1:1/x', '--header', 'Content-Length: 3'], /--header Content-Length: set by the HTTP client itself/],
         [['--target', 'http://127.0.0.1:1/x', '--read-back', 'http://127.0.0.1:1/records'], /--read-back: .*expected a URL template with \{guid\}/],
         [['--target', 'http://127.0.0.1:1/x', '--max-timeout-share', '5'], /--max-timeout-share.*expected a share from 0 to 1/],
+        [['--target', 'http://127.0.0.1:1/x', '--run-id', 'XYZ'], /--run-id: got "XYZ"; expected 8 hex digits/],
       ].map(async ([flags, says]) => ({ says: says as RegExp, result: await ocsSim(['drive', SHORT, ...(flags as string[]), '--out', join(dir, 'bad')]) })),
     );
     for (const { says, result } of runs) {
       expect(result.code, result.stderr).toBe(2);
       expect(result.stderr).toMatch(says);
       expect(result.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+});
+
+/** SHORT without faults: no re-submission, so an 'append' system holds one row per record, unless two drives post the same GUIDs. */
+const CLEAN = scenarioFile('clean', scenarioOf('short calls, no faults', SHORT_OCS, 6, SHORT_CALLS, { ...SHORT_REST, network: { latency: { fixed: '1ms' } } }));
+
+/** The GUIDs a drive dialed, in order, from its trace. */
+const dialedGuids = (out: string) =>
+  readFileSync(join(out, 'trace.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { event: string; guid?: string })
+    .filter((l) => l.event === 'dial')
+    .map((l) => l.guid!);
+
+describe('ocs-sim drive: each drive posts its own GUIDs', () => {
+  it('two drives with one seed never collide on a stateful system; --run-id replays a drive GUID for GUID', async () => {
+    const server = await startTestServer('append');
+    try {
+      const drives = await Promise.all(['one', 'two'].map((name) => ocsSim(['drive', CLEAN, '--target', `${server.url}/ocs/history`, '--read-back', `${server.url}/records/{guid}`, '--out', join(dir, `run-id-${name}`)])));
+      for (const d of drives) expect(d.code, d.stderr).toBe(0);
+      const [one, two] = ['one', 'two'].map((name) => outputs(join(dir, `run-id-${name}`)).conformance);
+      expect(one.runId).toMatch(/^[0-9A-F]{8}$/);
+      expect(two.runId).not.toBe(one.runId);
+      expect(drives[0].stdout).toContain(`run id ${one.runId}`);
+      const [g1, g2] = ['one', 'two'].map((name) => dialedGuids(join(dir, `run-id-${name}`)));
+      expect(g1.length).toBeGreaterThan(3);
+      expect(g1.every((g) => g.startsWith(`${one.runId}-`))).toBe(true);
+      expect(g1.filter((g) => g2.includes(g))).toEqual([]);
+      // The same run id and seed: the same GUIDs, so the system now holds each record twice.
+      const replay = await ocsSim(['drive', CLEAN, '--target', `${server.url}/ocs/history`, '--read-back', `${server.url}/records/{guid}`, '--run-id', one.runId!.toLowerCase(), '--out', join(dir, 'run-id-replay')]);
+      expect(replay.code, replay.stderr).toBe(1);
+      expect(dialedGuids(join(dir, 'run-id-replay')).slice(0, 3)).toEqual(g1.slice(0, 3));
+      expect(verdicts(outputs(join(dir, 'run-id-replay')).conformance)['idempotent-resubmissions']).toBe('violated');
+    } finally {
+      await server.close();
     }
   });
 });

@@ -3,7 +3,7 @@ import type { RunObserver } from '../../sim/observer.ts';
 import { ScenarioRun, type RunResult } from '../../sim/run.ts';
 import type { Scenario } from '../../sim/scenario/scenario.ts';
 import { RealTimeDriver } from '../realTimeDriver.ts';
-import { HttpWire, failure, type Targets } from './httpWire.ts';
+import { HttpWire, failure, tlsOptions, type Targets } from './httpWire.ts';
 import { Ledger, MAX_EXAMPLES, type Example } from './ledger.ts';
 
 /**
@@ -18,12 +18,16 @@ import { Ledger, MAX_EXAMPLES, type Example } from './ledger.ts';
 export interface DriveOptions {
   scenario: Scenario;
   seed?: number;
+  /** 8 hex digits, the first group of every GUID the drive posts: two drives never post the same GUID (the CLI draws one unless --run-id gives it). */
+  runId?: string;
   targets: Targets;
   observer?: RunObserver;
   /** Sample the model's levels every this many ms into `series` (for a report). */
   sampleEveryMs?: number;
   /** Aborted (Ctrl-C): the drive stops where it is, its result marked incomplete. */
   interrupt?: AbortSignal;
+  /** Told the GUID of the first record a 200 confirmed, once. */
+  firstConfirmed?: (guid: string) => void;
   /** Told every `progressEveryMs` of wall time how the drive stands. */
   progress?: (p: DriveProgress) => void;
   progressEveryMs?: number;
@@ -61,6 +65,7 @@ export class DriveSetupError extends Error {}
 export async function drive(options: DriveOptions): Promise<DriveResult> {
   await preflight(options.targets);
   const ledger = new Ledger();
+  ledger.onFirstConfirmed = options.firstConfirmed ?? null;
   let wire: HttpWire | null = null;
   let ended = false;
   let endDrive = () => {};
@@ -78,6 +83,7 @@ export async function drive(options: DriveOptions): Promise<DriveResult> {
   });
   run = new ScenarioRun(options.scenario, {
     seed: options.seed,
+    runId: options.runId,
     observer: options.observer,
     sampleEveryMs: options.sampleEveryMs,
     // The target is the external system: the scenario's outages of it are not the drive's to mark.
@@ -130,14 +136,20 @@ export async function drive(options: DriveOptions): Promise<DriveResult> {
 async function preflight(targets: Targets): Promise<void> {
   const origins = new Map([targets.records, targets.validation].map((url) => [url.origin, url]));
   for (const url of origins.values()) {
-    const pool = new Pool(url.origin, { connections: 1, ...(targets.ca !== undefined ? { connect: { ca: targets.ca } } : {}) });
+    const pool = new Pool(url.origin, { connections: 1, ...tlsOptions(targets) });
     try {
       const res = await pool.request({ path: url.pathname + url.search, method: 'HEAD', headers: targets.headers, signal: AbortSignal.timeout(10_000) });
       await res.body.dump();
     } catch (error) {
       const outcome = failure(error);
       const why = outcome.kind === 'timeout' ? 'no answer within 10 s' : outcome.error;
-      const tls = /cert|self.signed|TLS|SSL/i.test(why) ? ' (an HTTPS target whose certificate is not signed by a known authority needs --ca FILE)' : '';
+      const tls = /self.signed|unable to verify|UNABLE_TO_GET_ISSUER|CERT_/i.test(why)
+        ? ' (an HTTPS target whose certificate is not signed by a known authority needs --ca FILE)'
+        : /cert|TLS|SSL|handshake|alert/i.test(why)
+          ? ' (a target that wants a client certificate, mutual TLS, needs --cert FILE --key FILE; one whose certificate is not signed by a known authority needs --ca FILE)'
+          : url.protocol === 'https:' && /closed|reset|socket/i.test(why)
+            ? ' (an HTTPS target that closes the connection after the handshake often wants a client certificate, mutual TLS: --cert FILE --key FILE)'
+            : '';
       throw new DriveSetupError(`the target ${url.origin} cannot be reached before the first record: ${why}${tls}`);
     } finally {
       await pool.destroy();

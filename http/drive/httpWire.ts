@@ -28,6 +28,9 @@ export interface Targets {
   headers: Record<string, string>;
   /** PEM certificate authorities to trust for HTTPS. */
   ca?: string;
+  /** A client certificate and its key (PEM), for a system that wants mutual TLS. */
+  cert?: string;
+  key?: string;
   /** Apply the scenario's network section on the driver's side. */
   networkFaults: boolean;
   /** Requests per second at most; sends past it wait their turn. */
@@ -113,7 +116,7 @@ export class HttpWire implements Wire {
   private pool(url: URL): Pool {
     let pool = this.pools.get(url.origin);
     if (pool === undefined) {
-      pool = new Pool(url.origin, { connections: this.world.model.httpConnectionPoolSize, pipelining: 1, ...(this.targets.ca !== undefined ? { connect: { ca: this.targets.ca } } : {}) });
+      pool = new Pool(url.origin, { connections: this.world.model.httpConnectionPoolSize, pipelining: 1, ...tlsOptions(this.targets) });
       this.pools.set(url.origin, pool);
     }
     return pool;
@@ -172,7 +175,8 @@ export class HttpWire implements Wire {
         const text = await res.body.text();
         // response-loss: the answer came and is thrown away, as the network would lose it.
         if (injected === null && this.targets.networkFaults && this.network.responseLost(this.world.kernel.now)) exchange.injected = 'response-loss';
-        ended({ kind: 'answered', status: res.statusCode, body: text });
+        // ocs-sim serve marks the faults it injects: kept apart from the system's own in the verdict.
+        ended({ kind: 'answered', status: res.statusCode, body: text, injectedByTarget: res.headers['x-ocs-sim-fault'] !== undefined, targetInjectsNetworkFaults: res.headers['x-ocs-sim-network-faults'] === 'on' });
       })
       .catch((error: unknown) => ended(failure(error)));
   }
@@ -191,6 +195,12 @@ export class HttpWire implements Wire {
       kernel.post(this.targets.networkFaults ? this.network.latency() : 0, sink.answered, request);
     }
   }
+}
+
+/** undici's TLS options for the targets: the authorities to trust, and the client certificate for mutual TLS. */
+export function tlsOptions(targets: { ca?: string; cert?: string; key?: string }): { connect?: { ca?: string; cert?: string; key?: string } } {
+  const connect = { ...(targets.ca !== undefined ? { ca: targets.ca } : {}), ...(targets.cert !== undefined ? { cert: targets.cert, key: targets.key } : {}) };
+  return Object.keys(connect).length > 0 ? { connect } : {};
 }
 
 /** How a request that got no HTTP answer ended, by undici's error. */

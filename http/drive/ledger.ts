@@ -11,7 +11,7 @@ export type Injected = 'hang' | 'response-loss';
 /** How an exchange ended. */
 export type Outcome =
   /** An HTTP answer; `body` is its text (a validation's 409 carries the call result). */
-  | { kind: 'answered'; status: number; body: string }
+  | { kind: 'answered'; status: number; body: string; injectedByTarget?: boolean; targetInjectsNetworkFaults?: boolean }
   /** No answer within the deadline (history-http-response-timeout, or http-response-timeout for validation). */
   | { kind: 'timeout' }
   /** The connection was refused or reset: OCS answers its own POST with 418. */
@@ -54,6 +54,8 @@ export interface AttemptFacts {
   resubmitted: boolean;
   /** By seq: the record's latest POST failed at the target, not by a fault the driver injected (so a record left unconfirmed is the target's doing). */
   lastFailedAtTarget: [boolean, boolean];
+  /** By seq: a 2xx other than 200 the target answered (201, 204...): the system stored it, OCS did not see it saved. */
+  otherSuccess: [number | null, number | null];
   /**
    * The first few POSTs of this attempt, one line each, for examples (a
    * line, not an object: a long drive keeps one of these per attempt).
@@ -117,6 +119,12 @@ export class Ledger {
   readonly badValidationAnswers: Example[] = [];
   badValidationAnswerCount = 0;
   validationsAnswered = 0;
+  /** Failure answers the target marked as a fault it injected on purpose (ocs-sim serve's x-ocs-sim-fault). */
+  injectedByTarget = 0;
+  /** The target said it injects network faults (hangs, lost responses): timeouts may be its deliberate ones. */
+  targetInjectsNetworkFaults = false;
+  /** Told the GUID of the first record a 200 confirmed (drive's shell reads it back at once to check the read-back adapter). */
+  onFirstConfirmed: ((guid: string) => void) | null = null;
   /** Uninjected exchanges that took longer than their deadline (timed out), with examples. */
   readonly slow: Example[] = [];
 
@@ -141,6 +149,8 @@ export class Ledger {
       return;
     }
     this.statuses.set(o.status, (this.statuses.get(o.status) ?? 0) + 1);
+    if (o.injectedByTarget) this.injectedByTarget++;
+    if (o.targetInjectsNetworkFaults) this.targetInjectsNetworkFaults = true;
     this.roundTrips.push(x.endedAt - x.sentAt);
     this.inFlightAtSend.push(x.inFlight);
     // [doc] 200 saves; 408, 409, 418 and any other error status are failures OCS re-submits. A 2xx
@@ -157,7 +167,7 @@ export class Ledger {
   private facts(guid: string, phone: string): AttemptFacts {
     let facts = this.attempts.get(guid);
     if (facts === undefined) {
-      facts = { guid, phone, confirmed: [false, false], seq1FirstSentAt: -1, lateSeq0: false, resubmitted: false, lastFailedAtTarget: [false, false], posts: [] };
+      facts = { guid, phone, confirmed: [false, false], seq1FirstSentAt: -1, lateSeq0: false, resubmitted: false, lastFailedAtTarget: [false, false], otherSuccess: [null, null], posts: [] };
       this.attempts.set(guid, facts);
     }
     return facts;
@@ -183,7 +193,13 @@ export class Ledger {
     if (x.seq === 0 && facts.seq1FirstSentAt >= 0 && x.sentAt > facts.seq1FirstSentAt) facts.lateSeq0 = true;
     if (x.post > 1) facts.resubmitted = true;
     facts.lastFailedAtTarget[x.seq] = x.injected === null && !(x.outcome.kind === 'answered' && x.outcome.status === 200);
-    if (x.outcome.kind === 'answered' && x.outcome.status === 200 && x.injected === null) facts.confirmed[x.seq] = true;
+    if (x.outcome.kind === 'answered' && x.outcome.status === 200 && x.injected === null) {
+      facts.confirmed[x.seq] = true;
+      const first = this.onFirstConfirmed;
+      this.onFirstConfirmed = null;
+      first?.(x.guid!);
+    }
+    if (x.outcome.kind === 'answered' && x.outcome.status > 200 && x.outcome.status < 300 && x.injected === null) facts.otherSuccess[x.seq] = x.outcome.status;
     if (facts.posts.length < POSTS_KEPT) facts.posts.push(brief(x));
   }
 }

@@ -24,6 +24,10 @@ function input(ledger: Ledger, readBack: Map<string, ReadBack> | null, extra: Pa
   return { target: 'http://t/ocs/history', complete: true, ledger, summary, readBack, maxTimeoutShare: 0.01, responseTimeoutMs: 1000, unconfirmed: { count: 0, examples: [] }, ...extra };
 }
 const verdictOf = (i: JudgeInput, id: string) => judge(i).claims.find((c) => c.id === id)!;
+/** An attempt read back as a list of rows with these seqs. */
+const rows = (...seqs: Array<0 | 1>): ReadBack => ({ seqs, oneObject: false, otherRows: 0 });
+/** An attempt read back as one object (a get-by-id endpoint) of this seq. */
+const oneObject = (seq: 0 | 1): ReadBack => ({ seqs: [seq], oneObject: true, otherRows: 0 });
 
 describe('the storage claims, on what the system reads back', () => {
   it('a seq 0 overwritten by its seq 1 is stored; a seq 1 missing without a late seq 0 is not', () => {
@@ -32,7 +36,7 @@ describe('the storage claims, on what the system reads back', () => {
     ledger.record(exchange('A', 1, ok()));
     ledger.record(exchange('B', 0, ok()));
     ledger.record(exchange('B', 1, ok()));
-    const f = storageFindings(ledger, new Map([['A', { seqs: [1] }], ['B', { seqs: [0] }]]));
+    const f = storageFindings(ledger, new Map([['A', rows(1)], ['B', rows(0)]]));
     expect(f.notStored.map((e) => e.guid)).toEqual(['B']);
     expect(f.finalNotSeq1).toBe(1);
     expect(f.staleOverwrites).toEqual([]);
@@ -43,19 +47,22 @@ describe('the storage claims, on what the system reads back', () => {
     ledger.record(exchange('A', 0, ok(), { injected: 'response-loss' }));
     ledger.record(exchange('A', 1, ok()));
     ledger.record(exchange('A', 0, ok(), { post: 2 }));
-    const lost = input(ledger, new Map([['A', { seqs: [0] }]]));
+    const lost = input(ledger, new Map([['A', rows(0)]]));
     expect(verdictOf(lost, 'seq1-survives-late-seq0').verdict).toBe('violated');
     expect(verdictOf(lost, 'stored-on-200').verdict).toBe('held');
-    const kept = input(ledger, new Map([['A', { seqs: [0, 1] }]]));
+    const kept = input(ledger, new Map([['A', rows(0, 1)]]));
     expect(verdictOf(kept, 'seq1-survives-late-seq0').verdict).toBe('held');
   });
 
   it('two rows of one (GUID, seq) are a duplicate; one row of each seq is not', () => {
     const ledger = new Ledger();
-    ledger.record(exchange('A', 0, ok()));
+    ledger.record(exchange('A', 0, { kind: 'timeout' }));
+    ledger.record(exchange('A', 0, ok(), { post: 2 }));
     ledger.record(exchange('A', 1, ok()));
-    expect(verdictOf(input(ledger, new Map([['A', { seqs: [0, 1] }]])), 'idempotent-resubmissions').verdict).toBe('held');
-    const twice = verdictOf(input(ledger, new Map([['A', { seqs: [0, 1, 1] }]])), 'idempotent-resubmissions');
+    const once = verdictOf(input(ledger, new Map([['A', rows(0, 1)]])), 'idempotent-resubmissions');
+    expect(once.verdict).toBe('held');
+    expect(once.judgedOn).toBe(1);
+    const twice = verdictOf(input(ledger, new Map([['A', rows(0, 1, 1)]])), 'idempotent-resubmissions');
     expect(twice.verdict).toBe('violated');
     expect(twice.examples[0]).toMatchObject({ guid: 'A', rowsHeld: 'seq 0, seq 1, seq 1' });
   });
@@ -70,12 +77,91 @@ describe('the storage claims, on what the system reads back', () => {
   });
 
   it('reads rows by the contract: an array, an object as one row, seq at the top or under body', () => {
-    expect(rowsOf('[{"GSW_HIST_SEQUENCE_NUM":0},{"body":{"GSW_HIST_SEQUENCE_NUM":"1"}}]', 'u')).toEqual({ seqs: [0, 1] });
-    expect(rowsOf('{"GSW_HIST_SEQUENCE_NUM":1}', 'u')).toEqual({ seqs: [1] });
-    expect(rowsOf('[]', 'u')).toEqual({ seqs: [] });
-    expect(rowsOf('[{"seq":1}]', 'u')).toMatchObject({ error: expect.stringContaining('without GSW_HIST_SEQUENCE_NUM') });
-    expect(rowsOf('"x"', 'u')).toMatchObject({ error: expect.stringContaining('expected a JSON array') });
-    expect(rowsOf('<html>', 'u')).toMatchObject({ error: expect.stringContaining('not JSON') });
+    expect(rowsOf('[{"GSW_HIST_SEQUENCE_NUM":0},{"body":{"GSW_HIST_SEQUENCE_NUM":"1"}}]', 'u', 'A')).toEqual(rows(0, 1));
+    expect(rowsOf('{"GSW_HIST_SEQUENCE_NUM":1}', 'u', 'A')).toEqual(oneObject(1));
+    expect(rowsOf('[]', 'u', 'A')).toEqual(rows());
+    expect(rowsOf('[{"seq":1}]', 'u', 'A')).toEqual({ missing: expect.stringContaining('the field GSW_HIST_SEQUENCE_NUM') });
+    expect(rowsOf('[{"GSW_HIST_SEQUENCE_NUM":2}]', 'u', 'A')).toMatchObject({ error: expect.stringContaining('is not 0 or 1') });
+    expect(rowsOf('"x"', 'u', 'A')).toMatchObject({ error: expect.stringContaining('expected a JSON array') });
+    expect(rowsOf('<html>', 'u', 'A')).toMatchObject({ error: expect.stringContaining('not JSON') });
+  });
+
+  it('reads rows through the adapter: an envelope, renamed fields, a body held as JSON text, rows of other GUIDs left out', () => {
+    const adapter = { rows: 'data', guidField: 'guid', seqField: 'seq', bodyField: 'payload' };
+    const answer = JSON.stringify({ data: [{ id: 1, payload: JSON.stringify({ guid: 'A', seq: 0 }) }, { id: 2, payload: { guid: 'A', seq: 1 } }, { id: 3, guid: 'B', seq: 0 }] });
+    expect(rowsOf(answer, 'u', 'A', adapter)).toEqual({ seqs: [0, 1], oneObject: false, otherRows: 1 });
+    expect(rowsOf('{"rows":[]}', 'u', 'A', adapter)).toEqual({ missing: 'the rows path data (--read-back-rows)' });
+    expect(rowsOf('{"data":[{"guid":"A"}]}', 'u', 'A', adapter)).toEqual({ missing: expect.stringContaining('the field seq (--seq-field)') });
+    // A query the system ignores answers every row: only the drive's own are judged.
+    expect(rowsOf('[{"GSW_CALL_ATTEMPT_GUID":"B","GSW_HIST_SEQUENCE_NUM":0},{"GSW_CALL_ATTEMPT_GUID":"A","GSW_HIST_SEQUENCE_NUM":1}]', 'u', 'A')).toEqual({ seqs: [1], oneObject: false, otherRows: 1 });
+  });
+
+  it('an endpoint that shows one object per attempt: duplicates and a seq 0 shown where both were confirmed are not checked, never a false verdict', () => {
+    const ledger = new Ledger();
+    // A posted twice (a lost response) and both records confirmed; the system holds every row, the endpoint shows the first.
+    ledger.record(exchange('A', 0, ok(), { injected: 'response-loss' }));
+    ledger.record(exchange('A', 0, ok(), { post: 2 }));
+    ledger.record(exchange('A', 1, ok()));
+    const judged = judge(input(ledger, new Map([['A', oneObject(0)]])));
+    const v = Object.fromEntries(judged.claims.map((c) => [c.id, c]));
+    expect(v['stored-on-200'].verdict).toBe('not checked');
+    expect(v['stored-on-200'].detail).toContain('one row per attempt');
+    expect(v['idempotent-resubmissions'].verdict).toBe('not checked');
+    expect(v['idempotent-resubmissions'].detail).toContain('one row per attempt');
+    // Shown seq 1: the record is held (seq 0 may rightly be overwritten by it); duplicates still cannot be seen.
+    const seq1 = judge(input(ledger, new Map([['A', oneObject(1)]])));
+    expect(seq1.claims.find((c) => c.id === 'stored-on-200')).toMatchObject({ verdict: 'held', judgedOn: 1 });
+    expect(seq1.claims.find((c) => c.id === 'idempotent-resubmissions')!.verdict).toBe('not checked');
+  });
+
+  it('an adapter field missing from every row: the storage claims are not checked, naming it; missing from some rows: the contract is violated', () => {
+    const ledger = new Ledger();
+    ledger.record(exchange('A', 0, ok()));
+    ledger.record(exchange('B', 0, ok()));
+    const missing = { missing: 'the field seq (--seq-field)' };
+    const everywhere = judge(input(ledger, new Map<string, ReadBack>([['A', missing], ['B', missing]])));
+    for (const id of ['stored-on-200', 'idempotent-resubmissions', 'seq1-survives-late-seq0', 'read-back-contract']) {
+      const c = everywhere.claims.find((x) => x.id === id)!;
+      expect(c.verdict).toBe('not checked');
+      expect(c.detail).toContain('the field seq (--seq-field)');
+    }
+    const some = judge(input(ledger, new Map<string, ReadBack>([['A', missing], ['B', rows(0)]])));
+    expect(some.claims.find((x) => x.id === 'read-back-contract')!.verdict).toBe('violated');
+  });
+});
+
+describe('evidence behind every claim', () => {
+  it('every claim says what it was judged on; one with no evidence is not checked, never held', () => {
+    const ledger = new Ledger();
+    ledger.record(exchange('A', 0, ok()));
+    const c = judge(input(ledger, new Map([['A', rows(0)]])));
+    for (const x of c.claims) {
+      expect(typeof x.judgedOn).toBe('number');
+      expect(x.evidence).not.toBe('');
+      if (x.verdict === 'held') expect(x.judgedOn, x.id).toBeGreaterThan(0);
+      if (x.verdict === 'not checked') expect(x.judgedOn, x.id).toBe(0);
+    }
+    expect(c.claims.find((x) => x.id === 'stored-on-200')).toMatchObject({ verdict: 'held', judgedOn: 1 });
+    // Nothing was re-submitted: no evidence on idempotence.
+    expect(c.claims.find((x) => x.id === 'idempotent-resubmissions')).toMatchObject({ verdict: 'not checked', judgedOn: 0 });
+    // A read-back that shows nothing readable: no storage claim held.
+    const unreadable = judge(input(ledger, new Map<string, ReadBack>([['A', { error: 'GET u answered 500' }]])));
+    expect(unreadable.claims.find((x) => x.id === 'stored-on-200')!.verdict).toBe('not checked');
+    expect(unreadable.claims.find((x) => x.id === 'idempotent-resubmissions')!.verdict).toBe('not checked');
+    expect(unreadable.claims.find((x) => x.id === 'read-back-contract')!.verdict).toBe('violated');
+    expect(conformanceMarkdown(c)).toMatch(/Claims: \d+ held, \d+ violated, \d+ not checked/);
+    expect(conformanceMarkdown(c)).toContain('| 1 attempts read back with a record confirmed by 200 |');
+  });
+
+  it('a 2xx other than 200 (json-server\'s 201) violates stored-on-200, saying OCS saves only on 200 and how to fix it', () => {
+    const ledger = new Ledger();
+    ledger.record(exchange('A', 0, ok(201)));
+    ledger.record(exchange('A', 0, ok(201), { post: 2 }));
+    const c = verdictOf(input(ledger, new Map([['A', rows(0, 0)]])), 'stored-on-200');
+    expect(c.verdict).toBe('violated');
+    expect(c.detail).toMatch(/answered 201, not 200: OCS saves a record only on 200 OK/);
+    expect(c.detail).toContain('res.status(200)');
+    expect(c.judgedOn).toBe(1);
   });
 });
 

@@ -24,6 +24,8 @@ export interface DialerHost {
 export class Dialer {
   /** Attempts so far in the run: with the seed, each attempt's GUID. */
   private attempts = 0;
+  /** A drive's run id, the first group of every GUID (null in a simulation: from the seed). */
+  runId: string | null = null;
 
   constructor(
     private readonly seed: number,
@@ -143,7 +145,7 @@ export class Dialer {
   }
 
   newAttempt(contact: Contact): Attempt {
-    return new Attempt(contact, this.attempts++, this.seed, this.kernel.now);
+    return new Attempt(contact, this.attempts++, this.seed, this.kernel.now, this.runId);
   }
 
   private readonly answered = (attempt: Attempt): void => {

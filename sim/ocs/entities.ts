@@ -66,6 +66,8 @@ export class Attempt implements StoredAttempt {
     private readonly serial: number,
     private readonly seed: number,
     now: number,
+    /** A drive's run id (8 hex digits): its GUIDs start with it, so two drives never post the same GUID. */
+    private readonly runId: string | null = null,
   ) {
     this.group = contact.group;
     this.times.dialing = now;
@@ -80,7 +82,7 @@ export class Attempt implements StoredAttempt {
     // Stryker disable next-line ConditionalExpression: equivalent for `true` (the GUID is a pure function of seed and serial: recomputing it gives the same text; the `false` variant, killed, goes with it)
     if (this.guidText === null) {
       const word = (i: number) => mix32(this.seed * 0x9e3779b1 + this.serial * 0x85ebca6b + i * 0xc2b2ae35).toString(16).padStart(8, '0');
-      const a = word(1);
+      const a = this.runId ?? word(1);
       const b = word(2);
       const serial = this.serial.toString(16).padStart(12, '0');
       this.guidText = `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-8${word(3).slice(0, 3)}-${serial}`.toUpperCase();

@@ -63,7 +63,8 @@ export class Ocs<W extends Wire = Wire> {
   private readonly recordRunner: MachineRunner<CallReportRecordContext, EventObject>;
   private readonly groupRunner: MachineRunner<CampaignGroupContext, EventObject>;
   private readonly recoveryRunner: MachineRunner<GroupRecoveryTimerContext, EventObject>;
-  private readonly dialer: Dialer;
+  /** Public for a drive to set its run id (the first group of every GUID). */
+  readonly dialer: Dialer;
   private readonly trace: RunObserver['trace'];
   private readonly log: RunObserver['log'];
   /** Pre-dial validations under way, waiting for a connection or sent. */

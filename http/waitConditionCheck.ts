@@ -1,0 +1,131 @@
+import { at, Findings, TOLERANCE_MS, WAIT_GRACE_MS, type ClientSettings, type RequestSeen, type VerdictCheck } from './verdictFindings.ts';
+
+/**
+ * While more records of a campaign group have failed and are not yet saved
+ * than history-wait-condition-threshold (for longer than a grace second), the
+ * group dials nothing: no new attempt is dialed. Judged on when the attempt
+ * was dialed, not when its seq 0 arrived: a seq 0 waits for a pooled
+ * connection, so while the pool stayed full before it came it may have been
+ * dialed as early as when the pool filled; and a record that states its dial
+ * time (GSW_DIALING, else GSW_START_PROCESSING, whole seconds on the
+ * client's clock, set against the server's by the least lag seen) clears the
+ * dials it places before the wait condition. A violation is a dial that,
+ * at its earliest, was inside the wait condition.
+ */
+export function noDialDuringWaitCondition(records: RequestSeen[], all: RequestSeen[], settings: ClientSettings, nowMs: number): VerdictCheck {
+  const f = new Findings();
+  type Change = { t: number; order: number; group: string; key: string; marked: boolean } | { t: number; order: number; newAttempt: RequestSeen };
+  const changes: Change[] = [];
+  const seen = new Set<string>();
+  for (const r of records) {
+    const rec = r.record!;
+    if (rec.seq === 0 && !seen.has(rec.guid)) changes.push({ t: r.arrivedAt, order: 2, newAttempt: r });
+    seen.add(rec.guid);
+    if (r.failedAt !== null) changes.push({ t: r.failedAt, order: 0, group: rec.group, key: rec.key, marked: true });
+  }
+  for (const r of records) if (r.saved) changes.push({ t: r.releasedAt ?? r.arrivedAt, order: 1, group: r.record!.group, key: r.record!.key, marked: false });
+  changes.sort((a, b) => a.t - b.t || a.order - b.order);
+  const fullSince = poolFullSince(all, settings.poolSize, nowMs);
+  const statedDial = statedDialTimes(records);
+  const marked = new Map<string, Set<string>>();
+  const overSince = new Map<string, number>();
+  let waits = 0;
+  let queued = 0;
+  let stated = 0;
+  for (const c of changes) {
+    if ('newAttempt' in c) {
+      const r = c.newAttempt;
+      const group = r.record!.group;
+      const since = overSince.get(group);
+      if (since === undefined || c.t <= since + WAIT_GRACE_MS) continue;
+      // The earliest it can have been dialed: when the pool filled, if it was full until the seq 0 came.
+      const earliest = fullSince(r.arrivedAt, r.id) ?? r.arrivedAt - TOLERANCE_MS;
+      if (earliest <= since + WAIT_GRACE_MS) {
+        queued++;
+        continue;
+      }
+      // The latest the record says it was dialed.
+      const latest = statedDial(r);
+      if (latest !== null && latest <= since + WAIT_GRACE_MS) {
+        stated++;
+        continue;
+      }
+      f.add(`${at(c.t)} new attempt ${r.record!.guid} of ${group} while ${marked.get(group)!.size} of its records had failed unsaved since ${at(since)} (history-wait-condition-threshold ${settings.group(group).threshold}): dialed during a wait condition${earliest < r.arrivedAt - TOLERANCE_MS ? ` (at the earliest at ${at(earliest)}, when the pool filled)` : ''}`);
+      continue;
+    }
+    const set = marked.get(c.group) ?? new Set<string>();
+    marked.set(c.group, set);
+    if (c.marked) set.add(c.key);
+    else set.delete(c.key);
+    const over = set.size > settings.group(c.group).threshold;
+    if (over && !overSince.has(c.group)) {
+      overSince.set(c.group, c.t);
+      waits++;
+    } else if (!over) overSince.delete(c.group);
+  }
+  const cleared = queued + stated > 0 ? `; ${queued + stated} new attempt(s) came during one but were dialed before it (${queued} waited for a pooled connection, ${stated} by the dial time their record states)` : '';
+  return f.check(
+    'no new attempt is dialed while more failed records than history-wait-condition-threshold await re-submission (a wait condition)',
+    `${waits} wait condition(s) implied by the failures${cleared}`,
+    waits,
+    'wait conditions implied by the failures',
+    'no wait condition: never more failed records unsaved than history-wait-condition-threshold',
+  );
+}
+
+/**
+ * For a request arriving at `t`: since when every one of the client's
+ * `poolSize` connections had been taken without a break (a break shorter
+ * than the latency slack does not count: a freed connection reaches the
+ * client late), or null when one was free just before it came.
+ */
+function poolFullSince(all: RequestSeen[], poolSize: number, nowMs: number): (t: number, id: number) => number | null {
+  const edges: Array<[number, number]> = [];
+  for (const r of all) {
+    edges.push([r.arrivedAt, 1]);
+    edges.push([(r.releasedAt ?? nowMs) + TOLERANCE_MS, -1]);
+  }
+  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  // The intervals during which the pool was full, merged across short breaks.
+  const full: Array<[number, number]> = [];
+  let level = 0;
+  let start: number | null = null;
+  for (const [t, delta] of edges) {
+    level += delta;
+    if (level >= poolSize && start === null) start = t;
+    else if (level < poolSize && start !== null) {
+      const last = full[full.length - 1];
+      if (last !== undefined && start - last[1] <= TOLERANCE_MS) last[1] = t;
+      else full.push([start, t]);
+      start = null;
+    }
+  }
+  if (start !== null) full.push([start, Infinity]);
+  return (t) => {
+    // The interval in force just before t (its own arrival counts in it: drop intervals that start at t).
+    let lo = 0;
+    let hi = full.length - 1;
+    let found: [number, number] | null = null;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (full[mid][0] < t) {
+        found = full[mid];
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found !== null && found[1] >= t - TOLERANCE_MS ? found[0] : null;
+  };
+}
+
+/**
+ * The latest a record can have been dialed, on the server's clock, from the
+ * dial time it states (whole epoch seconds on the client's clock): the
+ * clocks are set against each other by the least lag any record showed
+ * (arrival less stated dial), which is at least their true offset, so the
+ * bound errs late, never early.
+ */
+function statedDialTimes(records: RequestSeen[]): (r: RequestSeen) => number | null {
+  let offset = Infinity;
+  for (const r of records) if (r.record!.dialedAtS !== undefined) offset = Math.min(offset, r.arrivedAt - r.record!.dialedAtS * 1000);
+  return (r) => (r.record!.dialedAtS === undefined || offset === Infinity ? null : Math.min(r.arrivedAt, r.record!.dialedAtS * 1000 + offset + 1000 + TOLERANCE_MS));
+}
