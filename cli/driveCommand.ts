@@ -101,7 +101,7 @@ async function driveToFiles(scenario: Scenario, flags: DriveFlags, targets: Targ
   const rows = readBackTemplate === null ? null : await readBack(readBackTemplate, [...result.ledger.attempts.keys()], { headers: targets.headers, ca: targets.ca });
   const summary = withReadBack(result, rows);
   files.commit(summary);
-  const conformance = judge({ target: targets.records.href, runId: flags.runId ?? null, complete: result.complete, ledger: result.ledger, summary, readBack: rows, maxTimeoutShare: flags.maxTimeoutShare, responseTimeoutMs: result.model.groups[0]?.options.historyHttpResponseTimeoutMs ?? 0, unconfirmed: result.unconfirmed });
+  const conformance = judge({ target: targets.records.href, runId: flags.runId ?? null, complete: result.complete, ledger: result.ledger, records: summary.records, readBack: rows, maxTimeoutShare: flags.maxTimeoutShare, responseTimeoutMs: result.model.groups[0]?.options.historyHttpResponseTimeoutMs ?? 0, unconfirmed: result.unconfirmed });
   writeFileAtomic(join(flags.out, 'conformance.json'), `${JSON.stringify(conformance, null, 2)}\n`);
   writeFileAtomic(join(flags.out, 'conformance.md'), conformanceMarkdown(conformance));
   writeFileAtomic(join(flags.out, 'calibration.yaml'), calibrationYaml(calibrate(result.ledger), { target: targets.records.href, scenario: scenario.name, seed: result.model.seed }));
@@ -182,7 +182,7 @@ function runIdOf(given: string | undefined): string {
   return given.toUpperCase();
 }
 
-function urlOf(flag: string, text: string): URL {
+export function urlOf(flag: string, text: string): URL {
   let url: URL;
   try {
     url = new URL(text);
@@ -194,7 +194,7 @@ function urlOf(flag: string, text: string): URL {
   return url;
 }
 
-function readBackOf(template: string): string {
+export function readBackOf(template: string): string {
   if (!template.includes('{guid}')) throw new BadInput(`--read-back: got ${JSON.stringify(template)}; expected a URL template with {guid}, e.g. http://127.0.0.1:8080/records/{guid}`);
   urlOf('--read-back', template.replaceAll('{guid}', 'GUID'));
   return template;
@@ -204,7 +204,7 @@ const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** Headers the HTTP client owns: a value given for one would break the request. */
 const CLIENT_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'content-type', 'upgrade', 'keep-alive', 'expect']);
 
-function headerOf(text: string): [string, string] {
+export function headerOf(text: string): [string, string] {
   const colon = text.indexOf(':');
   const name = colon < 0 ? '' : text.slice(0, colon).trim();
   const value = colon < 0 ? '' : text.slice(colon + 1).trim();
@@ -214,7 +214,7 @@ function headerOf(text: string): [string, string] {
   return [name, value];
 }
 
-function share(value: string): number {
+export function share(value: string): number {
   const x = Number(value);
   if (value.trim() === '' || !Number.isFinite(x) || x < 0 || x > 1) throw new InvalidArgumentError(`got ${JSON.stringify(value)}; expected a share from 0 to 1, e.g. 0.01 for 1%`);
   return x;

@@ -14,6 +14,7 @@ import { addBoundaryCommand } from './boundaryCommand.ts';
 import { addSweepCommand, isSweepDir, reportSweepDir } from './sweepCommand.ts';
 import { addServeCommand } from './serveCommand.ts';
 import { addDriveCommand } from './driveCommand.ts';
+import { addProxyCommand } from './proxyCommand.ts';
 import { addWorkerCommand } from './workerCommand.ts';
 
 /** Exit codes: 0 done, 1 the tool failed (or, for check, an invariant did not hold), 2 bad input. */
@@ -78,6 +79,7 @@ export function program(): Command {
   addCheckCommand(cli);
   addServeCommand(cli);
   addDriveCommand(cli);
+  addProxyCommand(cli);
   addWorkerCommand(cli);
 
   return cli;

@@ -356,7 +356,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   };
 }
 
-function tlsFiles(tls: { cert: string; key: string }): { cert: Buffer; key: Buffer } {
+export function tlsFiles(tls: { cert: string; key: string }): { cert: Buffer; key: Buffer } {
   const read = (what: string, file: string) => {
     try {
       return readFileSync(file);
@@ -368,7 +368,7 @@ function tlsFiles(tls: { cert: string; key: string }): { cert: Buffer; key: Buff
 }
 
 /** The path of a request target, or null when it is not one (an absolute-form target that is not a URL). */
-function pathOfTarget(target: string): string | null {
+export function pathOfTarget(target: string): string | null {
   const query = target.indexOf('?');
   if (target.startsWith('/')) return query < 0 ? target : target.slice(0, query);
   // The absolute form (through a proxy) is parsed as a URL; anything else is not a target serve has.
