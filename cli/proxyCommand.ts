@@ -18,8 +18,8 @@ import { loadScenario } from './scenarioFile.ts';
  * URL`; at SIGTERM or SIGINT, and on `GET /_ocs-sim/report`, it writes into
  * --out: verdict.json (the client, as serve judges it), conformance.json /
  * .md (the target, as drive judges it), calibration.yaml (the target as a
- * scenario fragment) and proxy.json (what the proxy forwarded and
- * injected). Exit 0 when neither verdict found a violation, 1 when one did,
+ * scenario fragment, with OCS's side as figures) and proxy.json (what the
+ * proxy forwarded and injected, and the pair's health). Exit 0 when neither verdict found a violation, 1 when one did,
  * 2 for bad input.
  */
 interface ProxyFlags {
@@ -178,5 +178,13 @@ function verdictLines(j: ProxyJudgement): string {
     `OCS (the client): ${client.length === 0 ? 'behaved as documented' : `violated: ${client.join('; ')}`} (${j.verdict.checks.filter((c) => c.status === 'not checked').length} check(s) not checked)`,
     `external system (the target): ${target.length === 0 ? 'conforms' : `violated: ${target.join(', ')}`} (${j.conformance.claims.filter((c) => c.verdict === 'not checked').length} claim(s) not checked)`,
     `faults the proxy injected (held against neither side): ${faults}`,
+    `the pair: ${healthLine(j)}`,
   ].join('\n');
+}
+
+function healthLine(j: ProxyJudgement): string {
+  const h = j.health;
+  const goodput = h.goodput.share === null ? 'no record forwarded' : `goodput ${(h.goodput.share * 100).toFixed(1)}% (${h.goodput.saved} of ${h.goodput.forwarded} forwarded records saved)`;
+  const triggers = h.triggers.map((t) => `${t.what} until ${(t.untilMs / 1000).toFixed(1)} s: ${t.recoverySeconds === null ? 'never recovered' : `recovered in ${t.recoverySeconds} s`}`).join('; ');
+  return `${h.verdict}; ${goodput}${triggers === '' ? '' : `; ${triggers}`}`;
 }

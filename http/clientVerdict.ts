@@ -111,6 +111,9 @@ export function clientVerdict(events: readonly ClientEvent[], settings: ClientSe
       r.releasedAt = Math.min(r.releasedAt ?? Infinity, r.arrivedAt + h);
     } else if (e.kind === 'closed') {
       r.releasedAt = Math.min(r.releasedAt ?? Infinity, e.t);
+      // A client that closes a held request has given up on it by then: its timer ran from when it
+      // queued the request, which may be well before the request arrived (a pool that queues).
+      if (r.failedAt !== null) r.failedAt = Math.min(r.failedAt, e.t);
     }
   }
   const all = [...requests.values()].sort((a, b) => a.arrivedAt - b.arrivedAt || a.id - b.id);

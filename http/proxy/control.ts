@@ -49,6 +49,11 @@ export class ProxyControl {
     return null;
   }
 
+  /** Outages injected through the API, as triggers of the pair's health. */
+  injectedOutages(): Array<{ what: string; fromMs: number; untilMs: number }> {
+    return this.outages.map((o) => ({ what: `outage ${o.status} (control API)`, fromMs: o.fromMs, untilMs: o.untilMs }));
+  }
+
   handle(req: IncomingMessage, res: ServerResponse, path: string, fail: Fail): void {
     if (!this.authorized(req)) {
       req.resume();

@@ -18,6 +18,8 @@ export class ProxyCounters {
   /** Forwarded requests the target did not answer: refused, broken, or given up by OCS first. */
   readonly targetFailures = { refused: 0, broken: 0, timeout: 0 };
   readonly faultsInjected: Record<FaultKind, number> = { refused: 0, hang: 0, requestLoss: 0, responseLoss: 0, outage: 0 };
+  /** When each record went to the target (ms of the schedule's clock): the target's work, for goodput over time. */
+  readonly recordsForwardedAt: number[] = [];
   latencyAddedMs = 0;
   latencyAddedCount = 0;
   badRequests = 0;

@@ -4,6 +4,7 @@ import { calibrate, calibrationYaml } from '../drive/calibration.ts';
 import { judge, type Conformance } from '../drive/conformance.ts';
 import { MAX_EXAMPLES, type Example } from '../drive/ledger.ts';
 import type { ReadBack } from '../drive/readBack.ts';
+import { pairHealth, type PairHealth } from './pairHealth.ts';
 import type { ProxyEvidence } from './proxy.ts';
 
 /**
@@ -20,6 +21,7 @@ export interface ProxyJudgement {
   conformance: Conformance;
   calibrationYaml: string;
   proxy: Record<string, unknown>;
+  health: PairHealth;
 }
 
 export interface JudgeProxyInput {
@@ -55,15 +57,19 @@ export function judgeProxy(input: JudgeProxyInput): ProxyJudgement {
     responseTimeoutMs: evidence.model.groups[0]?.options.historyHttpResponseTimeoutMs ?? 10_000,
     unconfirmed: records.target,
   });
-  const calibration = calibrationYaml(calibrate(evidence.ledger), { target: input.target, scenario: input.scenarioName, seed: evidence.model.seed, by: 'ocs-sim proxy' });
+  // Both sides in one file: the target's as a fragment a sweep can take, OCS's as figures beside it.
+  const calibration = `${calibrationYaml(calibrate(evidence.ledger), { target: input.target, scenario: input.scenarioName, seed: evidence.model.seed, by: 'ocs-sim proxy' })}${evidence.ocsSide.lines(evidence.counters.peakInFlight).join('\n')}\n`;
+  const health = pairHealth(evidence.clientEvents, settings, evidence.triggers, evidence.nowMs, { forwardedAt: evidence.counters.recordsForwardedAt });
   return {
     verdict,
     conformance,
+    health,
     calibrationYaml: calibration,
     proxy: {
       target: input.target,
       judgedAtMs: Math.round(evidence.nowMs * 1000) / 1000,
       ...evidence.counters.figures(),
+      health,
       note: 'faultsInjected are the proxy\'s own (the scenario\'s network section and the control API): verdict.json does not count them against the client, nor conformance.json against the target',
     },
   };

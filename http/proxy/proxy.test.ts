@@ -52,7 +52,7 @@ describe('ocs-sim drive -> ocs-sim proxy -> ocs-sim serve', () => {
       expect(drive.stderr).not.toMatch(/Error|at .*\.ts/);
       proxy.child.kill('SIGTERM');
       const code = await proxy.exited;
-      expect(proxy.stderr()).toContain('OCS (the client): behaved as documented');
+      expect(proxy.stderr(), readFileSync(join(out, 'verdict.json'), 'utf8').slice(0, 3000)).toContain('OCS (the client): behaved as documented');
       expect(code).toBe(0);
     } finally {
       proxy.child.kill('SIGKILL');
@@ -74,7 +74,14 @@ describe('ocs-sim drive -> ocs-sim proxy -> ocs-sim serve', () => {
     expect(stored.judgedOn).toBeGreaterThan(10);
     // serve stored what the proxy forwarded, answers lost on the way back included: re-submissions are duplicates it absorbs.
     expect(conformance.claims.find((c) => c.id === 'idempotent-resubmissions')!.verdict).toBe('held');
-    expect(readFileSync(join(out, 'calibration.yaml'), 'utf8')).toContain('measured by ocs-sim proxy');
+    const calibration = readFileSync(join(out, 'calibration.yaml'), 'utf8');
+    expect(calibration).toContain('measured by ocs-sim proxy');
+    expect(calibration).toMatch(/# {3}Sales@Agents: \d+ attempt\(s\), [\d.]+ new attempts per minute; seq 0 to seq 1: median/);
+    // The refused window is a trigger; the pair recovered from it.
+    const health = json<{ health: { verdict: string; triggers: Array<{ what: string; recoverySeconds: number | null }>; goodput: { share: number } } }>(join(out, 'proxy.json')).health;
+    expect(health.triggers.map((t) => t.what)).toEqual(['network refused']);
+    expect(health.verdict).toBe('survived');
+    expect(health.goodput.share).toBeGreaterThan(0.5);
   });
 });
 

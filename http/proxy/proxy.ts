@@ -12,6 +12,8 @@ import { RealTimeDriver } from '../realTimeDriver.ts';
 import { BadServeSetup, pathOf, pathOfTarget, tlsFiles } from '../server.ts';
 import { ProxyControl, CONTROL_PREFIX } from './control.ts';
 import { ProxyCounters } from './counters.ts';
+import { OcsSide } from './ocsSide.ts';
+import type { Trigger } from './pairHealth.ts';
 import { endToEnd, Upstream, type UpstreamAnswer, type UpstreamTls } from './upstream.ts';
 
 /**
@@ -52,8 +54,11 @@ export interface ProxyEvidence {
   clientEvents: readonly ClientEvent[];
   ledger: Ledger;
   counters: ProxyCounters;
+  ocsSide: OcsSide;
   /** Wall ms since the schedule's clock started. */
   nowMs: number;
+  /** The fault windows so far: the network section's outages and those injected through the control API. */
+  triggers: Trigger[];
   model: ResolvedModel;
 }
 
@@ -78,6 +83,7 @@ interface RecordId {
   seq: 0 | 1;
   group: string;
   phone: string;
+  callResult: unknown;
 }
 
 export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
@@ -88,6 +94,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const upstream = new Upstream(options.upstream);
   const ledger = new Ledger();
   const counters = new ProxyCounters();
+  const ocsSide = new OcsSide();
   const historyPath = pathOf(options.scenario.ocs['history-uri']);
   const validationPath = pathOf(options.scenario.ocs['validation-uri']);
   const clientEvents: ClientEvent[] = [];
@@ -130,6 +137,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     const id = requests++;
     counters.received(kind, record === null && kind === 'record');
     if (kind !== 'other') note({ t: clock.now, kind: 'arrived', id, record: record === null ? null : { guid: record.guid, seq: record.seq, group: record.group } });
+    if (record !== null) ocsSide.record(clock.now, record.guid, record.seq, record.group, record.callResult);
     open.add(res);
     res.on('close', () => open.delete(res));
     const notSent = () => {
@@ -163,6 +171,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       res.on('close', () => aborted.abort());
       const sentAt = clock.now;
       const inFlight = counters.sent();
+      if (record !== null && counters.recordsForwardedAt.length < MAX_FOLLOWED) counters.recordsForwardedAt.push(sentAt);
       const post = record === null ? 1 : next(posts, `${record.guid}:${record.seq}`);
       void upstream.forward(mapped(kind, req.url ?? path), req.method ?? 'GET', endToEnd(req.headers), body, aborted.signal).then((answer) => {
         counters.ended(answer);
@@ -228,7 +237,8 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     paths: { history: historyPath, validation: validationPath },
     evidence: () => {
       clock.pump();
-      return { clientEvents, ledger, counters, nowMs: clock.now, model };
+      const scheduled = model.network.outages.map((o) => ({ what: `network ${o.kind}`, fromMs: o.fromMs, untilMs: o.untilMs }));
+      return { clientEvents, ledger, counters, ocsSide, nowMs: clock.now, model, triggers: [...scheduled, ...control.injectedOutages()] };
     },
     close: () =>
       (closing ??= (async () => {
@@ -260,7 +270,7 @@ function recordOf(body: Buffer): RecordId | null {
   const r = parsed as Record<string, unknown>;
   const seq = r.GSW_HIST_SEQUENCE_NUM;
   if (typeof r.GSW_CALL_ATTEMPT_GUID !== 'string' || r.GSW_CALL_ATTEMPT_GUID === '' || (seq !== 0 && seq !== 1 && seq !== '0' && seq !== '1')) return null;
-  return { guid: r.GSW_CALL_ATTEMPT_GUID, seq: Number(seq) as 0 | 1, group: typeof r.GSW_CAMPAIGN_GROUP_NAME === 'string' ? r.GSW_CAMPAIGN_GROUP_NAME : '', phone: String(r.GSW_PHONE ?? '') };
+  return { guid: r.GSW_CALL_ATTEMPT_GUID, seq: Number(seq) as 0 | 1, group: typeof r.GSW_CAMPAIGN_GROUP_NAME === 'string' ? r.GSW_CAMPAIGN_GROUP_NAME : '', phone: String(r.GSW_PHONE ?? ''), callResult: r.GSW_CALL_RESULT };
 }
 
 function exchange(kind: 'record' | 'validation', record: RecordId | null, post: number, sentAt: number, inFlight: number, endedAt: number, injected: Injected | null, answer: UpstreamAnswer): Exchange {
