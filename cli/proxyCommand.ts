@@ -155,7 +155,7 @@ function pem(flag: string, file: string, holds: RegExp, what: string): string {
 async function judgement(proxy: RunningProxy, scenario: Scenario, flags: ProxyFlags, setup: Setup): Promise<ProxyJudgement> {
   const evidence = proxy.evidence();
   const rows = setup.readBack === null ? null : await readBack(setup.readBack.template, [...evidence.ledger.attempts.keys()], { headers: setup.readBack.headers, ca: setup.upstream.ca, cert: setup.upstream.cert, key: setup.upstream.key, adapter: setup.readBack.adapter });
-  return judgeProxy({ evidence, target: setup.target.href, scenarioName: scenario.name, readBack: rows, maxTimeoutShare: flags.maxTimeoutShare });
+  return judgeProxy({ evidence, target: setup.target.href, scenario, readBack: rows, maxTimeoutShare: flags.maxTimeoutShare });
 }
 
 function writeJudgement(out: string, j: ProxyJudgement): string[] {
@@ -179,6 +179,7 @@ function verdictLines(j: ProxyJudgement): string {
     `external system (the target): ${target.length === 0 ? 'conforms' : `violated: ${target.join(', ')}`} (${j.conformance.claims.filter((c) => c.verdict === 'not checked').length} claim(s) not checked)`,
     `faults the proxy injected (held against neither side): ${faults}`,
     `the pair: ${healthLine(j)}`,
+    `the model's twin (ocs-sim run with the measured external system): ${twinLine(j)}`,
   ].join('\n');
 }
 
@@ -187,4 +188,11 @@ function healthLine(j: ProxyJudgement): string {
   const goodput = h.goodput.share === null ? 'no record forwarded' : `goodput ${(h.goodput.share * 100).toFixed(1)}% (${h.goodput.saved} of ${h.goodput.forwarded} forwarded records saved)`;
   const triggers = h.triggers.map((t) => `${t.what} until ${(t.untilMs / 1000).toFixed(1)} s: ${t.recoverySeconds === null ? 'never recovered' : `recovered in ${t.recoverySeconds} s`}`).join('; ');
   return `${h.verdict}; ${goodput}${triggers === '' ? '' : `; ${triggers}`}`;
+}
+
+function twinLine(j: ProxyJudgement): string {
+  const t = j.twin;
+  if (t.agrees === null) return `not run: ${t.why}`;
+  const off = t.figures.filter((f) => !f.agrees).map((f) => `${f.figure} ${f.observed} observed, ${f.model} modelled (${f.tolerance})`);
+  return t.agrees ? `agrees (${t.figures.map((f) => `${f.figure} ${f.observed}/${f.model}`).join(', ')})` : `differs: ${off.join('; ')}`;
 }

@@ -6,6 +6,8 @@ import { MAX_EXAMPLES, type Example } from '../drive/ledger.ts';
 import type { ReadBack } from '../drive/readBack.ts';
 import { pairHealth, type PairHealth } from './pairHealth.ts';
 import type { ProxyEvidence } from './proxy.ts';
+import { twinCheck, type Twin } from './twin.ts';
+import type { Scenario } from '../../sim/scenario/scenario.ts';
 
 /**
  * The proxy's two verdicts, from what passed through it: serve's verdict on
@@ -22,12 +24,13 @@ export interface ProxyJudgement {
   calibrationYaml: string;
   proxy: Record<string, unknown>;
   health: PairHealth;
+  twin: Twin;
 }
 
 export interface JudgeProxyInput {
   evidence: ProxyEvidence;
   target: string;
-  scenarioName: string;
+  scenario: Scenario;
   readBack: Map<string, ReadBack> | null;
   maxTimeoutShare: number;
 }
@@ -58,18 +61,22 @@ export function judgeProxy(input: JudgeProxyInput): ProxyJudgement {
     unconfirmed: records.target,
   });
   // Both sides in one file: the target's as a fragment a sweep can take, OCS's as figures beside it.
-  const calibration = `${calibrationYaml(calibrate(evidence.ledger), { target: input.target, scenario: input.scenarioName, seed: evidence.model.seed, by: 'ocs-sim proxy' })}${evidence.ocsSide.lines(evidence.counters.peakInFlight).join('\n')}\n`;
+  const measured = calibrate(evidence.ledger);
+  const calibration = `${calibrationYaml(measured, { target: input.target, scenario: input.scenario.name, seed: evidence.model.seed, by: 'ocs-sim proxy' })}${evidence.ocsSide.lines(evidence.counters.peakInFlight).join('\n')}\n`;
   const health = pairHealth(evidence.clientEvents, settings, evidence.triggers, evidence.nowMs, { forwardedAt: evidence.counters.recordsForwardedAt });
+  const twin = twinCheck(input.scenario, measured, observedFigures(evidence, verdict));
   return {
     verdict,
     conformance,
     health,
+    twin,
     calibrationYaml: calibration,
     proxy: {
       target: input.target,
       judgedAtMs: Math.round(evidence.nowMs * 1000) / 1000,
       ...evidence.counters.figures(),
       health,
+      twin,
       note: 'faultsInjected are the proxy\'s own (the scenario\'s network section and the control API): verdict.json does not count them against the client, nor conformance.json against the target',
     },
   };
@@ -109,4 +116,17 @@ function recordsAtEnd(evidence: ProxyEvidence, settings: ClientSettings) {
     }
   }
   return { figures: { created, saved, unconfirmed, lostInRestarts: 0 }, target: { count, examples } };
+}
+
+/** What the twin run is compared with, read off what passed through. */
+function observedFigures(evidence: ProxyEvidence, verdict: ClientVerdict) {
+  const keys = new Set<string>();
+  let posts = 0;
+  for (const e of evidence.clientEvents) {
+    if (e.kind !== 'arrived' || e.record === null) continue;
+    posts++;
+    keys.add(`${e.record.guid}:${e.record.seq}`);
+  }
+  const waits = verdict.checks.find((c) => c.claim.startsWith('no new attempt is dialed'))?.judgedOn ?? 0;
+  return { recordsCreated: keys.size, resubmissions: posts - keys.size, waitConditions: waits, refused: evidence.counters.faultsInjected.refused, lostResponses: evidence.counters.faultsInjected.responseLoss };
 }

@@ -82,6 +82,10 @@ describe('ocs-sim drive -> ocs-sim proxy -> ocs-sim serve', () => {
     expect(health.triggers.map((t) => t.what)).toEqual(['network refused']);
     expect(health.verdict).toBe('survived');
     expect(health.goodput.share).toBeGreaterThan(0.5);
+    // The model with the measured target and the proxy's faults describes the pair it watched.
+    const twin = json<{ twin: { agrees: boolean; figures: Array<{ figure: string; observed: number; model: number }> } }>(join(out, 'proxy.json')).twin;
+    expect(twin.figures.map((f) => f.figure)).toEqual(['records created', 're-submissions', 'wait conditions', 'refused connections', 'lost responses']);
+    expect(twin.agrees, JSON.stringify(twin.figures)).toBe(true);
   });
 });
 
