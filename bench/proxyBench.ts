@@ -65,6 +65,7 @@ export async function proxyBench(quick: boolean): Promise<{ proxyAddedLatencyP99
       const d = await pacedP99(direct, 1000, 2000, (sent += 2000));
       const p = await pacedP99(through, 1000, 2000, (sent += 2000));
       added.push(p - d);
+      if (process.env.PROXY_BENCH_VERBOSE) process.stderr.write(`round ${r}: p99 direct ${d.toFixed(2)} ms, through the proxy ${p.toFixed(2)} ms\n`);
     }
     added.sort((a, b) => a - b);
     const total = quick ? 10_000 : 30_000;
