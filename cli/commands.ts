@@ -56,6 +56,11 @@ export const COMMANDS = {
     summary: 'play the OCS model against a real external system over HTTP: a conformance verdict (conformance.md) and its measured figures for sweeps (calibration.yaml)',
     define: async () => (await import('./driveCommand.ts')).addDriveCommand,
   },
+  proxy: {
+    arguments: '[scenario]',
+    summary: "stand between a real OCS and a real external system: forward every record unchanged, inject the scenario's network faults, and judge both sides (verdict.json, conformance.json)",
+    define: async () => (await import('./proxyCommand.ts')).addProxyCommand,
+  },
   worker: {
     arguments: '',
     summary: 'take runs of sweeps started with `ocs-sim sweep --queue` from Redis and run them, until SIGTERM or SIGINT',

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { calibrate, calibrationYaml } from '../http/drive/calibration.ts';
 import { conformanceMarkdown, judge, storageFindings, type Conformance } from '../http/drive/conformance.ts';
 import { drive, DriveSetupError, type DriveProgress, type DriveResult } from '../http/drive/drive.ts';
 import type { Targets } from '../http/drive/httpWire.ts';
 import { pathOf } from '../http/server.ts';
-import { CONTRACT, readBack, type ReadBack, type RowAdapter } from '../http/drive/readBack.ts';
+import { readBack, type ReadBack, type RowAdapter } from '../http/drive/readBack.ts';
 import { buildRunReport, sampleEveryMs } from '../reports/runReport.ts';
 import type { TraceLine } from '../sim/observer.ts';
 import { resolve } from '../sim/scenario/resolve.ts';
@@ -18,6 +18,7 @@ import { ownSignals, writeFileAtomic } from '../io/files.ts';
 import { humanSummary, runFileNames, RunFiles, runHeader } from './runCommand.ts';
 import { loadScenario, ocsSettingsGiven } from '../io/scenarioFile.ts';
 import { summaryOf } from './commands.ts';
+import { adapterOf, headersOf, readBackOf, share, tlsOf, urlOf } from './httpFlags.ts';
 
 /**
  * `ocs-sim drive SCENARIO --target URL`: the OCS model against a real
@@ -133,7 +134,7 @@ async function driveToFiles(scenario: Scenario, flags: DriveFlags, targets: Targ
   const rows = readBackWith === null ? null : await readBack(readBackWith.template, [...result.ledger.attempts.keys()], { headers: targets.headers, ca: targets.ca, cert: targets.cert, key: targets.key, adapter: readBackWith.adapter });
   const summary = withReadBack(result, rows);
   files.commit(summary);
-  const conformance = judge({ target: targets.records.href, runId: flags.runId ?? null, complete: result.complete, ledger: result.ledger, summary, readBack: rows, maxTimeoutShare: flags.maxTimeoutShare, responseTimeoutMs: result.model.groups[0]?.options.historyHttpResponseTimeoutMs ?? 0, unconfirmed: result.unconfirmed });
+  const conformance = judge({ target: targets.records.href, runId: flags.runId ?? null, complete: result.complete, ledger: result.ledger, records: summary.records, readBack: rows, maxTimeoutShare: flags.maxTimeoutShare, responseTimeoutMs: result.model.groups[0]?.options.historyHttpResponseTimeoutMs ?? 0, unconfirmed: result.unconfirmed });
   writeFileAtomic(join(flags.out, 'conformance.json'), `${JSON.stringify(conformance, null, 2)}\n`);
   writeFileAtomic(join(flags.out, 'conformance.md'), conformanceMarkdown(conformance));
   writeFileAtomic(join(flags.out, 'calibration.yaml'), calibrationYaml(calibrate(result.ledger), { target: targets.records.href, scenario: scenario.name, seed: result.model.seed }));
@@ -190,26 +191,8 @@ async function driveReport(scenario: Scenario, out: string, result: DriveResult,
 function targetsOf(scenario: Scenario, flags: DriveFlags): Targets {
   const records = urlOf('--target', flags.target);
   const validation = flags.validationTarget !== undefined ? urlOf('--validation-target', flags.validationTarget) : new URL(pathOf(scenario.ocs['validation-uri']), records.origin);
-  const pem = (flag: string, file: string, holds: RegExp, what: string) => {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      throw new BadInput(`${flag}: cannot read ${file}: ${(error as Error).message}`);
-    }
-    if (!holds.test(text)) throw new BadInput(`${flag}: ${file} holds no PEM ${what}`);
-    return text;
-  };
-  const ca = flags.ca === undefined ? undefined : pem('--ca', flags.ca, /-----BEGIN CERTIFICATE-----/, 'certificate (-----BEGIN CERTIFICATE-----)');
-  if ((flags.cert === undefined) !== (flags.key === undefined)) throw new BadInput('--cert and --key go together: give both (PEM files) or neither');
-  const cert = flags.cert === undefined ? undefined : pem('--cert', flags.cert, /-----BEGIN CERTIFICATE-----/, 'certificate (-----BEGIN CERTIFICATE-----)');
-  const key = flags.key === undefined ? undefined : pem('--key', flags.key, /-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'private key (-----BEGIN PRIVATE KEY-----)');
-  const headers: Record<string, string> = {};
-  for (const header of flags.header) {
-    const [name, value] = headerOf(header);
-    headers[name] = value;
-  }
-  return { records, validation, headers, ca, cert, key, networkFaults: flags.networkFaults, maxRate: flags.maxRate };
+  const { ca, cert, key } = tlsOf(flags);
+  return { records, validation, headers: headersOf(flags.header), ca, cert, key, networkFaults: flags.networkFaults, maxRate: flags.maxRate };
 }
 
 /**
@@ -220,57 +203,6 @@ function runIdOf(given: string | undefined): string {
   if (given === undefined) return randomBytes(4).toString('hex').toUpperCase();
   if (!/^[0-9A-Fa-f]{8}$/.test(given)) throw new BadInput(`--run-id: got ${JSON.stringify(given)}; expected 8 hex digits, e.g. 3F2A9C01 (the run id a drive printed)`);
   return given.toUpperCase();
-}
-
-function urlOf(flag: string, text: string): URL {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new BadInput(`${flag}: got ${JSON.stringify(text)}; expected an http:// or https:// URL, e.g. http://127.0.0.1:8080/ocs/history`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new BadInput(`${flag}: got ${JSON.stringify(text)}; expected an http:// or https:// URL (not ${url.protocol})`);
-  if (url.username !== '' || url.password !== '') throw new BadInput(`${flag}: credentials in the URL are not sent; give them as --header 'Authorization: ...'`);
-  return url;
-}
-
-function readBackOf(template: string): string {
-  if (!template.includes('{guid}')) throw new BadInput(`--read-back: got ${JSON.stringify(template)}; expected a URL template with {guid}, e.g. http://127.0.0.1:8080/records/{guid}`);
-  urlOf('--read-back', template.replaceAll('{guid}', 'GUID'));
-  return template;
-}
-
-/** The read-back adapter from its flags: the contract's names unless renamed. */
-function adapterOf(flags: DriveFlags, withReadBack: boolean): RowAdapter {
-  const given = (['readBackRows', 'guidField', 'seqField', 'bodyField'] as const).filter((k) => flags[k] !== undefined);
-  const flag = (k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-  if (!withReadBack && given.length > 0) throw new BadInput(`${given.map(flag).join(', ')}: adapt the read-back, so they need --read-back URL-TEMPLATE`);
-  for (const k of given) {
-    const value = flags[k]!;
-    const ok = k === 'readBackRows' ? /^[^.\s]+(\.[^.\s]+)*$/.test(value) : value.trim() !== '' && value === value.trim();
-    if (!ok) throw new BadInput(`${flag(k)}: got ${JSON.stringify(value)}; expected ${k === 'readBackRows' ? 'a dot path of field names, e.g. data or result.items' : 'a field name, e.g. guid'}`);
-  }
-  return { rows: flags.readBackRows ?? CONTRACT.rows, guidField: flags.guidField ?? CONTRACT.guidField, seqField: flags.seqField ?? CONTRACT.seqField, bodyField: flags.bodyField ?? CONTRACT.bodyField };
-}
-
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-/** Headers the HTTP client owns: a value given for one would break the request. */
-const CLIENT_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'content-type', 'upgrade', 'keep-alive', 'expect']);
-
-function headerOf(text: string): [string, string] {
-  const colon = text.indexOf(':');
-  const name = colon < 0 ? '' : text.slice(0, colon).trim();
-  const value = colon < 0 ? '' : text.slice(colon + 1).trim();
-  if (!TOKEN.test(name)) throw new BadInput(`--header: got ${JSON.stringify(text)}; expected 'Name: value' with a header name of letters, digits and !#$%&'*+.^_\`|~-`);
-  if (/[\r\n\0]/.test(value)) throw new BadInput(`--header ${name}: the value holds a line break or NUL, which cannot be sent`);
-  if (CLIENT_HEADERS.has(name.toLowerCase())) throw new BadInput(`--header ${name}: set by the HTTP client itself; not allowed: ${[...CLIENT_HEADERS].join(', ')}`);
-  return [name, value];
-}
-
-function share(value: string): number {
-  const x = Number(value);
-  if (value.trim() === '' || !Number.isFinite(x) || x < 0 || x > 1) throw new InvalidArgumentError(`got ${JSON.stringify(value)}; expected a share from 0 to 1, e.g. 0.01 for 1%`);
-  return x;
 }
 
 function driveHeader(targets: Targets, readBackTemplate: string | null): string {

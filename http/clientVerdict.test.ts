@@ -51,6 +51,16 @@ describe('the verdict on a client: when an attempt was dialed, not when its seq 
 });
 
 describe('the verdict on a client', () => {
+  it('a held request the client closed failed for it then: a pooled request that arrived late is not re-submitted early', () => {
+    // OCS queued the request for a connection at -300 ms and times it out at 200 ms (500 ms response timeout), closing it;
+    // the request arrived at 0, so arrival + timeout (500) is 300 ms later than OCS's failure. Posted again 1000 ms after it gave up.
+    const h = new History().post(0, 'A', 0, 'held');
+    h.events.push({ t: 200, kind: 'closed', id: 0 });
+    h.post(1200, 'A', 0, 200);
+    const v = clientVerdict(h.events, settings, 10_000);
+    expect(v.checks.find((c) => c.claim.startsWith('failed records are re-submitted'))).toMatchObject({ status: 'held', judgedOn: 1 });
+  });
+
   it('holds a check only on evidence: with none it is not checked (holds stays true, conforms too), saying why', () => {
     const v = clientVerdict(new History().post(0, 'A', 0, 200).post(100, 'A', 1, 200).events, settings, 10_000);
     const byClaim = Object.fromEntries(v.checks.map((c) => [c.claim, c]));

@@ -16,7 +16,7 @@
 import { at, Findings, TOLERANCE_MS, type ClientSettings, type RequestSeen, type VerdictCheck } from './verdictFindings.ts';
 import { noDialDuringWaitCondition } from './waitConditionCheck.ts';
 
-export { TOLERANCE_MS, type CheckStatus, type ClientSettings, type VerdictCheck } from './verdictFindings.ts';
+export { clientSettingsOf, TOLERANCE_MS, type CheckStatus, type ClientSettings, type VerdictCheck } from './verdictFindings.ts';
 
 export type ClientEvent =
   /** `dialedAtS`: the dial time the record states (GSW_DIALING, else GSW_START_PROCESSING), epoch seconds on the client's clock, when it states one. */
@@ -60,6 +60,9 @@ export function clientVerdict(events: readonly ClientEvent[], settings: ClientSe
       r.releasedAt = Math.min(r.releasedAt ?? Infinity, r.arrivedAt + h);
     } else if (e.kind === 'closed') {
       r.releasedAt = Math.min(r.releasedAt ?? Infinity, e.t);
+      // A client that closes a held request has given up on it by then: its timer ran from when it
+      // queued the request, which may be well before the request arrived (a pool that queues).
+      if (r.failedAt !== null) r.failedAt = Math.min(r.failedAt, e.t);
     }
   }
   const all = [...requests.values()].sort((a, b) => a.arrivedAt - b.arrivedAt || a.id - b.id);

@@ -11,7 +11,7 @@ import { callResultCode, resolve, type ResolvedModel } from '../sim/scenario/res
 import { Duration, type Scenario } from '../sim/scenario/scenario.ts';
 import { durationMs, formatDuration } from '../sim/scenario/durations.ts';
 import { validateScenario } from '../sim/scenario/validate.ts';
-import { clientVerdict, type ClientEvent, type ClientVerdict } from './clientVerdict.ts';
+import { clientSettingsOf, clientVerdict, type ClientEvent, type ClientVerdict } from './clientVerdict.ts';
 import { Journal } from './journal.ts';
 import { RealTimeDriver } from './realTimeDriver.ts';
 import { HeldAttempt, RecordStore } from './recordStore.ts';
@@ -139,12 +139,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (event.id < MAX_VERDICT_REQUESTS) seen.push(event);
     else verdictFullAt ??= event.t;
   };
-  const ocs = options.scenario.ocs;
-  const appLevel = { recoveryMs: durationMs(ocs['history-wait-recovery-timeout']), responseTimeoutMs: durationMs(ocs['history-http-response-timeout']), threshold: ocs['history-wait-condition-threshold'] };
-  const byGroup = new Map(model.groups.map((g) => [g.name, { recoveryMs: g.options.historyWaitRecoveryTimeoutMs, responseTimeoutMs: g.options.historyHttpResponseTimeoutMs, threshold: g.options.historyWaitConditionThreshold }]));
+  const settings = clientSettingsOf(options.scenario, model);
   // Past its bound the verdict judges the requests it followed, as of when it stopped following.
   const faultsInjected: FaultsInjected = { failureAnswers: 0, refused: 0, hangs: 0, requestLoss: 0, responseLoss: 0 };
-  const verdict = () => ({ faultsInjected: { ...faultsInjected }, ...clientVerdict(seen, { poolSize: ocs['http-connection-pool-size'], group: (name) => byGroup.get(name) ?? appLevel }, verdictFullAt ?? clock.now), requestsFollowed: Math.min(requestsTaken, MAX_VERDICT_REQUESTS), requestsTaken });
+  const verdict = () => ({ faultsInjected: { ...faultsInjected }, ...clientVerdict(seen, settings, verdictFullAt ?? clock.now), requestsFollowed: Math.min(requestsTaken, MAX_VERDICT_REQUESTS), requestsTaken });
   const wallMs = () => Math.round(clock.now * 1000) / 1000;
 
   const answer = (arrival: ServeArrival, status: number) => {
@@ -397,7 +395,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   };
 }
 
-function tlsFiles(tls: { cert: string; key: string }): { cert: Buffer; key: Buffer } {
+export function tlsFiles(tls: { cert: string; key: string }): { cert: Buffer; key: Buffer } {
   const read = (what: string, file: string) => {
     try {
       return readFileSync(file);

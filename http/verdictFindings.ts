@@ -1,3 +1,6 @@
+import type { ResolvedModel } from '../sim/scenario/resolve.ts';
+import { durationMs } from '../sim/scenario/durations.ts';
+import type { Scenario } from '../sim/scenario/scenario.ts';
 /**
  * What the checks of the verdict on a client (clientVerdict.ts) share: the
  * requests as serve saw them, the client's settings, the slack allowed to
@@ -8,6 +11,14 @@ export interface ClientSettings {
   poolSize: number;
   /** history-wait-recovery-timeout, history-http-response-timeout and history-wait-condition-threshold of a campaign group by its name (the application's for a name the scenario does not have). */
   group(name: string): { recoveryMs: number; responseTimeoutMs: number; threshold: number };
+}
+
+/** The OCS settings a scenario gives the OCS under test: each group's own over the application's (serve's and the proxy's verdicts). */
+export function clientSettingsOf(scenario: Scenario, model: ResolvedModel): ClientSettings {
+  const ocs = scenario.ocs;
+  const application = { recoveryMs: durationMs(ocs['history-wait-recovery-timeout']), responseTimeoutMs: durationMs(ocs['history-http-response-timeout']), threshold: ocs['history-wait-condition-threshold'] };
+  const byGroup = new Map(model.groups.map((g) => [g.name, { recoveryMs: g.options.historyWaitRecoveryTimeoutMs, responseTimeoutMs: g.options.historyHttpResponseTimeoutMs, threshold: g.options.historyWaitConditionThreshold }]));
+  return { poolSize: ocs['http-connection-pool-size'], group: (name) => byGroup.get(name) ?? application };
 }
 
 export type CheckStatus = 'held' | 'violated' | 'not checked';

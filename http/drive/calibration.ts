@@ -85,9 +85,9 @@ function saturation(ledger: Ledger): { concurrency: number | null; comment: stri
 }
 
 /** calibration.yaml's text. */
-export function calibrationYaml(c: Calibration, about: { target: string; scenario: string; seed: number }): string {
+export function calibrationYaml(c: Calibration, about: { target: string; scenario: string; seed: number; by?: string }): string {
   const lines = [
-    `# Calibration of ${about.target}, measured by ocs-sim drive (${about.scenario}, seed ${about.seed}).`,
+    `# Calibration of ${about.target}, measured by ${about.by ?? 'ocs-sim drive'} (${about.scenario}, seed ${about.seed}).`,
     '# A scenario fragment: name it in a sweep file (`patch: calibration.yaml`) to size OCS against this system.',
     `# ${c.comments.roundTrips}`,
   ];

@@ -42,7 +42,8 @@ export interface JudgeInput {
   runId?: string | null;
   complete: boolean;
   ledger: Ledger;
-  summary: Summary;
+  /** Records the OCS side made, and those still unconfirmed at the end (drive: the run's summary; proxy: what passed through). */
+  records: Pick<Summary['records'], 'created' | 'saved' | 'unconfirmed' | 'lostInRestarts'>;
   /** What the system holds per attempt, or null without --read-back. */
   readBack: Map<string, ReadBack> | null;
   /** The share of POSTs over their deadline that still passes (--max-timeout-share). */
@@ -267,9 +268,9 @@ export function storageFindings(ledger: Ledger, readBack: Map<string, ReadBack>)
   return f;
 }
 
-function allConfirmed({ summary, unconfirmed, complete }: JudgeInput): Claim {
+function allConfirmed({ records, unconfirmed, complete }: JudgeInput): Claim {
   const text = 'every record is confirmed once faults end: nothing unconfirmed at the end of the drain';
-  const r = summary.records;
+  const r = records;
   if (!complete) return notChecked('all-confirmed', text, `the drive was interrupted with ${r.unconfirmed} record(s) still kept: the drain never ended`, 'records');
   const driversDoing = r.unconfirmed - unconfirmed.count;
   const excused = driversDoing > 0 ? `; ${driversDoing} more were still waiting to be sent (the pool, --max-rate) or last failed by a fault the driver injected (the scenario's network section), not by the target` : '';

@@ -21,7 +21,7 @@ const ok = (status = 200): Outcome => ({ kind: 'answered', status, body: '{}' })
 
 const summary = runScenario(scenarioFrom({ duration: '1s' })).summary;
 function input(ledger: Ledger, readBack: Map<string, ReadBack> | null, extra: Partial<JudgeInput> = {}): JudgeInput {
-  return { target: 'http://t/ocs/history', complete: true, ledger, summary, readBack, maxTimeoutShare: 0.01, responseTimeoutMs: 1000, unconfirmed: { count: 0, examples: [] }, ...extra };
+  return { target: 'http://t/ocs/history', complete: true, ledger, records: summary.records, readBack, maxTimeoutShare: 0.01, responseTimeoutMs: 1000, unconfirmed: { count: 0, examples: [] }, ...extra };
 }
 const verdictOf = (i: JudgeInput, id: string) => judge(i).claims.find((c) => c.id === id)!;
 /** An attempt read back as a list of rows with these seqs. */
@@ -203,10 +203,10 @@ describe('the claims on answers', () => {
   });
 
   it('records left unconfirmed by the target violate; those the driver failed last do not; an interrupted drive does not judge it', () => {
-    const excused = verdictOf(input(new Ledger(), null, { summary: { ...summary, records: { ...summary.records, unconfirmed: 2 } } }), 'all-confirmed');
+    const excused = verdictOf(input(new Ledger(), null, { records: { ...summary.records, unconfirmed: 2 } }), 'all-confirmed');
     expect(excused.verdict).toBe('held');
     expect(excused.detail).toContain('2 more were still waiting to be sent');
-    const blamed = verdictOf(input(new Ledger(), null, { summary: { ...summary, records: { ...summary.records, unconfirmed: 2 } }, unconfirmed: { count: 1, examples: [{ record: 'A:1' }] } }), 'all-confirmed');
+    const blamed = verdictOf(input(new Ledger(), null, { records: { ...summary.records, unconfirmed: 2 }, unconfirmed: { count: 1, examples: [{ record: 'A:1' }] } }), 'all-confirmed');
     expect(blamed.verdict).toBe('violated');
     expect(verdictOf(input(new Ledger(), null, { complete: false }), 'all-confirmed').verdict).toBe('not checked');
   });
