@@ -6,6 +6,7 @@ import { runThreads } from '../sweep/pool.ts';
 import type { RunTask } from '../sweep/runTask.ts';
 import { REDIS_SERVER, startRedis } from '../test-support/redis.ts';
 import { spawnWorker, type WorkerProcess } from '../test-support/workerProcess.ts';
+import { median } from './median.ts';
 
 /**
  * What the queue costs, apart from start-up: the same tasks on warm local
@@ -47,7 +48,6 @@ export async function queueCost(tasks: readonly RunTask[], threads: number, repe
     await queued();
     const times: QueueCost[] = [];
     for (let i = 0; i < repeats; i++) times.push({ localSeconds: await local(), queuedSeconds: await queued() });
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     return { localSeconds: median(times.map((t) => t.localSeconds)), queuedSeconds: median(times.map((t) => t.queuedSeconds)) };
   } finally {
     for (const w of workers) w.child.kill('SIGTERM');

@@ -26,10 +26,10 @@ import { serveBench } from './serveBench.ts';
 import { startup } from './startup.ts';
 import { queueCost } from './queueBench.ts';
 import { threadScaling } from './threadScaling.ts';
+import { median } from './median.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const wall = () => performance.now(); // wall-clock-ok: a benchmark measures wall time
 
 function timeRun(scenario: Scenario, engine: 'compiled' | 'xstate', healthSampling = true) {

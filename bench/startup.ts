@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { median } from './median.ts';
 
 /**
  * Start-up as a user feels it (issue 25), from the compiled package as
@@ -14,7 +15,6 @@ import { Worker } from 'node:worker_threads';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'ocs-sim.js');
 const wall = () => performance.now(); // wall-clock-ok: a benchmark measures wall time
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function seconds(args: string[]): number {
   const start = wall();

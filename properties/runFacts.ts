@@ -129,8 +129,6 @@ export const IN_FLIGHT_STATES: ReadonlySet<string> = new Set(['pending', 'resubm
 export const RECORD_STATES: ReadonlySet<string> = new Set(['waitingForConnection', 'pending', 'queued', 'waitingToResubmit', 'resubmitted', 'saved', 'awaitingRestart', 'lostInRestart']);
 /** Record states in which OCS no longer keeps the record: confirmed, or lost in a restart (records-after-restart: lost). */
 export const NOT_KEPT_STATES: ReadonlySet<string> = new Set(['saved', 'lostInRestart']);
-/** Record events an OCS restart sends (at its `ocs` stopped and started lines). */
-export const isRestartEvent = (event: string) => event === 'OCS_STOPPED' || event === 'OCS_STARTED';
 
 /** Timer events of the record machine, as XState names them in the trace. */
 export const isResponseTimeoutEvent = (event: string) => event.startsWith('xstate.after.historyHttpResponseTimeout');

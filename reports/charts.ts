@@ -1,7 +1,7 @@
 import type { LoggerInterface } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
 import type { Sample } from '../sim/run.ts';
-import type { Outage, Period, WaitPeriod } from './traceFacts.ts';
+import type { Outage, WaitPeriod } from './traceFacts.ts';
 
 /**
  * The report's charts as vega-lite specs (data in, spec out) and their
@@ -61,8 +61,6 @@ export const timeUnitMs = (endMs: number) => (endMs <= SECONDS_AXIS_UP_TO_MS ? 1
 export const timeUnitName = (unitMs: number) => (unitMs === 1000 ? 'seconds' : 'minutes');
 /** A time on the chart's axis. */
 const at = (ctx: TimeContext, ms: number) => Math.round((ms / (ctx.unitMs ?? 60_000)) * 10_000) / 10_000;
-
-const minutes = (ms: number) => Math.round((ms / 60_000) * 10_000) / 10_000;
 
 function xAxis(ctx: TimeContext, title = true) {
   return {
@@ -421,9 +419,4 @@ export async function renderSvg(spec: TopLevelSpec, idPrefix: string): Promise<s
   const ids = new Set([...svg.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]));
   if (ids.size === 0) return svg;
   return svg.replace(/(\sid="|url\(#|href="#)([^")]+)/g, (whole, lead: string, id: string) => (ids.has(id) ? `${lead}${idPrefix}-${id}` : whole));
-}
-
-/** Periods as minutes, for tables. */
-export function periodMinutes(p: Period): { from: number; until: number } {
-  return { from: minutes(p.fromMs), until: minutes(p.untilMs) };
 }

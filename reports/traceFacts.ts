@@ -151,9 +151,3 @@ export function traceFacts(trace: readonly TraceLine[], model: ResolvedModel, in
   delivery.seq1.sort((a, b) => a - b);
   return { endMs, waits, outages, delivery, resubmittedRecords, transitions, attempts };
 }
-
-/** The q-quantile of ascending values (nearest rank). */
-export function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
-}
