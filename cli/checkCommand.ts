@@ -135,7 +135,7 @@ export function runCheck(scenario: Scenario, file: string | undefined, opts: Che
       const result = checkGenerated(scenario, { runs: opts.runs, fcSeed, fcPath: opts.fcPath, onRun: (n) => n <= opts.runs && bar.tick() });
       runs = result.runs;
       claims = result.claims;
-      result.byDesign.forEach((n) => byDesign.add(n));
+      for (const n of result.byDesign) byDesign.add(n);
       if (result.failure) {
         failed = result.failure.check;
         replay = `npx ocs-sim check${fileArg} --faults generated --runs ${opts.runs} --fc-seed ${result.failure.fcSeed} --fc-path ${shellWord(result.failure.fcPath)}`;

@@ -86,11 +86,11 @@ export function addProxyCommand(cli: Command): void {
       }
       process.stdout.write(`listening on ${proxy.url}\n`);
       process.stderr.write(
-        [
+        `${[
           `proxying ${scenario.name} (seed ${proxy.model.seed}) to ${setup.target.href}: records at POST ${proxy.paths.history}, validation at POST ${proxy.paths.validation}; every other path forwarded as it is`,
           `  faults: the scenario's network section, from the ${flags.clock === 'start' ? "proxy's start" : 'first request'}; control API at /_ocs-sim/control${flags.controlToken !== undefined ? ' (token required)' : ''}, /_ocs-sim/metrics, /_ocs-sim/report`,
           `  at SIGTERM or SIGINT: verdict.json, conformance.json, conformance.md, calibration.yaml, proxy.json in ${flags.out}`,
-        ].join('\n') + '\n',
+        ].join('\n')}\n`,
       );
       const verdicts = await new Promise<ProxyJudgement>((done, fail) => {
         const stop = () => {

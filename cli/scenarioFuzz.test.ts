@@ -205,7 +205,7 @@ function signature(v: Violation): string {
   if (v.kind === 'hang' || v.kind === 'main threw' || v.kind === 'slow outside the run') return v.kind;
   const shape = v.line
     .replace(`${scenarioFile}: `, 'FILE: ')
-    .replace(/^(FILE: )?[^]*?: (got|unknown field)/, '$1PATH: $2')
+    .replace(/^(FILE: )?[\s\S]*?: (got|unknown field)/, '$1PATH: $2')
     .replace(/\(given .*?\); allowed here: .*/, '(given …); allowed here: …')
     .replace(/got .*?; /, 'got …; ')
     .replace(/; \S.*?: Invalid key in record/, '; …: Invalid key in record')
@@ -300,7 +300,7 @@ function nodePaths(v: Json, path: Path = [], acc: Path[] = [], seen = new Set<un
     if (seen.has(v)) return acc;
     seen.add(v);
   }
-  if (Array.isArray(v)) v.forEach((x, i) => nodePaths(x, [...path, i], acc, seen));
+  if (Array.isArray(v)) for (const [i, x] of v.entries()) nodePaths(x, [...path, i], acc, seen);
   else if (isObject(v)) for (const key of Object.keys(v)) nodePaths(v[key], [...path, key], acc, seen);
   return acc;
 }
@@ -595,7 +595,7 @@ function recap(box: Box, keep: Path[]): void {
   capDuration(['duration'], CAP.duration);
   capDuration(['drainLimit'], CAP.drainLimit);
   const groups = getAt(box.root, ['campaignGroups']);
-  if (Array.isArray(groups)) groups.forEach((_, i) => CAPPED_GROUP_FIELDS.forEach((key) => capCount(['campaignGroups', i, key], CAP[key])));
+  if (Array.isArray(groups)) for (let i = 0; i < groups.length; i++) for (const key of CAPPED_GROUP_FIELDS) capCount(['campaignGroups', i, key], CAP[key]);
 }
 
 type Format = 'yaml' | 'yaml-flow' | 'json';

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { BadServeSetup, startServer } from '../http/server.ts';
+import { BadServeSetup, startServer, type RunningServer } from '../http/server.ts';
 import { JournalError } from '../http/journal.ts';
 import { wholeNumber } from './args.ts';
 import { BadInput } from '../io/inputErrors.ts';
@@ -33,7 +33,7 @@ export function addServeCommand(cli: Command): void {
       if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) throw new BadInput('--tls-cert and --tls-key go together: give both (PEM files) or neither');
       const tls = opts.tlsCert !== undefined ? { cert: opts.tlsCert, key: opts.tlsKey! } : undefined;
       const { scenario } = loadScenario(file);
-      let server;
+      let server: RunningServer;
       try {
         server = await startServer({ scenario, host: opts.host, port: opts.port, seed: opts.seed, networkFaults: opts.networkFaults, clock: opts.clock, journal: opts.journal, log: opts.log, tls });
       } catch (error) {
@@ -45,11 +45,11 @@ export function addServeCommand(cli: Command): void {
       process.stdout.write(`listening on ${server.url}\n`);
       const x = scenario.externalSystem;
       process.stderr.write(
-        [
+        `${[
           `serving ${scenario.name} (seed ${server.model.seed}): records at POST ${server.paths.history}, validation at POST ${server.paths.validation}, rows at GET /records/{guid}, /metrics, /healthz`,
           `  external system: service ${JSON.stringify(x.serviceTime)}, ${x.concurrency} at once, ${x.overflow} past it, ${x.storagePolicy}, ${x.outages.length} outage(s), errors ${JSON.stringify(x.errors)}; schedule from the ${opts.clock === 'start' ? 'server start' : 'first request'}`,
           `  network faults: ${opts.networkFaults ? 'applied at the socket' : 'off (--network-faults applies them)'}${opts.journal ? `; journal ${opts.journal} (${server.restored} attempts restored)` : ''}`,
-        ].join('\n') + '\n',
+        ].join('\n')}\n`,
       );
       await new Promise<void>((resolve) => {
         const stop = () => {

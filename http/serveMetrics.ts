@@ -50,7 +50,7 @@ export class ServeMetrics {
       lines.push(`${name} ${value}`);
     }
     metric('ocs_sim_serve_request_duration_seconds', 'histogram', 'From arrival to answer, answered requests.');
-    BUCKETS_SECONDS.forEach((le, i) => lines.push(`ocs_sim_serve_request_duration_seconds_bucket{le="${le}"} ${this.buckets[i]}`));
+    for (const [i, le] of BUCKETS_SECONDS.entries()) lines.push(`ocs_sim_serve_request_duration_seconds_bucket{le="${le}"} ${this.buckets[i]}`);
     lines.push(`ocs_sim_serve_request_duration_seconds_bucket{le="+Inf"} ${this.count}`);
     lines.push(`ocs_sim_serve_request_duration_seconds_sum ${this.sum}`, `ocs_sim_serve_request_duration_seconds_count ${this.count}`);
     return `${lines.join('\n')}\n`;

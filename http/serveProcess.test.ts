@@ -80,7 +80,7 @@ describe('ocs-sim serve, the process', () => {
     const second = await startServe(['--journal', journal]);
     // The header follows the first line on stderr.
     while (!second.stderr().includes('restored')) await new Promise((r) => setTimeout(r, 20));
-    expect(second.stderr()).toMatch(new RegExp(`journal .*records\\.journal \\((\\d+) attempts restored\\)`));
+    expect(second.stderr()).toMatch(/journal .*records\.journal \((\d+) attempts restored\)/);
     expect(Number(/\((\d+) attempts restored\)/.exec(second.stderr())![1])).toBeGreaterThanOrEqual(acknowledged.length);
     for (const guid of acknowledged) {
       const res = await request(`${second.url}/records/${guid}`);

@@ -14,7 +14,7 @@ import { validateScenario } from '../sim/scenario/validate.ts';
 import { clientSettingsOf, clientVerdict, type ClientEvent, type ClientVerdict } from './clientVerdict.ts';
 import { Journal } from './journal.ts';
 import { RealTimeDriver } from './realTimeDriver.ts';
-import { HeldAttempt, RecordStore } from './recordStore.ts';
+import { type HeldAttempt, RecordStore } from './recordStore.ts';
 import { decodedGuid, pathOfTarget, statedDialSeconds, utf8 } from './requestParts.ts';
 import { ServeMetrics } from './serveMetrics.ts';
 

@@ -54,7 +54,7 @@ function readScenario(text: string, source: string): { scenario: Scenario; input
   const input = parseYamlText(text, source);
   // A sweep file holds a scenario, but is not one: say which command takes it.
   if (input !== null && typeof input === 'object' && 'scenario' in input && ('vary' in input || 'objectives' in input)) {
-    throw new ScenarioError(source, ['this is a sweep file (it has scenario: and vary:), not a scenario: run it with ocs-sim sweep ' + source + ' (or ocs-sim boundary ' + source + ' --option NAME); a scenario file holds the fields under its scenario:']);
+    throw new ScenarioError(source, [`this is a sweep file (it has scenario: and vary:), not a scenario: run it with ocs-sim sweep ${source} (or ocs-sim boundary ${source} --option NAME); a scenario file holds the fields under its scenario:`]);
   }
   const result = validateScenario(input);
   if (!result.ok) throw new ScenarioError(source, result.errors);

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { type ScenarioInput } from '../sim/scenario/scenario.ts';
+import type { ScenarioInput } from '../sim/scenario/scenario.ts';
 import { formatDuration } from '../sim/scenario/durations.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventObject } from 'xstate';
 import { callReportRecordMachine, type CallReportRecordContext } from '../machines/callReportRecord.ts';
-import { eventTypes, expectedLog, MachineUnderTest, newRecord, recordLedgerProblems, transitionModel, transitionsOf } from './machineHarness.ts';
+import { eventTypes, expectedLog, type MachineUnderTest, newRecord, recordLedgerProblems, transitionModel, transitionsOf } from './machineHarness.ts';
 
 /**
  * Model-based test of the call report record: xstate/graph walks the machine

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { Summary } from '../sim/run.ts';
-import { type Scenario } from '../sim/scenario/scenario.ts';
+import type { Scenario } from '../sim/scenario/scenario.ts';
 import { durationMs } from '../sim/scenario/durations.ts';
 import { validateScenario } from '../sim/scenario/validate.ts';
 import { externalErrors, externalOutages, networkFaultRates, networkOutages } from './arbitraries.ts';

@@ -5,7 +5,7 @@ import { ExternalSystem, type Arrival, type StoredAttempt } from '../sim/world/e
 import { Kernel } from '../sim/kernel/kernel.ts';
 import { RandomStreams } from '../sim/kernel/random.ts';
 import type { ResolvedModel } from '../sim/scenario/resolve.ts';
-import { MachineUnderTest, newGroup } from './machineHarness.ts';
+import { type MachineUnderTest, newGroup } from './machineHarness.ts';
 import { assertProperty, checkProperty, numRuns, replayPathOf } from './replay.ts';
 
 /**
@@ -80,7 +80,7 @@ class Stop implements fc.Command<GroupModel, GroupReal> {
   toString = () => 'STOP';
 }
 
-export const groupCommands = (path?: string) =>
+const groupCommands = (path?: string) =>
   fc.commands(
     [
       fc.oneof(

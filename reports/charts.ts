@@ -95,7 +95,7 @@ function shading(ctx: TimeContext, withWaits: boolean): object[] {
 }
 
 /** A chart on the shared time axis: fixed margins (no autosize), room at the top for a legend when it has one. */
-function timeChart(ctx: TimeContext, height: number, layers: object[], extra: { legend?: 'plain' | 'titled' | null; [k: string]: unknown } = {}): TopLevelSpec {
+function timeChart(_ctx: TimeContext, height: number, layers: object[], extra: { legend?: 'plain' | 'titled' | null; [k: string]: unknown } = {}): TopLevelSpec {
   const { legend = null, ...rest } = extra;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -137,7 +137,7 @@ export interface ThresholdLabel {
  */
 export function thresholdLabels(groups: readonly { name: string; threshold: number }[], yMax: number, height = MARKED_HEIGHT, top = 0): ThresholdLabel[] {
   const byValue = new Map<number, number[]>();
-  groups.forEach((g, i) => byValue.set(g.threshold, [...(byValue.get(g.threshold) ?? []), i]));
+  for (const [i, g] of groups.entries()) byValue.set(g.threshold, [...(byValue.get(g.threshold) ?? []), i]);
   const names = (ix: number[]) => (groups.length > 1 ? ` (${ix.map((i) => groups[i].name).join(', ')})` : '');
   const labels = [...byValue.entries()]
     .sort((a, b) => a[0] - b[0])

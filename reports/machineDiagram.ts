@@ -139,7 +139,7 @@ export function machineDiagramSvg(graph: MachineGraph, options: DiagramOptions):
     const w = Math.max(...lines.map((l) => textWidth(l.text)));
     const left = anchor === 'start' ? x - 3 : x - w - 3;
     labels.push(`<rect x="${left}" y="${top - 11}" width="${w + 6}" height="${lines.length * LINE + 2}" rx="3" fill="white" fill-opacity="0.9"/>`);
-    lines.forEach((l, i) => labels.push(`<text x="${x}" y="${top + i * LINE}" text-anchor="${anchor}" fill="${l.taken ? '#222' : '#aaa'}">${esc(l.text)}</text>`));
+    for (const [i, l] of lines.entries()) labels.push(`<text x="${x}" y="${top + i * LINE}" text-anchor="${anchor}" fill="${l.taken ? '#222' : '#aaa'}">${esc(l.text)}</text>`);
     maxX = Math.max(maxX, left + w + 6);
     minX = Math.min(minX, left);
     return w;
@@ -202,7 +202,7 @@ export function machineDiagramSvg(graph: MachineGraph, options: DiagramOptions):
     nodes.push(`<rect x="${left}" y="${top}" width="${p.w}" height="${p.h}" rx="10" fill="${fill}" stroke="${stroke}" stroke-width="1.5"/>`);
     if (p.final) nodes.push(`<rect x="${left + 3.5}" y="${top + 3.5}" width="${p.w - 7}" height="${p.h - 7}" rx="7" fill="none" stroke="${stroke}" stroke-width="1"/>`);
     nodes.push(`<text x="${p.x}" y="${top + 21}" text-anchor="middle" font-weight="600" font-size="12.5" fill="#1d2733">${esc(p.key)}</text>`);
-    p.lines.forEach((line, i) => nodes.push(`<text x="${p.x}" y="${top + 37 + i * 13}" text-anchor="middle" font-size="10" fill="#5b6775">${esc(line)}</text>`));
+    for (const [i, line] of p.lines.entries()) nodes.push(`<text x="${p.x}" y="${top + 37 + i * 13}" text-anchor="middle" font-size="10" fill="#5b6775">${esc(line)}</text>`);
   }
   const init = placed.get(graph.initial)!;
   nodes.push(`<circle cx="${init.x}" cy="${init.y - init.h / 2 - 30}" r="6" fill="#1d2733"/>`);

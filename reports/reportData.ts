@@ -5,7 +5,7 @@ import type { InvariantResult } from '../properties/invariants.ts';
 import type { TraceLine } from '../sim/observer.ts';
 import type { ResolvedModel } from '../sim/scenario/resolve.ts';
 import type { Sample, Summary } from '../sim/run.ts';
-import { type Scenario } from '../sim/scenario/scenario.ts';
+import type { Scenario } from '../sim/scenario/scenario.ts';
 import { duration, int, percent, runTime } from './format.ts';
 import { modelDefaultsOf } from './modelDefaults.ts';
 import { waitConditionExcerpts, type LogExcerpt } from './logExcerpts.ts';

@@ -65,5 +65,5 @@ export function cellsCsv(
     verdicts[i].failed.join('; '),
     ...(extra.rows[i] ?? []),
   ]);
-  return [header, ...rows].map((row) => row.map(csvField).join(',')).join('\n') + '\n';
+  return `${[header, ...rows].map((row) => row.map(csvField).join(',')).join('\n')}\n`;
 }

@@ -1,4 +1,4 @@
-import { type Scenario } from '../sim/scenario/scenario.ts';
+import type { Scenario } from '../sim/scenario/scenario.ts';
 import { durationMs, formatDuration } from '../sim/scenario/durations.ts';
 import type { Dimension, OptionValue } from './sweepFile.ts';
 

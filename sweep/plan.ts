@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type Scenario } from '../sim/scenario/scenario.ts';
+import type { Scenario } from '../sim/scenario/scenario.ts';
 import { durationMs, formatDuration } from '../sim/scenario/durations.ts';
 import { validateScenario } from '../sim/scenario/validate.ts';
 import { METRICS_VERSION, type ProbeSettings } from './metrics.ts';

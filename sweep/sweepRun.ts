@@ -72,7 +72,7 @@ function patchPart(part: string | Record<string, unknown>, file: string): Record
   if (typeof part !== 'string') return part;
   const path = resolvePath(dirname(file), part);
   const fragment = readYaml(path);
-  if (fragment === null || typeof fragment !== 'object' || Array.isArray(fragment)) throw new ScenarioError(path, ['(top level): expected a scenario fragment (a mapping such as externalSystem: ..., network: ...), the patch of ' + file]);
+  if (fragment === null || typeof fragment !== 'object' || Array.isArray(fragment)) throw new ScenarioError(path, [`(top level): expected a scenario fragment (a mapping such as externalSystem: ..., network: ...), the patch of ${file}`]);
   return fragment as Record<string, unknown>;
 }
 

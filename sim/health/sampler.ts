@@ -1,4 +1,3 @@
-import type { Kernel } from '../kernel/kernel.ts';
 import type { Ocs } from '../ocs/ocs.ts';
 import type { Wire } from '../ocs/wire.ts';
 
@@ -23,7 +22,7 @@ export interface HealthSamples {
   good: number[];
 }
 
-export function sampleHealth(ocs: Ocs<Wire>, kernel: Kernel, observeAfter: (delayMs: number, observe: () => void) => void): HealthSamples {
+export function sampleHealth(ocs: Ocs<Wire>, observeAfter: (delayMs: number, observe: () => void) => void): HealthSamples {
   const c = ocs.counters;
   const samples: HealthSamples = { everyMs: HEALTH_SAMPLE_MS, backlog: [], work: [], good: [] };
   const sample = () => {

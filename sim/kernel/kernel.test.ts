@@ -102,7 +102,7 @@ describe('fixed-delay lanes and events due now', () => {
             else cancellable.push(s.via === 'scheduleFixed' ? kernel.scheduleFixed(s.delay, fire, `e${i}`) : kernel.schedule(s.delay, fire, `e${i}`));
             if (s.cancelOne && cancellable.length > 1) kernel.cancel(cancellable[(i * 7) % cancellable.length]);
           };
-          steps.forEach((s, i) => kernel.schedule(s.at, starter, i));
+          for (const [i, s] of steps.entries()) kernel.schedule(s.at, starter, i);
           kernel.run(Infinity);
           return seen;
         };
@@ -115,13 +115,13 @@ describe('fixed-delay lanes and events due now', () => {
             const s = steps[Number.parseInt(label.slice(1), 10)];
             if (s.followUp !== undefined && !label.endsWith('+')) queue.schedule(s.followUp, () => fire(`${label}+`));
           };
-          steps.forEach((s, i) =>
+          for (const [i, s] of steps.entries()) {
             queue.schedule(s.at, () => {
               const e = queue.schedule(s.delay, () => fire(`e${i}`));
               if (s.via !== 'post') cancellable.push(e);
               if (s.cancelOne && cancellable.length > 1) cancellable[(i * 7) % cancellable.length].cancelled = true;
-            }),
-          );
+            });
+          }
           queue.runAll();
           return seen;
         };

@@ -162,7 +162,7 @@ export class Kernel {
         head.arg = undefined;
         this.spare.push(head);
       }
-      if (stop !== undefined && stop()) return true;
+      if (stop?.()) return true;
       if (this.executed >= eventLimit) return false;
     }
     if (until !== Infinity && this.now < until) this.now = until;
@@ -173,7 +173,7 @@ export class Kernel {
   private advanceLane(lane: Lane): void {
     const waiting = lane.waiting;
     let next = waiting.shift();
-    while (next !== undefined && next.cancelled) next = waiting.shift();
+    while (next?.cancelled) next = waiting.shift();
     if (next !== undefined) this.push(next);
     else lane.headInHeap = false;
   }

@@ -517,7 +517,7 @@ export class Ocs<W extends Wire = Wire> {
     );
   };
 
-  private readonly ocsStarted = (restart: Window): void => {
+  private readonly ocsStarted = (_restart: Window): void => {
     const now = this.kernel.now;
     this.down = false;
     this.pool.open();

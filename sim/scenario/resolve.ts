@@ -1,6 +1,6 @@
 import { CALL_RESULTS, type CallResult } from './callResults.ts';
 import type { DurationDistribution } from '../kernel/random.ts';
-import { type Distribution, type Scenario } from './scenario.ts';
+import type { Distribution, Scenario } from './scenario.ts';
 import { durationMs } from './durations.ts';
 
 /**

@@ -136,8 +136,8 @@ function crossFieldErrors(s: Scenario): string[] {
   ocsTimeout(['ocs', 'http-response-timeout'], s.ocs['http-response-timeout']);
   checkDistribution(['network', 'latency'], s.network.latency);
   checkDistribution(['externalSystem', 'serviceTime'], s.externalSystem.serviceTime);
-  s.network.outages.forEach((o, i) => checkWindow(['network', 'outages', i], o));
-  s.externalSystem.outages.forEach((o, i) => checkWindow(['externalSystem', 'outages', i], o));
+  for (const [i, o] of s.network.outages.entries()) checkWindow(['network', 'outages', i], o);
+  for (const [i, o] of s.externalSystem.outages.entries()) checkWindow(['externalSystem', 'outages', i], o);
   errors.push(...restartErrors(s));
   const n = s.network;
   if (n.refusedConnections + n.hangs + n.requestLoss > 1) {

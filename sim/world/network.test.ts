@@ -115,8 +115,8 @@ describe('outage windows win over the probabilities', () => {
       windowed.requestFate(50);
       windowed.responseLost(50);
     }
-    const after = (net: Network) => Array.from({ length: 300 }, () => `${net.requestFate(200)} ${net.responseLost(200)}`);
-    expect(after(windowed)).toEqual(after(plain));
+    const drawsAfter = (net: Network) => Array.from({ length: 300 }, () => `${net.requestFate(200)} ${net.responseLost(200)}`);
+    expect(drawsAfter(windowed)).toEqual(drawsAfter(plain));
   });
 });
 
