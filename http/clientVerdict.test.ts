@@ -137,6 +137,24 @@ describe('the verdict on a client', () => {
     expect(recent.checks[3]).toMatchObject({ status: 'not checked', holds: true, judgedOn: 0 });
   });
 
+  it('does not fail a failed record not yet posted again while every pooled connection is taken (hung validation requests): it waits its turn', () => {
+    // A fails at 10 ms; from 100 ms two validation requests hang on both connections until OCS cuts them at 10 s.
+    const h = new History().post(0, 'A', 0, 409);
+    const hung = (until: number | null): ClientEvent[] => [
+      ...h.events,
+      { t: 100, kind: 'arrived', id: 100, record: null },
+      { t: 100, kind: 'held', id: 100 },
+      { t: 100, kind: 'arrived', id: 101, record: null },
+      { t: 100, kind: 'held', id: 101 },
+      ...(until === null ? [] : ([{ t: until, kind: 'closed', id: 100 }, { t: until, kind: 'closed', id: 101 }] as ClientEvent[])),
+    ];
+    const waiting = clientVerdict(hung(null), settings, 5000);
+    expect(failing(waiting)).toEqual([]);
+    expect(waiting.checks[3].detail).toMatch(/1 failed too recently or wait for a pooled connection/);
+    // The connections freed at 10 s and it was still not posted by 12 s: the client's doing.
+    expect(failing(clientVerdict(hung(10_000), settings, 12_000))).toEqual(['a failed record is posted again until it gets 200 OK']);
+  });
+
   it('fails a new attempt dialed while more records than the threshold have failed unsaved (after a grace second)', () => {
     // Threshold 1: two records failed and unsaved from 10 ms on.
     const h = new History().post(0, 'A', 0, 409).post(0, 'B', 0, 409).post(500, 'C', 0, 200).post(1300, 'D', 0, 200);

@@ -14,6 +14,7 @@
  */
 
 import { at, Findings, TOLERANCE_MS, type ClientSettings, type RequestSeen, type VerdictCheck } from './verdictFindings.ts';
+import { PoolOccupancy } from './poolOccupancy.ts';
 import { noDialDuringWaitCondition } from './waitConditionCheck.ts';
 
 export { clientSettingsOf, TOLERANCE_MS, type CheckStatus, type ClientSettings, type VerdictCheck } from './verdictFindings.ts';
@@ -67,7 +68,7 @@ export function clientVerdict(events: readonly ClientEvent[], settings: ClientSe
   }
   const all = [...requests.values()].sort((a, b) => a.arrivedAt - b.arrivedAt || a.id - b.id);
   const records = all.filter((r) => r.record !== null);
-  const checks = [resubmittedOnTime(records, settings), poolBound(all, settings, nowMs), seqOneAfterSeqZero(records, settings, nowMs), resentUntilSaved(records, settings, nowMs), noDialDuringWaitCondition(records, all, settings, nowMs)];
+  const checks = [resubmittedOnTime(records, settings), poolBound(all, settings, nowMs), seqOneAfterSeqZero(records, settings, nowMs), resentUntilSaved(records, new PoolOccupancy(all, settings.poolSize, nowMs), settings, nowMs), noDialDuringWaitCondition(records, all, settings, nowMs)];
   return { conforms: checks.every((c) => c.status !== 'violated'), judgedAtMs: nowMs, records: new Set(records.map((r) => r.record!.key)).size, checks };
 }
 
@@ -153,7 +154,7 @@ function seqOneAfterSeqZero(records: RequestSeen[], settings: ClientSettings, no
 }
 
 /** A record that failed is posted again until it is saved, unless there has not been time yet. */
-function resentUntilSaved(records: RequestSeen[], settings: ClientSettings, nowMs: number): VerdictCheck {
+function resentUntilSaved(records: RequestSeen[], pool: PoolOccupancy, settings: ClientSettings, nowMs: number): VerdictCheck {
   const f = new Findings();
   const last = new Map<string, RequestSeen>();
   const failedOnce = new Set<string>();
@@ -170,16 +171,18 @@ function resentUntilSaved(records: RequestSeen[], settings: ClientSettings, nowM
     }
     const g = settings.group(r.record!.group);
     // It failed; a re-submission is due within the recovery timeout (plus a wait for a connection of at most one response timeout).
-    if (nowMs > r.failedAt + g.recoveryMs + g.responseTimeoutMs + TOLERANCE_MS) {
+    const due = r.failedAt + g.recoveryMs + g.responseTimeoutMs + TOLERANCE_MS;
+    // Due, and a connection was free since: OCS would have posted it. While every connection stays taken (hung requests), it waits its turn.
+    if (nowMs > due && !pool.fullThrough(due, nowMs)) {
       judged++;
       f.add(`${at(r.failedAt)} record ${r.record!.key} failed and was never posted again (judged at ${at(nowMs)})`);
     } else open++;
   }
   return f.check(
     'a failed record is posted again until it gets 200 OK',
-    `${last.size} records seen, ${judged} of them failed at least once and were judged${open > 0 ? `, ${open} failed too recently to judge` : ''}`,
+    `${last.size} records seen, ${judged} of them failed at least once and were judged${open > 0 ? `, ${open} failed too recently to judge or wait for a pooled connection (every one taken)` : ''}`,
     judged,
     'records that failed at least once',
-    `no record failed${open > 0 ? ` long enough ago to judge (${open} failed too recently)` : ''}`,
+    `no record failed${open > 0 ? ` long enough ago to judge (${open} failed too recently or wait for a pooled connection, every one taken)` : ''}`,
   );
 }

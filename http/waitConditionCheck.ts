@@ -1,3 +1,4 @@
+import { PoolOccupancy, poolFullSince } from './poolOccupancy.ts';
 import { at, Findings, TOLERANCE_MS, WAIT_GRACE_MS, type ClientSettings, type RequestSeen, type VerdictCheck } from './verdictFindings.ts';
 
 /**
@@ -25,7 +26,7 @@ export function noDialDuringWaitCondition(records: RequestSeen[], all: RequestSe
   }
   for (const r of records) if (r.saved) changes.push({ t: r.releasedAt ?? r.arrivedAt, order: 1, group: r.record!.group, key: r.record!.key, marked: false });
   changes.sort((a, b) => a.t - b.t || a.order - b.order);
-  const fullSince = poolFullSince(all, settings.poolSize, nowMs);
+  const fullSince = poolFullSince(new PoolOccupancy(all, settings.poolSize, nowMs));
   const statedDial = statedDialTimes(records);
   const marked = new Map<string, Set<string>>();
   const overSince = new Map<string, number>();
@@ -39,7 +40,7 @@ export function noDialDuringWaitCondition(records: RequestSeen[], all: RequestSe
       const since = overSince.get(group);
       if (since === undefined || c.t <= since + WAIT_GRACE_MS) continue;
       // The earliest it can have been dialed: when the pool filled, if it was full until the seq 0 came.
-      const earliest = fullSince(r.arrivedAt, r.id) ?? r.arrivedAt - TOLERANCE_MS;
+      const earliest = fullSince(r.arrivedAt) ?? r.arrivedAt - TOLERANCE_MS;
       if (earliest <= since + WAIT_GRACE_MS) {
         queued++;
         continue;
@@ -71,50 +72,6 @@ export function noDialDuringWaitCondition(records: RequestSeen[], all: RequestSe
     'wait conditions implied by the failures',
     'no wait condition: never more failed records unsaved than history-wait-condition-threshold',
   );
-}
-
-/**
- * For a request arriving at `t`: since when every one of the client's
- * `poolSize` connections had been taken without a break (a break shorter
- * than the latency slack does not count: a freed connection reaches the
- * client late), or null when one was free just before it came.
- */
-function poolFullSince(all: RequestSeen[], poolSize: number, nowMs: number): (t: number, id: number) => number | null {
-  const edges: Array<[number, number]> = [];
-  for (const r of all) {
-    edges.push([r.arrivedAt, 1]);
-    edges.push([(r.releasedAt ?? nowMs) + TOLERANCE_MS, -1]);
-  }
-  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  // The intervals during which the pool was full, merged across short breaks.
-  const full: Array<[number, number]> = [];
-  let level = 0;
-  let start: number | null = null;
-  for (const [t, delta] of edges) {
-    level += delta;
-    if (level >= poolSize && start === null) start = t;
-    else if (level < poolSize && start !== null) {
-      const last = full[full.length - 1];
-      if (last !== undefined && start - last[1] <= TOLERANCE_MS) last[1] = t;
-      else full.push([start, t]);
-      start = null;
-    }
-  }
-  if (start !== null) full.push([start, Infinity]);
-  return (t) => {
-    // The interval in force just before t (its own arrival counts in it: drop intervals that start at t).
-    let lo = 0;
-    let hi = full.length - 1;
-    let found: [number, number] | null = null;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (full[mid][0] < t) {
-        found = full[mid];
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    return found !== null && found[1] >= t - TOLERANCE_MS ? found[0] : null;
-  };
 }
 
 /**

@@ -268,7 +268,7 @@ export function storageFindings(ledger: Ledger, readBack: Map<string, ReadBack>)
   return f;
 }
 
-function allConfirmed({ records, unconfirmed, complete }: JudgeInput): Claim {
+function allConfirmed({ records, unconfirmed, complete, ledger }: JudgeInput): Claim {
   const text = 'every record is confirmed once faults end: nothing unconfirmed at the end of the drain';
   const r = records;
   if (!complete) return notChecked('all-confirmed', text, `the drive was interrupted with ${r.unconfirmed} record(s) still kept: the drain never ended`, 'records');
@@ -276,7 +276,7 @@ function allConfirmed({ records, unconfirmed, complete }: JudgeInput): Claim {
   const excused = driversDoing > 0 ? `; ${driversDoing} more were still waiting to be sent (the pool, --max-rate) or last failed by a fault the driver injected (the scenario's network section), not by the target` : '';
   const detail =
     unconfirmed.count > 0
-      ? `${unconfirmed.count} of ${r.created} record(s) were never confirmed by 200 by the end of the drain, their latest POST failed by the target${excused}`
+      ? `${unconfirmed.count} of ${r.created} record(s) were never confirmed by 200 by the end of the drain, their latest POST failed by the target${excused}${ledger.injectedByTarget > 0 || ledger.targetInjectsNetworkFaults ? '; the target says it injects faults on purpose (ocs-sim serve: x-ocs-sim-fault, x-ocs-sim-network-faults): those it kept failing to the end are its deliberate faults' : ''}`
       : r.unconfirmed > 0
         ? `no record was left unconfirmed by the target${excused}`
         : `all ${r.saved} record(s) confirmed${r.lostInRestarts > 0 ? ` (${r.lostInRestarts} lost in OCS restarts, by the scenario's records-after-restart)` : ''}`;
