@@ -4,6 +4,7 @@ import { resolve } from '../sim/scenario/resolve.ts';
 import { Scenario } from '../sim/scenario/scenario.ts';
 import { bareNumberWarnings } from '../sim/sanityWarnings.ts';
 import { SummaryFile } from '../sim/summarySchema.ts';
+import { traceLineJsonSchema } from '../sim/traceLines.ts';
 import { settingsWarnings } from '../sim/warnings.ts';
 import { SweepFile } from '../sweep/sweepFile.ts';
 import { durationArg, wholeNumber } from './args.ts';
@@ -69,12 +70,13 @@ export function addSchemaCommand(cli: Command): void {
     .option('--summary', 'the schema of summary.json instead (docs/summary.schema.json)')
     .option('--sweep', 'the schema of sweep files instead (docs/sweep.schema.json)')
     .option('--reference', 'the scenario field reference in Markdown instead (docs/scenario.md)')
-    .option('--out <file>', 'where to write it (default: scenario.schema.json, summary.schema.json with --summary, sweep.schema.json with --sweep, scenario.md with --reference)')
-    .action((opts: { out?: string; summary?: boolean; sweep?: boolean; reference?: boolean }) => {
-      const chosen = (['summary', 'sweep', 'reference'] as const).filter((k) => opts[k]);
-      if (chosen.length > 1) throw new BadInput(`ocs-sim schema: ${chosen.map((k) => `--${k}`).join(' and ')}: got ${chosen.length}; expected one of --summary, --sweep, --reference (or none, for scenario files)`);
-      const out = opts.out ?? (opts.summary ? 'summary.schema.json' : opts.sweep ? 'sweep.schema.json' : opts.reference ? 'scenario.md' : 'scenario.schema.json');
-      writeFileAtomic(out, opts.summary ? summaryJsonSchema() : opts.sweep ? sweepJsonSchema() : opts.reference ? scenarioReference() : `${JSON.stringify(z.toJSONSchema(Scenario, { io: 'input' }), null, 2)}\n`);
+    .option('--trace', 'the schema of a trace.jsonl line instead (docs/trace.schema.json)')
+    .option('--out <file>', 'where to write it (default: scenario.schema.json, summary.schema.json with --summary, sweep.schema.json with --sweep, scenario.md with --reference, trace.schema.json with --trace)')
+    .action((opts: { out?: string; summary?: boolean; sweep?: boolean; reference?: boolean; trace?: boolean }) => {
+      const chosen = (['summary', 'sweep', 'reference', 'trace'] as const).filter((k) => opts[k]);
+      if (chosen.length > 1) throw new BadInput(`ocs-sim schema: ${chosen.map((k) => `--${k}`).join(' and ')}: got ${chosen.length}; expected one of --summary, --sweep, --reference, --trace (or none, for scenario files)`);
+      const out = opts.out ?? (opts.summary ? 'summary.schema.json' : opts.sweep ? 'sweep.schema.json' : opts.reference ? 'scenario.md' : opts.trace ? 'trace.schema.json' : 'scenario.schema.json');
+      writeFileAtomic(out, opts.summary ? summaryJsonSchema() : opts.sweep ? sweepJsonSchema() : opts.reference ? scenarioReference() : opts.trace ? traceJsonSchema() : `${JSON.stringify(z.toJSONSchema(Scenario, { io: 'input' }), null, 2)}\n`);
       process.stdout.write(`wrote ${out}\n`);
     });
 }
@@ -87,4 +89,9 @@ export function sweepJsonSchema(): string {
 /** The JSON Schema of summary.json, as docs/summary.schema.json holds it. */
 export function summaryJsonSchema(): string {
   return `${JSON.stringify(z.toJSONSchema(SummaryFile), null, 2)}\n`;
+}
+
+/** The JSON Schema of a trace.jsonl line, as docs/trace.schema.json holds it. */
+export function traceJsonSchema(): string {
+  return `${JSON.stringify(traceLineJsonSchema(), null, 2)}\n`;
 }
