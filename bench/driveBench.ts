@@ -22,7 +22,17 @@ function loadScenario(perSecond: number, duration: string, poolSize: number) {
     drainLimit: '5s',
     ocs: { 'http-connection-pool-size': poolSize, 'history-http-response-timeout': '10s', 'history-wait-condition-threshold': 100000 },
     // Seq 0 records alone, a Poisson stream: load without calls (the one agent never gets an answer).
-    campaignGroups: [{ name: 'Bench@Agents', dbid: 1, campaign: 'Bench', callingList: 'Bench', agents: 1, dialMode: 'predictive', calls: { answerTime: { fixed: '1h' }, noAnswerTime: { fixed: '1h' } } }],
+    campaignGroups: [
+      {
+        name: 'Bench@Agents',
+        dbid: 1,
+        campaign: 'Bench',
+        callingList: 'Bench',
+        agents: 1,
+        dialMode: 'predictive',
+        calls: { answerTime: { fixed: '1h' }, noAnswerTime: { fixed: '1h' } },
+      },
+    ],
     network: { latency: { fixed: '0ms' } },
     syntheticRecords: { perSecond },
   });

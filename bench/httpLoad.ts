@@ -12,7 +12,10 @@ export class HttpLoad {
   private readonly waiting: Array<(c: Connection) => void> = [];
   private readonly all: Connection[] = [];
 
-  private constructor(private readonly host: string, private readonly port: number) {}
+  private constructor(
+    private readonly host: string,
+    private readonly port: number,
+  ) {}
 
   static async open(url: string, connections: number): Promise<HttpLoad> {
     const { hostname, port } = new URL(url);
@@ -25,7 +28,9 @@ export class HttpLoad {
   async post(path: string, body: string): Promise<number> {
     const connection = this.idle.pop() ?? (await new Promise<Connection>((resolve) => this.waiting.push(resolve)));
     try {
-      return await connection.request(`POST ${path} HTTP/1.1\r\nhost: ${this.host}:${this.port}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      return await connection.request(
+        `POST ${path} HTTP/1.1\r\nhost: ${this.host}:${this.port}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
     } finally {
       const next = this.waiting.shift();
       if (next) next(connection);

@@ -39,19 +39,32 @@ async function pacedP99(load: HttpLoad, rate: number, count: number, first: numb
 }
 
 async function post(load: HttpLoad, i: number): Promise<void> {
-  const status = await load.post('/ocs/history', JSON.stringify({ GSW_CALL_ATTEMPT_GUID: `PROXY-BENCH-${i >> 1}`, GSW_HIST_SEQUENCE_NUM: i & 1, GSW_PHONE: `555${i}`, GSW_CAMPAIGN_GROUP_NAME: 'Bench@Agents' }));
+  const status = await load.post(
+    '/ocs/history',
+    JSON.stringify({
+      GSW_CALL_ATTEMPT_GUID: `PROXY-BENCH-${i >> 1}`,
+      GSW_HIST_SEQUENCE_NUM: i & 1,
+      GSW_PHONE: `555${i}`,
+      GSW_CAMPAIGN_GROUP_NAME: 'Bench@Agents',
+    }),
+  );
   if (status !== 200) throw new Error(`answered ${status}`);
 }
 
 export async function proxyBench(quick: boolean): Promise<{ proxyAddedLatencyP99Ms: number; proxyMaxPostsPerSecond: number; proxyRecordsSent: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'ocs-sim-proxy-bench-'));
   const scenario = join(dir, 'bench.yaml');
-  writeFileSync(scenario, 'name: proxy bench\nnetwork: { latency: { fixed: 0ms } }\nexternalSystem: { serviceTime: { fixed: 0ms }, concurrency: 1000, storagePolicy: by-sequence }\n');
+  writeFileSync(
+    scenario,
+    'name: proxy bench\nnetwork: { latency: { fixed: 0ms } }\nexternalSystem: { serviceTime: { fixed: 0ms }, concurrency: 1000, storagePolicy: by-sequence }\n',
+  );
   const serve = spawn(process.execPath, [BIN, 'serve', scenario, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   let proxy: ChildProcess | null = null;
   try {
     const serveUrl = await listening(serve, 'serve');
-    proxy = spawn(process.execPath, [BIN, 'proxy', scenario, '--port', '0', '--target', serveUrl, '--out', join(dir, 'out')], { stdio: ['ignore', 'pipe', 'ignore'] });
+    proxy = spawn(process.execPath, [BIN, 'proxy', scenario, '--port', '0', '--target', serveUrl, '--out', join(dir, 'out')], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     const proxyUrl = await listening(proxy, 'proxy');
     const direct = await HttpLoad.open(serveUrl, 32);
     const through = await HttpLoad.open(proxyUrl, 32);
@@ -72,13 +85,19 @@ export async function proxyBench(quick: boolean): Promise<{ proxyAddedLatencyP99
     let next = 0;
     const base = (sent += total);
     const started = performance.now();
-    await Promise.all(Array.from({ length: 32 }, async () => {
-      while (next < total) await post(through, base + next++);
-    }));
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        while (next < total) await post(through, base + next++);
+      }),
+    );
     const proxyMaxPostsPerSecond = total / ((performance.now() - started) / 1000);
     direct.close();
     through.close();
-    return { proxyAddedLatencyP99Ms: Number(added[Math.floor(added.length / 2)].toFixed(2)), proxyMaxPostsPerSecond: Math.round(proxyMaxPostsPerSecond), proxyRecordsSent: sent };
+    return {
+      proxyAddedLatencyP99Ms: Number(added[Math.floor(added.length / 2)].toFixed(2)),
+      proxyMaxPostsPerSecond: Math.round(proxyMaxPostsPerSecond),
+      proxyRecordsSent: sent,
+    };
   } finally {
     for (const child of [proxy, serve]) {
       if (child === null) continue;
@@ -89,4 +108,5 @@ export async function proxyBench(quick: boolean): Promise<{ proxyAddedLatencyP99
   }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) process.stdout.write(`${JSON.stringify(await proxyBench(process.argv.includes('--quick')), null, 2)}\n`);
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1])
+  process.stdout.write(`${JSON.stringify(await proxyBench(process.argv.includes('--quick')), null, 2)}\n`);

@@ -23,7 +23,13 @@ export interface QueueCost {
   queuedSeconds: number;
 }
 
-export async function queueCost(tasks: readonly RunTask[], threads: number, repeats: number, modelVersion: string, wall: () => number): Promise<QueueCost | null> {
+export async function queueCost(
+  tasks: readonly RunTask[],
+  threads: number,
+  repeats: number,
+  modelVersion: string,
+  wall: () => number,
+): Promise<QueueCost | null> {
   if (!existsSync(REDIS_SERVER)) return null;
   const redis = await startRedis();
   const target = queueUrl(redis.url);

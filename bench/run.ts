@@ -169,9 +169,13 @@ async function main(argv: string[]): Promise<void> {
     sweepSpeedup1To2: `>= 1.8: ${sweepOne / sweepTwo >= 1.8 ? 'met' : 'NOT met'} (whole sweep: worker start-up, runs, report)`,
     threadScalingCeiling: 'the same run on 2 warm threads vs 1: what 2 cores give here',
     queueOverheadMsPerRun:
-      queueOverheadMsPerRun === null ? 'skipped: no redis-server' : `<= 5: ${queueOverheadMsPerRun <= 5 ? 'met' : 'NOT met'} (1 warm worker process vs 1 warm local thread, same runs, start-up left out)`,
+      queueOverheadMsPerRun === null
+        ? 'skipped: no redis-server'
+        : `<= 5: ${queueOverheadMsPerRun <= 5 ? 'met' : 'NOT met'} (1 warm worker process vs 1 warm local thread, same runs, start-up left out)`,
     queueThroughputRatio:
-      queueThroughputRatio === null ? 'skipped: no redis-server' : `>= 0.9: ${queueThroughputRatio >= 0.9 ? 'met' : 'NOT met'} (2 warm worker processes vs 2 warm local threads, this machine)`,
+      queueThroughputRatio === null
+        ? 'skipped: no redis-server'
+        : `>= 0.9: ${queueThroughputRatio >= 0.9 ? 'met' : 'NOT met'} (2 warm worker processes vs 2 warm local threads, this machine)`,
     serveRecordsPerSecond: `>= 10000: ${serve.serveRecordsPerSecond >= 10_000 ? 'met' : 'NOT met'} (serve in its own process, journal on, 32 keep-alive connections)`,
     adaptiveRunsFraction: `<= 0.4 with the fixed sweep's recommended setting: ${adaptive.adaptiveRunsFraction <= 0.4 && adaptive.adaptiveRecommended === adaptive.fixedRecommended ? 'met' : 'NOT met'} (sweep --adaptive on ${basename(EXAMPLE_SWEEP)}, runs against its fixed grid's)`,
     driveSendLatenessP99Ms: `<= 10 at 1,000 POSTs/s against serve: ${driven.driveSendLatenessP99Ms <= 10 ? 'met' : 'NOT met'} (send time minus the instant the model meant, ${driven.drivePacedPosts} POSTs)`,
@@ -182,7 +186,16 @@ async function main(argv: string[]): Promise<void> {
   };
   const rows = Object.entries(figures).map(([k, v]) => [k, String(v), goals[k] ?? '']);
   const width = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
-  process.stdout.write(`${rows.map((r) => r.map((c, i) => c.padEnd(width[i])).join('  ').trimEnd()).join('\n')}\n`);
+  process.stdout.write(
+    `${rows
+      .map((r) =>
+        r
+          .map((c, i) => c.padEnd(width[i]))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n')}\n`,
+  );
   if (jsonPath) {
     writeFileAtomic(jsonPath, `${JSON.stringify(figures, null, 2)}\n`);
     process.stdout.write(`wrote ${jsonPath}\n`);

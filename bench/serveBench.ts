@@ -18,7 +18,9 @@ export async function serveBench(quick: boolean): Promise<{ serveRecordsPerSecon
   const dir = mkdtempSync(join(tmpdir(), 'ocs-sim-serve-bench-'));
   const scenario = join(dir, 'bench.yaml');
   writeFileSync(scenario, 'name: serve bench\nexternalSystem: { serviceTime: { fixed: 0ms }, concurrency: 1000, storagePolicy: by-sequence }\n');
-  const child = spawn(process.execPath, [BIN, 'serve', scenario, '--port', '0', ...(process.env.NO_JOURNAL ? [] : ['--journal', join(dir, 'bench.journal')])], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [BIN, 'serve', scenario, '--port', '0', ...(process.env.NO_JOURNAL ? [] : ['--journal', join(dir, 'bench.journal')])], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   try {
     const url = await new Promise<string>((resolve, reject) => {
       child.stdout.once('data', (d: Buffer) => resolve(/listening on (\S+)/.exec(d.toString())![1]));
@@ -26,16 +28,27 @@ export async function serveBench(quick: boolean): Promise<{ serveRecordsPerSecon
     });
     const load = await HttpLoad.open(url, 32);
     const post = async (i: number) => {
-      const status = await load.post('/ocs/history', JSON.stringify({ GSW_CALL_ATTEMPT_GUID: `BENCH-${i >> 1}`, GSW_HIST_SEQUENCE_NUM: i & 1, GSW_PHONE: `555${i}`, GSW_TENANT_NAME: 'Environment', GSW_CAMPAIGN_NAME: 'Outbound Sales' }));
+      const status = await load.post(
+        '/ocs/history',
+        JSON.stringify({
+          GSW_CALL_ATTEMPT_GUID: `BENCH-${i >> 1}`,
+          GSW_HIST_SEQUENCE_NUM: i & 1,
+          GSW_PHONE: `555${i}`,
+          GSW_TENANT_NAME: 'Environment',
+          GSW_CAMPAIGN_NAME: 'Outbound Sales',
+        }),
+      );
       if (status !== 200) throw new Error(`serve answered ${status}`);
     };
     // Flat out: 32 requests in flight at all times.
     const total = quick ? 10_000 : 40_000;
     let next = 0;
     const started = performance.now();
-    await Promise.all(Array.from({ length: 32 }, async () => {
-      while (next < total) await post(next++);
-    }));
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        while (next < total) await post(next++);
+      }),
+    );
     const serveRecordsPerSecond = total / ((performance.now() - started) / 1000);
     // Paced: 2,000 POSTs a second for a few seconds, each timed from its due instant.
     const rate = 2000;
@@ -54,7 +67,11 @@ export async function serveBench(quick: boolean): Promise<{ serveRecordsPerSecon
     load.close();
     latencies.sort((a, b) => a - b);
     const serveLatencyP99Ms = latencies[Math.ceil(0.99 * latencies.length) - 1];
-    return { serveRecordsPerSecond: Math.round(serveRecordsPerSecond), serveLatencyP99Ms: Number(serveLatencyP99Ms.toFixed(2)), serveRecordsSent: total + count };
+    return {
+      serveRecordsPerSecond: Math.round(serveRecordsPerSecond),
+      serveLatencyP99Ms: Number(serveLatencyP99Ms.toFixed(2)),
+      serveRecordsSent: total + count,
+    };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
@@ -62,4 +79,5 @@ export async function serveBench(quick: boolean): Promise<{ serveRecordsPerSecon
   }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) process.stdout.write(`${JSON.stringify(await serveBench(process.argv.includes('--quick')), null, 2)}\n`);
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1])
+  process.stdout.write(`${JSON.stringify(await serveBench(process.argv.includes('--quick')), null, 2)}\n`);

@@ -33,7 +33,14 @@ async function workerStartMs(): Promise<number> {
   return ms;
 }
 
-export async function startup(quick: boolean): Promise<{ bareNodeSeconds: number; startupHelpSeconds: number; startupHelpRatio: number; tinyRunSeconds: number; tinyRunRatio: number; workerThreadStartMs: number }> {
+export async function startup(quick: boolean): Promise<{
+  bareNodeSeconds: number;
+  startupHelpSeconds: number;
+  startupHelpRatio: number;
+  tinyRunSeconds: number;
+  tinyRunRatio: number;
+  workerThreadStartMs: number;
+}> {
   // The compiled code is what a user runs: build it from these sources first.
   execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { stdio: 'ignore' });
   const dir = mkdtempSync(join(tmpdir(), 'ocs-sim-startup-'));

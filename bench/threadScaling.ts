@@ -9,7 +9,11 @@ import type { RunOutcome, RunTask } from '../sweep/runTask.ts';
  * (shared caches, memory bandwidth, a virtual machine's neighbours, the
  * collector and compiler threads that one thread leaves a core for).
  */
-export async function threadScaling(task: RunTask, perThread: number, wall: () => number): Promise<{ oneThreadSeconds: number; twoThreadsSeconds: number; ceiling: number }> {
+export async function threadScaling(
+  task: RunTask,
+  perThread: number,
+  wall: () => number,
+): Promise<{ oneThreadSeconds: number; twoThreadsSeconds: number; ceiling: number }> {
   const timeOn = async (threads: number): Promise<number> => {
     const pool = new Piscina<RunTask, RunOutcome>({ filename: new URL('../sweep/worker.mjs', import.meta.url).href, minThreads: threads, maxThreads: threads });
     try {

@@ -8,7 +8,10 @@ export const LARGEST_EXACT = Number.MAX_SAFE_INTEGER;
 export function wholeNumber(min: number) {
   return (value: string): number => {
     if (!/^\d+$/.test(value) || Number(value) < min) throw new InvalidArgumentError(`got ${JSON.stringify(value)}; expected a whole number >= ${min}`);
-    if (!Number.isSafeInteger(Number(value))) throw new InvalidArgumentError(`got ${JSON.stringify(value)}; expected a whole number from ${min} to ${LARGEST_EXACT} (2^53 - 1: larger numbers are rounded, so the run could not be replayed)`);
+    if (!Number.isSafeInteger(Number(value)))
+      throw new InvalidArgumentError(
+        `got ${JSON.stringify(value)}; expected a whole number from ${min} to ${LARGEST_EXACT} (2^53 - 1: larger numbers are rounded, so the run could not be replayed)`,
+      );
     return Number(value);
   };
 }
@@ -17,7 +20,8 @@ export function wholeNumber(min: number) {
 export function integer(value: string): number {
   if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError(`got ${JSON.stringify(value)}; expected a whole number, e.g. -677359523`);
   const n = Number(value);
-  if (n < -(2 ** 31) || n >= 2 ** 31) throw new InvalidArgumentError(`got ${JSON.stringify(value)}; expected a whole number from ${-(2 ** 31)} to ${2 ** 31 - 1} (a fast-check seed is 32 bits)`);
+  if (n < -(2 ** 31) || n >= 2 ** 31)
+    throw new InvalidArgumentError(`got ${JSON.stringify(value)}; expected a whole number from ${-(2 ** 31)} to ${2 ** 31 - 1} (a fast-check seed is 32 bits)`);
   return n;
 }
 

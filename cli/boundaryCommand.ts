@@ -65,18 +65,29 @@ export function boundarySearch(file: string, opts: BoundaryCommandOptions): Boun
   const bad = (message: string): never => {
     throw new ScenarioError(file, [message]);
   };
-  const varied = sweep.vary.find((v) => v.key === opts.option) ?? bad(`--option: got ${JSON.stringify(opts.option)}; expected an option the file varies: ${sweep.vary.map((v) => v.key).join(', ')}`);
-  const scale = numericScale(varied.values) ?? bad(`--option ${varied.key}: its values (${varied.values.join(', ')}) are not all whole numbers or all durations`);
+  const varied =
+    sweep.vary.find((v) => v.key === opts.option) ??
+    bad(`--option: got ${JSON.stringify(opts.option)}; expected an option the file varies: ${sweep.vary.map((v) => v.key).join(', ')}`);
+  const scale =
+    numericScale(varied.values) ?? bad(`--option ${varied.key}: its values (${varied.values.join(', ')}) are not all whole numbers or all durations`);
   const objective =
     opts.objective === undefined
       ? sweep.objectives[0]
       : (sweep.objectives.find((o) => o.metric === opts.objective) ??
         // A default objective (no run metastable) can be searched for in any sweep file.
         DEFAULT_OBJECTIVES.find((o) => o.metric === opts.objective) ??
-        bad(`--objective: got ${JSON.stringify(opts.objective)}; expected the metric of one of the file's objectives: ${sweep.objectives.map((o) => o.metric).join(', ')}`));
+        bad(
+          `--objective: got ${JSON.stringify(opts.objective)}; expected the metric of one of the file's objectives: ${sweep.objectives.map((o) => o.metric).join(', ')}`,
+        ));
   const at = new Map((opts.at ?? []).map((pair) => [pair.split('=')[0], pair.slice(pair.indexOf('=') + 1)]));
   for (const name of at.keys()) {
-    if (name === varied.key || !sweep.vary.some((v) => v.key === name)) bad(`--at ${name}: expected another option the file varies: ${sweep.vary.filter((v) => v !== varied).map((v) => v.key).join(', ')}`);
+    if (name === varied.key || !sweep.vary.some((v) => v.key === name))
+      bad(
+        `--at ${name}: expected another option the file varies: ${sweep.vary
+          .filter((v) => v !== varied)
+          .map((v) => v.key)
+          .join(', ')}`,
+      );
   }
   const fixed = sweep.vary
     .filter((v) => v !== varied)
@@ -88,11 +99,25 @@ export function boundarySearch(file: string, opts: BoundaryCommandOptions): Boun
         wanted === undefined
           ? v.values[0]
           : (v.values.find((x) => String(x) === wanted) ??
-            (v.kind === 'condition' ? bad(`--at ${v.key}=${wanted}: expected one of its values: ${v.values.join(', ')}`) : optionValue(v.option, wanted, bad, v.key)));
+            (v.kind === 'condition'
+              ? bad(`--at ${v.key}=${wanted}: expected one of its values: ${v.values.join(', ')}`)
+              : optionValue(v.option, wanted, bad, v.key)));
       return { dimension: v, option: v.key, value };
     });
   const numbers = varied.values.map(scale.toNumber);
-  return { file, sweep, base, dimension: varied, option: varied.key, lo: Math.min(...numbers), hi: Math.max(...numbers), step: scale.step, valueOf: scale.valueOf, fixed, objective };
+  return {
+    file,
+    sweep,
+    base,
+    dimension: varied,
+    option: varied.key,
+    lo: Math.min(...numbers),
+    hi: Math.max(...numbers),
+    step: scale.step,
+    valueOf: scale.valueOf,
+    fixed,
+    objective,
+  };
 }
 
 /** A value from the command line for an OCS option, checked by the option's own schema (`30`, `5s`, `true`, `batch`). */
@@ -125,9 +150,19 @@ export async function runBoundary(s: BoundarySearch, workers: number): Promise<s
   const results = new Map<string, RunMetrics>();
   const pool = new RunPool(workers);
   const judge = async (x: number): Promise<Probe> => {
-    const cell: Sweep = { ...s.sweep, adaptive: true, objectives: [s.objective], vary: [{ ...s.dimension, values: [s.valueOf(x)] }, ...s.fixed.map((f) => ({ ...f.dimension, values: [f.value] }))] };
+    const cell: Sweep = {
+      ...s.sweep,
+      adaptive: true,
+      objectives: [s.objective],
+      vary: [{ ...s.dimension, values: [s.valueOf(x)] }, ...s.fixed.map((f) => ({ ...f.dimension, values: [f.value] }))],
+    };
     const plan = planOrThrow(s.file, cell, s.base, false);
-    const outcome = await adaptiveRounds(plan, results, (runs) => pool.run(runs.map((r) => taskOf(plan, r)), (o) => results.set(o.key, o.metrics)));
+    const outcome = await adaptiveRounds(plan, results, (runs) =>
+      pool.run(
+        runs.map((r) => taskOf(plan, r)),
+        (o) => results.set(o.key, o.metrics),
+      ),
+    );
     return { value: x, decision: outcome.state.cells[0].objectives[0], replications: outcome.state.cells[0].n };
   };
   try {
@@ -143,7 +178,10 @@ function boundaryText(s: BoundarySearch, b: Boundary, runs: number): string {
   const others = s.fixed.length > 0 ? `, ${s.fixed.map((f) => `${f.option}=${f.value}`).join(', ')}` : '';
   const [lo, hi] = b.probes;
   const objective = `\`${objectiveText(s.objective)}\``;
-  const undecided = b.undecided.length > 0 ? `; undecided at max replications ${b.failed && b.met ? 'in between' : 'beyond it'}: ${b.undecided.map((p) => s.valueOf(p.value)).join(', ')}` : '';
+  const undecided =
+    b.undecided.length > 0
+      ? `; undecided at max replications ${b.failed && b.met ? 'in between' : 'beyond it'}: ${b.undecided.map((p) => s.valueOf(p.value)).join(', ')}`
+      : '';
   const edge = b.failed ?? b.met;
   const verdict =
     b.failed && b.met

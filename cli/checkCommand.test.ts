@@ -19,7 +19,11 @@ vi.mock('../properties/invariants.ts', async (importOriginal) => {
       const results = real.checkInvariants(trace, ...rest);
       const seed = Number(trace[0].seed);
       return results.map((r) =>
-        r.name === real.ACCOUNTING && planted(seed) ? { ...r, holds: false, detail: plantedDetail } : r.name === real.ENDS_WITH_SEQ1 && plantedByDesign(seed) ? { ...r, holds: false, detail: 'seq 0 overwrote seq 1 (planted)' } : r,
+        r.name === real.ACCOUNTING && planted(seed)
+          ? { ...r, holds: false, detail: plantedDetail }
+          : r.name === real.ENDS_WITH_SEQ1 && plantedByDesign(seed)
+            ? { ...r, holds: false, detail: 'seq 0 overwrote seq 1 (planted)' }
+            : r,
       );
     },
   };
@@ -57,7 +61,7 @@ describe('ocs-sim check', () => {
     expect(out).toContain('all invariants hold on 4 runs');
   });
 
-  it('stops at the first seed that violates a claim, names it, writes the run\'s scenario and prints a one-line replay', () => {
+  it("stops at the first seed that violates a claim, names it, writes the run's scenario and prints a one-line replay", () => {
     planted = (seed) => seed === 12;
     const { code, out } = check({ seed: 10 });
     expect(code).toBe(1);
@@ -68,7 +72,7 @@ describe('ocs-sim check', () => {
     expect(yaml).toContain('# Replay the check: npx ocs-sim check my-scenario.yaml --seed 12 --runs 1');
   });
 
-  it('passes a three-group campaign written without firstPhone: contacts are (calling list, phone), so groups never redial each other\'s contacts', () => {
+  it("passes a three-group campaign written without firstPhone: contacts are (calling list, phone), so groups never redial each other's contacts", () => {
     planted = () => false;
     const { scenario: threeGroups } = loadScenario(join(import.meta.dirname, '..', 'scenarios', 'three-groups.yaml'));
     expect(threeGroups.campaignGroups.map((g) => g.callingList)).toEqual(['Sales Leads', 'Overdue Accounts', 'Overdue Accounts']);
@@ -85,14 +89,22 @@ describe('ocs-sim check', () => {
     const shorter = validateScenario({ ...threeGroups, duration: '12m' });
     if (!shorter.ok) throw new Error(shorter.errors.join('\n'));
     let out = '';
-    const code = runCheck(shorter.scenario, 'three-groups.yaml', { runs: 3, faults: 'generated', fcSeed: 5, out: join(dir, 'three-generated') }, (t) => (out += t));
+    const code = runCheck(
+      shorter.scenario,
+      'three-groups.yaml',
+      { runs: 3, faults: 'generated', fcSeed: 5, out: join(dir, 'three-generated') },
+      (t) => (out += t),
+    );
     expect(out).toContain('all invariants hold on 3 runs');
     expect(code).toBe(0);
   });
 
   it('refuses, with exit 2, two groups that give one calling list different sizes, naming the list', async () => {
     const file = join(dir, 'conflict.yaml');
-    writeFileSync(file, 'campaignGroups:\n  - { name: A@X, dbid: 1, callingList: Overdue, callingListSize: 10 }\n  - { name: B@X, dbid: 2, callingList: Overdue, callingListSize: 20 }\n');
+    writeFileSync(
+      file,
+      'campaignGroups:\n  - { name: A@X, dbid: 1, callingList: Overdue, callingListSize: 10 }\n  - { name: B@X, dbid: 2, callingList: Overdue, callingListSize: 20 }\n',
+    );
     const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     const code = await main(['check', file, '--runs', '1']);
     const printed = err.mock.calls.map((c) => String(c[0])).join('');
@@ -124,7 +136,7 @@ describe('ocs-sim check', () => {
     }
   });
 
-  it('with generated faults keeps the scenario\'s own options and policy, and a failure replays exactly from its fast-check seed and path', () => {
+  it("with generated faults keeps the scenario's own options and policy, and a failure replays exactly from its fast-check seed and path", () => {
     planted = () => false;
     const clean = checkGenerated(scenario, { runs: 5, fcSeed: 3 });
     expect(clean.failure).toBeNull();
@@ -148,12 +160,20 @@ describe('ocs-sim check', () => {
 
 /** The XML's entities resolved, as a reader of it sees the text. */
 const unescapeXml = (s: string) =>
-  s.replace(/&(amp|lt|gt|quot|apos|#\d+);/g, (_, e: string) => (e.startsWith('#') ? String.fromCodePoint(Number(e.slice(1))) : { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }[e]!));
+  s.replace(/&(amp|lt|gt|quot|apos|#\d+);/g, (_, e: string) =>
+    e.startsWith('#') ? String.fromCodePoint(Number(e.slice(1))) : { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }[e]!,
+  );
 const count = (xml: string, pattern: RegExp) => xml.match(new RegExp(pattern.source, 'g'))?.length ?? 0;
 const attr = (xml: string, tag: string, name: string) => new RegExp(`<${tag}\\b[^>]*\\s${name}="([^"]*)"`).exec(xml)?.[1];
 /** The claims the check printed, in order (each line "  holds     CLAIM", "  FAILS     CLAIM (seed ...)", ...). */
-const printedClaims = (out: string) => [...out.matchAll(/^ {2}(?:holds|FAILS|by design) +(.+?)(?: \((?:seed \d+: .*|fails by the scenario's design: .*)\))?$/gm)].map((m) => m[1]);
-const testcases = (xml: string) => [...xml.matchAll(/<testcase classname="([^"]*)" name="([^"]*)" time="0"(\/>|>([\s\S]*?)<\/testcase>)/g)].map((m) => ({ classname: unescapeXml(m[1]), name: unescapeXml(m[2]), body: m[4] ?? '' }));
+const printedClaims = (out: string) =>
+  [...out.matchAll(/^ {2}(?:holds|FAILS|by design) +(.+?)(?: \((?:seed \d+: .*|fails by the scenario's design: .*)\))?$/gm)].map((m) => m[1]);
+const testcases = (xml: string) =>
+  [...xml.matchAll(/<testcase classname="([^"]*)" name="([^"]*)" time="0"(\/>|>([\s\S]*?)<\/testcase>)/g)].map((m) => ({
+    classname: unescapeXml(m[1]),
+    name: unescapeXml(m[2]),
+    body: m[4] ?? '',
+  }));
 
 describe('ocs-sim check --junit', () => {
   it('writes one passing testcase per claim when every claim holds, with the counts and runs on the suite, byte-identical on a second check', () => {
@@ -211,7 +231,7 @@ describe('ocs-sim check --junit', () => {
     expect(existsSync(join(dir, 'out', 'counterexample.yaml'))).toBe(true);
   });
 
-  it('reports a claim that fails by the scenario\'s design (last-write-wins) as skipped with that reason, not as a failure', () => {
+  it("reports a claim that fails by the scenario's design (last-write-wins) as skipped with that reason, not as a failure", () => {
     const lww = validateScenario({ ...small.scenario, externalSystem: { ...small.scenario.externalSystem, storagePolicy: 'last-write-wins' } });
     if (!lww.ok) throw new Error(lww.errors.join('\n'));
     plantedByDesign = (seed) => seed === 11;
@@ -233,7 +253,11 @@ describe('ocs-sim check --junit', () => {
     expect(runCheck(lww.scenario, 'lww.yaml', { runs: 3, seed: 10, faults: 'as-written', out: join(dir, 'lww'), junit: fail }, () => {})).toBe(1);
     xml = readFileSync(fail, 'utf8');
     expect(skippedClaims(xml).map((c) => c.name)).toEqual([ENDS_WITH_SEQ1]);
-    expect(testcases(xml).filter((c) => c.body.includes('<failure')).map((c) => c.name)).toEqual([ACCOUNTING]);
+    expect(
+      testcases(xml)
+        .filter((c) => c.body.includes('<failure'))
+        .map((c) => c.name),
+    ).toEqual([ACCOUNTING]);
     expect([attr(xml, 'testsuite', 'failures'), attr(xml, 'testsuite', 'skipped')]).toEqual(['1', '1']);
   });
 

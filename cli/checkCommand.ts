@@ -26,7 +26,6 @@ import { summaryOf } from './commands.ts';
  * replay and the failing scenario when one does not, 2 on bad input: a CI step.
  */
 
-
 export interface CheckOptions {
   runs: number;
   seed?: number;
@@ -48,21 +47,42 @@ export function addCheckCommand(cli: Command): void {
     .description(summaryOf('check'))
     .argument('[scenario]', 'scenario file, YAML or JSON (default: the built-in scenarios/default.yaml)')
     .option('--runs <n>', 'runs to check', wholeNumber(1), 20)
-    .option('--seed <n>', 'first seed (default: the scenario\'s); as-written runs use seeds from it up', wholeNumber(0))
-    .addOption(new Option('--faults <mode>', 'as-written: the scenario\'s own faults; generated: fault schedules fast-check generates and shrinks, the rest of the scenario yours').choices(['as-written', 'generated']).default('as-written'))
+    .option('--seed <n>', "first seed (default: the scenario's); as-written runs use seeds from it up", wholeNumber(0))
+    .addOption(
+      new Option(
+        '--faults <mode>',
+        "as-written: the scenario's own faults; generated: fault schedules fast-check generates and shrinks, the rest of the scenario yours",
+      )
+        .choices(['as-written', 'generated'])
+        .default('as-written'),
+    )
     .option('--out <dir>', 'where a failing scenario is written', 'out/check')
-    .option('--fc-seed <n>', 'generated: fast-check seed (from a failure\'s replay line)', integer)
-    .option('--fc-path <path>', 'generated: fast-check path (from a failure\'s replay line)')
-    .option('--junit <file>', 'also write the result as JUnit XML to this file, whether the check passes or fails (one testcase per claim; a violated claim is a failure with its seed and replay line, one failing by the scenario\'s design is skipped), for CI systems to show')
-    .option('--max-recovery <duration>', 'health: the bound on recovery after a trigger (outage, OCS restart, campaign start), e.g. 5m (default 10m)', durationArg)
-    .addOption(new Option('--fail-on <verdict>', 'health: also fail on this verdict (metastable, overloaded and records unconfirmed at the end always fail)').choices(['slow-recovery']))
+    .option('--fc-seed <n>', "generated: fast-check seed (from a failure's replay line)", integer)
+    .option('--fc-path <path>', "generated: fast-check path (from a failure's replay line)")
+    .option(
+      '--junit <file>',
+      "also write the result as JUnit XML to this file, whether the check passes or fails (one testcase per claim; a violated claim is a failure with its seed and replay line, one failing by the scenario's design is skipped), for CI systems to show",
+    )
+    .option(
+      '--max-recovery <duration>',
+      'health: the bound on recovery after a trigger (outage, OCS restart, campaign start), e.g. 5m (default 10m)',
+      durationArg,
+    )
+    .addOption(
+      new Option('--fail-on <verdict>', 'health: also fail on this verdict (metastable, overloaded and records unconfirmed at the end always fail)').choices([
+        'slow-recovery',
+      ]),
+    )
     .action((file: string | undefined, opts: CheckOptions) => {
       const { scenario, input } = loadScenario(file);
       // Settings probably not meant: said before the check, as run says them.
-      for (const warning of [...bareNumberWarnings(input), ...settingsWarnings(resolve(scenario, scenario.seed))]) process.stderr.write(`warning: ${warning}\n`);
+      for (const warning of [...bareNumberWarnings(input), ...settingsWarnings(resolve(scenario, scenario.seed))])
+        process.stderr.write(`warning: ${warning}\n`);
       const first = opts.seed ?? scenario.seed;
       if (opts.faults === 'as-written' && first + opts.runs - 1 > LARGEST_EXACT) {
-        throw new BadInput(`ocs-sim check: --seed ${first} with --runs ${opts.runs} would use seeds past ${LARGEST_EXACT} (2^53 - 1); expected a first seed of at most ${LARGEST_EXACT - opts.runs + 1}`);
+        throw new BadInput(
+          `ocs-sim check: --seed ${first} with --runs ${opts.runs} would use seeds past ${LARGEST_EXACT} (2^53 - 1); expected a first seed of at most ${LARGEST_EXACT - opts.runs + 1}`,
+        );
       }
       if (runCheck(scenario, file, opts, (text) => process.stdout.write(text)) !== 0) throw new ChecksFailed();
     });
@@ -71,7 +91,7 @@ export function addCheckCommand(cli: Command): void {
 /** A word for a shell command line: quoted when it needs to be. */
 const shellWord = (s: string) => (/^[\w./@%+=:,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
-const BY_DESIGN = 'fails by the scenario\'s design: a last-write-wins external system';
+const BY_DESIGN = "fails by the scenario's design: a last-write-wins external system";
 
 /** A --junit path that cannot be written (its directory cannot be created, or it is a directory) is bad input: found before any run. */
 function prepareJunitPath(path: string): void {
@@ -80,7 +100,9 @@ function prepareJunitPath(path: string): void {
   try {
     mkdirSync(dir, { recursive: true });
   } catch (error) {
-    throw new BadInput(`ocs-sim check: --junit ${path}: cannot create its directory ${dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); expected a file path in a directory that exists or can be created`);
+    throw new BadInput(
+      `ocs-sim check: --junit ${path}: cannot create its directory ${dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); expected a file path in a directory that exists or can be created`,
+    );
   }
   let isDirectory = false;
   try {
@@ -171,7 +193,13 @@ export function runCheck(scenario: Scenario, file: string | undefined, opts: Che
 
   // The settings' health, judged on the scenario's faults as written (generated faults check the model only).
   const options = `${opts.maxRecovery === undefined ? '' : ` --max-recovery ${opts.maxRecovery / 1000}s`}${opts.failOn ? ` --fail-on ${opts.failOn}` : ''}`;
-  const judged = opts.faults === 'as-written' && health.runs > 0 ? health.report((seed) => ({ check: `npx ocs-sim check${fileArg} --seed ${seed} --runs 1${options}`, run: `npx ocs-sim run${fileArg} --seed ${seed} --report` })) : null;
+  const judged =
+    opts.faults === 'as-written' && health.runs > 0
+      ? health.report((seed) => ({
+          check: `npx ocs-sim check${fileArg} --seed ${seed} --runs 1${options}`,
+          run: `npx ocs-sim run${fileArg} --seed ${seed} --report`,
+        }))
+      : null;
   const healthCases = judged?.cases(classname) ?? [];
   const unhealthy = judged !== null && health.failed;
 
@@ -180,7 +208,10 @@ export function runCheck(scenario: Scenario, file: string | undefined, opts: Che
     print(`all invariants hold on ${runs} runs\n`);
     for (const line of judged?.lines ?? []) print(line);
     if (opts.faults === 'generated') print("health of the settings: judged on the scenario's faults as written (run check without --faults generated)\n");
-    writeJunit([...claims.map((name): TestCase => ({ classname, name, outcome: byDesign.has(name) ? { kind: 'skipped', message: BY_DESIGN } : { kind: 'passed' } })), ...healthCases]);
+    writeJunit([
+      ...claims.map((name): TestCase => ({ classname, name, outcome: byDesign.has(name) ? { kind: 'skipped', message: BY_DESIGN } : { kind: 'passed' } })),
+      ...healthCases,
+    ]);
     return unhealthy ? 1 : 0;
   }
   for (const r of failed.results) {
@@ -198,11 +229,18 @@ export function runCheck(scenario: Scenario, file: string | undefined, opts: Che
   const run = failed;
   // A claim that failed by design on this run or an earlier one is skipped, not passed: it did not hold.
   writeJunit(
-    run.results.map((r): TestCase => {
-      if (run.failed.includes(r)) return { classname, name: r.name, outcome: { kind: 'failure', message: r.name, text: `seed ${run.seed}: ${r.detail}\nReplay: ${replay}\n${scenarioLine}\n` } };
-      if (!r.holds || byDesign.has(r.name)) return { classname, name: r.name, outcome: { kind: 'skipped', message: BY_DESIGN } };
-      return { classname, name: r.name, outcome: { kind: 'passed' } };
-    }).concat(healthCases),
+    run.results
+      .map((r): TestCase => {
+        if (run.failed.includes(r))
+          return {
+            classname,
+            name: r.name,
+            outcome: { kind: 'failure', message: r.name, text: `seed ${run.seed}: ${r.detail}\nReplay: ${replay}\n${scenarioLine}\n` },
+          };
+        if (!r.holds || byDesign.has(r.name)) return { classname, name: r.name, outcome: { kind: 'skipped', message: BY_DESIGN } };
+        return { classname, name: r.name, outcome: { kind: 'passed' } };
+      })
+      .concat(healthCases),
   );
   return 1;
 }

@@ -17,7 +17,7 @@ function check(file: string | undefined, opts: Partial<CheckOptions>) {
   return { code, out };
 }
 
-describe('ocs-sim check: the settings\' health', () => {
+describe("ocs-sim check: the settings' health", () => {
   it('fails the metastable example (exit 1) with the word, the mechanism, a replay line and JUnit testcases per verdict; the invariants still hold, apart', () => {
     const junit = join(dir, 'storm.xml');
     const { code, out } = check('scenarios/metastable-retry-storm-no-faults.yaml', { junit });
@@ -29,7 +29,9 @@ describe('ocs-sim check: the settings\' health', () => {
     expect(out).toContain("history-http-response-timeout 2 s is below the external system's queueing delay at pool 48 (48 x 250 ms / 4 = 3 s)");
     expect(out).toContain('Replay: npx ocs-sim check scenarios/metastable-retry-storm-no-faults.yaml --seed 1 --runs 1\n');
     const xml = readFileSync(junit, 'utf8');
-    expect(xml).toMatch(/<testcase classname="[^"]*" name="health: no run is metastable[^"]*" time="0">\s*<failure message="metastable on seed 1" type="unhealthy settings">/);
+    expect(xml).toMatch(
+      /<testcase classname="[^"]*" name="health: no run is metastable[^"]*" time="0">\s*<failure message="metastable on seed 1" type="unhealthy settings">/,
+    );
     expect(xml).toMatch(/name="health: no run is overloaded[^"]*" time="0"\/>/);
     expect(xml.match(/type="invariant violated"/g)).toBeNull();
   });
@@ -37,7 +39,7 @@ describe('ocs-sim check: the settings\' health', () => {
   it('passes scenarios/default.yaml: stable', () => {
     const { code, out } = check(undefined, {});
     expect(code).toBe(0);
-    expect(out).toContain('health of the settings on 1 runs (apart from the model\'s invariants): stable 1, slow-recovery 0, metastable 0, overloaded 0');
+    expect(out).toContain("health of the settings on 1 runs (apart from the model's invariants): stable 1, slow-recovery 0, metastable 0, overloaded 0");
   });
 
   it('reports slow-recovery (past --max-recovery) and passes, unless --fail-on slow-recovery', () => {

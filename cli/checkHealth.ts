@@ -47,7 +47,18 @@ export class HealthTally {
     const bound = this.options.maxRecoveryMs / 1000;
     const verdict = verdictOf(h.triggers, bound, h.verdict === 'overloaded');
     // The mechanism speaks of the bound it was judged with: re-judged, it is said again with --max-recovery's.
-    const health: Health = verdict === h.verdict && bound === h.maxRecoverySeconds ? h : { ...h, verdict, maxRecoverySeconds: bound, mechanism: [`${verdict} with --max-recovery ${spokenDuration(this.options.maxRecoveryMs)} (summary.json judged it ${h.verdict} with ${spokenDuration(h.maxRecoverySeconds * 1000)})`, ...h.mechanism.slice(1)] };
+    const health: Health =
+      verdict === h.verdict && bound === h.maxRecoverySeconds
+        ? h
+        : {
+            ...h,
+            verdict,
+            maxRecoverySeconds: bound,
+            mechanism: [
+              `${verdict} with --max-recovery ${spokenDuration(this.options.maxRecoveryMs)} (summary.json judged it ${h.verdict} with ${spokenDuration(h.maxRecoverySeconds * 1000)})`,
+              ...h.mechanism.slice(1),
+            ],
+          };
     this.verdicts[verdict]++;
     const findings: Finding[] = verdict === 'stable' ? [] : [verdict];
     if (summary.records.unconfirmed > 0) findings.push('unconfirmed');
@@ -72,7 +83,10 @@ export class HealthTally {
     const why = (f: Finding, s: Seen) => {
       if (f !== 'unconfirmed') return s.first.health.mechanism;
       const said = this.seen.get(s.first.health.verdict as Finding)?.first.seed === s.first.seed;
-      return [`${s.first.unconfirmed} record(s) were still unconfirmed when the run ended (after the drain, drainLimit); its health: ${s.first.health.verdict}`, ...(said ? [] : s.first.health.mechanism)];
+      return [
+        `${s.first.unconfirmed} record(s) were still unconfirmed when the run ended (after the drain, drainLimit); its health: ${s.first.health.verdict}`,
+        ...(said ? [] : s.first.health.mechanism),
+      ];
     };
     for (const f of ORDER) {
       const s = this.seen.get(f);
@@ -80,7 +94,9 @@ export class HealthTally {
       lines.push(`  ${mark.padEnd(9)} ${CLAIMS[f]}${s ? ` (seed ${s.first.seed}: ${s.runs} of ${this.runs} runs)` : ''}\n`);
     }
     const v = this.verdicts;
-    lines.push(`health of the settings on ${this.runs} runs (apart from the model's invariants): stable ${v.stable}, slow-recovery ${v['slow-recovery']}, metastable ${v.metastable}, overloaded ${v.overloaded}\n`);
+    lines.push(
+      `health of the settings on ${this.runs} runs (apart from the model's invariants): stable ${v.stable}, slow-recovery ${v['slow-recovery']}, metastable ${v.metastable}, overloaded ${v.overloaded}\n`,
+    );
     for (const f of ORDER) {
       const s = this.seen.get(f);
       if (s === undefined) continue;
@@ -98,8 +114,22 @@ export class HealthTally {
         if (s === undefined) return { classname, name: CLAIMS[f], outcome: { kind: 'passed' } };
         const r = replayOf(s.first.seed);
         const text = `seed ${s.first.seed} (${s.runs} of ${this.runs} runs):\n${why(f, s).join('\n')}\nReplay: ${r.check}\nSee it: ${r.run}\n`;
-        if (!this.fails(f)) return { classname, name: CLAIMS[f], outcome: { kind: 'skipped', message: `slow-recovery on ${s.runs} of ${this.runs} runs: reported, not failed (--fail-on slow-recovery fails it)` } };
-        return { classname, name: CLAIMS[f], outcome: { kind: 'failure', message: `${f === 'unconfirmed' ? 'records unconfirmed at the end' : f} on seed ${s.first.seed}`, text, type: 'unhealthy settings' } };
+        if (!this.fails(f))
+          return {
+            classname,
+            name: CLAIMS[f],
+            outcome: { kind: 'skipped', message: `slow-recovery on ${s.runs} of ${this.runs} runs: reported, not failed (--fail-on slow-recovery fails it)` },
+          };
+        return {
+          classname,
+          name: CLAIMS[f],
+          outcome: {
+            kind: 'failure',
+            message: `${f === 'unconfirmed' ? 'records unconfirmed at the end' : f} on seed ${s.first.seed}`,
+            text,
+            type: 'unhealthy settings',
+          },
+        };
       });
     return { lines, cases };
   }

@@ -43,7 +43,8 @@ export const COMMANDS = {
   },
   check: {
     arguments: '[scenario]',
-    summary: 'check every invariant of the model and the health of the settings on a scenario over many seeds (its faults as written, or generated ones); exit 1 with a replay line on a violation',
+    summary:
+      'check every invariant of the model and the health of the settings on a scenario over many seeds (its faults as written, or generated ones); exit 1 with a replay line on a violation',
     define: async () => (await import('./checkCommand.ts')).addCheckCommand,
   },
   serve: {
@@ -53,12 +54,14 @@ export const COMMANDS = {
   },
   drive: {
     arguments: '<scenario>',
-    summary: 'play the OCS model against a real external system over HTTP: a conformance verdict (conformance.md) and its measured figures for sweeps (calibration.yaml)',
+    summary:
+      'play the OCS model against a real external system over HTTP: a conformance verdict (conformance.md) and its measured figures for sweeps (calibration.yaml)',
     define: async () => (await import('./driveCommand.ts')).addDriveCommand,
   },
   proxy: {
     arguments: '[scenario]',
-    summary: "stand between a real OCS and a real external system: forward every record unchanged, inject the scenario's network faults, and judge both sides (verdict.json, conformance.json)",
+    summary:
+      "stand between a real OCS and a real external system: forward every record unchanged, inject the scenario's network faults, and judge both sides (verdict.json, conformance.json)",
     define: async () => (await import('./proxyCommand.ts')).addProxyCommand,
   },
   worker: {

@@ -23,11 +23,7 @@ const read = (where: string, file: string) => readFileSync(join(where, file));
 let runs: CliResult[];
 
 beforeAll(async () => {
-  runs = await Promise.all([
-    ocsSim(['run', '--out', out.first]),
-    ocsSim(['run', '--out', out.again]),
-    ocsSim(['run', '--seed', '2', '--out', out.otherSeed]),
-  ]);
+  runs = await Promise.all([ocsSim(['run', '--out', out.first]), ocsSim(['run', '--out', out.again]), ocsSim(['run', '--seed', '2', '--out', out.otherSeed])]);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

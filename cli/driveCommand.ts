@@ -56,16 +56,22 @@ export function addDriveCommand(cli: Command): void {
     .command('drive')
     .description(summaryOf('drive'))
     .argument('<scenario>', 'scenario file, YAML or JSON (its externalSystem section is ignored: the target is the external system)')
-    .requiredOption('--target <url>', 'where records are POSTed (http:// or https://), in place of the scenario\'s history-uri')
+    .requiredOption('--target <url>', "where records are POSTed (http:// or https://), in place of the scenario's history-uri")
     .option('--validation-target <url>', "where pre-dial validation requests go (default: the target's origin with the path of the scenario's validation-uri)")
-    .option('--read-back <url-template>', 'GET this with {guid} replaced for the rows the system holds of an attempt (e.g. http://host/records/{guid}): the claims on storage need it')
-    .option('--read-back-rows <path>', "where the rows are in the read-back's answer, a dot path (e.g. data for {\"data\": [...]}); default: the answer itself")
+    .option(
+      '--read-back <url-template>',
+      'GET this with {guid} replaced for the rows the system holds of an attempt (e.g. http://host/records/{guid}): the claims on storage need it',
+    )
+    .option('--read-back-rows <path>', 'where the rows are in the read-back\'s answer, a dot path (e.g. data for {"data": [...]}); default: the answer itself')
     .option('--guid-field <name>', 'the field of a row that holds the GUID (default GSW_CALL_ATTEMPT_GUID); rows of other GUIDs are left out')
     .option('--seq-field <name>', 'the field of a row that holds the sequence number (default GSW_HIST_SEQUENCE_NUM)')
     .option('--body-field <name>', 'a field of a row holding the record, as an object or its JSON text, where the fields are looked up too (default body)')
     .option('--out <dir>', 'output directory', 'out/drive')
     .option('--seed <n>', "seed (default: the scenario's)", wholeNumber(0))
-    .option('--run-id <hex>', 'the first group of every GUID the drive posts, 8 hex digits (default: drawn at random, printed, and in conformance.json): the same run id and seed replay a drive exactly')
+    .option(
+      '--run-id <hex>',
+      'the first group of every GUID the drive posts, 8 hex digits (default: drawn at random, printed, and in conformance.json): the same run id and seed replay a drive exactly',
+    )
     .option('--header <header>', "a request header, 'Name: value' (repeatable)", (value: string, all: string[]) => [...all, value], [])
     .option('--ca <file>', 'trust this certificate authority (PEM) for an https target (and its read-back)')
     .option('--cert <file>', 'present this client certificate (PEM; with --key) to a target that wants mutual TLS, and to its read-back')
@@ -82,7 +88,9 @@ export function addDriveCommand(cli: Command): void {
       const adapter = adapterOf(flags, readBackTemplate !== null);
       const seed = flags.seed ?? scenario.seed;
       const runId = runIdOf(flags.runId);
-      process.stdout.write(`${runHeader(scenario, seed, ocsSettingsGiven(input))}\n${driveHeader(targets, readBackTemplate)}\n  run id ${runId}: the first group of every GUID this drive posts (--run-id ${runId} --seed ${seed} replays it)\n`);
+      process.stdout.write(
+        `${runHeader(scenario, seed, ocsSettingsGiven(input))}\n${driveHeader(targets, readBackTemplate)}\n  run id ${runId}: the first group of every GUID this drive posts (--run-id ${runId} --seed ${seed} replays it)\n`,
+      );
       const files = new RunFiles(scenario, { seed: flags.seed, out: flags.out, trace: flags.trace, optionsGiven: ocsSettingsGiven(input) });
       const interrupt = new AbortController();
       const stop = (signal: NodeJS.Signals) => {
@@ -97,7 +105,14 @@ export function addDriveCommand(cli: Command): void {
       };
       ownSignals(stop);
       try {
-        await driveToFiles(scenario, { ...flags, runId }, targets, readBackTemplate === null ? null : { template: readBackTemplate, adapter }, files, interrupt.signal);
+        await driveToFiles(
+          scenario,
+          { ...flags, runId },
+          targets,
+          readBackTemplate === null ? null : { template: readBackTemplate, adapter },
+          files,
+          interrupt.signal,
+        );
       } finally {
         ownSignals(null);
       }
@@ -105,7 +120,14 @@ export function addDriveCommand(cli: Command): void {
 }
 
 /** The drive, then what it read back, judged and written; the exit code says the verdict. */
-async function driveToFiles(scenario: Scenario, flags: DriveFlags, targets: Targets, readBackWith: { template: string; adapter: RowAdapter } | null, files: RunFiles, interrupt: AbortSignal): Promise<void> {
+async function driveToFiles(
+  scenario: Scenario,
+  flags: DriveFlags,
+  targets: Targets,
+  readBackWith: { template: string; adapter: RowAdapter } | null,
+  files: RunFiles,
+  interrupt: AbortSignal,
+): Promise<void> {
   let result: DriveResult;
   // The first confirmed record is read back at once: an adapter that does not match the system's answer stops the drive (exit 2), not an hour later.
   const probe = new AbortController();
@@ -114,14 +136,31 @@ async function driveToFiles(scenario: Scenario, flags: DriveFlags, targets: Targ
     readBackWith === null
       ? undefined
       : (guid: string) =>
-          void readBack(readBackWith.template, [guid], { headers: targets.headers, ca: targets.ca, cert: targets.cert, key: targets.key, adapter: readBackWith.adapter, concurrency: 1 }).then((found) => {
+          void readBack(readBackWith.template, [guid], {
+            headers: targets.headers,
+            ca: targets.ca,
+            cert: targets.cert,
+            key: targets.key,
+            adapter: readBackWith.adapter,
+            concurrency: 1,
+          }).then((found) => {
             const got = found.get(guid);
             if (got === undefined || !('missing' in got)) return;
             adapterMismatch = `the first read-back (${readBackWith.template.replaceAll('{guid}', guid)}) lacks ${got.missing}`;
             probe.abort();
           });
   try {
-    result = await drive({ scenario, seed: flags.seed, runId: flags.runId, targets, observer: files.observer, interrupt: AbortSignal.any([interrupt, probe.signal]), firstConfirmed, progress: progressLine, sampleEveryMs: flags.report ? sampleEveryMs(resolve(scenario, flags.seed ?? scenario.seed).durationMs) : undefined });
+    result = await drive({
+      scenario,
+      seed: flags.seed,
+      runId: flags.runId,
+      targets,
+      observer: files.observer,
+      interrupt: AbortSignal.any([interrupt, probe.signal]),
+      firstConfirmed,
+      progress: progressLine,
+      sampleEveryMs: flags.report ? sampleEveryMs(resolve(scenario, flags.seed ?? scenario.seed).durationMs) : undefined,
+    });
   } catch (error) {
     files.abort();
     if (error instanceof DriveSetupError) throw new BadInput(error.message);
@@ -129,26 +168,56 @@ async function driveToFiles(scenario: Scenario, flags: DriveFlags, targets: Targ
   }
   if (adapterMismatch !== null) {
     files.abort();
-    throw new BadInput(`--read-back: ${adapterMismatch}; the drive stopped, no file written. Give the flags that match the system's rows (--read-back-rows, --guid-field, --seq-field, --body-field; see "Test your external system" in the README)`);
+    throw new BadInput(
+      `--read-back: ${adapterMismatch}; the drive stopped, no file written. Give the flags that match the system's rows (--read-back-rows, --guid-field, --seq-field, --body-field; see "Test your external system" in the README)`,
+    );
   }
-  const rows = readBackWith === null ? null : await readBack(readBackWith.template, [...result.ledger.attempts.keys()], { headers: targets.headers, ca: targets.ca, cert: targets.cert, key: targets.key, adapter: readBackWith.adapter });
+  const rows =
+    readBackWith === null
+      ? null
+      : await readBack(readBackWith.template, [...result.ledger.attempts.keys()], {
+          headers: targets.headers,
+          ca: targets.ca,
+          cert: targets.cert,
+          key: targets.key,
+          adapter: readBackWith.adapter,
+        });
   const summary = withReadBack(result, rows);
   files.commit(summary);
-  const conformance = judge({ target: targets.records.href, runId: flags.runId ?? null, complete: result.complete, ledger: result.ledger, records: summary.records, readBack: rows, maxTimeoutShare: flags.maxTimeoutShare, responseTimeoutMs: result.model.groups[0]?.options.historyHttpResponseTimeoutMs ?? 0, unconfirmed: result.unconfirmed });
+  const conformance = judge({
+    target: targets.records.href,
+    runId: flags.runId ?? null,
+    complete: result.complete,
+    ledger: result.ledger,
+    records: summary.records,
+    readBack: rows,
+    maxTimeoutShare: flags.maxTimeoutShare,
+    responseTimeoutMs: result.model.groups[0]?.options.historyHttpResponseTimeoutMs ?? 0,
+    unconfirmed: result.unconfirmed,
+  });
   writeFileAtomic(join(flags.out, 'conformance.json'), `${JSON.stringify(conformance, null, 2)}\n`);
   writeFileAtomic(join(flags.out, 'conformance.md'), conformanceMarkdown(conformance));
-  writeFileAtomic(join(flags.out, 'calibration.yaml'), calibrationYaml(calibrate(result.ledger), { target: targets.records.href, scenario: scenario.name, seed: result.model.seed }));
-  process.stdout.write(`${humanSummary({ ...result, summary }, flags.out, [...runFileNames(flags.trace), 'conformance.json', 'conformance.md', 'calibration.yaml'])}\n${verdictLines(conformance, result)}\n`);
+  writeFileAtomic(
+    join(flags.out, 'calibration.yaml'),
+    calibrationYaml(calibrate(result.ledger), { target: targets.records.href, scenario: scenario.name, seed: result.model.seed }),
+  );
+  process.stdout.write(
+    `${humanSummary({ ...result, summary }, flags.out, [...runFileNames(flags.trace), 'conformance.json', 'conformance.md', 'calibration.yaml'])}\n${verdictLines(conformance, result)}\n`,
+  );
   if (flags.report) {
     await driveReport(scenario, flags.out, { ...result, summary }, targets);
     process.stdout.write(`  report: ${flags.out}/report.html ${flags.out}/report.md\n`);
   }
   const violated = conformance.claims.filter((c) => c.verdict === 'violated');
-  for (const c of violated) process.stderr.write(`claim violated: ${c.claim}: ${c.detail}${c.examples.length > 0 ? `\n  for example: ${JSON.stringify(c.examples[0])}` : ''}\n`);
+  for (const c of violated)
+    process.stderr.write(`claim violated: ${c.claim}: ${c.detail}${c.examples.length > 0 ? `\n  for example: ${JSON.stringify(c.examples[0])}` : ''}\n`);
   if (!result.complete) throw new ExitWith(130);
   const missing = rows === null ? null : storageFindings(result.ledger, rows).missingEverywhere;
   // The adapter does not match the system's answer: bad input, said as such (the files say which claims it left unchecked).
-  if (missing !== null) throw new BadInput(`--read-back: every answer lacks ${missing}; the storage claims are not checked. Give the flags that match the system's rows (--read-back-rows, --guid-field, --seq-field, --body-field; see "Test your external system" in the README)`);
+  if (missing !== null)
+    throw new BadInput(
+      `--read-back: every answer lacks ${missing}; the storage claims are not checked. Give the flags that match the system's rows (--read-back-rows, --guid-field, --seq-field, --body-field; see "Test your external system" in the README)`,
+    );
   if (violated.length > 0) throw new ExitWith(1);
 }
 
@@ -163,7 +232,10 @@ async function driveReport(scenario: Scenario, out: string, result: DriveResult,
   const target = targets.records.href;
   const m = result.model;
   const file = (name: string) => join(out, name);
-  const lines = (name: string) => readFileSync(file(name), 'utf8').split('\n').filter((line) => line !== '');
+  const lines = (name: string) =>
+    readFileSync(file(name), 'utf8')
+      .split('\n')
+      .filter((line) => line !== '');
   const trace = existsSync(file('trace.jsonl')) ? lines('trace.jsonl').map((line) => JSON.parse(line) as TraceLine) : [];
   const every = sampleEveryMs(result.model.durationMs);
   const { html, markdown } = await buildRunReport({
@@ -190,7 +262,10 @@ async function driveReport(scenario: Scenario, out: string, result: DriveResult,
 /** The targets from the flags, each checked: bad input names the flag and what is allowed. */
 function targetsOf(scenario: Scenario, flags: DriveFlags): Targets {
   const records = urlOf('--target', flags.target);
-  const validation = flags.validationTarget !== undefined ? urlOf('--validation-target', flags.validationTarget) : new URL(pathOf(scenario.ocs['validation-uri']), records.origin);
+  const validation =
+    flags.validationTarget !== undefined
+      ? urlOf('--validation-target', flags.validationTarget)
+      : new URL(pathOf(scenario.ocs['validation-uri']), records.origin);
   const { ca, cert, key } = tlsOf(flags);
   return { records, validation, headers: headersOf(flags.header), ca, cert, key, networkFaults: flags.networkFaults, maxRate: flags.maxRate };
 }
@@ -201,7 +276,8 @@ function targetsOf(scenario: Scenario, flags: DriveFlags): Targets {
  */
 function runIdOf(given: string | undefined): string {
   if (given === undefined) return randomBytes(4).toString('hex').toUpperCase();
-  if (!/^[0-9A-Fa-f]{8}$/.test(given)) throw new BadInput(`--run-id: got ${JSON.stringify(given)}; expected 8 hex digits, e.g. 3F2A9C01 (the run id a drive printed)`);
+  if (!/^[0-9A-Fa-f]{8}$/.test(given))
+    throw new BadInput(`--run-id: got ${JSON.stringify(given)}; expected 8 hex digits, e.g. 3F2A9C01 (the run id a drive printed)`);
   return given.toUpperCase();
 }
 
@@ -214,7 +290,9 @@ function driveHeader(targets: Targets, readBackTemplate: string | null): string 
 
 function progressLine(p: DriveProgress): void {
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-  process.stderr.write(`drive ${s(p.nowMs)} of at most ${s(p.endMs)}: saved ${p.saved}, kept ${p.kept} (marked for re-submission ${p.marked}), ${p.inFlight} in flight${p.waitConditions > 0 ? `, WAIT CONDITION in ${p.waitConditions} group(s)` : ''}\n`);
+  process.stderr.write(
+    `drive ${s(p.nowMs)} of at most ${s(p.endMs)}: saved ${p.saved}, kept ${p.kept} (marked for re-submission ${p.marked}), ${p.inFlight} in flight${p.waitConditions > 0 ? `, WAIT CONDITION in ${p.waitConditions} group(s)` : ''}\n`,
+  );
 }
 
 /** summary.json with what the read-back showed in place of the figures a real system hides. */
@@ -224,7 +302,10 @@ function withReadBack(result: DriveResult, rows: Map<string, ReadBack> | null): 
   const f = storageFindings(result.ledger, rows);
   // A figure the read-back gave no evidence for stays null with the reason: never a 0 made of nothing.
   if (f.read === 0) {
-    const why = f.missingEverywhere !== null ? `the read-back lacked ${f.missingEverywhere} in every answer` : 'no attempt could be read back (see read-back-contract in conformance.json)';
+    const why =
+      f.missingEverywhere !== null
+        ? `the read-back lacked ${f.missingEverywhere} in every answer`
+        : 'no attempt could be read back (see read-back-contract in conformance.json)';
     const censored = { ...summary.censored };
     for (const field of ['stored', 'duplicates', 'staleOverwrites', 'finalNotSeq1']) censored[`external.${field}`] = why;
     return { ...summary, censored };

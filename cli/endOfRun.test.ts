@@ -26,7 +26,9 @@ describe('calls an OCS restart dropped', () => {
 
   it('are named in the run header and the printed summary', () => {
     expect(runHeader(scenario, 1)).toContain('1 OCS restart(s)');
-    expect(humanSummary(run.result, 'out/x', [])).toContain(`OCS restarts 1 (5 s down): calls dropped 2, records lost ${s.records.lostInRestarts} (records-after-restart: lost); the external system holds seq 0 alone for 2 attempt(s)`);
+    expect(humanSummary(run.result, 'out/x', [])).toContain(
+      `OCS restarts 1 (5 s down): calls dropped 2, records lost ${s.records.lostInRestarts} (records-after-restart: lost); the external system holds seq 0 alone for 2 attempt(s)`,
+    );
   });
 });
 
@@ -45,8 +47,21 @@ describe('calls still in progress when the drain limit ends the run', () => {
   });
 
   it('are named in the printed summary and the report', async () => {
-    expect(humanSummary(run.result, 'out/x', [])).toContain('calls still in progress when the drain limit ended the run: 2 (seq 1 never made for 2 attempt(s))');
-    const report = await buildRunReport({ scenario, scenarioYaml: '', summary: s, model: run.result.model, trace: run.trace, log: run.logText, series: run.result.series, sampleEveryMs: 10_000, invariants: [], provenance: [] });
+    expect(humanSummary(run.result, 'out/x', [])).toContain(
+      'calls still in progress when the drain limit ended the run: 2 (seq 1 never made for 2 attempt(s))',
+    );
+    const report = await buildRunReport({
+      scenario,
+      scenarioYaml: '',
+      summary: s,
+      model: run.result.model,
+      trace: run.trace,
+      log: run.logText,
+      series: run.result.series,
+      sampleEveryMs: 10_000,
+      invariants: [],
+      provenance: [],
+    });
     expect(report.markdown).toContain('2 calls were still in progress when the drain limit ended the run: their seq 1 records were never made');
   });
 
@@ -64,7 +79,7 @@ describe('calls still in progress when the drain limit ends the run', () => {
 });
 
 describe('censored figures', () => {
-  it('an outage configured past the end of the run: the run\'s end, flagged, and no recovery figures', () => {
+  it("an outage configured past the end of the run: the run's end, flagged, and no recovery figures", () => {
     const s = runObserved(tinyScenario({ duration: '2m', drainLimit: '1m', externalSystem: { outages: [{ from: '1m', until: '5h', status: 503 }] } })).summary;
     expect(s.recovery.lastOutageEndSeconds).toBe(s.virtualSeconds);
     expect(s.recovery.dialingBackSeconds).toBeNull();
@@ -101,7 +116,12 @@ describe('runs that do nothing, or storm', () => {
   });
 
   it('warns up front of a re-submission storm (a 1 ms recovery timeout through a 6-minute refused outage: measured 1.8 million 418s, 228 MB of ocs.log, 63 s), not of the same outage with 30 s', () => {
-    const storm = (recovery: string) => tinyScenario({ duration: '10m', ocs: { 'history-wait-recovery-timeout': recovery, 'http-connection-pool-size': 10 }, network: { latency: { fixed: '1ms' }, outages: [{ kind: 'refused', from: '2m', until: '8m' }] } });
+    const storm = (recovery: string) =>
+      tinyScenario({
+        duration: '10m',
+        ocs: { 'history-wait-recovery-timeout': recovery, 'http-connection-pool-size': 10 },
+        network: { latency: { fixed: '1ms' }, outages: [{ kind: 'refused', from: '2m', until: '8m' }] },
+      });
     const warnings = settingsWarnings(resolve(storm('1ms'), 1));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/^re-submission storm likely: history-wait-recovery-timeout 1 ms with a pool of 10 .* about 1\.2 million failed POSTs/);

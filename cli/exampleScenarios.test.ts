@@ -72,7 +72,11 @@ const POINTS: Record<string, (run: ObservedRun) => void> = {
   },
   'three-groups.yaml': ({ summary, trace }) => {
     // Its outage is at minute 20 and Team B starts at minute 10: the first 10 minutes have Sales and Team A dialing, on phone ranges of their own lists.
-    expect(summary.groups.map((g) => [g.name, g.dials > 0])).toEqual([['Outbound Sales@Sales Agents', true], ['Collections@Team A', true], ['Collections@Team B', false]]);
+    expect(summary.groups.map((g) => [g.name, g.dials > 0])).toEqual([
+      ['Outbound Sales@Sales Agents', true],
+      ['Collections@Team A', true],
+      ['Collections@Team B', false],
+    ]);
     const phones = (group: string) => new Set(trace.filter((l) => l.event === 'dial' && l.group === group).map((l) => l.entity));
     const sales = phones('Outbound Sales@Sales Agents');
     expect([...phones('Collections@Team A')].filter((p) => sales.has(p))).toEqual([]);
@@ -83,7 +87,9 @@ const POINTS: Record<string, (run: ObservedRun) => void> = {
   },
 };
 
-const files = readdirSync(SCENARIOS).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
+const files = readdirSync(SCENARIOS)
+  .filter((f) => /\.(ya?ml|json)$/.test(f))
+  .sort();
 
 describe('scenarios/', () => {
   it('holds the examples the README promises', () => {

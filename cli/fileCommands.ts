@@ -22,29 +22,45 @@ export function addRunCommand(cli: Command): void {
     .command('run')
     .description(summaryOf('run'))
     .argument('[scenario]', 'scenario file, YAML or JSON')
-    .option('--seed <n>', 'seed (default: the scenario\'s)', wholeNumber(0))
+    .option('--seed <n>', "seed (default: the scenario's)", wholeNumber(0))
     .option('--out <dir>', 'output directory', 'out/run')
     .addOption(new Option('--engine <engine>', 'machine engine').choices(['compiled', 'xstate']).default('compiled'))
     .option('--no-trace', 'do not write trace.jsonl')
     .option('--report', 'also write report.html and report.md (see ocs-sim report)')
-    .option('--max-recovery <duration>', 'health: the bound on recovery after a trigger (outage, OCS restart, campaign start) before it is slow-recovery, e.g. 5m', durationArg)
-    .action(async (file: string | undefined, opts: { seed?: number; out: string; engine: 'compiled' | 'xstate'; trace: boolean; report?: boolean; maxRecovery?: number }) => {
-      const { scenario, input } = loadScenario(file);
-      const seed = opts.seed ?? scenario.seed;
-      process.stdout.write(`${runHeader(scenario, seed, ocsSettingsGiven(input))}\n`);
-      for (const warning of bareNumberWarnings(input)) process.stderr.write(`warning: ${warning}\n`);
-      const before = settingsWarnings(resolve(scenario, seed));
-      for (const warning of before) process.stderr.write(`warning: ${warning}\n`);
-      const result = await runToFiles(scenario, { seed: opts.seed, out: opts.out, engine: opts.engine, trace: opts.trace, maxRecoveryMs: opts.maxRecovery, optionsGiven: ocsSettingsGiven(input) });
-      for (const warning of result.summary.warnings.filter((w) => !before.includes(w))) process.stderr.write(`warning: ${warning}\n`);
-      process.stdout.write(`${humanSummary(result, opts.out, runFileNames(opts.trace))}\n`);
-      if (opts.report) {
-        // The report's modules (charts, the invariant checker) load only for a report.
-        const { reportFromDir } = await import('./reportCommand.ts');
-        await reportFromDir(opts.out);
-        process.stdout.write(`  report: ${opts.out}/report.html ${opts.out}/report.md\n`);
-      }
-    });
+    .option(
+      '--max-recovery <duration>',
+      'health: the bound on recovery after a trigger (outage, OCS restart, campaign start) before it is slow-recovery, e.g. 5m',
+      durationArg,
+    )
+    .action(
+      async (
+        file: string | undefined,
+        opts: { seed?: number; out: string; engine: 'compiled' | 'xstate'; trace: boolean; report?: boolean; maxRecovery?: number },
+      ) => {
+        const { scenario, input } = loadScenario(file);
+        const seed = opts.seed ?? scenario.seed;
+        process.stdout.write(`${runHeader(scenario, seed, ocsSettingsGiven(input))}\n`);
+        for (const warning of bareNumberWarnings(input)) process.stderr.write(`warning: ${warning}\n`);
+        const before = settingsWarnings(resolve(scenario, seed));
+        for (const warning of before) process.stderr.write(`warning: ${warning}\n`);
+        const result = await runToFiles(scenario, {
+          seed: opts.seed,
+          out: opts.out,
+          engine: opts.engine,
+          trace: opts.trace,
+          maxRecoveryMs: opts.maxRecovery,
+          optionsGiven: ocsSettingsGiven(input),
+        });
+        for (const warning of result.summary.warnings.filter((w) => !before.includes(w))) process.stderr.write(`warning: ${warning}\n`);
+        process.stdout.write(`${humanSummary(result, opts.out, runFileNames(opts.trace))}\n`);
+        if (opts.report) {
+          // The report's modules (charts, the invariant checker) load only for a report.
+          const { reportFromDir } = await import('./reportCommand.ts');
+          await reportFromDir(opts.out);
+          process.stdout.write(`  report: ${opts.out}/report.html ${opts.out}/report.md\n`);
+        }
+      },
+    );
 }
 
 export function addReportCommand(cli: Command): void {
@@ -71,12 +87,39 @@ export function addSchemaCommand(cli: Command): void {
     .option('--sweep', 'the schema of sweep files instead (docs/sweep.schema.json)')
     .option('--reference', 'the scenario field reference in Markdown instead (docs/scenario.md)')
     .option('--trace', 'the schema of a trace.jsonl line instead (docs/trace.schema.json)')
-    .option('--out <file>', 'where to write it (default: scenario.schema.json, summary.schema.json with --summary, sweep.schema.json with --sweep, scenario.md with --reference, trace.schema.json with --trace)')
+    .option(
+      '--out <file>',
+      'where to write it (default: scenario.schema.json, summary.schema.json with --summary, sweep.schema.json with --sweep, scenario.md with --reference, trace.schema.json with --trace)',
+    )
     .action((opts: { out?: string; summary?: boolean; sweep?: boolean; reference?: boolean; trace?: boolean }) => {
       const chosen = (['summary', 'sweep', 'reference', 'trace'] as const).filter((k) => opts[k]);
-      if (chosen.length > 1) throw new BadInput(`ocs-sim schema: ${chosen.map((k) => `--${k}`).join(' and ')}: got ${chosen.length}; expected one of --summary, --sweep, --reference, --trace (or none, for scenario files)`);
-      const out = opts.out ?? (opts.summary ? 'summary.schema.json' : opts.sweep ? 'sweep.schema.json' : opts.reference ? 'scenario.md' : opts.trace ? 'trace.schema.json' : 'scenario.schema.json');
-      writeFileAtomic(out, opts.summary ? summaryJsonSchema() : opts.sweep ? sweepJsonSchema() : opts.reference ? scenarioReference() : opts.trace ? traceJsonSchema() : `${JSON.stringify(z.toJSONSchema(Scenario, { io: 'input' }), null, 2)}\n`);
+      if (chosen.length > 1)
+        throw new BadInput(
+          `ocs-sim schema: ${chosen.map((k) => `--${k}`).join(' and ')}: got ${chosen.length}; expected one of --summary, --sweep, --reference, --trace (or none, for scenario files)`,
+        );
+      const out =
+        opts.out ??
+        (opts.summary
+          ? 'summary.schema.json'
+          : opts.sweep
+            ? 'sweep.schema.json'
+            : opts.reference
+              ? 'scenario.md'
+              : opts.trace
+                ? 'trace.schema.json'
+                : 'scenario.schema.json');
+      writeFileAtomic(
+        out,
+        opts.summary
+          ? summaryJsonSchema()
+          : opts.sweep
+            ? sweepJsonSchema()
+            : opts.reference
+              ? scenarioReference()
+              : opts.trace
+                ? traceJsonSchema()
+                : `${JSON.stringify(z.toJSONSchema(Scenario, { io: 'input' }), null, 2)}\n`,
+      );
       process.stdout.write(`wrote ${out}\n`);
     });
 }

@@ -33,14 +33,17 @@ export function urlOf(flag: string, text: string): URL {
   } catch {
     throw new BadInput(`${flag}: got ${JSON.stringify(text)}; expected an http:// or https:// URL, e.g. http://127.0.0.1:8080/ocs/history`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new BadInput(`${flag}: got ${JSON.stringify(text)}; expected an http:// or https:// URL (not ${url.protocol})`);
-  if (url.username !== '' || url.password !== '') throw new BadInput(`${flag}: credentials in the URL are not sent; give them as --header 'Authorization: ...'`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new BadInput(`${flag}: got ${JSON.stringify(text)}; expected an http:// or https:// URL (not ${url.protocol})`);
+  if (url.username !== '' || url.password !== '')
+    throw new BadInput(`${flag}: credentials in the URL are not sent; give them as --header 'Authorization: ...'`);
   return url;
 }
 
 /** A read-back URL template: a URL with {guid} in its path or query. */
 export function readBackOf(template: string): string {
-  if (!template.includes('{guid}')) throw new BadInput(`--read-back: got ${JSON.stringify(template)}; expected a URL template with {guid}, e.g. http://127.0.0.1:8080/records/{guid}`);
+  if (!template.includes('{guid}'))
+    throw new BadInput(`--read-back: got ${JSON.stringify(template)}; expected a URL template with {guid}, e.g. http://127.0.0.1:8080/records/{guid}`);
   urlOf('--read-back', template.replaceAll('{guid}', 'GUID'));
   return template;
 }
@@ -53,9 +56,17 @@ export function adapterOf(flags: AdapterFlags, withReadBack: boolean): RowAdapte
   for (const k of given) {
     const value = flags[k]!;
     const ok = k === 'readBackRows' ? /^[^.\s]+(\.[^.\s]+)*$/.test(value) : value.trim() !== '' && value === value.trim();
-    if (!ok) throw new BadInput(`${flag(k)}: got ${JSON.stringify(value)}; expected ${k === 'readBackRows' ? 'a dot path of field names, e.g. data or result.items' : 'a field name, e.g. guid'}`);
+    if (!ok)
+      throw new BadInput(
+        `${flag(k)}: got ${JSON.stringify(value)}; expected ${k === 'readBackRows' ? 'a dot path of field names, e.g. data or result.items' : 'a field name, e.g. guid'}`,
+      );
   }
-  return { rows: flags.readBackRows ?? CONTRACT.rows, guidField: flags.guidField ?? CONTRACT.guidField, seqField: flags.seqField ?? CONTRACT.seqField, bodyField: flags.bodyField ?? CONTRACT.bodyField };
+  return {
+    rows: flags.readBackRows ?? CONTRACT.rows,
+    guidField: flags.guidField ?? CONTRACT.guidField,
+    seqField: flags.seqField ?? CONTRACT.seqField,
+    bodyField: flags.bodyField ?? CONTRACT.bodyField,
+  };
 }
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -67,16 +78,19 @@ export function headerOf(text: string): [string, string] {
   const colon = text.indexOf(':');
   const name = colon < 0 ? '' : text.slice(0, colon).trim();
   const value = colon < 0 ? '' : text.slice(colon + 1).trim();
-  if (!TOKEN.test(name)) throw new BadInput(`--header: got ${JSON.stringify(text)}; expected 'Name: value' with a header name of letters, digits and !#$%&'*+.^_\`|~-`);
+  if (!TOKEN.test(name))
+    throw new BadInput(`--header: got ${JSON.stringify(text)}; expected 'Name: value' with a header name of letters, digits and !#$%&'*+.^_\`|~-`);
   if (/[\r\n\0]/.test(value)) throw new BadInput(`--header ${name}: the value holds a line break or NUL, which cannot be sent`);
-  if (CLIENT_HEADERS.has(name.toLowerCase())) throw new BadInput(`--header ${name}: set by the HTTP client itself; not allowed: ${[...CLIENT_HEADERS].join(', ')}`);
+  if (CLIENT_HEADERS.has(name.toLowerCase()))
+    throw new BadInput(`--header ${name}: set by the HTTP client itself; not allowed: ${[...CLIENT_HEADERS].join(', ')}`);
   return [name, value];
 }
 
 /** A share from 0 to 1 (an option parser: commander names the option). */
 export function share(value: string): number {
   const x = Number(value);
-  if (value.trim() === '' || !Number.isFinite(x) || x < 0 || x > 1) throw new InvalidArgumentError(`got ${JSON.stringify(value)}; expected a share from 0 to 1, e.g. 0.01 for 1%`);
+  if (value.trim() === '' || !Number.isFinite(x) || x < 0 || x > 1)
+    throw new InvalidArgumentError(`got ${JSON.stringify(value)}; expected a share from 0 to 1, e.g. 0.01 for 1%`);
   return x;
 }
 

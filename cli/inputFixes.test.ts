@@ -19,7 +19,7 @@ const errorsOf = (input: unknown) => {
 };
 
 describe('input fixes', () => {
-  it('ocs-sim --version prints the version and the model\'s fingerprint, exit 0', async () => {
+  it("ocs-sim --version prints the version and the model's fingerprint, exit 0", async () => {
     let out = '';
     const write = vi.spyOn(process.stdout, 'write').mockImplementation((t) => ((out += String(t)), true));
     try {
@@ -39,19 +39,27 @@ describe('input fixes', () => {
   });
 
   it('a mistyped option: "did you mean ...?"', () => {
-    expect(errorsOf({ ocs: { 'history-http-response-timout': '10s' } })[0]).toContain('ocs.history-http-response-timout: unknown field (given "10s"); did you mean history-http-response-timeout?');
+    expect(errorsOf({ ocs: { 'history-http-response-timout': '10s' } })[0]).toContain(
+      'ocs.history-http-response-timout: unknown field (given "10s"); did you mean history-http-response-timeout?',
+    );
     expect(errorsOf({ ocs: { zzz: 1 } })[0]).not.toContain('did you mean');
   });
 
   it('a sweep file given to run says it is a sweep file and which command takes it', () => {
     expect(() => loadScenario('sweeps/recovery-boundary.yaml')).toThrow(ScenarioError);
-    expect(() => loadScenario('sweeps/recovery-boundary.yaml')).toThrow(/this is a sweep file \(it has scenario: and vary:\), not a scenario: run it with ocs-sim sweep sweeps\/recovery-boundary\.yaml/);
+    expect(() => loadScenario('sweeps/recovery-boundary.yaml')).toThrow(
+      /this is a sweep file \(it has scenario: and vary:\), not a scenario: run it with ocs-sim sweep sweeps\/recovery-boundary\.yaml/,
+    );
   });
 
   it('a quoted "30": seconds for an OCS timeout option (as OCS configuration writes it); elsewhere refused with how to write it', () => {
     const v = validateScenario({ ocs: { 'history-wait-recovery-timeout': '30' } });
     expect(v.ok && v.scenario.ocs['history-wait-recovery-timeout']).toBe('30s');
-    expect(errorsOf({ duration: '30' })).toEqual([expect.stringContaining('duration: got "30"; expected a non-negative duration with a unit (ms, s, m or h), e.g. "250ms", "30s", "5m", "2h", "1h30m" (a bare "30" has no unit: write 30s for seconds, 30m for minutes)')]);
+    expect(errorsOf({ duration: '30' })).toEqual([
+      expect.stringContaining(
+        'duration: got "30"; expected a non-negative duration with a unit (ms, s, m or h), e.g. "250ms", "30s", "5m", "2h", "1h30m" (a bare "30" has no unit: write 30s for seconds, 30m for minutes)',
+      ),
+    ]);
     const file = join(dir, 'quoted.yaml');
     writeFileSync(file, 'ocs:\n  history-http-response-timeout: "5"\n');
     expect(loadScenario(file).scenario.ocs['history-http-response-timeout']).toBe('5s');

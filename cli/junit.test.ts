@@ -98,7 +98,13 @@ describe('JUnit XML', () => {
     };
     const doc = parseXml(junitXml(suite));
     // What cannot be written comes back visibly escaped; everything else exactly.
-    const readable = (s: string) => s.replace('\u001b[31m', '\\u001B[31m').replace('\u001b[0m', '\\u001B[0m').replace('\u0000', '\\u0000').replace('\uFFFE', '\\uFFFE').replace('\uD800', '\\uD800');
+    const readable = (s: string) =>
+      s
+        .replace('\u001b[31m', '\\u001B[31m')
+        .replace('\u001b[0m', '\\u001B[0m')
+        .replace('\u0000', '\\u0000')
+        .replace('\uFFFE', '\\uFFFE')
+        .replace('\uD800', '\\uD800');
     const [failing, skipped] = all(doc, 'testcase');
     expect(failing.attrs.name).toBe(readable(`failing ${NASTY}`));
     expect(failing.attrs.classname).toBe(readable(`c ${NASTY}`));

@@ -8,7 +8,7 @@
 export type CaseOutcome =
   | { kind: 'passed' }
   /** `message`: one line (the claim); `text`: the whole story (seed, detail, replay). */
-  | { kind: 'failure'; message: string; text: string; /** The failure's type attribute (default "invariant violated"). */ type?: string }
+  | { kind: 'failure'; message: string; text: string /** The failure's type attribute (default "invariant violated"). */; type?: string }
   | { kind: 'skipped'; message: string };
 
 export interface TestCase {
@@ -52,19 +52,47 @@ const attributes = (attrs: ReadonlyArray<readonly [string, string | number]>) =>
 export function junitXml(suite: TestSuite): string {
   const failures = suite.cases.filter((c) => c.outcome.kind === 'failure').length;
   const skipped = suite.cases.filter((c) => c.outcome.kind === 'skipped').length;
-  const counts = [['tests', suite.cases.length], ['failures', failures], ['errors', 0], ['skipped', skipped], ['time', '0']] as const;
-  const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites${attributes([['name', suite.name], ...counts])}>`, `  <testsuite${attributes([['name', suite.name], ...counts])}>`];
+  const counts = [
+    ['tests', suite.cases.length],
+    ['failures', failures],
+    ['errors', 0],
+    ['skipped', skipped],
+    ['time', '0'],
+  ] as const;
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites${attributes([['name', suite.name], ...counts])}>`,
+    `  <testsuite${attributes([['name', suite.name], ...counts])}>`,
+  ];
   if (suite.properties.length > 0) {
     lines.push('    <properties>');
-    for (const [name, value] of suite.properties) lines.push(`      <property${attributes([['name', name], ['value', value]])}/>`);
+    for (const [name, value] of suite.properties)
+      lines.push(
+        `      <property${attributes([
+          ['name', name],
+          ['value', value],
+        ])}/>`,
+      );
     lines.push('    </properties>');
   }
   for (const c of suite.cases) {
-    const open = `    <testcase${attributes([['classname', c.classname], ['name', c.name], ['time', '0']])}`;
+    const open = `    <testcase${attributes([
+      ['classname', c.classname],
+      ['name', c.name],
+      ['time', '0'],
+    ])}`;
     const o = c.outcome;
     if (o.kind === 'passed') lines.push(`${open}/>`);
     else if (o.kind === 'skipped') lines.push(`${open}>`, `      <skipped${attributes([['message', o.message]])}/>`, '    </testcase>');
-    else lines.push(`${open}>`, `      <failure${attributes([['message', o.message], ['type', o.type ?? 'invariant violated']])}>${escapeText(o.text)}</failure>`, '    </testcase>');
+    else
+      lines.push(
+        `${open}>`,
+        `      <failure${attributes([
+          ['message', o.message],
+          ['type', o.type ?? 'invariant violated'],
+        ])}>${escapeText(o.text)}</failure>`,
+        '    </testcase>',
+      );
   }
   lines.push('  </testsuite>', '</testsuites>');
   return `${lines.join('\n')}\n`;

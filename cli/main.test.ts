@@ -173,24 +173,30 @@ function rejection(file: string): string {
 }
 
 describe('ocs-sim run rejects a scenario file with', () => {
-  it.each(BAD.filter((b) => b.spawn).map((b) => [b.name, b] as const))('%s: exit code 2, the field, the value and what is allowed, no stack trace, no files', (name, bad) => {
-    const { result, file, out } = spawned.get(name)!;
-    expect(result.code).toBe(2);
-    for (const words of bad.says) expect(result.stderr).toContain(words);
-    expect(result.stderr.startsWith(`${file}: `)).toBe(true);
-    expect(result.stderr).not.toMatch(/\n\s+at /);
-    expect(result.stderr).not.toMatch(/Error:|ZodError|node_modules/);
-    expect(result.stdout).toBe('');
-    expect(existsSync(out)).toBe(false);
-  });
+  it.each(BAD.filter((b) => b.spawn).map((b) => [b.name, b] as const))(
+    '%s: exit code 2, the field, the value and what is allowed, no stack trace, no files',
+    (name, bad) => {
+      const { result, file, out } = spawned.get(name)!;
+      expect(result.code).toBe(2);
+      for (const words of bad.says) expect(result.stderr).toContain(words);
+      expect(result.stderr.startsWith(`${file}: `)).toBe(true);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+      expect(result.stderr).not.toMatch(/Error:|ZodError|node_modules/);
+      expect(result.stdout).toBe('');
+      expect(existsSync(out)).toBe(false);
+    },
+  );
 
-  it.each(BAD.map((b, i) => [b.name, b, i] as const).filter(([, b]) => !b.spawn))('%s: a message naming the field, the value and what is allowed', (_name, bad, i) => {
-    const file = fileFor(bad, i);
-    const stderr = rejection(file);
-    for (const words of bad.says) expect(stderr).toContain(words);
-    expect(stderr.startsWith(`${file}: `)).toBe(true);
-    expect(stderr).not.toMatch(/\n\s+at /);
-  });
+  it.each(BAD.map((b, i) => [b.name, b, i] as const).filter(([, b]) => !b.spawn))(
+    '%s: a message naming the field, the value and what is allowed',
+    (_name, bad, i) => {
+      const file = fileFor(bad, i);
+      const stderr = rejection(file);
+      for (const words of bad.says) expect(stderr).toContain(words);
+      expect(stderr.startsWith(`${file}: `)).toBe(true);
+      expect(stderr).not.toMatch(/\n\s+at /);
+    },
+  );
 
   it('several mistakes: every one is named, one per line', () => {
     const file = join(dir, 'several.yaml');
@@ -246,7 +252,16 @@ describe('ocs-sim schema', () => {
     'validation-timeout-call-result',
     'validation-race-condition-call-result',
   ];
-  type Schema = { $schema?: string; properties: Record<string, Schema>; additionalProperties?: boolean; items?: Schema; pattern?: string; description?: string; anyOf?: Schema[]; type?: string };
+  type Schema = {
+    $schema?: string;
+    properties: Record<string, Schema>;
+    additionalProperties?: boolean;
+    items?: Schema;
+    pattern?: string;
+    description?: string;
+    anyOf?: Schema[];
+    type?: string;
+  };
   let schema: Schema;
 
   beforeAll(async () => {
@@ -267,7 +282,12 @@ describe('ocs-sim schema', () => {
   it('lets a campaign group override the object-level options', () => {
     const group = schema.properties.campaignGroups.items!;
     expect(Object.keys(group.properties.options.properties)).toEqual(
-      expect.arrayContaining(['history-http-response-timeout', 'history-wait-recovery-timeout', 'history-wait-condition-threshold', 'validation-race-condition-call-result']),
+      expect.arrayContaining([
+        'history-http-response-timeout',
+        'history-wait-recovery-timeout',
+        'history-wait-condition-threshold',
+        'validation-race-condition-call-result',
+      ]),
     );
   });
 
@@ -285,7 +305,7 @@ describe('ocs-sim schema', () => {
 });
 
 describe('ocs-sim run into a directory an earlier run used', () => {
-  it('leaves none of the earlier run\'s files beside its own, and lists only the files it wrote', async () => {
+  it("leaves none of the earlier run's files beside its own, and lists only the files it wrote", async () => {
     const { runFileNames, runToFiles, humanSummary } = await import('./runCommand.ts');
     const out = join(dir, 'reused');
     const scenario = loadScenario(undefined).scenario;

@@ -23,7 +23,13 @@ describe('the run header', () => {
     expect(header).toContain('history-wait-recovery-timeout 45s,');
     expect(header).toContain('recovery-timer batch');
     expect(header).not.toContain('recovery-timer batch [model]');
-    for (const unset of ['history-http-response-timeout 10s [model]', 'history-wait-condition-threshold 100 [model]', 'http-connection-pool-size 10 [model]', 'http-response-timeout 10s [model]', 'records-in-dialing-modes any [model]']) {
+    for (const unset of [
+      'history-http-response-timeout 10s [model]',
+      'history-wait-condition-threshold 100 [model]',
+      'http-connection-pool-size 10 [model]',
+      'http-response-timeout 10s [model]',
+      'records-in-dialing-modes any [model]',
+    ]) {
       expect(header).toContain(unset);
     }
     // Documented OCS options and the model's own settings are told apart.
@@ -41,11 +47,22 @@ describe('the report', () => {
   });
   const run = runObserved(scenario);
 
-  it('marks the options whose value is the model\'s default, and says when a group was stopped during its wait condition', async () => {
+  it("marks the options whose value is the model's default, and says when a group was stopped during its wait condition", async () => {
     // What ocs-sim run writes for this scenario: it set the history-* options, not http-response-timeout.
     const given = new Set(['history-http-response-timeout', 'history-wait-recovery-timeout', 'history-wait-condition-threshold', 'http-connection-pool-size']);
     const scenarioYaml = `# Effective scenario\n${modelDefaultsLine(scenario.ocs, given)}`;
-    const { markdown } = await buildRunReport({ scenario, scenarioYaml, summary: run.summary, model: run.result.model, trace: run.trace, log: run.logText, series: run.result.series, sampleEveryMs: 10_000, invariants: [], provenance: [] });
+    const { markdown } = await buildRunReport({
+      scenario,
+      scenarioYaml,
+      summary: run.summary,
+      model: run.result.model,
+      trace: run.trace,
+      log: run.logText,
+      series: run.result.series,
+      sampleEveryMs: 10_000,
+      invariants: [],
+      provenance: [],
+    });
     expect(markdown).toContain('`http-response-timeout` 10s [model default]');
     expect(markdown).toContain('`history-wait-condition-threshold` 0 ·');
     expect(markdown).toMatch(/until the group was stopped at .*, still waiting \(so OCS logged no "cleared" line\)/);

@@ -14,7 +14,11 @@ export async function program(argv: readonly string[]): Promise<Command> {
   const cli = new Command('ocs-sim')
     .description('Deterministic simulation of how Genesys OCS submits call report records to an external system')
     // The model's fingerprint hashes its sources: computed only when asked for.
-    .version(argv.includes('-V') || argv.includes('--version') ? versionText() : packageVersion(), '-V, --version', 'print the version of ocs-sim (CHANGELOG.md says what each changed) and the fingerprint of its model')
+    .version(
+      argv.includes('-V') || argv.includes('--version') ? versionText() : packageVersion(),
+      '-V, --version',
+      'print the version of ocs-sim (CHANGELOG.md says what each changed) and the fingerprint of its model',
+    )
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
 
@@ -50,4 +54,3 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
 }
-

@@ -52,11 +52,14 @@ export function addProxyCommand(cli: Command): void {
   cli
     .command('proxy')
     .description(summaryOf('proxy'))
-    .argument('[scenario]', "scenario file, YAML or JSON: its OCS options describe the OCS under test, its network section the faults (default: the built-in scenarios/default.yaml)")
+    .argument(
+      '[scenario]',
+      'scenario file, YAML or JSON: its OCS options describe the OCS under test, its network section the faults (default: the built-in scenarios/default.yaml)',
+    )
     .requiredOption('--target <url>', 'the real external system (http:// or https://); a path on it is a prefix of every forwarded path')
     .option('--validation-target <url>', 'where pre-dial validation requests go (default: the target)')
     .option('--read-back <url-template>', 'GET this with {guid} replaced for the rows the target holds of an attempt: the storage claims need it')
-    .option('--read-back-rows <path>', 'where the rows are in the read-back\'s answer, a dot path (e.g. data)')
+    .option('--read-back-rows <path>', "where the rows are in the read-back's answer, a dot path (e.g. data)")
     .option('--guid-field <name>', 'the field of a row that holds the GUID (default GSW_CALL_ATTEMPT_GUID)')
     .option('--seq-field <name>', 'the field of a row that holds the sequence number (default GSW_HIST_SEQUENCE_NUM)')
     .option('--body-field <name>', 'a field of a row holding the record, as an object or its JSON text (default body)')
@@ -64,8 +67,17 @@ export function addProxyCommand(cli: Command): void {
     .option('--port <n>', 'port (0: any free one; the first line says which)', wholeNumber(0), 8080)
     .option('--out <dir>', 'where the verdicts are written', 'out/proxy')
     .option('--seed <n>', "seed of the fault decisions (default: the scenario's)", wholeNumber(0))
-    .addOption(new Option('--clock <when>', "schedule time 0 of the network section's faults: the first request, or the proxy's start").choices(['first-request', 'start']).default('first-request'))
-    .option('--header <header>', "a header for the read-back, 'Name: value' (repeatable; forwarded requests keep their own)", (value: string, all: string[]) => [...all, value], [])
+    .addOption(
+      new Option('--clock <when>', "schedule time 0 of the network section's faults: the first request, or the proxy's start")
+        .choices(['first-request', 'start'])
+        .default('first-request'),
+    )
+    .option(
+      '--header <header>',
+      "a header for the read-back, 'Name: value' (repeatable; forwarded requests keep their own)",
+      (value: string, all: string[]) => [...all, value],
+      [],
+    )
     .option('--tls-cert <file>', 'listen with HTTPS, this certificate (PEM; with --tls-key)')
     .option('--tls-key <file>', 'the private key of --tls-cert (PEM)')
     .option('--ca <file>', 'trust this certificate authority (PEM) for an https target and its read-back')
@@ -79,7 +91,19 @@ export function addProxyCommand(cli: Command): void {
       let proxy: RunningProxy;
       const report = async (): Promise<string[]> => writeJudgement(flags.out, await judgement(proxy, scenario, flags, setup));
       try {
-        proxy = await startProxy({ scenario, seed: flags.seed, host: flags.host, port: flags.port, target: setup.target, validationTarget: setup.validationTarget, clock: flags.clock, tls: setup.tls, upstream: setup.upstream, controlToken: flags.controlToken, report });
+        proxy = await startProxy({
+          scenario,
+          seed: flags.seed,
+          host: flags.host,
+          port: flags.port,
+          target: setup.target,
+          validationTarget: setup.validationTarget,
+          clock: flags.clock,
+          tls: setup.tls,
+          upstream: setup.upstream,
+          controlToken: flags.controlToken,
+          report,
+        });
       } catch (error) {
         if (error instanceof BadServeSetup) throw new BadInput(error.message);
         throw error;
@@ -120,9 +144,12 @@ interface Setup {
 
 function setupOf(flags: ProxyFlags): Setup {
   if (flags.port > 65535) throw new BadInput(`--port: got ${flags.port}; expected a port from 0 to 65535`);
-  if (!LOOPBACK.has(flags.host) && flags.controlToken === undefined) throw new BadInput(`--host ${flags.host}: the control API changes faults at run time, so off loopback it needs --control-token TOKEN`);
-  if (flags.controlToken !== undefined && !/^[\x21-\x7e]{8,}$/.test(flags.controlToken)) throw new BadInput('--control-token: expected at least 8 visible ASCII characters, no spaces');
-  if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) throw new BadInput('--tls-cert and --tls-key go together: give both (PEM files) or neither');
+  if (!LOOPBACK.has(flags.host) && flags.controlToken === undefined)
+    throw new BadInput(`--host ${flags.host}: the control API changes faults at run time, so off loopback it needs --control-token TOKEN`);
+  if (flags.controlToken !== undefined && !/^[\x21-\x7e]{8,}$/.test(flags.controlToken))
+    throw new BadInput('--control-token: expected at least 8 visible ASCII characters, no spaces');
+  if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined))
+    throw new BadInput('--tls-cert and --tls-key go together: give both (PEM files) or neither');
   const target = urlOf('--target', flags.target);
   const validationTarget = flags.validationTarget === undefined ? undefined : urlOf('--validation-target', flags.validationTarget);
   const { ca, cert, key } = tlsOf(flags);
@@ -139,7 +166,16 @@ function setupOf(flags: ProxyFlags): Setup {
 
 async function judgement(proxy: RunningProxy, scenario: Scenario, flags: ProxyFlags, setup: Setup): Promise<ProxyJudgement> {
   const evidence = proxy.evidence();
-  const rows = setup.readBack === null ? null : await readBack(setup.readBack.template, [...evidence.ledger.attempts.keys()], { headers: setup.readBack.headers, ca: setup.upstream.ca, cert: setup.upstream.cert, key: setup.upstream.key, adapter: setup.readBack.adapter });
+  const rows =
+    setup.readBack === null
+      ? null
+      : await readBack(setup.readBack.template, [...evidence.ledger.attempts.keys()], {
+          headers: setup.readBack.headers,
+          ca: setup.upstream.ca,
+          cert: setup.upstream.cert,
+          key: setup.upstream.key,
+          adapter: setup.readBack.adapter,
+        });
   return judgeProxy({ evidence, target: setup.target.href, scenario, readBack: rows, maxTimeoutShare: flags.maxTimeoutShare });
 }
 
@@ -158,7 +194,11 @@ function writeJudgement(out: string, j: ProxyJudgement): string[] {
 function verdictLines(j: ProxyJudgement): string {
   const client = j.verdict.checks.filter((c) => c.status === 'violated').map((c) => c.claim);
   const target = j.conformance.claims.filter((c) => c.verdict === 'violated').map((c) => c.id);
-  const faults = Object.entries(j.verdict.faultsInjectedByProxy).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
+  const faults =
+    Object.entries(j.verdict.faultsInjectedByProxy)
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ') || 'none';
   return [
     `OCS (the client): ${client.length === 0 ? 'behaved as documented' : `violated: ${client.join('; ')}`} (${j.verdict.checks.filter((c) => c.status === 'not checked').length} check(s) not checked)`,
     `external system (the target): ${target.length === 0 ? 'conforms' : `violated: ${target.join(', ')}`} (${j.conformance.claims.filter((c) => c.verdict === 'not checked').length} claim(s) not checked)`,
@@ -170,8 +210,13 @@ function verdictLines(j: ProxyJudgement): string {
 
 function healthLine(j: ProxyJudgement): string {
   const h = j.health;
-  const goodput = h.goodput.share === null ? 'no record forwarded' : `goodput ${(h.goodput.share * 100).toFixed(1)}% (${h.goodput.saved} of ${h.goodput.forwarded} forwarded records saved)`;
-  const triggers = h.triggers.map((t) => `${t.what} until ${(t.untilMs / 1000).toFixed(1)} s: ${t.recoverySeconds === null ? 'never recovered' : `recovered in ${t.recoverySeconds} s`}`).join('; ');
+  const goodput =
+    h.goodput.share === null
+      ? 'no record forwarded'
+      : `goodput ${(h.goodput.share * 100).toFixed(1)}% (${h.goodput.saved} of ${h.goodput.forwarded} forwarded records saved)`;
+  const triggers = h.triggers
+    .map((t) => `${t.what} until ${(t.untilMs / 1000).toFixed(1)} s: ${t.recoverySeconds === null ? 'never recovered' : `recovered in ${t.recoverySeconds} s`}`)
+    .join('; ');
   return `${h.verdict}; ${goodput}${triggers === '' ? '' : `; ${triggers}`}`;
 }
 

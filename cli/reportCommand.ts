@@ -38,7 +38,6 @@ function firstDifference(a: unknown, b: unknown, path = ''): string {
   return `${path || 'summary'}: ${JSON.stringify(a)} in the file, ${JSON.stringify(b)} on re-running`;
 }
 
-
 export async function reportFromDir(dir: string): Promise<ReportResult> {
   const file = (name: string) => join(dir, name);
   for (const name of ['scenario.yaml', 'summary.json', 'ocs.log']) {
@@ -84,14 +83,31 @@ export async function reportFromDir(dir: string): Promise<ReportResult> {
   const mismatch = rerunLog.findIndex((l, i) => `${logTimestamp(startEpochSeconds, l.t)} ${l.text}` !== log[i]);
   if (mismatch >= 0 || rerunLog.length !== log.length) {
     const at = mismatch >= 0 ? mismatch : Math.min(rerunLog.length, log.length);
-    throw new Error(`${file('ocs.log')} line ${at + 1} differs from a re-run of ${file('scenario.yaml')} with seed ${summary.seed}; run it again with ocs-sim run ${file('scenario.yaml')} --out ${dir} --report`);
+    throw new Error(
+      `${file('ocs.log')} line ${at + 1} differs from a re-run of ${file('scenario.yaml')} with seed ${summary.seed}; run it again with ocs-sim run ${file('scenario.yaml')} --out ${dir} --report`,
+    );
   }
   const invariants = checkInvariants(trace, summary, scenario, rerunLog).map((r) => ({ ...r, expectedToHold: isExpectedToHold(r.name, scenario) }));
   const provenance = [
     `Built from ${hasTrace ? 'trace.jsonl, ' : ''}ocs.log, summary.json and scenario.yaml in the run's directory. The levels over time come from a re-run of scenario.yaml with seed ${summary.seed}, sampled every ${every / 1000} s of virtual time; its summary matched summary.json.`,
-    ...(hasTrace ? [] : ['The run was made without trace.jsonl: the trace-based sections (delivery times, sample records, transition counts, invariants) use the re-run\'s trace.']),
+    ...(hasTrace
+      ? []
+      : [
+          "The run was made without trace.jsonl: the trace-based sections (delivery times, sample records, transition counts, invariants) use the re-run's trace.",
+        ]),
   ];
-  const { html, markdown } = await buildRunReport({ scenario, scenarioYaml, summary, model: rerun.model, trace, log, series: rerun.series, sampleEveryMs: every, invariants, provenance });
+  const { html, markdown } = await buildRunReport({
+    scenario,
+    scenarioYaml,
+    summary,
+    model: rerun.model,
+    trace,
+    log,
+    series: rerun.series,
+    sampleEveryMs: every,
+    invariants,
+    provenance,
+  });
   writeFileAtomic(file('report.html'), html);
   writeFileAtomic(file('report.md'), markdown);
   return { html, markdown, sampleEveryMs: every };

@@ -20,7 +20,6 @@ export interface RunFilesOptions {
   optionsGiven?: ReadonlySet<string>;
 }
 
-
 /** ISO-8601 virtual timestamp of a log line. */
 export function logTimestamp(startEpochSeconds: number, t: number): string {
   return new Date(startEpochSeconds * 1000 + Math.floor(t)).toISOString();
@@ -103,7 +102,9 @@ export class RunFiles {
     for (const name of [...OTHER_RUNS_FILES, ...runFileNames(false)]) rmSync(join(out, name), { force: true });
     this.writeScenario();
     const scenarioFile = join(out, 'scenario.yaml');
-    return new Error(`${(error as Error).message}\nThe run's effective scenario is in ${scenarioFile}; replay it with: npx ocs-sim run ${scenarioFile}`, { cause: error });
+    return new Error(`${(error as Error).message}\nThe run's effective scenario is in ${scenarioFile}; replay it with: npx ocs-sim run ${scenarioFile}`, {
+      cause: error,
+    });
   }
 
   /** Leaves no unfinished file (after commit, nothing to do). */
@@ -116,7 +117,10 @@ export class RunFiles {
     const seed = this.options.seed ?? this.scenario.seed;
     const given = this.options.optionsGiven;
     const defaults = given === undefined ? '' : modelDefaultsLine(this.scenario.ocs, given);
-    writeFileAtomic(join(this.options.out, 'scenario.yaml'), `# Effective scenario (defaults filled in) of the run with seed ${seed}\n${defaults}${toYaml({ ...this.scenario, seed })}`);
+    writeFileAtomic(
+      join(this.options.out, 'scenario.yaml'),
+      `# Effective scenario (defaults filled in) of the run with seed ${seed}\n${defaults}${toYaml({ ...this.scenario, seed })}`,
+    );
   }
 }
 
@@ -127,7 +131,16 @@ export class RunFiles {
  */
 export function runHeader(scenario: Scenario, seed: number, given: ReadonlySet<string> = new Set(Object.keys(scenario.ocs))): string {
   const o = scenario.ocs;
-  const groups = scenario.campaignGroups.map((g) => `${g.name} (${g.agents} agents, ${g.dialMode}${Object.keys(g.options).length > 0 ? `, own options: ${Object.entries(g.options).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''})`);
+  const groups = scenario.campaignGroups.map(
+    (g) =>
+      `${g.name} (${g.agents} agents, ${g.dialMode}${
+        Object.keys(g.options).length > 0
+          ? `, own options: ${Object.entries(g.options)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', ')}`
+          : ''
+      })`,
+  );
   // Genesys publishes none of these defaults: one the user did not set is the model's, and says so.
   const option = (name: keyof typeof o) => `${name} ${String(o[name])}${given.has(name) ? '' : ' [model]'}`;
   const documented = (Object.keys(o) as Array<keyof typeof o>).filter((name) => !MODEL_SETTINGS.has(name) && !name.endsWith('-uri'));
@@ -144,7 +157,10 @@ export function runHeader(scenario: Scenario, seed: number, given: ReadonlySet<s
 /** A few lines for a person at a terminal. */
 export function humanSummary(result: RunResult, out: string, files: string[]): string {
   const s = result.summary;
-  const responses = Object.entries(s.responses).map(([code, n]) => `${code}: ${n}`).join(', ') || 'none';
+  const responses =
+    Object.entries(s.responses)
+      .map(([code, n]) => `${code}: ${n}`)
+      .join(', ') || 'none';
   return [
     `${s.scenario} (seed ${s.seed}): ${s.virtualSeconds} virtual seconds, ${s.events} events`,
     `  dials ${s.dials}; call report records created ${s.records.created}, saved ${s.records.saved}, unconfirmed ${s.records.unconfirmed}`,
@@ -157,12 +173,20 @@ export function humanSummary(result: RunResult, out: string, files: string[]): s
         ]
       : []),
     ...(s.calls.inProgressAtEnd > 0
-      ? [`  calls still in progress when the drain limit ended the run: ${s.calls.inProgressAtEnd} (seq 1 never made for ${s.records.attemptsWithoutSeq1.total} attempt(s))`]
+      ? [
+          `  calls still in progress when the drain limit ended the run: ${s.calls.inProgressAtEnd} (seq 1 never made for ${s.records.attemptsWithoutSeq1.total} attempt(s))`,
+        ]
       : []),
-    ...Object.entries(s.censored).filter(([figure]) => !figure.startsWith('external.')).map(([figure, why]) => `  cut short by the end of the run: ${figure}: ${why}`),
+    ...Object.entries(s.censored)
+      .filter(([figure]) => !figure.startsWith('external.'))
+      .map(([figure, why]) => `  cut short by the end of the run: ${figure}: ${why}`),
     // Only a drive hides the external system's figures: it is real, and what it stores is read back.
     ...(Object.keys(s.censored).some((figure) => figure.startsWith('external.'))
-      ? [`  not seen from the wire (a real external system): ${Object.keys(s.censored).filter((f) => f.startsWith('external.')).join(', ')}`]
+      ? [
+          `  not seen from the wire (a real external system): ${Object.keys(s.censored)
+            .filter((f) => f.startsWith('external.'))
+            .join(', ')}`,
+        ]
       : []),
     ...healthLines(s.health).map((line) => `  ${line}`),
     `  files in ${out}: ${files.join(' ')}`,

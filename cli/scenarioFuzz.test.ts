@@ -179,9 +179,11 @@ function verdict(o: Outcome, content: string | Uint8Array, applied: string[] = [
     if (o.stdout !== '') fail('stdout on rejection', `rejected input printed to stdout: ${clip(o.stdout, 300)}`);
     if (o.stderr === '') fail('silent rejection', 'exit code 2 with nothing on stderr');
     for (const line of o.stderr.replace(/\n$/, '').split('\n')) {
-      if (!line.startsWith(`${scenarioFile}: `)) fail('line without the file', `a message line that does not start with "FILE: ": ${JSON.stringify(clip(line, 300))}`, line);
+      if (!line.startsWith(`${scenarioFile}: `))
+        fail('line without the file', `a message line that does not start with "FILE: ": ${JSON.stringify(clip(line, 300))}`, line);
       if (CONTROL.test(line)) fail('control character', `a message line with a raw control character: ${JSON.stringify(clip(line, 300))}`, line);
-      if (!MESSAGE.test(line.slice(scenarioFile.length + 2))) fail('line without what is expected', `a message line that does not say what is expected: ${JSON.stringify(clip(line, 300))}`, line);
+      if (!MESSAGE.test(line.slice(scenarioFile.length + 2)))
+        fail('line without what is expected', `a message line that does not say what is expected: ${JSON.stringify(clip(line, 300))}`, line);
     }
     return 'rejected';
   }
@@ -240,7 +242,9 @@ async function assertFuzz<Ts extends unknown[]>(name: string, property: fc.IAsyn
   const details = await fc.check(property, { numRuns: runs, ...(path ? { path } : {}) });
   if (details.failed) {
     const error = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
-    throw new Error(`${fc.defaultReportMessage(details) ?? 'property failed'}\n\nReplay exactly: ${replayCommand({ file: FILE, name }, details)}\n\nThe shrunk input:\n${error}`);
+    throw new Error(
+      `${fc.defaultReportMessage(details) ?? 'property failed'}\n\nReplay exactly: ${replayCommand({ file: FILE, name }, details)}\n\nThe shrunk input:\n${error}`,
+    );
   }
 }
 
@@ -322,51 +326,229 @@ const isDurationText = (v: unknown): v is string => typeof v === 'string' && DUR
 
 const HUGE_STRING = 'x'.repeat(100_000);
 const ENUM_VALUES = [
-  'preview', 'progressive', 'predictive', 'queue', 'reject', 'by-sequence', 'last-write-wins', 'per-record', 'batch', 'any', 'autodial',
-  'refused', 'hang', 'request-loss', 'response-loss', ...CALL_RESULT_NAMES,
+  'preview',
+  'progressive',
+  'predictive',
+  'queue',
+  'reject',
+  'by-sequence',
+  'last-write-wins',
+  'per-record',
+  'batch',
+  'any',
+  'autodial',
+  'refused',
+  'hang',
+  'request-loss',
+  'response-loss',
+  ...CALL_RESULT_NAMES,
 ];
 
 /** Values of any type, at the edge or plainly wrong. */
 const GENERIC: Json[] = [
-  null, -1, 0, 1, 1e308, -1e308, NaN, Infinity, '', 'NaN', '.nan', '30sec', '1e3s', '99999999999999999999h', '2026-13-45T99:99:99Z',
-  HUGE_STRING, [], {}, [[[[]]]], { a: { b: { c: {} } } }, true, false, '2m', '0s', [null], { fixed: '1s' },
+  null,
+  -1,
+  0,
+  1,
+  1e308,
+  -1e308,
+  NaN,
+  Infinity,
+  '',
+  'NaN',
+  '.nan',
+  '30sec',
+  '1e3s',
+  '99999999999999999999h',
+  '2026-13-45T99:99:99Z',
+  HUGE_STRING,
+  [],
+  {},
+  [[[[]]]],
+  { a: { b: { c: {} } } },
+  true,
+  false,
+  '2m',
+  '0s',
+  [null],
+  { fixed: '1s' },
 ];
 
 const NUMBERS: Json[] = [
-  -1, 0, 1, 0.5, 0.999, 1.0000001, 2, 3, 7, 100, 399, 400, 503, 599, 600, 1e308, -1e308, 5e-324, 2 ** 31, 2 ** 53 - 1, 2 ** 53, 2 ** 53 + 2, 1e21, NaN,
-  Infinity, -Infinity, -0, 0.1 + 0.2, '1', '0.5', '1e3', null,
+  -1,
+  0,
+  1,
+  0.5,
+  0.999,
+  1.0000001,
+  2,
+  3,
+  7,
+  100,
+  399,
+  400,
+  503,
+  599,
+  600,
+  1e308,
+  -1e308,
+  5e-324,
+  2 ** 31,
+  2 ** 53 - 1,
+  2 ** 53,
+  2 ** 53 + 2,
+  1e21,
+  NaN,
+  Infinity,
+  -Infinity,
+  -0,
+  0.1 + 0.2,
+  '1',
+  '0.5',
+  '1e3',
+  null,
 ];
 
 const DURATIONS: Json[] = [
-  '0s', '0ms', '1ms', '0.001ms', '250ms', '1s', '30s', '2m', '5m', '1h30m', '0.5s', '1m1m', '2390000000h', '2400000000h', '2400000001h',
-  '99999999999999999999h', '00000000000000000000000000001ms', '30sec', '1e3s', '-1s', '30', 30, 0, -30, '10 s', 's', '1.s', '.5s', 'P1D', '1H', '1.5.5s', '',
-  'NaN', null,
+  '0s',
+  '0ms',
+  '1ms',
+  '0.001ms',
+  '250ms',
+  '1s',
+  '30s',
+  '2m',
+  '5m',
+  '1h30m',
+  '0.5s',
+  '1m1m',
+  '2390000000h',
+  '2400000000h',
+  '2400000001h',
+  '99999999999999999999h',
+  '00000000000000000000000000001ms',
+  '30sec',
+  '1e3s',
+  '-1s',
+  '30',
+  30,
+  0,
+  -30,
+  '10 s',
+  's',
+  '1.s',
+  '.5s',
+  'P1D',
+  '1H',
+  '1.5.5s',
+  '',
+  'NaN',
+  null,
 ];
 
 const TIMES: Json[] = [
-  '2026-01-05T08:00:00Z', '2026-13-45T99:99:99Z', '2026-02-29T08:00:00Z', '2024-02-29T08:00:00Z', '1900-02-29T00:00:00Z', '2000-02-29T00:00:00Z',
-  '0000-01-01T00:00:00Z', '9999-12-31T23:59:59Z', '2026-00-00T00:00:00Z', '2026-01-05T24:00:00Z', '2026-01-05T23:59:60Z', '2026-04-31T08:00:00Z',
-  '2026-01-05T08:00:00', '2026-01-05 08:00:00Z', '2026-01-05T08:00:00.000Z', '2026-01-05T08:00:00+01:00', '+275760-09-13T00:00:00Z',
-  '1970-01-01T00:00:00Z', '1969-12-31T23:59:59Z', 1767600000, '', null,
+  '2026-01-05T08:00:00Z',
+  '2026-13-45T99:99:99Z',
+  '2026-02-29T08:00:00Z',
+  '2024-02-29T08:00:00Z',
+  '1900-02-29T00:00:00Z',
+  '2000-02-29T00:00:00Z',
+  '0000-01-01T00:00:00Z',
+  '9999-12-31T23:59:59Z',
+  '2026-00-00T00:00:00Z',
+  '2026-01-05T24:00:00Z',
+  '2026-01-05T23:59:60Z',
+  '2026-04-31T08:00:00Z',
+  '2026-01-05T08:00:00',
+  '2026-01-05 08:00:00Z',
+  '2026-01-05T08:00:00.000Z',
+  '2026-01-05T08:00:00+01:00',
+  '+275760-09-13T00:00:00Z',
+  '1970-01-01T00:00:00Z',
+  '1969-12-31T23:59:59Z',
+  1767600000,
+  '',
+  null,
 ];
 
 const STRINGS: Json[] = [
-  '', ' ', 'x', 'NaN', '.nan', 'Infinity', '-.inf', 'null', '~', 'true', 'no', 'yes', '0x1F', '0o17', '1e3', '1_000', '\u0000', '\uFEFF', '\t', '\n',
-  'a\nb', 'é€😀\u202e', HUGE_STRING, '"', "'", '{', '[', '*alias', '&anchor', '!!str x', '#', '%YAML', '<<', 42, null, ...ENUM_VALUES,
+  '',
+  ' ',
+  'x',
+  'NaN',
+  '.nan',
+  'Infinity',
+  '-.inf',
+  'null',
+  '~',
+  'true',
+  'no',
+  'yes',
+  '0x1F',
+  '0o17',
+  '1e3',
+  '1_000',
+  '\u0000',
+  '\uFEFF',
+  '\t',
+  '\n',
+  'a\nb',
+  'é€😀\u202e',
+  HUGE_STRING,
+  '"',
+  "'",
+  '{',
+  '[',
+  '*alias',
+  '&anchor',
+  '!!str x',
+  '#',
+  '%YAML',
+  '<<',
+  42,
+  null,
+  ...ENUM_VALUES,
 ];
 
 const BOOLEANS: Json[] = [true, false, 'true', 'yes', 'on', 1, 0, null];
 
 const ARRAYS: Json[] = [
-  [], [null], [1], ['2m'], [[]], [{}], Array(100).fill(0), ['1s', '2s'], ['2s', '1s'], ['1s', '2s', '3s'],
+  [],
+  [null],
+  [1],
+  ['2m'],
+  [[]],
+  [{}],
+  Array(100).fill(0),
+  ['1s', '2s'],
+  ['2s', '1s'],
+  ['1s', '2s', '3s'],
   [{ name: 'Fuzz@Agents', dbid: 9, agents: 2, callingListSize: 10 }],
-  [{ from: '30s', until: '1m' }], [{ kind: 'refused', from: '30s', until: '1m' }], [{ from: '1m', until: '30s', status: 503 }], {}, null,
+  [{ from: '30s', until: '1m' }],
+  [{ kind: 'refused', from: '30s', until: '1m' }],
+  [{ from: '1m', until: '30s', status: 503 }],
+  {},
+  null,
 ];
 
 const OBJECTS: Json[] = [
-  {}, { fixed: '1s' }, { uniform: ['1s', '2s'] }, { exponential: '1s' }, { lognormal: { median: '1s', p99: '2s' } }, { lognormal: { median: '2s', p99: '1s' } },
-  { fixed: '1s', uniform: ['1s', '2s'] }, { fixed: '0s' }, { '': null }, { from: '1m', until: '2m' }, { '409': 0.5 }, { '200': 0.1 }, { '503': 1 },
-  { redialAfter: '1s', maxAttempts: 2 }, [], null, 'x',
+  {},
+  { fixed: '1s' },
+  { uniform: ['1s', '2s'] },
+  { exponential: '1s' },
+  { lognormal: { median: '1s', p99: '2s' } },
+  { lognormal: { median: '2s', p99: '1s' } },
+  { fixed: '1s', uniform: ['1s', '2s'] },
+  { fixed: '0s' },
+  { '': null },
+  { from: '1m', until: '2m' },
+  { '409': 0.5 },
+  { '200': 0.1 },
+  { '503': 1 },
+  { redialAfter: '1s', maxAttempts: 2 },
+  [],
+  null,
+  'x',
 ];
 
 /** Values like the one there, of the same type: edges, near misses, and valid values too. */
@@ -395,8 +577,28 @@ const VALID_POOLS = new Map<Json[], Json[]>([
 ]);
 
 const UNKNOWN_KEYS = [
-  'bogus', 'Duration', 'duraton', 'agentz', 'history-wait-recovery-timout', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'a.b', '', ' ',
-  '0', '409', 'campaignGroups', 'fixed', 'x'.repeat(1000), 'é', '[0]', '<<', 'name', 'dbid',
+  'bogus',
+  'Duration',
+  'duraton',
+  'agentz',
+  'history-wait-recovery-timout',
+  '__proto__',
+  'constructor',
+  'toString',
+  'hasOwnProperty',
+  'a.b',
+  '',
+  ' ',
+  '0',
+  '409',
+  'campaignGroups',
+  'fixed',
+  'x'.repeat(1000),
+  'é',
+  '[0]',
+  '<<',
+  'name',
+  'dbid',
 ];
 
 type Choice = { pool: 'generic' | 'typed' | 'valid'; index: number } | { pool: 'random'; value: Json };
@@ -498,7 +700,13 @@ function deleteAt(box: Box, path: Path): boolean {
   return true;
 }
 
-const show = (p: Path) => (p.length === 0 ? '(top level)' : p.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('').replace(/^\./, ''));
+const show = (p: Path) =>
+  p.length === 0
+    ? '(top level)'
+    : p
+        .map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`))
+        .join('')
+        .replace(/^\./, '');
 const showValue = (v: Json) => clip(JSON.stringify(v) ?? String(v), 120);
 
 /** Applies one mutation; says what it did (the fuzz's report quotes it). */
@@ -564,7 +772,9 @@ function mutate(box: Box, m: Mutation, small: Small): { said: string; path?: Pat
       const candidates = existing.filter((p) => p.length > 0);
       if (candidates.length === 0) return { said: 'alias: nothing to replace' };
       const path = candidates[m.at % candidates.length];
-      const containers = m.ancestor ? path.map((_, k) => path.slice(0, k)) : existing.filter((p) => typeof getAt(box.root, p) === 'object' && getAt(box.root, p) !== null);
+      const containers = m.ancestor
+        ? path.map((_, k) => path.slice(0, k))
+        : existing.filter((p) => typeof getAt(box.root, p) === 'object' && getAt(box.root, p) !== null);
       if (containers.length === 0) return { said: 'alias: no object to refer to' };
       const target = containers[m.target % containers.length];
       setAt(box, path, getAt(box.root, target));
@@ -647,32 +857,131 @@ type Damage =
   | { op: 'bytes'; at: number; bytes: number[] };
 
 const CHARS = [
-  ':', '-', ' ', '\t', '\n', '\r', '#', '[', ']', '{', '}', ',', '&', '*', '!', '|', '>', '"', "'", '%', '@', '`', '?', '\0', '\uFEFF', '0', '9', '.', 'e',
-  'h', 's', 'm', 'x', '\\', '\u00a0', '😀',
+  ':',
+  '-',
+  ' ',
+  '\t',
+  '\n',
+  '\r',
+  '#',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  '&',
+  '*',
+  '!',
+  '|',
+  '>',
+  '"',
+  "'",
+  '%',
+  '@',
+  '`',
+  '?',
+  '\0',
+  '\uFEFF',
+  '0',
+  '9',
+  '.',
+  'e',
+  'h',
+  's',
+  'm',
+  'x',
+  '\\',
+  '\u00a0',
+  '😀',
 ];
 const INSERTS = [
-  ' NaN', '.nan', '.inf', '1e308', '-', '99999999999999999999', '!!binary ', '!!timestamp ', '&a ', '*a', '<<: *a', '? ', '- ', ': ', '~', '\t', '\0',
-  '\uFEFF', '\n  ', '\n- ', '"', "'", '{', '[', '#', '%YAML 1.1\n---\n', '0x', '1_0', 'e3', 'sec', '99999999999999999999h',
+  ' NaN',
+  '.nan',
+  '.inf',
+  '1e308',
+  '-',
+  '99999999999999999999',
+  '!!binary ',
+  '!!timestamp ',
+  '&a ',
+  '*a',
+  '<<: *a',
+  '? ',
+  '- ',
+  ': ',
+  '~',
+  '\t',
+  '\0',
+  '\uFEFF',
+  '\n  ',
+  '\n- ',
+  '"',
+  "'",
+  '{',
+  '[',
+  '#',
+  '%YAML 1.1\n---\n',
+  '0x',
+  '1_0',
+  'e3',
+  'sec',
+  '99999999999999999999h',
 ];
 
 const SLOW_NESTING = 300;
 const damageArb: fc.Arbitrary<Damage> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }) },
-  { weight: 4, arbitrary: fc.record({ op: fc.constant('replace' as const), at: fc.nat(), text: fc.oneof(fc.constantFrom(...CHARS), fc.string({ maxLength: 2 })) }) },
-  { weight: 4, arbitrary: fc.record({ op: fc.constant('insert' as const), at: fc.nat(), text: fc.oneof(fc.constantFrom(...CHARS), fc.constantFrom(...INSERTS), fc.string({ maxLength: 4 })) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({ op: fc.constant('replace' as const), at: fc.nat(), text: fc.oneof(fc.constantFrom(...CHARS), fc.string({ maxLength: 2 })) }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      op: fc.constant('insert' as const),
+      at: fc.nat(),
+      text: fc.oneof(fc.constantFrom(...CHARS), fc.constantFrom(...INSERTS), fc.string({ maxLength: 4 })),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('deleteRange' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 40 }) }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('duplicateLine' as const), line: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('deleteLine' as const), line: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('swapLines' as const), a: fc.nat(), b: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('indent' as const), line: fc.nat(), by: fc.constantFrom(' ', '  ', '\t', ' \t') }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('dedent' as const), line: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('nest' as const), line: fc.nat(), depth: fc.constantFrom(1, 3, 100, 1000, 10_000), open: fc.constant('[' as const) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('nest' as const),
+      line: fc.nat(),
+      depth: fc.constantFrom(1, 3, 100, 1000, 10_000),
+      open: fc.constant('[' as const),
+    }),
+  },
   // Not deeper: should the CLI's nesting limit go, yaml's parse takes time that grows steeply with nested flow mappings (see FOUND), ~5 s at 300 here, and nothing can stop it.
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('nest' as const), line: fc.nat(), depth: fc.constantFrom(1, 3, 100, SLOW_NESTING), open: fc.constant('{' as const) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('nest' as const),
+      line: fc.nat(),
+      depth: fc.constantFrom(1, 3, 100, SLOW_NESTING),
+      open: fc.constant('{' as const),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('bom' as const) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('crlf' as const) }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('appendDocument' as const), text: fc.constantFrom('---\nduration: 2m\n', '...\n', '---\n', '--- !!str\n') }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('bytes' as const), at: fc.nat(), bytes: fc.array(fc.constantFrom(0xff, 0xfe, 0xc3, 0x80, 0xed, 0xa0, 0xe2, 0x00), { minLength: 1, maxLength: 3 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ op: fc.constant('appendDocument' as const), text: fc.constantFrom('---\nduration: 2m\n', '...\n', '---\n', '--- !!str\n') }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('bytes' as const),
+      at: fc.nat(),
+      bytes: fc.array(fc.constantFrom(0xff, 0xfe, 0xc3, 0x80, 0xed, 0xa0, 0xe2, 0x00), { minLength: 1, maxLength: 3 }),
+    }),
+  },
 );
 
 /** The text damaged (bytes that are not UTF-8 make it a Buffer), and what was done to it. */
@@ -826,7 +1135,8 @@ const FOUND: { defect: string; input: string }[] = [
     input: `%FOO bar\n---\n${TINY}`,
   },
   {
-    defect: 'flow mappings nested 350 deep, 700 characters (was: ~10 s in the YAML parser, growing steeply with the depth, hours at 1000: a hang nothing could stop)',
+    defect:
+      'flow mappings nested 350 deep, 700 characters (was: ~10 s in the YAML parser, growing steeply with the depth, hours at 1000: a hang nothing could stop)',
     input: `${'{'.repeat(350)}${'}'.repeat(350)}\n`,
   },
   {
@@ -844,9 +1154,13 @@ const FOUND: { defect: string; input: string }[] = [
 ];
 
 describe('inputs that broke the contract before they were fixed', () => {
-  it.each(FOUND.map((f) => [f.defect, f.input] as const))('%s', async (_defect, input) => {
-    verdict(await runCli(input), input);
-  }, TEST_TIMEOUT);
+  it.each(FOUND.map((f) => [f.defect, f.input] as const))(
+    '%s',
+    async (_defect, input) => {
+      verdict(await runCli(input), input);
+    },
+    TEST_TIMEOUT,
+  );
 });
 
 // ---------------------------------------------------------------- the properties
@@ -863,64 +1177,83 @@ describe('scenario files fuzzed through ocs-sim run: exit 2 naming the field, or
     }
   });
 
-  const one = 'one structural mutation of an example: a key deleted, a value replaced (another type, an edge value), an unknown key, a renamed key, deep nesting, another group';
-  it(one, async () => {
-    const runs = numRuns(10);
-    await assertFuzz(
-      one,
-      fc.asyncProperty(exampleArb, mutationArb, formatArb, async (example, mutation, format) => {
-        const { text, applied } = mutatedScenario(example, [mutation], format);
-        await check(one, text, applied);
-      }),
-      runs,
-    );
-    expectKinds(one, runs);
-  }, TEST_TIMEOUT);
+  const one =
+    'one structural mutation of an example: a key deleted, a value replaced (another type, an edge value), an unknown key, a renamed key, deep nesting, another group';
+  it(
+    one,
+    async () => {
+      const runs = numRuns(10);
+      await assertFuzz(
+        one,
+        fc.asyncProperty(exampleArb, mutationArb, formatArb, async (example, mutation, format) => {
+          const { text, applied } = mutatedScenario(example, [mutation], format);
+          await check(one, text, applied);
+        }),
+        runs,
+      );
+      expectKinds(one, runs);
+    },
+    TEST_TIMEOUT,
+  );
 
   const several = 'several structural mutations of an example (the run-length caps put back on valid values)';
-  it(several, async () => {
-    const runs = numRuns(5);
-    await assertFuzz(
-      several,
-      fc.asyncProperty(exampleArb, fc.array(mutationArb, { minLength: 2, maxLength: 6 }), formatArb, async (example, mutations, format) => {
-        const { text, applied } = mutatedScenario(example, mutations, format);
-        await check(several, text, applied);
-      }),
-      runs,
-    );
-    expectKinds(several, runs, ['rejected']);
-  }, TEST_TIMEOUT);
+  it(
+    several,
+    async () => {
+      const runs = numRuns(5);
+      await assertFuzz(
+        several,
+        fc.asyncProperty(exampleArb, fc.array(mutationArb, { minLength: 2, maxLength: 6 }), formatArb, async (example, mutations, format) => {
+          const { text, applied } = mutatedScenario(example, mutations, format);
+          await check(several, text, applied);
+        }),
+        runs,
+      );
+      expectKinds(several, runs, ['rejected']);
+    },
+    TEST_TIMEOUT,
+  );
 
   const edge = 'valid values at the extremes (0, 1, 2^53 - 1, 1e308, 0s, 0.001ms, 2390000000h, year 9999), one to three fields at once';
-  it(edge, async () => {
-    const runs = numRuns(3);
-    await assertFuzz(
-      edge,
-      fc.asyncProperty(exampleArb, fc.array(validSetArb, { minLength: 1, maxLength: 3 }), formatArb, async (example, mutations, format) => {
-        const { text, applied } = mutatedScenario(example, mutations, format);
-        await check(edge, text, applied);
-      }),
-      runs,
-    );
-    expectKinds(edge, runs);
-  }, TEST_TIMEOUT);
+  it(
+    edge,
+    async () => {
+      const runs = numRuns(3);
+      await assertFuzz(
+        edge,
+        fc.asyncProperty(exampleArb, fc.array(validSetArb, { minLength: 1, maxLength: 3 }), formatArb, async (example, mutations, format) => {
+          const { text, applied } = mutatedScenario(example, mutations, format);
+          await check(edge, text, applied);
+        }),
+        runs,
+      );
+      expectKinds(edge, runs);
+    },
+    TEST_TIMEOUT,
+  );
 
-  const raw = 'raw text damage of an example made small: truncated, characters flipped, inserted, deleted, lines duplicated, tabs, a BOM, NUL, bytes that are not UTF-8';
-  it(raw, async () => {
-    const runs = numRuns(10);
-    await assertFuzz(
-      raw,
-      fc.asyncProperty(exampleArb, fc.array(damageArb, { minLength: 1, maxLength: 4 }), async (example, damages) => {
-        // A long hunt lists the slow parse once: each input that has it costs seconds.
-        if (HUNT && [...found.keys()].includes('slow outside the run') && damages.some((d) => d.op === 'nest' && d.open === '{' && d.depth >= SLOW_NESTING)) return;
-        const small = SMALL[example];
-        const { content, applied } = damaged(small.text, damages);
-        await check(raw, content, [`example ${small.name} made small`, ...applied]);
-      }),
-      runs,
-    );
-    expectKinds(raw, runs);
-  }, TEST_TIMEOUT);
+  const raw =
+    'raw text damage of an example made small: truncated, characters flipped, inserted, deleted, lines duplicated, tabs, a BOM, NUL, bytes that are not UTF-8';
+  it(
+    raw,
+    async () => {
+      const runs = numRuns(10);
+      await assertFuzz(
+        raw,
+        fc.asyncProperty(exampleArb, fc.array(damageArb, { minLength: 1, maxLength: 4 }), async (example, damages) => {
+          // A long hunt lists the slow parse once: each input that has it costs seconds.
+          if (HUNT && [...found.keys()].includes('slow outside the run') && damages.some((d) => d.op === 'nest' && d.open === '{' && d.depth >= SLOW_NESTING))
+            return;
+          const small = SMALL[example];
+          const { content, applied } = damaged(small.text, damages);
+          await check(raw, content, [`example ${small.name} made small`, ...applied]);
+        }),
+        runs,
+      );
+      expectKinds(raw, runs);
+    },
+    TEST_TIMEOUT,
+  );
 
   it('most inputs are rejected, and a fair share runs', () => {
     const total = { rejected: 0, ran: 0, stopped: 0 };
@@ -929,7 +1262,9 @@ describe('scenario files fuzzed through ocs-sim run: exit 2 naming the field, or
     const share = (k: Verdict) => `${k} ${total[k]} (${((100 * total[k]) / Math.max(1, n)).toFixed(1)}%)`;
     const perProperty = [...tally.entries()].map(([name, c]) => `  ${c.rejected} rejected, ${c.ran} ran, ${c.stopped} stopped: ${name.split(':')[0]}`);
     const hunted = HUNT ? `; ${broken.inputs} more broke the contract (${Math.round(broken.ms / 1000)} s of wall-clock time)` : '';
-    console.log(`scenario fuzz: ${n} inputs: ${share('rejected')}, ${share('ran')}, ${share('stopped')} (warned slow, stopped at the budget)${hunted}\n${perProperty.join('\n')}`);
+    console.log(
+      `scenario fuzz: ${n} inputs: ${share('rejected')}, ${share('ran')}, ${share('stopped')} (warned slow, stopped at the budget)${hunted}\n${perProperty.join('\n')}`,
+    );
     if (HUNT && found.size > 0) {
       throw new Error(`${found.size} kind(s) of violation:\n\n${[...found.entries()].map(([key, v]) => `=== ${key}\n${v.message}`).join('\n\n')}`);
     }

@@ -59,7 +59,8 @@ describe('temporary files left by a process that is gone', () => {
     // 2^22 + 1 is above Linux's largest pid, so no process has it.
     const gone = 4194305;
     const running = process.ppid;
-    for (const name of [`summary.json.${gone}.tmp`, `summary.json.${running}.tmp`, `ocs.log.${gone}.tmp`, `notes.${gone}.tmp`]) writeFileSync(join(out, name), 'left behind');
+    for (const name of [`summary.json.${gone}.tmp`, `summary.json.${running}.tmp`, `ocs.log.${gone}.tmp`, `notes.${gone}.tmp`])
+      writeFileSync(join(out, name), 'left behind');
     writeFileAtomic(join(out, 'summary.json'), '{}\n');
     expect(readdirSync(out).sort()).toEqual([`notes.${gone}.tmp`, `ocs.log.${gone}.tmp`, 'summary.json', `summary.json.${running}.tmp`].sort());
   });

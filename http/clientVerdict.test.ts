@@ -43,7 +43,13 @@ describe('the verdict on a client: when an attempt was dialed, not when its seq 
   it('a record that states its dial time (GSW_DIALING) before the wait condition clears it; one stating a dial inside it does not', () => {
     const E = 1_767_607_200; // the client's epoch seconds at the first record
     const h = (cDialedAtS: number) =>
-      new History().post(0, 'W', 0, 200, 10, 'G', E).post(1990, 'A', 0, 409, 10, 'G', E + 1).post(1990, 'B', 0, 409, 10, 'G', E + 1).post(3500, 'C', 0, 200, 10, 'G', cDialedAtS).post(3600, 'A', 0, 200).post(3600, 'B', 0, 200);
+      new History()
+        .post(0, 'W', 0, 200, 10, 'G', E)
+        .post(1990, 'A', 0, 409, 10, 'G', E + 1)
+        .post(1990, 'B', 0, 409, 10, 'G', E + 1)
+        .post(3500, 'C', 0, 200, 10, 'G', cDialedAtS)
+        .post(3600, 'A', 0, 200)
+        .post(3600, 'B', 0, 200);
     expect(failing(clientVerdict(h(E).events, settings, 4000))).toEqual([]);
     expect(clientVerdict(h(E).events, settings, 4000).checks[4].detail).toMatch(/1 by the dial time their record states/);
     expect(failing(clientVerdict(h(E + 3).events, settings, 4000))).toEqual([WAIT_CLAIM]);
@@ -64,8 +70,18 @@ describe('the verdict on a client', () => {
   it('holds a check only on evidence: with none it is not checked (holds stays true, conforms too), saying why', () => {
     const v = clientVerdict(new History().post(0, 'A', 0, 200).post(100, 'A', 1, 200).events, settings, 10_000);
     const byClaim = Object.fromEntries(v.checks.map((c) => [c.claim, c]));
-    expect(byClaim['failed records are re-submitted no sooner than history-wait-recovery-timeout']).toMatchObject({ status: 'not checked', holds: true, judgedOn: 0, detail: 'not checked: no record was posted again after a failure' });
-    expect(byClaim['no more requests at once than http-connection-pool-size']).toMatchObject({ status: 'held', holds: true, judgedOn: 2, evidence: 'requests' });
+    expect(byClaim['failed records are re-submitted no sooner than history-wait-recovery-timeout']).toMatchObject({
+      status: 'not checked',
+      holds: true,
+      judgedOn: 0,
+      detail: 'not checked: no record was posted again after a failure',
+    });
+    expect(byClaim['no more requests at once than http-connection-pool-size']).toMatchObject({
+      status: 'held',
+      holds: true,
+      judgedOn: 2,
+      evidence: 'requests',
+    });
     expect(v.checks[2]).toMatchObject({ status: 'held', judgedOn: 1 });
     expect(byClaim['a failed record is posted again until it gets 200 OK']).toMatchObject({ status: 'not checked' });
     expect(v.checks.find((c) => c.claim.startsWith('no new attempt is dialed'))).toMatchObject({ status: 'not checked' });
@@ -88,7 +104,7 @@ describe('the verdict on a client', () => {
     expect(v.records).toBe(3);
   });
 
-  it('fails a re-submission sooner than history-wait-recovery-timeout (after an answer, a reset or OCS\'s own timeout)', () => {
+  it("fails a re-submission sooner than history-wait-recovery-timeout (after an answer, a reset or OCS's own timeout)", () => {
     for (const outcome of [409, 'reset', 'held'] as const) {
       const failedAt = outcome === 'held' ? 500 : outcome === 'reset' ? 0 : 10;
       const v = clientVerdict(new History().post(0, 'A', 0, outcome).post(failedAt + 600, 'A', 0, 200).events, settings, 10_000);
@@ -110,7 +126,11 @@ describe('the verdict on a client', () => {
     const v = clientVerdict(new History().post(0, 'A', 0, 200, 100).post(10, 'B', 0, 200, 100).post(20, 'C', 0, 200, 100).events, settings, 10_000);
     expect(failing(v)).toEqual(['no more requests at once than http-connection-pool-size']);
     // A held request frees its connection at OCS's timeout (500 ms): a third request after that is fine.
-    const held = clientVerdict(new History().post(0, 'A', 0, 'held').post(10, 'B', 0, 200, 100).post(600, 'C', 0, 200).post(1600, 'A', 0, 200).events, settings, 10_000);
+    const held = clientVerdict(
+      new History().post(0, 'A', 0, 'held').post(10, 'B', 0, 200, 100).post(600, 'C', 0, 200).post(1600, 'A', 0, 200).events,
+      settings,
+      10_000,
+    );
     expect(failing(held)).toEqual([]);
   });
 
@@ -146,7 +166,12 @@ describe('the verdict on a client', () => {
       { t: 100, kind: 'held', id: 100 },
       { t: 100, kind: 'arrived', id: 101, record: null },
       { t: 100, kind: 'held', id: 101 },
-      ...(until === null ? [] : ([{ t: until, kind: 'closed', id: 100 }, { t: until, kind: 'closed', id: 101 }] as ClientEvent[])),
+      ...(until === null
+        ? []
+        : ([
+            { t: until, kind: 'closed', id: 100 },
+            { t: until, kind: 'closed', id: 101 },
+          ] as ClientEvent[])),
     ];
     const waiting = clientVerdict(hung(null), settings, 5000);
     expect(failing(waiting)).toEqual([]);
@@ -159,7 +184,9 @@ describe('the verdict on a client', () => {
     // Threshold 1: two records failed and unsaved from 10 ms on.
     const h = new History().post(0, 'A', 0, 409).post(0, 'B', 0, 409).post(500, 'C', 0, 200).post(1300, 'D', 0, 200);
     const v = clientVerdict(h.events, settings, 1500);
-    expect(failing(v)).toEqual(['no new attempt is dialed while more failed records than history-wait-condition-threshold await re-submission (a wait condition)']);
+    expect(failing(v)).toEqual([
+      'no new attempt is dialed while more failed records than history-wait-condition-threshold await re-submission (a wait condition)',
+    ]);
     expect(v.checks[4].violations).toHaveLength(1);
     expect(v.checks[4].violations[0]).toMatch(/new attempt D of G/);
     // Another campaign group is not in that wait condition (D arrives with a connection free: it was dialed then).

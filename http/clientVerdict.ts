@@ -42,7 +42,14 @@ export function clientVerdict(events: readonly ClientEvent[], settings: ClientSe
   const requests = new Map<number, RequestSeen>();
   for (const e of events) {
     if (e.kind === 'arrived') {
-      requests.set(e.id, { id: e.id, arrivedAt: e.t, record: e.record === null ? null : { ...e.record, key: `${e.record.guid}:${e.record.seq}` }, failedAt: null, saved: false, releasedAt: null });
+      requests.set(e.id, {
+        id: e.id,
+        arrivedAt: e.t,
+        record: e.record === null ? null : { ...e.record, key: `${e.record.guid}:${e.record.seq}` },
+        failedAt: null,
+        saved: false,
+        releasedAt: null,
+      });
       continue;
     }
     const r = requests.get(e.id);
@@ -68,7 +75,13 @@ export function clientVerdict(events: readonly ClientEvent[], settings: ClientSe
   }
   const all = [...requests.values()].sort((a, b) => a.arrivedAt - b.arrivedAt || a.id - b.id);
   const records = all.filter((r) => r.record !== null);
-  const checks = [resubmittedOnTime(records, settings), poolBound(all, settings, nowMs), seqOneAfterSeqZero(records, settings, nowMs), resentUntilSaved(records, new PoolOccupancy(all, settings.poolSize, nowMs), settings, nowMs), noDialDuringWaitCondition(records, all, settings, nowMs)];
+  const checks = [
+    resubmittedOnTime(records, settings),
+    poolBound(all, settings, nowMs),
+    seqOneAfterSeqZero(records, settings, nowMs),
+    resentUntilSaved(records, new PoolOccupancy(all, settings.poolSize, nowMs), settings, nowMs),
+    noDialDuringWaitCondition(records, all, settings, nowMs),
+  ];
   return { conforms: checks.every((c) => c.status !== 'violated'), judgedAtMs: nowMs, records: new Set(records.map((r) => r.record!.key)).size, checks };
 }
 
@@ -86,13 +99,24 @@ function resubmittedOnTime(records: RequestSeen[], settings: ClientSettings): Ve
       const recovery = settings.group(rec.group).recoveryMs;
       if (r.arrivedAt < failed) {
         // Not a short interval: the earlier POST had not failed yet. OCS holds a record until its POST ends.
-        f.add(`${at(r.arrivedAt)} record ${rec.key} posted again while its earlier POST (sent at ${at(earlier.arrivedAt)}) was still in flight; it failed only at ${at(failed)}, and history-wait-recovery-timeout (${recovery} ms) runs from then`);
-      } else if (r.arrivedAt < failed + recovery - TOLERANCE_MS) f.add(`${at(r.arrivedAt)} record ${rec.key} posted again ${Math.round(r.arrivedAt - failed)} ms after its failure; history-wait-recovery-timeout is ${recovery} ms`);
+        f.add(
+          `${at(r.arrivedAt)} record ${rec.key} posted again while its earlier POST (sent at ${at(earlier.arrivedAt)}) was still in flight; it failed only at ${at(failed)}, and history-wait-recovery-timeout (${recovery} ms) runs from then`,
+        );
+      } else if (r.arrivedAt < failed + recovery - TOLERANCE_MS)
+        f.add(
+          `${at(r.arrivedAt)} record ${rec.key} posted again ${Math.round(r.arrivedAt - failed)} ms after its failure; history-wait-recovery-timeout is ${recovery} ms`,
+        );
     }
     if (r.failedAt !== null) lastFailure.set(rec.key, r);
     else lastFailure.delete(rec.key);
   }
-  return f.check('failed records are re-submitted no sooner than history-wait-recovery-timeout', `${resubmissions} re-submissions`, resubmissions, 're-submissions of a failed record', 'no record was posted again after a failure');
+  return f.check(
+    'failed records are re-submitted no sooner than history-wait-recovery-timeout',
+    `${resubmissions} re-submissions`,
+    resubmissions,
+    're-submissions of a failed record',
+    'no record was posted again after a failure',
+  );
 }
 
 /** At no moment more requests in flight than http-connection-pool-size. */
@@ -112,7 +136,13 @@ function poolBound(all: RequestSeen[], settings: ClientSettings, nowMs: number):
     if (level > peak) peak = level;
     if (delta > 0 && level > settings.poolSize) f.add(`${at(t)} ${level} requests in flight at once; http-connection-pool-size is ${settings.poolSize}`);
   }
-  return f.check('no more requests at once than http-connection-pool-size', `at most ${peak} at once (pool of ${settings.poolSize})`, all.length, 'requests', 'no request came');
+  return f.check(
+    'no more requests at once than http-connection-pool-size',
+    `at most ${peak} at once (pool of ${settings.poolSize})`,
+    all.length,
+    'requests',
+    'no request came',
+  );
 }
 
 /**
@@ -146,11 +176,21 @@ function seqOneAfterSeqZero(records: RequestSeen[], settings: ClientSettings, no
     }
     const g = settings.group(r.record!.group);
     // Its seq 0 failed before the seq 1 came; a re-submission was due within the recovery timeout (and a wait for a connection).
-    if (nowMs > r.arrivedAt + g.recoveryMs + g.responseTimeoutMs + TOLERANCE_MS) f.add(`${at(r.arrivedAt)} seq 1 of ${guid} came, and no seq 0 of it ever did (judged at ${at(nowMs)})`);
+    if (nowMs > r.arrivedAt + g.recoveryMs + g.responseTimeoutMs + TOLERANCE_MS)
+      f.add(`${at(r.arrivedAt)} seq 1 of ${guid} came, and no seq 0 of it ever did (judged at ${at(nowMs)})`);
     else open++;
   }
-  const apart = lostOnTheWay > 0 ? `; ${lostOnTheWay} seq 1 came before their seq 0, which came later: the seq 0 was lost on the way (refused or lost in the network, on the client's side) and re-submitted, as OCS does` : '';
-  return f.check('seq 1 of an attempt only after its seq 0 (or with its seq 0 re-submitted after it, when the first was lost on the way)', `${checked.size} attempts with a seq 1${apart}${open > 0 ? `, ${open} too recent to judge` : ''}`, checked.size - open, 'attempts with a seq 1', open > 0 ? `${open} seq 1 came too recently to judge` : 'no seq 1 came');
+  const apart =
+    lostOnTheWay > 0
+      ? `; ${lostOnTheWay} seq 1 came before their seq 0, which came later: the seq 0 was lost on the way (refused or lost in the network, on the client's side) and re-submitted, as OCS does`
+      : '';
+  return f.check(
+    'seq 1 of an attempt only after its seq 0 (or with its seq 0 re-submitted after it, when the first was lost on the way)',
+    `${checked.size} attempts with a seq 1${apart}${open > 0 ? `, ${open} too recent to judge` : ''}`,
+    checked.size - open,
+    'attempts with a seq 1',
+    open > 0 ? `${open} seq 1 came too recently to judge` : 'no seq 1 came',
+  );
 }
 
 /** A record that failed is posted again until it is saved, unless there has not been time yet. */

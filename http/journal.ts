@@ -70,7 +70,10 @@ export class Journal {
         if (lines.length > 0) {
           const data = Buffer.from(lines.join(''));
           let offset = 0;
-          while (offset < data.length) offset += await new Promise<number>((resolve, reject) => write(this.fd, data, offset, data.length - offset, null, (err, n) => (err ? reject(err) : resolve(n))));
+          while (offset < data.length)
+            offset += await new Promise<number>((resolve, reject) =>
+              write(this.fd, data, offset, data.length - offset, null, (err, n) => (err ? reject(err) : resolve(n))),
+            );
         }
       } catch (err) {
         this.failed = err as Error;

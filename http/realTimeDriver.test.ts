@@ -22,7 +22,10 @@ describe('RealTimeDriver', () => {
     time.advance(1);
     expect(ran).toEqual([['a', 100]]);
     time.advance(1_000);
-    expect(ran).toEqual([['a', 100], ['b', 250]]);
+    expect(ran).toEqual([
+      ['a', 100],
+      ['b', 250],
+    ]);
     expect(driver.now).toBe(1_100);
     expect(time.armed).toBe(0);
   });

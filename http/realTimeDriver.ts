@@ -80,10 +80,13 @@ export class RealTimeDriver {
     if (this.timer !== null && this.armedFor <= next) return;
     this.stop();
     this.armedFor = next;
-    this.timer = this.time.setTimer(() => {
-      this.timer = null;
-      this.armedFor = Infinity;
-      this.pump();
-    }, Math.max(0, next - this.now));
+    this.timer = this.time.setTimer(
+      () => {
+        this.timer = null;
+        this.armedFor = Infinity;
+        this.pump();
+      },
+      Math.max(0, next - this.now),
+    );
   }
 }

@@ -38,7 +38,12 @@ export class ServeMetrics {
       ['ocs_sim_serve_stored_total', 'counter', 'Call report records stored (duplicates included).', stats.stored],
       ['ocs_sim_serve_duplicates_total', 'counter', 'Stores of a (GUID, seq) already held.', stats.duplicates],
       ['ocs_sim_serve_stale_overwrites_total', 'counter', 'seq 0 stored over a seq 1 (last-write-wins only).', stats.staleOverwrites],
-      ['ocs_sim_serve_rejected_over_capacity_total', 'counter', 'Requests answered 409 past the concurrency limit (overflow: reject).', stats.rejectedOverCapacity],
+      [
+        'ocs_sim_serve_rejected_over_capacity_total',
+        'counter',
+        'Requests answered 409 past the concurrency limit (overflow: reject).',
+        stats.rejectedOverCapacity,
+      ],
       ['ocs_sim_serve_held_total', 'counter', 'Requests never answered on purpose (a refused connection reset, hang, request loss, response loss).', this.held],
       ['ocs_sim_serve_attempts', 'gauge', 'Call attempts with a stored row.', level.attempts],
       ['ocs_sim_serve_in_service', 'gauge', 'Requests being served (at most the concurrency).', level.inService],

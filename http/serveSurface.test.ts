@@ -123,7 +123,11 @@ async function getText(server: { port: number }, path: string): Promise<{ status
   return { status: statuses(stream)[0] ?? 0, text: head.slice(head.indexOf('\r\n\r\n') + 4) };
 }
 
-const postOf = (body: Buffer, version = '1.1') => Buffer.concat([Buffer.from(`POST /ocs/history HTTP/${version}\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`, 'latin1'), body]);
+const postOf = (body: Buffer, version = '1.1') =>
+  Buffer.concat([
+    Buffer.from(`POST /ocs/history HTTP/${version}\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`, 'latin1'),
+    body,
+  ]);
 const recordBody = (guid: string, seq: 0 | 1) => Buffer.from(JSON.stringify({ GSW_CALL_ATTEMPT_GUID: guid, GSW_HIST_SEQUENCE_NUM: seq }), 'utf8');
 
 describe('ocs-sim serve: malformed escapes and bytes that are not UTF-8', () => {
@@ -139,7 +143,8 @@ describe('ocs-sim serve: malformed escapes and bytes that are not UTF-8', () => 
 
   it('answers a body whose GUID holds bytes that are not UTF-8 400: two such GUIDs never become one (no U+FFFD)', async () => {
     const server = await serve();
-    const withByte = (byte: number) => Buffer.concat([Buffer.from('{"GSW_CALL_ATTEMPT_GUID":"G-', 'latin1'), Buffer.from([byte]), Buffer.from('","GSW_HIST_SEQUENCE_NUM":0}', 'latin1')]);
+    const withByte = (byte: number) =>
+      Buffer.concat([Buffer.from('{"GSW_CALL_ATTEMPT_GUID":"G-', 'latin1'), Buffer.from([byte]), Buffer.from('","GSW_HIST_SEQUENCE_NUM":0}', 'latin1')]);
     for (const byte of [0xff, 0xfe]) {
       const stream = await exchange(server.port, [postOf(withByte(byte))], 0, 2000, 1);
       expect(statuses(stream)).toEqual([400]);
@@ -158,7 +163,21 @@ interface FuzzRequest {
 
 const BAD_ESCAPES = ['%', '%z', '%zz', '%FF', '%C3', '%ED%A0%80', '%00', '%2', '%%', '%E2%82'];
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH', 'BREW', 'G\u00e9T', ''];
-const PATHS = ['/ocs/history', '/ocs/validate', '/records/', '/healthz', '/metrics', '/verdict', '/control', '/control/faults', '/control/outage', '*', 'http://[', 'http://serve/ocs/history', ''];
+const PATHS = [
+  '/ocs/history',
+  '/ocs/validate',
+  '/records/',
+  '/healthz',
+  '/metrics',
+  '/verdict',
+  '/control',
+  '/control/faults',
+  '/control/outage',
+  '*',
+  'http://[',
+  'http://serve/ocs/history',
+  '',
+];
 
 let guidSerial = 0;
 const aRecord: fc.Arbitrary<FuzzRequest> = fc.tuple(fc.constantFrom<0 | 1>(0, 1), fc.constantFrom('1.1', '1.0')).map(([seq, version]) => {
@@ -169,10 +188,39 @@ const junkBytes = fc.uint8Array({ maxLength: 64 }).map((a) => Buffer.from(a));
 const aJunkRequest: fc.Arbitrary<FuzzRequest> = fc
   .record({
     method: fc.oneof(fc.constant('GET'), fc.constantFrom(...METHODS)),
-    path: fc.tuple(fc.oneof(fc.constant('/records/'), fc.constantFrom(...PATHS)), fc.constantFrom('', ...BAD_ESCAPES), fc.string({ maxLength: 8 })).map(([p, esc, tail]) => `${p}${esc}${tail}`),
+    path: fc
+      .tuple(fc.oneof(fc.constant('/records/'), fc.constantFrom(...PATHS)), fc.constantFrom('', ...BAD_ESCAPES), fc.string({ maxLength: 8 }))
+      .map(([p, esc, tail]) => `${p}${esc}${tail}`),
     version: fc.constantFrom('HTTP/1.1', 'HTTP/1.1', 'HTTP/1.0', 'HTTP/2.0', 'HTTP/1.1 extra', ''),
-    headers: fc.array(fc.oneof({ weight: 3, arbitrary: fc.constantFrom('Host: x', 'Content-Type: application/json', 'Transfer-Encoding: chunked', 'Content-Length: 5', 'Content-Length: -1', 'Content-Length: 99999999999', 'Expect: 100-continue', 'Connection: close', 'Connection: keep-alive', 'X-Bad\u0000: y', ': novalue', 'Folded: a\r\n b') }, fc.string({ maxLength: 12 }).map((v) => `X-Fuzz: ${v}`), fc.string({ maxLength: 20 })), { maxLength: 4 }),
-    body: fc.oneof(junkBytes, fc.json({ maxDepth: 2 }).map((j) => Buffer.from(j, 'utf8')), fc.constantFrom(Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]), Buffer.from('{"GSW_CALL_ATTEMPT_GUID":"\\ud800","GSW_HIST_SEQUENCE_NUM":0}'))),
+    headers: fc.array(
+      fc.oneof(
+        {
+          weight: 3,
+          arbitrary: fc.constantFrom(
+            'Host: x',
+            'Content-Type: application/json',
+            'Transfer-Encoding: chunked',
+            'Content-Length: 5',
+            'Content-Length: -1',
+            'Content-Length: 99999999999',
+            'Expect: 100-continue',
+            'Connection: close',
+            'Connection: keep-alive',
+            'X-Bad\u0000: y',
+            ': novalue',
+            'Folded: a\r\n b',
+          ),
+        },
+        fc.string({ maxLength: 12 }).map((v) => `X-Fuzz: ${v}`),
+        fc.string({ maxLength: 20 }),
+      ),
+      { maxLength: 4 },
+    ),
+    body: fc.oneof(
+      junkBytes,
+      fc.json({ maxDepth: 2 }).map((j) => Buffer.from(j, 'utf8')),
+      fc.constantFrom(Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]), Buffer.from('{"GSW_CALL_ATTEMPT_GUID":"\\ud800","GSW_HIST_SEQUENCE_NUM":0}')),
+    ),
     withLength: fc.boolean(),
   })
   .map(({ method, path, version, headers, body, withLength }) => {
@@ -182,10 +230,20 @@ const aJunkRequest: fc.Arbitrary<FuzzRequest> = fc
 
 /** A connection's worth: requests pipelined, or sent slowly in pieces, or cut short. */
 const aConnection = fc.record({
-  requests: fc.array(fc.oneof(aRecord, aJunkRequest, junkBytes.map((bytes) => ({ bytes, guid: null }))), { minLength: 1, maxLength: 4 }),
+  requests: fc.array(
+    fc.oneof(
+      aRecord,
+      aJunkRequest,
+      junkBytes.map((bytes) => ({ bytes, guid: null })),
+    ),
+    { minLength: 1, maxLength: 4 },
+  ),
   pieces: fc.integer({ min: 1, max: 4 }),
   pauseMs: fc.constantFrom(0, 0, 5, 30),
-  cutAt: fc.option(fc.integer({ min: 0, max: 100 }).map((p) => p / 100), { freq: 4 }),
+  cutAt: fc.option(
+    fc.integer({ min: 0, max: 100 }).map((p) => p / 100),
+    { freq: 4 },
+  ),
 });
 
 describe('ocs-sim serve at the socket: anything a client sends', () => {
@@ -210,7 +268,20 @@ describe('ocs-sim serve at the socket: anything a client sends', () => {
       {
         numRuns: Math.min(Number(process.env.FC_NUM_RUNS ?? 60), 300),
         // The request that stopped serve before (a URIError), pipelined behind a record and ahead of another.
-        examples: [[{ requests: [{ bytes: postOf(recordBody('FUZZ-EXAMPLE-0', 0)), guid: 'FUZZ-EXAMPLE-0' }, { bytes: Buffer.from('GET /records/% HTTP/1.1\r\nHost: x\r\n\r\n'), guid: null }, { bytes: postOf(recordBody('FUZZ-EXAMPLE-1', 1), '1.0'), guid: 'FUZZ-EXAMPLE-1' }], pieces: 3, pauseMs: 5, cutAt: null }]],
+        examples: [
+          [
+            {
+              requests: [
+                { bytes: postOf(recordBody('FUZZ-EXAMPLE-0', 0)), guid: 'FUZZ-EXAMPLE-0' },
+                { bytes: Buffer.from('GET /records/% HTTP/1.1\r\nHost: x\r\n\r\n'), guid: null },
+                { bytes: postOf(recordBody('FUZZ-EXAMPLE-1', 1), '1.0'), guid: 'FUZZ-EXAMPLE-1' },
+              ],
+              pieces: 3,
+              pauseMs: 5,
+              cutAt: null,
+            },
+          ],
+        ],
       },
     );
     expect(acknowledged.length).toBeGreaterThan(0);

@@ -24,16 +24,28 @@ afterAll(async () => {
 });
 
 /** A server for a scenario whose external system answers at once unless told otherwise. */
-async function serve(input: ScenarioInput = {}, options: { networkFaults?: boolean; clock?: 'start' | 'first-request'; journal?: string } = {}): Promise<RunningServer> {
+async function serve(
+  input: ScenarioInput = {},
+  options: { networkFaults?: boolean; clock?: 'start' | 'first-request'; journal?: string } = {},
+): Promise<RunningServer> {
   const scenario = scenarioFrom({ ...input, externalSystem: { serviceTime: { fixed: '0ms' }, ...input.externalSystem } });
   const server = await startServer({ scenario, host: '127.0.0.1', port: 0, ...options });
   servers.push(server);
   return server;
 }
 
-const record = (guid: string, seq: 0 | 1, extra: Record<string, unknown> = {}) => ({ GSW_CALL_ATTEMPT_GUID: guid, GSW_HIST_SEQUENCE_NUM: seq, GSW_PHONE: '5550001', ...extra });
+const record = (guid: string, seq: 0 | 1, extra: Record<string, unknown> = {}) => ({
+  GSW_CALL_ATTEMPT_GUID: guid,
+  GSW_HIST_SEQUENCE_NUM: seq,
+  GSW_PHONE: '5550001',
+  ...extra,
+});
 
-async function post(server: RunningServer, body: unknown, options: { path?: string; timeoutMs?: number; raw?: string } = {}): Promise<{ status: number; body: string } | { error: string }> {
+async function post(
+  server: RunningServer,
+  body: unknown,
+  options: { path?: string; timeoutMs?: number; raw?: string } = {},
+): Promise<{ status: number; body: string } | { error: string }> {
   try {
     const res = await request(`${server.url}${options.path ?? '/ocs/history'}`, {
       method: 'POST',
@@ -115,14 +127,22 @@ describe('ocs-sim serve: the external system of the scenario, on real requests',
 
   it('marks the failures it injects (x-ocs-sim-fault) and counts them in the verdict apart from the client', async () => {
     const server = await serve({ externalSystem: { outages: [{ from: '0s', until: '10m', status: 503 }] } }, { clock: 'start' });
-    const res = await request(`${server.url}/ocs/history`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(record('F1', 0)) });
+    const res = await request(`${server.url}/ocs/history`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(record('F1', 0)),
+    });
     await res.body.dump();
     expect(res.statusCode).toBe(503);
     expect(res.headers['x-ocs-sim-fault']).toBe('external-system');
     expect(res.headers['x-ocs-sim-network-faults']).toBeUndefined();
     expect(server.verdict().faultsInjected).toEqual({ failureAnswers: 1, refused: 0, hangs: 0, requestLoss: 0, responseLoss: 0 });
     const faulty = await serve({}, { networkFaults: true });
-    const ok = await request(`${faulty.url}/ocs/history`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(record('F2', 0)) });
+    const ok = await request(`${faulty.url}/ocs/history`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(record('F2', 0)),
+    });
     await ok.body.dump();
     expect(ok.statusCode).toBe(200);
     expect(ok.headers['x-ocs-sim-fault']).toBeUndefined();
@@ -211,9 +231,15 @@ describe('ocs-sim serve: bad input never crashes it', () => {
     expect(await reason(post(server, null, { raw: '{"GSW_CALL_ATTEMPT_GUID": ' }))).toEqual([400, expect.stringMatching(/^body is not JSON/)]);
     expect(await reason(post(server, [1, 2]))).toEqual([400, 'body: expected a JSON object of GSW_* attributes']);
     expect(await reason(post(server, { GSW_HIST_SEQUENCE_NUM: 0 }))).toEqual([400, 'GSW_CALL_ATTEMPT_GUID: expected a non-empty string']);
-    expect(await reason(post(server, { GSW_CALL_ATTEMPT_GUID: 7, GSW_HIST_SEQUENCE_NUM: 0 }))).toEqual([400, 'GSW_CALL_ATTEMPT_GUID: expected a non-empty string']);
+    expect(await reason(post(server, { GSW_CALL_ATTEMPT_GUID: 7, GSW_HIST_SEQUENCE_NUM: 0 }))).toEqual([
+      400,
+      'GSW_CALL_ATTEMPT_GUID: expected a non-empty string',
+    ]);
     expect(await reason(post(server, record('B1', 2 as 0)))).toEqual([400, 'GSW_HIST_SEQUENCE_NUM: expected 0 or 1']);
-    expect(await reason(post(server, null, { raw: JSON.stringify(record('B2', 0, { pad: 'x'.repeat(1 << 20) })) }))).toEqual([413, `body over ${1 << 20} bytes`]);
+    expect(await reason(post(server, null, { raw: JSON.stringify(record('B2', 0, { pad: 'x'.repeat(1 << 20) })) }))).toEqual([
+      413,
+      `body over ${1 << 20} bytes`,
+    ]);
     const missing = await request(`${server.url}/nowhere`);
     expect(missing.statusCode).toBe(404);
     await missing.body.dump();
@@ -230,7 +256,15 @@ describe('ocs-sim serve: bad input never crashes it', () => {
     const body = fc.oneof(
       fc.string(),
       fc.json(),
-      fc.record({ GSW_CALL_ATTEMPT_GUID: fc.oneof(fc.string(), fc.integer(), fc.constant(null)), GSW_HIST_SEQUENCE_NUM: fc.oneof(fc.constantFrom(0, 1, '0', '1', 2, -1), fc.anything()) }, { requiredKeys: [] }).map((o) => JSON.stringify(o)),
+      fc
+        .record(
+          {
+            GSW_CALL_ATTEMPT_GUID: fc.oneof(fc.string(), fc.integer(), fc.constant(null)),
+            GSW_HIST_SEQUENCE_NUM: fc.oneof(fc.constantFrom(0, 1, '0', '1', 2, -1), fc.anything()),
+          },
+          { requiredKeys: [] },
+        )
+        .map((o) => JSON.stringify(o)),
     );
     await fc.assert(
       fc.asyncProperty(body, async (raw) => {
@@ -263,7 +297,11 @@ describe('ocs-sim serve: the control API', () => {
 
   it('PUT /control/faults replaces the fault profile with a scenario fragment, validated like a scenario', async () => {
     const server = await serve();
-    const put = (body: unknown) => request(`${server.url}/control/faults`, { method: 'PUT', body: JSON.stringify(body) }).then(async (r) => ({ status: r.statusCode, body: JSON.parse(await r.body.text()) as Record<string, unknown> }));
+    const put = (body: unknown) =>
+      request(`${server.url}/control/faults`, { method: 'PUT', body: JSON.stringify(body) }).then(async (r) => ({
+        status: r.statusCode,
+        body: JSON.parse(await r.body.text()) as Record<string, unknown>,
+      }));
     expect(await put({ externalSystem: { errors: { '418': 1 } } })).toMatchObject({ status: 200, body: { externalSystem: { errors: { '418': 1 } } } });
     expect(await post(server, record('K2', 0))).toMatchObject({ status: 418 });
     const bad = await put({ externalSystem: { concurrency: 'lots' } });
@@ -278,9 +316,18 @@ describe('ocs-sim serve: the control API', () => {
 
   it('refuses a bad outage request with 400 naming the field', async () => {
     const server = await serve();
-    expect(await post(server, { status: 200, for: '1m' }, { path: '/control/outage' })).toMatchObject({ status: 400, body: expect.stringContaining('status: expected an HTTP error status') });
-    expect(await post(server, { for: 'soon' }, { path: '/control/outage' })).toMatchObject({ status: 400, body: expect.stringContaining('for: expected a duration') });
-    expect(await post(server, { for: '1m', when: 'now' }, { path: '/control/outage' })).toMatchObject({ status: 400, body: expect.stringContaining('when: unknown field') });
+    expect(await post(server, { status: 200, for: '1m' }, { path: '/control/outage' })).toMatchObject({
+      status: 400,
+      body: expect.stringContaining('status: expected an HTTP error status'),
+    });
+    expect(await post(server, { for: 'soon' }, { path: '/control/outage' })).toMatchObject({
+      status: 400,
+      body: expect.stringContaining('for: expected a duration'),
+    });
+    expect(await post(server, { for: '1m', when: 'now' }, { path: '/control/outage' })).toMatchObject({
+      status: 400,
+      body: expect.stringContaining('when: unknown field'),
+    });
   });
 });
 
@@ -296,13 +343,19 @@ describe('ocs-sim serve over HTTPS', () => {
     expect(res.statusCode).toBe(200);
     await res.body.dump();
     await agent.close();
-    await expect(startServer({ scenario, host: '127.0.0.1', port: 0, tls: { cert: join(dir, 'missing.pem'), key } })).rejects.toThrow(/cannot read the TLS certificate .*missing\.pem/);
+    await expect(startServer({ scenario, host: '127.0.0.1', port: 0, tls: { cert: join(dir, 'missing.pem'), key } })).rejects.toThrow(
+      /cannot read the TLS certificate .*missing\.pem/,
+    );
   });
 });
 
 describe('ocs-sim serve: the verdict on the client', () => {
-  const input: ScenarioInput = { ocs: { 'history-wait-recovery-timeout': '300ms', 'http-connection-pool-size': 1 }, externalSystem: { outages: [{ from: '0s', until: '200ms', status: 409 }] } };
-  const verdictOf = async (server: RunningServer) => JSON.parse(await (await request(`${server.url}/verdict`)).body.text()) as { conforms: boolean; checks: Array<{ claim: string; holds: boolean }> };
+  const input: ScenarioInput = {
+    ocs: { 'history-wait-recovery-timeout': '300ms', 'http-connection-pool-size': 1 },
+    externalSystem: { outages: [{ from: '0s', until: '200ms', status: 409 }] },
+  };
+  const verdictOf = async (server: RunningServer) =>
+    JSON.parse(await (await request(`${server.url}/verdict`)).body.text()) as { conforms: boolean; checks: Array<{ claim: string; holds: boolean }> };
 
   it('says a client that waits history-wait-recovery-timeout before re-submitting behaves as OCS does', async () => {
     const server = await serve(input, { clock: 'start' });
@@ -348,7 +401,10 @@ describe('ocs-sim serve: decisions and the request log', () => {
     const server = await startServer({ scenario, host: '127.0.0.1', port: 0, log, networkFaults: true });
     await post(server, record('L1', 0), { timeoutMs: 200 });
     await server.close();
-    const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toEqual([expect.objectContaining({ path: '/ocs/history', guid: 'L1', seq: 0, decision: 'hang' })]);
     expect(typeof lines[0].t).toBe('number');
   });

@@ -126,9 +126,15 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const held = new Set<ServerResponse>();
 
   /** One line of the request log: built only when there is a log. */
-  const writeLog = (arrival: { path: string; body: Record<string, unknown>; kind: string; seq: number }, decision: string, extra: Record<string, unknown> = {}) => {
+  const writeLog = (
+    arrival: { path: string; body: Record<string, unknown>; kind: string; seq: number },
+    decision: string,
+    extra: Record<string, unknown> = {},
+  ) => {
     if (log === null) return;
-    log.write(`${JSON.stringify({ t: wallMs(), path: arrival.path, guid: arrival.body.GSW_CALL_ATTEMPT_GUID ?? null, seq: arrival.kind === 'record' ? arrival.seq : null, decision, ...extra })}\n`);
+    log.write(
+      `${JSON.stringify({ t: wallMs(), path: arrival.path, guid: arrival.body.GSW_CALL_ATTEMPT_GUID ?? null, seq: arrival.kind === 'record' ? arrival.seq : null, decision, ...extra })}\n`,
+    );
   };
   // What the client did, for the verdict on it.
   const seen: ClientEvent[] = [];
@@ -142,7 +148,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const settings = clientSettingsOf(options.scenario, model);
   // Past its bound the verdict judges the requests it followed, as of when it stopped following.
   const faultsInjected: FaultsInjected = { failureAnswers: 0, refused: 0, hangs: 0, requestLoss: 0, responseLoss: 0 };
-  const verdict = () => ({ faultsInjected: { ...faultsInjected }, ...clientVerdict(seen, settings, verdictFullAt ?? clock.now), requestsFollowed: Math.min(requestsTaken, MAX_VERDICT_REQUESTS), requestsTaken });
+  const verdict = () => ({
+    faultsInjected: { ...faultsInjected },
+    ...clientVerdict(seen, settings, verdictFullAt ?? clock.now),
+    requestsFollowed: Math.min(requestsTaken, MAX_VERDICT_REQUESTS),
+    requestsTaken,
+  });
   const wallMs = () => Math.round(clock.now * 1000) / 1000;
 
   const answer = (arrival: ServeArrival, status: number) => {
@@ -218,7 +229,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     inService.delete(res);
     if (status === 400 || status === 413) metrics.badRequests++;
     if (res.destroyed || res.headersSent) return;
-    res.writeHead(status, { 'content-type': 'application/json', ...(status === 413 ? { connection: 'close' } : {}) }).end(`${JSON.stringify({ error: reason })}\n`);
+    res
+      .writeHead(status, { 'content-type': 'application/json', ...(status === 413 ? { connection: 'close' } : {}) })
+      .end(`${JSON.stringify({ error: reason })}\n`);
   };
 
   const arrive = (req: IncomingMessage, res: ServerResponse, path: string, kind: 'record' | 'validation', body: Record<string, unknown>, bodyText: string) => {
@@ -238,7 +251,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const arrival: ServeArrival = { kind, seq, stored, body, bodyText, path, res, receivedAt, id: requestsTaken++ };
     const group = typeof body.GSW_CAMPAIGN_GROUP_NAME === 'string' ? body.GSW_CAMPAIGN_GROUP_NAME : '';
     const dialedAtS = stored === null ? undefined : statedDialSeconds(body);
-    note({ t: clock.now, kind: 'arrived', id: arrival.id, record: stored === null ? null : { guid: stored.guid, seq, group, ...(dialedAtS === undefined ? {} : { dialedAtS }) } });
+    note({
+      t: clock.now,
+      kind: 'arrived',
+      id: arrival.id,
+      record: stored === null ? null : { guid: stored.guid, seq, group, ...(dialedAtS === undefined ? {} : { dialedAtS }) },
+    });
     if (options.networkFaults) {
       const fate = network.requestFate(kernel.now);
       if (fate === 'refused') {
@@ -267,7 +285,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const replaceFaults = (fragment: Record<string, unknown>): string[] | null => {
     const unknown = Object.keys(fragment).filter((k) => k !== 'network' && k !== 'externalSystem');
     if (unknown.length > 0) return [`${unknown.join(', ')}: only network and externalSystem can be replaced at run time`];
-    const checked = validateScenario({ ...current, network: fragment.network ?? current.network, externalSystem: fragment.externalSystem ?? current.externalSystem });
+    const checked = validateScenario({
+      ...current,
+      network: fragment.network ?? current.network,
+      externalSystem: fragment.externalSystem ?? current.externalSystem,
+    });
     if (!checked.ok) return checked.errors;
     current = checked.scenario;
     const next = resolve(current, model.seed);
@@ -279,7 +301,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const control = (req: IncomingMessage, res: ServerResponse, path: string): void => {
     const show = () => {
       clock.pump();
-      const state = { clock: { started: clock.started, nowMs: wallMs() }, networkFaults: options.networkFaults ?? false, outageInForce: clock.started ? external.outageAt(kernel.now) : null, network: current.network, externalSystem: current.externalSystem };
+      const state = {
+        clock: { started: clock.started, nowMs: wallMs() },
+        networkFaults: options.networkFaults ?? false,
+        outageInForce: clock.started ? external.outageAt(kernel.now) : null,
+        network: current.network,
+        externalSystem: current.externalSystem,
+      };
       res.writeHead(200, { 'content-type': 'application/json' }).end(`${JSON.stringify(state, null, 2)}\n`);
     };
     if (req.method === 'GET' && path === '/control') {
@@ -287,29 +315,40 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       return show();
     }
     if (req.method === 'PUT' && path === '/control/faults') {
-      return bodies.read(req, res, (body) => {
-        const errors = replaceFaults(body);
-        if (errors !== null) return fail(res, 400, errors.join('; '));
-        show();
-      }, fail);
+      return bodies.read(
+        req,
+        res,
+        (body) => {
+          const errors = replaceFaults(body);
+          if (errors !== null) return fail(res, 400, errors.join('; '));
+          show();
+        },
+        fail,
+      );
     }
     if (req.method === 'POST' && path === '/control/outage') {
-      return bodies.read(req, res, (body) => {
-        const status = body.status ?? 503;
-        if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599) return fail(res, 400, 'status: expected an HTTP error status (400-599)');
-        const length = Duration.safeParse(body.for);
-        if (!length.success || durationMs(length.data) <= 0) return fail(res, 400, 'for: expected a duration above 0 with a unit, e.g. "2m"');
-        const unknown = Object.keys(body).filter((k) => k !== 'status' && k !== 'for');
-        if (unknown.length > 0) return fail(res, 400, `${unknown.join(', ')}: unknown field; allowed: status, for`);
-        // An outage from now: the schedule's clock starts if it has not.
-        if (!clock.started) clock.start();
-        clock.pump();
-        const from = Math.ceil(kernel.now);
-        const outage = { from: formatDuration(from), until: formatDuration(from + durationMs(length.data)), status };
-        const errors = replaceFaults({ externalSystem: { ...current.externalSystem, outages: [...current.externalSystem.outages, outage] } });
-        if (errors !== null) return fail(res, 400, errors.join('; '));
-        show();
-      }, fail);
+      return bodies.read(
+        req,
+        res,
+        (body) => {
+          const status = body.status ?? 503;
+          if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599)
+            return fail(res, 400, 'status: expected an HTTP error status (400-599)');
+          const length = Duration.safeParse(body.for);
+          if (!length.success || durationMs(length.data) <= 0) return fail(res, 400, 'for: expected a duration above 0 with a unit, e.g. "2m"');
+          const unknown = Object.keys(body).filter((k) => k !== 'status' && k !== 'for');
+          if (unknown.length > 0) return fail(res, 400, `${unknown.join(', ')}: unknown field; allowed: status, for`);
+          // An outage from now: the schedule's clock starts if it has not.
+          if (!clock.started) clock.start();
+          clock.pump();
+          const from = Math.ceil(kernel.now);
+          const outage = { from: formatDuration(from), until: formatDuration(from + durationMs(length.data)), status };
+          const errors = replaceFaults({ externalSystem: { ...current.externalSystem, outages: [...current.externalSystem.outages, outage] } });
+          if (errors !== null) return fail(res, 400, errors.join('; '));
+          show();
+        },
+        fail,
+      );
     }
     req.resume();
     fail(res, 405, `${req.method} is not allowed on ${path} (GET /control, PUT /control/faults, POST /control/outage)`);
@@ -330,14 +369,24 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (req.method === 'GET' && path.startsWith('/records/')) {
       const guid = decodedGuid(path.slice('/records/'.length));
       req.resume();
-      if (guid === null) return fail(res, 400, `GET /records/{guid}: ${JSON.stringify(path.slice('/records/'.length, '/records/'.length + 80))} is not a percent-encoded UTF-8 GUID (a % must be followed by two hex digits, and the bytes must be UTF-8)`);
+      if (guid === null)
+        return fail(
+          res,
+          400,
+          `GET /records/{guid}: ${JSON.stringify(path.slice('/records/'.length, '/records/'.length + 80))} is not a percent-encoded UTF-8 GUID (a % must be followed by two hex digits, and the bytes must be UTF-8)`,
+        );
       const rows = store.rows(guid);
       res.writeHead(rows.length > 0 ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(rows));
       return;
     }
     if (req.method === 'GET' && path === '/metrics') {
       clock.pump();
-      const text = metrics.text(external.stats, { inService: external.busy, queued: external.queued, outageStatus: clock.started ? external.outageAt(kernel.now) : null, attempts: store.size });
+      const text = metrics.text(external.stats, {
+        inService: external.busy,
+        queued: external.queued,
+        outageStatus: clock.started ? external.outageAt(kernel.now) : null,
+        attempts: store.size,
+      });
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(text);
       return;
     }
@@ -351,7 +400,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     }
     const known = [historyPath, validationPath, '/metrics', '/healthz', '/verdict'].includes(path) || path.startsWith('/records/');
     req.resume();
-    fail(res, known ? 405 : 404, known ? `${req.method} is not allowed on ${path}` : `no such path: ${path} (records: POST ${historyPath}, validation: POST ${validationPath}, GET /records/{guid}, /metrics, /healthz, /control)`);
+    fail(
+      res,
+      known ? 405 : 404,
+      known
+        ? `${req.method} is not allowed on ${path}`
+        : `no such path: ${path} (records: POST ${historyPath}, validation: POST ${validationPath}, GET /records/{guid}, /metrics, /healthz, /control)`,
+    );
   };
   const server: Server = options.tls === undefined ? createServer(handle) : createTlsServer(tlsFiles(options.tls), handle);
   // Hangs are deliberate: Node must not cut them (requestTimeout) nor answer 408 itself.
@@ -361,7 +416,15 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
-      reject(new BadServeSetup(err.code === 'EADDRINUSE' ? `port ${options.port} on ${options.host} is already in use` : err.code === 'EACCES' ? `no permission to listen on ${options.host}:${options.port}` : `cannot listen on ${options.host}:${options.port}: ${err.message}`));
+      reject(
+        new BadServeSetup(
+          err.code === 'EADDRINUSE'
+            ? `port ${options.port} on ${options.host} is already in use`
+            : err.code === 'EACCES'
+              ? `no permission to listen on ${options.host}:${options.port}`
+              : `cannot listen on ${options.host}:${options.port}: ${err.message}`,
+        ),
+      );
     });
     server.listen(options.port, options.host, () => resolveListen());
   });
@@ -428,7 +491,12 @@ class BodyReader {
 
   constructor(private readonly timeoutMs: number) {}
 
-  read(req: IncomingMessage, res: ServerResponse, done: (body: Record<string, unknown>, text: string) => void, fail: (res: ServerResponse, status: number, reason: string) => void): void {
+  read(
+    req: IncomingMessage,
+    res: ServerResponse,
+    done: (body: Record<string, unknown>, text: string) => void,
+    fail: (res: ServerResponse, status: number, reason: string) => void,
+  ): void {
     const chunks: Buffer[] = [];
     let size = 0;
     let over = false;

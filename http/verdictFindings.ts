@@ -16,8 +16,21 @@ export interface ClientSettings {
 /** The OCS settings a scenario gives the OCS under test: each group's own over the application's (serve's and the proxy's verdicts). */
 export function clientSettingsOf(scenario: Scenario, model: ResolvedModel): ClientSettings {
   const ocs = scenario.ocs;
-  const application = { recoveryMs: durationMs(ocs['history-wait-recovery-timeout']), responseTimeoutMs: durationMs(ocs['history-http-response-timeout']), threshold: ocs['history-wait-condition-threshold'] };
-  const byGroup = new Map(model.groups.map((g) => [g.name, { recoveryMs: g.options.historyWaitRecoveryTimeoutMs, responseTimeoutMs: g.options.historyHttpResponseTimeoutMs, threshold: g.options.historyWaitConditionThreshold }]));
+  const application = {
+    recoveryMs: durationMs(ocs['history-wait-recovery-timeout']),
+    responseTimeoutMs: durationMs(ocs['history-http-response-timeout']),
+    threshold: ocs['history-wait-condition-threshold'],
+  };
+  const byGroup = new Map(
+    model.groups.map((g) => [
+      g.name,
+      {
+        recoveryMs: g.options.historyWaitRecoveryTimeoutMs,
+        responseTimeoutMs: g.options.historyHttpResponseTimeoutMs,
+        threshold: g.options.historyWaitConditionThreshold,
+      },
+    ]),
+  );
   return { poolSize: ocs['http-connection-pool-size'], group: (name) => byGroup.get(name) ?? application };
 }
 
@@ -55,7 +68,8 @@ export class Findings {
   }
   /** The check: violated when something was found, else held on `judgedOn` of `evidence`, or not checked (why) with none. */
   check(claim: string, detail: string, judgedOn: number, evidence: string, noEvidence: string): VerdictCheck {
-    if (this.count > 0) return { claim, status: 'violated', holds: false, judgedOn, evidence, detail: `${this.count} violation(s); ${detail}`, violations: this.list };
+    if (this.count > 0)
+      return { claim, status: 'violated', holds: false, judgedOn, evidence, detail: `${this.count} violation(s); ${detail}`, violations: this.list };
     if (judgedOn === 0) return { claim, status: 'not checked', holds: true, judgedOn, evidence, detail: `not checked: ${noEvidence}`, violations: [] };
     return { claim, status: 'held', holds: true, judgedOn, evidence, detail, violations: [] };
   }

@@ -51,7 +51,9 @@ export function noDialDuringWaitCondition(records: RequestSeen[], all: RequestSe
         stated++;
         continue;
       }
-      f.add(`${at(c.t)} new attempt ${r.record!.guid} of ${group} while ${marked.get(group)!.size} of its records had failed unsaved since ${at(since)} (history-wait-condition-threshold ${settings.group(group).threshold}): dialed during a wait condition${earliest < r.arrivedAt - TOLERANCE_MS ? ` (at the earliest at ${at(earliest)}, when the pool filled)` : ''}`);
+      f.add(
+        `${at(c.t)} new attempt ${r.record!.guid} of ${group} while ${marked.get(group)!.size} of its records had failed unsaved since ${at(since)} (history-wait-condition-threshold ${settings.group(group).threshold}): dialed during a wait condition${earliest < r.arrivedAt - TOLERANCE_MS ? ` (at the earliest at ${at(earliest)}, when the pool filled)` : ''}`,
+      );
       continue;
     }
     const set = marked.get(c.group) ?? new Set<string>();
@@ -64,7 +66,10 @@ export function noDialDuringWaitCondition(records: RequestSeen[], all: RequestSe
       waits++;
     } else if (!over) overSince.delete(c.group);
   }
-  const cleared = queued + stated > 0 ? `; ${queued + stated} new attempt(s) came during one but were dialed before it (${queued} waited for a pooled connection, ${stated} by the dial time their record states)` : '';
+  const cleared =
+    queued + stated > 0
+      ? `; ${queued + stated} new attempt(s) came during one but were dialed before it (${queued} waited for a pooled connection, ${stated} by the dial time their record states)`
+      : '';
   return f.check(
     'no new attempt is dialed while more failed records than history-wait-condition-threshold await re-submission (a wait condition)',
     `${waits} wait condition(s) implied by the failures${cleared}`,
@@ -84,5 +89,6 @@ export function noDialDuringWaitCondition(records: RequestSeen[], all: RequestSe
 function statedDialTimes(records: RequestSeen[]): (r: RequestSeen) => number | null {
   let offset = Infinity;
   for (const r of records) if (r.record!.dialedAtS !== undefined) offset = Math.min(offset, r.arrivedAt - r.record!.dialedAtS * 1000);
-  return (r) => (r.record!.dialedAtS === undefined || offset === Infinity ? null : Math.min(r.arrivedAt, r.record!.dialedAtS * 1000 + offset + 1000 + TOLERANCE_MS));
+  return (r) =>
+    r.record!.dialedAtS === undefined || offset === Infinity ? null : Math.min(r.arrivedAt, r.record!.dialedAtS * 1000 + offset + 1000 + TOLERANCE_MS);
 }

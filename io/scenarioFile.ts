@@ -6,7 +6,6 @@ import { validateScenario } from '../sim/scenario/validate.ts';
 import { ScenarioError } from './inputErrors.ts';
 import { PACKAGE_ROOT } from './packageRoot.ts';
 
-
 /** Deeper than this, YAML flow nesting takes the parser seconds to hours; a scenario needs fewer than ten levels. */
 const DEEPEST_NESTING = 64;
 /** Larger than this is no scenario (the largest example is a few KB). */
@@ -54,7 +53,9 @@ function readScenario(text: string, source: string): { scenario: Scenario; input
   const input = parseYamlText(text, source);
   // A sweep file holds a scenario, but is not one: say which command takes it.
   if (input !== null && typeof input === 'object' && 'scenario' in input && ('vary' in input || 'objectives' in input)) {
-    throw new ScenarioError(source, [`this is a sweep file (it has scenario: and vary:), not a scenario: run it with ocs-sim sweep ${source} (or ocs-sim boundary ${source} --option NAME); a scenario file holds the fields under its scenario:`]);
+    throw new ScenarioError(source, [
+      `this is a sweep file (it has scenario: and vary:), not a scenario: run it with ocs-sim sweep ${source} (or ocs-sim boundary ${source} --option NAME); a scenario file holds the fields under its scenario:`,
+    ]);
   }
   const result = validateScenario(input);
   if (!result.ok) throw new ScenarioError(source, result.errors);

@@ -49,10 +49,8 @@ export const campaignGroupMachine = setup({
     logWaitConditionCleared: () => {},
   },
   guards: {
-    markedCountExceedsThreshold: ({ context, event }) =>
-      event.type === 'MARKED_COUNT_CHANGED' && event.count > context.historyWaitConditionThreshold,
-    markedCountAtOrBelowThreshold: ({ context, event }) =>
-      event.type === 'MARKED_COUNT_CHANGED' && event.count <= context.historyWaitConditionThreshold,
+    markedCountExceedsThreshold: ({ context, event }) => event.type === 'MARKED_COUNT_CHANGED' && event.count > context.historyWaitConditionThreshold,
+    markedCountAtOrBelowThreshold: ({ context, event }) => event.type === 'MARKED_COUNT_CHANGED' && event.count <= context.historyWaitConditionThreshold,
   },
 }).createMachine({
   id: 'campaignGroup',

@@ -109,7 +109,14 @@ function coverageRuns(engine: EngineName): TraceLine[][] {
         tinyScenario(
           {
             duration: '60s',
-            ocs: { 'records-after-restart': mode, 'recovery-timer': timer, 'http-connection-pool-size': 1, 'history-http-response-timeout': '2s', 'history-wait-recovery-timeout': '1s', 'history-wait-condition-threshold': 1 },
+            ocs: {
+              'records-after-restart': mode,
+              'recovery-timer': timer,
+              'http-connection-pool-size': 1,
+              'history-http-response-timeout': '2s',
+              'history-wait-recovery-timeout': '1s',
+              'history-wait-condition-threshold': 1,
+            },
             externalSystem: { serviceTime: { fixed: '700ms' }, errors: { '409': 0.5 } },
             ocsRestarts: Array.from({ length: 20 }, (_, i) => ({ at: `${3000 + i * 2397}ms`, downFor: '300ms' })),
           },

@@ -51,7 +51,10 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
   const poolSince = new Map<string, number>();
   const groupNames = facts.model.groups.map((g) => g.name);
   const groups = new Map(
-    groupNames.map((name) => [name, { state: 'loaded', dials: 0, activations: 0, waiting: new Level(), marked: new Level(), raceConditions: 0, lastCleared: -1, stoppedWaiting: false }]),
+    groupNames.map((name) => [
+      name,
+      { state: 'loaded', dials: 0, activations: 0, waiting: new Level(), marked: new Level(), raceConditions: 0, lastCleared: -1, stoppedWaiting: false },
+    ]),
   );
   // Recovery: the total marked level just before the last outage's end, and the first change from then on that leaves nothing marked.
   const outageEnd = lastOutageEndMs(facts.model);
@@ -215,8 +218,7 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
       } else if (line.event === 'validationDropped') {
         validationsDropped++;
         validations.add('dropped');
-      }
-      else if (line.event === 'raceCondition') {
+      } else if (line.event === 'raceCondition') {
         raceConditions++;
         const g = groups.get(String(line.group));
         if (g) g.raceConditions++;
@@ -267,9 +269,9 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
   // The backlog is clear at the outage's end if nothing was marked then (and the run got there, or drained before),
   // else at the first change after it that leaves nothing marked.
   const reachedOutageEnd = outageEnd !== null && (outageEnd <= end || kept.length === 0);
-  const backlogClearAt =
-    outageEnd === null ? null : markedBeforeOutageEnd === 0 && reachedOutageEnd ? outageEnd : firstClearAfterOutage;
-  const dialingBackAt = outageEnd === null || [...groups.values()].some((g) => g.stoppedWaiting) ? null : Math.max(outageEnd, ...[...groups.values()].map((g) => g.lastCleared));
+  const backlogClearAt = outageEnd === null ? null : markedBeforeOutageEnd === 0 && reachedOutageEnd ? outageEnd : firstClearAfterOutage;
+  const dialingBackAt =
+    outageEnd === null || [...groups.values()].some((g) => g.stoppedWaiting) ? null : Math.max(outageEnd, ...[...groups.values()].map((g) => g.lastCleared));
   const unconfirmedByState = new Counts();
   for (const [, s] of kept) unconfirmedByState.add(s);
   const perSecond = (n: number) => (end > 0 ? round3(n / (end / 1000)) : 0);
@@ -330,7 +332,13 @@ export function deriveSummary(trace: readonly TraceLine[], facts: RunFacts) {
       // The exact quantile by the summary's definition: the value of rank ceil(q x count).
       const quantile = (q: number) => (n === 0 ? 0 : sorted[Math.max(0, Math.ceil(q * n) - 1)]);
       const sum = sorted.reduce((a, b) => a + b, 0);
-      return { count: n, meanSeconds: seconds(n > 0 ? sum / n : 0), maxSeconds: seconds(n > 0 ? sorted[n - 1] : 0), p50Ms: quantile(0.5), p99Ms: quantile(0.99) };
+      return {
+        count: n,
+        meanSeconds: seconds(n > 0 ? sum / n : 0),
+        maxSeconds: seconds(n > 0 ? sorted[n - 1] : 0),
+        p50Ms: quantile(0.5),
+        p99Ms: quantile(0.99),
+      };
     }),
     recovery: {
       lastOutageEndSeconds: outageEnd === null ? null : seconds(Math.min(outageEnd, end)),
@@ -419,7 +427,11 @@ export function compareSummaryWithTrace(trace: readonly TraceLine[], summary: Su
   for (const key of Object.keys(d.external) as Array<keyof typeof d.external>) same(`external.${key}`, s.external[key], d.external[key]);
   same('stored lines whose duplicate/staleOverwrite/storedSeq flags contradict the stores before them', 0, d.consistency.storedLinesDisagreeing);
   same('finalNotSeq1 lines for an attempt not finalized or holding seq 1', 0, d.consistency.finalNotSeq1Wrong);
-  same('external request/dequeued lines whose queue length or first-in-first-out order contradicts the lines before them', 0, d.consistency.queueLinesDisagreeing);
+  same(
+    'external request/dequeued lines whose queue length or first-in-first-out order contradicts the lines before them',
+    0,
+    d.consistency.queueLinesDisagreeing,
+  );
   (['seq0', 'seq1'] as const).forEach((seq, i) => {
     same(`delivery.${seq}.count`, s.delivery[seq].count, d.delivery[i].count);
     same(`delivery.${seq}.meanSeconds`, s.delivery[seq].meanSeconds, d.delivery[i].meanSeconds, ROUNDED);
@@ -431,11 +443,14 @@ export function compareSummaryWithTrace(trace: readonly TraceLine[], summary: Su
       const fromSummary = s.delivery[seq][`${q}Seconds`];
       compared++;
       if (fromSummary < exact - ROUNDED || fromSummary > Math.max(exact, 0.001) * 1.02 + ROUNDED) {
-        mismatches.push(`delivery.${seq}.${q}Seconds: summary ${fromSummary}, trace ${exact} (the histogram's bucket allows ${exact} to ${Math.max(exact, 0.001) * 1.02})`);
+        mismatches.push(
+          `delivery.${seq}.${q}Seconds: summary ${fromSummary}, trace ${exact} (the histogram's bucket allows ${exact} to ${Math.max(exact, 0.001) * 1.02})`,
+        );
       }
     }
   });
-  for (const key of ['lastOutageEndSeconds', 'dialingBackSeconds', 'backlogClearSeconds'] as const) same(`recovery.${key}`, s.recovery[key], d.recovery[key], ROUNDED);
+  for (const key of ['lastOutageEndSeconds', 'dialingBackSeconds', 'backlogClearSeconds'] as const)
+    same(`recovery.${key}`, s.recovery[key], d.recovery[key], ROUNDED);
   const q = d.queues;
   same('queues.meanMarkedForResubmission', s.queues.meanMarkedForResubmission, q.meanMarkedForResubmission, ROUNDED);
   same('queues.markedEntriesPerSecond', s.queues.markedEntriesPerSecond, q.markedEntriesPerSecond, ROUNDED);

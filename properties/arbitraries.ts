@@ -35,7 +35,9 @@ export function distribution(minMs: number, maxMs: number): fc.Arbitrary<Distrib
   return fc.oneof(
     boundedDistribution(minMs, maxMs),
     ms.map((v): Distribution => ({ exponential: formatDuration(v) })),
-    fc.tuple(ms, fc.integer({ min: 1, max: 8 })).map(([median, spread]): Distribution => ({ lognormal: { median: formatDuration(median), p99: formatDuration(median * spread) } })),
+    fc
+      .tuple(ms, fc.integer({ min: 1, max: 8 }))
+      .map(([median, spread]): Distribution => ({ lognormal: { median: formatDuration(median), p99: formatDuration(median * spread) } })),
   );
 }
 
@@ -168,7 +170,9 @@ const ERROR_STATUSES = [503, 409, 408, 418, 500, 404] as const;
 
 /** An outage window starting in [0, horizon) seconds and lasting 5 s to 4 min. */
 const window = (horizonS: number) =>
-  fc.tuple(fc.integer({ min: 0, max: horizonS }), fc.integer({ min: 5, max: 240 })).map(([from, length]) => ({ from: formatDuration(from * 1000), until: formatDuration((from + length) * 1000) }));
+  fc
+    .tuple(fc.integer({ min: 0, max: horizonS }), fc.integer({ min: 5, max: 240 }))
+    .map(([from, length]) => ({ from: formatDuration(from * 1000), until: formatDuration((from + length) * 1000) }));
 
 export interface FaultShape {
   /** Outages only: no background fault rates, no random errors, bounded latency and service (the liveness bound applies). */
@@ -182,12 +186,18 @@ export interface FaultShape {
 
 /** Up to three network outage windows of any kind, starting within `horizonS` seconds. */
 export const networkOutages = (horizonS: number) =>
-  fc.array(fc.tuple(fc.constantFrom(...NETWORK_OUTAGE_KINDS), window(horizonS)).map(([kind, w]) => ({ kind, ...w })), { maxLength: 3 });
+  fc.array(
+    fc.tuple(fc.constantFrom(...NETWORK_OUTAGE_KINDS), window(horizonS)).map(([kind, w]) => ({ kind, ...w })),
+    { maxLength: 3 },
+  );
 /** Background network fault rates, a few percent each. */
 export const networkFaultRates = { requestLoss: percent(5), responseLoss: percent(10), refusedConnections: percent(5), hangs: percent(5) };
 /** Up to two external-system outages answering an error status, starting within `horizonS` seconds. */
 export const externalOutages = (horizonS: number) =>
-  fc.array(fc.tuple(window(horizonS), fc.constantFrom(...ERROR_STATUSES)).map(([w, status]) => ({ ...w, status })), { maxLength: 2 });
+  fc.array(
+    fc.tuple(window(horizonS), fc.constantFrom(...ERROR_STATUSES)).map(([w, status]) => ({ ...w, status })),
+    { maxLength: 2 },
+  );
 /** Error responses the external system gives at random. */
 export const externalErrors = fc.record({ '409': percent(5), '503': percent(5), '408': percent(3), '418': percent(3) }, { requiredKeys: [] });
 

@@ -38,7 +38,9 @@ for (const context of CONTEXTS) {
     const model = transitionModel(callReportRecordMachine, context, EVENTS);
     const paths = model.getShortestPaths();
     // Under records-after-restart: lost no record ever waits for OCS to be back.
-    const expected = [...transitionsOf(callReportRecordMachine, guardHolds(context))].filter((t) => context.recordsAfterRestart === 'resent' || !t.startsWith('awaitingRestart '));
+    const expected = [...transitionsOf(callReportRecordMachine, guardHolds(context))].filter(
+      (t) => context.recordsAfterRestart === 'resent' || !t.startsWith('awaitingRestart '),
+    );
 
     it('the shortest paths cover every transition the machine has for this context', () => {
       // The paths are walked again here, inside the test, so mutation testing sees which test runs the guards.

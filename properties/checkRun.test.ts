@@ -27,7 +27,10 @@ describe('checking the files of a run', () => {
     for (const [i, input] of inputs.entries()) {
       const out = join(scratch, `generated-${i}`);
       await runToFiles(runInput(input).scenario, { out });
-      expect(checkRunDirectory(out).failed.map((r) => `${r.name}: ${r.detail}`), `generated scenario ${i}`).toEqual([]);
+      expect(
+        checkRunDirectory(out).failed.map((r) => `${r.name}: ${r.detail}`),
+        `generated scenario ${i}`,
+      ).toEqual([]);
     }
   });
 });

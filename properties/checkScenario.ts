@@ -32,7 +32,14 @@ export function checkRun(scenario: Scenario, seed: number): RunCheck {
   const { trace, log, result } = runCollecting(scenario, seed);
   const results = checkInvariants(trace, result.summary, scenario, log);
   const broken = results.filter((r) => !r.holds);
-  return { seed, scenario, results, failed: broken.filter((r) => isExpectedToHold(r.name, scenario)), byDesign: broken.filter((r) => !isExpectedToHold(r.name, scenario)), summary: result.summary };
+  return {
+    seed,
+    scenario,
+    results,
+    failed: broken.filter((r) => isExpectedToHold(r.name, scenario)),
+    byDesign: broken.filter((r) => !isExpectedToHold(r.name, scenario)),
+    summary: result.summary,
+  };
 }
 
 /** The fault side of a scenario: what `generated` mode replaces, the rest (capacity, latency, policies) staying the user's. */
@@ -52,7 +59,11 @@ export function faultSchedules(base: Scenario): fc.Arbitrary<FaultSchedule> {
 
 /** `base` with its fault schedule replaced. */
 export function withFaults(base: Scenario, faults: FaultSchedule): Scenario {
-  const checked = validateScenario({ ...base, network: { ...base.network, ...faults.network }, externalSystem: { ...base.externalSystem, ...faults.externalSystem } });
+  const checked = validateScenario({
+    ...base,
+    network: { ...base.network, ...faults.network },
+    externalSystem: { ...base.externalSystem, ...faults.externalSystem },
+  });
   if (!checked.ok) throw new Error(`generated faults make an invalid scenario (a bug in properties/arbitraries.ts):\n${checked.errors.join('\n')}`);
   return checked.scenario;
 }
@@ -87,5 +98,10 @@ export function checkGenerated(base: Scenario, options: { runs: number; fcSeed: 
   const details = fc.check(property, { numRuns: options.runs, seed: options.fcSeed, ...(options.fcPath ? { path: options.fcPath } : {}) });
   if (!details.failed || details.counterexample === null) return { runs, failure: null, claims, byDesign };
   const [faults, seed] = details.counterexample;
-  return { runs, failure: { check: checkRun(withFaults(base, faults), seed), fcSeed: details.seed, fcPath: details.counterexamplePath ?? '' }, claims, byDesign };
+  return {
+    runs,
+    failure: { check: checkRun(withFaults(base, faults), seed), fcSeed: details.seed, fcPath: details.counterexamplePath ?? '' },
+    claims,
+    byDesign,
+  };
 }

@@ -99,7 +99,10 @@ describe('fc.commands: the campaign group against its marked count', () => {
     assertProperty(
       { file, name },
       fc.property(fc.integer({ min: 0, max: 20 }), groupCommands(replayPath), (threshold, commands) => {
-        fc.modelRun(() => ({ model: { threshold, marked: 0, phase: 'loaded' as const }, real: { group: newGroup({ historyWaitConditionThreshold: threshold }) } }), commands);
+        fc.modelRun(
+          () => ({ model: { threshold, marked: 0, phase: 'loaded' as const }, real: { group: newGroup({ historyWaitConditionThreshold: threshold }) } }),
+          commands,
+        );
       }),
       { numRuns: numRuns() },
     );

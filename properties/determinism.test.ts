@@ -40,7 +40,13 @@ describe('determinism', () => {
       ocsRestarts: [],
       campaignGroups: input.campaignGroups!.map((g) => ({
         ...g,
-        calls: { ...g.calls, answerTime: { exponential: '5s' }, noAnswerTime: { exponential: '20s' }, busyTime: { exponential: '2s' }, machineDetectionTime: { exponential: '8s' } },
+        calls: {
+          ...g.calls,
+          answerTime: { exponential: '5s' },
+          noAnswerTime: { exponential: '20s' },
+          busyTime: { exponential: '2s' },
+          machineDetectionTime: { exponential: '8s' },
+        },
       })),
     }));
     assertProperty(
@@ -56,7 +62,7 @@ describe('determinism', () => {
     );
   });
 
-  const unobserved = 'a run\'s summary is the same whether or not it is traced, logged or sampled';
+  const unobserved = "a run's summary is the same whether or not it is traced, logged or sampled";
   it(unobserved, () => {
     // A summary from `--no-trace`, a sweep worker or a report's re-run must be
     // the summary.json of the traced run: observing the model must not change it.
@@ -103,7 +109,9 @@ describe('determinism', () => {
       const child = spawnSync(process.execPath, ['bin/ocs-sim.js', 'run', yamlFile, '--out', there], { encoding: 'utf8' });
       expect(child.status, child.stderr).toBe(0);
       for (const name of ['trace.jsonl', 'ocs.log', 'summary.json']) {
-        expect(readFileSync(join(there, name), 'utf8') === readFileSync(join(here, name), 'utf8'), `${name} of scenario ${i} differs between processes`).toBe(true);
+        expect(readFileSync(join(there, name), 'utf8') === readFileSync(join(here, name), 'utf8'), `${name} of scenario ${i} differs between processes`).toBe(
+          true,
+        );
       }
     }
   });

@@ -8,7 +8,8 @@
 export const DOCUMENTED = {
   saved: (phone: string) => `Call Attempt Record has been saved for phone ${phone}`,
   notSaved: (phone: string) => `Call Attempt Record was not saved and has been queued for reprocessing for phone ${phone}`,
-  timeoutElapsed: (phone: string) => `Save operation for Call Attempt Record was aborted (timeout elapsed) and the record has been queued for reprocessing for phone ${phone}`,
+  timeoutElapsed: (phone: string) =>
+    `Save operation for Call Attempt Record was aborted (timeout elapsed) and the record has been queued for reprocessing for phone ${phone}`,
   waitActivated: (group: string, dbid: number) => `Wait condition has been activated for Campaign Group ${group} (DBID ${dbid})`,
   waitCleared: (group: string, dbid: number) => `Wait condition has been cleared for Campaign Group ${group} (DBID ${dbid})`,
   raceCondition: (phone: string) => `Predial check aborted due to race condition for phone ${phone}`,

@@ -26,15 +26,17 @@ const runs = process.env.FC_NUM_RUNS === undefined ? 2 : Math.max(2, Math.min(30
 const ms = (n: number) => `${n}ms`;
 
 const aGroup = (i: number) =>
-  fc.record({ agents: fc.integer({ min: 2, max: 6 }), dialMode: fc.constantFrom('predictive', 'progressive'), talkMs: fc.integer({ min: 300, max: 2000 }) }).map(({ agents, dialMode, talkMs }) => ({
-    name: `G${i}@Agents${i}`,
-    dbid: 100 + i,
-    campaign: `Campaign ${i}`,
-    callingList: `List ${i}`,
-    agents,
-    dialMode,
-    calls: { answerTime: { uniform: ['300ms', '1s'] }, talkTime: { fixed: ms(talkMs) }, afterCallWork: { fixed: '200ms' }, noAnswerTime: { fixed: '1s' } },
-  }));
+  fc
+    .record({ agents: fc.integer({ min: 2, max: 6 }), dialMode: fc.constantFrom('predictive', 'progressive'), talkMs: fc.integer({ min: 300, max: 2000 }) })
+    .map(({ agents, dialMode, talkMs }) => ({
+      name: `G${i}@Agents${i}`,
+      dbid: 100 + i,
+      campaign: `Campaign ${i}`,
+      callingList: `List ${i}`,
+      agents,
+      dialMode,
+      calls: { answerTime: { uniform: ['300ms', '1s'] }, talkTime: { fixed: ms(talkMs) }, afterCallWork: { fixed: '200ms' }, noAnswerTime: { fixed: '1s' } },
+    }));
 
 /** A window inside the dialing period (5 s). */
 const aWindow = fc.record({ from: fc.integer({ min: 500, max: 3500 }), length: fc.integer({ min: 500, max: 2500 }) });
@@ -55,7 +57,10 @@ const aScenario = fc
       serviceMs: fc.integer({ min: 5, max: 100 }),
       errors409: fc.constantFrom(0, 0.05, 0.1),
       errors503: fc.constantFrom(0, 0.05),
-      outage: fc.option(aWindow.map((w) => ({ ...w, status: 503 })), { nil: null }),
+      outage: fc.option(
+        aWindow.map((w) => ({ ...w, status: 503 })),
+        { nil: null },
+      ),
     }),
     drive: fc.record({
       responseLoss: fc.constantFrom(0, 0.05, 0.2),
@@ -75,13 +80,24 @@ const aScenario = fc
         startTime: '2026-01-05T10:00:00Z',
         duration: '5s',
         drainLimit: '30s',
-        ocs: { 'history-http-response-timeout': ms(g.responseTimeoutMs), 'history-wait-recovery-timeout': ms(g.recoveryMs), 'history-wait-condition-threshold': g.threshold, 'http-connection-pool-size': g.pool, 'pre-dial-validation': g.validation },
+        ocs: {
+          'history-http-response-timeout': ms(g.responseTimeoutMs),
+          'history-wait-recovery-timeout': ms(g.recoveryMs),
+          'history-wait-condition-threshold': g.threshold,
+          'http-connection-pool-size': g.pool,
+          'pre-dial-validation': g.validation,
+        },
         network:
           g.faultsAt === 'serve'
             ? { latency: { fixed: '1ms' } }
             : g.faultsAt === 'serve-network'
               ? { latency: { fixed: '1ms' }, responseLoss: d.responseLoss, refusedConnections: d.refused, hangs: d.refused, requestLoss: d.refused }
-              : { latency: { fixed: '1ms' }, responseLoss: d.responseLoss, refusedConnections: d.refused, outages: d.outage === null ? [] : [{ kind: d.outage[1], from: ms(d.outage[0].from), until: ms(d.outage[0].from + d.outage[0].length) }] },
+              : {
+                  latency: { fixed: '1ms' },
+                  responseLoss: d.responseLoss,
+                  refusedConnections: d.refused,
+                  outages: d.outage === null ? [] : [{ kind: d.outage[1], from: ms(d.outage[0].from), until: ms(d.outage[0].from + d.outage[0].length) }],
+                },
         externalSystem: serveFaults
           ? {
               serviceTime: { fixed: ms(s.serviceMs) },
@@ -100,28 +116,51 @@ const aScenario = fc
 let serial = 0;
 
 describe('drive against serve, faults on one side only: both verdicts hold', () => {
-  it('for generated scenarios (groups, outages, pools that queue, pre-dial validation on and off)', async () => {
-    await fc.assert(
-      fc.asyncProperty(aScenario, async ({ faultsAt, scenario }) => {
-        const name = `s${serial++}`;
-        const file = join(dir, `${name}.yaml`);
-        writeFileSync(file, stringifyYaml(scenario));
-        const server = await startServer({ scenario: scenarioFrom(scenario), host: '127.0.0.1', port: 0, networkFaults: faultsAt === 'serve-network' });
-        const out = join(dir, name);
-        const flags = faultsAt === 'drive' ? [] : ['--no-network-faults'];
-        const result = await ocsSim(['drive', file, '--target', `${server.url}/ocs/history`, '--read-back', `${server.url}/records/{guid}`, '--out', out, ...flags]).finally(() => server.close());
-        const verdict = server.verdict();
-        const conformance = JSON.parse(readFileSync(join(out, 'conformance.json'), 'utf8')) as Conformance;
-        const context = `faults at ${faultsAt}\n${stringifyYaml(scenario)}\n${result.stderr.slice(-2000)}`;
-        // serve's deliberate hangs and lost responses are timeouts, and may outlast the drain: the latency and all-confirmed claims are rightly violated then, and say why.
-        const expected = (c: Conformance['claims'][number]) => faultsAt === 'serve-network' && ((c.id === 'latency' && c.detail.includes('the target says it injects network faults')) || (c.id === 'all-confirmed' && c.detail.includes('the target says it injects faults on purpose')));
-        expect(conformance.claims.filter((c) => c.verdict === 'violated' && !expected(c)).map((c) => `${c.id}: ${c.detail}`), context).toEqual([]);
-        expect(verdict.checks.filter((c) => c.status === 'violated').map((c) => `${c.claim}: ${c.violations.slice(0, 3).join('; ')}`), context).toEqual([]);
-        expect(result.code, context).toBe(conformance.claims.some((c) => c.verdict === 'violated') ? 1 : 0);
-        rmSync(out, { recursive: true, force: true });
-      }),
-      { numRuns: runs, endOnFailure: true },
-    );
-    // Each run is real time: the dialing period, the drain, the read-back, two processes' start.
-  }, 60_000 * (runs + 1));
+  it(
+    'for generated scenarios (groups, outages, pools that queue, pre-dial validation on and off)',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(aScenario, async ({ faultsAt, scenario }) => {
+          const name = `s${serial++}`;
+          const file = join(dir, `${name}.yaml`);
+          writeFileSync(file, stringifyYaml(scenario));
+          const server = await startServer({ scenario: scenarioFrom(scenario), host: '127.0.0.1', port: 0, networkFaults: faultsAt === 'serve-network' });
+          const out = join(dir, name);
+          const flags = faultsAt === 'drive' ? [] : ['--no-network-faults'];
+          const result = await ocsSim([
+            'drive',
+            file,
+            '--target',
+            `${server.url}/ocs/history`,
+            '--read-back',
+            `${server.url}/records/{guid}`,
+            '--out',
+            out,
+            ...flags,
+          ]).finally(() => server.close());
+          const verdict = server.verdict();
+          const conformance = JSON.parse(readFileSync(join(out, 'conformance.json'), 'utf8')) as Conformance;
+          const context = `faults at ${faultsAt}\n${stringifyYaml(scenario)}\n${result.stderr.slice(-2000)}`;
+          // serve's deliberate hangs and lost responses are timeouts, and may outlast the drain: the latency and all-confirmed claims are rightly violated then, and say why.
+          const expected = (c: Conformance['claims'][number]) =>
+            faultsAt === 'serve-network' &&
+            ((c.id === 'latency' && c.detail.includes('the target says it injects network faults')) ||
+              (c.id === 'all-confirmed' && c.detail.includes('the target says it injects faults on purpose')));
+          expect(
+            conformance.claims.filter((c) => c.verdict === 'violated' && !expected(c)).map((c) => `${c.id}: ${c.detail}`),
+            context,
+          ).toEqual([]);
+          expect(
+            verdict.checks.filter((c) => c.status === 'violated').map((c) => `${c.claim}: ${c.violations.slice(0, 3).join('; ')}`),
+            context,
+          ).toEqual([]);
+          expect(result.code, context).toBe(conformance.claims.some((c) => c.verdict === 'violated') ? 1 : 0);
+          rmSync(out, { recursive: true, force: true });
+        }),
+        { numRuns: runs, endOnFailure: true },
+      );
+      // Each run is real time: the dialing period, the drain, the read-back, two processes' start.
+    },
+    60_000 * (runs + 1),
+  );
 });

@@ -59,7 +59,9 @@ export function traceHash(trace: readonly TraceLine[], options: { withoutGuids?:
   for (const line of trace) {
     if (line.entity === 'run' && line.event === 'start') continue;
     const text = JSON.stringify(line);
-    hash.update(options.withoutGuids ? text.replace(GUID, (guid) => names.get(guid) ?? (names.set(guid, `attempt-${names.size + 1}`), names.get(guid)!)) : text);
+    hash.update(
+      options.withoutGuids ? text.replace(GUID, (guid) => names.get(guid) ?? (names.set(guid, `attempt-${names.size + 1}`), names.get(guid)!)) : text,
+    );
     hash.update('\n');
   }
   return hash.digest('hex');
@@ -69,7 +71,12 @@ export function traceHash(trace: readonly TraceLine[], options: { withoutGuids?:
  * The property "these claims hold on every run of a scenario from `arbitrary`",
  * checked with the replay command and shrunk-scenario file on failure.
  */
-export function assertClaims(spec: PropertySpec, arbitrary: fc.Arbitrary<ScenarioInput>, claims: readonly string[], params: fc.Parameters<[ScenarioInput]> = {}): void {
+export function assertClaims(
+  spec: PropertySpec,
+  arbitrary: fc.Arbitrary<ScenarioInput>,
+  claims: readonly string[],
+  params: fc.Parameters<[ScenarioInput]> = {},
+): void {
   assertProperty(
     spec,
     fc.property(arbitrary, (input) => {

@@ -6,7 +6,14 @@ import { NO_RECORD_LOST, noRecordIsEverLost, EVERY_RECORD_SAVED, everyRecordIsSa
 import { NO_DIAL_DURING_WAIT, noDialingDuringAWaitCondition, WAIT_LOG_LINES, waitConditionLogLinesAlternate } from './claims/waitCondition.ts';
 import { NO_RACE, noContactDialedWhileItsRecordIsKept, RACE_HANDLED, everyPreventedDialIsHandled } from './claims/race.ts';
 import { SEQ_ORDER, seqOneFollowsSeqZero, ENDS_WITH_SEQ1, externalSystemEndsWithSeqOne } from './claims/sequence.ts';
-import { RESPONSES_LOGGED, everyResponseIsLogged, TIMEOUT_EXACT, responseTimeoutsAreExact, RESUBMIT_ON_TIME, resubmissionsFollowThePolicy } from './claims/responses.ts';
+import {
+  RESPONSES_LOGGED,
+  everyResponseIsLogged,
+  TIMEOUT_EXACT,
+  responseTimeoutsAreExact,
+  RESUBMIT_ON_TIME,
+  resubmissionsFollowThePolicy,
+} from './claims/responses.ts';
 import { CALLS, everyCallIsFinalizedOnce, TREATMENTS, treatmentsAreFollowed, POOL_BOUND, poolSizeIsNeverExceeded } from './claims/calls.ts';
 import { FAULT_WINDOWS, faultWindowsAreObeyed, EXTERNAL_OUTAGES, externalOutagesAreObeyed } from './claims/faultWindows.ts';
 import { ACCOUNTING, summaryMatchesTrace, CLOCK_MONOTONE, clockNeverRunsBackwards } from './claims/trace.ts';
@@ -32,7 +39,6 @@ export * from './claims/calls.ts';
 export * from './claims/faultWindows.ts';
 export * from './claims/trace.ts';
 export * from './claims/restarts.ts';
-
 
 /** The checkers over the trace alone, and those that also read the OCS log. */
 export const TRACE_CHECKERS: readonly Checker[] = [

@@ -48,7 +48,11 @@ export function transitionsOf(machine: AnyStateMachine, enabled?: (guard: string
  * ('after') transitions, so for those (the call report record's timeouts)
  * the same model is built by hand, their timer events listed in `events`.
  */
-export function transitionModel(machine: AnyStateMachine, context: object, events: readonly EventObject[]): TestModel<AnyMachineSnapshot, EventObject, unknown> {
+export function transitionModel(
+  machine: AnyStateMachine,
+  context: object,
+  events: readonly EventObject[],
+): TestModel<AnyMachineSnapshot, EventObject, unknown> {
   const delayed = Object.values(machine.root.states).some((node) => node.after.length > 0);
   if (!delayed) return createTestModel(machine, { input: context, events: events as never });
   return new TestModel<AnyMachineSnapshot, EventObject, unknown>(machine, {
@@ -86,7 +90,18 @@ export interface Ledger {
 
 export class MachineUnderTest {
   readonly instance: MachineInstance;
-  readonly ledger: Ledger = { connectionRequests: 0, connectionsHeld: 0, posts: 0, marked: 0, timer: null, awaitingRecovery: false, released: false, lost: false, logs: [], dialing: 'unknown' };
+  readonly ledger: Ledger = {
+    connectionRequests: 0,
+    connectionsHeld: 0,
+    posts: 0,
+    marked: 0,
+    timer: null,
+    awaitingRecovery: false,
+    released: false,
+    lost: false,
+    logs: [],
+    dialing: 'unknown',
+  };
   private readonly runner;
 
   constructor(machine: AnyStateMachine, context: object, engine: EngineName = 'compiled') {
@@ -116,7 +131,8 @@ export class MachineUnderTest {
     // OCS stopping closes the pool: connections asked for are never granted.
     if (event.type === 'OCS_STOPPED') this.ledger.connectionRequests = 0;
     if (event.type.startsWith('xstate.after.')) {
-      if (this.ledger.timer?.event.type !== event.type) throw new Error(`${event.type} fired but the running timer is ${this.ledger.timer?.event.type ?? 'none'}`);
+      if (this.ledger.timer?.event.type !== event.type)
+        throw new Error(`${event.type} fired but the running timer is ${this.ledger.timer?.event.type ?? 'none'}`);
       this.ledger.timer = null;
     }
     const effects = this.runner.send(this.instance, event);
@@ -204,7 +220,10 @@ export function recordLedgerProblems(state: string, l: Ledger, context: CallRepo
   const marked = state === 'queued' || state === 'waitingToResubmit' || state === 'resubmitted';
   expect(`marked ${l.marked}, expected ${marked ? 1 : 0}`, l.marked === (marked ? 1 : 0));
   expect('released only when saved', l.released === (state === 'saved'));
-  expect('lost only in a restart under records-after-restart: lost', l.lost === (state === 'lostInRestart') && (!l.lost || context.recordsAfterRestart === 'lost'));
+  expect(
+    'lost only in a restart under records-after-restart: lost',
+    l.lost === (state === 'lostInRestart') && (!l.lost || context.recordsAfterRestart === 'lost'),
+  );
   switch (state) {
     case 'waitingForConnection':
     case 'waitingToResubmit':

@@ -16,7 +16,9 @@ describe('a failing property says how to replay it', () => {
   it('prints one command with seed and path, and writes the shrunk scenario as a YAML file ocs-sim replays', () => {
     const { details, report } = checkProperty(spec, demoProperty(), { seed: SEED, numRuns: 100 }, ([input]) => input);
     expect(details.failed).toBe(true);
-    expect(report).toContain(`Replay exactly: FC_SEED=${SEED} FC_PATH='${details.counterexamplePath}' npx vitest run ${DEMO_FILE} -t 'no record is ever re-submitted \\(a deliberately false claim\\)'`);
+    expect(report).toContain(
+      `Replay exactly: FC_SEED=${SEED} FC_PATH='${details.counterexamplePath}' npx vitest run ${DEMO_FILE} -t 'no record is ever re-submitted \\(a deliberately false claim\\)'`,
+    );
     const file = /Shrunk scenario: (\S+\.yaml)/.exec(report!)![1];
 
     // The YAML file is a scenario ocs-sim accepts, and its run is the counterexample's run.

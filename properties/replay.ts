@@ -42,7 +42,12 @@ export function replayPathOf(details: FailureAt): string | null {
 
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 const regexEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80);
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 80);
 
 /** The one command that replays a failure exactly. */
 export function replayCommand(spec: PropertySpec, details: FailureAt): string {

@@ -77,7 +77,16 @@ export function runFacts(trace: readonly TraceLine[], scenario: Scenario): RunFa
       const phone = parseEntity(line.entity);
       const p = phone.kind === 'contact' ? phone.phone : line.entity;
       const group = String(line.group);
-      attempts.set(String(line.guid), { guid: String(line.guid), phone: p, contact: contactKey(listOfGroup.get(group) ?? '', p), group, dialedAt: line.t, finalizedAt: null, callResult: null, code: null });
+      attempts.set(String(line.guid), {
+        guid: String(line.guid),
+        phone: p,
+        contact: contactKey(listOfGroup.get(group) ?? '', p),
+        group,
+        dialedAt: line.t,
+        finalizedAt: null,
+        callResult: null,
+        code: null,
+      });
     } else if (line.event === 'callFinalized') {
       const a = attempts.get(String(line.guid));
       if (a) {
@@ -126,7 +135,16 @@ export const MARKED_STATES: ReadonlySet<string> = new Set(['queued', 'waitingToR
 /** Record states in which a POST is on the wire. */
 export const IN_FLIGHT_STATES: ReadonlySet<string> = new Set(['pending', 'resubmitted']);
 /** Every state a record can be in. */
-export const RECORD_STATES: ReadonlySet<string> = new Set(['waitingForConnection', 'pending', 'queued', 'waitingToResubmit', 'resubmitted', 'saved', 'awaitingRestart', 'lostInRestart']);
+export const RECORD_STATES: ReadonlySet<string> = new Set([
+  'waitingForConnection',
+  'pending',
+  'queued',
+  'waitingToResubmit',
+  'resubmitted',
+  'saved',
+  'awaitingRestart',
+  'lostInRestart',
+]);
 /** Record states in which OCS no longer keeps the record: confirmed, or lost in a restart (records-after-restart: lost). */
 export const NOT_KEPT_STATES: ReadonlySet<string> = new Set(['saved', 'lostInRestart']);
 

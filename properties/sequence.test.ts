@@ -14,7 +14,9 @@ describe('sequence order', () => {
   });
 
   it(`under by-sequence storage, ${ENDS_WITH_SEQ1}`, () => {
-    assertClaims({ file, name: `under by-sequence storage, ${ENDS_WITH_SEQ1}` }, scenarioInput({ storagePolicy: 'by-sequence' }), [ENDS_WITH_SEQ1], { numRuns: numRuns() });
+    assertClaims({ file, name: `under by-sequence storage, ${ENDS_WITH_SEQ1}` }, scenarioInput({ storagePolicy: 'by-sequence' }), [ENDS_WITH_SEQ1], {
+      numRuns: numRuns(),
+    });
   });
 
   it(`under last-write-wins storage, fast-check finds a run where it is false that ${ENDS_WITH_SEQ1}, and shrinks it`, () => {
@@ -41,8 +43,15 @@ describe('sequence order', () => {
       dials: run.result.summary.dials,
       records: run.result.summary.records.created,
     };
-    const path = writeCounterexample({ file, name: `last-write-wins ${ENDS_WITH_SEQ1}` }, shrunk, `FC_SEED=${details.seed} FC_PATH='${details.counterexamplePath}'`, 'expected counterexample');
-    console.log(`last-write-wins counterexample (seed ${details.seed}, path ${details.counterexamplePath}), shrunk ${details.numShrinks} times to ${JSON.stringify(size)}; written to ${path}:\n${yaml}`);
+    const path = writeCounterexample(
+      { file, name: `last-write-wins ${ENDS_WITH_SEQ1}` },
+      shrunk,
+      `FC_SEED=${details.seed} FC_PATH='${details.counterexamplePath}'`,
+      'expected counterexample',
+    );
+    console.log(
+      `last-write-wins counterexample (seed ${details.seed}, path ${details.counterexamplePath}), shrunk ${details.numShrinks} times to ${JSON.stringify(size)}; written to ${path}:\n${yaml}`,
+    );
     // Shrinking reaches a small case: a handful of calls. (Not always one
     // campaign group: fast-check's seed differs per run, and removing a group
     // redraws the others' calls, so some shrinks stop at two.)

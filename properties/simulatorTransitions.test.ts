@@ -21,7 +21,8 @@ const MACHINES = {
 
 /** Transitions the simulator never takes, by design. */
 const NOT_TAKEN_BY_DESIGN: Record<string, string> = {
-  'loaded --STOP--> stopped': 'the simulator starts every campaign group (at startAt) before it stops it (at the end of the duration or at startAt, whichever is later)',
+  'loaded --STOP--> stopped':
+    'the simulator starts every campaign group (at startAt) before it stops it (at the end of the duration or at startAt, whichever is later)',
 };
 
 describe('the simulator and the machines', () => {

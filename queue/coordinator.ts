@@ -72,7 +72,14 @@ export async function runOnQueue(tasks: readonly RunTask[], options: QueueSweepO
     const task = inFlight.get(key);
     if (task) end(new Error(`run ${key} (cell ${task.cell}, seed ${task.seed}) failed on a worker: ${reason}`));
   };
-  const add = (batch: RunTask[]) => queue.addBulk(batch.map((task) => ({ name: 'run', data: { modelVersion: options.modelVersion, sweep: options.sweep, task }, opts: { jobId: task.key, removeOnComplete: { age: RETAIN_S }, removeOnFail: { age: RETAIN_S } } })));
+  const add = (batch: RunTask[]) =>
+    queue.addBulk(
+      batch.map((task) => ({
+        name: 'run',
+        data: { modelVersion: options.modelVersion, sweep: options.sweep, task },
+        opts: { jobId: task.key, removeOnComplete: { age: RETAIN_S }, removeOnFail: { age: RETAIN_S } },
+      })),
+    );
 
   /** Reads the state of queued runs: results already there are collected, runs no longer there are added again. */
   const reconcile = async (keys: readonly string[]) => {
@@ -121,7 +128,8 @@ export async function runOnQueue(tasks: readonly RunTask[], options: QueueSweepO
     Promise.all([reconcile([...inFlight.keys()]), queue.getWorkersCount().catch(() => null)])
       .then(([, workers]) => {
         lastHeard = performance.now();
-        if (workers === 0 && !toldNoWorker) options.log(`no worker is taking runs from ${target.shown}: start \`ocs-sim worker --queue ${target.shown}\` on each machine`);
+        if (workers === 0 && !toldNoWorker)
+          options.log(`no worker is taking runs from ${target.shown}: start \`ocs-sim worker --queue ${target.shown}\` on each machine`);
         toldNoWorker = workers === 0;
       })
       .catch((error: Error) => (lastError = error))
@@ -144,5 +152,7 @@ export async function runOnQueue(tasks: readonly RunTask[], options: QueueSweepO
 }
 
 function lost(target: RedisTarget, error: Error | undefined): QueueUnavailable {
-  return new QueueUnavailable(`--queue ${target.shown}: lost Redis in the middle of the sweep (${error?.message ?? `no answer for ${LOST_AFTER_MS / 1000} s`}); runs already in results.jsonl are kept: rerun the same command with --resume once Redis is back`);
+  return new QueueUnavailable(
+    `--queue ${target.shown}: lost Redis in the middle of the sweep (${error?.message ?? `no answer for ${LOST_AFTER_MS / 1000} s`}); runs already in results.jsonl are kept: rerun the same command with --resume once Redis is back`,
+  );
 }

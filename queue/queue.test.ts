@@ -38,7 +38,12 @@ beforeAll(async () => {
   expect(alone.code, alone.stderr).toBe(0);
 });
 
-const lines = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((l) => l !== '') : []);
+const lines = (path: string) =>
+  existsSync(path)
+    ? readFileSync(path, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '')
+    : [];
 const keysOf = (out: string) => lines(join(out, 'results.jsonl')).map((l) => JSON.parse(l).key as string);
 const cells = (out: string) => readFileSync(join(out, 'cells.csv'));
 
@@ -152,7 +157,7 @@ describe('ocs-sim sweep --queue with ocs-sim worker', () => {
     expect(existsSync(join(out, 'results.jsonl'))).toBe(true);
   });
 
-  it('a coordinator killed with -9 is resumed from the queue\'s retained results, running nothing again', async () => {
+  it("a coordinator killed with -9 is resumed from the queue's retained results, running nothing again", async () => {
     const w = await worker();
     const out = join(dir, 'coordinator-killed');
     const coordinator = spawn(process.execPath, [OCS_SIM, 'sweep', sweepFile, '--queue', redis.url, '--out', out], { stdio: 'ignore' });
@@ -184,7 +189,9 @@ describe('ocs-sim sweep --queue with ocs-sim worker', () => {
     await queue.add('run', { modelVersion: 'another-version', sweep: 'old sweep', task }, { jobId: task.key });
     while ((await queue.getJobState(task.key)) !== 'failed') await new Promise((resolve) => setTimeout(resolve, 50));
     const job = await queue.getJob(task.key);
-    expect(job?.failedReason).toMatch(/^refused by worker \S+:\d+: run foreign0000000001 of sweep "old sweep" was planned by model version another-version, and this worker runs model version [0-9a-f]{16}/);
+    expect(job?.failedReason).toMatch(
+      /^refused by worker \S+:\d+: run foreign0000000001 of sweep "old sweep" was planned by model version another-version, and this worker runs model version [0-9a-f]{16}/,
+    );
     await job?.remove();
     await queue.close();
     w.child.kill('SIGTERM');
@@ -192,7 +199,7 @@ describe('ocs-sim sweep --queue with ocs-sim worker', () => {
     expect(w.stderr()).toContain('refused: run foreign0000000001 of sweep "old sweep" was planned by model version another-version');
   });
 
-  it('exits 2 at once when Redis is unreachable, leaving an earlier sweep\'s results alone', async () => {
+  it("exits 2 at once when Redis is unreachable, leaving an earlier sweep's results alone", async () => {
     const dead = `redis://127.0.0.1:${await freePort()}`;
     const out = local; // a finished sweep: its files must survive the mistake
     const before = readFileSync(join(out, 'results.jsonl'));
@@ -232,7 +239,7 @@ describe('ocs-sim sweep --queue with ocs-sim worker', () => {
     expect(scheme.stderr).toContain('scheme http is not redis; expected redis://HOST:PORT or redis://HOST:PORT/DB');
     expect(port.stderr).toContain('"redis://127.0.0.1": no port');
     expect(db.stderr).toContain('database "x" is not a number from 0 to 15');
-    expect(concurrency.stderr).toContain('\'--concurrency <n>\' argument \'0\' is invalid. got "0"; expected a whole number >= 1');
+    expect(concurrency.stderr).toContain("'--concurrency <n>' argument '0' is invalid. got \"0\"; expected a whole number >= 1");
     expect(both.stderr).toContain('--workers and --queue exclude each other');
   });
 });

@@ -59,12 +59,16 @@ export async function checkRedis(target: RedisTarget): Promise<void> {
     await probe.connect();
   } catch (error) {
     probe.disconnect();
-    throw new QueueUnavailable(`--queue ${target.shown}: cannot reach Redis (${(cause ?? (error as Error)).message}); start Redis there (redis-server --port ${target.port}) or give the URL of a running one`);
+    throw new QueueUnavailable(
+      `--queue ${target.shown}: cannot reach Redis (${(cause ?? (error as Error)).message}); start Redis there (redis-server --port ${target.port}) or give the URL of a running one`,
+    );
   }
   try {
     const policy = /^maxmemory_policy:(\S+)/m.exec(await probe.info('memory'))?.[1] ?? 'unknown';
     if (policy !== 'noeviction') {
-      throw new QueueUnavailable(`--queue ${target.shown}: Redis evicts keys (maxmemory-policy ${policy}), so queued runs and their results could vanish; set maxmemory-policy noeviction (redis-cli -p ${target.port} config set maxmemory-policy noeviction)`);
+      throw new QueueUnavailable(
+        `--queue ${target.shown}: Redis evicts keys (maxmemory-policy ${policy}), so queued runs and their results could vanish; set maxmemory-policy noeviction (redis-cli -p ${target.port} config set maxmemory-policy noeviction)`,
+      );
     }
   } finally {
     probe.disconnect();

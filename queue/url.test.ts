@@ -5,7 +5,14 @@ import { queueUrl } from './url.ts';
 describe('--queue URL', () => {
   it('reads host, port, database and credentials, and never shows the password', () => {
     expect(queueUrl('redis://127.0.0.1:6379')).toEqual({ host: '127.0.0.1', port: 6379, db: 0, shown: 'redis://127.0.0.1:6379' });
-    expect(queueUrl('redis://u:p%40ss@redis.lan:6380/3')).toEqual({ host: 'redis.lan', port: 6380, db: 3, username: 'u', password: 'p@ss', shown: 'redis://u:***@redis.lan:6380/3' });
+    expect(queueUrl('redis://u:p%40ss@redis.lan:6380/3')).toEqual({
+      host: 'redis.lan',
+      port: 6380,
+      db: 3,
+      username: 'u',
+      password: 'p@ss',
+      shown: 'redis://u:***@redis.lan:6380/3',
+    });
     expect(queueUrl('redis://:S3cret@[::1]:6379/15')).toMatchObject({ host: '::1', db: 15, password: 'S3cret', shown: 'redis://:***@[::1]:6379/15' });
   });
 

@@ -44,4 +44,3 @@ export function queueUrl(value: string): RedisTarget {
     shown: password === undefined ? value : value.replace(`:${url.password}@`, ':***@'),
   };
 }
-

@@ -36,7 +36,16 @@ const CONFIG = {
   aria: false,
   background: 'white',
   view: { stroke: '#e5e5e5' },
-  axis: { labelColor: '#555', titleColor: '#333', gridColor: '#eee', domainColor: '#bbb', tickColor: '#bbb', labelFontSize: 11, titleFontSize: 11, titleFontWeight: 'normal' },
+  axis: {
+    labelColor: '#555',
+    titleColor: '#333',
+    gridColor: '#eee',
+    domainColor: '#bbb',
+    tickColor: '#bbb',
+    labelFontSize: 11,
+    titleFontSize: 11,
+    titleFontWeight: 'normal',
+  },
   axisY: { minExtent: AXIS_Y_EXTENT, maxExtent: AXIS_Y_EXTENT },
   legend: { orient: 'top', direction: 'horizontal', labelLimit: 400, labelFontSize: 11, titleFontSize: 11, symbolSize: 80, offset: 4, columnPadding: 14 },
   padding: { left: 4, right: 8, top: 4, bottom: 4 },
@@ -74,7 +83,11 @@ function xAxis(ctx: TimeContext, title = true) {
 /** Outages (and optionally wait conditions) as shaded bands behind the data. */
 function shading(ctx: TimeContext, withWaits: boolean): object[] {
   const layers: object[] = [];
-  for (const [where, color] of [['external system', COLORS.externalOutage], ['network', COLORS.networkOutage], ['OCS', COLORS.ocsDown]] as const) {
+  for (const [where, color] of [
+    ['external system', COLORS.externalOutage],
+    ['network', COLORS.networkOutage],
+    ['OCS', COLORS.ocsDown],
+  ] as const) {
     const bands = ctx.outages.filter((o) => o.where === where).map((o) => ({ min: at(ctx, o.fromMs), until: at(ctx, o.untilMs) }));
     if (bands.length === 0) continue;
     layers.push({ data: { values: bands }, mark: { type: 'rect', color, opacity: 0.14 }, encoding: { x: xAxis(ctx), x2: { field: 'until' } } });
@@ -95,7 +108,12 @@ function shading(ctx: TimeContext, withWaits: boolean): object[] {
 }
 
 /** A chart on the shared time axis: fixed margins (no autosize), room at the top for a legend when it has one. */
-function timeChart(_ctx: TimeContext, height: number, layers: object[], extra: { legend?: 'plain' | 'titled' | null; [k: string]: unknown } = {}): TopLevelSpec {
+function timeChart(
+  _ctx: TimeContext,
+  height: number,
+  layers: object[],
+  extra: { legend?: 'plain' | 'titled' | null; [k: string]: unknown } = {},
+): TopLevelSpec {
   const { legend = null, ...rest } = extra;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -141,7 +159,12 @@ export function thresholdLabels(groups: readonly { name: string; threshold: numb
   const names = (ix: number[]) => (groups.length > 1 ? ` (${ix.map((i) => groups[i].name).join(', ')})` : '');
   const labels = [...byValue.entries()]
     .sort((a, b) => a[0] - b[0])
-    .map(([threshold, ix]) => ({ threshold, groups: ix, text: `history-wait-condition-threshold ${threshold}${names(ix)}`, y: height * (1 - threshold / yMax) - 4 }));
+    .map(([threshold, ix]) => ({
+      threshold,
+      groups: ix,
+      text: `history-wait-condition-threshold ${threshold}${names(ix)}`,
+      y: height * (1 - threshold / yMax) - 4,
+    }));
   // From the lowest line up: each label at most at its line, at least LABEL_GAP above the one below it.
   for (let k = 1; k < labels.length; k++) labels[k].y = Math.min(labels[k].y, labels[k - 1].y - LABEL_GAP);
   // Pushed above the plot: shift them all down again, keeping the gaps (the lowest may then sit under its line).
@@ -182,17 +205,26 @@ export function markedChart(series: readonly Sample[], groups: readonly { name: 
     rows.length === 0
       ? []
       : [
-          { data: { values: rows.map((l) => ({ threshold: l.threshold, group: groups[l.groups[0]].name })) }, mark: { type: 'rule', strokeDash: [6, 4], strokeWidth: 1.5 }, encoding: { y: { field: 'threshold', type: 'quantitative' }, ...colour } },
-          { data: { values: rows.map((l) => ({ text: l.text, y: l.y, group: groups[l.groups[0]].name })) }, mark: { type: 'text', align: 'right', fontSize: 10, x: 'width', dx: -4 }, encoding: { y: { field: 'y', ...pixels }, text: { field: 'text' }, ...colour } },
+          {
+            data: { values: rows.map((l) => ({ threshold: l.threshold, group: groups[l.groups[0]].name })) },
+            mark: { type: 'rule', strokeDash: [6, 4], strokeWidth: 1.5 },
+            encoding: { y: { field: 'threshold', type: 'quantitative' }, ...colour },
+          },
+          {
+            data: { values: rows.map((l) => ({ text: l.text, y: l.y, group: groups[l.groups[0]].name })) },
+            mark: { type: 'text', align: 'right', fontSize: 10, x: 'width', dx: -4 },
+            encoding: { y: { field: 'y', ...pixels }, text: { field: 'text' }, ...colour },
+          },
         ];
-  layers.push(...thresholdLayers(own, many ? color : { color: { value: COLORS.threshold } }), ...thresholdLayers(shared, { color: { value: SHARED_THRESHOLD } }));
   layers.push(
-    {
-      data: { values },
-      mark: { type: 'area', line: { strokeWidth: 1.5 }, opacity: 0.25, interpolate: 'step-after' },
-      encoding: { x: xAxis(ctx, false), y: { field: 'n', type: 'quantitative', title: 'records', stack: null, scale: { domain: [0, yMax] } }, ...color },
-    },
+    ...thresholdLayers(own, many ? color : { color: { value: COLORS.threshold } }),
+    ...thresholdLayers(shared, { color: { value: SHARED_THRESHOLD } }),
   );
+  layers.push({
+    data: { values },
+    mark: { type: 'area', line: { strokeWidth: 1.5 }, opacity: 0.25, interpolate: 'step-after' },
+    encoding: { x: xAxis(ctx, false), y: { field: 'n', type: 'quantitative', title: 'records', stack: null, scale: { domain: [0, yMax] } }, ...color },
+  });
   return timeChart(ctx, MARKED_HEIGHT, layers, { legend: many ? 'titled' : null });
 }
 
@@ -205,25 +237,33 @@ export function poolChart(series: readonly Sample[], poolSize: number, ctx: Time
     { min: at(ctx, s.t), what: names[2], n: s.poolWaiting },
   ]);
   const max = Math.max(poolSize, ...values.map((v) => v.n));
-  return timeChart(ctx, 150, [
-    ...shading(ctx, false),
-    {
-      data: { values: [{ size: poolSize, label: `http-connection-pool-size ${poolSize}` }] },
-      layer: [
-        { mark: { type: 'rule', color: COLORS.threshold, strokeDash: [6, 4], strokeWidth: 1.5 }, encoding: { y: { field: 'size', type: 'quantitative' } } },
-        { mark: { type: 'text', align: 'right', dy: -6, color: COLORS.threshold, fontSize: 10, x: 'width', dx: -4 }, encoding: { y: { field: 'size', type: 'quantitative' }, text: { field: 'label' } } },
-      ],
-    },
-    {
-      data: { values },
-      mark: { type: 'line', strokeWidth: 1.3, interpolate: 'step-after' },
-      encoding: {
-        x: xAxis(ctx, false),
-        y: { field: 'n', type: 'quantitative', title: 'requests', scale: { domain: [0, Math.ceil(max * 1.15)] } },
-        color: { field: 'what', type: 'nominal', title: null, scale: { domain: [...names], range: [COLORS.line, COLORS.third, COLORS.second] } },
+  return timeChart(
+    ctx,
+    150,
+    [
+      ...shading(ctx, false),
+      {
+        data: { values: [{ size: poolSize, label: `http-connection-pool-size ${poolSize}` }] },
+        layer: [
+          { mark: { type: 'rule', color: COLORS.threshold, strokeDash: [6, 4], strokeWidth: 1.5 }, encoding: { y: { field: 'size', type: 'quantitative' } } },
+          {
+            mark: { type: 'text', align: 'right', dy: -6, color: COLORS.threshold, fontSize: 10, x: 'width', dx: -4 },
+            encoding: { y: { field: 'size', type: 'quantitative' }, text: { field: 'label' } },
+          },
+        ],
       },
-    },
-  ], { legend: 'plain' });
+      {
+        data: { values },
+        mark: { type: 'line', strokeWidth: 1.3, interpolate: 'step-after' },
+        encoding: {
+          x: xAxis(ctx, false),
+          y: { field: 'n', type: 'quantitative', title: 'requests', scale: { domain: [0, Math.ceil(max * 1.15)] } },
+          color: { field: 'what', type: 'nominal', title: null, scale: { domain: [...names], range: [COLORS.line, COLORS.third, COLORS.second] } },
+        },
+      },
+    ],
+    { legend: 'plain' },
+  );
 }
 
 /** Counts per bin of `binMs`, from the per-sample deltas. */
@@ -232,7 +272,14 @@ export interface Bin {
   until: number;
 }
 
-export function bins<T>(ctx: TimeContext, series: readonly Sample[], binMs: number, pick: (s: Sample) => T[], key: (x: T) => string, count: (x: T) => number): (Bin & { key: string; n: number })[] {
+export function bins<T>(
+  ctx: TimeContext,
+  series: readonly Sample[],
+  binMs: number,
+  pick: (s: Sample) => T[],
+  key: (x: T) => string,
+  count: (x: T) => number,
+): (Bin & { key: string; n: number })[] {
   const out = new Map<string, Bin & { key: string; n: number }>();
   for (const s of series) {
     // A sample's counts cover (previous sample, s.t]: they belong to the bin holding s.t - epsilon.
@@ -251,7 +298,14 @@ export function bins<T>(ctx: TimeContext, series: readonly Sample[], binMs: numb
 
 /** Dials per bin (bars) and busy agents (line), on their own axes: the bars count what each bin holds, as its title says. */
 export function dialChart(series: readonly Sample[], binMs: number, agents: number, ctx: TimeContext): TopLevelSpec {
-  const dials = bins(ctx, series, binMs, (s) => [s.dials], () => 'dials', (n) => n).map((b) => ({ min: b.min, until: b.until, rate: b.n }));
+  const dials = bins(
+    ctx,
+    series,
+    binMs,
+    (s) => [s.dials],
+    () => 'dials',
+    (n) => n,
+  ).map((b) => ({ min: b.min, until: b.until, rate: b.n }));
   const busy = series.map((s) => ({ min: at(ctx, s.t), busy: s.busyAgents }));
   const maxRate = Math.max(1, ...dials.map((d) => d.rate));
   return timeChart(
@@ -262,12 +316,32 @@ export function dialChart(series: readonly Sample[], binMs: number, agents: numb
       {
         data: { values: dials.length > 0 ? dials : [{ min: 0, until: 0, rate: 0 }] },
         mark: { type: 'rect', color: COLORS.line, opacity: 0.75 },
-        encoding: { x: xAxis(ctx, false), x2: { field: 'until' }, y: { field: 'rate', type: 'quantitative', title: `dials per ${binLabel(binMs)}`, scale: { domain: [0, Math.ceil(maxRate * 1.1)] }, axis: { titleColor: COLORS.line } }, y2: { datum: 0 } },
+        encoding: {
+          x: xAxis(ctx, false),
+          x2: { field: 'until' },
+          y: {
+            field: 'rate',
+            type: 'quantitative',
+            title: `dials per ${binLabel(binMs)}`,
+            scale: { domain: [0, Math.ceil(maxRate * 1.1)] },
+            axis: { titleColor: COLORS.line },
+          },
+          y2: { datum: 0 },
+        },
       },
       {
         data: { values: busy },
         mark: { type: 'line', color: COLORS.second, strokeWidth: 1.6, interpolate: 'step-after' },
-        encoding: { x: xAxis(ctx, false), y: { field: 'busy', type: 'quantitative', title: `busy agents (of ${agents})`, scale: { domain: [0, agents] }, axis: { titleColor: COLORS.second, grid: false } } },
+        encoding: {
+          x: xAxis(ctx, false),
+          y: {
+            field: 'busy',
+            type: 'quantitative',
+            title: `busy agents (of ${agents})`,
+            scale: { domain: [0, agents] },
+            axis: { titleColor: COLORS.second, grid: false },
+          },
+        },
       },
     ],
     { resolve: { scale: { y: 'independent' } } },
@@ -296,25 +370,37 @@ export function responsesChart(series: readonly Sample[], binMs: number, ctx: Ti
   ).map((b) => ({ min: b.min, until: b.until, code: b.key, n: b.n }));
   const codes = [...new Set(values.map((v) => v.code))].sort((a, b) => (a === OCS_TIMEOUT ? 1 : b === OCS_TIMEOUT ? -1 : Number(a) - Number(b)));
   const domain = codes.length > 0 ? codes : ['200'];
-  return timeChart(ctx, 160, [
-    ...shading(ctx, false),
-    {
-      data: { values: values.length > 0 ? values : [{ min: 0, until: 0, code: '200', n: 0 }] },
-      mark: { type: 'rect' },
-      encoding: {
-        x: xAxis(ctx, false),
-        x2: { field: 'until' },
-        y: { field: 'n', type: 'quantitative', title: `responses per ${binLabel(binMs)}`, stack: 'zero' },
-        color: { field: 'code', type: 'nominal', title: 'status', sort: domain, scale: { domain, range: domain.map(codeColor) } },
-        order: { field: 'code', sort: 'ascending' },
+  return timeChart(
+    ctx,
+    160,
+    [
+      ...shading(ctx, false),
+      {
+        data: { values: values.length > 0 ? values : [{ min: 0, until: 0, code: '200', n: 0 }] },
+        mark: { type: 'rect' },
+        encoding: {
+          x: xAxis(ctx, false),
+          x2: { field: 'until' },
+          y: { field: 'n', type: 'quantitative', title: `responses per ${binLabel(binMs)}`, stack: 'zero' },
+          color: { field: 'code', type: 'nominal', title: 'status', sort: domain, scale: { domain, range: domain.map(codeColor) } },
+          order: { field: 'code', sort: 'ascending' },
+        },
       },
-    },
-  ], { legend: 'titled' });
+    ],
+    { legend: 'titled' },
+  );
 }
 
 /** Race conditions (predial checks aborted) per bin. */
 export function raceChart(series: readonly Sample[], binMs: number, ctx: TimeContext): TopLevelSpec {
-  const values = bins(ctx, series, binMs, (s) => [s.raceConditions], () => 'race', (n) => n).map((b) => ({ min: b.min, until: b.until, n: b.n }));
+  const values = bins(
+    ctx,
+    series,
+    binMs,
+    (s) => [s.raceConditions],
+    () => 'race',
+    (n) => n,
+  ).map((b) => ({ min: b.min, until: b.until, n: b.n }));
   const max = Math.max(1, ...values.map((v) => v.n));
   return timeChart(ctx, 110, [
     ...shading(ctx, false),
@@ -324,7 +410,12 @@ export function raceChart(series: readonly Sample[], binMs: number, ctx: TimeCon
           {
             data: { values },
             mark: { type: 'rect', color: '#c44e52' },
-            encoding: { x: xAxis(ctx), x2: { field: 'until' }, y: { field: 'n', type: 'quantitative', title: `per ${binLabel(binMs)}`, scale: { domain: [0, Math.ceil(max * 1.1)] } }, y2: { datum: 0 } },
+            encoding: {
+              x: xAxis(ctx),
+              x2: { field: 'until' },
+              y: { field: 'n', type: 'quantitative', title: `per ${binLabel(binMs)}`, scale: { domain: [0, Math.ceil(max * 1.1)] } },
+              y2: { datum: 0 },
+            },
           },
         ]),
     // The zero line comes last: with no race condition it is the chart's data.
@@ -351,7 +442,10 @@ export function deliveryChart(delivery: { seq0: readonly number[]; seq1: readonl
   const values: { seq: string; lo: number; hi: number; n: number }[] = [];
   let lowest = Infinity;
   let highest = 0;
-  for (const [seq, times] of [['seq 0', delivery.seq0], ['seq 1', delivery.seq1]] as const) {
+  for (const [seq, times] of [
+    ['seq 0', delivery.seq0],
+    ['seq 1', delivery.seq1],
+  ] as const) {
     const counts = new Map<number, number>();
     for (const ms of times) {
       const i = Math.floor(Math.log10(Math.max(ms, 0.1)) * perDecade + 1e-9);
@@ -378,14 +472,27 @@ export function deliveryChart(delivery: { seq0: readonly number[]; seq1: readonl
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     config: { ...CONFIG, axisY: { minExtent: AXIS_Y_EXTENT } },
     data: { values },
-    facet: { row: { field: 'seq', type: 'nominal', title: null, header: { labelAngle: 0, labelAlign: 'left', labelFontSize: 12, labelFontWeight: 'bold', labelOrient: 'top', labelPadding: 2 } } },
+    facet: {
+      row: {
+        field: 'seq',
+        type: 'nominal',
+        title: null,
+        header: { labelAngle: 0, labelAlign: 'left', labelFontSize: 12, labelFontWeight: 'bold', labelOrient: 'top', labelPadding: 2 },
+      },
+    },
     spacing: 14,
     spec: {
       width: WIDTH,
       height: 90,
       mark: { type: 'rect', stroke: 'white', strokeWidth: 0.5 },
       encoding: {
-        x: { field: 'lo', type: 'quantitative', title: 'seconds from the first POST to 200 OK (log scale)', scale: { type: 'log', domain, nice: false }, axis: { format: '~g', grid: true } },
+        x: {
+          field: 'lo',
+          type: 'quantitative',
+          title: 'seconds from the first POST to 200 OK (log scale)',
+          scale: { type: 'log', domain, nice: false },
+          axis: { format: '~g', grid: true },
+        },
         x2: { field: 'hi' },
         y: { field: 'n', type: 'quantitative', title: 'records', scale: { type: 'symlog' }, axis: { values: ticks, format: '~s' } },
         y2: { datum: 0 },

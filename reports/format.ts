@@ -77,7 +77,7 @@ export function textWidth(text: string, size = 11, bold = false): number {
     else if (c >= '0' && c <= '9') em += 0.64;
     else if (c === ' ') em += 0.32;
     else if (c === '_') em += 0.52;
-    else if ('[](),.:;\'|'.includes(c)) em += 0.33;
+    else if ("[](),.:;'|".includes(c)) em += 0.33;
     else em += 0.62;
   }
   return Math.ceil(em * size * (bold ? 1.08 : 1));

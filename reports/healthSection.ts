@@ -22,7 +22,10 @@ export function healthHtml(h: Health | undefined): string[] {
     `<section id="health"><h2>Health: ${esc(h.verdict)}</h2>`,
     `<div class="card ${TONE[h.verdict]}"><div class="value">${esc(healthHeadline(h))}</div></div>`,
     '<ul class="story">',
-    ...h.triggers.map((t) => `<li>recovery after the ${esc(triggerWords(t))}: <b>${esc(recoveryWords(t))}</b> (backlog ${t.backlogBefore} before, ${t.peakBacklog} at its peak)</li>`),
+    ...h.triggers.map(
+      (t) =>
+        `<li>recovery after the ${esc(triggerWords(t))}: <b>${esc(recoveryWords(t))}</b> (backlog ${t.backlogBefore} before, ${t.peakBacklog} at its peak)</li>`,
+    ),
     '</ul>',
     `<p class="lead">Goodput over time (each bar ${esc(String(h.goodput.windowSeconds))} s: the share of the requests reaching the external system whose answer OCS took):</p><div style="display:flex;align-items:flex-end;height:42px">${bars}</div>`,
     '<ul class="story">',
@@ -38,7 +41,9 @@ export function healthMarkdown(h: Health | undefined): string[] {
     '',
     healthHeadline(h),
     '',
-    ...h.triggers.map((t) => `- recovery after the ${triggerWords(t)}: **${recoveryWords(t)}** (backlog ${t.backlogBefore} before, ${t.peakBacklog} at its peak)`),
+    ...h.triggers.map(
+      (t) => `- recovery after the ${triggerWords(t)}: **${recoveryWords(t)}** (backlog ${t.backlogBefore} before, ${t.peakBacklog} at its peak)`,
+    ),
     ...h.mechanism.map((m) => `- ${m}`),
     '',
   ];

@@ -27,9 +27,8 @@ export interface DiagramOptions {
 
 const LINE = 14;
 
-
 export function transitionCount(counts: ReadonlyMap<string, number> | undefined, edge: EdgeInfo, t: TransitionInfo): number | null {
-  return counts === undefined ? null : counts.get(`${edge.source}|${t.eventType}|${edge.target}`) ?? 0;
+  return counts === undefined ? null : (counts.get(`${edge.source}|${t.eventType}|${edge.target}`) ?? 0);
 }
 
 export function transitionText(t: TransitionInfo, count: number | null): string {
@@ -104,7 +103,8 @@ export function machineDiagramSvg(graph: MachineGraph, options: DiagramOptions):
     return [...(s.entry.length > 0 ? [`entry: ${s.entry.join(', ')}`] : []), ...(s.exit.length > 0 ? [`exit: ${s.exit.join(', ')}`] : [])];
   };
   const nodeW = Math.max(150, ...graph.states.map((s) => Math.max(textWidth(s.key, 12.5, true), ...nodeLines(s.key).map((l) => textWidth(l, 10))) + 26));
-  const labelOf = (e: EdgeInfo) => e.transitions.map((t) => ({ text: transitionText(t, transitionCount(options.counts, e, t)), taken: transitionCount(options.counts, e, t) !== 0 }));
+  const labelOf = (e: EdgeInfo) =>
+    e.transitions.map((t) => ({ text: transitionText(t, transitionCount(options.counts, e, t)), taken: transitionCount(options.counts, e, t) !== 0 }));
 
   const straight = forward.filter((e) => layer.get(e.target)! === layer.get(e.source)! + 1);
   const rightArcs = forward.filter((e) => !straight.includes(e));
@@ -132,14 +132,17 @@ export function machineDiagramSvg(graph: MachineGraph, options: DiagramOptions):
 
   const edgeStyle = (e: EdgeInfo) => {
     const taken = options.counts === undefined || e.transitions.some((t) => (transitionCount(options.counts, e, t) ?? 1) > 0);
-    return taken ? `stroke="#555" stroke-width="1.4" marker-end="url(#${options.idPrefix}-arrow)"` : `stroke="#bbb" stroke-width="1.2" stroke-dasharray="4 3" marker-end="url(#${options.idPrefix}-arrow-off)"`;
+    return taken
+      ? `stroke="#555" stroke-width="1.4" marker-end="url(#${options.idPrefix}-arrow)"`
+      : `stroke="#bbb" stroke-width="1.2" stroke-dasharray="4 3" marker-end="url(#${options.idPrefix}-arrow-off)"`;
   };
   const label = (x: number, yMid: number, anchor: 'start' | 'end', lines: { text: string; taken: boolean }[]) => {
     const top = yMid - ((lines.length - 1) * LINE) / 2;
     const w = Math.max(...lines.map((l) => textWidth(l.text)));
     const left = anchor === 'start' ? x - 3 : x - w - 3;
     labels.push(`<rect x="${left}" y="${top - 11}" width="${w + 6}" height="${lines.length * LINE + 2}" rx="3" fill="white" fill-opacity="0.9"/>`);
-    for (const [i, l] of lines.entries()) labels.push(`<text x="${x}" y="${top + i * LINE}" text-anchor="${anchor}" fill="${l.taken ? '#222' : '#aaa'}">${esc(l.text)}</text>`);
+    for (const [i, l] of lines.entries())
+      labels.push(`<text x="${x}" y="${top + i * LINE}" text-anchor="${anchor}" fill="${l.taken ? '#222' : '#aaa'}">${esc(l.text)}</text>`);
     maxX = Math.max(maxX, left + w + 6);
     minX = Math.min(minX, left);
     return w;
@@ -158,8 +161,8 @@ export function machineDiagramSvg(graph: MachineGraph, options: DiagramOptions):
   const ports = new Map<string, number>();
   const portCount = new Map<string, number>();
   const countPort = (key: string, side: string) => portCount.set(`${key}|${side}`, (portCount.get(`${key}|${side}`) ?? 0) + 1);
-  for (const e of rightArcs) (countPort(e.source, 'r'), countPort(e.target, 'r'));
-  for (const e of leftArcs) (countPort(e.source, 'l'), countPort(e.target, 'l'));
+  for (const e of rightArcs) countPort(e.source, 'r'), countPort(e.target, 'r');
+  for (const e of leftArcs) countPort(e.source, 'l'), countPort(e.target, 'l');
   const port = (key: string, side: string) => {
     const n = portCount.get(`${key}|${side}`)!;
     const i = ports.get(`${key}|${side}`) ?? 0;
@@ -175,7 +178,14 @@ export function machineDiagramSvg(graph: MachineGraph, options: DiagramOptions):
     const t = placed.get(e.target)!;
     const sy = s.y + port(e.source, 'r');
     const ty = t.y + port(e.target, 'r');
-    parts.push(`<path d="${orthogonal([[s.x + s.w / 2, sy], [cursor, sy], [cursor, ty], [t.x + t.w / 2 + 2, ty]])}" fill="none" ${edgeStyle(e)}/>`);
+    parts.push(
+      `<path d="${orthogonal([
+        [s.x + s.w / 2, sy],
+        [cursor, sy],
+        [cursor, ty],
+        [t.x + t.w / 2 + 2, ty],
+      ])}" fill="none" ${edgeStyle(e)}/>`,
+    );
     const w = label(cursor + 8, (sy + ty) / 2 + 4, 'start', labelOf(e));
     cursor += w + 36;
   }
@@ -186,7 +196,14 @@ export function machineDiagramSvg(graph: MachineGraph, options: DiagramOptions):
     const sy = s.y + port(e.source, 'l');
     const ty = e.source === e.target ? s.y + 14 : t.y + port(e.target, 'l');
     const ey = e.source === e.target ? sy - 14 : sy;
-    parts.push(`<path d="${orthogonal([[s.x - s.w / 2, ey], [cursor, ey], [cursor, ty], [t.x - t.w / 2 - 2, ty]])}" fill="none" ${edgeStyle(e)}/>`);
+    parts.push(
+      `<path d="${orthogonal([
+        [s.x - s.w / 2, ey],
+        [cursor, ey],
+        [cursor, ty],
+        [t.x - t.w / 2 - 2, ty],
+      ])}" fill="none" ${edgeStyle(e)}/>`,
+    );
     const w = label(cursor - 8, (ey + ty) / 2 + 4, 'end', labelOf(e));
     cursor -= w + 36;
   }
@@ -200,19 +217,29 @@ export function machineDiagramSvg(graph: MachineGraph, options: DiagramOptions):
     const left = p.x - p.w / 2;
     const top = p.y - p.h / 2;
     nodes.push(`<rect x="${left}" y="${top}" width="${p.w}" height="${p.h}" rx="10" fill="${fill}" stroke="${stroke}" stroke-width="1.5"/>`);
-    if (p.final) nodes.push(`<rect x="${left + 3.5}" y="${top + 3.5}" width="${p.w - 7}" height="${p.h - 7}" rx="7" fill="none" stroke="${stroke}" stroke-width="1"/>`);
+    if (p.final)
+      nodes.push(`<rect x="${left + 3.5}" y="${top + 3.5}" width="${p.w - 7}" height="${p.h - 7}" rx="7" fill="none" stroke="${stroke}" stroke-width="1"/>`);
     nodes.push(`<text x="${p.x}" y="${top + 21}" text-anchor="middle" font-weight="600" font-size="12.5" fill="#1d2733">${esc(p.key)}</text>`);
-    for (const [i, line] of p.lines.entries()) nodes.push(`<text x="${p.x}" y="${top + 37 + i * 13}" text-anchor="middle" font-size="10" fill="#5b6775">${esc(line)}</text>`);
+    for (const [i, line] of p.lines.entries())
+      nodes.push(`<text x="${p.x}" y="${top + 37 + i * 13}" text-anchor="middle" font-size="10" fill="#5b6775">${esc(line)}</text>`);
   }
   const init = placed.get(graph.initial)!;
   nodes.push(`<circle cx="${init.x}" cy="${init.y - init.h / 2 - 30}" r="6" fill="#1d2733"/>`);
-  nodes.push(`<path d="M${init.x},${init.y - init.h / 2 - 24}L${init.x},${init.y - init.h / 2 - 2}" stroke="#1d2733" stroke-width="1.4" marker-end="url(#${options.idPrefix}-arrow)"/>`);
+  nodes.push(
+    `<path d="M${init.x},${init.y - init.h / 2 - 24}L${init.x},${init.y - init.h / 2 - 2}" stroke="#1d2733" stroke-width="1.4" marker-end="url(#${options.idPrefix}-arrow)"/>`,
+  );
 
   const pad = 10;
   const width = Math.ceil(maxX - minX + 2 * pad);
   const height = Math.ceil(y - 16);
-  const defs = `<defs>${[['arrow', '#555'], ['arrow-off', '#bbb']]
-    .map(([id, color]) => `<marker id="${options.idPrefix}-${id}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="${color}"/></marker>`)
+  const defs = `<defs>${[
+    ['arrow', '#555'],
+    ['arrow-off', '#bbb'],
+  ]
+    .map(
+      ([id, color]) =>
+        `<marker id="${options.idPrefix}-${id}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="${color}"/></marker>`,
+    )
     .join('')}</defs>`;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" class="machine" role="img" aria-label="state diagram of ${esc(graph.id)}" width="${width}" height="${height}" viewBox="${Math.floor(minX - pad)} 0 ${width} ${height}" font-family="${SVG_FONT}" font-size="11">`,

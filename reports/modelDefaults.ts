@@ -11,12 +11,21 @@ export const MODEL_DEFAULTS_COMMENT = "# ocs settings the scenario file did not 
 
 /** The comment's line for these settings. */
 export function modelDefaultsLine(ocs: Readonly<Record<string, unknown>>, given: ReadonlySet<string>): string {
-  return `${MODEL_DEFAULTS_COMMENT}${Object.keys(ocs).filter((name) => !given.has(name)).join(', ') || 'none'}\n`;
+  return `${MODEL_DEFAULTS_COMMENT}${
+    Object.keys(ocs)
+      .filter((name) => !given.has(name))
+      .join(', ') || 'none'
+  }\n`;
 }
 
 /** The settings scenario.yaml says the scenario file did not set; none when it does not say (a run written before it did). */
 export function modelDefaultsOf(scenarioYaml: string): Set<string> {
   const line = scenarioYaml.split('\n', 3).find((l) => l.startsWith(MODEL_DEFAULTS_COMMENT));
   if (line === undefined) return new Set();
-  return new Set(line.slice(MODEL_DEFAULTS_COMMENT.length).split(', ').filter((name) => name !== 'none'));
+  return new Set(
+    line
+      .slice(MODEL_DEFAULTS_COMMENT.length)
+      .split(', ')
+      .filter((name) => name !== 'none'),
+  );
 }

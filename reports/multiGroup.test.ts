@@ -29,14 +29,28 @@ describe('threshold labels of the marked chart', () => {
   });
 
   it('say which groups a shared threshold belongs to', () => {
-    const labels = thresholdLabels([{ name: 'Sales', threshold: 80 }, { name: 'Team A', threshold: 80 }, { name: 'Team B', threshold: 79 }], 100);
+    const labels = thresholdLabels(
+      [
+        { name: 'Sales', threshold: 80 },
+        { name: 'Team A', threshold: 80 },
+        { name: 'Team B', threshold: 79 },
+      ],
+      100,
+    );
     expect(labels.map((l) => l.text)).toEqual(['history-wait-condition-threshold 79 (Team B)', 'history-wait-condition-threshold 80 (Sales, Team A)']);
   });
 });
 
 describe('unionMs', () => {
   it('counts overlapping periods once', () => {
-    expect(unionMs([{ fromMs: 0, untilMs: 10 }, { fromMs: 5, untilMs: 20 }, { fromMs: 30, untilMs: 40 }, { fromMs: 32, untilMs: 35 }])).toBe(30);
+    expect(
+      unionMs([
+        { fromMs: 0, untilMs: 10 },
+        { fromMs: 5, untilMs: 20 },
+        { fromMs: 30, untilMs: 40 },
+        { fromMs: 32, untilMs: 35 },
+      ]),
+    ).toBe(30);
     expect(unionMs([])).toBe(0);
   });
 });
@@ -49,7 +63,15 @@ describe('the report of a three-group campaign', () => {
     campaignGroups: [
       { name: 'Sales@Agents', dbid: 1, agents: 20 },
       { name: 'Collections@Team A', dbid: 2, agents: 10, dialMode: 'progressive', callingList: 'Overdue', callingListSize: 2000 },
-      { name: 'Collections@Team B', dbid: 3, agents: 10, dialMode: 'progressive', callingList: 'Overdue', callingListSize: 2000, options: { 'history-wait-condition-threshold': 5 } },
+      {
+        name: 'Collections@Team B',
+        dbid: 3,
+        agents: 10,
+        dialMode: 'progressive',
+        callingList: 'Overdue',
+        callingListSize: 2000,
+        options: { 'history-wait-condition-threshold': 5 },
+      },
     ],
     externalSystem: { outages: [{ from: '4m', until: '8m', status: 503 }] },
   });
@@ -57,8 +79,19 @@ describe('the report of a three-group campaign', () => {
   const log: string[] = [];
   const result = runScenario(scenario, { sampleEveryMs: 1000, observer: { trace: (l) => trace.push(l), log: (_, text) => log.push(text) } });
 
-  it('says the campaign was suspended for the union of the groups\' periods, and gives each group its own figures', async () => {
-    const { html } = await buildRunReport({ scenario, scenarioYaml: '', summary: result.summary, model: result.model, trace, log, series: result.series, sampleEveryMs: 1000, invariants: null, provenance: [] });
+  it("says the campaign was suspended for the union of the groups' periods, and gives each group its own figures", async () => {
+    const { html } = await buildRunReport({
+      scenario,
+      scenarioYaml: '',
+      summary: result.summary,
+      model: result.model,
+      trace,
+      log,
+      series: result.series,
+      sampleEveryMs: 1000,
+      invariants: null,
+      provenance: [],
+    });
     const sum = result.summary.waitConditions.secondsActiveSummedOverGroups;
     expect(result.summary.waitConditions.secondsActive).toBeLessThan(sum);
     const note = /dialing suspended in some group for [^<]* \(3 groups(?:'|&#39;|&#x27;) periods add up to /.exec(html);
@@ -73,13 +106,29 @@ describe('the report of a three-group campaign', () => {
 });
 
 describe('the report of a short run', () => {
-  const scenario = scenarioFrom({ duration: '35s', drainLimit: '1m', campaignGroups: [{ name: 'Short@Agents', dbid: 1, agents: 10 }], externalSystem: { outages: [{ from: '10s', until: '20s', status: 503 }] } });
+  const scenario = scenarioFrom({
+    duration: '35s',
+    drainLimit: '1m',
+    campaignGroups: [{ name: 'Short@Agents', dbid: 1, agents: 10 }],
+    externalSystem: { outages: [{ from: '10s', until: '20s', status: 503 }] },
+  });
   const trace: TraceLine[] = [];
   const log: string[] = [];
   const result = runScenario(scenario, { sampleEveryMs: 1000, observer: { trace: (l) => trace.push(l), log: (_, text) => log.push(text) } });
 
   it('has a time axis in seconds, a dial chart titled by its bin, and the one p99 summary.json gives, labelled bucketed', async () => {
-    const { html, markdown } = await buildRunReport({ scenario, scenarioYaml: '', summary: result.summary, model: result.model, trace, log, series: result.series, sampleEveryMs: 1000, invariants: null, provenance: [] });
+    const { html, markdown } = await buildRunReport({
+      scenario,
+      scenarioYaml: '',
+      summary: result.summary,
+      model: result.model,
+      trace,
+      log,
+      series: result.series,
+      sampleEveryMs: 1000,
+      invariants: null,
+      provenance: [],
+    });
     expect(html).toContain('seconds into the run');
     expect(html).not.toContain('minutes into the run');
     expect(html).toContain('in seconds from the start of the run');

@@ -80,10 +80,19 @@ export function chart(id: string, title: string, caption: string, svg: string): 
   return `<figure class="chart" id="${id}" data-chart="${id}"><figcaption><b>${esc(title)}</b> — ${caption}</figcaption>${svg}</figure>`;
 }
 
-export const swatch = (color: string, opacity: number, label: string) => `<span><span class="swatch" style="background:${color};opacity:${opacity}"></span>${esc(label)}</span>`;
+export const swatch = (color: string, opacity: number, label: string) =>
+  `<span><span class="swatch" style="background:${color};opacity:${opacity}"></span>${esc(label)}</span>`;
 
 /** The document head and the coloured header band. */
-export function pageStart(p: { title: string; kicker: string; heading: string; description: string; chips: string[]; extraChips?: string; css?: string }): string[] {
+export function pageStart(p: {
+  title: string;
+  kicker: string;
+  heading: string;
+  description: string;
+  chips: string[];
+  extraChips?: string;
+  css?: string;
+}): string[] {
   return [
     '<!DOCTYPE html>',
     '<html lang="en"><head><meta charset="utf-8">',

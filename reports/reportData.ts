@@ -135,10 +135,16 @@ export function describeValue(value: unknown): string {
 function peakMarked(summary: Summary, thresholds: number[]): Figure {
   const label = 'peak marked for re-submission';
   const value = int(summary.records.peakMarkedForResubmission);
-  if (thresholds.length === 1) return { label, value, note: `threshold ${thresholds[0]}`, tone: summary.records.peakMarkedForResubmission > thresholds[0] ? 'bad' : 'good' };
+  if (thresholds.length === 1)
+    return { label, value, note: `threshold ${thresholds[0]}`, tone: summary.records.peakMarkedForResubmission > thresholds[0] ? 'bad' : 'good' };
   const over = summary.groups.filter((g, i) => g.peakMarkedForResubmission > thresholds[i]).length;
   const peaks = summary.groups.map((g, i) => `${int(g.peakMarkedForResubmission)}/${thresholds[i]}`).join(', ');
-  return { label, value, note: `all groups at once; ${over} of ${thresholds.length} groups over their own threshold (peak/threshold: ${peaks})`, tone: over > 0 ? 'bad' : 'good' };
+  return {
+    label,
+    value,
+    note: `all groups at once; ${over} of ${thresholds.length} groups over their own threshold (peak/threshold: ${peaks})`,
+    tone: over > 0 ? 'bad' : 'good',
+  };
 }
 
 /** Time covered by at least one of the periods: their union, overlaps counted once. */
@@ -156,14 +162,26 @@ export function unionMs(periods: ReadonlyArray<{ fromMs: number; untilMs: number
   return until > from ? total + until - from : total;
 }
 
-function headline(summary: Summary, facts: { waits: WaitPeriod[]; resubmittedRecords: number }, thresholds: number[], endMs: number, delivery: DeliveryRow[]): Figure[] {
+function headline(
+  summary: Summary,
+  facts: { waits: WaitPeriod[]; resubmittedRecords: number },
+  thresholds: number[],
+  endMs: number,
+  delivery: DeliveryRow[],
+): Figure[] {
   const r = summary.records;
-  const failed = Object.entries(summary.responses).filter(([code]) => code !== '200').reduce((n, [, k]) => n + k, 0) + summary.timeouts;
+  const failed =
+    Object.entries(summary.responses)
+      .filter(([code]) => code !== '200')
+      .reduce((n, [, k]) => n + k, 0) + summary.timeouts;
   const waitMs = unionMs(facts.waits);
   const summedMs = facts.waits.reduce((n, w) => n + w.untilMs - w.fromMs, 0);
   const groupsWaiting = new Set(facts.waits.map((w) => w.group)).size;
   // Several groups' periods overlap: the campaign was suspended somewhere for their union, not their sum.
-  const suspended = groupsWaiting > 1 ? `dialing suspended in some group for ${duration(waitMs)} (${groupsWaiting} groups' periods add up to ${duration(summedMs)})` : `dialing suspended ${duration(waitMs)}`;
+  const suspended =
+    groupsWaiting > 1
+      ? `dialing suspended in some group for ${duration(waitMs)} (${groupsWaiting} groups' periods add up to ${duration(summedMs)})`
+      : `dialing suspended ${duration(waitMs)}`;
   const worst = delivery.reduce((m, d) => Math.max(m, d.max), 0);
   return [
     { label: 'dials', value: int(summary.dials), note: `over ${duration(endMs)} of virtual time` },
@@ -178,14 +196,29 @@ function headline(summary: Summary, facts: { waits: WaitPeriod[]; resubmittedRec
             : `of ${int(r.created)}; ${int(r.unconfirmed)} still kept by OCS at the end`,
       tone: r.unconfirmed === 0 && r.lostInRestarts === 0 ? 'good' : 'bad',
     },
-    { label: 'failed POSTs', value: int(failed), note: `${int(facts.resubmittedRecords)} records re-submitted ${int(r.resubmissions)} times`, tone: failed > 0 ? 'warn' : 'good' },
+    {
+      label: 'failed POSTs',
+      value: int(failed),
+      note: `${int(facts.resubmittedRecords)} records re-submitted ${int(r.resubmissions)} times`,
+      tone: failed > 0 ? 'warn' : 'good',
+    },
     peakMarked(summary, thresholds),
-    { label: 'wait conditions', value: int(summary.waitConditions.activations), note: summary.waitConditions.activations > 0 ? suspended : 'dialing never suspended', tone: summary.waitConditions.activations > 0 ? 'bad' : 'good' },
+    {
+      label: 'wait conditions',
+      value: int(summary.waitConditions.activations),
+      note: summary.waitConditions.activations > 0 ? suspended : 'dialing never suspended',
+      tone: summary.waitConditions.activations > 0 ? 'bad' : 'good',
+    },
     { label: 'race conditions', value: int(summary.raceConditions), note: 'predial checks aborted', tone: summary.raceConditions > 0 ? 'warn' : 'good' },
     { label: 'OCS timeouts', value: int(summary.timeouts), note: 'history-http-response-timeout elapsed', tone: summary.timeouts > 0 ? 'warn' : 'good' },
     summary.external.duplicates === null || summary.external.staleOverwrites === null
       ? { label: 'duplicates / stale overwrites', value: 'not read back', note: 'a real external system: see conformance.md', tone: 'warn' }
-      : { label: 'duplicates / stale overwrites', value: `${int(summary.external.duplicates)} / ${int(summary.external.staleOverwrites)}`, note: 'at the external system', tone: summary.external.staleOverwrites > 0 ? 'bad' : summary.external.duplicates > 0 ? 'warn' : 'good' },
+      : {
+          label: 'duplicates / stale overwrites',
+          value: `${int(summary.external.duplicates)} / ${int(summary.external.staleOverwrites)}`,
+          note: 'at the external system',
+          tone: summary.external.staleOverwrites > 0 ? 'bad' : summary.external.duplicates > 0 ? 'warn' : 'good',
+        },
     { label: 'slowest delivery', value: duration(worst), note: 'first POST to 200 OK' },
   ];
 }
@@ -196,37 +229,63 @@ function narrative(input: RunReportInput, outages: Outage[], waits: WaitPeriod[]
   for (const o of outages) {
     const past = o.untilMs > endMs ? `, past the run's end at ${runTime(endMs)}` : '';
     if (o.where === 'OCS') {
-      out.push(`OCS was down for a restart from ${runTime(o.fromMs)} to ${runTime(o.untilMs)} (${duration(o.untilMs - o.fromMs)}${past}): nothing was dialed or posted.`);
+      out.push(
+        `OCS was down for a restart from ${runTime(o.fromMs)} to ${runTime(o.untilMs)} (${duration(o.untilMs - o.fromMs)}${past}): nothing was dialed or posted.`,
+      );
       continue;
     }
-    out.push(`The ${o.where} ${o.where === 'network' ? `was out (${o.what})` : `answered every request with ${o.what.replace('status ', '')}`} from ${runTime(o.fromMs)} to ${runTime(o.untilMs)} (${duration(o.untilMs - o.fromMs)}${past}).`);
+    out.push(
+      `The ${o.where} ${o.where === 'network' ? `was out (${o.what})` : `answered every request with ${o.what.replace('status ', '')}`} from ${runTime(o.fromMs)} to ${runTime(o.untilMs)} (${duration(o.untilMs - o.fromMs)}${past}).`,
+    );
   }
   const r = s.restarts;
   if (r.count > 0) {
-    const kept = r.recordsAfterRestart === 'lost'
-      ? `${int(s.records.lostInRestarts)} records OCS kept were lost (records-after-restart: lost, a [model] setting: the documentation does not say)`
-      : `${int(r.recordsResent)} records OCS kept were posted again once it was back (records-after-restart: resent, a [model] setting: the documentation does not say)`;
+    const kept =
+      r.recordsAfterRestart === 'lost'
+        ? `${int(s.records.lostInRestarts)} records OCS kept were lost (records-after-restart: lost, a [model] setting: the documentation does not say)`
+        : `${int(r.recordsResent)} records OCS kept were posted again once it was back (records-after-restart: resent, a [model] setting: the documentation does not say)`;
     out.push(
       `${int(r.count)} OCS restart${r.count === 1 ? '' : 's'} dropped ${int(r.callsDropped)} calls in progress (their seq 1 was never made) and abandoned ${int(r.validationsDropped)} pre-dial validations; ${kept}. ${s.external.seq0OnlyAfterRestarts === null ? '' : ` The external system holds seq 0 without its seq 1 for ${int(s.external.seq0OnlyAfterRestarts)} attempts.`}`,
     );
   }
   for (const w of waits) {
-    const end = w.open ? ' to the end of the run' : w.stopped ? ` until the group was stopped at ${runTime(w.untilMs)}, still waiting (so OCS logged no "cleared" line)` : ` to ${runTime(w.untilMs)}`;
-    out.push(`${w.group}: more records marked for re-submission than history-wait-condition-threshold from ${runTime(w.fromMs)}${end} (${duration(w.untilMs - w.fromMs)}): wait condition, dialing suspended.`);
+    const end = w.open
+      ? ' to the end of the run'
+      : w.stopped
+        ? ` until the group was stopped at ${runTime(w.untilMs)}, still waiting (so OCS logged no "cleared" line)`
+        : ` to ${runTime(w.untilMs)}`;
+    out.push(
+      `${w.group}: more records marked for re-submission than history-wait-condition-threshold from ${runTime(w.fromMs)}${end} (${duration(w.untilMs - w.fromMs)}): wait condition, dialing suspended.`,
+    );
   }
   const created = s.records.created;
-  if (resubmittedRecords > 0) out.push(`${int(resubmittedRecords)} of ${int(created)} records (${percent(resubmittedRecords, created)}) needed more than one POST; OCS re-submitted ${int(s.records.resubmissions)} times in all.`);
+  if (resubmittedRecords > 0)
+    out.push(
+      `${int(resubmittedRecords)} of ${int(created)} records (${percent(resubmittedRecords, created)}) needed more than one POST; OCS re-submitted ${int(s.records.resubmissions)} times in all.`,
+    );
   const lost = s.records.lostInRestarts > 0 ? ` (but the ${int(s.records.lostInRestarts)} lost in restarts)` : '';
-  const drained = s.calls.inProgressAtEnd === 0 ? `the run drained at ${runTime(endMs)}` : `the drain limit ended the run at ${runTime(endMs)}, calls still in progress`;
-  out.push(s.records.unconfirmed === 0 ? `Every record made${lost} was confirmed by 200 OK; ${drained}.` : `${int(s.records.unconfirmed)} records were still kept by OCS (unconfirmed) when the run stopped at ${runTime(endMs)}.`);
-  if ((s.external.duplicates ?? 0) > 0 || (s.external.staleOverwrites ?? 0) > 0) out.push(`The external system stored ${int(s.external.duplicates ?? 0)} duplicates and ${int(s.external.staleOverwrites ?? 0)} stale overwrites (a seq 0 over a seq 1).`);
-  if (s.raceConditions > 0) out.push(`${int(s.raceConditions)} dials were refused by the race-condition check (the contact's previous record still unconfirmed).`);
+  const drained =
+    s.calls.inProgressAtEnd === 0 ? `the run drained at ${runTime(endMs)}` : `the drain limit ended the run at ${runTime(endMs)}, calls still in progress`;
+  out.push(
+    s.records.unconfirmed === 0
+      ? `Every record made${lost} was confirmed by 200 OK; ${drained}.`
+      : `${int(s.records.unconfirmed)} records were still kept by OCS (unconfirmed) when the run stopped at ${runTime(endMs)}.`,
+  );
+  if ((s.external.duplicates ?? 0) > 0 || (s.external.staleOverwrites ?? 0) > 0)
+    out.push(
+      `The external system stored ${int(s.external.duplicates ?? 0)} duplicates and ${int(s.external.staleOverwrites ?? 0)} stale overwrites (a seq 0 over a seq 1).`,
+    );
+  if (s.raceConditions > 0)
+    out.push(`${int(s.raceConditions)} dials were refused by the race-condition check (the contact's previous record still unconfirmed).`);
   if (s.calls.inProgressAtEnd > 0) {
-    out.push(`${int(s.calls.inProgressAtEnd)} calls were still in progress when the drain limit ended the run: their seq 1 records were never made (${int(s.records.attemptsWithoutSeq1.total)} attempts without seq 1).`);
+    out.push(
+      `${int(s.calls.inProgressAtEnd)} calls were still in progress when the drain limit ended the run: their seq 1 records were never made (${int(s.records.attemptsWithoutSeq1.total)} attempts without seq 1).`,
+    );
   }
   for (const [figure, why] of Object.entries(s.censored)) if (!figure.startsWith('external.')) out.push(`Cut short by the end of the run, ${figure}: ${why}.`);
   // Only a drive hides the external system's figures: it is real.
-  if (Object.keys(s.censored).some((figure) => figure.startsWith('external.'))) out.push('The external system is real (ocs-sim drive): what it stored, read back, is judged in conformance.md.');
+  if (Object.keys(s.censored).some((figure) => figure.startsWith('external.')))
+    out.push('The external system is real (ocs-sim drive): what it stored, read back, is judged in conformance.md.');
   return out;
 }
 
@@ -254,14 +313,30 @@ export function reportData(input: RunReportInput): ReportData {
   // Genesys publishes none of these defaults: a value the scenario file did not set is the model's, and says so
   // (scenario.yaml names them; a run written before it did leaves them unmarked rather than guess).
   const unset = modelDefaultsOf(input.scenarioYaml);
-  const options = Object.entries(scenario.ocs).map(([name, value]) => ({ name, value: `${describeValue(value)}${unset.has(name) ? ' [model default]' : ''}`, overrides: groupOverrides(name) }));
+  const options = Object.entries(scenario.ocs).map(([name, value]) => ({
+    name,
+    value: `${describeValue(value)}${unset.has(name) ? ' [model default]' : ''}`,
+    overrides: groupOverrides(name),
+  }));
   // Each group's own figures beside its settings: the campaign's add up from these (wait time as a union, see the headline).
   const groups = [
     ['campaign group', 'DBID', 'agents', 'dial mode', 'starts', 'calling list', 'threshold', 'dials', 'wait periods', 'time waiting', 'peak marked'],
     ...scenario.campaignGroups.map((g, i) => {
       const f = summary.groups[i];
       const peak = `${int(f.peakMarkedForResubmission)}${f.peakMarkedForResubmission > thresholds[i] ? ' (over)' : ''}`;
-      return [g.name, String(g.dbid), String(g.agents), g.dialMode, g.startAt, `${g.callingList} (${int(g.callingListSize)} records)`, String(thresholds[i]), int(f.dials), int(f.waitConditionActivations), duration(f.waitConditionSecondsActive * 1000), peak];
+      return [
+        g.name,
+        String(g.dbid),
+        String(g.agents),
+        g.dialMode,
+        g.startAt,
+        `${g.callingList} (${int(g.callingListSize)} records)`,
+        String(thresholds[i]),
+        int(f.dials),
+        int(f.waitConditionActivations),
+        duration(f.waitConditionSecondsActive * 1000),
+        peak,
+      ];
     }),
   ];
   const n = scenario.network;
@@ -293,7 +368,12 @@ export function reportData(input: RunReportInput): ReportData {
       counts: counts('callReportRecord'),
       tints: [
         { label: 'marked for re-submission', states: MARKED_FOR_RESUBMISSION, fill: '#fdf0d5', stroke: '#d08c1a' },
-        { label: 'POST in flight', states: IN_FLIGHT.filter((s) => !(MARKED_FOR_RESUBMISSION as readonly string[]).includes(s)), fill: '#e3eef9', stroke: '#4c78a8' },
+        {
+          label: 'POST in flight',
+          states: IN_FLIGHT.filter((s) => !(MARKED_FOR_RESUBMISSION as readonly string[]).includes(s)),
+          fill: '#e3eef9',
+          stroke: '#4c78a8',
+        },
       ],
     },
     {
@@ -305,7 +385,10 @@ export function reportData(input: RunReportInput): ReportData {
     },
     {
       title: 'Group recovery timer',
-      note: model.recoveryTimer === 'batch' ? 'recovery-timer: batch, so one per campaign group: it re-submits every queued record when history-wait-recovery-timeout elapses.' : 'Used only with recovery-timer: batch; this run used per-record, so it took no transitions.',
+      note:
+        model.recoveryTimer === 'batch'
+          ? 'recovery-timer: batch, so one per campaign group: it re-submits every queued record when history-wait-recovery-timeout elapses.'
+          : 'Used only with recovery-timer: batch; this run used per-record, so it took no transitions.',
       graph: machineGraph(groupRecoveryTimerMachine),
       counts: counts('groupRecoveryTimer'),
       tints: [],

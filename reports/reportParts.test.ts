@@ -114,7 +114,18 @@ describe('a report of two campaign groups and a network outage', () => {
       const log: string[] = [];
       const run = runScenario(scenario, { sampleEveryMs: 1000, observer: { trace: (l) => trace.push(l), log: (_, text) => log.push(text) } });
       // renderSvg throws on any vega or vega-lite warning.
-      return buildRunReport({ scenario, scenarioYaml: 'name: two groups\n', summary: run.summary, model: run.model, trace, log, series: run.series, sampleEveryMs: 1000, invariants: null, provenance: [] });
+      return buildRunReport({
+        scenario,
+        scenarioYaml: 'name: two groups\n',
+        summary: run.summary,
+        model: run.model,
+        trace,
+        log,
+        series: run.series,
+        sampleEveryMs: 1000,
+        invariants: null,
+        provenance: [],
+      });
     };
     const first = await build();
     expect(first.html).toContain('North@Agents');
@@ -130,32 +141,46 @@ describe('a report of two campaign groups and a network outage', () => {
 });
 
 describe('a report of OCS restarts', () => {
-  it.each(['lost', 'resent'] as const)('shades the time OCS was down and tells what the restarts did to calls and records (records-after-restart: %s)', async (mode) => {
-    const checked = validateScenario({
-      name: 'restarts',
-      duration: '10m',
-      ocs: { 'records-after-restart': mode },
-      campaignGroups: [{ name: 'North@Agents', dbid: 11, agents: 6 }],
-      externalSystem: { outages: [{ from: '2m', until: '5m', status: 503 }] },
-      ocsRestarts: [{ at: '3m', downFor: '1m' }],
-    });
-    if (!checked.ok) throw new Error(checked.errors.join('\n'));
-    const scenario = checked.scenario;
-    const trace: TraceLine[] = [];
-    const log: string[] = [];
-    const run = runScenario(scenario, { sampleEveryMs: 1000, observer: { trace: (l) => trace.push(l), log: (_, text) => log.push(text) } });
-    const s = run.summary;
-    expect(s.restarts.callsDropped).toBeGreaterThan(0);
-    const report = await buildRunReport({ scenario, scenarioYaml: 'name: restarts\n', summary: s, model: run.model, trace, log, series: run.series, sampleEveryMs: 1000, invariants: null, provenance: [] });
-    expect(report.markdown).toContain(`| OCS down: restart (records-after-restart: ${mode}) | 3:00 | 4:00 | 1 min |`);
-    expect(report.html).toContain('OCS down (restart)');
-    expect(report.markdown).toContain(`1 OCS restart dropped ${s.restarts.callsDropped} calls in progress`);
-    if (mode === 'lost') {
-      expect(s.records.lostInRestarts).toBeGreaterThan(0);
-      expect(report.markdown).toContain(`${s.records.lostInRestarts} records OCS kept were lost`);
-      expect(report.markdown).toContain(`(of ${s.records.created}; ${s.records.lostInRestarts} lost in OCS restarts)`);
-    } else {
-      expect(report.markdown).toContain(`${s.restarts.recordsResent} records OCS kept were posted again once it was back`);
-    }
-  });
+  it.each(['lost', 'resent'] as const)(
+    'shades the time OCS was down and tells what the restarts did to calls and records (records-after-restart: %s)',
+    async (mode) => {
+      const checked = validateScenario({
+        name: 'restarts',
+        duration: '10m',
+        ocs: { 'records-after-restart': mode },
+        campaignGroups: [{ name: 'North@Agents', dbid: 11, agents: 6 }],
+        externalSystem: { outages: [{ from: '2m', until: '5m', status: 503 }] },
+        ocsRestarts: [{ at: '3m', downFor: '1m' }],
+      });
+      if (!checked.ok) throw new Error(checked.errors.join('\n'));
+      const scenario = checked.scenario;
+      const trace: TraceLine[] = [];
+      const log: string[] = [];
+      const run = runScenario(scenario, { sampleEveryMs: 1000, observer: { trace: (l) => trace.push(l), log: (_, text) => log.push(text) } });
+      const s = run.summary;
+      expect(s.restarts.callsDropped).toBeGreaterThan(0);
+      const report = await buildRunReport({
+        scenario,
+        scenarioYaml: 'name: restarts\n',
+        summary: s,
+        model: run.model,
+        trace,
+        log,
+        series: run.series,
+        sampleEveryMs: 1000,
+        invariants: null,
+        provenance: [],
+      });
+      expect(report.markdown).toContain(`| OCS down: restart (records-after-restart: ${mode}) | 3:00 | 4:00 | 1 min |`);
+      expect(report.html).toContain('OCS down (restart)');
+      expect(report.markdown).toContain(`1 OCS restart dropped ${s.restarts.callsDropped} calls in progress`);
+      if (mode === 'lost') {
+        expect(s.records.lostInRestarts).toBeGreaterThan(0);
+        expect(report.markdown).toContain(`${s.records.lostInRestarts} records OCS kept were lost`);
+        expect(report.markdown).toContain(`(of ${s.records.created}; ${s.records.lostInRestarts} lost in OCS restarts)`);
+      } else {
+        expect(report.markdown).toContain(`${s.restarts.recordsResent} records OCS kept were posted again once it was back`);
+      }
+    },
+  );
 });

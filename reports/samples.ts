@@ -26,7 +26,19 @@ export interface SampleStory {
 }
 
 /** Faults in the order samples are picked for them: the rarer and more telling first. */
-const FAULT_PRIORITY = ['response lost', 'race condition', 'request lost', 'hang', 'connection refused (418)', 'HTTP 409', 'HTTP 408', 'late response ignored', 'OCS timeout', 'stale overwrite', 'duplicate stored'];
+const FAULT_PRIORITY = [
+  'response lost',
+  'race condition',
+  'request lost',
+  'hang',
+  'connection refused (418)',
+  'HTTP 409',
+  'HTTP 408',
+  'late response ignored',
+  'OCS timeout',
+  'stale overwrite',
+  'duplicate stored',
+];
 
 function faultsOf(lines: readonly TraceLine[]): string[] {
   const faults = new Set<string>();
@@ -102,9 +114,20 @@ export function story(guid: string, lines: readonly TraceLine[], faults: string[
       case 'POST': {
         const n = Number(line.post);
         posts.set(line.entity, n);
-        const fate = lines.slice(i + 1).find((l) => l.entity === 'network' && l.request === line.entity && l.t === t && (l.event === 'request-loss' || l.event === 'hang'));
+        const fate = lines
+          .slice(i + 1)
+          .find((l) => l.entity === 'network' && l.request === line.entity && l.t === t && (l.event === 'request-loss' || l.event === 'hang'));
         if (fate !== undefined) {
-          rows.push({ kind: 'arrow', t, from: 'ocs', to: 'network', seq, tone: 'fault', lost: true, text: `POST seq ${seq} #${n}: ${fate.event === 'hang' ? 'connection hangs' : 'request lost'}` });
+          rows.push({
+            kind: 'arrow',
+            t,
+            from: 'ocs',
+            to: 'network',
+            seq,
+            tone: 'fault',
+            lost: true,
+            text: `POST seq ${seq} #${n}: ${fate.event === 'hang' ? 'connection hangs' : 'request lost'}`,
+          });
         } else {
           const refused = lines.slice(i + 1).find((l) => l.entity === line.entity && l.event !== 'POST');
           const to = refused?.event === 'HTTP_418' ? 'network' : 'external';
@@ -121,13 +144,39 @@ export function story(guid: string, lines: readonly TraceLine[], faults: string[
         rows.push({ kind: 'note', t, lane: 'external', seq: 1, tone: 'fault', text: `final copy is seq ${String(line.storedSeq)}, not seq 1` });
         break;
       case 'response-loss':
-        rows.push({ kind: 'arrow', t, from: 'external', to: 'network', seq: seqOfRequest, tone: 'fault', lost: true, text: `${statusText(Number(line.status))} lost` });
+        rows.push({
+          kind: 'arrow',
+          t,
+          from: 'external',
+          to: 'network',
+          seq: seqOfRequest,
+          tone: 'fault',
+          lost: true,
+          text: `${statusText(Number(line.status))} lost`,
+        });
         break;
       case 'lateResponse':
-        rows.push({ kind: 'arrow', t, from: 'external', to: 'ocs', seq: seqOfRequest, tone: 'info', dashed: true, text: `${statusText(Number(line.status))} arrives late: ignored` });
+        rows.push({
+          kind: 'arrow',
+          t,
+          from: 'external',
+          to: 'ocs',
+          seq: seqOfRequest,
+          tone: 'info',
+          dashed: true,
+          text: `${statusText(Number(line.status))} arrives late: ignored`,
+        });
         break;
       case 'HTTP_200':
-        rows.push({ kind: 'arrow', t, from: 'external', to: 'ocs', seq, tone: 'ok', text: `200 OK: seq ${seq} saved${(posts.get(line.entity) ?? 1) > 1 ? `, unmarked` : ''}` });
+        rows.push({
+          kind: 'arrow',
+          t,
+          from: 'external',
+          to: 'ocs',
+          seq,
+          tone: 'ok',
+          text: `200 OK: seq ${seq} saved${(posts.get(line.entity) ?? 1) > 1 ? `, unmarked` : ''}`,
+        });
         break;
       case 'HTTP_408':
       case 'HTTP_409':
@@ -135,7 +184,15 @@ export function story(guid: string, lines: readonly TraceLine[], faults: string[
       case 'HTTP_OTHER': {
         const status = line.event === 'HTTP_OTHER' ? Number(line.status) : Number(line.event.slice(5));
         const first = (posts.get(line.entity) ?? 1) === 1;
-        rows.push({ kind: 'arrow', t, from: status === 418 ? 'network' : 'external', to: 'ocs', seq, tone: 'fault', text: `${statusText(status)}: queued${first ? ', marked for re-submission' : ''}` });
+        rows.push({
+          kind: 'arrow',
+          t,
+          from: status === 418 ? 'network' : 'external',
+          to: 'ocs',
+          seq,
+          tone: 'fault',
+          text: `${statusText(status)}: queued${first ? ', marked for re-submission' : ''}`,
+        });
         break;
       }
       case 'RESUBMIT':
@@ -144,7 +201,14 @@ export function story(guid: string, lines: readonly TraceLine[], faults: string[
       default:
         if (line.event.startsWith('xstate.after.historyHttpResponseTimeout')) {
           const first = (posts.get(line.entity) ?? 1) === 1;
-          rows.push({ kind: 'note', t, lane: 'ocs', seq, tone: 'fault', text: `no response within history-http-response-timeout: OCS 408, queued${first ? ', marked' : ''}` });
+          rows.push({
+            kind: 'note',
+            t,
+            lane: 'ocs',
+            seq,
+            tone: 'fault',
+            text: `no response within history-http-response-timeout: OCS 408, queued${first ? ', marked' : ''}`,
+          });
         }
       // CONNECTION_ACQUIRED, the recovery timeout elapsing and validations show as the next POST.
     }

@@ -25,7 +25,10 @@ export function sequenceSvg(sample: SampleStory, startEpochMs: number, idPrefix:
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" class="sequence" role="img" aria-label="sequence of call attempt ${esc(sample.guid)}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${SVG_FONT}" font-size="11">`,
     `<defs>${(['0', '1', 'fault'] as const)
-      .map((k) => `<marker id="${idPrefix}-arrow-${k}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="${k === 'fault' ? TONE_COLOR.fault : SEQ_COLOR[k]}"/></marker>`)
+      .map(
+        (k) =>
+          `<marker id="${idPrefix}-arrow-${k}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="${k === 'fault' ? TONE_COLOR.fault : SEQ_COLOR[k]}"/></marker>`,
+      )
       .join('')}</defs>`,
   );
   for (const lane of LANES) {
@@ -41,8 +44,11 @@ export function sequenceSvg(sample: SampleStory, startEpochMs: number, idPrefix:
   rows.forEach((row, i) => {
     const y = HEAD + i * ROW + ROW / 2;
     if (row.kind !== 'skip' && (previous === null || row.t !== previous)) {
-      out.push(`<text x="8" y="${y + 4}" fill="#1d2733" font-family="ui-monospace, SFMono-Regular, Menlo, Consolas, monospace" font-size="10.5">${clock(startEpochMs, row.t)}</text>`);
-      if (previous !== null) out.push(`<text x="${TIME_COLUMN - 4}" y="${y + 4}" text-anchor="end" fill="#8a96a3" font-size="10">+${esc(duration(row.t - previous))}</text>`);
+      out.push(
+        `<text x="8" y="${y + 4}" fill="#1d2733" font-family="ui-monospace, SFMono-Regular, Menlo, Consolas, monospace" font-size="10.5">${clock(startEpochMs, row.t)}</text>`,
+      );
+      if (previous !== null)
+        out.push(`<text x="${TIME_COLUMN - 4}" y="${y + 4}" text-anchor="end" fill="#8a96a3" font-size="10">+${esc(duration(row.t - previous))}</text>`);
       previous = row.t;
     }
     out.push(rowSvg(row, y, idPrefix));
@@ -63,7 +69,8 @@ function rowSvg(row: StoryRow, y: number, idPrefix: string): string {
     const fill = row.tone === 'fault' ? '#fdecea' : row.tone === 'ok' ? '#e9f5ea' : '#ffffff';
     const stroke = row.tone === 'fault' ? '#e3a29b' : row.tone === 'ok' ? '#9fcfa2' : row.seq === undefined ? '#c9d1db' : SEQ_COLOR[row.seq];
     // Notes on the outer lanes grow inwards so they stay inside the picture.
-    const left = row.lane === 'dialer' ? Math.max(TIME_COLUMN + 4, x - w / 2) : row.lane === 'external' ? Math.min(x - w / 2, laneX('external') + 140 - w) : x - w / 2;
+    const left =
+      row.lane === 'dialer' ? Math.max(TIME_COLUMN + 4, x - w / 2) : row.lane === 'external' ? Math.min(x - w / 2, laneX('external') + 140 - w) : x - w / 2;
     return `<rect x="${left}" y="${y - 10}" width="${w}" height="20" rx="4" fill="${fill}" stroke="${stroke}"/><text x="${left + w / 2}" y="${y + 4}" text-anchor="middle" fill="${TONE_COLOR[row.tone]}">${esc(row.text)}</text>`;
   }
   const x1 = laneX(row.from);
@@ -72,9 +79,14 @@ function rowSvg(row: StoryRow, y: number, idPrefix: string): string {
   const dir = Math.sign(x2 - x1);
   const end = row.lost ? x2 : x2 - dir * 2;
   const marker = row.lost ? '' : ` marker-end="url(#${idPrefix}-arrow-${row.seq})"`;
-  const parts = [`<line x1="${x1}" y1="${y + 5}" x2="${end}" y2="${y + 5}" stroke="${color}" stroke-width="1.6"${row.dashed ? ' stroke-dasharray="5 4"' : ''}${marker}/>`];
-  if (row.lost) parts.push(`<path d="M${x2 - 6},${y - 1}L${x2 + 6},${y + 11}M${x2 + 6},${y - 1}L${x2 - 6},${y + 11}" stroke="${TONE_COLOR.fault}" stroke-width="2.2"/>`);
-  parts.push(`<text x="${(x1 + x2) / 2}" y="${y}" text-anchor="middle" fill="${TONE_COLOR[row.tone]}"${row.tone === 'fault' ? ' font-weight="600"' : ''}>${esc(row.text)}</text>`);
+  const parts = [
+    `<line x1="${x1}" y1="${y + 5}" x2="${end}" y2="${y + 5}" stroke="${color}" stroke-width="1.6"${row.dashed ? ' stroke-dasharray="5 4"' : ''}${marker}/>`,
+  ];
+  if (row.lost)
+    parts.push(`<path d="M${x2 - 6},${y - 1}L${x2 + 6},${y + 11}M${x2 + 6},${y - 1}L${x2 - 6},${y + 11}" stroke="${TONE_COLOR.fault}" stroke-width="2.2"/>`);
+  parts.push(
+    `<text x="${(x1 + x2) / 2}" y="${y}" text-anchor="middle" fill="${TONE_COLOR[row.tone]}"${row.tone === 'fault' ? ' font-weight="600"' : ''}>${esc(row.text)}</text>`,
+  );
   return parts.join('');
 }
 

@@ -23,7 +23,16 @@ const CONFIG = {
   aria: false,
   background: 'white',
   view: { stroke: null },
-  axis: { labelColor: '#555', titleColor: '#333', domainColor: '#bbb', tickColor: '#bbb', labelFontSize: 11, titleFontSize: 11, titleFontWeight: 'normal', labelAngle: 0 },
+  axis: {
+    labelColor: '#555',
+    titleColor: '#333',
+    domainColor: '#bbb',
+    tickColor: '#bbb',
+    labelFontSize: 11,
+    titleFontSize: 11,
+    titleFontWeight: 'normal',
+    labelAngle: 0,
+  },
   header: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: 'normal', labelColor: '#333', titleColor: '#333' },
   legend: { labelFontSize: 11, titleFontSize: 11, gradientLength: 120 },
   padding: { left: 4, right: 8, top: 6, bottom: 4 },
@@ -93,7 +102,12 @@ export function metricHeatmap(d: SweepReportData, view: MetricView): TopLevelSpe
     };
   });
   return grid(d, values, [
-    { mark: { type: 'rect', stroke: 'white', strokeWidth: 1 }, encoding: { color: { field: 'mean', type: 'quantitative', scale: { scheme: 'blues', zero: false }, title: [view.metric, objectiveLabel(view)].filter(Boolean) } } },
+    {
+      mark: { type: 'rect', stroke: 'white', strokeWidth: 1 },
+      encoding: {
+        color: { field: 'mean', type: 'quantitative', scale: { scheme: 'blues', zero: false }, title: [view.metric, objectiveLabel(view)].filter(Boolean) },
+      },
+    },
     { transform: [{ filter: 'datum.failsHere' }], mark: { type: 'rect', fillOpacity: 0, stroke: COLORS.threshold, strokeWidth: 1.5, strokeDash: [4, 3] } },
     qualifyingFrame,
     cellText('datum.shade > 0.55'),
@@ -120,10 +134,18 @@ export function metricPoints(d: SweepReportData, view: MetricView): TopLevelSpec
         color: { field: 'standing', type: 'nominal', title: null, scale: { domain: Object.keys(POINT_COLORS), range: Object.values(POINT_COLORS) } },
       },
     },
-    { data: { values }, mark: { type: 'text', dy: -12, fontSize: 14, color: STANDING_COLORS.recommended }, encoding: { x, y: { ...y, field: 'mean' }, text: { field: 'mark' } } },
+    {
+      data: { values },
+      mark: { type: 'text', dy: -12, fontSize: 14, color: STANDING_COLORS.recommended },
+      encoding: { x, y: { ...y, field: 'mean' }, text: { field: 'mark' } },
+    },
   ];
   if (limits.length > 0) {
-    layers.push({ data: { values: limits }, mark: { type: 'rule', color: COLORS.threshold, strokeDash: [5, 4] }, encoding: { y: { field: 'limit', type: 'quantitative' } } });
+    layers.push({
+      data: { values: limits },
+      mark: { type: 'rule', color: COLORS.threshold, strokeDash: [5, 4] },
+      encoding: { y: { field: 'limit', type: 'quantitative' } },
+    });
   }
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -144,10 +166,21 @@ export function replicationsMap(d: SweepReportData): TopLevelSpec {
     const n = c.decisions?.replications ?? 0;
     const open = c.decisions?.openMetrics.length ?? 0;
     const how = [c.decisions ? STOP_LABEL[c.decisions.stop] : '', open > 0 ? `${open} open` : ''].filter(Boolean).join(' · ');
-    return { row: c.row, column: c.column, panel: c.panel, replications: n, dark: n > (min + max) / 2, qualifies: c.standing !== 'fails', text: `${standingMark(c.standing)}${n} runs\n${how}` };
+    return {
+      row: c.row,
+      column: c.column,
+      panel: c.panel,
+      replications: n,
+      dark: n > (min + max) / 2,
+      qualifies: c.standing !== 'fails',
+      text: `${standingMark(c.standing)}${n} runs\n${how}`,
+    };
   });
   return grid(d, values, [
-    { mark: { type: 'rect', stroke: 'white', strokeWidth: 1 }, encoding: { color: { field: 'replications', type: 'quantitative', scale: { scheme: 'oranges', domain: [min, max] }, title: 'replications' } } },
+    {
+      mark: { type: 'rect', stroke: 'white', strokeWidth: 1 },
+      encoding: { color: { field: 'replications', type: 'quantitative', scale: { scheme: 'oranges', domain: [min, max] }, title: 'replications' } },
+    },
     qualifyingFrame,
     cellText('datum.dark'),
   ]);
@@ -171,7 +204,15 @@ export function regionMap(d: SweepReportData): TopLevelSpec {
   return grid(d, values, [
     {
       mark: { type: 'rect', stroke: 'white', strokeWidth: 1 },
-      encoding: { color: { field: 'standing', type: 'nominal', title: null, scale: { domain: Object.keys(STANDING_COLORS), range: Object.values(STANDING_COLORS) }, legend: { orient: 'bottom', direction: 'horizontal' } } },
+      encoding: {
+        color: {
+          field: 'standing',
+          type: 'nominal',
+          title: null,
+          scale: { domain: Object.keys(STANDING_COLORS), range: Object.values(STANDING_COLORS) },
+          legend: { orient: 'bottom', direction: 'horizontal' },
+        },
+      },
     },
     qualifyingFrame,
     cellText('datum.dark'),

@@ -74,7 +74,17 @@ export interface SweepReportData {
 }
 
 /** Metrics worth a chart even when no objective or goal names them (the rest are in cells.csv). */
-const ALSO_CHARTED: readonly MetricName[] = ['waitFraction', 'dialRateLost', 'deliveryP99Seconds', 'duplicatesPerRecord', 'resubmissionsPerRecord', 'recovered', 'recoverySeconds', 'backlogClearSeconds', 'peakMarked'];
+const ALSO_CHARTED: readonly MetricName[] = [
+  'waitFraction',
+  'dialRateLost',
+  'deliveryP99Seconds',
+  'duplicatesPerRecord',
+  'resubmissionsPerRecord',
+  'recovered',
+  'recoverySeconds',
+  'backlogClearSeconds',
+  'peakMarked',
+];
 
 /** A cell of the recommended (or runner-up) choice: the cell itself, or with conditions any cell of the setting. */
 const isOf = (choice: { cell: number; cells?: number[] } | null, index: number) => (choice?.cells ? choice.cells.includes(index) : choice?.cell === index);
@@ -94,9 +104,26 @@ export function sweepReportData(input: SweepReportInput): SweepReportData {
   };
   const grid = cells.map((c, i): GridCell => {
     const value = (k: number) => (vary[k] ? String(c.cell.options[vary[k].key]) : '');
-    const standing: Standing =
-      isOf(recommendation.best, c.cell.index) ? 'recommended' : isOf(recommendation.runnerUp, c.cell.index) ? 'runner-up' : verdicts[i].qualifies ? 'qualifies' : 'fails';
-    return { index: c.cell.index, row: value(0), column: value(1), panel: panelOf(c.cell.options), options: c.cell.options, label: cellLabel(c.cell.options), standing, failed: verdicts[i].failed, failedMetrics: verdicts[i].failedMetrics, stats: c.stats, decisions: decisions?.[i] ?? null };
+    const standing: Standing = isOf(recommendation.best, c.cell.index)
+      ? 'recommended'
+      : isOf(recommendation.runnerUp, c.cell.index)
+        ? 'runner-up'
+        : verdicts[i].qualifies
+          ? 'qualifies'
+          : 'fails';
+    return {
+      index: c.cell.index,
+      row: value(0),
+      column: value(1),
+      panel: panelOf(c.cell.options),
+      options: c.cell.options,
+      label: cellLabel(c.cell.options),
+      standing,
+      failed: verdicts[i].failed,
+      failedMetrics: verdicts[i].failedMetrics,
+      stats: c.stats,
+      decisions: decisions?.[i] ?? null,
+    };
   });
 
   const goalOf = (m: MetricName): MetricView['goal'] => {
@@ -104,12 +131,14 @@ export function sweepReportData(input: SweepReportInput): SweepReportData {
     return g === undefined ? null : goalDirection(g);
   };
   const named = [...plan.sweep.objectives.map((o) => o.metric), ...plan.sweep.goal.map(goalMetric)];
-  const metrics = [...new Set<MetricName>([...named, ...ALSO_CHARTED])].map((metric): MetricView => ({
-    metric,
-    description: METRICS[metric],
-    objectives: plan.sweep.objectives.filter((o) => o.metric === metric),
-    goal: goalOf(metric),
-  }));
+  const metrics = [...new Set<MetricName>([...named, ...ALSO_CHARTED])].map(
+    (metric): MetricView => ({
+      metric,
+      description: METRICS[metric],
+      objectives: plan.sweep.objectives.filter((o) => o.metric === metric),
+      goal: goalOf(metric),
+    }),
+  );
 
   return {
     input,
@@ -123,7 +152,14 @@ export function sweepReportData(input: SweepReportInput): SweepReportData {
     best: grid.find((c) => c.index === recommendation.best?.cell) ?? null,
     runnerUp: grid.find((c) => c.index === recommendation.runnerUp?.cell) ?? null,
     adaptive: adaptive
-      ? { min: adaptive.settings.min, max: adaptive.settings.max, runsUsed: adaptive.runsUsed, fullGrid: adaptive.fullGrid, rounds: adaptive.state.rounds, guarantee: guaranteeText(adaptive) }
+      ? {
+          min: adaptive.settings.min,
+          max: adaptive.settings.max,
+          runsUsed: adaptive.runsUsed,
+          fullGrid: adaptive.fullGrid,
+          rounds: adaptive.state.rounds,
+          guarantee: guaranteeText(adaptive),
+        }
       : null,
   };
 }

@@ -43,7 +43,10 @@ function evidence(cell: GridCell, d: SweepReportData): string {
     const s = cell.stats[view.metric];
     rows.push([`<code>${esc(view.metric)}</code>`, esc(fmtStat(s)), `${esc(short(s.min))} .. ${esc(short(s.max))}`, `goal: ${view.goal}`, '']);
   }
-  const body = rows.map((r) => `<tr>${r.map((c, i) => (i === 4 ? `<td class="${c}">${c}</td>` : i === 1 || i === 2 ? `<td class="num">${c}</td>` : `<td>${c}</td>`)).join('')}</tr>`);
+  const body = rows.map(
+    (r) =>
+      `<tr>${r.map((c, i) => (i === 4 ? `<td class="${c}">${c}</td>` : i === 1 || i === 2 ? `<td class="num">${c}</td>` : `<td>${c}</td>`)).join('')}</tr>`,
+  );
   return `<table><thead><tr><th>metric</th><th class="num">mean [95% CI]</th><th class="num">min .. max</th><th>objective</th><th>met</th></tr></thead><tbody>${body.join('')}</tbody></table>`;
 }
 
@@ -52,7 +55,9 @@ function metricCaption(view: MetricView, d: SweepReportData): string {
   const grid = d.columns.title !== '';
   const limit = grid ? 'cells failing it have a dashed red frame' : 'the dashed red line is its limit';
   const roles = [objective ? `objective ${objective}; ${limit}` : '', view.goal ? `goal: ${view.goal}` : ''].filter(Boolean).join('; ');
-  const how = grid ? 'colour and first line: the mean over the replications; second line: its 95% confidence interval' : 'points: the mean over the replications; bars: its 95% confidence interval';
+  const how = grid
+    ? 'colour and first line: the mean over the replications; second line: its 95% confidence interval'
+    : 'points: the mean over the replications; bars: its 95% confidence interval';
   return `${esc(view.description)}. ${how}${roles ? `; ${roles}` : ''}.`;
 }
 
@@ -73,7 +78,10 @@ export function renderSweepHtml(d: SweepReportData, charts: RenderedSweepCharts)
               `${int(plan.cells.length)} cells × ${d.adaptive.min}..${d.adaptive.max} seeds, adaptive (${plan.seeds[0]}..${plan.seeds.at(-1)}, common to every cell)`,
               `${int(d.adaptive.runsUsed)} of the full grid's ${int(d.adaptive.fullGrid)} runs in ${roundsText(d.adaptive.rounds)}, each with its fault-free twin`,
             ]
-          : [`${int(plan.cells.length)} cells × ${plan.seeds.length} seeds (${plan.seeds[0]}..${plan.seeds.at(-1)}, common to every cell)`, `${int(plan.runs.length)} runs, each with its fault-free twin`]),
+          : [
+              `${int(plan.cells.length)} cells × ${plan.seeds.length} seeds (${plan.seeds[0]}..${plan.seeds.at(-1)}, common to every cell)`,
+              `${int(plan.runs.length)} runs, each with its fault-free twin`,
+            ]),
         ...(base ? [`base scenario: ${esc(base.name)}, dials for ${esc(base.duration)}`] : []),
         ...sweep.vary.map((v) => `<code>${esc(v.key)}</code> ${esc(v.values.join(', '))}`),
       ],
@@ -81,22 +89,32 @@ export function renderSweepHtml(d: SweepReportData, charts: RenderedSweepCharts)
     }),
   );
   const replicationsLink = d.adaptive ? '<a href="#replications">Replications</a>' : '';
-  out.push(`<nav class="toc"><a href="#recommendation">Recommendation</a><a href="#region">Objectives' region</a>${replicationsLink}<a href="#metrics">Metrics</a><a href="#cells">All cells</a><a href="#method">Method</a></nav>`);
+  out.push(
+    `<nav class="toc"><a href="#recommendation">Recommendation</a><a href="#region">Objectives' region</a>${replicationsLink}<a href="#metrics">Metrics</a><a href="#cells">All cells</a><a href="#method">Method</a></nav>`,
+  );
 
   // Recommendation
   out.push('<section id="recommendation"><h2>Recommendation</h2>');
   out.push(`<p class="lead">Objectives: ${d.objectives.map((o) => `<code>${esc(o)}</code>`).join(', ')}. Goal: ${d.goals.map(esc).join(', then ')}.</p>`);
-  if (plan.notes.length > 0) out.push(`<div class="verdict none"><h3>Note</h3><ul class="story">${plan.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></div>`);
+  if (plan.notes.length > 0)
+    out.push(`<div class="verdict none"><h3>Note</h3><ul class="story">${plan.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></div>`);
   if (d.best) {
     // With conditions the choice is a setting, shown by the figures of its worst condition.
     const title = (choice: { options: Record<string, unknown> } | null, cell: GridCell) => (rec.conditions && choice ? cellLabel(choice.options) : cell.label);
     const worst = (cell: GridCell) =>
-      rec.conditions ? `<p class="lead">Meets every objective under every condition (${esc(rec.conditions.text)}); the figures are those of its worst condition for the goal: ${esc(cellLabel(conditionsOf(sweep, cell.options)))}.</p>` : '';
+      rec.conditions
+        ? `<p class="lead">Meets every objective under every condition (${esc(rec.conditions.text)}); the figures are those of its worst condition for the goal: ${esc(cellLabel(conditionsOf(sweep, cell.options)))}.</p>`
+        : '';
     out.push(`<div class="verdict"><h3>★ Recommended: ${esc(title(rec.best, d.best))}</h3>${worst(d.best)}${evidence(d.best, d)}</div>`);
     if (d.runnerUp) {
       out.push(`<div class="verdict"><h3>☆ Runner-up: ${esc(title(rec.runnerUp, d.runnerUp))}</h3>${evidence(d.runnerUp, d)}`);
       const diffs = rec.pairedGoalDifferences.map(({ metric, difference: s }) => {
-        const verdict = s.ciLow > 0 || s.ciHigh < 0 ? 'a real difference at 95%' : s.min === 0 && s.max === 0 ? 'identical in every replication' : 'not distinguishable at 95%';
+        const verdict =
+          s.ciLow > 0 || s.ciHigh < 0
+            ? 'a real difference at 95%'
+            : s.min === 0 && s.max === 0
+              ? 'identical in every replication'
+              : 'not distinguishable at 95%';
         return `<li><code>${esc(metric)}</code>: ${esc(short(s.mean))} (95% CI ${esc(short(s.ciLow))} .. ${esc(short(s.ciHigh))}): ${verdict}</li>`;
       });
       out.push(`<p>Recommended − runner-up, paired by seed:</p><ul class="story">${diffs.join('')}</ul></div>`);
@@ -105,7 +123,9 @@ export function renderSweepHtml(d: SweepReportData, charts: RenderedSweepCharts)
     out.push('<div class="verdict none"><h3>No setting meets every objective</h3><ul class="story">');
     for (const b of rec.binding) {
       const closest = d.cells.find((c) => c.index === b.closest.cell)!;
-      out.push(`<li>Binding: <code>${esc(b.objective)}</code>, met by ${b.cellsMeetingIt} of ${d.cells.length} cells; dropping it alone would let ${b.cellsQualifyingWithoutIt} cell(s) qualify. Closest: ${esc(closest.label)}, judged value ${esc(short(b.closest.judged))}.</li>`);
+      out.push(
+        `<li>Binding: <code>${esc(b.objective)}</code>, met by ${b.cellsMeetingIt} of ${d.cells.length} cells; dropping it alone would let ${b.cellsQualifyingWithoutIt} cell(s) qualify. Closest: ${esc(closest.label)}, judged value ${esc(short(b.closest.judged))}.</li>`,
+      );
     }
     out.push('</ul></div>');
   }
@@ -144,7 +164,9 @@ export function renderSweepHtml(d: SweepReportData, charts: RenderedSweepCharts)
 
   // Metrics
   out.push('<section id="metrics"><h2>Each metric across the swept options</h2>');
-  out.push('<p class="lead">Green frames mark the objectives\' region (cells meeting every objective), ★ the recommended setting, ☆ the runner-up. Every metric of every cell, with min and max, is in <code>cells.csv</code>.</p>');
+  out.push(
+    '<p class="lead">Green frames mark the objectives\' region (cells meeting every objective), ★ the recommended setting, ☆ the runner-up. Every metric of every cell, with min and max, is in <code>cells.csv</code>.</p>',
+  );
   d.metrics.forEach((view, i) => {
     const svg = charts.metrics[i];
     if (svg !== undefined) out.push(chart(`chart-metric-${view.metric}`, view.metric, metricCaption(view, d), svg));
@@ -158,25 +180,43 @@ export function renderSweepHtml(d: SweepReportData, charts: RenderedSweepCharts)
   const head = [...sweep.vary.map((v) => v.key), ...runs, ...shown.map((m) => m.metric), 'verdict', ...(d.adaptive ? ['decisions'] : [])];
   const rows = d.cells.map((c) => {
     const options = sweep.vary.map((v) => esc(String(c.options[v.key])));
-    const verdict = c.standing === 'fails' ? `fails ${esc(c.failedMetrics.join(', '))}` : `${standingMark(c.standing)} ${c.standing === 'qualifies' ? 'meets all' : c.standing}`;
+    const verdict =
+      c.standing === 'fails'
+        ? `fails ${esc(c.failedMetrics.join(', '))}`
+        : `${standingMark(c.standing)} ${c.standing === 'qualifies' ? 'meets all' : c.standing}`;
     const [n, decided] = c.decisions ? [[String(c.decisions.replications)], [esc(decisionsText(c.decisions))]] : [[], []];
     return { standing: c.standing, cells: [...options, ...n, ...shown.map((m) => esc(fmtStat(c.stats[m.metric]))), verdict, ...decided] };
   });
   const numeric = [...runs, ...shown].map((_, i) => sweep.vary.length + i);
-  const adaptiveNote = d.adaptive ? ' Adaptive: the replications each cell got, why it stopped, and the objectives it left undecided (an undecided objective counts against the cell).' : '';
+  const adaptiveNote = d.adaptive
+    ? ' Adaptive: the replications each cell got, why it stopped, and the objectives it left undecided (an undecided objective counts against the cell).'
+    : '';
   out.push(`<p class="lead">Mean [95% CI] of every objective and goal metric; the objectives each failing cell misses.${adaptiveNote}</p>`);
-  out.push(`<div class="wide">${table(head, rows.map((r) => r.cells), numeric, (i) => (rows[i].standing === 'recommended' || rows[i].standing === 'runner-up' ? rows[i].standing : null))}</div>`);
+  out.push(
+    `<div class="wide">${table(
+      head,
+      rows.map((r) => r.cells),
+      numeric,
+      (i) => (rows[i].standing === 'recommended' || rows[i].standing === 'runner-up' ? rows[i].standing : null),
+    )}</div>`,
+  );
   out.push('</section>');
 
   // Method
   out.push('<section id="method"><h2>Method</h2><ul class="story">');
   out.push(`<li>${withCode(RULE)}</li>`);
   if (d.adaptive) out.push(`<li>${withCode(d.adaptive.guarantee)}</li>`);
-  out.push(`<li>Every cell runs the same seeds (common random numbers), so cells compare pairwise; every run is paired with its fault-free twin (same scenario and seed, no outages, losses or error responses), which <code>dialRateLost</code> is measured against.</li>`);
+  out.push(
+    `<li>Every cell runs the same seeds (common random numbers), so cells compare pairwise; every run is paired with its fault-free twin (same scenario and seed, no outages, losses or error responses), which <code>dialRateLost</code> is measured against.</li>`,
+  );
   out.push(`<li>Recovered: dialing and the backlog back within ${esc(sweep.probe.bound)} of the last outage's end.</li>`);
-  out.push('<li>Files next to this one: <code>sweep.yaml</code> (the sweep as run), <code>results.jsonl</code> (one line per run), <code>cells.csv</code> (every metric of every cell), <code>recommendation.md</code> and <code>.json</code>, <code>report.md</code>.</li>');
+  out.push(
+    '<li>Files next to this one: <code>sweep.yaml</code> (the sweep as run), <code>results.jsonl</code> (one line per run), <code>cells.csv</code> (every metric of every cell), <code>recommendation.md</code> and <code>.json</code>, <code>report.md</code>.</li>',
+  );
   out.push('</ul></section>');
-  out.push('<footer><p>Same sweep file, same bytes: the report depends on the results, not on how many workers ran them or in what order they finished.</p></footer>');
+  out.push(
+    '<footer><p>Same sweep file, same bytes: the report depends on the results, not on how many workers ran them or in what order they finished.</p></footer>',
+  );
   out.push('</main></body></html>', '');
   return out.join('\n');
 }

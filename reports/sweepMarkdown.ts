@@ -14,7 +14,8 @@ import { decisionsText, standingMark, type GridCell, type MetricView, type Sweep
 function cellGrid(d: SweepReportData, single: string, text: (c: GridCell) => string): string[] {
   const across = d.columns.title === '' ? [''] : d.panels.values.flatMap((panel) => d.columns.values.map((column) => ({ panel, column })));
   const panel = (p: string) => (p === '' ? '' : p.includes('=') ? p : `${d.panels.title}=${p}`);
-  const heading = (a: (typeof across)[number]) => (typeof a === 'string' ? single : [`${d.columns.title}=${a.column}`, panel(a.panel)].filter(Boolean).join(', '));
+  const heading = (a: (typeof across)[number]) =>
+    typeof a === 'string' ? single : [`${d.columns.title}=${a.column}`, panel(a.panel)].filter(Boolean).join(', ');
   const rows = d.rows.values.map((row) => {
     const cells = across.map((a) => {
       const c = d.cells.find((x) => x.row === row && (typeof a === 'string' || (x.column === a.column && x.panel === a.panel)));
@@ -49,7 +50,10 @@ export function renderSweepMarkdown(d: SweepReportData): string {
   const out: string[] = [d.input.recommendation.markdown, '', ...replicationsGrid(d)];
   if (d.rows.title !== '') {
     out.push('## Each metric across the swept options', '');
-    out.push('Mean [95% CI] over the replications; ✓ meets every objective, ★ recommended, ☆ runner-up. Charts of the same in `report.html`; every metric of every cell in `cells.csv`.', '');
+    out.push(
+      'Mean [95% CI] over the replications; ✓ meets every objective, ★ recommended, ☆ runner-up. Charts of the same in `report.html`; every metric of every cell in `cells.csv`.',
+      '',
+    );
     for (const view of d.metrics) out.push(...metricGrid(d, view));
   }
   return `${out.join('\n').trimEnd()}\n`;

@@ -38,7 +38,10 @@ function madeUpSweep(vary: Record<string, unknown[]>, metric: MadeUp, adaptive: 
     vary,
     replications: adaptive ? { min: 3, max: 6 } : 3,
     adaptive,
-    objectives: [{ metric: 'waitFraction', max: 0.01 }, { metric: 'unconfirmedAtEnd', equals: 0 }],
+    objectives: [
+      { metric: 'waitFraction', max: 0.01 },
+      { metric: 'unconfirmedAtEnd', equals: 0 },
+    ],
     goal: { minimize: 'dialRateLost' },
   });
   const base = validateScenario({});
@@ -82,14 +85,26 @@ describe('sweep report data', () => {
     expect(d.columns).toEqual({ title: 'history-wait-recovery-timeout', values: ['10s', '30s'] });
     expect(d.panels.values).toEqual(['']);
     const standing = Object.fromEntries(d.cells.map((c) => [`${c.row}/${c.column}`, c.standing]));
-    expect(standing).toEqual({ '50/10s': 'fails', '50/30s': 'fails', '200/10s': 'recommended', '200/30s': 'qualifies', '400/10s': 'runner-up', '400/30s': 'qualifies' });
+    expect(standing).toEqual({
+      '50/10s': 'fails',
+      '50/30s': 'fails',
+      '200/10s': 'recommended',
+      '200/30s': 'qualifies',
+      '400/10s': 'runner-up',
+      '400/30s': 'qualifies',
+    });
     expect(d.cells[0].failed).toEqual(['waitFraction <= 0.01']);
     // Objective and goal metrics come first among the charted ones.
     expect(d.metrics.slice(0, 3).map((m) => m.metric)).toEqual(['waitFraction', 'unconfirmedAtEnd', 'dialRateLost']);
   });
 
   it('puts a third option in panels, one per value', () => {
-    const d = sweepReportData(report({ 'http-connection-pool-size': [4, 8], 'history-wait-recovery-timeout': ['5s', '15s'], 'history-wait-condition-threshold': [50, 200] }, () => ({})));
+    const d = sweepReportData(
+      report(
+        { 'http-connection-pool-size': [4, 8], 'history-wait-recovery-timeout': ['5s', '15s'], 'history-wait-condition-threshold': [50, 200] },
+        () => ({}),
+      ),
+    );
     expect(d.panels).toEqual({ title: 'history-wait-condition-threshold', values: ['50', '200'] });
     expect(d.cells.map((c) => `${c.row}/${c.column}/${c.panel}`)).toContain('8/15s/200');
   });
@@ -100,7 +115,7 @@ describe('sweep report', () => {
   let markdown: string;
   beforeAll(async () => ({ html, markdown } = await buildSweepReport(twoOptions)));
 
-  it('draws the objectives\' region and every charted metric as a heatmap with the recommended cell starred', () => {
+  it("draws the objectives' region and every charted metric as a heatmap with the recommended cell starred", () => {
     const d = sweepReportData(twoOptions);
     expect(html).toContain('id="chart-region"');
     for (const m of d.metrics) expect(html, m.metric).toContain(`id="chart-metric-${m.metric}"`);
@@ -123,7 +138,9 @@ describe('sweep report', () => {
   });
 
   it('charts one option as points with error bars', async () => {
-    const one = await buildSweepReport(report({ 'http-connection-pool-size': [2, 4, 8] }, (o, seed) => ({ dialRateLost: 0.01 * Number(o['http-connection-pool-size']) + seed * 0.001 })));
+    const one = await buildSweepReport(
+      report({ 'http-connection-pool-size': [2, 4, 8] }, (o, seed) => ({ dialRateLost: 0.01 * Number(o['http-connection-pool-size']) + seed * 0.001 })),
+    );
     expect(one.html).toContain('bars: its 95% confidence interval');
     expect(one.html).toContain('id="chart-region"');
     expect(one.markdown).toContain('| | dialRateLost |');
@@ -131,7 +148,7 @@ describe('sweep report', () => {
 });
 
 describe('adaptive sweep report', () => {
-  it('shows the replications each cell got and what it left undecided, in HTML and Markdown; a fixed sweep\'s report has none of it', async () => {
+  it("shows the replications each cell got and what it left undecided, in HTML and Markdown; a fixed sweep's report has none of it", async () => {
     // Threshold 50 fails waitFraction at once; the leader (200, 10s) has waitFraction 0 in every replication, which no interval can test, so it runs to max;
     // every other cell loses more dials than it by the same amount in every seed: decisively worse at the first look.
     const input = await adaptiveReport(TWO_OPTIONS, twoOptionsMetrics);
@@ -149,7 +166,7 @@ describe('adaptive sweep report', () => {
     expect(d.adaptive).toMatchObject({ min: 3, max: 6, runsUsed: 21, fullGrid: 36 });
 
     const { html, markdown } = await buildSweepReport(input);
-    expect(html).toContain('21 of the full grid\'s 36 runs in');
+    expect(html).toContain("21 of the full grid's 36 runs in");
     const replications = html.slice(html.indexOf('id="chart-replications"'), html.indexOf('</figure>', html.indexOf('id="chart-replications"')));
     expect(replications).toContain('★6 runs');
     expect(replications).toContain('worse goal');
@@ -158,7 +175,9 @@ describe('adaptive sweep report', () => {
     expect(allCells).toContain('<th class="num">runs</th>');
     expect(allCells).toMatch(/<td class="num">6<\/td>.*decided; every objective decided/);
     expect(markdown).toContain('## Replications per cell');
-    expect(markdown).toMatch(/\| history-wait-condition-threshold=200 \| ★6 runs: decided; every objective decided ✓ \| 3 runs: goal worse than the recommended cell; every objective decided ✓ \|/);
+    expect(markdown).toMatch(
+      /\| history-wait-condition-threshold=200 \| ★6 runs: decided; every objective decided ✓ \| 3 runs: goal worse than the recommended cell; every objective decided ✓ \|/,
+    );
     expect(markdown).toMatch(/\| history-wait-condition-threshold=50 \| 3 runs: an objective failed; every objective decided \|/);
 
     const fixed = await buildSweepReport(twoOptions);

@@ -144,7 +144,9 @@ export function traceFacts(trace: readonly TraceLine[], model: ResolvedModel, in
   const outages: Outage[] = [
     ...model.externalSystem.outages.map((o): Outage => ({ where: 'external system', what: `status ${o.status}`, fromMs: o.fromMs, untilMs: o.untilMs })),
     ...model.network.outages.map((o): Outage => ({ where: 'network', what: o.kind, fromMs: o.fromMs, untilMs: o.untilMs })),
-    ...model.ocsRestarts.map((o): Outage => ({ where: 'OCS', what: `restart (records-after-restart: ${model.recordsAfterRestart})`, fromMs: o.fromMs, untilMs: o.untilMs })),
+    ...model.ocsRestarts.map(
+      (o): Outage => ({ where: 'OCS', what: `restart (records-after-restart: ${model.recordsAfterRestart})`, fromMs: o.fromMs, untilMs: o.untilMs }),
+    ),
   ].sort((a, b) => a.fromMs - b.fromMs || a.untilMs - b.untilMs);
 
   delivery.seq0.sort((a, b) => a - b);

@@ -18,9 +18,12 @@ const fail = (why) => {
 try {
   const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', work], root));
   const files = packed.files.map((f) => f.path);
-  const unwanted = files.filter((f) => /\.test\.|^test-support\/|^bench\/|^properties\/|^cli\/|^sim\/|^out\//.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')));
+  const unwanted = files.filter(
+    (f) => /\.test\.|^test-support\/|^bench\/|^properties\/|^cli\/|^sim\/|^out\//.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')),
+  );
   if (unwanted.length > 0) fail(`the tarball holds what does not run: ${unwanted.slice(0, 5).join(', ')}`);
-  for (const needed of ['bin/ocs-sim.js', 'dist/cli/main.js', 'dist/build.json', 'scenarios/default.yaml', 'CHANGELOG.md']) if (!files.includes(needed)) fail(`the tarball lacks ${needed}`);
+  for (const needed of ['bin/ocs-sim.js', 'dist/cli/main.js', 'dist/build.json', 'scenarios/default.yaml', 'CHANGELOG.md'])
+    if (!files.includes(needed)) fail(`the tarball lacks ${needed}`);
 
   const app = join(work, 'app');
   mkdirSync(app);
@@ -31,7 +34,9 @@ try {
   const run = execFileSync('npx', ['ocs-sim', 'run', '--out', 'out'], { cwd: app, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   if (!existsSync(join(app, 'out', 'summary.json'))) fail(`npx ocs-sim run wrote no summary.json:\n${run}`);
   const summary = JSON.parse(readFileSync(join(app, 'out', 'summary.json'), 'utf8'));
-  process.stdout.write(`pack test: ${packed.filename} (${files.length} files, ${(packed.size / 1024).toFixed(0)} KiB) installs and runs: --version ${version}, ${summary.records.created} records created\n`);
+  process.stdout.write(
+    `pack test: ${packed.filename} (${files.length} files, ${(packed.size / 1024).toFixed(0)} KiB) installs and runs: --version ${version}, ${summary.records.created} records created\n`,
+  );
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

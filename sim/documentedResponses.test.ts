@@ -22,7 +22,7 @@ function firstAttemptLines(run: ReturnType<typeof runObserved>, phone: string) {
 }
 
 describe('the documented texts (properties/documentedLog.ts)', () => {
-  it('are the documentation\'s own words, character for character (docs/ocs-behaviour.md)', () => {
+  it("are the documentation's own words, character for character (docs/ocs-behaviour.md)", () => {
     const page = documentedLogLines();
     // Each documented line filled with the page's own placeholders: %s for a phone or a name, %d for a DBID.
     const templates = Object.values(DOCUMENTED).map((line) => (line as (...placeholders: string[]) => string)('%s', '%d'));
@@ -188,7 +188,7 @@ describe('"Wait condition has been activated / cleared for Campaign Group %s (DB
     expect(dials.some((t) => t >= clearedAt!)).toBe(true);
   });
 
-  it('is counted per campaign group, with the threshold set on the group winning over the application\'s', () => {
+  it("is counted per campaign group, with the threshold set on the group winning over the application's", () => {
     const other = { name: 'Second Group@Other Agents', dbid: 202 };
     const calls = { outcomes: { Answer: 1, Busy: 0, 'Answering Machine Detected': 0, 'Fax Detected': 0, 'Wrong Number': 0 }, talkTime: { fixed: '20s' } };
     const two = runObserved(

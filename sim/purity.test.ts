@@ -15,8 +15,8 @@ import { modelSources } from '../sweep/modelVersion.ts';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const FORBIDDEN: ReadonlyArray<[RegExp, string]> = [
   [/\bMath\.random\s*\(/, 'Math.random (use a named stream from RandomStreams)'],
-  [/\bDate\.now\s*\(/, 'Date.now (use the kernel\'s virtual clock)'],
-  [/\bnew Date\s*\(/, 'new Date() (use the kernel\'s virtual clock)'],
+  [/\bDate\.now\s*\(/, "Date.now (use the kernel's virtual clock)"],
+  [/\bnew Date\s*\(/, "new Date() (use the kernel's virtual clock)"],
   [/\bperformance\.now\s*\(|\bprocess\.hrtime\b/, 'a wall-clock timer'],
   [/from ['"](node:)?(fs|fs\/promises|child_process|net|http|https)['"]/, 'I/O (the CLI writes files, the model returns data)'],
 ];

@@ -97,7 +97,9 @@ export class ScenarioRun {
     observer.trace?.({ t: 0, entity: 'run', event: 'start', seed, scenario });
     const random = new RandomStreams(seed);
     const connect = options.wire ?? ((w: WireWorld) => new SimulatedWire(w.model, w.kernel, w.random, w.counters, w.sink, w.trace));
-    const ocs = (this.ocs = new Ocs<Wire>(model, kernel, random, options.engine ?? 'compiled', observer, (sink, counters) => connect({ model, kernel, random, counters, sink, trace: observer.trace })));
+    const ocs = (this.ocs = new Ocs<Wire>(model, kernel, random, options.engine ?? 'compiled', observer, (sink, counters) =>
+      connect({ model, kernel, random, counters, sink, trace: observer.trace }),
+    ));
     // Always sampled: every summary carries its health verdict.
     this.health = options.healthSampling === false ? { everyMs: 1000, backlog: [], work: [], good: [] } : sampleHealth(ocs, this.observeAfter);
     this.maxRecoveryMs = options.maxRecoveryMs;
@@ -186,9 +188,18 @@ export class ScenarioRun {
     const end = kernel.now;
     // Records are never lost: every record created is saved or still kept, but those a restart took under records-after-restart: lost, counted.
     if (c.recordsCreated !== c.recordsSaved + ocs.unconfirmed.size + c.lostInRestarts) {
-      throw new Error(`model: records lost: created ${c.recordsCreated}, saved ${c.recordsSaved}, kept ${ocs.unconfirmed.size}, lost in restarts ${c.lostInRestarts}`);
+      throw new Error(
+        `model: records lost: created ${c.recordsCreated}, saved ${c.recordsSaved}, kept ${ocs.unconfirmed.size}, lost in restarts ${c.lostInRestarts}`,
+      );
     }
     this.observer.trace?.({ t: end, entity: 'run', event: 'end', unconfirmed: ocs.unconfirmed.size });
-    return { summary: summarize(this.scenario, this.model, ocs, end, kernel.executed - this.observerEvents, { samples: this.health, maxRecoveryMs: this.maxRecoveryMs }), series: this.series, model: this.model };
+    return {
+      summary: summarize(this.scenario, this.model, ocs, end, kernel.executed - this.observerEvents, {
+        samples: this.health,
+        maxRecoveryMs: this.maxRecoveryMs,
+      }),
+      series: this.series,
+      model: this.model,
+    };
   }
 }

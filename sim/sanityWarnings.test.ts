@@ -16,9 +16,13 @@ describe('sanity warnings', () => {
 
   it('a bare number over an hour: "30000 as history-wait-recovery-timeout is 8 h 20 min: did you mean 30 s?"', () => {
     const [w] = bareNumberWarnings({ ocs: { 'history-wait-recovery-timeout': 30000, 'history-http-response-timeout': 10 } });
-    expect(w).toMatch(/^30000 as history-wait-recovery-timeout is 8 h 20 min \(a bare number is whole seconds\): did you mean 30 s\? \(write the unit, e.g. history-wait-recovery-timeout: 30s\)$/);
+    expect(w).toMatch(
+      /^30000 as history-wait-recovery-timeout is 8 h 20 min \(a bare number is whole seconds\): did you mean 30 s\? \(write the unit, e.g. history-wait-recovery-timeout: 30s\)$/,
+    );
     expect(bareNumberWarnings({ ocs: { 'history-wait-recovery-timeout': 3600 } })).toEqual([]);
-    expect(bareNumberWarnings({ campaignGroups: [{ name: 'G', options: { 'history-http-response-timeout': 5000 } }] })[0]).toContain('as history-http-response-timeout (campaign group G) is 1 h 23 min');
+    expect(bareNumberWarnings({ campaignGroups: [{ name: 'G', options: { 'history-http-response-timeout': 5000 } }] })[0]).toContain(
+      'as history-http-response-timeout (campaign group G) is 1 h 23 min',
+    );
     expect(bareNumberWarnings({ ocs: { 'history-wait-recovery-timeout': '30000s' } })).toEqual([]);
     // Quoted, as OCS configuration writes values: the same.
     expect(bareNumberWarnings({ ocs: { 'history-wait-recovery-timeout': '30000' } })[0]).toMatch(/^30000 as history-wait-recovery-timeout is 8 h 20 min/);
@@ -30,15 +34,24 @@ describe('sanity warnings', () => {
     ]);
   });
 
-  it('a response timeout below the external system\'s typical service time', () => {
-    expect(warn({ ocs: { 'history-http-response-timeout': '200ms' }, externalSystem: { serviceTime: { lognormal: { median: '250ms', p99: '800ms' } } } })).toEqual([
+  it("a response timeout below the external system's typical service time", () => {
+    expect(
+      warn({ ocs: { 'history-http-response-timeout': '200ms' }, externalSystem: { serviceTime: { lognormal: { median: '250ms', p99: '800ms' } } } }),
+    ).toEqual([
       "history-http-response-timeout 200 ms is below the external system's typical service time (250 ms): most record POSTs time out while the external system still serves them, and are re-submitted",
     ]);
   });
 
   it('a pool larger than the external system can serve within the response timeout at its mean service time (the metastable example; sweeps/metastable-boundary.yaml finds the storm from pool 29 at 2 s), not one within it', () => {
-    const storm = { ocs: { 'history-http-response-timeout': '2s', 'http-connection-pool-size': 48 }, externalSystem: { serviceTime: { lognormal: { median: '250ms', p99: '800ms' } }, concurrency: 4 } } as const;
-    expect(warn(storm)).toEqual([expect.stringMatching(/^http-connection-pool-size 48 is larger than the external system can serve within history-http-response-timeout 2 s \(2 s x 4 \/ 283 ms mean service = 28 requests\)/)]);
+    const storm = {
+      ocs: { 'history-http-response-timeout': '2s', 'http-connection-pool-size': 48 },
+      externalSystem: { serviceTime: { lognormal: { median: '250ms', p99: '800ms' } }, concurrency: 4 },
+    } as const;
+    expect(warn(storm)).toEqual([
+      expect.stringMatching(
+        /^http-connection-pool-size 48 is larger than the external system can serve within history-http-response-timeout 2 s \(2 s x 4 \/ 283 ms mean service = 28 requests\)/,
+      ),
+    ]);
     expect(warn({ ...storm, ocs: { ...storm.ocs, 'http-connection-pool-size': 28 } })).toEqual([]);
     // They are settings warnings: in summary.json's warnings too.
     expect(settingsWarnings(resolve(tinyScenario(storm), 1))).toHaveLength(1);
@@ -46,6 +59,8 @@ describe('sanity warnings', () => {
 
   it('ocs-sim run prints them on warning: lines before the run', async () => {
     const r = await ocsSim(['run', 'scenarios/metastable-retry-storm.yaml', '--out', 'out/test-sanity-warnings', '--no-trace']);
-    expect(r.stderr).toContain('warning: http-connection-pool-size 48 is larger than the external system can serve within history-http-response-timeout 2 s (2 s x 4 / 283 ms mean service = 28 requests)');
+    expect(r.stderr).toContain(
+      'warning: http-connection-pool-size 48 is larger than the external system can serve within history-http-response-timeout 2 s (2 s x 4 / 283 ms mean service = 28 requests)',
+    );
   });
 });

@@ -30,7 +30,10 @@ export function sanityWarnings(model: ResolvedModel): string[] {
   for (const [option, key] of TIMEOUTS) {
     if (option === 'http-response-timeout' && !model.groups.some((g) => g.options.preDialValidation)) continue;
     for (const { ms, where } of optionValues(model, key)) {
-      if (ms > runMs) warnings.push(`${option} ${spokenDuration(ms)}${where} is longer than the whole run (${spokenDuration(model.durationMs)} dialing + ${spokenDuration(model.drainLimitMs)} drain): it never elapses within it`);
+      if (ms > runMs)
+        warnings.push(
+          `${option} ${spokenDuration(ms)}${where} is longer than the whole run (${spokenDuration(model.durationMs)} dialing + ${spokenDuration(model.drainLimitMs)} drain): it never elapses within it`,
+        );
     }
   }
   const serviceMs = typicalMs(model.externalSystem.serviceTime);
@@ -38,7 +41,9 @@ export function sanityWarnings(model: ResolvedModel): string[] {
   const pool = model.httpConnectionPoolSize;
   for (const { ms, where } of optionValues(model, 'historyHttpResponseTimeoutMs')) {
     if (ms < serviceMs) {
-      warnings.push(`history-http-response-timeout ${spokenDuration(ms)}${where} is below the external system's typical service time (${spokenDuration(serviceMs)}): most record POSTs time out while the external system still serves them, and are re-submitted`);
+      warnings.push(
+        `history-http-response-timeout ${spokenDuration(ms)}${where} is below the external system's typical service time (${spokenDuration(serviceMs)}): most record POSTs time out while the external system still serves them, and are re-submitted`,
+      );
       continue;
     }
     // Pooled requests beyond what the external system serves within the timeout queue past it (overflow: queue).
@@ -74,13 +79,16 @@ export function bareNumberWarnings(input: unknown): string[] {
       const value = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : raw;
       if (typeof value !== 'number' || value <= HOUR_S) continue;
       // Over an hour of seconds is more likely milliseconds meant: 30000 -> 30 s.
-      warnings.push(`${value} as ${option}${where} is ${spokenDuration(value * 1000)} (a bare number is whole seconds): did you mean ${spokenDuration(value)}? (write the unit, e.g. ${option}: ${value / 1000}s)`);
+      warnings.push(
+        `${value} as ${option}${where} is ${spokenDuration(value * 1000)} (a bare number is whole seconds): did you mean ${spokenDuration(value)}? (write the unit, e.g. ${option}: ${value / 1000}s)`,
+      );
     }
   };
   if (input !== null && typeof input === 'object') {
     const file = input as { ocs?: unknown; campaignGroups?: unknown };
     look(file.ocs, '');
-    if (Array.isArray(file.campaignGroups)) for (const g of file.campaignGroups) look((g as { options?: unknown } | null)?.options, ` (campaign group ${String((g as { name?: unknown }).name)})`);
+    if (Array.isArray(file.campaignGroups))
+      for (const g of file.campaignGroups) look((g as { options?: unknown } | null)?.options, ` (campaign group ${String((g as { name?: unknown }).name)})`);
   }
   return warnings;
 }

@@ -19,12 +19,20 @@ export const SUMMARY_SCHEMA_VERSION = 3 as const;
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 const seconds = (ms: number) => round3(ms / 1000);
 
-export function summarize(scenario: Scenario, model: ResolvedModel, ocs: Ocs<Wire>, end: number, events: number, health: { samples: HealthSamples; maxRecoveryMs?: number }) {
+export function summarize(
+  scenario: Scenario,
+  model: ResolvedModel,
+  ocs: Ocs<Wire>,
+  end: number,
+  events: number,
+  health: { samples: HealthSamples; maxRecoveryMs?: number },
+) {
   const c = ocs.counters;
   const external = ocs.wire.externalFigures();
   const unconfirmedByState: Record<string, number> = {};
   for (const record of ocs.unconfirmed) unconfirmedByState[record.m.state] = (unconfirmedByState[record.m.state] ?? 0) + 1;
-  const markedNow = ocs.unconfirmed.size === 0 ? 0 : [...ocs.unconfirmed].filter((r) => (MARKED_FOR_RESUBMISSION as readonly string[]).includes(r.m.state)).length;
+  const markedNow =
+    ocs.unconfirmed.size === 0 ? 0 : [...ocs.unconfirmed].filter((r) => (MARKED_FOR_RESUBMISSION as readonly string[]).includes(r.m.state)).length;
   const delivery = (h: typeof c.deliverySeq0) => ({
     count: h.count,
     meanSeconds: seconds(h.mean()),
@@ -40,22 +48,28 @@ export function summarize(scenario: Scenario, model: ResolvedModel, ocs: Ocs<Wir
   // A run that drained keeps nothing for good: its level holds past any outage's end.
   ocs.backlogClear.observe(ocs.quiescent ? Infinity : end);
   const sinceOutage = (ms: number | null) => (ms === null || outageEnd === null ? null : seconds(ms - outageEnd));
-  const dialingBackAt = outageEnd === null || ocs.groups.some((g) => g.waitingWhenStopped) ? null : Math.max(outageEnd, ...ocs.groups.map((g) => g.lastClearedAt));
+  const dialingBackAt =
+    outageEnd === null || ocs.groups.some((g) => g.waitingWhenStopped) ? null : Math.max(outageEnd, ...ocs.groups.map((g) => g.lastClearedAt));
   // Figures the end of the run cut short are given as such: null (or the
   // censoring time), with the reason under `censored`, never a plausible number.
   const censored: Record<string, string> = {};
   const outageStillOn = outageEnd !== null && outageEnd > end;
   if (outageStillOn) {
-    censored['recovery.lastOutageEndSeconds'] = `the last outage ends at ${seconds(outageEnd)} s, after the run ended at ${seconds(end)} s: the figure is the run's end, and recovery never began`;
+    censored['recovery.lastOutageEndSeconds'] =
+      `the last outage ends at ${seconds(outageEnd)} s, after the run ended at ${seconds(end)} s: the figure is the run's end, and recovery never began`;
   }
   const recovery = {
     lastOutageEndSeconds: outageEnd === null ? null : seconds(Math.min(outageEnd, end)),
     dialingBackSeconds: outageStillOn ? null : sinceOutage(dialingBackAt),
     backlogClearSeconds: outageStillOn ? null : sinceOutage(ocs.backlogClear.at),
   };
-  if (markedNow > 0) censored['queues.meanMarkedSojournSeconds'] = `${markedNow} record(s) were still marked for re-submission when the run ended: how long they stay marked is unknown`;
-  if (c.inFlight.level > 0) censored['queues.meanInFlightSeconds'] = `${c.inFlight.level} POST(s) were still awaiting a response when the run ended: how long they wait is unknown`;
-  if (ocs.unconfirmed.size > 0) censored.delivery = `${ocs.unconfirmed.size} record(s) were never confirmed: delivery times are those of the ${c.recordsSaved} confirmed ones only`;
+  if (markedNow > 0)
+    censored['queues.meanMarkedSojournSeconds'] =
+      `${markedNow} record(s) were still marked for re-submission when the run ended: how long they stay marked is unknown`;
+  if (c.inFlight.level > 0)
+    censored['queues.meanInFlightSeconds'] = `${c.inFlight.level} POST(s) were still awaiting a response when the run ended: how long they wait is unknown`;
+  if (ocs.unconfirmed.size > 0)
+    censored.delivery = `${ocs.unconfirmed.size} record(s) were never confirmed: delivery times are those of the ${c.recordsSaved} confirmed ones only`;
   // Calls still in progress when the drain limit ended the run: their seq 1 was never made.
   const callsInProgressAtEnd = ocs.groups.reduce((n, g) => n + g.callsInProgress, 0);
   const cutCallsWithHistory = ocs.groups.reduce((n, g) => n + (g.cfg.options.sendHistory ? g.callsInProgress : 0), 0);

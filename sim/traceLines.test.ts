@@ -16,7 +16,9 @@ import { traceLineJsonSchema, traceTableMarkdown } from './traceLines.ts';
  * what the catalogue says today.
  */
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SCENARIOS = readdirSync(join(ROOT, 'scenarios')).filter((f) => f.endsWith('.yaml')).sort();
+const SCENARIOS = readdirSync(join(ROOT, 'scenarios'))
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 const validate = new Ajv2020({ strict: true, allErrors: false }).compile(traceLineJsonSchema());
 
 describe('trace lines', () => {

@@ -28,7 +28,10 @@ export interface TraceLineKind {
 
 const GUID = '[^:]+';
 const state = (description: string): Field => ({ type: 'string', description });
-const request: Field = { type: 'string', description: 'the request: `record:GUID:SEQ`, or `validation:PHONE` (`validation:LIST/PHONE` in a run with several calling lists)' };
+const request: Field = {
+  type: 'string',
+  description: 'the request: `record:GUID:SEQ`, or `validation:PHONE` (`validation:LIST/PHONE` in a run with several calling lists)',
+};
 
 export const TRACE_LINE_KINDS: readonly TraceLineKind[] = [
   {
@@ -44,9 +47,12 @@ export const TRACE_LINE_KINDS: readonly TraceLineKind[] = [
     entity: { pattern: `^record:${GUID}:[01]$`, shown: '`record:GUID:SEQ`' },
     events: ['created', 'CONNECTION_ACQUIRED', 'HTTP_200', 'HTTP_409', 'HTTP_408', 'HTTP_418', 'HTTP_OTHER', 'RESUBMIT', 'OCS_STOPPED', 'OCS_STARTED'],
     eventPattern: '^xstate\\.after\\.',
-    eventsShown: "`created`, then the record machine's events (`CONNECTION_ACQUIRED`, `HTTP_200`, `HTTP_409`, `HTTP_408`, `HTTP_418`, `HTTP_OTHER`, `RESUBMIT`, `xstate.after.*` timeouts, `OCS_STOPPED`, `OCS_STARTED`)",
+    eventsShown:
+      "`created`, then the record machine's events (`CONNECTION_ACQUIRED`, `HTTP_200`, `HTTP_409`, `HTTP_408`, `HTTP_418`, `HTTP_OTHER`, `RESUBMIT`, `xstate.after.*` timeouts, `OCS_STOPPED`, `OCS_STARTED`)",
     fields: {
-      state: state('the state after the event (`lostInRestart`: gone in a restart under `records-after-restart: lost`; `awaitingRestart`: kept, posted again once OCS is back)'),
+      state: state(
+        'the state after the event (`lostInRestart`: gone in a restart under `records-after-restart: lost`; `awaitingRestart`: kept, posted again once OCS is back)',
+      ),
       status: { type: 'integer', optional: true, description: 'the status (`HTTP_OTHER`)' },
     },
   },
@@ -84,7 +90,7 @@ export const TRACE_LINE_KINDS: readonly TraceLineKind[] = [
     eventsShown: '`dial`, `callFinalized`, `callDropped` (an OCS restart: the call is never finalized)',
     fields: {
       guid: { type: 'string', description: "the call attempt's GUID" },
-      group: { type: 'string', description: 'the campaign group acting on the contact (its `callingList` completes the contact\'s identity)' },
+      group: { type: 'string', description: "the campaign group acting on the contact (its `callingList` completes the contact's identity)" },
       attempt: { type: 'integer', optional: true, description: "the contact's attempt number (dial)" },
       callResult: { type: 'string', optional: true, description: 'the call result (callFinalized)' },
       code: { type: 'integer', optional: true, description: "the call result's OCS code (callFinalized)" },
@@ -107,7 +113,8 @@ export const TRACE_LINE_KINDS: readonly TraceLineKind[] = [
   {
     entity: { pattern: '^network$', shown: '`network`' },
     events: ['refused', 'hang', 'request-loss', 'response-loss', 'lateResponse', 'orphanedResponse'],
-    eventsShown: '`refused`, `hang`, `request-loss` (when sent), `response-loss`, `lateResponse`, `orphanedResponse` (sent before an OCS restart: nobody waits for it)',
+    eventsShown:
+      '`refused`, `hang`, `request-loss` (when sent), `response-loss`, `lateResponse`, `orphanedResponse` (sent before an OCS restart: nobody waits for it)',
     fields: { request, status: { type: 'integer', optional: true, description: 'the status (the last three)' } },
   },
   {
@@ -153,10 +160,18 @@ export function traceLineJsonSchema(): Record<string, unknown> {
     title: 'A line of trace.jsonl (ocs-sim)',
     description: 'One JSON object per line: t (virtual ms), entity, event, and the fields of its kind.',
     oneOf: TRACE_LINE_KINDS.map((kind) => {
-      const event: Record<string, unknown> = kind.eventPattern === undefined ? { enum: kind.events } : { anyOf: [{ enum: kind.events }, { type: 'string', pattern: kind.eventPattern }] };
+      const event: Record<string, unknown> =
+        kind.eventPattern === undefined ? { enum: kind.events } : { anyOf: [{ enum: kind.events }, { type: 'string', pattern: kind.eventPattern }] };
       return {
         type: 'object',
-        required: ['t', 'entity', 'event', ...Object.entries(kind.fields).filter(([, f]) => f.optional !== true).map(([name]) => name)],
+        required: [
+          't',
+          'entity',
+          'event',
+          ...Object.entries(kind.fields)
+            .filter(([, f]) => f.optional !== true)
+            .map(([name]) => name),
+        ],
         additionalProperties: false,
         properties: {
           ...base,

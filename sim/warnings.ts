@@ -32,12 +32,17 @@ export function settingsWarnings(model: ResolvedModel): string[] {
   const warnings: string[] = [];
   const starting = model.groups.filter((g) => g.startAtMs < model.durationMs);
   if (starting.length === 0) {
-    warnings.push(`no campaign group ever starts: every startAt is at or after duration (${model.durationMs / 1000} s), so nothing will be dialed and no record made`);
+    warnings.push(
+      `no campaign group ever starts: every startAt is at or after duration (${model.durationMs / 1000} s), so nothing will be dialed and no record made`,
+    );
   }
   const storm = resubmissionStorm(model);
   if (storm !== null) warnings.push(storm);
   const synthetic = (model.syntheticRecordsPerSecond * model.durationMs) / 1000;
-  if (synthetic > STORM_POSTS) warnings.push(`about ${(synthetic / 1e6).toFixed(1)} million synthetic records (syntheticRecords.perSecond ${model.syntheticRecordsPerSecond} for ${model.durationMs / 1000} s): the run will be slow and its files large`);
+  if (synthetic > STORM_POSTS)
+    warnings.push(
+      `about ${(synthetic / 1e6).toFixed(1)} million synthetic records (syntheticRecords.perSecond ${model.syntheticRecordsPerSecond} for ${model.durationMs / 1000} s): the run will be slow and its files large`,
+    );
   warnings.push(...sanityWarnings(model));
   return warnings;
 }
@@ -45,8 +50,10 @@ export function settingsWarnings(model: ResolvedModel): string[] {
 /** Warnings from what the run did. */
 export function outcomeWarnings(summary: { dials: number; records: { created: number } }, model: ResolvedModel): string[] {
   if (!model.groups.some((g) => g.startAtMs < model.durationMs)) return [];
-  if (summary.dials === 0) return ['nothing was dialed in the run, although a campaign group started: check callingListSize, agents and the wait-condition threshold'];
-  if (summary.records.created === 0) return ['calls were dialed but no call report record was made: send-history is false for every campaign group that dialed'];
+  if (summary.dials === 0)
+    return ['nothing was dialed in the run, although a campaign group started: check callingListSize, agents and the wait-condition threshold'];
+  if (summary.records.created === 0)
+    return ['calls were dialed but no call report record was made: send-history is false for every campaign group that dialed'];
   return [];
 }
 
@@ -71,7 +78,8 @@ function resubmissionStorm(model: ResolvedModel): string | null {
   ];
   let posts = 0;
   // A response timeout shorter than a fault-free round trip fails every POST, outage or not.
-  if (shortestResponseTimeout < 2 * latency + service) posts += (model.httpConnectionPoolSize * runEnd) / Math.max(1, shortestResponseTimeout + shortestRecovery);
+  if (shortestResponseTimeout < 2 * latency + service)
+    posts += (model.httpConnectionPoolSize * runEnd) / Math.max(1, shortestResponseTimeout + shortestRecovery);
   for (const o of outages) {
     const lastingMs = Math.max(0, Math.min(o.untilMs, runEnd) - Math.min(o.fromMs, runEnd));
     // A failed record is back after recovery + round trip; the pool caps the rate at pool / round trip.

@@ -19,7 +19,10 @@ function sample(sweep: number, cell: number, seed: number) {
   const common = seedrandom(`common:${sweep}:${seed}`);
   const own = seedrandom(`own:${sweep}:${cell}:${seed}`);
   const [cw, cd] = [normal(common), normal(common)];
-  return { waitFraction: MEANS[cell].waitFraction + 0.001 * cw + 0.001 * normal(own), dialRateLost: MEANS[cell].dialRateLost + 0.003 * cd + 0.001 * normal(own) };
+  return {
+    waitFraction: MEANS[cell].waitFraction + 0.001 * cw + 0.001 * normal(own),
+    dialRateLost: MEANS[cell].dialRateLost + 0.003 * cd + 0.001 * normal(own),
+  };
 }
 
 const settings: AdaptiveSettings = { min: 3, max: 30, objectives: [{ metric: 'waitFraction', max: 0.01 }], goal: [{ minimize: 'dialRateLost' }] };
@@ -52,9 +55,15 @@ describe('adaptive sweeps', () => {
   });
 
   it('close a decisively failing cell after the minimum replications and treat cells identical in every replication as ties the sweep order breaks', () => {
-    const state = runAdaptive(settings, 3, (cell, i) => (cell === 0 ? { waitFraction: 0.5, dialRateLost: 0 } : { waitFraction: 0, dialRateLost: 0.01 + 0.001 * (i % 3) }));
+    const state = runAdaptive(settings, 3, (cell, i) =>
+      cell === 0 ? { waitFraction: 0.5, dialRateLost: 0 } : { waitFraction: 0, dialRateLost: 0.01 + 0.001 * (i % 3) },
+    );
     // The leader's waitFraction is 0 in every replication, which no interval can test: it runs to max, as the full grid would.
-    expect(state.cells.map((c) => [c.n, c.stop])).toEqual([[3, 'fails'], [30, 'decided'], [3, 'worse']]);
+    expect(state.cells.map((c) => [c.n, c.stop])).toEqual([
+      [3, 'fails'],
+      [30, 'decided'],
+      [3, 'worse'],
+    ]);
     expect(state.leader).toBe(1);
   });
 

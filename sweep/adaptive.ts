@@ -131,14 +131,17 @@ export function compareCells(settings: AdaptiveSettings, values: Values, a: Cell
 }
 
 export function firstState(cellCount: number, settings: AdaptiveSettings): AdaptiveState {
-  const cells = Array.from({ length: cellCount }, (_, cell): CellState => ({
-    cell,
-    n: settings.min,
-    objectives: settings.objectives.map(() => 'open'),
-    identical: settings.objectives.map(() => false),
-    stop: 'open',
-    worseThan: null,
-  }));
+  const cells = Array.from(
+    { length: cellCount },
+    (_, cell): CellState => ({
+      cell,
+      n: settings.min,
+      objectives: settings.objectives.map(() => 'open'),
+      identical: settings.objectives.map(() => false),
+      stop: 'open',
+      worseThan: null,
+    }),
+  );
   return { rounds: 0, cells, leader: null };
 }
 
@@ -200,7 +203,11 @@ export function grow(state: AdaptiveState): AdaptiveState {
 export const isDone = (state: AdaptiveState) => state.rounds > 0 && state.cells.every((c) => c.stop !== 'open');
 
 /** The whole procedure over values given by a function of cell and seed index (the synthetic test's cells, or results already stored). */
-export function runAdaptive(settings: AdaptiveSettings, cellCount: number, sample: (cell: number, seedIndex: number) => Partial<Record<MetricName, number>>): AdaptiveState {
+export function runAdaptive(
+  settings: AdaptiveSettings,
+  cellCount: number,
+  sample: (cell: number, seedIndex: number) => Partial<Record<MetricName, number>>,
+): AdaptiveState {
   const store = new Map<number, Array<Partial<Record<MetricName, number>>>>();
   const values: Values = (cell, metric) => (store.get(cell) ?? []).map((r) => r[metric] ?? 0);
   let state = firstState(cellCount, settings);

@@ -1,4 +1,17 @@
-import { ALPHA, assessRound, bestOf, firstState, grow, isDone, lookAlpha, type AdaptiveSettings, type AdaptiveState, type ObjectiveDecision, type Stop, type Values } from './adaptive.ts';
+import {
+  ALPHA,
+  assessRound,
+  bestOf,
+  firstState,
+  grow,
+  isDone,
+  lookAlpha,
+  type AdaptiveSettings,
+  type AdaptiveState,
+  type ObjectiveDecision,
+  type Stop,
+  type Values,
+} from './adaptive.ts';
 import type { MetricName, RunMetrics } from './metrics.ts';
 import type { PlannedRun, SweepPlan } from './plan.ts';
 import { objectiveText, type Verdict } from './recommend.ts';
@@ -30,7 +43,11 @@ export function adaptiveSettings(plan: SweepPlan): AdaptiveSettings {
 }
 
 /** `execute` runs the given runs and puts their metrics into `results` (or refuses, as `ocs-sim report` does). */
-export async function adaptiveRounds(plan: SweepPlan, results: ReadonlyMap<string, RunMetrics>, execute: (runs: PlannedRun[]) => Promise<void>): Promise<AdaptiveOutcome> {
+export async function adaptiveRounds(
+  plan: SweepPlan,
+  results: ReadonlyMap<string, RunMetrics>,
+  execute: (runs: PlannedRun[]) => Promise<void>,
+): Promise<AdaptiveOutcome> {
   const settings = adaptiveSettings(plan);
   const runsOf = plan.cells.map((cell) => plan.runs.filter((r) => r.cell === cell.index));
   const values: Values = (cell, metric) => {
@@ -53,7 +70,12 @@ export async function adaptiveRounds(plan: SweepPlan, results: ReadonlyMap<strin
   }
   const qualifying = state.cells.filter((c) => c.objectives.every((d) => d === 'met'));
   const best = state.leader;
-  const runnerUp = bestOf(settings, values, qualifying.filter((c) => c.cell !== best))?.cell ?? null;
+  const runnerUp =
+    bestOf(
+      settings,
+      values,
+      qualifying.filter((c) => c.cell !== best),
+    )?.cell ?? null;
   const outcome = { settings, state, runsUsed: state.cells.reduce((sum, c) => sum + c.n, 0), fullGrid: plan.runs.length, best, runnerUp, summary: [] };
   return { ...outcome, summary: adaptiveSummary(outcome) };
 }
@@ -117,7 +139,7 @@ export function guaranteeText(o: Pick<AdaptiveOutcome, 'settings'>): string {
     `Each decision (an objective met or failed by a cell, or one cell's goal better than another's on the paired differences over their common seeds) ` +
     `is wrong with probability at most ${ALPHA} (${(1 - ALPHA) * 100}% confidence per decision), every look paid for: the one-sided error ${ALPHA} is spent over the looks, ` +
     `${short(lookAlpha(o.settings, min))} at the first (the fixed grid's own 95% interval on ${min} replications)${later} (Bonferroni over looks). ` +
-    'A cell closes when it fails an objective decisively, when its goal is decisively worse than the best qualifying cell\'s (or identical in every common replication and later in the sweep order), ' +
+    "A cell closes when it fails an objective decisively, when its goal is decisively worse than the best qualifying cell's (or identical in every common replication and later in the sweep order), " +
     'or when its objectives and comparisons are decided. `equals` objectives are judged on the replications themselves, and a metric identical in every replication has a zero-width interval, as in a fixed sweep; ' +
     `having no spread to test, such a decision is provisional: judged again at each later look, and the recommended cell, if it stands on one, runs all ${max} replications. ` +
     'The guarantee is per decision, not over the family of every cell and objective.'

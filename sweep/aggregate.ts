@@ -52,7 +52,15 @@ export function cellsCsv(
   extra: { header: string[]; rows: string[][] } = { header: [], rows: [] },
 ): string {
   const options = plan.sweep.vary.map((v) => v.key);
-  const header = ['cell', ...options, 'runs', ...METRIC_NAMES.flatMap((m) => [`${m}_mean`, `${m}_ci95_low`, `${m}_ci95_high`, `${m}_min`, `${m}_max`]), 'qualifies', 'fails', ...extra.header];
+  const header = [
+    'cell',
+    ...options,
+    'runs',
+    ...METRIC_NAMES.flatMap((m) => [`${m}_mean`, `${m}_ci95_low`, `${m}_ci95_high`, `${m}_min`, `${m}_max`]),
+    'qualifies',
+    'fails',
+    ...extra.header,
+  ];
   const rows = cells.map((c, i) => [
     String(c.cell.index),
     ...options.map((o) => String(c.cell.options[o])),

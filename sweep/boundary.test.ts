@@ -64,7 +64,10 @@ describe('ocs-sim boundary', () => {
     smallSweepYaml({
       vary: { 'history-wait-condition-threshold': [10, 2000], 'history-wait-recovery-timeout': ['10s', '40s'] },
       replications: 4,
-      objectives: [{ metric: 'waitFraction', max: 0.01 }, { metric: 'unconfirmedAtEnd', equals: 0 }],
+      objectives: [
+        { metric: 'waitFraction', max: 0.01 },
+        { metric: 'unconfirmedAtEnd', equals: 0 },
+      ],
     }),
   );
   const boundary = (...args: string[]) => spawnSync(process.execPath, [bin, 'boundary', file, ...args], { cwd: repo, encoding: 'utf8' });
@@ -81,7 +84,7 @@ describe('ocs-sim boundary', () => {
     expect(Number(flip![1])).toBeLessThan(Number(flip![2]));
   });
 
-  it('--at takes a value between the grid\'s points too (issue 24): the cell the boundary is searched in need not be on the grid', () => {
+  it("--at takes a value between the grid's points too (issue 24): the cell the boundary is searched in need not be on the grid", () => {
     const search = boundarySearch(file, { option: 'history-wait-condition-threshold', at: ['history-wait-recovery-timeout=20s'] });
     expect(search.fixed).toMatchObject([{ option: 'history-wait-recovery-timeout', value: '20s' }]);
     expect(search.fixed).toHaveLength(1);
@@ -95,8 +98,14 @@ describe('ocs-sim boundary', () => {
   it('rejects an option it cannot bisect, an unknown objective or --at value with exit code 2 and what is allowed', () => {
     const cases: Array<[string[], string]> = [
       [['--option', 'history-http-response-timeout'], 'expected an option the file varies: history-wait-condition-threshold, history-wait-recovery-timeout'],
-      [['--option', 'history-wait-condition-threshold', '--objective', 'dials'], 'expected the metric of one of the file\'s objectives: waitFraction, unconfirmedAtEnd'],
-      [['--option', 'history-wait-condition-threshold', '--at', 'history-wait-recovery-timeout=fast'], '--at history-wait-recovery-timeout=fast: expected a non-negative duration with a unit'],
+      [
+        ['--option', 'history-wait-condition-threshold', '--objective', 'dials'],
+        "expected the metric of one of the file's objectives: waitFraction, unconfirmedAtEnd",
+      ],
+      [
+        ['--option', 'history-wait-condition-threshold', '--at', 'history-wait-recovery-timeout=fast'],
+        '--at history-wait-recovery-timeout=fast: expected a non-negative duration with a unit',
+      ],
     ];
     for (const [args, message] of cases) {
       const r = boundary(...args);

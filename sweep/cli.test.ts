@@ -25,7 +25,12 @@ function sweep(out: string, ...args: string[]) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const lines = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((l) => l !== '') : []);
+const lines = (path: string) =>
+  existsSync(path)
+    ? readFileSync(path, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '')
+    : [];
 
 describe('ocs-sim sweep', () => {
   const one = join(dir, 'one');
@@ -93,7 +98,10 @@ describe('ocs-sim sweep', () => {
   it('writes sweep.yaml, a self-contained sweep that names the same runs: resumed from it, nothing runs again and it is rewritten unchanged', () => {
     const effective = readFileSync(join(one, 'sweep.yaml'));
     expect(effective.toString()).not.toContain('patch:');
-    const again = spawnSync(process.execPath, [bin, 'sweep', join(one, 'sweep.yaml'), '--out', one, '--resume', '--workers', '1'], { cwd: repo, encoding: 'utf8' });
+    const again = spawnSync(process.execPath, [bin, 'sweep', join(one, 'sweep.yaml'), '--out', one, '--resume', '--workers', '1'], {
+      cwd: repo,
+      encoding: 'utf8',
+    });
     expect(again.status, again.stderr).toBe(0);
     expect(again.stderr).toContain(`resuming: ${runs} of ${runs} runs already done`);
     expect(readFileSync(join(one, 'sweep.yaml')).equals(effective)).toBe(true);
@@ -111,7 +119,7 @@ describe('ocs-sim sweep', () => {
     expect(replanned.runs.map((r) => r.key)).not.toEqual(loadSweepPlan(sweepFile, false).runs.map((r) => r.key));
   });
 
-  it('`ocs-sim report DIR` rebuilds a sweep\'s conclusions from sweep.yaml and results.jsonl without running anything', () => {
+  it("`ocs-sim report DIR` rebuilds a sweep's conclusions from sweep.yaml and results.jsonl without running anything", () => {
     const copy = join(dir, 'report-copy');
     mkdirSync(copy);
     for (const file of ['sweep.yaml', 'results.jsonl']) writeFileSync(join(copy, file), readFileSync(join(one, file)));
@@ -146,7 +154,10 @@ describe('ocs-sim sweep', () => {
     expect(lines(join(a, 'results.jsonl'))).toHaveLength(Number(used![1]));
     expect(Number(used![1])).toBeGreaterThanOrEqual(4 * 3);
     // Runs finish in another order on 2 workers; the rounds wait for theirs, so the same runs are chosen.
-    const keys = (d: string) => lines(join(d, 'results.jsonl')).map((l) => JSON.parse(l).key as string).sort();
+    const keys = (d: string) =>
+      lines(join(d, 'results.jsonl'))
+        .map((l) => JSON.parse(l).key as string)
+        .sort();
     expect(keys(b)).toEqual(keys(a));
     for (const file of ['cells.csv', 'recommendation.md', 'recommendation.json', 'report.html', 'report.md']) {
       expect(readFileSync(join(b, file)).equals(readFileSync(join(a, file))), `${file} differs between 1 and 2 workers`).toBe(true);
@@ -162,7 +173,10 @@ describe('ocs-sim sweep', () => {
 
   it('rejects a bad sweep file with exit code 2, naming the field, the value and what is allowed', () => {
     const bad = join(dir, 'bad.yaml');
-    writeFileSync(bad, 'scenario: { duration: 5m }\nvary:\n  history-wait-recovery-timeout: [10s, 10sec]\nobjectives: [{ metric: waitFraction, max: 0.01, min: 0 }]\n');
+    writeFileSync(
+      bad,
+      'scenario: { duration: 5m }\nvary:\n  history-wait-recovery-timeout: [10s, 10sec]\nobjectives: [{ metric: waitFraction, max: 0.01, min: 0 }]\n',
+    );
     const r = spawnSync(process.execPath, [bin, 'sweep', bad], { cwd: repo, encoding: 'utf8' });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(`${bad}: vary.history-wait-recovery-timeout[1]: got "10sec"; expected a non-negative duration with a unit`);

@@ -51,7 +51,13 @@ describe('sweep conditions', () => {
     });
     expect(plan.cells).toHaveLength(2 * 2 * 2);
     const last = plan.cells.at(-1)!;
-    expect(last.options).toEqual({ 'history-wait-condition-threshold': 200, 'agents[Collections@Team B]': 20, outageLength: '12m', serviceTime: '50ms', concurrency: 8 });
+    expect(last.options).toEqual({
+      'history-wait-condition-threshold': 200,
+      'agents[Collections@Team B]': 20,
+      outageLength: '12m',
+      serviceTime: '50ms',
+      concurrency: 8,
+    });
     expect(last.scenario.externalSystem.outages[0]).toMatchObject({ from: '20m', until: '32m' });
     expect(last.scenario.campaignGroups[1].agents).toBe(20);
     expect(last.scenario.externalSystem.serviceTime).toEqual({ exponential: '50ms' });
@@ -104,8 +110,8 @@ describe('sweep conditions', () => {
         'conditions.serviceTime[0]: got "0s"; expected a duration above 0',
       ]),
     );
-    expect(errorsOf({ adaptive: true, replications: { min: 2, max: 4 }, vary: { 'history-wait-condition-threshold': [50] }, conditions: { concurrency: [8, 16] } })).toEqual([
-      expect.stringMatching(/^conditions: an adaptive sweep decides cell by cell/),
-    ]);
+    expect(
+      errorsOf({ adaptive: true, replications: { min: 2, max: 4 }, vary: { 'history-wait-condition-threshold': [50] }, conditions: { concurrency: [8, 16] } }),
+    ).toEqual([expect.stringMatching(/^conditions: an adaptive sweep decides cell by cell/)]);
   });
 });

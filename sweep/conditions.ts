@@ -66,8 +66,15 @@ export function rankSettings(cells: readonly CellStats[], settings: readonly Set
 }
 
 /** Every setting under every condition: where a condition breaks it, and with which objectives. */
-export function conditionBreaks(plan: SweepPlan, cells: readonly CellStats[], settings: readonly Setting[], failed: ReadonlyArray<readonly string[]>): ConditionBreak[] {
-  return settings.flatMap((s) => s.cells.map((i) => ({ setting: s.label, condition: cellLabel(conditionsOf(plan.sweep, cells[i].cell.options)), failed: [...failed[i]] })));
+export function conditionBreaks(
+  plan: SweepPlan,
+  cells: readonly CellStats[],
+  settings: readonly Setting[],
+  failed: ReadonlyArray<readonly string[]>,
+): ConditionBreak[] {
+  return settings.flatMap((s) =>
+    s.cells.map((i) => ({ setting: s.label, condition: cellLabel(conditionsOf(plan.sweep, cells[i].cell.options)), failed: [...failed[i]] })),
+  );
 }
 
 /** The conditions' values as a sentence: `outageLength 6m, 12m; agents[Sales] 30, 40`. */

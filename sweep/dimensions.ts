@@ -47,7 +47,9 @@ export function dimensionErrors(base: Scenario, dimensions: readonly Dimension[]
     if (d.kind !== 'condition' || d.condition !== 'outageLength') continue;
     const outages = [...base.network.outages, ...base.externalSystem.outages];
     if (outages.length === 0) {
-      errors.push(`conditions.outageLength: the scenario has no outage to lengthen; expected network.outages or externalSystem.outages in the scenario, or no outageLength`);
+      errors.push(
+        `conditions.outageLength: the scenario has no outage to lengthen; expected network.outages or externalSystem.outages in the scenario, or no outageLength`,
+      );
       continue;
     }
     const latestStart = Math.max(...outages.map((o) => durationMs(o.from)));

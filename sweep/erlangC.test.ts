@@ -12,7 +12,9 @@ describe('Erlang C', () => {
   });
 
   it('gives the golden mean wait and 20 s service level', () => {
-    console.log(`Erlang C mean wait: computed ${golden.meanWaitSeconds.toFixed(4)} s, golden 7.836 s; SL(20 s) computed ${golden.serviceLevel(20).toFixed(5)}, golden 0.88835`);
+    console.log(
+      `Erlang C mean wait: computed ${golden.meanWaitSeconds.toFixed(4)} s, golden 7.836 s; SL(20 s) computed ${golden.serviceLevel(20).toFixed(5)}, golden 0.88835`,
+    );
     expect(golden.meanWaitSeconds).toBeCloseTo(7.836, 3);
     expect(golden.serviceLevel(20)).toBeCloseTo(0.88835, 5);
   });
@@ -30,7 +32,14 @@ describe('Erlang C', () => {
 
 describe('Student t confidence intervals', () => {
   it('uses the tabulated 97.5% quantiles', () => {
-    for (const [df, t] of [[1, 12.7062047], [2, 4.3026527], [4, 2.7764451], [9, 2.2621572], [29, 2.0452296], [1000, 1.9623391]] as const) {
+    for (const [df, t] of [
+      [1, 12.7062047],
+      [2, 4.3026527],
+      [4, 2.7764451],
+      [9, 2.2621572],
+      [29, 2.0452296],
+      [1000, 1.9623391],
+    ] as const) {
       expect(studentTQuantile(0.975, df)).toBeCloseTo(t, 6);
     }
   });

@@ -29,7 +29,7 @@ describe('the example sweeps', () => {
     expect(plan.cells.every((c) => c.twin.ocsRestarts.length === 0 && c.scenario.ocsRestarts.length === 2)).toBe(true);
   });
 
-  it('sweeps/three-groups-team-b.yaml: varies Team B\'s own threshold (the other groups keep the application\'s) under outages of 6 and 12 minutes', () => {
+  it("sweeps/three-groups-team-b.yaml: varies Team B's own threshold (the other groups keep the application's) under outages of 6 and 12 minutes", () => {
     const plan = loadSweepPlan('sweeps/three-groups-team-b.yaml', false);
     expect(plan.notes).toEqual([]);
     expect(plan.cells).toHaveLength(3 * 3 * 2);
@@ -44,7 +44,11 @@ describe('the example sweeps', () => {
 describe('ocs-sim boundary on a sweep with a group option and a condition', () => {
   it('searches the application option with the group option and the condition each at one value', async () => {
     const { boundarySearch } = await import('../cli/boundaryCommand.ts');
-    const search = boundarySearch('sweeps/three-groups-team-b.yaml', { option: 'history-wait-recovery-timeout', objective: 'resubmissionsPerRecord', at: ['outageLength=12m'] });
+    const search = boundarySearch('sweeps/three-groups-team-b.yaml', {
+      option: 'history-wait-recovery-timeout',
+      objective: 'resubmissionsPerRecord',
+      at: ['outageLength=12m'],
+    });
     expect([search.lo, search.hi]).toEqual([10_000, 60_000]);
     expect(search.fixed.map((f) => `${f.option}=${String(f.value)}`)).toEqual(['history-wait-condition-threshold[Collections@Team B]=20', 'outageLength=12m']);
   });

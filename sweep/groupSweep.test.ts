@@ -38,31 +38,39 @@ function sweep(name: string, vary: unknown) {
 }
 
 describe('a sweep of an option a campaign group sets itself', () => {
-  it('keeps the group\'s own value and says so before it starts and in its report', () => {
+  it("keeps the group's own value and says so before it starts and in its report", () => {
     const r = sweep('kept', { 'history-wait-condition-threshold': [40, 400] });
     expect(r.status).toBe(0);
-    const note = 'note: history-wait-condition-threshold is varied at application level, but campaign group "Collections@Team B" sets its own (5) and keeps it in every cell';
+    const note =
+      'note: history-wait-condition-threshold is varied at application level, but campaign group "Collections@Team B" sets its own (5) and keeps it in every cell';
     expect(r.stderr.indexOf(note)).toBeGreaterThanOrEqual(0);
     expect(r.stderr.indexOf(note)).toBeLessThan(r.stderr.indexOf('sweep "kept"'));
     expect(readFileSync(join(r.out, 'recommendation.md'), 'utf8')).toContain('## Notes');
     expect(readFileSync(join(r.out, 'report.html'), 'utf8')).toContain('sets its own (5) and keeps it in every cell');
     // The group waits with its own threshold of 5 in every cell: the kept value is in force.
-    const results = readFileSync(join(r.out, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const results = readFileSync(join(r.out, 'results.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(results.every((l) => l.metrics.waitSeconds > 0)).toBe(true);
   });
 
-  it('varies the group\'s own value under vary.campaignGroups, written back there in sweep.yaml', () => {
+  it("varies the group's own value under vary.campaignGroups, written back there in sweep.yaml", () => {
     const r = sweep('group', { campaignGroups: { 'Collections@Team B': { 'history-wait-condition-threshold': [5, 100000] } } });
     expect(r.status).toBe(0);
     expect(r.stderr).not.toContain('note:');
     const csv = readFileSync(join(r.out, 'cells.csv'), 'utf8');
     expect(csv.split('\n')[0]).toContain('history-wait-condition-threshold[Collections@Team B]');
-    expect(parse(readFileSync(join(r.out, 'sweep.yaml'), 'utf8')).vary).toEqual({ campaignGroups: { 'Collections@Team B': { 'history-wait-condition-threshold': [5, 100000] } } });
+    expect(parse(readFileSync(join(r.out, 'sweep.yaml'), 'utf8')).vary).toEqual({
+      campaignGroups: { 'Collections@Team B': { 'history-wait-condition-threshold': [5, 100000] } },
+    });
   });
 
   it('refuses a group the scenario lacks with exit 2, naming the groups it has', () => {
     const r = sweep('lacking', { campaignGroups: { 'Team C': { 'history-wait-condition-threshold': [5] } } });
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain('vary.campaignGroups: got the campaign group "Team C", which the scenario lacks; its campaign groups: "Sales@Agents", "Collections@Team B"');
+    expect(r.stderr).toContain(
+      'vary.campaignGroups: got the campaign group "Team C", which the scenario lacks; its campaign groups: "Sales@Agents", "Collections@Team B"',
+    );
   });
 });

@@ -24,12 +24,15 @@ describe('health as sweep metrics', () => {
   });
 });
 
-describe('the recommendation\'s health section', () => {
-  it('lists the cells with a run metastable or a slow p95 recovery, with the share\'s Wilson interval and the p95 over runs', async () => {
+describe("the recommendation's health section", () => {
+  it("lists the cells with a run metastable or a slow p95 recovery, with the share's Wilson interval and the p95 over runs", async () => {
     const { healthSection, nearestRank } = await import('./healthSummary.ts');
     expect(nearestRank([5, 1, 300, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19], 0.95)).toBe(19);
     const cell = (name: string, metastable: number[], recovery: number[]) => ({ name, values: { metastable, healthRecoverySeconds: recovery } }) as never;
-    const lines = healthSection([cell('pool 8', [0, 0, 0], [20, 25, 30]), cell('pool 48', [1, 1, 0], [5400, 5400, 40])], (c) => (c as unknown as { name: string }).name);
+    const lines = healthSection(
+      [cell('pool 8', [0, 0, 0], [20, 25, 30]), cell('pool 48', [1, 1, 0], [5400, 5400, 40])],
+      (c) => (c as unknown as { name: string }).name,
+    );
     expect(lines).toContain('1 of 2 cells had no run metastable and recovered from every trigger within a minute in 95% of runs.');
     expect(lines).toContain('| pool 48 | 2 of 3 | 0.21 .. 0.94 | 1 h 30 min |');
     expect(lines.some((l) => l.startsWith('| pool 8 '))).toBe(false);

@@ -6,7 +6,11 @@ import { withoutFaults } from './plan.ts';
 
 describe('recovery probe', () => {
   const at = { dialingEndMs: 10_000, runEndMs: 12_000 };
-  const recovery = (dialingBackSeconds: number | null, backlogClearSeconds: number | null) => ({ lastOutageEndSeconds: 3, dialingBackSeconds, backlogClearSeconds });
+  const recovery = (dialingBackSeconds: number | null, backlogClearSeconds: number | null) => ({
+    lastOutageEndSeconds: 3,
+    dialingBackSeconds,
+    backlogClearSeconds,
+  });
 
   it('reads the seconds from the outage end to dialing back and to an empty backlog, recovered when both are within the bound', () => {
     expect(recoveryProbe(recovery(4, 5), at, 10_000)).toEqual({ recoverySeconds: 4, backlogClearSeconds: 5, recovered: 1 });
@@ -19,7 +23,11 @@ describe('recovery probe', () => {
   });
 
   it('has nothing to recover from without outages', () => {
-    expect(recoveryProbe({ lastOutageEndSeconds: null, dialingBackSeconds: null, backlogClearSeconds: null }, at, 1000)).toEqual({ recoverySeconds: 0, backlogClearSeconds: 0, recovered: 1 });
+    expect(recoveryProbe({ lastOutageEndSeconds: null, dialingBackSeconds: null, backlogClearSeconds: null }, at, 1000)).toEqual({
+      recoverySeconds: 0,
+      backlogClearSeconds: 0,
+      recovered: 1,
+    });
   });
 });
 

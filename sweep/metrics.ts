@@ -8,9 +8,12 @@ import { healthMetrics } from './healthMetrics.ts';
  * the recovery probe. The order here is the column order of cells.csv.
  */
 export const METRICS = {
-  waitFraction: 'fraction of dialing time during which at least one campaign group was in a wait condition (summary.json waitConditions.secondsActive, the union of the groups\' periods, over the dialing time)',
-  waitSeconds: 'seconds during which at least one campaign group was in a wait condition (summary.json waitConditions.secondsActive: the union of the groups\' periods, not their sum)',
-  deliveryP99Seconds: 'seconds from first POST to 200 OK, 99th percentile: the larger of the seq 0 and seq 1 p99s (an upper bound for all records), each the upper edge of its 2%-wide histogram bucket (bucketed, as in summary.json and the run report)',
+  waitFraction:
+    "fraction of dialing time during which at least one campaign group was in a wait condition (summary.json waitConditions.secondsActive, the union of the groups' periods, over the dialing time)",
+  waitSeconds:
+    "seconds during which at least one campaign group was in a wait condition (summary.json waitConditions.secondsActive: the union of the groups' periods, not their sum)",
+  deliveryP99Seconds:
+    'seconds from first POST to 200 OK, 99th percentile: the larger of the seq 0 and seq 1 p99s (an upper bound for all records), each the upper edge of its 2%-wide histogram bucket (bucketed, as in summary.json and the run report)',
   duplicatesPerRecord: 'duplicates stored by the external system per call report record created',
   staleOverwritesPerRecord: 'stale overwrites at the external system per call report record created',
   dialRateLost: 'dials lost against the fault-free twin, 1 - dials / twin dials (negative: more dials than the twin)',
@@ -25,8 +28,10 @@ export const METRICS = {
   timeouts: 'requests OCS timed out itself (history-http-response-timeout)',
   dials: 'dials in the run with faults',
   twinDials: 'dials in the fault-free twin',
-  metastable: '1 when the run\'s health verdict is metastable (a trigger ended and the backlog never came back by the end of the run, load within capacity), judged with the probe bound; the mean is the share of runs metastable',
-  healthRecoverySeconds: 'the health verdict\'s worst recovery: seconds from a trigger\'s end (outage, OCS restart, campaign start) until the backlog is back to its level before it (censored at the end of the run)',
+  metastable:
+    "1 when the run's health verdict is metastable (a trigger ended and the backlog never came back by the end of the run, load within capacity), judged with the probe bound; the mean is the share of runs metastable",
+  healthRecoverySeconds:
+    "the health verdict's worst recovery: seconds from a trigger's end (outage, OCS restart, campaign start) until the backlog is back to its level before it (censored at the end of the run)",
 } as const;
 
 export type MetricName = keyof typeof METRICS;

@@ -35,7 +35,11 @@ export const PROGRAM_FOLDERS = ['machines', 'sim', 'io', 'properties', 'reports'
 
 function fingerprint(root: string, files: readonly string[]): string {
   const hash = createHash('sha256');
-  for (const file of files) hash.update(`${file}\n`).update(readFileSync(join(root, file))).update('\n');
+  for (const file of files)
+    hash
+      .update(`${file}\n`)
+      .update(readFileSync(join(root, file)))
+      .update('\n');
   return hash.digest('hex').slice(0, 16);
 }
 

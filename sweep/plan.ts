@@ -126,7 +126,10 @@ export function planSweep(sweep: Sweep, base: Scenario, options: { quick: boolea
 
   // An adaptive sweep decides cell by cell; a setting under several conditions is a fixed sweep's question (boundary fixes each condition at one value).
   if (sweep.adaptive && sweep.vary.some((d) => isCondition(d) && d.values.length > 1)) {
-    return { ok: false, errors: ['conditions: an adaptive sweep decides cell by cell, not a setting under every condition; run conditions in a fixed sweep (without --adaptive)'] };
+    return {
+      ok: false,
+      errors: ['conditions: an adaptive sweep decides cell by cell, not a setting under every condition; run conditions in a fixed sweep (without --adaptive)'],
+    };
   }
   const unheld = dimensionErrors(base, sweep.vary);
   if (unheld.length > 0) return { ok: false, errors: unheld };
@@ -148,7 +151,20 @@ export function planSweep(sweep: Sweep, base: Scenario, options: { quick: boolea
 
   const model = options.modelVersion ?? '';
   const runs = cells.flatMap((cell) => seeds.map((seed) => ({ key: runKey(cell.scenario, seed, probe, model), cell: cell.index, seed })));
-  return { ok: true, plan: { sweep, quick: options.quick || sweep.smoke, base: { ...base, duration }, cells, seeds, runs, probe, adaptive, notes: keptGroupOptions(base, sweep.vary) } };
+  return {
+    ok: true,
+    plan: {
+      sweep,
+      quick: options.quick || sweep.smoke,
+      base: { ...base, duration },
+      cells,
+      seeds,
+      runs,
+      probe,
+      adaptive,
+      notes: keptGroupOptions(base, sweep.vary),
+    },
+  };
 }
 
 /** A cell's settings alone (its conditions left out): cells with the same settings label are one setting under different conditions. */
@@ -172,5 +188,8 @@ function adaptiveRange(sweep: Sweep, quick: boolean): SweepPlan['adaptive'] {
 }
 
 export function runKey(scenario: Scenario, seed: number, probe: ProbeSettings, modelVersion: string): string {
-  return createHash('sha256').update(JSON.stringify({ metrics: METRICS_VERSION, model: modelVersion, scenario, seed, probe })).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify({ metrics: METRICS_VERSION, model: modelVersion, scenario, seed, probe }))
+    .digest('hex')
+    .slice(0, 16);
 }

@@ -18,12 +18,13 @@ const WORKER_ENTRY = import.meta.url.endsWith('.js')
 
 export function runThreads(threads: number): RunThreads {
   // piscina loads when the first pool starts, not with every command that could start one.
-  const pool = import('piscina').then(({ Piscina }) =>
-    new Piscina<RunTask, RunOutcome>({
-      ...WORKER_ENTRY,
-      minThreads: threads,
-      maxThreads: threads,
-    }),
+  const pool = import('piscina').then(
+    ({ Piscina }) =>
+      new Piscina<RunTask, RunOutcome>({
+        ...WORKER_ENTRY,
+        minThreads: threads,
+        maxThreads: threads,
+      }),
   );
   return { run: async (task) => (await pool).run(task), destroy: async () => (await pool).destroy() };
 }

@@ -2,7 +2,16 @@ import type { AdaptiveOutcome } from './adaptiveSweep.ts';
 import { healthSection } from './healthSummary.ts';
 import type { CellStats } from './aggregate.ts';
 import { METRICS, type MetricName } from './metrics.ts';
-import { breaksTable, conditionBreaks, conditionsText, rankSettings, settingsUnderConditions, worstMean, type ConditionBreak, type Setting } from './conditions.ts';
+import {
+  breaksTable,
+  conditionBreaks,
+  conditionsText,
+  rankSettings,
+  settingsUnderConditions,
+  worstMean,
+  type ConditionBreak,
+  type Setting,
+} from './conditions.ts';
 import { cellLabel, conditionsOf, type SweepPlan } from './plan.ts';
 import { isCondition } from './sweepFile.ts';
 import { pairedDifferences, summarize, type Stat } from './stats.ts';
@@ -98,7 +107,13 @@ export function recommend(plan: SweepPlan, cells: readonly CellStats[], vs: read
   // Stable sort: full ties keep the sweep order.
   const pick = (i: number | null) => (i === null ? undefined : cells[i]);
   const underConditions = !adaptive && plan.sweep.vary.some(isCondition);
-  const settings = underConditions ? settingsUnderConditions(plan, cells, vs.map((v) => v.qualifies)) : [];
+  const settings = underConditions
+    ? settingsUnderConditions(
+        plan,
+        cells,
+        vs.map((v) => v.qualifies),
+      )
+    : [];
   const [bestSetting, runnerUpSetting] = rankSettings(cells, settings, goal);
   // With conditions: the best setting's worst condition for the first goal, and the runner-up under the same condition (paired by seed).
   const worst = bestSetting ? worstMean(cells, bestSetting, goal[0]).cell : -1;
@@ -112,8 +127,22 @@ export function recommend(plan: SweepPlan, cells: readonly CellStats[], vs: read
   const paired = best && runnerUp ? goalMetrics.map((metric) => ({ metric, difference: summarize(common(best.values[metric], runnerUp.values[metric])) })) : [];
   const binding = qualifying.length > 0 ? [] : bindingObjectives(objectives, cells);
   const ref = (c: CellStats | undefined, setting?: Setting) =>
-    c ? (setting ? { cell: c.cell.index, options: setting.options, cells: setting.cells.map((i) => cells[i].cell.index) } : { cell: c.cell.index, options: c.cell.options }) : null;
-  const conditions = underConditions ? { text: conditionsText(plan), breaks: conditionBreaks(plan, cells, settings, vs.map((v) => v.failed)) } : null;
+    c
+      ? setting
+        ? { cell: c.cell.index, options: setting.options, cells: setting.cells.map((i) => cells[i].cell.index) }
+        : { cell: c.cell.index, options: c.cell.options }
+      : null;
+  const conditions = underConditions
+    ? {
+        text: conditionsText(plan),
+        breaks: conditionBreaks(
+          plan,
+          cells,
+          settings,
+          vs.map((v) => v.failed),
+        ),
+      }
+    : null;
 
   const md: string[] = [];
   md.push(`# Recommendation: ${plan.sweep.name}`, '');
@@ -128,20 +157,46 @@ export function recommend(plan: SweepPlan, cells: readonly CellStats[], vs: read
   if (plan.notes.length > 0) md.push('## Notes', '', ...plan.notes.map((n) => `- ${n}`), '');
   if (adaptive) md.push(...adaptive.summary, '');
   const under = (c: CellStats, setting?: Setting) =>
-    setting ? [`Meets every objective under every condition (${conditions!.text}); the figures below are its worst condition for ${goalMetrics[0]}: ${cellLabel(conditionsOf(plan.sweep, c.cell.options))}.`, ''] : [];
+    setting
+      ? [
+          `Meets every objective under every condition (${conditions!.text}); the figures below are its worst condition for ${goalMetrics[0]}: ${cellLabel(conditionsOf(plan.sweep, c.cell.options))}.`,
+          '',
+        ]
+      : [];
   if (best) {
-    md.push(`## Recommended: ${bestSetting ? bestSetting.label : cellLabel(best.cell.options)}`, '', ...under(best, bestSetting), ...evidence(best, objectives, goalMetrics), '');
+    md.push(
+      `## Recommended: ${bestSetting ? bestSetting.label : cellLabel(best.cell.options)}`,
+      '',
+      ...under(best, bestSetting),
+      ...evidence(best, objectives, goalMetrics),
+      '',
+    );
     if (runnerUp) {
-      md.push(`## Runner-up: ${runnerUpSetting ? runnerUpSetting.label : cellLabel(runnerUp.cell.options)}`, '', ...evidence(runnerUp, objectives, goalMetrics), '');
+      md.push(
+        `## Runner-up: ${runnerUpSetting ? runnerUpSetting.label : cellLabel(runnerUp.cell.options)}`,
+        '',
+        ...evidence(runnerUp, objectives, goalMetrics),
+        '',
+      );
       md.push('Recommended - runner-up, paired by seed (same seeds in both):', '');
       for (const { metric, difference: d } of paired) {
-        const verdict = d.ciLow > 0 || d.ciHigh < 0 ? 'a real difference at 95%' : d.min === 0 && d.max === 0 ? 'identical in every replication' : 'not distinguishable at 95%';
+        const verdict =
+          d.ciLow > 0 || d.ciHigh < 0
+            ? 'a real difference at 95%'
+            : d.min === 0 && d.max === 0
+              ? 'identical in every replication'
+              : 'not distinguishable at 95%';
         md.push(`- ${metric}: ${short(d.mean)} (95% CI ${short(d.ciLow)} .. ${short(d.ciHigh)}): ${verdict}.`);
       }
       md.push('');
     } else md.push('No runner-up: no other cell meets every objective.', '');
   } else if (underConditions && qualifying.length > 0) {
-    md.push('## No setting meets every objective under every condition', '', 'Some cells qualify, each under some conditions only: see where each condition breaks each setting below.', '');
+    md.push(
+      '## No setting meets every objective under every condition',
+      '',
+      'Some cells qualify, each under some conditions only: see where each condition breaks each setting below.',
+      '',
+    );
   } else {
     md.push(underConditions ? '## No setting meets every objective under every condition' : '## No setting meets every objective', '');
     for (const b of binding) {
@@ -153,12 +208,30 @@ export function recommend(plan: SweepPlan, cells: readonly CellStats[], vs: read
     }
     md.push('');
   }
-  if (conditions) md.push('## Where each condition breaks a setting', '', 'Conditions are not choices: a setting is recommended only when it meets every objective under each of them. ✓: meets every objective; ✗: the objectives it fails.', '', ...breaksTable(conditions.breaks), '');
+  if (conditions)
+    md.push(
+      '## Where each condition breaks a setting',
+      '',
+      'Conditions are not choices: a setting is recommended only when it meets every objective under each of them. ✓: meets every objective; ✗: the objectives it fails.',
+      '',
+      ...breaksTable(conditions.breaks),
+      '',
+    );
   md.push(...healthSection(cells, (c) => cellLabel(c.cell.options)));
   md.push(`## All cells`, '', ...cellTable(cells, vs, objectives, goalMetrics, adaptive !== undefined), '');
   md.push('## Metrics', '', ...[...new Set([...objectives.map((o) => o.metric), ...goalMetrics])].map((m) => `- ${m}: ${METRICS[m]}`), '');
   md.push('cells.csv has every metric of every cell: mean, 95% CI bounds, min and max, to 7 significant digits.');
-  return { rule: RULE, goal: goalText(goal), best: ref(best, bestSetting), runnerUp: ref(runnerUp, runnerUpSetting), conditions, pairedGoalDifferences: paired, qualifying: qualifying.map((c) => c.cell.index), binding, markdown: md.join('\n') };
+  return {
+    rule: RULE,
+    goal: goalText(goal),
+    best: ref(best, bestSetting),
+    runnerUp: ref(runnerUp, runnerUpSetting),
+    conditions,
+    pairedGoalDifferences: paired,
+    qualifying: qualifying.map((c) => c.cell.index),
+    binding,
+    markdown: md.join('\n'),
+  };
 }
 
 /**
@@ -206,14 +279,22 @@ function evidence(c: CellStats, objectives: readonly Objective[], goals: readonl
 }
 
 /** `withRuns`: a column with each cell's replications (an adaptive sweep's differ from cell to cell). */
-function cellTable(cells: readonly CellStats[], vs: readonly Verdict[], objectives: readonly Objective[], goals: readonly MetricName[], withRuns: boolean): string[] {
+function cellTable(
+  cells: readonly CellStats[],
+  vs: readonly Verdict[],
+  objectives: readonly Objective[],
+  goals: readonly MetricName[],
+  withRuns: boolean,
+): string[] {
   const options = Object.keys(cells[0]?.cell.options ?? {});
   const metrics = [...new Set<MetricName>([...objectives.map((o) => o.metric), ...goals])];
   const runs = withRuns ? ['runs'] : [];
   const rows = [`| ${[...options, ...runs, ...metrics, 'qualifies'].join(' | ')} |`, `|${[...options, ...runs, ...metrics, 'q'].map(() => '---').join('|')}|`];
   cells.forEach((c, i) => {
     const n = withRuns ? [String(c.stats[metrics[0]].n)] : [];
-    rows.push(`| ${[...options.map((o) => String(c.cell.options[o as keyof typeof c.cell.options])), ...n, ...metrics.map((m) => fmtStat(c.stats[m])), vs[i].qualifies ? 'yes' : `no (${vs[i].failedMetrics.join(', ')})`].join(' | ')} |`);
+    rows.push(
+      `| ${[...options.map((o) => String(c.cell.options[o as keyof typeof c.cell.options])), ...n, ...metrics.map((m) => fmtStat(c.stats[m])), vs[i].qualifies ? 'yes' : `no (${vs[i].failedMetrics.join(', ')})`].join(' | ')} |`,
+    );
   });
   return rows;
 }

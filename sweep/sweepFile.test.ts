@@ -34,7 +34,9 @@ describe('sweep file validation', () => {
     expect(errorsOf({ scenario: 'x.yaml', vary: { 'history-wait-recovery-timeout': ['30 s'] } })).toEqual([
       'vary.history-wait-recovery-timeout[0]: got "30 s"; expected a non-negative duration with a unit (ms, s, m or h), e.g. "250ms", "30s", "5m", "2h", "1h30m"',
     ]);
-    expect(errorsOf({ scenario: 'x.yaml', vary: { 'http-connection-pool-size': [0, 4] } })).toEqual(['vary.http-connection-pool-size[0]: got 0; expected at least 1 connections']);
+    expect(errorsOf({ scenario: 'x.yaml', vary: { 'http-connection-pool-size': [0, 4] } })).toEqual([
+      'vary.http-connection-pool-size[0]: got 0; expected at least 1 connections',
+    ]);
     expect(errorsOf({ scenario: 'x.yaml', vary: { 'recovery-timer': [true] } })).toEqual(['vary.recovery-timer[0]: got true; expected per-record or batch']);
     expect(errorsOf({ scenario: 'x.yaml', vary: {} })).toEqual(['vary: got {}; expected at least one OCS option to vary']);
   });
@@ -61,17 +63,26 @@ describe('sweep file validation', () => {
   });
 
   it('takes a bare whole number of seconds for an OCS timeout, as a scenario does, and names its cells with the unit', () => {
-    const sweep = sweepOf({ scenario: 'base.yaml', vary: { 'history-wait-recovery-timeout': [10, '20s'] }, objectives: [{ metric: 'waitFraction', max: 0.01 }] });
-    expect(sweep.vary).toEqual([{ kind: 'option', option: 'history-wait-recovery-timeout', group: null, key: 'history-wait-recovery-timeout', values: ['10s', '20s'] }]);
-    expect(errorsOf({ scenario: 'base.yaml', vary: { 'history-wait-recovery-timeout': [10, '10s'] }, objectives: [{ metric: 'waitFraction', max: 0.01 }] })).toEqual([
-      'vary.history-wait-recovery-timeout: got [10,"10s"]; expected each value once',
+    const sweep = sweepOf({
+      scenario: 'base.yaml',
+      vary: { 'history-wait-recovery-timeout': [10, '20s'] },
+      objectives: [{ metric: 'waitFraction', max: 0.01 }],
+    });
+    expect(sweep.vary).toEqual([
+      { kind: 'option', option: 'history-wait-recovery-timeout', group: null, key: 'history-wait-recovery-timeout', values: ['10s', '20s'] },
     ]);
+    expect(
+      errorsOf({ scenario: 'base.yaml', vary: { 'history-wait-recovery-timeout': [10, '10s'] }, objectives: [{ metric: 'waitFraction', max: 0.01 }] }),
+    ).toEqual(['vary.history-wait-recovery-timeout: got [10,"10s"]; expected each value once']);
   });
 
-  it('expands ranges by counting steps, in the option\'s own unit', () => {
+  it("expands ranges by counting steps, in the option's own unit", () => {
     const s = sweepOf({
       scenario: 'x.yaml',
-      vary: { 'history-wait-recovery-timeout': { from: '500ms', to: '2s', step: '500ms' }, 'history-wait-condition-threshold': { from: 50, to: 200, step: 75 } },
+      vary: {
+        'history-wait-recovery-timeout': { from: '500ms', to: '2s', step: '500ms' },
+        'history-wait-condition-threshold': { from: 50, to: 200, step: 75 },
+      },
     });
     expect(s.vary).toEqual([
       expect.objectContaining({ option: 'history-wait-recovery-timeout', values: ['500ms', '1s', '1500ms', '2s'] }),
@@ -83,7 +94,9 @@ describe('sweep file validation', () => {
     expect(errorsOf({ scenario: 'x', vary: { 'recovery-timer': { from: 1, to: 2, step: 1 } } })).toEqual([
       'vary.recovery-timer: got a range; recovery-timer takes no numbers or durations: list its values instead, e.g. [per-record, batch]',
     ]);
-    expect(errorsOf({ scenario: 'x', vary: { 'history-wait-condition-threshold': { from: 10, to: 5, step: 1 } } })).toEqual(['vary.history-wait-condition-threshold: got from 10 to 5; expected to >= from']);
+    expect(errorsOf({ scenario: 'x', vary: { 'history-wait-condition-threshold': { from: 10, to: 5, step: 1 } } })).toEqual([
+      'vary.history-wait-condition-threshold: got from 10 to 5; expected to >= from',
+    ]);
     expect(errorsOf({ scenario: 'x', vary: { 'history-wait-recovery-timeout': { from: '1s', to: '5s', step: 1 } } })).toEqual([
       'vary.history-wait-recovery-timeout.step: got 1; expected a duration with a unit, e.g. "30s"',
     ]);
@@ -117,7 +130,7 @@ describe('sweep plan', () => {
     for (const cell of plan.cells) expect(plan.runs.filter((r) => r.cell === cell.index).map((r) => r.seed)).toEqual([11, 12, 13]);
   });
 
-  it('leaves a campaign group\'s own value of an option varied at application level (OCS applies it over the application\'s), and says so', () => {
+  it("leaves a campaign group's own value of an option varied at application level (OCS applies it over the application's), and says so", () => {
     const planned = planSweep(sweep, base, { quick: false });
     if (!planned.ok) throw new Error('plan');
     const cell = planned.plan.cells[3];
@@ -128,13 +141,22 @@ describe('sweep plan', () => {
     ]);
   });
 
-  it('varies one campaign group\'s own option under vary.campaignGroups, the application level beside it', () => {
-    const both = sweepOf({ scenario: 'x.yaml', vary: { 'history-wait-condition-threshold': [50, 200], campaignGroups: { A: { 'history-wait-condition-threshold': [20, 60] } } }, replications: 2 });
+  it("varies one campaign group's own option under vary.campaignGroups, the application level beside it", () => {
+    const both = sweepOf({
+      scenario: 'x.yaml',
+      vary: { 'history-wait-condition-threshold': [50, 200], campaignGroups: { A: { 'history-wait-condition-threshold': [20, 60] } } },
+      replications: 2,
+    });
     expect(both.vary.map((d) => d.key)).toEqual(['history-wait-condition-threshold', 'history-wait-condition-threshold[A]']);
     const planned = planSweep(both, base, { quick: false });
     if (!planned.ok) throw new Error(planned.errors.join('\n'));
     expect(planned.plan.notes).toEqual([]);
-    expect(planned.plan.cells.map((c) => [c.scenario.ocs['history-wait-condition-threshold'], c.scenario.campaignGroups[0].options['history-wait-condition-threshold']])).toEqual([
+    expect(
+      planned.plan.cells.map((c) => [
+        c.scenario.ocs['history-wait-condition-threshold'],
+        c.scenario.campaignGroups[0].options['history-wait-condition-threshold'],
+      ]),
+    ).toEqual([
       [50, 20],
       [50, 60],
       [200, 20],
@@ -143,16 +165,22 @@ describe('sweep plan', () => {
   });
 
   it('refuses a vary with nothing in it', () => {
-    expect(errorsOf({ scenario: 'x.yaml', vary: { campaignGroups: {} } })).toEqual(['vary: nothing to vary; expected at least one OCS option, a campaign group\'s option under vary.campaignGroups, or a condition']);
+    expect(errorsOf({ scenario: 'x.yaml', vary: { campaignGroups: {} } })).toEqual([
+      "vary: nothing to vary; expected at least one OCS option, a campaign group's option under vary.campaignGroups, or a condition",
+    ]);
   });
 
   it('refuses a group the scenario lacks and an option a group cannot set, naming what is allowed', () => {
     expect(errorsOf({ scenario: 'x.yaml', vary: { campaignGroups: { A: { 'http-connection-pool-size': [1, 2] } } } })).toEqual([
-      expect.stringMatching(/^vary\.campaignGroups\.A\.http-connection-pool-size: "http-connection-pool-size" is not an option a campaign group can set for itself; group-level options: send-history, .*history-wait-condition-threshold/),
+      expect.stringMatching(
+        /^vary\.campaignGroups\.A\.http-connection-pool-size: "http-connection-pool-size" is not an option a campaign group can set for itself; group-level options: send-history, .*history-wait-condition-threshold/,
+      ),
     ]);
     const lacking = sweepOf({ scenario: 'x.yaml', vary: { campaignGroups: { 'Team B': { 'history-wait-condition-threshold': [20] } } } });
     const planned = planSweep(lacking, base, { quick: false });
-    expect(planned.ok ? [] : planned.errors).toEqual(['vary.campaignGroups: got the campaign group "Team B", which the scenario lacks; its campaign groups: "A"']);
+    expect(planned.ok ? [] : planned.errors).toEqual([
+      'vary.campaignGroups: got the campaign group "Team B", which the scenario lacks; its campaign groups: "A"',
+    ]);
   });
 
   it('gives keys that change with what the run computes and nothing else', () => {
@@ -171,7 +199,12 @@ describe('sweep plan', () => {
   it('makes the twin by removing faults only', () => {
     const twin = withoutFaults(base);
     expect(twin.network).toMatchObject({ responseLoss: 0, requestLoss: 0, refusedConnections: 0, hangs: 0, outages: [] });
-    expect(twin.externalSystem).toMatchObject({ errors: {}, outages: [], concurrency: base.externalSystem.concurrency, serviceTime: base.externalSystem.serviceTime });
+    expect(twin.externalSystem).toMatchObject({
+      errors: {},
+      outages: [],
+      concurrency: base.externalSystem.concurrency,
+      serviceTime: base.externalSystem.serviceTime,
+    });
     expect({ ...twin, network: base.network, externalSystem: base.externalSystem }).toEqual(base);
   });
 
@@ -193,15 +226,23 @@ describe('sweep plan', () => {
   it('reports a cell whose scenario is invalid, naming the cell', () => {
     const bad = sweepOf({ scenario: 'x', vary: { 'history-wait-recovery-timeout': ['0s', '5s'] } });
     const planned = planSweep(bad, base, { quick: false });
-    expect(planned.ok ? [] : planned.errors).toEqual(['vary (cell history-wait-recovery-timeout=0s): ocs.history-wait-recovery-timeout: got "0s"; expected at least 1ms (OCS configuration writes whole seconds)']);
+    expect(planned.ok ? [] : planned.errors).toEqual([
+      'vary (cell history-wait-recovery-timeout=0s): ocs.history-wait-recovery-timeout: got "0s"; expected at least 1ms (OCS configuration writes whole seconds)',
+    ]);
   });
 
   it('merges a patch into the base as RFC 7386 says: objects by key, null removes, the rest replaced', () => {
     expect(mergePatch({ a: { b: 1, c: [1, 2] }, d: 1 }, { a: { c: [3] }, e: 2 })).toEqual({ a: { b: 1, c: [3] }, d: 1, e: 2 });
-    expect(mergePatch({ serviceTime: { exponential: '20ms' } }, { serviceTime: { exponential: null, fixed: '40ms' } })).toEqual({ serviceTime: { fixed: '40ms' } });
+    expect(mergePatch({ serviceTime: { exponential: '20ms' } }, { serviceTime: { exponential: null, fixed: '40ms' } })).toEqual({
+      serviceTime: { fixed: '40ms' },
+    });
     // A distribution is a value: a patch naming another shape replaces it (calibration.yaml does this).
-    expect(mergePatch({ serviceTime: { exponential: '20ms' } }, { serviceTime: { lognormal: { median: '2ms', p99: '9ms' } } })).toEqual({ serviceTime: { lognormal: { median: '2ms', p99: '9ms' } } });
-    expect(mergePatch({ latency: { lognormal: { median: '15ms', p99: '120ms' } } }, { latency: { lognormal: { p99: '90ms' } } })).toEqual({ latency: { lognormal: { p99: '90ms' } } });
+    expect(mergePatch({ serviceTime: { exponential: '20ms' } }, { serviceTime: { lognormal: { median: '2ms', p99: '9ms' } } })).toEqual({
+      serviceTime: { lognormal: { median: '2ms', p99: '9ms' } },
+    });
+    expect(mergePatch({ latency: { lognormal: { median: '15ms', p99: '120ms' } } }, { latency: { lognormal: { p99: '90ms' } } })).toEqual({
+      latency: { lognormal: { p99: '90ms' } },
+    });
     expect(mergePatch({ a: 1 }, { a: { b: { c: null, d: 2 } } })).toEqual({ a: { b: { d: 2 } } });
   });
 });

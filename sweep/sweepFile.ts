@@ -18,7 +18,10 @@ export type OptionValue = string | number | boolean;
 export const GROUP_OPTION_NAMES = Object.keys(GroupOptions.shape) as OptionName[];
 
 const Count = (what: string, min: number) =>
-  z.number({ error: `expected a whole number of ${what}` }).int({ error: `expected a whole number of ${what}` }).min(min, { error: `expected at least ${min} ${what}` });
+  z
+    .number({ error: `expected a whole number of ${what}` })
+    .int({ error: `expected a whole number of ${what}` })
+    .min(min, { error: `expected at least ${min} ${what}` });
 
 const MetricNameSchema = z.enum(METRIC_NAMES, { error: `expected a metric: ${METRIC_NAMES.join(', ')}` });
 
@@ -51,7 +54,12 @@ const Objective = z
   .refine((o) => o.metric.endsWith('Seconds') || ![o.max, o.min, o.equals].some((x) => typeof x === 'string'), {
     error: 'expected a number: a duration (with a unit) is a limit only for a metric in seconds (deliveryP99Seconds, recoverySeconds, ...)',
   })
-  .transform((o) => ({ metric: o.metric, ...(o.max !== undefined ? { max: limitSeconds(o.max) } : {}), ...(o.min !== undefined ? { min: limitSeconds(o.min) } : {}), ...(o.equals !== undefined ? { equals: limitSeconds(o.equals) } : {}) }));
+  .transform((o) => ({
+    metric: o.metric,
+    ...(o.max !== undefined ? { max: limitSeconds(o.max) } : {}),
+    ...(o.min !== undefined ? { min: limitSeconds(o.min) } : {}),
+    ...(o.equals !== undefined ? { equals: limitSeconds(o.equals) } : {}),
+  }));
 export type Objective = z.infer<typeof Objective>;
 
 const Goal = z.union([z.strictObject({ minimize: MetricNameSchema }), z.strictObject({ maximize: MetricNameSchema })], {
@@ -80,9 +88,13 @@ export const SweepFile = z.strictObject({
     .union([z.string(), z.record(z.string(), z.unknown())], { error: 'expected a scenario file path (relative to the sweep file) or an inline scenario' })
     .describe('The base scenario: a path relative to this file, or the scenario itself.'),
   patch: z
-    .union([PatchPart, z.array(PatchPart)], { error: 'expected a scenario fragment, a path to one (e.g. calibration.yaml from ocs-sim drive), or a list of them' })
+    .union([PatchPart, z.array(PatchPart)], {
+      error: 'expected a scenario fragment, a path to one (e.g. calibration.yaml from ocs-sim drive), or a list of them',
+    })
     .default({})
-    .describe('Merged into the base scenario as a JSON Merge Patch (objects merge, null removes a key, anything else replaces): a fragment, a path to a YAML fragment relative to this file (calibration.yaml of ocs-sim drive), or a list of them merged in order.'),
+    .describe(
+      'Merged into the base scenario as a JSON Merge Patch (objects merge, null removes a key, anything else replaces): a fragment, a path to a YAML fragment relative to this file (calibration.yaml of ocs-sim drive), or a list of them merged in order.',
+    ),
   vary: z
     .strictObject({
       ...(Object.fromEntries(OPTION_NAMES.map((name) => [name, Values.optional()])) as Record<OptionName, z.ZodOptional<typeof Values>>),
@@ -92,12 +104,16 @@ export const SweepFile = z.strictObject({
         .describe(`One campaign group's own options: { "<group name>": { <option>: [values] } }; group-level options: ${GROUP_OPTION_NAMES.join(', ')}.`),
     })
     .describe(
-      'OCS options (application level) and their values, and under campaignGroups a group\'s own; the sweep runs every combination. A campaign group that sets an application-level option varied here keeps its own value (OCS applies group-level options over application-level ones): the sweep says so; vary it under campaignGroups to change it.',
+      "OCS options (application level) and their values, and under campaignGroups a group's own; the sweep runs every combination. A campaign group that sets an application-level option varied here keeps its own value (OCS applies group-level options over application-level ones): the sweep says so; vary it under campaignGroups to change it.",
     ),
   replications: z
-    .union([Count('replications', 2), z.record(z.string(), z.unknown())], { error: 'expected a whole number of replications (at least 2), or { min, max } for --adaptive' })
+    .union([Count('replications', 2), z.record(z.string(), z.unknown())], {
+      error: 'expected a whole number of replications (at least 2), or { min, max } for --adaptive',
+    })
     .default(10)
-    .describe('Seeds per cell; every cell runs the same seeds (common random numbers). { min, max }: the range --adaptive works in (a number N there means min 3, max N).'),
+    .describe(
+      'Seeds per cell; every cell runs the same seeds (common random numbers). { min, max }: the range --adaptive works in (a number N there means min 3, max N).',
+    ),
   adaptive: z
     .boolean({ error: 'expected true or false' })
     .default(false)
@@ -106,7 +122,9 @@ export const SweepFile = z.strictObject({
   quick: z
     .strictObject({
       replications: Count('replications', 2).default(2),
-      duration: Duration.optional().describe('Dialing time of a quick run; default: the last outage end + 10m (30m without outages), at most the base duration.'),
+      duration: Duration.optional().describe(
+        'Dialing time of a quick run; default: the last outage end + 10m (30m without outages), at most the base duration.',
+      ),
     })
     .prefault({})
     .describe('What --quick runs instead: fewer seeds, shorter runs.'),
@@ -130,7 +148,9 @@ export const SweepFile = z.strictObject({
         .record(z.string(), Values, { error: 'expected campaign group names, each with its numbers of agents' })
         .optional()
         .describe('Agents of a campaign group: { "<group name>": [30, 40] }.'),
-      outageLength: Values.optional().describe('Length of every outage window of the scenario (network and external system), each from its own start: [6m, 12m].'),
+      outageLength: Values.optional().describe(
+        'Length of every outage window of the scenario (network and external system), each from its own start: [6m, 12m].',
+      ),
       serviceTime: Values.optional().describe("The external system's service time: exponential with this mean, e.g. [20ms, 200ms]."),
       concurrency: Values.optional().describe('Requests the external system processes at once: [8, 32].'),
     })
@@ -192,7 +212,8 @@ export function validateSweep(input: unknown): SweepValidation {
   const replications = checkReplications(parsed.data.replications, parsed.data.adaptive, input, errors);
   checkDuration(['probe', 'bound'], parsed.data.probe.bound, errors);
   if (parsed.data.quick.duration !== undefined) checkDuration(['quick', 'duration'], parsed.data.quick.duration, errors);
-  if (vary.length === 0 && errors.length === 0) errors.push('vary: nothing to vary; expected at least one OCS option, a campaign group\'s option under vary.campaignGroups, or a condition');
+  if (vary.length === 0 && errors.length === 0)
+    errors.push("vary: nothing to vary; expected at least one OCS option, a campaign group's option under vary.campaignGroups, or a condition");
   const { conditions: _conditions, ...rest } = parsed.data;
   return errors.length > 0 ? { ok: false, errors } : { ok: true, sweep: { ...rest, vary, replications, goal: [parsed.data.goal].flat() } };
 }
@@ -205,7 +226,10 @@ function checkReplications(value: number | Record<string, unknown>, adaptive: bo
     errors.push(...range.error.issues.map((issue) => describeIssue({ ...issue, path: ['replications', ...issue.path] }, input, SweepFile)));
     return 0;
   }
-  if (!adaptive) errors.push(`replications: got ${show(value)}; a range of replications is for adaptive sweeps: run with --adaptive (or set adaptive: true), or give a whole number`);
+  if (!adaptive)
+    errors.push(
+      `replications: got ${show(value)}; a range of replications is for adaptive sweeps: run with --adaptive (or set adaptive: true), or give a whole number`,
+    );
   return range.data;
 }
 
@@ -241,15 +265,21 @@ function varied(input: unknown, errors: string[]): Dimension[] {
   if (typeof groups !== 'object' || groups === null || Array.isArray(groups)) return vary;
   for (const [group, options] of Object.entries(groups)) {
     if (typeof options !== 'object' || options === null || Array.isArray(options)) continue;
-    if (Object.keys(options).length === 0) errors.push(`${formatPath(['vary', 'campaignGroups', group])}: got {}; expected at least one group-level option to vary: ${GROUP_OPTION_NAMES.join(', ')}`);
+    if (Object.keys(options).length === 0)
+      errors.push(
+        `${formatPath(['vary', 'campaignGroups', group])}: got {}; expected at least one group-level option to vary: ${GROUP_OPTION_NAMES.join(', ')}`,
+      );
     for (const [option, spec] of Object.entries(options) as [OptionName, unknown][]) {
       const path = ['vary', 'campaignGroups', group, option];
       if (!GROUP_OPTION_NAMES.includes(option)) {
-        errors.push(`${formatPath(path)}: ${show(option)} is not an option a campaign group can set for itself; group-level options: ${GROUP_OPTION_NAMES.join(', ')}`);
+        errors.push(
+          `${formatPath(path)}: ${show(option)} is not an option a campaign group can set for itself; group-level options: ${GROUP_OPTION_NAMES.join(', ')}`,
+        );
         continue;
       }
       const values = axisValues(optionAxis(path, option), spec, errors);
-      if (values === null) errors.push(`${formatPath(path)}: got ${show(spec)}; expected a list of values, e.g. [20, 60], or a range { from: 20, to: 100, step: 20 }`);
+      if (values === null)
+        errors.push(`${formatPath(path)}: got ${show(spec)}; expected a list of values, e.g. [20, 60], or a range { from: 20, to: 100, step: 20 }`);
       else vary.push({ kind: 'groupOption', option, group, key: groupKey(option, group), values });
     }
   }

@@ -63,7 +63,11 @@ function baseScenario(sweep: Sweep, file: string): Scenario {
     return result.scenario;
   }
   const result = validateScenario(withPatches(sweep.scenario));
-  if (!result.ok) throw new ScenarioError(file, result.errors.map((e) => (e.startsWith('(top level)') ? `scenario${e.slice('(top level)'.length)}` : `scenario.${e}`)));
+  if (!result.ok)
+    throw new ScenarioError(
+      file,
+      result.errors.map((e) => (e.startsWith('(top level)') ? `scenario${e.slice('(top level)'.length)}` : `scenario.${e}`)),
+    );
   return result.scenario;
 }
 
@@ -72,7 +76,8 @@ function patchPart(part: string | Record<string, unknown>, file: string): Record
   if (typeof part !== 'string') return part;
   const path = resolvePath(dirname(file), part);
   const fragment = readYaml(path);
-  if (fragment === null || typeof fragment !== 'object' || Array.isArray(fragment)) throw new ScenarioError(path, [`(top level): expected a scenario fragment (a mapping such as externalSystem: ..., network: ...), the patch of ${file}`]);
+  if (fragment === null || typeof fragment !== 'object' || Array.isArray(fragment))
+    throw new ScenarioError(path, [`(top level): expected a scenario fragment (a mapping such as externalSystem: ..., network: ...), the patch of ${file}`]);
   return fragment as Record<string, unknown>;
 }
 
@@ -172,7 +177,9 @@ export async function runSweep(plan: SweepPlan, options: RunSweepOptions): Promi
   const { queue } = options;
   const execute = (runs: readonly PlannedRun[]) => {
     const tasks = runs.map((r) => taskOf(plan, r));
-    return queue && onQueue ? onQueue.runOnQueue(tasks, { target: queue, modelVersion: modelVersion(), sweep: plan.sweep.name, log }, onDone) : pool.run(tasks, onDone);
+    return queue && onQueue
+      ? onQueue.runOnQueue(tasks, { target: queue, modelVersion: modelVersion(), sweep: plan.sweep.name, log }, onDone)
+      : pool.run(tasks, onDone);
   };
   let adaptive: AdaptiveOutcome | undefined;
   try {
@@ -234,14 +241,18 @@ export async function reportSweepDir(dir: string): Promise<string> {
   const sweepFile = join(dir, 'sweep.yaml');
   const resume = `ocs-sim sweep ${sweepFile} --out ${dir} --resume`;
   if (!existsSync(sweepFile)) {
-    throw new ScenarioError(dir, ['the output of an ocs-sim sweep made before sweeps wrote sweep.yaml: run the sweep again with --resume and this directory as --out (runs already done are not repeated)']);
+    throw new ScenarioError(dir, [
+      'the output of an ocs-sim sweep made before sweeps wrote sweep.yaml: run the sweep again with --resume and this directory as --out (runs already done are not repeated)',
+    ]);
   }
   const plan = loadSweepPlan(sweepFile, false);
   const results = plannedResults(plan, readResults(join(dir, 'results.jsonl')).previous);
   if (plan.adaptive) {
     // The rounds again from the stored results; a round whose runs are missing is an interrupted sweep.
     const adaptive = await adaptiveRounds(plan, results, async (runs) => {
-      throw new ScenarioError(dir, [`${runs.length} runs of an adaptive round have no result in results.jsonl (an interrupted sweep, or results of another version of ocs-sim): ${resume} runs them`]);
+      throw new ScenarioError(dir, [
+        `${runs.length} runs of an adaptive round have no result in results.jsonl (an interrupted sweep, or results of another version of ocs-sim): ${resume} runs them`,
+      ]);
     });
     return concludeSweep(plan, results, dir, adaptive);
   }

@@ -5,7 +5,27 @@ import { join } from 'node:path';
 export function selfSignedCertificate(dir: string, name = ''): { cert: string; key: string } {
   const cert = join(dir, `${name}cert.pem`);
   const key = join(dir, `${name}key.pem`);
-  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', `/CN=${name === '' ? '127.0.0.1' : name}`, '-addext', 'subjectAltName=IP:127.0.0.1'], { encoding: 'utf8' });
+  const made = spawnSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      `/CN=${name === '' ? '127.0.0.1' : name}`,
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { encoding: 'utf8' },
+  );
   if (made.status !== 0) throw new Error(`openssl could not make a test certificate: ${made.stderr}`);
   return { cert, key };
 }

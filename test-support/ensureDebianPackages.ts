@@ -26,8 +26,11 @@ function main(): void {
   const apt = existsSync('/usr/bin/apt-get');
   const packages = missing.map((n) => n.pkg);
   if (!root || !apt) {
-    for (const n of missing) process.stderr.write(`ocs-sim tests: no ${n.program}, and ${root ? 'no apt-get' : 'not root'} to install it: ${n.for} will fail.\n`);
-    process.stderr.write(`Install Debian's ${packages.join(' and ')} (sudo apt-get install -y ${packages.join(' ')})${missing.some((n) => n.pkg === 'chromium') ? ', or point CHROMIUM_PATH at a Chromium' : ''}.\n`);
+    for (const n of missing)
+      process.stderr.write(`ocs-sim tests: no ${n.program}, and ${root ? 'no apt-get' : 'not root'} to install it: ${n.for} will fail.\n`);
+    process.stderr.write(
+      `Install Debian's ${packages.join(' and ')} (sudo apt-get install -y ${packages.join(' ')})${missing.some((n) => n.pkg === 'chromium') ? ', or point CHROMIUM_PATH at a Chromium' : ''}.\n`,
+    );
     return;
   }
   process.stderr.write(`ocs-sim tests: installing Debian's ${packages.join(' and ')} for ${missing.map((n) => n.for).join(' and ')} (once; about a minute)\n`);

@@ -60,7 +60,9 @@ export async function startTestServer(behaviour: Behaviour, tls?: TestTls): Prom
       const json = (status: number, value: unknown) => void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
       if (req.method === 'GET' && behaviour === 'tutorial-append' && url.pathname === '/api/call-records') {
         const guid = url.searchParams.get('call_attempt_guid');
-        const all = [...rows.values()].flat().map((r, i) => ({ id: i + 1, call_attempt_guid: r.GSW_CALL_ATTEMPT_GUID, payload: JSON.stringify(r), created_at: '2026-01-05T10:00:00Z' }));
+        const all = [...rows.values()]
+          .flat()
+          .map((r, i) => ({ id: i + 1, call_attempt_guid: r.GSW_CALL_ATTEMPT_GUID, payload: JSON.stringify(r), created_at: '2026-01-05T10:00:00Z' }));
         return json(200, guid === null ? all : all.filter((r) => r.call_attempt_guid === guid));
       }
       if (req.method === 'GET' && behaviour === 'envelope' && url.pathname === '/records') {
@@ -89,7 +91,12 @@ export async function startTestServer(behaviour: Behaviour, tls?: TestTls): Prom
     });
   };
   const server: Server =
-    tls === undefined ? createServer(handler) : createHttpsServer({ cert: readFileSync(tls.cert), key: readFileSync(tls.key), ca: readFileSync(tls.clientCa), requestCert: true, rejectUnauthorized: true }, handler);
+    tls === undefined
+      ? createServer(handler)
+      : createHttpsServer(
+          { cert: readFileSync(tls.cert), key: readFileSync(tls.key), ca: readFileSync(tls.clientCa), requestCert: true, rejectUnauthorized: true },
+          handler,
+        );
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;

@@ -29,7 +29,9 @@ function importedFolders(file: string): Array<{ folder: string; line: number; te
     .split('\n')
     .forEach((text, i) => {
       for (const m of text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"](\.{1,2}\/[^'"]+)['"]/g)) {
-        const target = normalize(join(dirname(file), m[1])).split(sep).join('/');
+        const target = normalize(join(dirname(file), m[1]))
+          .split(sep)
+          .join('/');
         found.push({ folder: relative('.', target).split('/')[0], line: i + 1, text: text.trim() });
       }
     });
@@ -48,7 +50,10 @@ describe('layers', () => {
     const own = LAYER[file.split('/')[0]];
     const upward = importedFolders(file)
       .filter(({ folder }) => (folder === 'test-support' ? !MAY_USE_TEST_SUPPORT.has(file.split('/')[0]) : (LAYER[folder] ?? Infinity) > own))
-      .map(({ folder, line, text }) => `${file}:${line}: imports ${folder}/ (${folder === 'test-support' ? 'test support' : `layer ${LAYER[folder] ?? '?'}`} above ${own}): ${text}`);
+      .map(
+        ({ folder, line, text }) =>
+          `${file}:${line}: imports ${folder}/ (${folder === 'test-support' ? 'test support' : `layer ${LAYER[folder] ?? '?'}`} above ${own}): ${text}`,
+      );
     expect(upward).toEqual([]);
   });
 });

@@ -19,7 +19,10 @@ export async function resolve(specifier, context, next) {
 const REGISTER = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(HOOK)}`)});`;
 
 /** The npm packages (by name) that `ocs-sim ...args` loads (its worker threads too: they inherit the hook), its exit code and stderr. */
-export async function packagesLoadedBy(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number | null; packages: Set<string>; stderr: string }> {
+export async function packagesLoadedBy(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ code: number | null; packages: Set<string>; stderr: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'ocs-sim-loaded-'));
   const file = join(dir, 'loaded.txt');
   let stderr = '';

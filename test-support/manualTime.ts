@@ -33,7 +33,8 @@ export class ManualTime implements TimeSource {
     const until = this.t + ms;
     for (;;) {
       let first: [number, { at: number; fire: () => void }] | undefined;
-      for (const entry of this.timers) if (entry[1].at <= until && (first === undefined || entry[1].at < first[1].at || (entry[1].at === first[1].at && entry[0] < first[0]))) first = entry;
+      for (const entry of this.timers)
+        if (entry[1].at <= until && (first === undefined || entry[1].at < first[1].at || (entry[1].at === first[1].at && entry[0] < first[0]))) first = entry;
       if (first === undefined) break;
       this.timers.delete(first[0]);
       this.t = first[1].at;

@@ -31,7 +31,9 @@ export function freePort(): Promise<number> {
 export async function startRedis(): Promise<PrivateRedis> {
   if (!existsSync(REDIS_SERVER)) throw new Error(`no ${REDIS_SERVER}: install Debian's redis-server (apt-get install -y redis-server) for the queue tests`);
   const port = await freePort();
-  const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise<void>((resolve, reject) => {
     let seen = '';
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {

@@ -120,7 +120,9 @@ export function runObserved(scenario: Scenario, options: { seed?: number; engine
 /** records.created == records.saved + records.unconfirmed + records.lostInRestarts (none but under records-after-restart: lost). */
 export function expectNoRecordLost(summary: Summary): void {
   const { created, saved, unconfirmed, lostInRestarts } = summary.records;
-  expect(created, `records lost: created ${created}, saved ${saved}, unconfirmed ${unconfirmed}, lost in restarts ${lostInRestarts}`).toBe(saved + unconfirmed + lostInRestarts);
+  expect(created, `records lost: created ${created}, saved ${saved}, unconfirmed ${unconfirmed}, lost in restarts ${lostInRestarts}`).toBe(
+    saved + unconfirmed + lostInRestarts,
+  );
   if (summary.restarts.recordsAfterRestart === 'resent') expect(lostInRestarts, 'records lost in a restart under records-after-restart: resent').toBe(0);
 }
 

@@ -4,7 +4,11 @@ import SummaryLineReporter from './summaryReporter.ts';
 
 // Just enough of vitest's reported-task tree for the reporter to walk.
 type State = 'passed' | 'failed' | 'skipped';
-interface FakeSuite { state: State; tests: State[]; suites: FakeSuite[] }
+interface FakeSuite {
+  state: State;
+  tests: State[];
+  suites: FakeSuite[];
+}
 function fake(suite: FakeSuite): unknown {
   const tests = (s: FakeSuite): State[] => [...s.tests, ...s.suites.flatMap(tests)];
   const suites = (s: FakeSuite): FakeSuite[] => s.suites.flatMap((inner) => [inner, ...suites(inner)]);

@@ -30,14 +30,21 @@ export function calibrate(ledger: Ledger): Calibration {
   const n = sorted.length;
   const answered = [...ledger.statuses.values()].reduce((a, b) => a + b, 0);
   const errors: Record<string, number> = {};
-  for (const [status, count] of [...ledger.statuses.entries()].sort((a, b) => a[0] - b[0])) if (status >= 400) errors[String(status)] = round6(count / answered);
+  for (const [status, count] of [...ledger.statuses.entries()].sort((a, b) => a[0] - b[0]))
+    if (status >= 400) errors[String(status)] = round6(count / answered);
   const errorsComment =
     Object.keys(errors).length === 0
       ? `no error status in ${answered} answer(s)`
       : `error statuses among ${answered} answer(s) (an outage of the target's own is folded into these rates: look at when they came in trace.jsonl)`;
   if (n === 0) {
     const none = 'no answer to fit';
-    return { latencyMs: null, service: null, errors, concurrency: null, comments: { roundTrips: none, latency: none, service: none, errors: errorsComment, concurrency: none } };
+    return {
+      latencyMs: null,
+      service: null,
+      errors,
+      concurrency: null,
+      comments: { roundTrips: none, latency: none, service: none, errors: errorsComment, concurrency: none },
+    };
   }
   const q = (p: number) => quantile(sorted, p)!;
   // The fastest round trips are the network both ways with next to no service.
@@ -72,16 +79,23 @@ function saturation(ledger: Ledger): { concurrency: number | null; comment: stri
   }
   const levels = [...byLevel.keys()].sort((a, b) => a - b).filter((l) => byLevel.get(l)!.length >= MIN_PER_LEVEL);
   const highest = Math.max(...byLevel.keys());
-  if (levels.length === 0) return { concurrency: null, comment: `not measured: no level of requests at once had ${MIN_PER_LEVEL} answers (up to ${highest} at once seen)` };
+  if (levels.length === 0)
+    return { concurrency: null, comment: `not measured: no level of requests at once had ${MIN_PER_LEVEL} answers (up to ${highest} at once seen)` };
   const medianAt = (level: number) => quantile(Float64Array.from(byLevel.get(level)!).sort(), 0.5)!;
   const base = medianAt(levels[0]);
   for (const level of levels.slice(1)) {
     const m = medianAt(level);
     if (m > SATURATION_FACTOR * base && level > 1) {
-      return { concurrency: level - 1, comment: `the median round trip doubled at ${level} requests at once (${ms(m)} against ${ms(base)} at ${levels[0]}; >= ${MIN_PER_LEVEL} answers per level)` };
+      return {
+        concurrency: level - 1,
+        comment: `the median round trip doubled at ${level} requests at once (${ms(m)} against ${ms(base)} at ${levels[0]}; >= ${MIN_PER_LEVEL} answers per level)`,
+      };
     }
   }
-  return { concurrency: null, comment: `not saturated: the median round trip stayed under ${SATURATION_FACTOR}x the unloaded one (${ms(base)}) up to ${levels[levels.length - 1]} requests at once (>= ${MIN_PER_LEVEL} answers per level; ${highest} at once seen): give a concurrency at least that` };
+  return {
+    concurrency: null,
+    comment: `not saturated: the median round trip stayed under ${SATURATION_FACTOR}x the unloaded one (${ms(base)}) up to ${levels[levels.length - 1]} requests at once (>= ${MIN_PER_LEVEL} answers per level; ${highest} at once seen): give a concurrency at least that`,
+  };
 }
 
 /** calibration.yaml's text. */

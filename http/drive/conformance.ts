@@ -67,7 +67,16 @@ export function judge(input: JudgeInput): Conformance {
 }
 
 /** Claims hold on evidence unless something was found against them; with no evidence they are not checked, saying why. */
-function claim(id: string, text: string, found: number, judgedOn: number, evidence: string, detail: string, examples: Example[], noEvidence = `no ${evidence} to judge it on`): Claim {
+function claim(
+  id: string,
+  text: string,
+  found: number,
+  judgedOn: number,
+  evidence: string,
+  detail: string,
+  examples: Example[],
+  noEvidence = `no ${evidence} to judge it on`,
+): Claim {
   if (found === 0 && judgedOn === 0) return notChecked(id, text, noEvidence, evidence);
   return { id, claim: text, verdict: found > 0 ? 'violated' : 'held', judgedOn, evidence, detail, examples: examples.slice(0, MAX_EXAMPLES) };
 }
@@ -77,9 +86,16 @@ function notChecked(id: string, text: string, why: string, evidence: string): Cl
 }
 
 /** What the target marked as faults it injected (ocs-sim serve), said apart from its own behaviour. */
-const injectedApart = (ledger: Ledger) => (ledger.injectedByTarget > 0 ? `; ${ledger.injectedByTarget} of the error answers were faults the target injected on purpose (marked x-ocs-sim-fault: ocs-sim serve's scenario), not its own failures` : '');
+const injectedApart = (ledger: Ledger) =>
+  ledger.injectedByTarget > 0
+    ? `; ${ledger.injectedByTarget} of the error answers were faults the target injected on purpose (marked x-ocs-sim-fault: ocs-sim serve's scenario), not its own failures`
+    : '';
 
-const statusList = (ledger: Ledger) => [...ledger.statuses.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}: ${n}`).join(', ') || 'none';
+const statusList = (ledger: Ledger) =>
+  [...ledger.statuses.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([s, n]) => `${s}: ${n}`)
+    .join(', ') || 'none';
 
 function answersUnderstood({ ledger }: JudgeInput): Claim {
   const statuses = statusList(ledger);
@@ -121,17 +137,27 @@ function storageClaims(input: JudgeInput): Claim[] {
       notChecked('read-back-contract', contract, why, 'read-backs'),
     ];
   }
-  const oneRow = f.oneRowPerAttempt > 0 ? `; ${f.oneRowPerAttempt} attempt(s) left out: the endpoint shows one row per attempt (it answered one object where two records of the attempt were confirmed), so it cannot show every row` : '';
-  const noneRead = f.errors.length > 0 ? `no attempt could be read back (${f.errors.length} read-back(s) failed: see read-back-contract)` : 'no attempt was read back';
+  const oneRow =
+    f.oneRowPerAttempt > 0
+      ? `; ${f.oneRowPerAttempt} attempt(s) left out: the endpoint shows one row per attempt (it answered one object where two records of the attempt were confirmed), so it cannot show every row`
+      : '';
+  const noneRead =
+    f.errors.length > 0 ? `no attempt could be read back (${f.errors.length} read-back(s) failed: see read-back-contract)` : 'no attempt was read back';
   const storedClaim = claim(
     'stored-on-200',
     stored,
     f.notStored.length,
     f.storedJudged,
     'attempts read back with a record confirmed by 200',
-    f.notStored.length > 0 ? `${f.notStored.length} of ${f.storedJudged} attempt(s) with a record confirmed by 200 do not hold it (nor its seq 1) when read back${oneRow}` : `every record confirmed by 200 is held (${f.storedJudged} attempts read back)${oneRow}`,
+    f.notStored.length > 0
+      ? `${f.notStored.length} of ${f.storedJudged} attempt(s) with a record confirmed by 200 do not hold it (nor its seq 1) when read back${oneRow}`
+      : `every record confirmed by 200 is held (${f.storedJudged} attempts read back)${oneRow}`,
     f.notStored,
-    f.oneRowPerAttempt > 0 && f.read > 0 ? `the endpoint shows one row per attempt (it answered one object where two records of the attempt were confirmed): which records it holds cannot be told` : f.read > 0 ? `no record was confirmed by 200 (answers by status: ${statusList(input.ledger)})` : noneRead,
+    f.oneRowPerAttempt > 0 && f.read > 0
+      ? `the endpoint shows one row per attempt (it answered one object where two records of the attempt were confirmed): which records it holds cannot be told`
+      : f.read > 0
+        ? `no record was confirmed by 200 (answers by status: ${statusList(input.ledger)})`
+        : noneRead,
   );
   const idempotentClaim = claim(
     'idempotent-resubmissions',
@@ -155,14 +181,27 @@ function storageClaims(input: JudgeInput): Claim[] {
     f.staleOverwrites.length,
     f.lateSeq0Attempts,
     'attempts whose seq 0 came after their seq 1, read back',
-    f.staleOverwrites.length > 0 ? `${f.staleOverwrites.length} of ${f.lateSeq0Attempts} attempt(s) whose seq 0 came after their seq 1 (confirmed) no longer hold seq 1: the late seq 0 overwrote the call result` : `all ${f.lateSeq0Attempts} attempt(s) whose seq 0 came after their seq 1 still hold seq 1`,
+    f.staleOverwrites.length > 0
+      ? `${f.staleOverwrites.length} of ${f.lateSeq0Attempts} attempt(s) whose seq 0 came after their seq 1 (confirmed) no longer hold seq 1: the late seq 0 overwrote the call result`
+      : `all ${f.lateSeq0Attempts} attempt(s) whose seq 0 came after their seq 1 still hold seq 1`,
     f.staleOverwrites,
     f.lateSeq0OneRow > 0
       ? `the endpoint shows one row per attempt: ${f.lateSeq0OneRow} attempt(s) with a late seq 0 answered one row of seq 0, which cannot tell a stale overwrite from a system that shows its first row`
       : 'no seq 0 was POSTed after its seq 1 in this drive (a lost response of a seq 0 re-submitted after the call ends makes one: raise network.responseLoss)',
   );
   const gets = f.read + f.errors.length;
-  const contractClaim = claim('read-back-contract', contract, f.errors.length, gets, 'read-backs', f.errors.length > 0 ? `${f.errors.length} of ${gets} read-back(s) failed` : `${f.read} attempts read back${f.otherRows > 0 ? `; ${f.otherRows} row(s) of other GUIDs in the answers were left out` : ''}`, f.errors, 'no attempt to read back');
+  const contractClaim = claim(
+    'read-back-contract',
+    contract,
+    f.errors.length,
+    gets,
+    'read-backs',
+    f.errors.length > 0
+      ? `${f.errors.length} of ${gets} read-back(s) failed`
+      : `${f.read} attempts read back${f.otherRows > 0 ? `; ${f.otherRows} row(s) of other GUIDs in the answers were left out` : ''}`,
+    f.errors,
+    'no attempt to read back',
+  );
   return [otherSuccessOr(f, storedClaim), idempotentClaim, lateClaim, contractClaim];
 }
 
@@ -175,7 +214,14 @@ function otherSuccessOr(f: StorageFindings, c: Claim): Claim {
   if (f.otherSuccess.length === 0) return c;
   const statuses = [...new Set(f.otherSuccess.map((e) => e.status))].join(', ');
   const detail = `${f.otherSuccessCount} record(s) were answered ${statuses}, not 200: OCS saves a record only on 200 OK and re-submits it on any other status, so each is posted again until the drain ends. Answer 200 to a record you stored (in Express: res.status(200).json(...), not res.status(201)); ${c.verdict === 'not checked' ? `the read-back judged nothing: ${c.detail}` : c.detail}`;
-  return { ...c, verdict: 'violated', judgedOn: c.judgedOn + f.otherSuccessCount, evidence: `${c.evidence}, and records answered a 2xx other than 200`, detail, examples: [...f.otherSuccess, ...c.examples].slice(0, MAX_EXAMPLES) };
+  return {
+    ...c,
+    verdict: 'violated',
+    judgedOn: c.judgedOn + f.otherSuccessCount,
+    evidence: `${c.evidence}, and records answered a 2xx other than 200`,
+    detail,
+    examples: [...f.otherSuccess, ...c.examples].slice(0, MAX_EXAMPLES),
+  };
 }
 
 export interface StorageFindings {
@@ -208,7 +254,26 @@ export interface StorageFindings {
 
 /** What the read-back shows, attempt by attempt, against what OCS saw confirmed. */
 export function storageFindings(ledger: Ledger, readBack: Map<string, ReadBack>): StorageFindings {
-  const f: StorageFindings = { read: 0, arraysRead: 0, notStored: [], storedJudged: 0, duplicates: 0, duplicated: [], resubmittedJudged: 0, lateSeq0Attempts: 0, staleOverwrites: [], lateSeq0OneRow: 0, oneRowPerAttempt: 0, errors: [], missingEverywhere: null, otherSuccess: [], otherSuccessCount: 0, otherRows: 0, rows: 0, finalNotSeq1: 0 };
+  const f: StorageFindings = {
+    read: 0,
+    arraysRead: 0,
+    notStored: [],
+    storedJudged: 0,
+    duplicates: 0,
+    duplicated: [],
+    resubmittedJudged: 0,
+    lateSeq0Attempts: 0,
+    staleOverwrites: [],
+    lateSeq0OneRow: 0,
+    oneRowPerAttempt: 0,
+    errors: [],
+    missingEverywhere: null,
+    otherSuccess: [],
+    otherSuccessCount: 0,
+    otherRows: 0,
+    rows: 0,
+    finalNotSeq1: 0,
+  };
   const missing: Array<{ guid: string; missing: string }> = [];
   for (const [guid, facts] of ledger.attempts) {
     for (const seq of [0, 1] as const) {
@@ -232,7 +297,13 @@ export function storageFindings(ledger: Ledger, readBack: Map<string, ReadBack>)
     const seqs = got.seqs;
     f.rows += seqs.length;
     const held = [seqs.filter((s) => s === 0).length, seqs.filter((s) => s === 1).length];
-    const example = { guid, phone: facts.phone, rowsHeld: seqs.length === 0 ? 'none' : seqs.map((s) => `seq ${s}`).join(', '), ...(got.oneObject ? { shape: 'one object' } : {}), posts: facts.posts };
+    const example = {
+      guid,
+      phone: facts.phone,
+      rowsHeld: seqs.length === 0 ? 'none' : seqs.map((s) => `seq ${s}`).join(', '),
+      ...(got.oneObject ? { shape: 'one object' } : {}),
+      posts: facts.posts,
+    };
     const seq1Lost = facts.confirmed[1] && held[1] === 0;
     if (seq1Lost) f.finalNotSeq1++;
     if (!got.oneObject) {
@@ -271,9 +342,13 @@ export function storageFindings(ledger: Ledger, readBack: Map<string, ReadBack>)
 function allConfirmed({ records, unconfirmed, complete, ledger }: JudgeInput): Claim {
   const text = 'every record is confirmed once faults end: nothing unconfirmed at the end of the drain';
   const r = records;
-  if (!complete) return notChecked('all-confirmed', text, `the drive was interrupted with ${r.unconfirmed} record(s) still kept: the drain never ended`, 'records');
+  if (!complete)
+    return notChecked('all-confirmed', text, `the drive was interrupted with ${r.unconfirmed} record(s) still kept: the drain never ended`, 'records');
   const driversDoing = r.unconfirmed - unconfirmed.count;
-  const excused = driversDoing > 0 ? `; ${driversDoing} more were still waiting to be sent (the pool, --max-rate) or last failed by a fault the driver injected (the scenario's network section), not by the target` : '';
+  const excused =
+    driversDoing > 0
+      ? `; ${driversDoing} more were still waiting to be sent (the pool, --max-rate) or last failed by a fault the driver injected (the scenario's network section), not by the target`
+      : '';
   const detail =
     unconfirmed.count > 0
       ? `${unconfirmed.count} of ${r.created} record(s) were never confirmed by 200 by the end of the drain, their latest POST failed by the target${excused}${ledger.injectedByTarget > 0 || ledger.targetInjectsNetworkFaults ? '; the target says it injects faults on purpose (ocs-sim serve: x-ocs-sim-fault, x-ocs-sim-network-faults): those it kept failing to the end are its deliberate faults' : ''}`
@@ -291,21 +366,40 @@ function latency({ ledger, maxTimeoutShare, responseTimeoutMs }: JudgeInput): Cl
   const share = ledger.timeouts / judged;
   const p50 = quantile(sorted, 0.5);
   const p99 = quantile(sorted, 0.99);
-  const injected = ledger.targetInjectsNetworkFaults && ledger.timeouts > 0 ? '; the target says it injects network faults (x-ocs-sim-network-faults: ocs-sim serve --network-faults): these are its deliberate hangs and lost responses, not slowness' : '';
+  const injected =
+    ledger.targetInjectsNetworkFaults && ledger.timeouts > 0
+      ? '; the target says it injects network faults (x-ocs-sim-network-faults: ocs-sim serve --network-faults): these are its deliberate hangs and lost responses, not slowness'
+      : '';
   const figures = `p50 ${ms(p50)}, p99 ${ms(p99)} over ${sorted.length} answer(s); ${ledger.timeouts} of ${judged} (${percent(share)}) got no answer within the deadline (${responseTimeoutMs} ms for records)${injected}`;
-  return { id: 'latency', claim: text, verdict: share > maxTimeoutShare ? 'violated' : 'held', judgedOn: judged, evidence: 'requests without an injected fault', detail: figures, examples: share > maxTimeoutShare ? ledger.slow.slice(0, MAX_EXAMPLES) : [] };
+  return {
+    id: 'latency',
+    claim: text,
+    verdict: share > maxTimeoutShare ? 'violated' : 'held',
+    judgedOn: judged,
+    evidence: 'requests without an injected fault',
+    detail: figures,
+    examples: share > maxTimeoutShare ? ledger.slow.slice(0, MAX_EXAMPLES) : [],
+  };
 }
 
 function validationAnswers({ ledger }: JudgeInput): Claim {
   const text = 'pre-dial validation answers 200 (dial) or 409 with a call result (do not dial)';
-  if (ledger.validationsAnswered === 0) return notChecked('validation-answers', text, 'no validation request was answered (the scenario has pre-dial-validation off, or every one failed)', 'validation answers');
+  if (ledger.validationsAnswered === 0)
+    return notChecked(
+      'validation-answers',
+      text,
+      'no validation request was answered (the scenario has pre-dial-validation off, or every one failed)',
+      'validation answers',
+    );
   return claim(
     'validation-answers',
     text,
     ledger.badValidationAnswerCount,
     ledger.validationsAnswered,
     'validation answers',
-    ledger.badValidationAnswerCount > 0 ? `${ledger.badValidationAnswerCount} of ${ledger.validationsAnswered} answer(s) were neither 200 nor a 409 whose body names GSW_CALL_RESULT` : `${ledger.validationsAnswered} answer(s), each 200, a 409 with a call result, or an error status OCS treats as a timeout`,
+    ledger.badValidationAnswerCount > 0
+      ? `${ledger.badValidationAnswerCount} of ${ledger.validationsAnswered} answer(s) were neither 200 nor a 409 whose body names GSW_CALL_RESULT`
+      : `${ledger.validationsAnswered} answer(s), each 200, a 409 with a call result, or an error status OCS treats as a timeout`,
     ledger.badValidationAnswers,
   );
 }
@@ -329,7 +423,10 @@ export function conformanceMarkdown(c: Conformance): string {
     '',
     '| claim | verdict | judged on | detail |',
     '|---|---|---|---|',
-    ...c.claims.map((x) => `| ${x.claim} | ${mark[x.verdict]} | ${x.verdict === 'not checked' ? 'no evidence' : `${x.judgedOn} ${x.evidence}`} | ${x.detail.replaceAll('|', '\\|')} |`),
+    ...c.claims.map(
+      (x) =>
+        `| ${x.claim} | ${mark[x.verdict]} | ${x.verdict === 'not checked' ? 'no evidence' : `${x.judgedOn} ${x.evidence}`} | ${x.detail.replaceAll('|', '\\|')} |`,
+    ),
   ];
   for (const x of violated) {
     lines.push('', `## ${x.id}: ${x.claim}`, '', x.detail, '', ...x.examples.map((e) => `- \`${JSON.stringify(e)}\``));

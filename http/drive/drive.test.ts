@@ -46,7 +46,12 @@ const WITH_OUTAGE = scenarioFile(
     'drive against serve',
     { 'history-http-response-timeout': '1s', 'history-wait-recovery-timeout': '2s', 'history-wait-condition-threshold': 6, 'http-connection-pool-size': 4 },
     10,
-    { answerTime: { uniform: ['1s', '2s'] }, talkTime: { lognormal: { median: '2s', p99: '6s' } }, afterCallWork: { exponential: '1s' }, noAnswerTime: { fixed: '3s' } },
+    {
+      answerTime: { uniform: ['1s', '2s'] },
+      talkTime: { lognormal: { median: '2s', p99: '6s' } },
+      afterCallWork: { exponential: '1s' },
+      noAnswerTime: { fixed: '3s' },
+    },
     {
       seed: 7,
       duration: '20s',
@@ -62,7 +67,12 @@ const WITH_OUTAGE = scenarioFile(
  * are real duplicates at the target, and a lost seq 0 is re-submitted after
  * its call ended, so after its seq 1 (the late seq 0).
  */
-const SHORT_OCS = { 'history-http-response-timeout': '300ms', 'history-wait-recovery-timeout': '500ms', 'history-wait-condition-threshold': 100, 'http-connection-pool-size': 4 };
+const SHORT_OCS = {
+  'history-http-response-timeout': '300ms',
+  'history-wait-recovery-timeout': '500ms',
+  'history-wait-condition-threshold': 100,
+  'http-connection-pool-size': 4,
+};
 const SHORT_CALLS = { answerTime: { fixed: '200ms' }, talkTime: { fixed: '300ms' }, afterCallWork: { fixed: '100ms' }, noAnswerTime: { fixed: '500ms' } };
 const SHORT_REST = { seed: 11, duration: '4s', drainLimit: '3s', network: { latency: { fixed: '1ms' }, responseLoss: 0.3 } };
 const SHORT = scenarioFile('short', scenarioOf('short calls, lost responses', SHORT_OCS, 6, SHORT_CALLS, SHORT_REST));
@@ -83,7 +93,17 @@ describe('ocs-sim drive against ocs-sim serve', () => {
     const { scenario } = loadScenario(WITH_OUTAGE);
     const server = await startServer({ scenario, host: '127.0.0.1', port: 0 });
     const out = join(dir, 'against-serve');
-    const result = await ocsSim(['drive', WITH_OUTAGE, '--target', `${server.url}/ocs/history`, '--read-back', `${server.url}/records/{guid}`, '--out', out, '--report']).finally(() => server.close());
+    const result = await ocsSim([
+      'drive',
+      WITH_OUTAGE,
+      '--target',
+      `${server.url}/ocs/history`,
+      '--read-back',
+      `${server.url}/records/{guid}`,
+      '--out',
+      out,
+      '--report',
+    ]).finally(() => server.close());
     expect(result.code, result.stderr).toBe(0);
     const { conformance, summary, log, calibration } = outputs(out);
     // The report of a drive: its own levels, the network faults it injected, not the target's outages it cannot see.
@@ -106,9 +126,18 @@ describe('ocs-sim drive against ocs-sim serve', () => {
     expect(log).toMatch(/\[OCS 408 history-http-response-timeout\] Save operation for Call Attempt Record was aborted \(timeout elapsed\)/);
     // Every claim checked held, the storage claims on what serve holds.
     expect(conformance.claims.filter((c) => c.verdict === 'violated')).toEqual([]);
-    expect(verdicts(conformance)).toMatchObject({ 'answers-understood': 'held', 'stored-on-200': 'held', 'idempotent-resubmissions': 'held', 'read-back-contract': 'held', 'all-confirmed': 'held', latency: 'held' });
+    expect(verdicts(conformance)).toMatchObject({
+      'answers-understood': 'held',
+      'stored-on-200': 'held',
+      'idempotent-resubmissions': 'held',
+      'read-back-contract': 'held',
+      'all-confirmed': 'held',
+      latency: 'held',
+    });
     // serve's outage is a fault it injected: said apart from the target's own behaviour.
-    expect(conformance.claims.find((c) => c.id === 'answers-understood')!.detail).toMatch(/\d+ of the error answers were faults the target injected on purpose/);
+    expect(conformance.claims.find((c) => c.id === 'answers-understood')!.detail).toMatch(
+      /\d+ of the error answers were faults the target injected on purpose/,
+    );
     expect(summary.external.duplicates).toBe(0);
     expect(summary.external.staleOverwrites).toBe(0);
     // Lost responses make re-submissions that serve saw twice and stored once.
@@ -129,12 +158,19 @@ describe('ocs-sim drive against ocs-sim serve', () => {
     const fragment = parseYaml(calibration) as { network: Record<string, unknown>; externalSystem: Record<string, unknown> };
     expect(Object.keys(fragment.externalSystem)).toContain('serviceTime');
     expect(fragment.externalSystem.errors).toHaveProperty('503');
-    const calibrated = validateScenario({ ...parseYaml(readFileSync(WITH_OUTAGE, 'utf8')), network: { ...scenario.network, ...fragment.network }, externalSystem: { ...scenario.externalSystem, ...fragment.externalSystem } });
+    const calibrated = validateScenario({
+      ...parseYaml(readFileSync(WITH_OUTAGE, 'utf8')),
+      network: { ...scenario.network, ...fragment.network },
+      externalSystem: { ...scenario.externalSystem, ...fragment.externalSystem },
+    });
     expect(calibrated.ok, JSON.stringify(calibrated)).toBe(true);
     expect(calibration).toMatch(/# \d+ answer\(s\) without an injected fault: round trip p1 .* ms, p50 .* ms, p99 .* ms/);
     // A sweep takes it by its path, after a patch of its own.
     const sweep = join(out, 'sweep.yaml');
-    writeFileSync(sweep, `scenario: ${WITH_OUTAGE}\npatch: [{ ocs: { history-wait-condition-threshold: 9 } }, calibration.yaml]\nvary: { history-wait-recovery-timeout: [1s, 2s] }\nreplications: 2\n`);
+    writeFileSync(
+      sweep,
+      `scenario: ${WITH_OUTAGE}\npatch: [{ ocs: { history-wait-condition-threshold: 9 } }, calibration.yaml]\nvary: { history-wait-recovery-timeout: [1s, 2s] }\nreplications: 2\n`,
+    );
     const plan = loadSweepPlan(sweep, true);
     expect(plan.base.externalSystem.serviceTime).toEqual(fragment.externalSystem.serviceTime);
     expect(plan.base.network.latency).toEqual(fragment.network.latency);
@@ -152,7 +188,20 @@ describe('ocs-sim drive judges the external system it drives', () => {
   it.each(cases)('a server that is $behaviour: exit $code, violated: $violated', async ({ behaviour, code, violated }) => {
     const server = await startTestServer(behaviour);
     const out = join(dir, behaviour);
-    const result = await ocsSim(['drive', SHORT, '--target', `${server.url}/ocs/history`, '--read-back', `${server.url}/records/{guid}`, '--out', out, '--header', 'X-Tenant: acme', '--header', 'Authorization: Bearer t0k3n']).finally(() => server.close());
+    const result = await ocsSim([
+      'drive',
+      SHORT,
+      '--target',
+      `${server.url}/ocs/history`,
+      '--read-back',
+      `${server.url}/records/{guid}`,
+      '--out',
+      out,
+      '--header',
+      'X-Tenant: acme',
+      '--header',
+      'Authorization: Bearer t0k3n',
+    ]).finally(() => server.close());
     expect(result.code, result.stderr).toBe(code);
     const { conformance } = outputs(out);
     const v = verdicts(conformance);
@@ -220,7 +269,16 @@ describe('ocs-sim drive reads back what real APIs answer (the adapter flags)', (
     const out = join(dir, 'shape-unadapted');
     // A drive of a minute: the first confirmed record's read-back stops it.
     const long = scenarioFile('long', scenarioOf('a minute of short calls', SHORT_OCS, 6, SHORT_CALLS, { ...SHORT_REST, duration: '60s' }));
-    const result = await ocsSim(['drive', long, '--target', `${server.url}/ocs/history`, '--read-back', `${server.url}/records?guid={guid}`, '--out', out]).finally(() => server.close());
+    const result = await ocsSim([
+      'drive',
+      long,
+      '--target',
+      `${server.url}/ocs/history`,
+      '--read-back',
+      `${server.url}/records?guid={guid}`,
+      '--out',
+      out,
+    ]).finally(() => server.close());
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toMatch(/--read-back: the first read-back \(.*\/records\?guid=.*\) lacks the field GSW_HIST_SEQUENCE_NUM.*--read-back-rows/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
@@ -252,19 +310,38 @@ describe('ocs-sim drive with a client certificate (mutual TLS)', () => {
 });
 
 /** SHORT with pre-dial validation on: each dial is validated first. */
-const VALIDATED = scenarioFile('validated', scenarioOf('short calls, validated', { ...SHORT_OCS, 'pre-dial-validation': true }, 6, SHORT_CALLS, { ...SHORT_REST, network: { latency: { fixed: '1ms' } } }));
+const VALIDATED = scenarioFile(
+  'validated',
+  scenarioOf('short calls, validated', { ...SHORT_OCS, 'pre-dial-validation': true }, 6, SHORT_CALLS, {
+    ...SHORT_REST,
+    network: { latency: { fixed: '1ms' } },
+  }),
+);
 
 describe('ocs-sim drive checks pre-dial validation answers', () => {
   it('serve answers 200 or 409 with a call result: held; a 409 without one: violated', async () => {
     const { scenario } = loadScenario(VALIDATED);
-    const serve = await startServer({ scenario: { ...scenario, externalSystem: { ...scenario.externalSystem, validationRejectProbability: 0.3 } }, host: '127.0.0.1', port: 0 });
+    const serve = await startServer({
+      scenario: { ...scenario, externalSystem: { ...scenario.externalSystem, validationRejectProbability: 0.3 } },
+      host: '127.0.0.1',
+      port: 0,
+    });
     const good = await ocsSim(['drive', VALIDATED, '--target', `${serve.url}/ocs/history`, '--out', join(dir, 'validated')]).finally(() => serve.close());
     expect(good.code, good.stderr).toBe(0);
     const held = outputs(join(dir, 'validated'));
     expect(verdicts(held.conformance)['validation-answers']).toBe('held');
     expect(held.summary.validations).toMatchObject({ approved: expect.any(Number), rejected: expect.any(Number) });
     const bad = await startTestServer('validation-409-without-result');
-    const refused = await ocsSim(['drive', VALIDATED, '--target', `${bad.url}/ocs/history`, '--validation-target', `${bad.url}/ocs/validate`, '--out', join(dir, 'validation-409')]).finally(() => bad.close());
+    const refused = await ocsSim([
+      'drive',
+      VALIDATED,
+      '--target',
+      `${bad.url}/ocs/history`,
+      '--validation-target',
+      `${bad.url}/ocs/validate`,
+      '--out',
+      join(dir, 'validation-409'),
+    ]).finally(() => bad.close());
     expect(refused.code, refused.stderr).toBe(1);
     expect(verdicts(outputs(join(dir, 'validation-409')).conformance)['validation-answers']).toBe('violated');
     expect(bad.posts).toBeGreaterThan(0);
@@ -275,7 +352,12 @@ describe('ocs-sim drive times out a target that does not answer', () => {
   it('cuts each POST at history-http-response-timeout, as OCS does, and the latency claim fails past --max-timeout-share', async () => {
     const { scenario } = loadScenario(SHORT);
     // serve's own hangs: the target accepts and never answers (the driver injects none: --no-network-faults).
-    const serve = await startServer({ scenario: { ...scenario, network: { ...scenario.network, responseLoss: 0, hangs: 0.2 } }, host: '127.0.0.1', port: 0, networkFaults: true });
+    const serve = await startServer({
+      scenario: { ...scenario, network: { ...scenario.network, responseLoss: 0, hangs: 0.2 } },
+      host: '127.0.0.1',
+      port: 0,
+      networkFaults: true,
+    });
     const out = join(dir, 'hangs');
     const result = await ocsSim(['drive', SHORT, '--target', `${serve.url}/ocs/history`, '--no-network-faults', '--out', out]).finally(() => serve.close());
     expect(result.code, result.stderr).toBe(1);
@@ -294,7 +376,12 @@ describe('ocs-sim drive over HTTPS and with bad input', () => {
   it('drives an HTTPS target whose self-signed certificate is given with --ca, and refuses it without', async () => {
     const { cert, key } = selfSignedCertificate(dir);
     const { scenario } = loadScenario(SHORT);
-    const server = await startServer({ scenario: { ...scenario, network: { ...scenario.network, responseLoss: 0 } }, host: '127.0.0.1', port: 0, tls: { cert, key } });
+    const server = await startServer({
+      scenario: { ...scenario, network: { ...scenario.network, responseLoss: 0 } },
+      host: '127.0.0.1',
+      port: 0,
+      tls: { cert, key },
+    });
     try {
       const args = ['drive', SHORT, '--target', `${server.url}/ocs/history`, '--no-network-faults'];
       const trusted = await ocsSim([...args, '--ca', cert, '--out', join(dir, 'https')]);
@@ -347,7 +434,20 @@ describe('ocs-sim drive: each drive posts its own GUIDs', () => {
   it('two drives with one seed never collide on a stateful system; --run-id replays a drive GUID for GUID', async () => {
     const server = await startTestServer('append');
     try {
-      const drives = await Promise.all(['one', 'two'].map((name) => ocsSim(['drive', CLEAN, '--target', `${server.url}/ocs/history`, '--read-back', `${server.url}/records/{guid}`, '--out', join(dir, `run-id-${name}`)])));
+      const drives = await Promise.all(
+        ['one', 'two'].map((name) =>
+          ocsSim([
+            'drive',
+            CLEAN,
+            '--target',
+            `${server.url}/ocs/history`,
+            '--read-back',
+            `${server.url}/records/{guid}`,
+            '--out',
+            join(dir, `run-id-${name}`),
+          ]),
+        ),
+      );
       for (const d of drives) expect(d.code, d.stderr).toBe(0);
       const [one, two] = ['one', 'two'].map((name) => outputs(join(dir, `run-id-${name}`)).conformance);
       expect(one.runId).toMatch(/^[0-9A-F]{8}$/);
@@ -358,7 +458,18 @@ describe('ocs-sim drive: each drive posts its own GUIDs', () => {
       expect(g1.every((g) => g.startsWith(`${one.runId}-`))).toBe(true);
       expect(g1.filter((g) => g2.includes(g))).toEqual([]);
       // The same run id and seed: the same GUIDs, so the system now holds each record twice.
-      const replay = await ocsSim(['drive', CLEAN, '--target', `${server.url}/ocs/history`, '--read-back', `${server.url}/records/{guid}`, '--run-id', one.runId!.toLowerCase(), '--out', join(dir, 'run-id-replay')]);
+      const replay = await ocsSim([
+        'drive',
+        CLEAN,
+        '--target',
+        `${server.url}/ocs/history`,
+        '--read-back',
+        `${server.url}/records/{guid}`,
+        '--run-id',
+        one.runId!.toLowerCase(),
+        '--out',
+        join(dir, 'run-id-replay'),
+      ]);
       expect(replay.code, replay.stderr).toBe(1);
       expect(dialedGuids(join(dir, 'run-id-replay')).slice(0, 3)).toEqual(g1.slice(0, 3));
       expect(verdicts(outputs(join(dir, 'run-id-replay')).conformance)['idempotent-resubmissions']).toBe('violated');
@@ -371,7 +482,16 @@ describe('ocs-sim drive: each drive posts its own GUIDs', () => {
 /** Seq 0 records only, at a steady rate: load without calls. */
 function load(name: string, duration: string, perSecond: number): string {
   // The one agent never gets an answer: no calls, no seq 1.
-  return scenarioFile(name, scenarioOf('synthetic load', { 'http-connection-pool-size': 8 }, 1, { answerTime: { fixed: '1h' }, noAnswerTime: { fixed: '1h' } }, { seed: 2, duration, drainLimit: '2s', syntheticRecords: { perSecond } }));
+  return scenarioFile(
+    name,
+    scenarioOf(
+      'synthetic load',
+      { 'http-connection-pool-size': 8 },
+      1,
+      { answerTime: { fixed: '1h' }, noAnswerTime: { fixed: '1h' } },
+      { seed: 2, duration, drainLimit: '2s', syntheticRecords: { perSecond } },
+    ),
+  );
 }
 
 describe('ocs-sim drive is bounded', () => {
@@ -411,7 +531,10 @@ describe('ocs-sim drive is bounded', () => {
     expect(summary.virtualSeconds).toBeLessThan(30);
     expect(summary.records.created).toBeGreaterThan(0);
     // The trace is whole: every line is JSON, the last is the run's end.
-    const lines = readFileSync(join(out, 'trace.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string });
+    const lines = readFileSync(join(out, 'trace.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { event: string });
     expect(lines.at(-1)!.event).toBe('end');
   });
 });

@@ -111,7 +111,15 @@ export async function drive(options: DriveOptions): Promise<DriveResult> {
     timers.push(
       setInterval(() => {
         const s = run.state;
-        tell({ nowMs: clock.now, endMs, saved: s.counters.recordsSaved, kept: s.unconfirmed.size, marked: s.counters.marked.level, waitConditions: s.groups.filter((g) => g.m.state === 'waiting').length, inFlight: httpWire.inFlight });
+        tell({
+          nowMs: clock.now,
+          endMs,
+          saved: s.counters.recordsSaved,
+          kept: s.unconfirmed.size,
+          marked: s.counters.marked.level,
+          waitConditions: s.groups.filter((g) => g.m.state === 'waiting').length,
+          inFlight: httpWire.inFlight,
+        });
       }, options.progressEveryMs ?? 2000),
     );
   }
@@ -123,7 +131,13 @@ export async function drive(options: DriveOptions): Promise<DriveResult> {
   await httpWire.close();
   if (!complete) run.stop();
   const targets = [...run.state.unconfirmed].filter((r) => ledger.attempts.get(r.attempt.guid)?.lastFailedAtTarget[r.seq] ?? false);
-  const examples = targets.slice(0, MAX_EXAMPLES).map((r) => ({ record: `${r.attempt.guid}:${r.seq}`, phone: r.attempt.contact.phone, state: r.m.state, posts: r.posts, exchanges: ledger.attempts.get(r.attempt.guid)?.posts ?? [] }));
+  const examples = targets.slice(0, MAX_EXAMPLES).map((r) => ({
+    record: `${r.attempt.guid}:${r.seq}`,
+    phone: r.attempt.contact.phone,
+    state: r.m.state,
+    posts: r.posts,
+    exchanges: ledger.attempts.get(r.attempt.guid)?.posts ?? [],
+  }));
   const unconfirmed = { count: targets.length, examples };
   return { ...run.result(), ledger, complete, requestsSent: httpWire.sent, throttled: httpWire.throttled, unconfirmed };
 }

@@ -74,7 +74,23 @@ export class HttpWire implements Wire {
   externalFigures(): ExternalFigures {
     const why = 'the external system is real (ocs-sim drive): what it stores is read back after the run (--read-back), see conformance.json';
     const queue = 'the external system is real (ocs-sim drive): its queue is not seen from the wire';
-    return { requests: this.sent, stored: null, duplicates: null, staleOverwrites: null, rejectedOverCapacity: null, peakQueue: null, unseen: { stored: why, duplicates: why, staleOverwrites: why, finalNotSeq1: why, seq0OnlyAfterRestarts: why, rejectedOverCapacity: queue, peakQueue: queue } };
+    return {
+      requests: this.sent,
+      stored: null,
+      duplicates: null,
+      staleOverwrites: null,
+      rejectedOverCapacity: null,
+      peakQueue: null,
+      unseen: {
+        stored: why,
+        duplicates: why,
+        staleOverwrites: why,
+        finalNotSeq1: why,
+        seq0OnlyAfterRestarts: why,
+        rejectedOverCapacity: queue,
+        peakQueue: queue,
+      },
+    };
   }
 
   externalLevels(): { busy: number; queued: number } {
@@ -170,13 +186,25 @@ export class HttpWire implements Wire {
       this.clock.pump();
     };
     this.pool(target)
-      .request({ path: target.pathname + target.search, method: 'POST', headers: this.headers, body: JSON.stringify(body), signal: AbortSignal.timeout(deadlineMs) })
+      .request({
+        path: target.pathname + target.search,
+        method: 'POST',
+        headers: this.headers,
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(deadlineMs),
+      })
       .then(async (res) => {
         const text = await res.body.text();
         // response-loss: the answer came and is thrown away, as the network would lose it.
         if (injected === null && this.targets.networkFaults && this.network.responseLost(this.world.kernel.now)) exchange.injected = 'response-loss';
         // ocs-sim serve marks the faults it injects: kept apart from the system's own in the verdict.
-        ended({ kind: 'answered', status: res.statusCode, body: text, injectedByTarget: res.headers['x-ocs-sim-fault'] !== undefined, targetInjectsNetworkFaults: res.headers['x-ocs-sim-network-faults'] === 'on' });
+        ended({
+          kind: 'answered',
+          status: res.statusCode,
+          body: text,
+          injectedByTarget: res.headers['x-ocs-sim-fault'] !== undefined,
+          targetInjectsNetworkFaults: res.headers['x-ocs-sim-network-faults'] === 'on',
+        });
       })
       .catch((error: unknown) => ended(failure(error)));
   }

@@ -68,9 +68,24 @@ writeFileSync(
     startTime: '2026-01-05T10:00:00Z',
     duration: '4s',
     drainLimit: '3s',
-    ocs: { 'history-http-response-timeout': '300ms', 'history-wait-recovery-timeout': '500ms', 'history-wait-condition-threshold': 100, 'http-connection-pool-size': 4 },
+    ocs: {
+      'history-http-response-timeout': '300ms',
+      'history-wait-recovery-timeout': '500ms',
+      'history-wait-condition-threshold': 100,
+      'http-connection-pool-size': 4,
+    },
     network: { latency: { fixed: '1ms' }, responseLoss: 0.3 },
-    campaignGroups: [{ name: 'Sales@Agents', dbid: 101, campaign: 'Sales', callingList: 'Leads', agents: 6, dialMode: 'predictive', calls: { answerTime: { fixed: '200ms' }, talkTime: { fixed: '300ms' }, afterCallWork: { fixed: '100ms' }, noAnswerTime: { fixed: '500ms' } } }],
+    campaignGroups: [
+      {
+        name: 'Sales@Agents',
+        dbid: 101,
+        campaign: 'Sales',
+        callingList: 'Leads',
+        agents: 6,
+        dialMode: 'predictive',
+        calls: { answerTime: { fixed: '200ms' }, talkTime: { fixed: '300ms' }, afterCallWork: { fixed: '100ms' }, noAnswerTime: { fixed: '500ms' } },
+      },
+    ],
   }),
 );
 
@@ -78,7 +93,16 @@ describe('ocs-sim drive against json-server (real third-party software)', () => 
   it('flags its 201s and its duplicate rows, and judges storage on the rows its query read-back answers', async () => {
     const { url, child } = await startJsonServer();
     const out = join(dir, 'drive');
-    const result = await ocsSim(['drive', SCENARIO, '--target', `${url}/records`, '--read-back', `${url}/records?GSW_CALL_ATTEMPT_GUID={guid}`, '--out', out]).finally(() => child.kill('SIGTERM'));
+    const result = await ocsSim([
+      'drive',
+      SCENARIO,
+      '--target',
+      `${url}/records`,
+      '--read-back',
+      `${url}/records?GSW_CALL_ATTEMPT_GUID={guid}`,
+      '--out',
+      out,
+    ]).finally(() => child.kill('SIGTERM'));
     expect(result.code, result.stderr).toBe(1);
     const conformance = JSON.parse(readFileSync(join(out, 'conformance.json'), 'utf8')) as Conformance;
     const claim = (id: string) => conformance.claims.find((c) => c.id === id)!;

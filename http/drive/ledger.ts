@@ -167,7 +167,17 @@ export class Ledger {
   private facts(guid: string, phone: string): AttemptFacts {
     let facts = this.attempts.get(guid);
     if (facts === undefined) {
-      facts = { guid, phone, confirmed: [false, false], seq1FirstSentAt: -1, lateSeq0: false, resubmitted: false, lastFailedAtTarget: [false, false], otherSuccess: [null, null], posts: [] };
+      facts = {
+        guid,
+        phone,
+        confirmed: [false, false],
+        seq1FirstSentAt: -1,
+        lateSeq0: false,
+        resubmitted: false,
+        lastFailedAtTarget: [false, false],
+        otherSuccess: [null, null],
+        posts: [],
+      };
       this.attempts.set(guid, facts);
     }
     return facts;
@@ -181,7 +191,7 @@ export class Ledger {
   /** [doc] Pre-dial validation: 200 dial; 409 do not dial, the call result to apply in its body. */
   private validationAnswer(x: Exchange, status: number, body: string): void {
     this.validationsAnswered++;
-    if (status === 200 || status >= 400 && status !== 409) return;
+    if (status === 200 || (status >= 400 && status !== 409)) return;
     if (status === 409 && hasCallResult(body)) return;
     this.badValidationAnswerCount++;
     if (this.badValidationAnswers.length < MAX_EXAMPLES) this.badValidationAnswers.push({ ...describe(x), body: body.slice(0, 200) });
@@ -207,7 +217,8 @@ export class Ledger {
 /** An exchange as an example: what was sent, when, and how it ended. */
 export function describe(x: Exchange): Example {
   const o = x.outcome;
-  const ended = o.kind === 'answered' ? { status: o.status } : o.kind === 'timeout' ? { outcome: 'no answer within the deadline' } : { outcome: o.kind, error: o.error };
+  const ended =
+    o.kind === 'answered' ? { status: o.status } : o.kind === 'timeout' ? { outcome: 'no answer within the deadline' } : { outcome: o.kind, error: o.error };
   return {
     request: x.request === 'record' ? `POST seq ${x.seq} of ${x.guid} (post ${x.post})` : `validation of ${x.phone}`,
     sentAtMs: round(x.sentAt),

@@ -30,7 +30,12 @@ const group = (agents: number) => ({
   callingList: 'Leads',
   agents,
   dialMode: 'predictive',
-  calls: { answerTime: { uniform: ['1s', '2s'] }, talkTime: { lognormal: { median: '2s', p99: '6s' } }, afterCallWork: { exponential: '1s' }, noAnswerTime: { fixed: '3s' } },
+  calls: {
+    answerTime: { uniform: ['1s', '2s'] },
+    talkTime: { lognormal: { median: '2s', p99: '6s' } },
+    afterCallWork: { exponential: '1s' },
+    noAnswerTime: { fixed: '3s' },
+  },
 });
 
 /** A scenario of one campaign group: dialing `duration`, draining up to 30 s. */
@@ -43,7 +48,17 @@ async function pair(file: string, name: string, driveFlags: string[], networkFau
   const { scenario } = loadScenario(file);
   const server = await startServer({ scenario, host: '127.0.0.1', port: 0, networkFaults: networkFaultsAtServe });
   const out = join(dir, name);
-  const result = await ocsSim(['drive', file, '--target', `${server.url}/ocs/history`, '--read-back', `${server.url}/records/{guid}`, '--out', out, ...driveFlags]).finally(() => server.close());
+  const result = await ocsSim([
+    'drive',
+    file,
+    '--target',
+    `${server.url}/ocs/history`,
+    '--read-back',
+    `${server.url}/records/{guid}`,
+    '--out',
+    out,
+    ...driveFlags,
+  ]).finally(() => server.close());
   const conformance = JSON.parse(readFileSync(join(out, 'conformance.json'), 'utf8')) as Conformance;
   return { result, conformance, verdict: server.verdict() };
 }
@@ -51,11 +66,17 @@ async function pair(file: string, name: string, driveFlags: string[], networkFau
 describe('drive against serve: each side judges the other faithful', () => {
   it('a pool that queues through an outage and 409s at serve: no "dialed during a wait condition" for seq 0 records that waited for a connection', async () => {
     // The case that condemned a faithful OCS: 16 agents, a pool of 4, 300 ms service, a 5 s 503 outage, 5% 409s.
-    const file = scenarioOf('queued', 3, '20s', { 'history-http-response-timeout': '2s', 'history-wait-recovery-timeout': '2s', 'history-wait-condition-threshold': 6, 'http-connection-pool-size': 4 }, {
-      network: { latency: { fixed: '1ms' } },
-      externalSystem: { serviceTime: { fixed: '300ms' }, concurrency: 64, errors: { '409': 0.05 }, outages: [{ from: '5s', until: '10s', status: 503 }] },
-      campaignGroups: [group(16)],
-    });
+    const file = scenarioOf(
+      'queued',
+      3,
+      '20s',
+      { 'history-http-response-timeout': '2s', 'history-wait-recovery-timeout': '2s', 'history-wait-condition-threshold': 6, 'http-connection-pool-size': 4 },
+      {
+        network: { latency: { fixed: '1ms' } },
+        externalSystem: { serviceTime: { fixed: '300ms' }, concurrency: 64, errors: { '409': 0.05 }, outages: [{ from: '5s', until: '10s', status: 503 }] },
+        campaignGroups: [group(16)],
+      },
+    );
     const { result, conformance, verdict } = await pair(file, 'queued', ['--no-network-faults']);
     expect(result.code, result.stderr).toBe(0);
     expect(conformance.claims.filter((c) => c.verdict === 'violated')).toEqual([]);
@@ -69,11 +90,27 @@ describe('drive against serve: each side judges the other faithful', () => {
 
   it("connections refused on drive's side eat seq 0 records: serve does not call the seq 1 that comes first a violation", async () => {
     // A refused seq 0 waits 3 s to be re-submitted; a short call's seq 1 comes before that.
-    const file = scenarioOf('refused', 5, '12s', { 'history-http-response-timeout': '1s', 'history-wait-recovery-timeout': '3s', 'history-wait-condition-threshold': 10, 'http-connection-pool-size': 8 }, {
-      network: { latency: { fixed: '1ms' }, refusedConnections: 0.15 },
-      externalSystem: { serviceTime: { exponential: '5ms' } },
-      campaignGroups: [{ ...group(10), calls: { answerTime: { uniform: ['500ms', '1s'] }, talkTime: { lognormal: { median: '1s', p99: '4s' } }, afterCallWork: { fixed: '200ms' }, noAnswerTime: { fixed: '1s' } } }],
-    });
+    const file = scenarioOf(
+      'refused',
+      5,
+      '12s',
+      { 'history-http-response-timeout': '1s', 'history-wait-recovery-timeout': '3s', 'history-wait-condition-threshold': 10, 'http-connection-pool-size': 8 },
+      {
+        network: { latency: { fixed: '1ms' }, refusedConnections: 0.15 },
+        externalSystem: { serviceTime: { exponential: '5ms' } },
+        campaignGroups: [
+          {
+            ...group(10),
+            calls: {
+              answerTime: { uniform: ['500ms', '1s'] },
+              talkTime: { lognormal: { median: '1s', p99: '4s' } },
+              afterCallWork: { fixed: '200ms' },
+              noAnswerTime: { fixed: '1s' },
+            },
+          },
+        ],
+      },
+    );
     const { result, conformance, verdict } = await pair(file, 'refused', []);
     expect(result.code, result.stderr).toBe(0);
     expect(conformance.claims.filter((c) => c.verdict === 'violated')).toEqual([]);

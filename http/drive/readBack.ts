@@ -95,7 +95,8 @@ export function rowsOf(text: string, url: string, guid: string, adapter: RowAdap
   }
   if (adapter.rows !== '') {
     for (const step of adapter.rows.split('.')) {
-      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || !(step in parsed)) return { missing: `the rows path ${adapter.rows} (--read-back-rows)` };
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || !(step in parsed))
+        return { missing: `the rows path ${adapter.rows} (--read-back-rows)` };
       parsed = (parsed as Record<string, unknown>)[step];
     }
   }
@@ -113,8 +114,12 @@ export function rowsOf(text: string, url: string, guid: string, adapter: RowAdap
       continue;
     }
     const seq = record[adapter.seqField];
-    if (seq === undefined) return { missing: `the field ${adapter.seqField}${adapter.seqField === CONTRACT.seqField ? '' : ' (--seq-field)'}, at the top of a row or under ${adapter.bodyField}` };
-    if (seq !== 0 && seq !== 1 && seq !== '0' && seq !== '1') return { error: `GET ${url}: a row whose ${adapter.seqField} is not 0 or 1: ${JSON.stringify(row).slice(0, 120)}` };
+    if (seq === undefined)
+      return {
+        missing: `the field ${adapter.seqField}${adapter.seqField === CONTRACT.seqField ? '' : ' (--seq-field)'}, at the top of a row or under ${adapter.bodyField}`,
+      };
+    if (seq !== 0 && seq !== 1 && seq !== '0' && seq !== '1')
+      return { error: `GET ${url}: a row whose ${adapter.seqField} is not 0 or 1: ${JSON.stringify(row).slice(0, 120)}` };
     seqs.push(Number(seq) as 0 | 1);
   }
   return { seqs, oneObject: oneObject && seqs.length > 0, otherRows };

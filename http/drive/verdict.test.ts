@@ -15,13 +15,36 @@ import { rowsOf, type ReadBack } from './readBack.ts';
 let clock = 0;
 function exchange(guid: string | null, seq: 0 | 1, outcome: Outcome, extra: Partial<Exchange> = {}): Exchange {
   clock += 10;
-  return { request: guid === null ? 'validation' : 'record', guid, seq, post: 1, phone: '555', injected: null, intendedAt: clock, sentAt: clock, inFlight: 1, endedAt: clock + 2, outcome, ...extra };
+  return {
+    request: guid === null ? 'validation' : 'record',
+    guid,
+    seq,
+    post: 1,
+    phone: '555',
+    injected: null,
+    intendedAt: clock,
+    sentAt: clock,
+    inFlight: 1,
+    endedAt: clock + 2,
+    outcome,
+    ...extra,
+  };
 }
 const ok = (status = 200): Outcome => ({ kind: 'answered', status, body: '{}' });
 
 const summary = runScenario(scenarioFrom({ duration: '1s' })).summary;
 function input(ledger: Ledger, readBack: Map<string, ReadBack> | null, extra: Partial<JudgeInput> = {}): JudgeInput {
-  return { target: 'http://t/ocs/history', complete: true, ledger, records: summary.records, readBack, maxTimeoutShare: 0.01, responseTimeoutMs: 1000, unconfirmed: { count: 0, examples: [] }, ...extra };
+  return {
+    target: 'http://t/ocs/history',
+    complete: true,
+    ledger,
+    records: summary.records,
+    readBack,
+    maxTimeoutShare: 0.01,
+    responseTimeoutMs: 1000,
+    unconfirmed: { count: 0, examples: [] },
+    ...extra,
+  };
 }
 const verdictOf = (i: JudgeInput, id: string) => judge(i).claims.find((c) => c.id === id)!;
 /** An attempt read back as a list of rows with these seqs. */
@@ -36,7 +59,13 @@ describe('the storage claims, on what the system reads back', () => {
     ledger.record(exchange('A', 1, ok()));
     ledger.record(exchange('B', 0, ok()));
     ledger.record(exchange('B', 1, ok()));
-    const f = storageFindings(ledger, new Map([['A', rows(1)], ['B', rows(0)]]));
+    const f = storageFindings(
+      ledger,
+      new Map([
+        ['A', rows(1)],
+        ['B', rows(0)],
+      ]),
+    );
     expect(f.notStored.map((e) => e.guid)).toEqual(['B']);
     expect(f.finalNotSeq1).toBe(1);
     expect(f.staleOverwrites).toEqual([]);
@@ -88,12 +117,22 @@ describe('the storage claims, on what the system reads back', () => {
 
   it('reads rows through the adapter: an envelope, renamed fields, a body held as JSON text, rows of other GUIDs left out', () => {
     const adapter = { rows: 'data', guidField: 'guid', seqField: 'seq', bodyField: 'payload' };
-    const answer = JSON.stringify({ data: [{ id: 1, payload: JSON.stringify({ guid: 'A', seq: 0 }) }, { id: 2, payload: { guid: 'A', seq: 1 } }, { id: 3, guid: 'B', seq: 0 }] });
+    const answer = JSON.stringify({
+      data: [
+        { id: 1, payload: JSON.stringify({ guid: 'A', seq: 0 }) },
+        { id: 2, payload: { guid: 'A', seq: 1 } },
+        { id: 3, guid: 'B', seq: 0 },
+      ],
+    });
     expect(rowsOf(answer, 'u', 'A', adapter)).toEqual({ seqs: [0, 1], oneObject: false, otherRows: 1 });
     expect(rowsOf('{"rows":[]}', 'u', 'A', adapter)).toEqual({ missing: 'the rows path data (--read-back-rows)' });
     expect(rowsOf('{"data":[{"guid":"A"}]}', 'u', 'A', adapter)).toEqual({ missing: expect.stringContaining('the field seq (--seq-field)') });
     // A query the system ignores answers every row: only the drive's own are judged.
-    expect(rowsOf('[{"GSW_CALL_ATTEMPT_GUID":"B","GSW_HIST_SEQUENCE_NUM":0},{"GSW_CALL_ATTEMPT_GUID":"A","GSW_HIST_SEQUENCE_NUM":1}]', 'u', 'A')).toEqual({ seqs: [1], oneObject: false, otherRows: 1 });
+    expect(rowsOf('[{"GSW_CALL_ATTEMPT_GUID":"B","GSW_HIST_SEQUENCE_NUM":0},{"GSW_CALL_ATTEMPT_GUID":"A","GSW_HIST_SEQUENCE_NUM":1}]', 'u', 'A')).toEqual({
+      seqs: [1],
+      oneObject: false,
+      otherRows: 1,
+    });
   });
 
   it('an endpoint that shows one object per attempt: duplicates and a seq 0 shown where both were confirmed are not checked, never a false verdict', () => {
@@ -119,13 +158,29 @@ describe('the storage claims, on what the system reads back', () => {
     ledger.record(exchange('A', 0, ok()));
     ledger.record(exchange('B', 0, ok()));
     const missing = { missing: 'the field seq (--seq-field)' };
-    const everywhere = judge(input(ledger, new Map<string, ReadBack>([['A', missing], ['B', missing]])));
+    const everywhere = judge(
+      input(
+        ledger,
+        new Map<string, ReadBack>([
+          ['A', missing],
+          ['B', missing],
+        ]),
+      ),
+    );
     for (const id of ['stored-on-200', 'idempotent-resubmissions', 'seq1-survives-late-seq0', 'read-back-contract']) {
       const c = everywhere.claims.find((x) => x.id === id)!;
       expect(c.verdict).toBe('not checked');
       expect(c.detail).toContain('the field seq (--seq-field)');
     }
-    const some = judge(input(ledger, new Map<string, ReadBack>([['A', missing], ['B', rows(0)]])));
+    const some = judge(
+      input(
+        ledger,
+        new Map<string, ReadBack>([
+          ['A', missing],
+          ['B', rows(0)],
+        ]),
+      ),
+    );
     expect(some.claims.find((x) => x.id === 'read-back-contract')!.verdict).toBe('violated');
   });
 });
@@ -153,7 +208,7 @@ describe('evidence behind every claim', () => {
     expect(conformanceMarkdown(c)).toContain('| 1 attempts read back with a record confirmed by 200 |');
   });
 
-  it('a 2xx other than 200 (json-server\'s 201) violates stored-on-200, saying OCS saves only on 200 and how to fix it', () => {
+  it("a 2xx other than 200 (json-server's 201) violates stored-on-200, saying OCS saves only on 200 and how to fix it", () => {
     const ledger = new Ledger();
     ledger.record(exchange('A', 0, ok(201)));
     ledger.record(exchange('A', 0, ok(201), { post: 2 }));
@@ -206,7 +261,10 @@ describe('the claims on answers', () => {
     const excused = verdictOf(input(new Ledger(), null, { records: { ...summary.records, unconfirmed: 2 } }), 'all-confirmed');
     expect(excused.verdict).toBe('held');
     expect(excused.detail).toContain('2 more were still waiting to be sent');
-    const blamed = verdictOf(input(new Ledger(), null, { records: { ...summary.records, unconfirmed: 2 }, unconfirmed: { count: 1, examples: [{ record: 'A:1' }] } }), 'all-confirmed');
+    const blamed = verdictOf(
+      input(new Ledger(), null, { records: { ...summary.records, unconfirmed: 2 }, unconfirmed: { count: 1, examples: [{ record: 'A:1' }] } }),
+      'all-confirmed',
+    );
     expect(blamed.verdict).toBe('violated');
     expect(verdictOf(input(new Ledger(), null, { complete: false }), 'all-confirmed').verdict).toBe('not checked');
   });
@@ -227,7 +285,13 @@ describe('calibration.yaml', () => {
     const ledger = new Ledger();
     // Up to 4 at once the round trip is 2-3 ms; from 5 at once it doubles: a system serving 4 at a time.
     for (let level = 1; level <= 8; level++) {
-      for (let i = 0; i < 30; i++) ledger.record(exchange(`L${level}-${i}`, 0, ok(i === 0 && level === 1 ? 503 : 200), { inFlight: level, endedAt: clock + 10 + (level <= 4 ? 2 + (i % 10) / 10 : 2 * level) }));
+      for (let i = 0; i < 30; i++)
+        ledger.record(
+          exchange(`L${level}-${i}`, 0, ok(i === 0 && level === 1 ? 503 : 200), {
+            inFlight: level,
+            endedAt: clock + 10 + (level <= 4 ? 2 + (i % 10) / 10 : 2 * level),
+          }),
+        );
     }
     const c = calibrate(ledger);
     expect(c.latencyMs).toBeCloseTo(1, 0);

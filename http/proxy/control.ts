@@ -80,7 +80,11 @@ export class ProxyControl {
     if (route === 'PUT /control/faults') return readJson(req, res, fail, (body) => this.replaceFaults(res, body, fail));
     if (route === 'POST /control/outage') return readJson(req, res, fail, (body) => this.addOutage(res, body, fail));
     req.resume();
-    fail(res, 405, `${req.method} ${path} is not part of the control API (GET ${CONTROL_PREFIX}/control, PUT ${CONTROL_PREFIX}/control/faults, POST ${CONTROL_PREFIX}/control/outage, GET ${CONTROL_PREFIX}/metrics, GET ${CONTROL_PREFIX}/report, GET ${CONTROL_PREFIX}/healthz)`);
+    fail(
+      res,
+      405,
+      `${req.method} ${path} is not part of the control API (GET ${CONTROL_PREFIX}/control, PUT ${CONTROL_PREFIX}/control/faults, POST ${CONTROL_PREFIX}/control/outage, GET ${CONTROL_PREFIX}/metrics, GET ${CONTROL_PREFIX}/report, GET ${CONTROL_PREFIX}/healthz)`,
+    );
   }
 
   private authorized(req: IncomingMessage): boolean {
@@ -119,7 +123,8 @@ export class ProxyControl {
 
   private addOutage(res: ServerResponse, body: Record<string, unknown>, fail: Fail): void {
     const status = body.status ?? 503;
-    if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599) return fail(res, 400, 'status: expected an HTTP error status (400-599)');
+    if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599)
+      return fail(res, 400, 'status: expected an HTTP error status (400-599)');
     const length = Duration.safeParse(body.for);
     if (!length.success || durationMs(length.data) <= 0) return fail(res, 400, 'for: expected a duration above 0 with a unit, e.g. "2m"');
     const unknown = Object.keys(body).filter((k) => k !== 'status' && k !== 'for');
@@ -137,11 +142,31 @@ export class ProxyControl {
       lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
       for (const [labels, value] of samples) lines.push(`${name}${labels} ${value}`);
     };
-    metric('ocs_sim_proxy_requests_total', 'counter', 'Requests received from the client, by kind.', Object.entries(c.requests).map(([kind, n]) => [`{kind="${kind}"}`, n]));
+    metric(
+      'ocs_sim_proxy_requests_total',
+      'counter',
+      'Requests received from the client, by kind.',
+      Object.entries(c.requests).map(([kind, n]) => [`{kind="${kind}"}`, n]),
+    );
     metric('ocs_sim_proxy_forwarded_total', 'counter', 'Requests forwarded to the target.', [['', c.forwarded]]);
-    metric('ocs_sim_proxy_target_answers_total', 'counter', 'Answers of the target, by status.', [...c.targetAnswers.entries()].sort((a, b) => a[0] - b[0]).map(([status, n]) => [`{status="${status}"}`, n]));
-    metric('ocs_sim_proxy_target_failures_total', 'counter', 'Forwarded requests the target did not answer, by how.', Object.entries(c.targetFailures).map(([how, n]) => [`{how="${how}"}`, n]));
-    metric('ocs_sim_proxy_faults_injected_total', 'counter', 'Faults the proxy injected, by kind.', Object.entries(c.faultsInjected).map(([kind, n]) => [`{kind="${kind}"}`, n]));
+    metric(
+      'ocs_sim_proxy_target_answers_total',
+      'counter',
+      'Answers of the target, by status.',
+      [...c.targetAnswers.entries()].sort((a, b) => a[0] - b[0]).map(([status, n]) => [`{status="${status}"}`, n]),
+    );
+    metric(
+      'ocs_sim_proxy_target_failures_total',
+      'counter',
+      'Forwarded requests the target did not answer, by how.',
+      Object.entries(c.targetFailures).map(([how, n]) => [`{how="${how}"}`, n]),
+    );
+    metric(
+      'ocs_sim_proxy_faults_injected_total',
+      'counter',
+      'Faults the proxy injected, by kind.',
+      Object.entries(c.faultsInjected).map(([kind, n]) => [`{kind="${kind}"}`, n]),
+    );
     metric('ocs_sim_proxy_in_flight', 'gauge', 'Requests on their way to the target now.', [['', c.inFlight]]);
     metric('ocs_sim_proxy_latency_added_seconds_total', 'counter', 'Latency the proxy added, both ways.', [['', c.latencyAddedMs / 1000]]);
     return `${lines.join('\n')}\n`;

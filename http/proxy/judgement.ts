@@ -68,7 +68,7 @@ export function judgeProxy(input: JudgeProxyInput): ProxyJudgement {
       ...evidence.counters.figures(),
       health,
       twin,
-      note: 'faultsInjected are the proxy\'s own (the scenario\'s network section and the control API): verdict.json does not count them against the client, nor conformance.json against the target',
+      note: "faultsInjected are the proxy's own (the scenario's network section and the control API): verdict.json does not count them against the client, nor conformance.json against the target",
     },
   };
 }
@@ -82,7 +82,8 @@ export function judgeProxy(input: JudgeProxyInput): ProxyJudgement {
  */
 function recordsAtEnd(evidence: ProxyEvidence, settings: ClientSettings) {
   const lastArrival = new Map<string, { t: number; group: string }>();
-  for (const e of evidence.clientEvents) if (e.kind === 'arrived' && e.record !== null) lastArrival.set(`${e.record.guid}:${e.record.seq}`, { t: e.t, group: e.record.group });
+  for (const e of evidence.clientEvents)
+    if (e.kind === 'arrived' && e.record !== null) lastArrival.set(`${e.record.guid}:${e.record.seq}`, { t: e.t, group: e.record.group });
   let created = 0;
   let saved = 0;
   let unconfirmed = 0;
@@ -119,5 +120,11 @@ function observedFigures(evidence: ProxyEvidence, verdict: ClientVerdict) {
     keys.add(`${e.record.guid}:${e.record.seq}`);
   }
   const waits = verdict.checks.find((c) => c.claim.startsWith('no new attempt is dialed'))?.judgedOn ?? 0;
-  return { recordsCreated: keys.size, resubmissions: posts - keys.size, waitConditions: waits, refused: evidence.counters.faultsInjected.refused, lostResponses: evidence.counters.faultsInjected.responseLoss };
+  return {
+    recordsCreated: keys.size,
+    resubmissions: posts - keys.size,
+    waitConditions: waits,
+    refused: evidence.counters.faultsInjected.refused,
+    lostResponses: evidence.counters.faultsInjected.responseLoss,
+  };
 }

@@ -47,21 +47,33 @@ export class OcsSide {
     this.done.add(guid);
     if (this.done.size > ATTEMPTS_KEPT) this.done.delete(this.done.values().next().value!);
     g.seq0ToSeq1.push(tMs - start);
-    const name = typeof callResult === 'number' ? (NAME_OF.get(callResult) ?? `code ${callResult}`) : typeof callResult === 'string' ? callResult : 'none given';
+    const name =
+      typeof callResult === 'number' ? (NAME_OF.get(callResult) ?? `code ${callResult}`) : typeof callResult === 'string' ? callResult : 'none given';
     g.results.set(name, (g.results.get(name) ?? 0) + 1);
   }
 
   /** calibration.yaml's comment lines on the OCS side. */
   lines(peakInFlight: number): string[] {
-    const out = ['# The OCS side, as it passed through (not applied by this fragment: figures for your scenario\'s campaign groups):', `#   requests in flight at once: at most ${peakInFlight} (http-connection-pool-size is at least this)`];
+    const out = [
+      "# The OCS side, as it passed through (not applied by this fragment: figures for your scenario's campaign groups):",
+      `#   requests in flight at once: at most ${peakInFlight} (http-connection-pool-size is at least this)`,
+    ];
     for (const [name, g] of [...this.groups.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
       const minutes = (g.lastMs - g.firstMs) / 60_000;
       const rate = minutes > 0 ? `${(g.attempts / minutes).toFixed(1)} new attempts per minute` : 'too short to tell a dial rate';
       const sorted = g.seq0ToSeq1.sorted();
-      const calls = sorted.length === 0 ? 'no seq 1 came' : `seq 0 to seq 1: median ${seconds(quantile(sorted, 0.5)!)}, p99 ${seconds(quantile(sorted, 0.99)!)} over ${sorted.length} call(s)`;
+      const calls =
+        sorted.length === 0
+          ? 'no seq 1 came'
+          : `seq 0 to seq 1: median ${seconds(quantile(sorted, 0.5)!)}, p99 ${seconds(quantile(sorted, 0.99)!)} over ${sorted.length} call(s)`;
       const total = [...g.results.values()].reduce((a, b) => a + b, 0);
-      const mix = [...g.results.entries()].sort((a, b) => b[1] - a[1]).map(([result, n]) => `${result} ${((100 * n) / total).toFixed(1)}%`).join(', ');
-      out.push(`#   ${name || '(no GSW_CAMPAIGN_GROUP_NAME)'}: ${g.attempts} attempt(s), ${rate}; ${calls}${total > 0 ? `; call results (of ${total}): ${mix}` : ''}`);
+      const mix = [...g.results.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .map(([result, n]) => `${result} ${((100 * n) / total).toFixed(1)}%`)
+        .join(', ');
+      out.push(
+        `#   ${name || '(no GSW_CAMPAIGN_GROUP_NAME)'}: ${g.attempts} attempt(s), ${rate}; ${calls}${total > 0 ? `; call results (of ${total}): ${mix}` : ''}`,
+      );
     }
     return out;
   }

@@ -25,7 +25,13 @@ export interface PairHealth {
 
 const BIN_MS = 10_000;
 
-export function pairHealth(events: readonly ClientEvent[], settings: ClientSettings, triggers: readonly Trigger[], nowMs: number, work: { forwardedAt: readonly number[] }): PairHealth {
+export function pairHealth(
+  events: readonly ClientEvent[],
+  settings: ClientSettings,
+  triggers: readonly Trigger[],
+  nowMs: number,
+  work: { forwardedAt: readonly number[] },
+): PairHealth {
   const steps = markedOverTime(events, settings);
   const levelAt = (t: number) => {
     let level = 0;
@@ -42,10 +48,12 @@ export function pairHealth(events: readonly ClientEvent[], settings: ClientSetti
       let peakMarked = markedBefore;
       for (const s of steps) if (s.t >= trigger.fromMs && s.t <= nowMs) peakMarked = Math.max(peakMarked, s.level);
       let recoveredAt: number | null = levelAt(trigger.untilMs) <= markedBefore ? trigger.untilMs : null;
-      if (recoveredAt === null) for (const s of steps) if (s.t > trigger.untilMs && s.level <= markedBefore) {
-        recoveredAt = s.t;
-        break;
-      }
+      if (recoveredAt === null)
+        for (const s of steps)
+          if (s.t > trigger.untilMs && s.level <= markedBefore) {
+            recoveredAt = s.t;
+            break;
+          }
       return { ...trigger, markedBefore, peakMarked, recoverySeconds: recoveredAt === null ? null : Math.round(recoveredAt - trigger.untilMs) / 1000 };
     });
   const bins = new Map<number, { forwarded: number; saved: number }>();
@@ -57,14 +65,20 @@ export function pairHealth(events: readonly ClientEvent[], settings: ClientSetti
   };
   for (const t of work.forwardedAt) bin(t).forwarded++;
   let saved = 0;
-  for (const e of events) if (e.kind === 'answered' && e.status === 200) {
-    saved++;
-    bin(e.t).saved++;
-  }
+  for (const e of events)
+    if (e.kind === 'answered' && e.status === 200) {
+      saved++;
+      bin(e.t).saved++;
+    }
   const forwarded = work.forwardedAt.length;
   return {
     verdict: judged.length === 0 ? 'no trigger' : judged.every((t) => t.recoverySeconds !== null) ? 'survived' : 'not recovered',
-    goodput: { share: forwarded === 0 ? null : Math.round((saved / forwarded) * 1e4) / 1e4, saved, forwarded, per10s: [...bins.entries()].sort((a, b) => a[0] - b[0]).map(([key, b]) => ({ fromS: (key * BIN_MS) / 1000, ...b })) },
+    goodput: {
+      share: forwarded === 0 ? null : Math.round((saved / forwarded) * 1e4) / 1e4,
+      saved,
+      forwarded,
+      per10s: [...bins.entries()].sort((a, b) => a[0] - b[0]).map(([key, b]) => ({ fromS: (key * BIN_MS) / 1000, ...b })),
+    },
     triggers: judged,
   };
 }

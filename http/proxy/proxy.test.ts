@@ -23,12 +23,31 @@ import { startServer } from '../server.ts';
 const dir = mkdtempSync(join(tmpdir(), 'ocs-sim-proxy-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const OCS = { 'history-http-response-timeout': '1s', 'history-wait-recovery-timeout': '2s', 'history-wait-condition-threshold': 6, 'http-connection-pool-size': 4 };
-const GROUP = { name: 'Sales@Agents', dbid: 101, agents: 10, dialMode: 'predictive', calls: { answerTime: { uniform: ['1s', '2s'] }, talkTime: { lognormal: { median: '2s', p99: '6s' } }, afterCallWork: { exponential: '1s' }, noAnswerTime: { fixed: '3s' } } };
+const OCS = {
+  'history-http-response-timeout': '1s',
+  'history-wait-recovery-timeout': '2s',
+  'history-wait-condition-threshold': 6,
+  'http-connection-pool-size': 4,
+};
+const GROUP = {
+  name: 'Sales@Agents',
+  dbid: 101,
+  agents: 10,
+  dialMode: 'predictive',
+  calls: {
+    answerTime: { uniform: ['1s', '2s'] },
+    talkTime: { lognormal: { median: '2s', p99: '6s' } },
+    afterCallWork: { exponential: '1s' },
+    noAnswerTime: { fixed: '3s' },
+  },
+};
 
 function scenarioFile(name: string, extra: Record<string, unknown>): string {
   const file = join(dir, `${name}.yaml`);
-  writeFileSync(file, toYaml({ name, seed: 7, startTime: '2026-01-05T10:00:00Z', duration: '15s', drainLimit: '20s', ocs: OCS, campaignGroups: [GROUP], ...extra }));
+  writeFileSync(
+    file,
+    toYaml({ name, seed: 7, startTime: '2026-01-05T10:00:00Z', duration: '15s', drainLimit: '20s', ocs: OCS, campaignGroups: [GROUP], ...extra }),
+  );
   return file;
 }
 
@@ -48,7 +67,17 @@ describe('ocs-sim drive -> ocs-sim proxy -> ocs-sim serve', () => {
     const out = join(dir, 'pair');
     const proxy = await spawnListening(['proxy', FAULTY, '--port', '0', '--target', serve.url, '--read-back', `${serve.url}/records/{guid}`, '--out', out]);
     try {
-      const drive = await ocsSim(['drive', CLEAN, '--target', `${proxy.url}/ocs/history`, '--no-network-faults', '--out', join(dir, 'drive'), '--max-timeout-share', '0.5']);
+      const drive = await ocsSim([
+        'drive',
+        CLEAN,
+        '--target',
+        `${proxy.url}/ocs/history`,
+        '--no-network-faults',
+        '--out',
+        join(dir, 'drive'),
+        '--max-timeout-share',
+        '0.5',
+      ]);
       expect(drive.stderr).not.toMatch(/Error|at .*\.ts/);
       proxy.child.kill('SIGTERM');
       const code = await proxy.exited;
@@ -78,7 +107,9 @@ describe('ocs-sim drive -> ocs-sim proxy -> ocs-sim serve', () => {
     expect(calibration).toContain('measured by ocs-sim proxy');
     expect(calibration).toMatch(/# {3}Sales@Agents: \d+ attempt\(s\), [\d.]+ new attempts per minute; seq 0 to seq 1: median/);
     // The refused window is a trigger; the pair recovered from it.
-    const health = json<{ health: { verdict: string; triggers: Array<{ what: string; recoverySeconds: number | null }>; goodput: { share: number } } }>(join(out, 'proxy.json')).health;
+    const health = json<{ health: { verdict: string; triggers: Array<{ what: string; recoverySeconds: number | null }>; goodput: { share: number } } }>(
+      join(out, 'proxy.json'),
+    ).health;
     expect(health.triggers.map((t) => t.what)).toEqual(['network refused']);
     expect(health.verdict).toBe('survived');
     expect(health.goodput.share).toBeGreaterThan(0.5);
@@ -98,7 +129,7 @@ async function post(url: string, guid: string, seq: 0 | 1): Promise<number> {
 }
 
 describe('a client that misbehaves through the proxy', () => {
-  it('is flagged for re-submitting too early; the target is not blamed, the outage is the proxy\'s', async () => {
+  it("is flagged for re-submitting too early; the target is not blamed, the outage is the proxy's", async () => {
     const serve = await startServer({ scenario: TARGET, host: '127.0.0.1', port: 0 });
     const out = join(dir, 'early');
     const proxy = await spawnListening(['proxy', CLEAN, '--port', '0', '--target', serve.url, '--out', out]);
@@ -130,14 +161,22 @@ describe('a client that misbehaves through the proxy', () => {
     const echo = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => res.writeHead(299, { 'x-echo': 'yes', 'content-type': 'application/json' }).end(JSON.stringify({ method: req.method, url: req.url, tenant: req.headers['x-tenant'], body: Buffer.concat(chunks).toString('base64') })));
+      req.on('end', () =>
+        res
+          .writeHead(299, { 'x-echo': 'yes', 'content-type': 'application/json' })
+          .end(JSON.stringify({ method: req.method, url: req.url, tenant: req.headers['x-tenant'], body: Buffer.concat(chunks).toString('base64') })),
+      );
     });
     await new Promise<void>((listening) => echo.listen(0, '127.0.0.1', listening));
     const target = `http://127.0.0.1:${(echo.address() as AddressInfo).port}/base`;
     const proxy = await spawnListening(['proxy', CLEAN, '--port', '0', '--target', target, '--out', join(dir, 'unchanged')]);
     try {
       const bytes = Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc3, 0xa9, 0x22, 0x7d, 0x20, 0x0a]);
-      const res = await request(`${proxy.url}/some/path?x=1`, { method: 'PUT', headers: { 'x-tenant': 'acme', 'content-type': 'application/json' }, body: bytes });
+      const res = await request(`${proxy.url}/some/path?x=1`, {
+        method: 'PUT',
+        headers: { 'x-tenant': 'acme', 'content-type': 'application/json' },
+        body: bytes,
+      });
       expect(res.statusCode).toBe(299);
       expect(res.headers['x-echo']).toBe('yes');
       const seen = (await res.body.json()) as { method: string; url: string; tenant: string; body: string };

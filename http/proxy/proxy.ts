@@ -112,7 +112,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     const base = kind === 'validation' && options.validationTarget !== undefined ? options.validationTarget : options.target;
     // A path on the target is a prefix: /ocs/history goes to https://es/base/ocs/history.
     const prefix = base.pathname.replace(/\/$/, '');
-    return new URL(`${prefix}${target.startsWith('/') ? target : pathOfTarget(target) ?? '/'}`, base.origin);
+    return new URL(`${prefix}${target.startsWith('/') ? target : (pathOfTarget(target) ?? '/')}`, base.origin);
   };
 
   const hold = (res: ServerResponse, id: number) => {
@@ -137,7 +137,8 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     const record = kind === 'record' ? recordOf(body) : null;
     const id = requests++;
     counters.received(kind, record === null && kind === 'record');
-    if (kind !== 'other') note({ t: clock.now, kind: 'arrived', id, record: record === null ? null : { guid: record.guid, seq: record.seq, group: record.group } });
+    if (kind !== 'other')
+      note({ t: clock.now, kind: 'arrived', id, record: record === null ? null : { guid: record.guid, seq: record.seq, group: record.group } });
     if (record !== null) ocsSide.record(clock.now, record.guid, record.seq, record.group, record.callResult);
     open.add(res);
     res.on('close', () => open.delete(res));
@@ -182,7 +183,8 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
           injected = 'response-loss';
           counters.injected('responseLoss');
         }
-        if (kind === 'validation' || record !== null) ledger.record(exchange(kind as 'record' | 'validation', record, post, sentAt, inFlight, clock.now, injected, answer));
+        if (kind === 'validation' || record !== null)
+          ledger.record(exchange(kind as 'record' | 'validation', record, post, sentAt, inFlight, clock.now, injected, answer));
         if (res.destroyed) return;
         if (injected !== null) return hold(res, id);
         if (answer.kind === 'answered') {
@@ -205,7 +207,9 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const fail = (res: ServerResponse, status: number, reason: string) => {
     counters.badRequest();
     if (res.destroyed || res.headersSent) return;
-    res.writeHead(status, { 'content-type': 'application/json', ...(status === 413 ? { connection: 'close' } : {}) }).end(`${JSON.stringify({ error: reason })}\n`);
+    res
+      .writeHead(status, { 'content-type': 'application/json', ...(status === 413 ? { connection: 'close' } : {}) })
+      .end(`${JSON.stringify({ error: reason })}\n`);
   };
 
   const handle: RequestListener = (req, res) => {
@@ -224,7 +228,15 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((listening, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
-      reject(new BadServeSetup(err.code === 'EADDRINUSE' ? `port ${options.port} on ${options.host} is already in use` : err.code === 'EACCES' ? `no permission to listen on ${options.host}:${options.port}` : `cannot listen on ${options.host}:${options.port}: ${err.message}`));
+      reject(
+        new BadServeSetup(
+          err.code === 'EADDRINUSE'
+            ? `port ${options.port} on ${options.host} is already in use`
+            : err.code === 'EACCES'
+              ? `no permission to listen on ${options.host}:${options.port}`
+              : `cannot listen on ${options.host}:${options.port}: ${err.message}`,
+        ),
+      );
     });
     server.listen(options.port, options.host, () => listening());
   });
@@ -271,17 +283,50 @@ function recordOf(body: Buffer): RecordId | null {
   const r = parsed as Record<string, unknown>;
   const seq = r.GSW_HIST_SEQUENCE_NUM;
   if (typeof r.GSW_CALL_ATTEMPT_GUID !== 'string' || r.GSW_CALL_ATTEMPT_GUID === '' || (seq !== 0 && seq !== 1 && seq !== '0' && seq !== '1')) return null;
-  return { guid: r.GSW_CALL_ATTEMPT_GUID, seq: Number(seq) as 0 | 1, group: typeof r.GSW_CAMPAIGN_GROUP_NAME === 'string' ? r.GSW_CAMPAIGN_GROUP_NAME : '', phone: String(r.GSW_PHONE ?? ''), callResult: r.GSW_CALL_RESULT };
+  return {
+    guid: r.GSW_CALL_ATTEMPT_GUID,
+    seq: Number(seq) as 0 | 1,
+    group: typeof r.GSW_CAMPAIGN_GROUP_NAME === 'string' ? r.GSW_CAMPAIGN_GROUP_NAME : '',
+    phone: String(r.GSW_PHONE ?? ''),
+    callResult: r.GSW_CALL_RESULT,
+  };
 }
 
-function exchange(kind: 'record' | 'validation', record: RecordId | null, post: number, sentAt: number, inFlight: number, endedAt: number, injected: Injected | null, answer: UpstreamAnswer): Exchange {
-  const outcome: Outcome = answer.kind === 'answered' ? { kind: 'answered', status: answer.status, body: answer.body.subarray(0, 4096).toString('utf8') } : answer;
+function exchange(
+  kind: 'record' | 'validation',
+  record: RecordId | null,
+  post: number,
+  sentAt: number,
+  inFlight: number,
+  endedAt: number,
+  injected: Injected | null,
+  answer: UpstreamAnswer,
+): Exchange {
+  const outcome: Outcome =
+    answer.kind === 'answered' ? { kind: 'answered', status: answer.status, body: answer.body.subarray(0, 4096).toString('utf8') } : answer;
   // The proxy sends as it receives: intended and sent are one instant.
-  return { request: kind, guid: record?.guid ?? null, seq: record?.seq ?? 0, post, phone: record?.phone ?? '', injected, intendedAt: sentAt, sentAt, inFlight, endedAt, outcome };
+  return {
+    request: kind,
+    guid: record?.guid ?? null,
+    seq: record?.seq ?? 0,
+    post,
+    phone: record?.phone ?? '',
+    injected,
+    intendedAt: sentAt,
+    sentAt,
+    inFlight,
+    endedAt,
+    outcome,
+  };
 }
 
 /** Reads a body of at most 1 MB as bytes (passed on unchanged), or answers 413. */
-function readBody(req: IncomingMessage, res: ServerResponse, done: (body: Buffer) => void, fail: (res: ServerResponse, status: number, reason: string) => void): void {
+function readBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  done: (body: Buffer) => void,
+  fail: (res: ServerResponse, status: number, reason: string) => void,
+): void {
   const chunks: Buffer[] = [];
   let size = 0;
   let over = false;

@@ -12,11 +12,26 @@ const scenario = scenarioFrom({
   campaignGroups: [{ name: 'Twin@Agents', dbid: 3, agents: 20 }],
   network: { responseLoss: 0.05, outages: [{ kind: 'refused', from: '30s', until: '40s' }] },
 });
-const measured: Calibration = { latencyMs: 1, service: { median: 5, p99: 40 }, errors: {}, concurrency: null, comments: { roundTrips: '', latency: '', service: '', errors: '', concurrency: '' } };
+const measured: Calibration = {
+  latencyMs: 1,
+  service: { median: 5, p99: 40 },
+  errors: {},
+  concurrency: null,
+  comments: { roundTrips: '', latency: '', service: '', errors: '', concurrency: '' },
+};
 
 function observedOf(seed: number) {
-  const s = runScenario(scenarioFrom({ ...scenario, externalSystem: { ...scenario.externalSystem, serviceTime: { lognormal: { median: '5ms', p99: '40ms' } } } }), { seed }).summary;
-  return { recordsCreated: s.records.created, resubmissions: s.records.resubmissions, waitConditions: s.waitConditions.activations, refused: s.network.refused, lostResponses: s.network.lostResponses };
+  const s = runScenario(
+    scenarioFrom({ ...scenario, externalSystem: { ...scenario.externalSystem, serviceTime: { lognormal: { median: '5ms', p99: '40ms' } } } }),
+    { seed },
+  ).summary;
+  return {
+    recordsCreated: s.records.created,
+    resubmissions: s.records.resubmissions,
+    waitConditions: s.waitConditions.activations,
+    refused: s.network.refused,
+    lostResponses: s.network.lostResponses,
+  };
 }
 
 describe('the twin check', () => {

@@ -39,7 +39,9 @@ export interface Observed {
 export function twinCheck(scenario: Scenario, calibration: Calibration, observed: Observed): Twin {
   const external = {
     ...scenario.externalSystem,
-    ...(calibration.service !== null ? { serviceTime: { lognormal: { median: `${calibration.service.median}ms`, p99: `${Math.max(calibration.service.p99, calibration.service.median)}ms` } } } : {}),
+    ...(calibration.service !== null
+      ? { serviceTime: { lognormal: { median: `${calibration.service.median}ms`, p99: `${Math.max(calibration.service.p99, calibration.service.median)}ms` } } }
+      : {}),
     errors: calibration.errors,
     ...(calibration.concurrency !== null ? { concurrency: calibration.concurrency } : {}),
     // The target's own outages, if any, are in what was measured, not in the scenario.

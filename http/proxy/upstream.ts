@@ -27,10 +27,26 @@ export type UpstreamAnswer =
  * (RFC 9110 section 7.6.1): never passed on. Host is the target's; the
  * length is that of the bytes passed on, which are the same bytes.
  */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'content-length']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'content-length',
+]);
 
 export function endToEnd(headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>): Record<string, string | string[]> {
-  const named = new Set(String(headers.connection ?? '').split(',').map((h) => h.trim().toLowerCase()));
+  const named = new Set(
+    String(headers.connection ?? '')
+      .split(',')
+      .map((h) => h.trim().toLowerCase()),
+  );
   const kept: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined || HOP_BY_HOP.has(name) || named.has(name)) continue;
@@ -51,7 +67,14 @@ export class Upstream {
   /** Forwards to `url` (the target's origin and the mapped path); `signal` aborts it when OCS gives up. */
   async forward(url: URL, method: string, headers: Record<string, string | string[]>, body: Buffer, signal: AbortSignal): Promise<UpstreamAnswer> {
     try {
-      const res = await this.agent.request({ origin: url.origin, path: url.pathname + url.search, method: method as 'POST', headers, body: body.length > 0 || method === 'POST' || method === 'PUT' ? body : undefined, signal });
+      const res = await this.agent.request({
+        origin: url.origin,
+        path: url.pathname + url.search,
+        method: method as 'POST',
+        headers,
+        body: body.length > 0 || method === 'POST' || method === 'PUT' ? body : undefined,
+        signal,
+      });
       const bytes = Buffer.from(await res.body.arrayBuffer());
       return { kind: 'answered', status: res.statusCode, headers: endToEnd(res.headers), body: bytes };
     } catch (error) {

@@ -3,7 +3,8 @@ import { type Checker, Violations, at, near } from './common.ts';
 
 /** What drives the records: calls, treatments, fault windows, the pool bound. */
 
-export const CALLS = 'every dialed call is finalized exactly once (or dropped by an OCS restart), and no group has more calls in progress than its agents allow';
+export const CALLS =
+  'every dialed call is finalized exactly once (or dropped by an OCS restart), and no group has more calls in progress than its agents allow';
 
 /**
  * Preview and progressive dialing hold an agent from the dial to the call's
@@ -55,7 +56,10 @@ export const everyCallIsFinalizedOnce: Checker = ({ trace, facts }) => {
   }
   const cut = facts.endT >= facts.model.durationMs + facts.model.drainLimitMs;
   if (open.size > 0 && !cut) v.add(`${open.size} call(s) never finalized, though the run ended before its drain limit (e.g. ${[...open.keys()][0]})`);
-  return v.result(CALLS, `${dials} dials, ${finalized.size} finalized once each${dropped > 0 ? `, ${dropped} dropped by OCS restarts` : ''}, within the agents' limits`);
+  return v.result(
+    CALLS,
+    `${dials} dials, ${finalized.size} finalized once each${dropped > 0 ? `, ${dropped} dropped by OCS restarts` : ''}, within the agents' limits`,
+  );
 };
 
 export const TREATMENTS = "a contact is tried again only when its call result's treatment allows: after redialAfter, and never once maxAttempts is reached";
@@ -77,7 +81,8 @@ export const treatmentsAreFollowed: Checker = ({ trace, facts }) => {
     const wait = next.get(contact);
     if (touched && wait !== undefined) {
       if (wait.final) v.add(`${at(line.t)} contact ${contact} tried again (${line.event}) after ${wait.result} at ${at(wait.since)} made it final`);
-      else if (line.t < wait.t - TIME_TOLERANCE_MS) v.add(`${at(line.t)} contact ${contact} tried again (${line.event}) before ${wait.result}'s treatment allows (${at(wait.t)})`);
+      else if (line.t < wait.t - TIME_TOLERANCE_MS)
+        v.add(`${at(line.t)} contact ${contact} tried again (${line.event}) before ${wait.result}'s treatment allows (${at(wait.t)})`);
       next.delete(contact);
     }
     // The treatments of the group acting on the contact (sharing a list, groups count its results together).

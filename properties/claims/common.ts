@@ -65,7 +65,6 @@ export function sameLogLines(v: Violations, expected: readonly LogLine[], actual
   }
 }
 
-
 /** Records OCS keeps per contact (calling list and phone), followed line by line (synthetic records have no contact). */
 export class KeptByContact {
   private readonly kept = new Map<string, number>();

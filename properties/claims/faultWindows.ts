@@ -32,7 +32,7 @@ const REQUEST_FATES = new Set(['refused', 'hang', 'request-loss']);
 const describeWindow = (w: ScheduledWindow & { kind?: string; status?: number }) => `${w.kind ?? `status ${w.status}`} window ${w.fromMs}-${w.untilMs} ms`;
 
 export const FAULT_WINDOWS =
-  "a request sent during a network outage window meets the fault of the window in force (the one that started last), a response sent during a response-loss window is lost, and no fault happens without a window or a rate";
+  'a request sent during a network outage window meets the fault of the window in force (the one that started last), a response sent during a response-loss window is lost, and no fault happens without a window or a rate';
 
 /**
  * [model] Outage windows win over background probabilities, and where windows
@@ -56,13 +56,15 @@ export const faultWindowsAreObeyed: Checker = ({ trace, facts }) => {
       if (w !== undefined && w.kind === line.event) continue;
       const windowWins = w !== undefined && (line.event === 'response-loss' ? false : REQUEST_FATES.has(w.kind));
       if (windowWins) v.add(`${at(line.t)} ${line.event} of ${String(line.request)} while the ${describeWindow(w)} is in force`);
-      else if (rate[line.event] === 0) v.add(`${at(line.t)} ${line.event} of ${String(line.request)} with no ${line.event} window in force and no background probability`);
+      else if (rate[line.event] === 0)
+        v.add(`${at(line.t)} ${line.event} of ${String(line.request)} with no ${line.event} window in force and no background probability`);
       continue;
     }
     if (w === undefined) continue;
     if (line.entity === 'external' && line.event === 'answered' && w.kind === 'response-loss') {
       answers++;
-      if (!faults.has(`response-loss|${String(line.request)}|${line.t}`)) v.add(`${at(line.t)} the answer to ${String(line.request)} went back during the ${describeWindow(w)} and was not lost`);
+      if (!faults.has(`response-loss|${String(line.request)}|${line.t}`))
+        v.add(`${at(line.t)} the answer to ${String(line.request)} went back during the ${describeWindow(w)} and was not lost`);
       continue;
     }
     const e = parseEntity(line.entity);
@@ -70,11 +72,14 @@ export const faultWindowsAreObeyed: Checker = ({ trace, facts }) => {
     posts++;
     if (!faults.has(`${w.kind}|${line.entity}|${line.t}`)) v.add(`${at(line.t)} ${line.entity} POSTed during the ${describeWindow(w)} without meeting it`);
   }
-  return v.result(FAULT_WINDOWS, `${posts} POSTs during refused, hang or request-loss windows and ${answers} answers during response-loss windows, each meeting the fault in force; every fault explained`);
+  return v.result(
+    FAULT_WINDOWS,
+    `${posts} POSTs during refused, hang or request-loss windows and ${answers} answers during response-loss windows, each meeting the fault in force; every fault explained`,
+  );
 };
 
 export const EXTERNAL_OUTAGES =
-  "every request the external system answers during one of its outage windows gets the status of the window in force (the one that started last) and stores nothing, and no error comes without a window, a rate or the concurrency limit";
+  'every request the external system answers during one of its outage windows gets the status of the window in force (the one that started last) and stores nothing, and no error comes without a window, a rate or the concurrency limit';
 
 /**
  * An external-system outage answers every request with its status, whatever
@@ -93,14 +98,17 @@ export const externalOutagesAreObeyed: Checker = ({ trace, facts }) => {
     if (line.entity !== 'external') continue;
     if (line.event === 'request' && line.outcome === 'rejected') rejected.add(`${String(line.request)}|${line.t}`);
     const w = windowInForce(x.outages, line.t);
-    if (line.event === 'stored' && w !== undefined) v.add(`${at(line.t)} seq ${String(line.seq)} of ${String(line.guid)} stored during the ${describeWindow(w)}`);
+    if (line.event === 'stored' && w !== undefined)
+      v.add(`${at(line.t)} seq ${String(line.seq)} of ${String(line.guid)} stored during the ${describeWindow(w)}`);
     if (line.event !== 'answered') continue;
     const status = Number(line.status);
     if (w !== undefined) {
       inOutage++;
       if (status !== w.status) v.add(`${at(line.t)} ${String(line.request)} answered ${status} during the ${describeWindow(w)}`);
     } else if (status !== 200 && !explained(status, String(line.request), rejected.has(`${String(line.request)}|${line.t}`), errorRates, facts)) {
-      v.add(`${at(line.t)} ${String(line.request)} answered ${status} outside every outage window with no error rate, capacity rejection or validation rejection to explain it`);
+      v.add(
+        `${at(line.t)} ${String(line.request)} answered ${status} outside every outage window with no error rate, capacity rejection or validation rejection to explain it`,
+      );
     }
   }
   return v.result(EXTERNAL_OUTAGES, `${inOutage} answers during outage windows, each with the status of the window in force; every other error explained`);

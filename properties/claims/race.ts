@@ -19,7 +19,8 @@ export const noContactDialedWhileItsRecordIsKept: Checker = ({ trace, facts }) =
       checked++;
       const contact = contactOf(facts, line)!;
       const keptNow = kept.of(contact);
-      if (keptNow > 0) v.add(`${at(line.t)} contact ${contact} dialed (attempt ${String(line.attempt)}) while OCS keeps ${keptNow} record(s) of an earlier attempt`);
+      if (keptNow > 0)
+        v.add(`${at(line.t)} contact ${contact} dialed (attempt ${String(line.attempt)}) while OCS keeps ${keptNow} record(s) of an earlier attempt`);
     }
   }
   return v.result(NO_RACE, `${checked} dials with pre-dial validation, none while a record of the contact was kept`);
@@ -49,7 +50,8 @@ export const everyPreventedDialIsHandled: Checker = ({ trace, facts, log }) => {
     const touched = line.event === 'dial' || line.event === 'raceCondition' || line.event.startsWith('validation:');
     const wait = notBefore.get(contact);
     if (touched && wait !== undefined) {
-      if (line.t < wait.t - TIME_TOLERANCE_MS) v.add(`${at(line.t)} contact ${contact} tried again (${line.event}) before the race treatment allows (${at(wait.t)})`);
+      if (line.t < wait.t - TIME_TOLERANCE_MS)
+        v.add(`${at(line.t)} contact ${contact} tried again (${line.event}) before the race treatment allows (${at(wait.t)})`);
       notBefore.delete(contact);
     }
     if (line.event !== 'raceCondition') continue;
@@ -70,7 +72,15 @@ export const everyPreventedDialIsHandled: Checker = ({ trace, facts, log }) => {
     notBefore.set(contact, { t: line.t + (treatment?.redialAfterMs ?? Infinity), since: line.t });
   }
   if (log !== undefined) {
-    sameLogLines(v, races, log.filter((l) => isRaceLogLine(l.text)), 'no race condition in the trace');
+    sameLogLines(
+      v,
+      races,
+      log.filter((l) => isRaceLogLine(l.text)),
+      'no race condition in the trace',
+    );
   }
-  return v.result(RACE_HANDLED, `${races.length} race conditions, each for a contact with a kept record, applying the configured call result${log ? ', each logged' : ''}`);
+  return v.result(
+    RACE_HANDLED,
+    `${races.length} race conditions, each for a contact with a kept record, applying the configured call result${log ? ', each logged' : ''}`,
+  );
 };

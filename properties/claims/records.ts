@@ -40,7 +40,10 @@ export const noRecordIsEverLost: Checker = ({ trace, summary, scenario }) => {
         lastStop = line.t;
       } else if (line.event === 'started') {
         const notWaiting = keptIn((s) => s !== 'awaitingRestart');
-        if (notWaiting.length > 0) v.add(`${at(line.t)} OCS started again with ${notWaiting[0]} (of ${notWaiting.length}) ${state.get(notWaiting[0].slice(7))}, not awaiting the restart`);
+        if (notWaiting.length > 0)
+          v.add(
+            `${at(line.t)} OCS started again with ${notWaiting[0]} (of ${notWaiting.length}) ${state.get(notWaiting[0].slice(7))}, not awaiting the restart`,
+          );
         if (mode === 'lost' && keptIn(() => true).length > 0) v.add(`${at(line.t)} OCS started again still keeping records under records-after-restart: lost`);
         down = null;
         lastStart = line.t;
@@ -86,7 +89,9 @@ export const noRecordIsEverLost: Checker = ({ trace, summary, scenario }) => {
   const kept = created - saved - lost;
   const r = summary.records;
   if (r.created !== created || r.saved !== saved || r.unconfirmed !== kept || r.lostInRestarts !== lost) {
-    v.add(`trace says created ${created} = saved ${saved} + kept ${kept} + lost in restarts ${lost}; summary says ${r.created} = ${r.saved} + ${r.unconfirmed} + ${r.lostInRestarts}`);
+    v.add(
+      `trace says created ${created} = saved ${saved} + kept ${kept} + lost in restarts ${lost}; summary says ${r.created} = ${r.saved} + ${r.unconfirmed} + ${r.lostInRestarts}`,
+    );
   }
   return v.result(
     NO_RECORD_LOST,
@@ -94,7 +99,8 @@ export const noRecordIsEverLost: Checker = ({ trace, summary, scenario }) => {
   );
 };
 
-export const EVERY_RECORD_SAVED = 'once faults end, every record is saved within 2H + R + ceil((K + V) / P) x H (response timeout H, recovery timeout R, pool size P, K records kept and V validations)';
+export const EVERY_RECORD_SAVED =
+  'once faults end, every record is saved within 2H + R + ceil((K + V) / P) x H (response timeout H, recovery timeout R, pool size P, K records kept and V validations)';
 
 /**
  * Liveness. After the last fault window, the last record's creation and the

@@ -1,5 +1,15 @@
 import { isResponseLogLine, responseLogLine } from '../documentedLog.ts';
-import { contactOf, contactOfValidation, groupOfRecord, IN_FLIGHT_STATES, isRecoveryTimeoutEvent, isResponseTimeoutEvent, parseEntity, statusOf, TIME_TOLERANCE_MS } from '../runFacts.ts';
+import {
+  contactOf,
+  contactOfValidation,
+  groupOfRecord,
+  IN_FLIGHT_STATES,
+  isRecoveryTimeoutEvent,
+  isResponseTimeoutEvent,
+  parseEntity,
+  statusOf,
+  TIME_TOLERANCE_MS,
+} from '../runFacts.ts';
 import { type Checker, type LogLine, Violations, at, near, sameLogLines } from './common.ts';
 import type { TraceLine } from '../../sim/observer.ts';
 import type { RunFacts } from '../runFacts.ts';
@@ -27,7 +37,8 @@ export const everyResponseIsLogged: Checker = ({ trace, log, facts }) => {
   return v.result(RESPONSES_LOGGED, `${actual.length} response lines, each the documented text for its status and phone`);
 };
 
-export const TIMEOUT_EXACT = 'OCS times out exactly history-http-response-timeout after a record POST, and exactly http-response-timeout after a pre-dial validation request';
+export const TIMEOUT_EXACT =
+  'OCS times out exactly history-http-response-timeout after a record POST, and exactly http-response-timeout after a pre-dial validation request';
 
 /** A POST is answered within history-http-response-timeout, or OCS's own 408 fires exactly then. */
 export const responseTimeoutsAreExact: Checker = ({ trace, facts }) => {
@@ -54,7 +65,8 @@ export const responseTimeoutsAreExact: Checker = ({ trace, facts }) => {
     }
     if (isResponseTimeoutEvent(line.event)) {
       timeouts++;
-      if (!near(line.t, posted + h)) v.add(`${at(line.t)} ${line.entity} timed out ${line.t - posted} ms after its POST; history-http-response-timeout is ${h} ms`);
+      if (!near(line.t, posted + h))
+        v.add(`${at(line.t)} ${line.entity} timed out ${line.t - posted} ms after its POST; history-http-response-timeout is ${h} ms`);
     } else if (line.t > posted + h + TIME_TOLERANCE_MS) {
       v.add(`${at(line.t)} ${line.entity} took ${line.event} ${line.t - posted} ms after its POST, past history-http-response-timeout ${h} ms`);
     }
@@ -67,7 +79,10 @@ export const responseTimeoutsAreExact: Checker = ({ trace, facts }) => {
     if (posted + h < facts.endT - TIME_TOLERANCE_MS) v.add(`record:${key} still ${s} at the end, ${facts.endT - posted} ms after its POST`);
   }
   const validationTimeouts = validationTimeoutsAreExact(trace, facts, v);
-  return v.result(TIMEOUT_EXACT, `${timeouts} OCS timeouts of records, each exactly history-http-response-timeout after its POST, and ${validationTimeouts} of validations, each exactly http-response-timeout after it was sent; every other response came sooner`);
+  return v.result(
+    TIMEOUT_EXACT,
+    `${timeouts} OCS timeouts of records, each exactly history-http-response-timeout after its POST, and ${validationTimeouts} of validations, each exactly http-response-timeout after it was sent; every other response came sooner`,
+  );
 };
 
 /**
@@ -82,7 +97,9 @@ function validationTimeoutsAreExact(trace: readonly TraceLine[], facts: RunFacts
   let timeouts = 0;
   for (const line of trace) {
     // An answer other than 200 or 409 (the external system's, or OCS's own 418 for a refused connection) ends the wait early.
-    const otherAnswer = (line.entity === 'external' && line.event === 'answered' && line.status !== 200 && line.status !== 409) || (line.entity === 'network' && line.event === 'refused');
+    const otherAnswer =
+      (line.entity === 'external' && line.event === 'answered' && line.status !== 200 && line.status !== 409) ||
+      (line.entity === 'network' && line.event === 'refused');
     if (otherAnswer && String(line.request).startsWith('validation:')) {
       const pending = sent.get(contactOfValidation(facts, String(line.request)));
       if (pending) pending.otherAnswer = true;
@@ -114,10 +131,16 @@ function validationTimeoutsAreExact(trace: readonly TraceLine[], facts: RunFacts
       continue;
     }
     const deadline = request.t + group.options.validationHttpResponseTimeoutMs;
-    if (line.t > deadline + TIME_TOLERANCE_MS) v.add(`${at(line.t)} ${line.entity} ${line.event} ${line.t - request.t} ms after the request, past http-response-timeout ${group.options.validationHttpResponseTimeoutMs} ms`);
+    if (line.t > deadline + TIME_TOLERANCE_MS)
+      v.add(
+        `${at(line.t)} ${line.entity} ${line.event} ${line.t - request.t} ms after the request, past http-response-timeout ${group.options.validationHttpResponseTimeoutMs} ms`,
+      );
     if (line.event === 'validation:timeout') {
       timeouts++;
-      if (!near(line.t, deadline) && !request.otherAnswer) v.add(`${at(line.t)} ${line.entity} timed out ${line.t - request.t} ms after the request; http-response-timeout is ${group.options.validationHttpResponseTimeoutMs} ms`);
+      if (!near(line.t, deadline) && !request.otherAnswer)
+        v.add(
+          `${at(line.t)} ${line.entity} timed out ${line.t - request.t} ms after the request; http-response-timeout is ${group.options.validationHttpResponseTimeoutMs} ms`,
+        );
     }
   }
   return timeouts;
@@ -143,7 +166,8 @@ export const resubmissionsFollowThePolicy: Checker = ({ trace, facts }) => {
   let mustResubmit: { group: string; t: number; keys: Set<string> } | null = null;
   let resubmissions = 0;
   const closeFiring = () => {
-    if (mustResubmit !== null) for (const key of mustResubmit.keys) v.add(`${at(mustResubmit.t)} recovery timer of ${mustResubmit.group} fired but record:${key} stayed queued`);
+    if (mustResubmit !== null)
+      for (const key of mustResubmit.keys) v.add(`${at(mustResubmit.t)} recovery timer of ${mustResubmit.group} fired but record:${key} stayed queued`);
     mustResubmit = null;
   };
   for (const line of trace) {
@@ -155,9 +179,14 @@ export const resubmissionsFollowThePolicy: Checker = ({ trace, facts }) => {
       else if (line.event === 'OCS_STOPPED') armedAt.delete(e.group);
       else if (line.state === 'idle') {
         const armed = armedAt.get(e.group);
-        if (armed === undefined || !near(line.t, armed + r)) v.add(`${at(line.t)} recovery timer of ${e.group} fired ${armed === undefined ? 'unarmed' : `${line.t - armed} ms after it was armed`}; the timeout is ${r} ms`);
+        if (armed === undefined || !near(line.t, armed + r))
+          v.add(
+            `${at(line.t)} recovery timer of ${e.group} fired ${armed === undefined ? 'unarmed' : `${line.t - armed} ms after it was armed`}; the timeout is ${r} ms`,
+          );
         armedAt.delete(e.group);
-        const keys = new Set([...state].filter(([key, s]) => s === 'queued' && groupOfRecord(facts, key.slice(0, key.lastIndexOf(':'))) === e.group).map(([key]) => key));
+        const keys = new Set(
+          [...state].filter(([key, s]) => s === 'queued' && groupOfRecord(facts, key.slice(0, key.lastIndexOf(':'))) === e.group).map(([key]) => key),
+        );
         mustResubmit = { group: e.group, t: line.t, keys };
       }
       continue;
@@ -177,12 +206,15 @@ export const resubmissionsFollowThePolicy: Checker = ({ trace, facts }) => {
     if (line.state !== 'waitingToResubmit') v.add(`${at(line.t)} ${line.entity} left queued for ${line.state}`);
     if (!batch) {
       if (!isRecoveryTimeoutEvent(line.event)) v.add(`${at(line.t)} ${line.entity} left queued on ${line.event} under per-record recovery`);
-      else if (!near(line.t, since + r)) v.add(`${at(line.t)} ${line.entity} re-submitted ${line.t - since} ms after it was queued; history-wait-recovery-timeout is ${r} ms`);
+      else if (!near(line.t, since + r))
+        v.add(`${at(line.t)} ${line.entity} re-submitted ${line.t - since} ms after it was queued; history-wait-recovery-timeout is ${r} ms`);
     } else {
       if (line.event !== 'RESUBMIT') v.add(`${at(line.t)} ${line.entity} left queued on ${line.event} under batch recovery`);
-      if (line.t > since + r + TIME_TOLERANCE_MS) v.add(`${at(line.t)} ${line.entity} re-submitted ${line.t - since} ms after it was queued, past history-wait-recovery-timeout ${r} ms`);
+      if (line.t > since + r + TIME_TOLERANCE_MS)
+        v.add(`${at(line.t)} ${line.entity} re-submitted ${line.t - since} ms after it was queued, past history-wait-recovery-timeout ${r} ms`);
       const firing = mustResubmit as { group: string; keys: Set<string> } | null;
-      if (firing === null || firing.group !== group || !firing.keys.delete(e.key)) v.add(`${at(line.t)} ${line.entity} re-submitted without its group's recovery timer firing`);
+      if (firing === null || firing.group !== group || !firing.keys.delete(e.key))
+        v.add(`${at(line.t)} ${line.entity} re-submitted without its group's recovery timer firing`);
     }
   }
   closeFiring();
@@ -190,7 +222,8 @@ export const resubmissionsFollowThePolicy: Checker = ({ trace, facts }) => {
     if (s !== 'queued') continue;
     const guid = key.slice(0, key.lastIndexOf(':'));
     const r = facts.options.get(groupOfRecord(facts, guid))!.historyWaitRecoveryTimeoutMs;
-    if (queuedAt.get(key)! + r < facts.endT - TIME_TOLERANCE_MS) v.add(`record:${key} still queued at the end, ${facts.endT - queuedAt.get(key)!} ms after it was queued`);
+    if (queuedAt.get(key)! + r < facts.endT - TIME_TOLERANCE_MS)
+      v.add(`record:${key} still queued at the end, ${facts.endT - queuedAt.get(key)!} ms after it was queued`);
   }
   return v.result(RESUBMIT_ON_TIME, `${resubmissions} re-submissions, each as ${batch ? 'batch' : 'per-record'} recovery says`);
 };

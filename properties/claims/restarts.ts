@@ -3,7 +3,8 @@ import { type Checker, Violations, at, near } from './common.ts';
 
 /** [model] OCS restarts: OCS is down exactly as the scenario says, and does nothing while down. */
 
-export const OCS_DOWN = 'while OCS is down (ocsRestarts) nothing is dialed, posted or validated and no response reaches it; every call in progress is dropped as it stops';
+export const OCS_DOWN =
+  'while OCS is down (ocsRestarts) nothing is dialed, posted or validated and no response reaches it; every call in progress is dropped as it stops';
 
 /**
  * The stop and start lines come exactly at the scenario's restart times (read
@@ -34,13 +35,15 @@ export const ocsDoesNothingWhileDown: Checker = ({ trace, facts }) => {
     if (line.entity === 'ocs') {
       if (line.event === 'stopped') {
         const want = expected[stops];
-        if (want === undefined || !near(line.t, want.fromMs)) v.add(`${at(line.t)} OCS stopped; the scenario has ${want === undefined ? 'no more restarts' : `its restart ${stops + 1} at ${at(want.fromMs)}`}`);
+        if (want === undefined || !near(line.t, want.fromMs))
+          v.add(`${at(line.t)} OCS stopped; the scenario has ${want === undefined ? 'no more restarts' : `its restart ${stops + 1} at ${at(want.fromMs)}`}`);
         stops++;
         down = line.t;
         mustDrop = { t: line.t, calls: new Set(openCalls.keys()), validations: new Set(openValidations) };
       } else if (line.event === 'started') {
         const want = expected[starts];
-        if (want === undefined || !near(line.t, want.untilMs)) v.add(`${at(line.t)} OCS started; the scenario has ${want === undefined ? 'no restart to end' : `it back at ${at(want.untilMs)}`}`);
+        if (want === undefined || !near(line.t, want.untilMs))
+          v.add(`${at(line.t)} OCS started; the scenario has ${want === undefined ? 'no restart to end' : `it back at ${at(want.untilMs)}`}`);
         starts++;
         down = null;
       }
@@ -70,6 +73,9 @@ export const ocsDoesNothingWhileDown: Checker = ({ trace, facts }) => {
   // The run may end before a restart begins or ends: only those it reached are due.
   const dueStops = expected.filter((r) => r.fromMs < facts.endT).length;
   const dueStarts = expected.filter((r) => r.untilMs < facts.endT).length;
-  if (facts.ended && (stops < dueStops || starts < dueStarts)) v.add(`the trace shows ${stops} stops and ${starts} starts of OCS; the scenario's restarts before the end (${facts.endT} ms) call for ${dueStops} and ${dueStarts}`);
+  if (facts.ended && (stops < dueStops || starts < dueStarts))
+    v.add(
+      `the trace shows ${stops} stops and ${starts} starts of OCS; the scenario's restarts before the end (${facts.endT} ms) call for ${dueStops} and ${dueStarts}`,
+    );
   return v.result(OCS_DOWN, `${stops} OCS restarts at the scenario's times; nothing done while down, every call and validation under way dropped`);
 };

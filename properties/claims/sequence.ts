@@ -39,8 +39,10 @@ export const seqOneFollowsSeqZero: Checker = ({ trace, facts }) => {
         v.add(`${at(line.t)} ${line.entity} posted with GUID ${String(body.GSW_CALL_ATTEMPT_GUID)} and seq ${String(body.GSW_HIST_SEQUENCE_NUM)}`);
       }
       const code = facts.attempts.get(e.guid)?.code;
-      if (e.seq === 0 && body.GSW_CALL_RESULT !== undefined) v.add(`${at(line.t)} ${line.entity} (seq 0) carries GSW_CALL_RESULT ${String(body.GSW_CALL_RESULT)}`);
-      if (e.seq === 1 && code != null && body.GSW_CALL_RESULT !== code) v.add(`${at(line.t)} ${line.entity} carries GSW_CALL_RESULT ${String(body.GSW_CALL_RESULT)}; the call ended with ${code}`);
+      if (e.seq === 0 && body.GSW_CALL_RESULT !== undefined)
+        v.add(`${at(line.t)} ${line.entity} (seq 0) carries GSW_CALL_RESULT ${String(body.GSW_CALL_RESULT)}`);
+      if (e.seq === 1 && code != null && body.GSW_CALL_RESULT !== code)
+        v.add(`${at(line.t)} ${line.entity} carries GSW_CALL_RESULT ${String(body.GSW_CALL_RESULT)}; the call ended with ${code}`);
     }
   }
   // Every finalized call of a group that sends history gets its seq 1.
@@ -76,7 +78,13 @@ export const externalSystemEndsWithSeqOne: Checker = ({ trace, facts, scenario }
     if (a.finalizedAt === null || saved.get(a.guid) !== 2) continue;
     checked++;
     const last = lastStored.get(a.guid);
-    if (last?.storedSeq !== 1) v.add(`call ${a.guid} (phone ${a.phone}) ends with seq ${last?.storedSeq ?? 'none'} stored (last store ${last ? at(last.t) : 'never'}, of seq ${last?.seq ?? '-'})`);
+    if (last?.storedSeq !== 1)
+      v.add(
+        `call ${a.guid} (phone ${a.phone}) ends with seq ${last?.storedSeq ?? 'none'} stored (last store ${last ? at(last.t) : 'never'}, of seq ${last?.seq ?? '-'})`,
+      );
   }
-  return v.result(ENDS_WITH_SEQ1, `${checked} finalized attempts with both records confirmed all end with seq 1 (storage policy ${scenario.externalSystem.storagePolicy})`);
+  return v.result(
+    ENDS_WITH_SEQ1,
+    `${checked} finalized attempts with both records confirmed all end with seq 1 (storage policy ${scenario.externalSystem.storagePolicy})`,
+  );
 };

@@ -59,7 +59,8 @@ export const noDialingDuringAWaitCondition: Checker = ({ trace, facts }) => {
   return v.result(NO_DIAL_DURING_WAIT, `${dials} dials, each while its group was running; wait conditions active exactly while marked > threshold`);
 };
 
-export const WAIT_LOG_LINES = 'wait-condition log lines alternate, activated first, naming the right group and DBID (an OCS restart ends a wait condition unlogged)';
+export const WAIT_LOG_LINES =
+  'wait-condition log lines alternate, activated first, naming the right group and DBID (an OCS restart ends a wait condition unlogged)';
 
 /** The documented wait-condition lines: one per activation and clearing, in order, for the group that changed. */
 export const waitConditionLogLinesAlternate: Checker = ({ trace, log, facts }) => {
@@ -89,7 +90,8 @@ export const waitConditionLogLinesAlternate: Checker = ({ trace, log, facts }) =
     const cfg = facts.options.get(w.group);
     if (cfg === undefined) v.add(`${at(line.t)} "${line.text}" names no campaign group of the scenario`);
     else if (cfg.dbid !== w.dbid) v.add(`${at(line.t)} "${line.text}" gives DBID ${w.dbid}; the group's DBID is ${cfg.dbid}`);
-    if ((active.get(w.group) ?? false) === w.activated) v.add(`${at(line.t)} "${line.text}" does not alternate (${w.activated ? 'activated twice' : 'cleared before activated'})`);
+    if ((active.get(w.group) ?? false) === w.activated)
+      v.add(`${at(line.t)} "${line.text}" does not alternate (${w.activated ? 'activated twice' : 'cleared before activated'})`);
     active.set(w.group, w.activated);
   }
   // And against the groups' transitions in the trace.

@@ -52,7 +52,9 @@ function apply(dir: string, mistake: Mistake): void {
 /** Runs the property tests in `dir`; returns the names of the failed tests. */
 function failingProperties(dir: string, stopAtFirst: boolean): string[] {
   const report = join(dir, 'vitest-report.json');
-  const tests = readdirSync(join(dir, 'properties')).filter((f) => f.endsWith('.test.ts') && f !== 'replay.test.ts').map((f) => `properties/${f}`);
+  const tests = readdirSync(join(dir, 'properties'))
+    .filter((f) => f.endsWith('.test.ts') && f !== 'replay.test.ts')
+    .map((f) => `properties/${f}`);
   spawnSync('npx', ['vitest', 'run', ...tests, '--reporter=json', `--outputFile=${report}`, ...(stopAtFirst ? ['--bail=1'] : [])], {
     cwd: dir,
     env: { ...process.env, FC_SEED: SEED, NO_COLOR: '1' },
@@ -60,7 +62,9 @@ function failingProperties(dir: string, stopAtFirst: boolean): string[] {
     maxBuffer: 1 << 28,
   });
   if (!existsSync(report)) throw new Error('vitest wrote no report');
-  const json = JSON.parse(readFileSync(report, 'utf8')) as { testResults: Array<{ name: string; status: string; message?: string; assertionResults: Array<{ fullName: string; status: string }> }> };
+  const json = JSON.parse(readFileSync(report, 'utf8')) as {
+    testResults: Array<{ name: string; status: string; message?: string; assertionResults: Array<{ fullName: string; status: string }> }>;
+  };
   const failed: string[] = [];
   for (const file of json.testResults) {
     const short = file.name.slice(dir.length + 1);
@@ -74,7 +78,11 @@ function check(mistake: Mistake | null): Outcome {
   const dir = copyRepository();
   try {
     if (mistake) apply(dir, mistake);
-    return { id: mistake?.id ?? 'none', description: mistake?.description ?? 'the unmodified model', caughtBy: failingProperties(dir, mistake !== null && !everyCatcher) };
+    return {
+      id: mistake?.id ?? 'none',
+      description: mistake?.description ?? 'the unmodified model',
+      caughtBy: failingProperties(dir, mistake !== null && !everyCatcher),
+    };
   } catch (error) {
     return { id: mistake?.id ?? 'none', description: mistake?.description ?? '', caughtBy: [], error: (error as Error).message };
   } finally {

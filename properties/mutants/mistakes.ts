@@ -82,7 +82,13 @@ export const MISTAKES: readonly Mistake[] = [
   {
     id: 'extra:outage-window-ignored',
     description: 'refused and request-loss outage windows are ignored (only hang windows act)',
-    patches: [{ file: 'sim/world/network.ts', find: "if (outage && outage.kind !== 'response-loss') return outage.kind;", replace: "if (outage && outage.kind === 'hang') return outage.kind;" }],
+    patches: [
+      {
+        file: 'sim/world/network.ts',
+        find: "if (outage && outage.kind !== 'response-loss') return outage.kind;",
+        replace: "if (outage && outage.kind === 'hang') return outage.kind;",
+      },
+    ],
   },
   {
     id: 'extra:overlap-first-listed-wins',
@@ -104,7 +110,13 @@ export const MISTAKES: readonly Mistake[] = [
   {
     id: 'extra:restart-forgets-one-record',
     description: 'OCS back from a restart posts again every record it kept but one, which it keeps for ever (records-after-restart: resent)',
-    patches: [{ file: 'sim/ocs/ocs.ts', find: 'for (const record of [...this.unconfirmed]) this.stepRecord(record, OCS_STARTED);', replace: 'for (const record of [...this.unconfirmed].slice(1)) this.stepRecord(record, OCS_STARTED);' }],
+    patches: [
+      {
+        file: 'sim/ocs/ocs.ts',
+        find: 'for (const record of [...this.unconfirmed]) this.stepRecord(record, OCS_STARTED);',
+        replace: 'for (const record of [...this.unconfirmed].slice(1)) this.stepRecord(record, OCS_STARTED);',
+      },
+    ],
   },
   {
     id: 'extra:restart-loss-uncounted',

@@ -50,7 +50,13 @@ function meanRingMs(g: ResolvedGroup): number {
   const machine = probability(g.outcomes, 'Answering Machine Detected') + probability(g.outcomes, 'Fax Detected');
   const wrong = probability(g.outcomes, 'Wrong Number');
   const noAnswer = Math.max(0, 1 - answer - busy - machine - wrong);
-  return answer * meanMs(g.answerTime) + busy * meanMs(g.busyTime) + machine * meanMs(g.machineDetectionTime) + noAnswer * meanMs(g.noAnswerTime) + wrong * meanMs(g.busyTime);
+  return (
+    answer * meanMs(g.answerTime) +
+    busy * meanMs(g.busyTime) +
+    machine * meanMs(g.machineDetectionTime) +
+    noAnswer * meanMs(g.noAnswerTime) +
+    wrong * meanMs(g.busyTime)
+  );
 }
 
 /**
@@ -101,7 +107,10 @@ export function loadAndCapacity(model: ResolvedModel): LoadAndCapacity {
   const external = (model.externalSystem.concurrency / serviceMs) * 1000;
   const pool = (model.httpConnectionPoolSize / Math.max(0.001, serviceMs + 2 * meanMs(model.network.latency))) * 1000;
   const n = model.network;
-  const failShare = Math.min(1, model.externalSystem.errors.reduce((sum, [, p]) => sum + p, 0) + n.requestLoss + n.responseLoss + n.refusedConnections + n.hangs);
+  const failShare = Math.min(
+    1,
+    model.externalSystem.errors.reduce((sum, [, p]) => sum + p, 0) + n.requestLoss + n.responseLoss + n.refusedConnections + n.hangs,
+  );
   const failedForMs = Math.max(...model.groups.map((g) => g.options.historyWaitRecoveryTimeoutMs + g.options.historyHttpResponseTimeoutMs));
   const steady = (offered * failShare * failedForMs) / 1000;
   return {

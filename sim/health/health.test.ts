@@ -17,18 +17,23 @@ import { loadAndCapacity } from './capacity.ts';
 const example = (name: string) => loadScenario(join(import.meta.dirname, '..', '..', 'scenarios', name)).scenario;
 
 describe('the metastable retry storm (pool 48, 2 s response timeout, a 4-at-once 250 ms external system)', () => {
-  it.each(['metastable-retry-storm.yaml', 'metastable-retry-storm-no-faults.yaml'])('%s is metastable, says why with the run\'s figures, and its goodput collapses', (file) => {
-    const { summary } = runScenario(example(file));
-    const h = summary.health;
-    expect(h.verdict).toBe('metastable');
-    expect(h.load.offeredPerSecond).toBeLessThan(h.load.capacityPerSecond);
-    expect(h.triggers.find((t) => t.kind === 'campaign start')?.recoverySeconds).toBeNull();
-    expect(h.mechanism.join('\n')).toContain("history-http-response-timeout 2 s is below the external system's queueing delay at pool 48 (48 x 250 ms / 4 = 3 s): OCS times out requests the system still serves, and re-submits them");
-    expect(h.mechanism.join('\n')).toContain(`${summary.timeouts} OCS timeouts`);
-    expect(h.goodput.total).toBeLessThan(0.01);
-    expect(h.goodput.windows.length).toBeGreaterThan(10);
-    expect(summary.records.unconfirmed).toBeGreaterThan(0);
-  });
+  it.each(['metastable-retry-storm.yaml', 'metastable-retry-storm-no-faults.yaml'])(
+    "%s is metastable, says why with the run's figures, and its goodput collapses",
+    (file) => {
+      const { summary } = runScenario(example(file));
+      const h = summary.health;
+      expect(h.verdict).toBe('metastable');
+      expect(h.load.offeredPerSecond).toBeLessThan(h.load.capacityPerSecond);
+      expect(h.triggers.find((t) => t.kind === 'campaign start')?.recoverySeconds).toBeNull();
+      expect(h.mechanism.join('\n')).toContain(
+        "history-http-response-timeout 2 s is below the external system's queueing delay at pool 48 (48 x 250 ms / 4 = 3 s): OCS times out requests the system still serves, and re-submits them",
+      );
+      expect(h.mechanism.join('\n')).toContain(`${summary.timeouts} OCS timeouts`);
+      expect(h.goodput.total).toBeLessThan(0.01);
+      expect(h.goodput.windows.length).toBeGreaterThan(10);
+      expect(summary.records.unconfirmed).toBeGreaterThan(0);
+    },
+  );
 
   it('the same settings with pool 8 (within 2 s x 4 / 250 ms = 32) are stable: the verdict is about the settings', () => {
     const base = example('metastable-retry-storm.yaml');
@@ -65,7 +70,9 @@ describe('overloaded', () => {
     expect(loadAndCapacity(resolve(scenario, 1)).capacityPerSecond).toBeCloseTo(20, 0);
     const { summary } = runScenario(scenario);
     expect(summary.health.verdict).toBe('overloaded');
-    expect(summary.health.mechanism[0]).toMatch(/^overloaded: the campaign offers about 5\d requests\/s .* beyond the 20 requests\/s the external system can serve/);
+    expect(summary.health.mechanism[0]).toMatch(
+      /^overloaded: the campaign offers about 5\d requests\/s .* beyond the 20 requests\/s the external system can serve/,
+    );
   });
 });
 
@@ -81,7 +88,7 @@ describe('the rules, on samples made by hand', () => {
   });
   const outage = (h: ReturnType<typeof judgeHealth>) => h.triggers.find((t) => t.kind === 'external-system outage')!;
 
-  it('recovery runs from the trigger\'s end to the first sample back at the level before it', () => {
+  it("recovery runs from the trigger's end to the first sample back at the level before it", () => {
     // 0 before the outage (2 min), 50 during it, back to 0 at 200 s.
     const backlog = Array.from({ length: 601 }, (_, i) => (i >= 120 && i < 200 ? 50 : 0));
     const h = judgeHealth(input(backlog));

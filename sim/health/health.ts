@@ -60,7 +60,11 @@ export interface Health {
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
 /** The verdict from the triggers' recoveries and the load: what `check --max-recovery` and sweeps re-judge with their own bound. */
-export function verdictOf(triggers: readonly Pick<HealthTrigger, 'recoverySeconds' | 'ended'>[], maxRecoverySeconds: number, overloaded: boolean): HealthVerdict {
+export function verdictOf(
+  triggers: readonly Pick<HealthTrigger, 'recoverySeconds' | 'ended'>[],
+  maxRecoverySeconds: number,
+  overloaded: boolean,
+): HealthVerdict {
   if (overloaded) return 'overloaded';
   if (triggers.some((t) => t.ended && t.recoverySeconds === null)) return 'metastable';
   if (triggers.some((t) => t.recoverySeconds !== null && t.recoverySeconds > maxRecoverySeconds)) return 'slow-recovery';
@@ -70,10 +74,17 @@ export function verdictOf(triggers: readonly Pick<HealthTrigger, 'recoverySecond
 /** The scenario's triggers, in time order. */
 function triggersOf(model: ResolvedModel): Array<Pick<HealthTrigger, 'kind' | 'what'> & { fromMs: number; untilMs: number }> {
   const all = [
-    ...model.groups.filter((g) => g.startAtMs < model.durationMs).map((g) => ({ kind: 'campaign start' as const, what: g.name, fromMs: g.startAtMs, untilMs: g.startAtMs })),
+    ...model.groups
+      .filter((g) => g.startAtMs < model.durationMs)
+      .map((g) => ({ kind: 'campaign start' as const, what: g.name, fromMs: g.startAtMs, untilMs: g.startAtMs })),
     ...model.network.outages.map((o) => ({ kind: 'network outage' as const, what: o.kind, fromMs: o.fromMs, untilMs: o.untilMs })),
     ...model.externalSystem.outages.map((o) => ({ kind: 'external-system outage' as const, what: `status ${o.status}`, fromMs: o.fromMs, untilMs: o.untilMs })),
-    ...model.ocsRestarts.map((r) => ({ kind: 'OCS restart' as const, what: `down ${round3((r.untilMs - r.fromMs) / 1000)} s`, fromMs: r.fromMs, untilMs: r.untilMs })),
+    ...model.ocsRestarts.map((r) => ({
+      kind: 'OCS restart' as const,
+      what: `down ${round3((r.untilMs - r.fromMs) / 1000)} s`,
+      fromMs: r.fromMs,
+      untilMs: r.untilMs,
+    })),
   ];
   return all.sort((a, b) => a.fromMs - b.fromMs);
 }
@@ -89,7 +100,13 @@ function triggersOf(model: ResolvedModel): Array<Pick<HealthTrigger, 'kind' | 'w
  * came back, or rose only once a later trigger had begun: that rise is not
  * its doing (one that never comes back still counts: the storm is named).
  */
-function recoveryFrom(trigger: { fromMs: number; untilMs: number; nextFromMs: number }, samples: HealthSamples, end: { ms: number; drained: boolean }, allowance: number, cycleMs: number) {
+function recoveryFrom(
+  trigger: { fromMs: number; untilMs: number; nextFromMs: number },
+  samples: HealthSamples,
+  end: { ms: number; drained: boolean },
+  allowance: number,
+  cycleMs: number,
+) {
   const every = samples.everyMs;
   const backlog = samples.backlog;
   const n = backlog.length;
@@ -179,7 +196,12 @@ export function judgeHealth(input: HealthInput): Health {
   const goodput = { total: work > 0 ? round3(Math.min(1, good / work)) : null, work, good, ...goodputWindows(samples, endMs) };
   const recoveries = triggers.filter((t) => t.ended).map((t) => t.recoverySeconds);
   const worstRecoverySeconds = recoveries.includes(null) ? null : Math.max(0, ...(recoveries as number[]));
-  const rounded = { offeredPerSecond: round3(load.offeredPerSecond), capacityPerSecond: round3(load.capacityPerSecond), boundBy: load.boundBy, steadyBacklog: load.steadyBacklog };
+  const rounded = {
+    offeredPerSecond: round3(load.offeredPerSecond),
+    capacityPerSecond: round3(load.capacityPerSecond),
+    boundBy: load.boundBy,
+    steadyBacklog: load.steadyBacklog,
+  };
   const health = { verdict, maxRecoverySeconds, load: rounded, goodput, triggers, worstRecoverySeconds, mechanism: [] as string[] };
   health.mechanism = mechanismOf(health, model, figures);
   return health;

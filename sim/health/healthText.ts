@@ -14,7 +14,12 @@ export function recoveryWords(t: Health['triggers'][number]): string {
 }
 
 export function triggerWords(t: Health['triggers'][number]): string {
-  const when = t.fromSeconds === t.untilSeconds ? (t.fromSeconds === 0 ? 'at the start' : `at ${spokenDuration(t.fromSeconds * 1000)}`) : `${spokenDuration(t.fromSeconds * 1000)} to ${spokenDuration(t.untilSeconds * 1000)}`;
+  const when =
+    t.fromSeconds === t.untilSeconds
+      ? t.fromSeconds === 0
+        ? 'at the start'
+        : `at ${spokenDuration(t.fromSeconds * 1000)}`
+      : `${spokenDuration(t.fromSeconds * 1000)} to ${spokenDuration(t.untilSeconds * 1000)}`;
   return `${t.kind} (${t.what}, ${when})`;
 }
 

@@ -56,7 +56,9 @@ export function mechanismOf(health: Omit<Health, 'mechanism'>, model: ResolvedMo
   // The sustaining effects that apply to these settings, whatever the verdict.
   const effects: string[] = [];
   if (t.roundTripMs >= t.responseTimeoutMs) {
-    effects.push(`${T} is below the external system's typical round trip (${spokenDuration(t.roundTripMs)}): OCS times out POSTs the system still serves, and re-submits them after ${R}`);
+    effects.push(
+      `${T} is below the external system's typical round trip (${spokenDuration(t.roundTripMs)}): OCS times out POSTs the system still serves, and re-submits them after ${R}`,
+    );
   } else if (t.queueingDelayMs >= t.responseTimeoutMs) {
     // The mean, not the median: the queue drains at concurrency / mean service time.
     const largestPool = Math.floor((t.responseTimeoutMs * t.concurrency) / t.meanServiceMs);
@@ -67,7 +69,9 @@ export function mechanismOf(health: Omit<Health, 'mechanism'>, model: ResolvedMo
   }
   const resubmitPerSecond = f.peakMarked / ((t.recoveryTimeoutMs + t.responseTimeoutMs) / 1000);
   if (f.peakMarked > 0 && resubmitPerSecond > cap) {
-    effects.push(`the ${f.peakMarked} records marked for re-submission at the peak come back every ${R} + ${T}: about ${spokenRate(resubmitPerSecond)} requests/s, more than ${capacityWords}`);
+    effects.push(
+      `the ${f.peakMarked} records marked for re-submission at the peak come back every ${R} + ${T}: about ${spokenRate(resubmitPerSecond)} requests/s, more than ${capacityWords}`,
+    );
   }
   const runFigures = `in this run: ${f.timeouts} OCS timeouts, ${f.lateResponses} answers that came after OCS had given up${f.duplicates === null ? '' : `, ${f.duplicates} duplicates stored`}`;
   const goodputLine =
@@ -91,14 +95,17 @@ export function mechanismOf(health: Omit<Health, 'mechanism'>, model: ResolvedMo
         );
       }
       lines.push(...effects.map((e) => `sustaining effect: ${e}`));
-      if (effects.length === 0) lines.push(`sustaining effect: re-submissions of ${f.peakMarked} records (${R}, ${T}) kept the external system busy with work OCS did not take`);
+      if (effects.length === 0)
+        lines.push(`sustaining effect: re-submissions of ${f.peakMarked} records (${R}, ${T}) kept the external system busy with work OCS did not take`);
       lines.push(runFigures, goodputLine, `${f.unconfirmed} records were still unconfirmed when the run ended`);
       break;
     }
     case 'slow-recovery': {
       const slow = health.triggers.filter((x) => x.recoverySeconds !== null && x.recoverySeconds > health.maxRecoverySeconds);
       for (const x of slow) {
-        lines.push(`slow-recovery: after the ${x.kind} (${x.what}), the backlog took ${spokenDuration(x.recoverySeconds! * 1000)} to come back to ${x.backlogBefore} (${x.peakBacklog} at its peak), more than the bound of ${bound} (--max-recovery)`);
+        lines.push(
+          `slow-recovery: after the ${x.kind} (${x.what}), the backlog took ${spokenDuration(x.recoverySeconds! * 1000)} to come back to ${x.backlogBefore} (${x.peakBacklog} at its peak), more than the bound of ${bound} (--max-recovery)`,
+        );
       }
       lines.push(...effects.map((e) => `what slows it: ${e}`), goodputLine);
       break;
@@ -106,7 +113,9 @@ export function mechanismOf(health: Omit<Health, 'mechanism'>, model: ResolvedMo
     case 'stable': {
       const worst = health.worstRecoverySeconds ?? 0;
       const which = health.triggers.find((x) => x.recoverySeconds === worst && worst > 0);
-      lines.push(`stable: every trigger recovered within the bound of ${bound}${which ? ` (the longest: ${spokenDuration(worst * 1000)} after the ${which.kind}, ${which.what})` : ''}`);
+      lines.push(
+        `stable: every trigger recovered within the bound of ${bound}${which ? ` (the longest: ${spokenDuration(worst * 1000)} after the ${which.kind}, ${which.what})` : ''}`,
+      );
       lines.push(...effects.map((e) => `vulnerable: ${e}`), goodputLine);
       break;
     }

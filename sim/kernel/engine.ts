@@ -75,9 +75,7 @@ function stateName(value: unknown): string {
   return value;
 }
 
-function xstateRunner<TContext extends object, TEvent extends EventObject>(
-  machine: AnyStateMachine,
-): MachineRunner<TContext, TEvent> {
+function xstateRunner<TContext extends object, TEvent extends EventObject>(machine: AnyStateMachine): MachineRunner<TContext, TEvent> {
   return {
     start(context) {
       const instance: MachineInstance = { state: '', context, impl: null };
@@ -193,9 +191,7 @@ function compileTable(machine: AnyStateMachine, context: object): CompiledTable 
   return { initial: compiled.get(initialNode)!, initialEffects: actionEffects(initialNode.entry) };
 }
 
-function compiledRunner<TContext extends object, TEvent extends EventObject>(
-  machine: AnyStateMachine,
-): MachineRunner<TContext, TEvent> {
+function compiledRunner<TContext extends object, TEvent extends EventObject>(machine: AnyStateMachine): MachineRunner<TContext, TEvent> {
   // Delays depend on the context only, and the simulator shares one context
   // object per campaign group, so a table per context object is compiled once.
   const tables = new Map<object, CompiledTable>();

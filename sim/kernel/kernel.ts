@@ -65,7 +65,15 @@ export class Kernel {
   /** Schedules `handler(arg)` `delayMs` from now (0 = after everything already due now). */
   schedule<T>(delayMs: number, handler: Handler<T>, arg: T): ScheduledEvent {
     if (!(delayMs >= 0)) throw new Error(`kernel: cannot schedule ${delayMs} ms into the past`);
-    const event: KernelEvent = { time: this.now + delayMs, seq: this.nextSeq++, handler: handler as Handler<never>, arg, cancelled: false, lane: null, recyclable: false };
+    const event: KernelEvent = {
+      time: this.now + delayMs,
+      seq: this.nextSeq++,
+      handler: handler as Handler<never>,
+      arg,
+      cancelled: false,
+      lane: null,
+      recyclable: false,
+    };
     this.push(event);
     return event;
   }
@@ -102,7 +110,15 @@ export class Kernel {
       lane = { waiting: new Deque<KernelEvent>(), headInHeap: false };
       this.lanes.set(delayMs, lane);
     }
-    const event: KernelEvent = { time: this.now + delayMs, seq: this.nextSeq++, handler: handler as Handler<never>, arg, cancelled: false, lane, recyclable: false };
+    const event: KernelEvent = {
+      time: this.now + delayMs,
+      seq: this.nextSeq++,
+      handler: handler as Handler<never>,
+      arg,
+      cancelled: false,
+      lane,
+      recyclable: false,
+    };
     if (lane.headInHeap) lane.waiting.push(event);
     else {
       lane.headInHeap = true;

@@ -16,7 +16,16 @@ function twoGroups(second: Record<string, unknown>) {
     duration: '10m',
     campaignGroups: [
       // A's calls ring 90 s, B's 30 s: each group is free when the other's contact is due again.
-      { name: 'A@Agents', dbid: 1, agents: 1, dialMode: 'progressive', callingListSize: 2, calls: { ...call, busyTime: { fixed: '90s' } }, treatments: busyTwice, ...second },
+      {
+        name: 'A@Agents',
+        dbid: 1,
+        agents: 1,
+        dialMode: 'progressive',
+        callingListSize: 2,
+        calls: { ...call, busyTime: { fixed: '90s' } },
+        treatments: busyTwice,
+        ...second,
+      },
       { name: 'B@Agents', dbid: 2, agents: 1, dialMode: 'progressive', callingListSize: 2, calls: call, treatments: busyTwice, startAt: '10s', ...second },
     ],
   });
@@ -28,7 +37,12 @@ describe('calling lists in the model', () => {
   it('groups without firstPhone dial phone ranges of their own, and every claim holds', () => {
     const scenario = twoGroups({});
     const run = runObserved(scenario);
-    const phonesOf = (g: string) => new Set(dials(run.trace).filter((d) => d.startsWith(g)).map((d) => d.split(' ')[1]));
+    const phonesOf = (g: string) =>
+      new Set(
+        dials(run.trace)
+          .filter((d) => d.startsWith(g))
+          .map((d) => d.split(' ')[1]),
+      );
     const a = phonesOf('A@Agents');
     const b = phonesOf('B@Agents');
     expect(a.size).toBe(2);
@@ -53,20 +67,45 @@ describe('calling lists in the model', () => {
     expect(checkInvariants(run.trace, run.summary, scenario).filter((r) => !r.holds)).toEqual([]);
   });
 
-  it('names the list in a validation request when lists share phones, so each list\'s validation of a phone is its own', () => {
+  it("names the list in a validation request when lists share phones, so each list's validation of a phone is its own", () => {
     const scenario = scenarioFrom({
       duration: '3m',
       ocs: { 'pre-dial-validation': true, 'http-response-timeout': '3s' },
       campaignGroups: [
-        { name: 'A@Agents', dbid: 1, agents: 2, dialMode: 'progressive', callingList: 'One', callingListSize: 2, firstPhone: 100, calls: call, treatments: busyTwice },
-        { name: 'B@Agents', dbid: 2, agents: 2, dialMode: 'progressive', callingList: 'Two', callingListSize: 2, firstPhone: 100, calls: call, treatments: busyTwice },
+        {
+          name: 'A@Agents',
+          dbid: 1,
+          agents: 2,
+          dialMode: 'progressive',
+          callingList: 'One',
+          callingListSize: 2,
+          firstPhone: 100,
+          calls: call,
+          treatments: busyTwice,
+        },
+        {
+          name: 'B@Agents',
+          dbid: 2,
+          agents: 2,
+          dialMode: 'progressive',
+          callingList: 'Two',
+          callingListSize: 2,
+          firstPhone: 100,
+          calls: call,
+          treatments: busyTwice,
+        },
       ],
       // Slow answers: both lists' validations of phone 100 are on the wire at once, and some time out.
       externalSystem: { serviceTime: { uniform: ['1s', '5s'] } },
     });
     const run = runObserved(scenario);
     const requests = new Set(run.trace.filter((l) => l.entity === 'external' && l.event === 'request').map((l) => String(l.request)));
-    expect([...requests].filter((r) => r.startsWith('validation:')).sort()).toEqual(['validation:One/100', 'validation:One/101', 'validation:Two/100', 'validation:Two/101']);
+    expect([...requests].filter((r) => r.startsWith('validation:')).sort()).toEqual([
+      'validation:One/100',
+      'validation:One/101',
+      'validation:Two/100',
+      'validation:Two/101',
+    ]);
     expect(checkInvariants(run.trace, run.summary, scenario).filter((r) => !r.holds)).toEqual([]);
   });
 

@@ -41,7 +41,10 @@ const AGENT_RESULTS = new Set(['Answer', 'Do Not Call', 'Wrong Party']);
 
 describe('pacing: how many calls a campaign group dials at once', () => {
   it('progressive: one call per free agent, never more calls in progress than agents', () => {
-    const { calls } = run({ duration: '5m' }, { agents: 3, calls: { outcomes: outcomes({ Answer: 0.5, Busy: 0.2 }), answerTime: { uniform: ['2s', '8s'] }, talkTime: { uniform: ['5s', '30s'] } } });
+    const { calls } = run(
+      { duration: '5m' },
+      { agents: 3, calls: { outcomes: outcomes({ Answer: 0.5, Busy: 0.2 }), answerTime: { uniform: ['2s', '8s'] }, talkTime: { uniform: ['5s', '30s'] } } },
+    );
     expect(calls.filter((c) => c.dialedAt === 0)).toHaveLength(3);
     const peak = peakInProgress(calls);
     expect(peak).toBe(3);
@@ -92,14 +95,31 @@ describe('pacing: how many calls a campaign group dials at once', () => {
     [0, 2, 20],
   ] as const) {
     it(`predictive: 10 free agents, answer probability ${answer}, max dial ratio ${maxDialRatio}: dials ${expected} calls at the start`, () => {
-      const { calls } = run({ duration: '1m' }, { agents: 10, dialMode: 'predictive', maxDialRatio, callingListSize: 100, calls: { outcomes: outcomes({ Answer: answer }), answerTime: { fixed: '5s' }, noAnswerTime: { fixed: '5s' } } });
+      const { calls } = run(
+        { duration: '1m' },
+        {
+          agents: 10,
+          dialMode: 'predictive',
+          maxDialRatio,
+          callingListSize: 100,
+          calls: { outcomes: outcomes({ Answer: answer }), answerTime: { fixed: '5s' }, noAnswerTime: { fixed: '5s' } },
+        },
+      );
       expect(calls.filter((c) => c.dialedAt === 0)).toHaveLength(expected);
     });
   }
 
   it('predictive: the starting estimate is the Answer probability wherever the scenario lists it', () => {
     // A program may hand runScenario a scenario whose outcomes are in any order.
-    const scenario = tinyScenario({ duration: '1m' }, { agents: 10, dialMode: 'predictive', callingListSize: 100, calls: { outcomes: outcomes({ Answer: 0.5, Busy: 0.3 }), answerTime: { fixed: '5s' }, busyTime: { fixed: '5s' }, noAnswerTime: { fixed: '5s' } } });
+    const scenario = tinyScenario(
+      { duration: '1m' },
+      {
+        agents: 10,
+        dialMode: 'predictive',
+        callingListSize: 100,
+        calls: { outcomes: outcomes({ Answer: 0.5, Busy: 0.3 }), answerTime: { fixed: '5s' }, busyTime: { fixed: '5s' }, noAnswerTime: { fixed: '5s' } },
+      },
+    );
     const calls = scenario.campaignGroups[0].calls;
     calls.outcomes = { Busy: 0.3, 'Answering Machine Detected': 0, 'Fax Detected': 0, 'Wrong Number': 0, Answer: 0.5 };
     const dialedAtStart = callsOf(runObserved(scenario).trace).filter((c) => c.dialedAt === 0);
@@ -111,7 +131,19 @@ describe('pacing: how many calls a campaign group dials at once', () => {
     // 10 / 0.5 = 20 calls ringing, i.e. dials about 20 calls every 10 s.
     const { calls, summary } = run(
       { duration: '10m', ocs: { 'send-history': false } },
-      { agents: 10, dialMode: 'predictive', callingListSize: 5000, calls: { outcomes: outcomes({ Answer: 0.5 }), answerTime: { fixed: '10s' }, noAnswerTime: { fixed: '10s' }, talkTime: { fixed: '1ms' }, afterCallWork: { fixed: '0ms' } }, treatments: {} },
+      {
+        agents: 10,
+        dialMode: 'predictive',
+        callingListSize: 5000,
+        calls: {
+          outcomes: outcomes({ Answer: 0.5 }),
+          answerTime: { fixed: '10s' },
+          noAnswerTime: { fixed: '10s' },
+          talkTime: { fixed: '1ms' },
+          afterCallWork: { fixed: '0ms' },
+        },
+        treatments: {},
+      },
     );
     const secondHalf = calls.filter((c) => c.dialedAt >= 300_000 && c.dialedAt < 600_000).length;
     const perTenSeconds = secondHalf / 30;
@@ -125,7 +157,19 @@ describe('pacing: how many calls a campaign group dials at once', () => {
     // request gives its slot back at once, so about 20 calls still ring at once.
     const { calls, summary } = run(
       { duration: '10m', ocs: { 'send-history': false, 'pre-dial-validation': true }, externalSystem: { validationRejectProbability: 0.5 } },
-      { agents: 10, dialMode: 'predictive', callingListSize: 5000, calls: { outcomes: outcomes({ Answer: 0.5 }), answerTime: { fixed: '10s' }, noAnswerTime: { fixed: '10s' }, talkTime: { fixed: '1ms' }, afterCallWork: { fixed: '0ms' } }, treatments: {} },
+      {
+        agents: 10,
+        dialMode: 'predictive',
+        callingListSize: 5000,
+        calls: {
+          outcomes: outcomes({ Answer: 0.5 }),
+          answerTime: { fixed: '10s' },
+          noAnswerTime: { fixed: '10s' },
+          talkTime: { fixed: '1ms' },
+          afterCallWork: { fixed: '0ms' },
+        },
+        treatments: {},
+      },
     );
     expect(summary.validations.rejected).toBeGreaterThan(500);
     const perTenSeconds = calls.filter((c) => c.dialedAt >= 300_000 && c.dialedAt < 600_000).length / 30;
@@ -138,7 +182,18 @@ describe('pacing: how many calls a campaign group dials at once', () => {
     const agents = 3;
     const { calls, summary } = run(
       { duration: '20m' },
-      { agents, dialMode: 'predictive', callingListSize: 2000, calls: { outcomes: outcomes({ Answer: 0.5 }), answerTime: { fixed: '4s' }, noAnswerTime: { fixed: '4s' }, talkTime: { uniform: ['5s', '20s'] }, afterCallWork: { uniform: ['0s', '2s'] } } },
+      {
+        agents,
+        dialMode: 'predictive',
+        callingListSize: 2000,
+        calls: {
+          outcomes: outcomes({ Answer: 0.5 }),
+          answerTime: { fixed: '4s' },
+          noAnswerTime: { fixed: '4s' },
+          talkTime: { uniform: ['5s', '20s'] },
+          afterCallWork: { uniform: ['0s', '2s'] },
+        },
+      },
     );
     const talked = calls.filter((c) => AGENT_RESULTS.has(c.result!));
     const abandoned = calls.filter((c) => c.result === 'Abandoned');
@@ -157,7 +212,15 @@ describe('pacing: how many calls a campaign group dials at once', () => {
 
 /** Most calls in progress (dialed, not yet finalized) at once. */
 function peakInProgress(calls: readonly Call[]): number {
-  const edges = calls.flatMap((c) => [[c.dialedAt, 1], [c.finalizedAt ?? Infinity, -1]] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const edges = calls
+    .flatMap(
+      (c) =>
+        [
+          [c.dialedAt, 1],
+          [c.finalizedAt ?? Infinity, -1],
+        ] as const,
+    )
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let level = 0;
   let peak = 0;
   for (const [, d] of edges) peak = Math.max(peak, (level += d));
@@ -165,7 +228,7 @@ function peakInProgress(calls: readonly Call[]): number {
 }
 
 describe('dial checks', () => {
-  it('one per group at a time: calls ending together cost one check, as summary.json\'s event count shows', () => {
+  it("one per group at a time: calls ending together cost one check, as summary.json's event count shows", () => {
     // 2 agents, 2 records, no call report records. The model's events: the group's START and STOP,
     // a dial check at the start (dials both), then for each call its answer (5 s), end of talk (20 s)
     // and end of after-call work (2 s): 6; both calls end at 27 s, and their two requests for a
@@ -211,7 +274,14 @@ describe('the call from dial to finalization', () => {
         },
       },
     );
-    const expectedMs: Record<string, number> = { 'No Answer': 12_000, Busy: 3000, 'Wrong Number': 3000, 'Answering Machine Detected': 7000, 'Fax Detected': 7000, Answer: 5000 + 20_000 + 2000 };
+    const expectedMs: Record<string, number> = {
+      'No Answer': 12_000,
+      Busy: 3000,
+      'Wrong Number': 3000,
+      'Answering Machine Detected': 7000,
+      'Fax Detected': 7000,
+      Answer: 5000 + 20_000 + 2000,
+    };
     const finalized = calls.filter((c) => c.result !== undefined);
     for (const c of finalized) expect(c.finalizedAt! - c.dialedAt, `${c.result} dialed at ${c.dialedAt}`).toBe(expectedMs[c.result!]);
     expect(new Set(finalized.map((c) => c.result))).toEqual(new Set(Object.keys(expectedMs)));
@@ -223,7 +293,12 @@ describe('treatments', () => {
   it('redial a record redialAfter after its call ended, until maxAttempts attempts', () => {
     const { calls } = run(
       { duration: '10m' },
-      { agents: 2, callingListSize: 2, calls: { outcomes: outcomes({ Busy: 1 }), busyTime: { fixed: '3s' } }, treatments: { Busy: { redialAfter: '1m', maxAttempts: 3 } } },
+      {
+        agents: 2,
+        callingListSize: 2,
+        calls: { outcomes: outcomes({ Busy: 1 }), busyTime: { fixed: '3s' } },
+        treatments: { Busy: { redialAfter: '1m', maxAttempts: 3 } },
+      },
     );
     for (const phone of [0, 1].map((i) => String(TEST_GROUP.firstPhone + i))) {
       const mine = calls.filter((c) => c.phone === phone);
@@ -234,7 +309,7 @@ describe('treatments', () => {
     }
   });
 
-  it('count each call result\'s applications apart: a record is final once its call result reached that result\'s maxAttempts', () => {
+  it("count each call result's applications apart: a record is final once its call result reached that result's maxAttempts", () => {
     const maxAttempts: Record<string, number> = { Busy: 2, 'No Answer': 3 };
     const { calls } = run(
       { duration: '30m' },
@@ -271,12 +346,23 @@ describe('a run nobody observes', () => {
     // Pre-dial validation on, failing requests and records: contacts come back (3 s redials) while
     // a failed record of theirs is still kept (20 s recovery), and the pre-dial check aborts.
     const scenario = tinyScenario(
-      { duration: '10m', ocs: { 'pre-dial-validation': true, 'validation-timeout-call-result': 'Busy', 'history-wait-recovery-timeout': '20s' }, externalSystem: { errors: { 500: 0.4 } } },
-      { agents: 5, callingListSize: 50, calls: { outcomes: outcomes({ Answer: 0.3, Busy: 0.6 }), busyTime: { fixed: '1s' } }, treatments: { Busy: { redialAfter: '3s', maxAttempts: 10 }, Stale: { redialAfter: '5s', maxAttempts: 10 } } },
+      {
+        duration: '10m',
+        ocs: { 'pre-dial-validation': true, 'validation-timeout-call-result': 'Busy', 'history-wait-recovery-timeout': '20s' },
+        externalSystem: { errors: { 500: 0.4 } },
+      },
+      {
+        agents: 5,
+        callingListSize: 50,
+        calls: { outcomes: outcomes({ Answer: 0.3, Busy: 0.6 }), busyTime: { fixed: '1s' } },
+        treatments: { Busy: { redialAfter: '3s', maxAttempts: 10 }, Stale: { redialAfter: '5s', maxAttempts: 10 } },
+      },
     );
     const observed = runObserved(scenario);
     expect(observed.summary.raceConditions).toBeGreaterThan(10);
-    expect(observed.logText.filter((t) => t.startsWith('Predial check aborted due to race condition for phone '))).toHaveLength(observed.summary.raceConditions);
+    expect(observed.logText.filter((t) => t.startsWith('Predial check aborted due to race condition for phone '))).toHaveLength(
+      observed.summary.raceConditions,
+    );
     expect(runScenario(scenario).summary).toEqual(observed.summary);
   });
 });

@@ -54,8 +54,7 @@ export class Dialer {
         const preview: Preview = { contact };
         group.previewing?.add(preview);
         this.kernel.post(group.durations.previewTime(), this.previewed, preview);
-      }
-      else this.preDial(contact);
+      } else this.preDial(contact);
     }
   };
 
@@ -114,7 +113,14 @@ export class Dialer {
       group.raceConditions++;
       this.counters.raceConditions++;
       this.log?.(this.kernel.now, `Predial check aborted due to race condition for phone ${contact.phone}`);
-      this.trace?.({ t: this.kernel.now, entity: `contact:${contact.phone}`, event: 'raceCondition', group: group.cfg.name, unconfirmed: contact.unconfirmed, callResult: group.cfg.options.validationRaceConditionCallResult });
+      this.trace?.({
+        t: this.kernel.now,
+        entity: `contact:${contact.phone}`,
+        event: 'raceCondition',
+        group: group.cfg.name,
+        unconfirmed: contact.unconfirmed,
+        callResult: group.cfg.options.validationRaceConditionCallResult,
+      });
       this.applyTreatment(contact, group.cfg.options.validationRaceConditionCallResult);
       return this.unreserve(group);
     }
@@ -208,7 +214,15 @@ export class Dialer {
     group.callsInProgress--;
     group.calls?.delete(attempt);
     this.counters.callResults.add(result);
-    this.trace?.({ t: this.kernel.now, entity: `contact:${contact.phone}`, event: 'callFinalized', guid: attempt.guid, group: group.cfg.name, callResult: result, code: callResultCode(result) });
+    this.trace?.({
+      t: this.kernel.now,
+      entity: `contact:${contact.phone}`,
+      event: 'callFinalized',
+      guid: attempt.guid,
+      group: group.cfg.name,
+      callResult: result,
+      code: callResultCode(result),
+    });
     if (group.cfg.options.sendHistory) this.host.createRecord(attempt, 1);
     if (attempt.agentHeld) {
       // Stryker disable next-line BooleanLiteral: equivalent, an attempt is finalized once and nothing reads agentHeld afterwards

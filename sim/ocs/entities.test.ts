@@ -31,7 +31,7 @@ describe('GSW_CALL_ATTEMPT_GUID', () => {
     }
   });
 
-  it('ends in the attempt\'s serial number in hex, so no two attempts of a run share a GUID', () => {
+  it("ends in the attempt's serial number in hex, so no two attempts of a run share a GUID", () => {
     for (const seed of SEEDS) {
       const guids = Array.from({ length: SERIALS }, (_, serial) => guidOf(seed, serial));
       expect(guids.map((g) => parseInt(g.slice(24), 16))).toEqual(guids.map((_, serial) => serial));
@@ -47,7 +47,12 @@ describe('GSW_CALL_ATTEMPT_GUID', () => {
   });
 
   it('has random bits that depend on the seed: two runs name their attempts differently', () => {
-    for (const [a, b] of [[0, 1], [1, 2], [7, 8], [42, 43]]) {
+    for (const [a, b] of [
+      [0, 1],
+      [1, 2],
+      [7, 8],
+      [42, 43],
+    ]) {
       let same = 0;
       for (let serial = 0; serial < 200; serial++) if (randomPart(guidOf(a, serial)) === randomPart(guidOf(b, serial))) same++;
       expect(same, `seeds ${a} and ${b}`).toBe(0);
@@ -77,7 +82,12 @@ describe('GSW_CALL_ATTEMPT_GUID', () => {
 });
 
 describe('the records OCS keeps until a 200 OK confirms them', () => {
-  const context = { historyHttpResponseTimeoutMs: 1000, historyWaitRecoveryTimeoutMs: 1000, recoveryTimer: 'per-record' as const, recordsAfterRestart: 'resent' as const };
+  const context = {
+    historyHttpResponseTimeoutMs: 1000,
+    historyWaitRecoveryTimeoutMs: 1000,
+    recoveryTimer: 'per-record' as const,
+    recordsAfterRestart: 'resent' as const,
+  };
   const record = (serial: number) => new CallReportRecord(new Attempt(contact, serial, 1, 0), 0, context);
 
   it('hold every record kept and not yet released, whichever is released first', () => {
@@ -119,7 +129,21 @@ describe('the records OCS keeps until a 200 OK confirms them', () => {
 });
 
 /** Stage timestamps of a record, by name, in seconds (epoch). */
-const STAGES = ['GSW_DIALING', 'GSW_RINGING', 'GSW_CPD_COMPLETED', 'GSW_ANSWERED', 'GSW_QUEUED', 'GSW_AGENT_RINGING', 'GSW_AGENT_ANSWERED', 'GSW_DIVERTED', 'GSW_ABANDONED', 'GSW_RELEASED', 'GSW_AGENT_RELEASED', 'GSW_ACW_COMPLETED', 'GSW_COMPLETE_PROCESSING'];
+const STAGES = [
+  'GSW_DIALING',
+  'GSW_RINGING',
+  'GSW_CPD_COMPLETED',
+  'GSW_ANSWERED',
+  'GSW_QUEUED',
+  'GSW_AGENT_RINGING',
+  'GSW_AGENT_ANSWERED',
+  'GSW_DIVERTED',
+  'GSW_ABANDONED',
+  'GSW_RELEASED',
+  'GSW_AGENT_RELEASED',
+  'GSW_ACW_COMPLETED',
+  'GSW_COMPLETE_PROCESSING',
+];
 const stagesOf = (body: Record<string, unknown>) => STAGES.filter((s) => s in body).sort();
 
 /** First POSTs' bodies of a run, with the call result each attempt was finalized with. */
@@ -132,7 +156,19 @@ function bodies(overrides: Parameters<typeof tinyScenario>[0], group: Parameters
 
 describe('the stage timestamps a record carries: only the stages its call went through', () => {
   const UNANSWERED = ['GSW_DIALING', 'GSW_RINGING', 'GSW_CPD_COMPLETED', 'GSW_RELEASED', 'GSW_COMPLETE_PROCESSING'].sort();
-  const TALKED = ['GSW_DIALING', 'GSW_RINGING', 'GSW_CPD_COMPLETED', 'GSW_ANSWERED', 'GSW_AGENT_RINGING', 'GSW_AGENT_ANSWERED', 'GSW_DIVERTED', 'GSW_RELEASED', 'GSW_AGENT_RELEASED', 'GSW_ACW_COMPLETED', 'GSW_COMPLETE_PROCESSING'].sort();
+  const TALKED = [
+    'GSW_DIALING',
+    'GSW_RINGING',
+    'GSW_CPD_COMPLETED',
+    'GSW_ANSWERED',
+    'GSW_AGENT_RINGING',
+    'GSW_AGENT_ANSWERED',
+    'GSW_DIVERTED',
+    'GSW_RELEASED',
+    'GSW_AGENT_RELEASED',
+    'GSW_ACW_COMPLETED',
+    'GSW_COMPLETE_PROCESSING',
+  ].sort();
   const ABANDONED = ['GSW_DIALING', 'GSW_RINGING', 'GSW_CPD_COMPLETED', 'GSW_ANSWERED', 'GSW_ABANDONED', 'GSW_RELEASED', 'GSW_COMPLETE_PROCESSING'].sort();
   const expectedStages: Partial<Record<CallResult, string[]>> = {
     Busy: UNANSWERED,
@@ -190,7 +226,17 @@ describe('the stage timestamps a record carries: only the stages its call went t
 describe('call results a campaign group draws', () => {
   it('are No Answer for calls the dialer detects nothing for, and Answer for calls agents set no result on', () => {
     const { summary } = runObserved(
-      tinyScenario({ duration: '4m' }, { agents: 4, calls: { outcomes: { Answer: 0.5, Busy: 0, 'Answering Machine Detected': 0, 'Fax Detected': 0, 'Wrong Number': 0 }, noAnswerTime: { fixed: '5s' }, agentResults: { 'Do Not Call': 0, 'Wrong Party': 0 } } }),
+      tinyScenario(
+        { duration: '4m' },
+        {
+          agents: 4,
+          calls: {
+            outcomes: { Answer: 0.5, Busy: 0, 'Answering Machine Detected': 0, 'Fax Detected': 0, 'Wrong Number': 0 },
+            noAnswerTime: { fixed: '5s' },
+            agentResults: { 'Do Not Call': 0, 'Wrong Party': 0 },
+          },
+        },
+      ),
     );
     expect(Object.keys(summary.calls.results).sort()).toEqual(['Answer', 'No Answer']);
     const { Answer: answered, 'No Answer': unanswered } = summary.calls.results as Record<string, number>;
@@ -236,7 +282,7 @@ describe('call results a campaign group draws', () => {
   });
 });
 
-describe('recovery figures that rest on the group\'s wait-condition history', () => {
+describe("recovery figures that rest on the group's wait-condition history", () => {
   for (const until of ['0.5ms', '2s']) {
     it(`dialing is back the moment the last outage ends when no wait condition was ever activated (outage of ${until})`, () => {
       const { summary } = runObserved(tinyScenario({ duration: '1m', network: { outages: [{ kind: 'hang', from: '0ms', until }] } }));

@@ -43,7 +43,18 @@ export interface Contact {
 export class Attempt implements StoredAttempt {
   /** GSW_* timestamps, virtual ms; -1 when the stage did not happen. */
   // Stryker disable next-line ObjectLiteral: equivalent, unset stages then read undefined instead of -1 and recordBody, their only reader, leaves both out (ms >= 0 is false); the constructor sets dialing
-  readonly times = { dialing: -1, ringing: -1, answered: -1, cpdCompleted: -1, agentAnswered: -1, abandoned: -1, released: -1, agentReleased: -1, acwCompleted: -1, completeProcessing: -1 };
+  readonly times = {
+    dialing: -1,
+    ringing: -1,
+    answered: -1,
+    cpdCompleted: -1,
+    agentAnswered: -1,
+    abandoned: -1,
+    released: -1,
+    agentReleased: -1,
+    acwCompleted: -1,
+    completeProcessing: -1,
+  };
   callResult: CallResult | null = null;
   /** What the dialer will detect, drawn when the call is dialed. */
   outcome: CallResult | null = null;
@@ -81,7 +92,10 @@ export class Attempt implements StoredAttempt {
   get guid(): string {
     // Stryker disable next-line ConditionalExpression: equivalent for `true` (the GUID is a pure function of seed and serial: recomputing it gives the same text; the `false` variant, killed, goes with it)
     if (this.guidText === null) {
-      const word = (i: number) => mix32(this.seed * 0x9e3779b1 + this.serial * 0x85ebca6b + i * 0xc2b2ae35).toString(16).padStart(8, '0');
+      const word = (i: number) =>
+        mix32(this.seed * 0x9e3779b1 + this.serial * 0x85ebca6b + i * 0xc2b2ae35)
+          .toString(16)
+          .padStart(8, '0');
       const a = this.runId ?? word(1);
       const b = word(2);
       const serial = this.serial.toString(16).padStart(12, '0');
@@ -280,7 +294,6 @@ export class GroupRuntime implements MachineEntity {
   }
 }
 
-
 /** Counts a run reports; every one is also visible in the trace. */
 export interface OcsCounters {
   recordsCreated: number;
@@ -337,40 +350,40 @@ export interface OcsCounters {
 /** A run's counters, all at zero. */
 export function newCounters(): OcsCounters {
   return {
-      recordsCreated: 0,
-      recordsSaved: 0,
-      resubmissions: 0,
-      responses: new Tally(),
-      timeouts: 0,
-      lateResponses: 0,
-      lostResponses: 0,
-      refused: 0,
-      dials: 0,
-      callResults: new Tally(),
-      abandoned: 0,
-      raceConditions: 0,
-      validations: new Tally(),
-      finalNotSeq1: 0,
-      deliverySeq0: new LogHistogram(),
-      deliverySeq1: new LogHistogram(),
-      marked: new TimeWeighted(),
-      groupsWaiting: new TimeWeighted(),
-      anyGroupWaiting: new TimeWeighted(),
-      inFlight: new TimeWeighted(),
-      poolWaiting: new TimeWeighted(),
-      poolWaitMs: new LogHistogram(),
-      markedEntries: 0,
-      markedSojournMs: 0,
-      markedExits: 0,
-      inFlightSojournMs: 0,
-      posts: 0,
-      poolGrants: 0,
-      poolWaited: 0,
-      restarts: 0,
-      lostInRestarts: 0,
-      resentAfterRestarts: 0,
-      callsDropped: 0,
-      callsDroppedWithHistory: 0,
-      validationsDropped: 0,
+    recordsCreated: 0,
+    recordsSaved: 0,
+    resubmissions: 0,
+    responses: new Tally(),
+    timeouts: 0,
+    lateResponses: 0,
+    lostResponses: 0,
+    refused: 0,
+    dials: 0,
+    callResults: new Tally(),
+    abandoned: 0,
+    raceConditions: 0,
+    validations: new Tally(),
+    finalNotSeq1: 0,
+    deliverySeq0: new LogHistogram(),
+    deliverySeq1: new LogHistogram(),
+    marked: new TimeWeighted(),
+    groupsWaiting: new TimeWeighted(),
+    anyGroupWaiting: new TimeWeighted(),
+    inFlight: new TimeWeighted(),
+    poolWaiting: new TimeWeighted(),
+    poolWaitMs: new LogHistogram(),
+    markedEntries: 0,
+    markedSojournMs: 0,
+    markedExits: 0,
+    inFlightSojournMs: 0,
+    posts: 0,
+    poolGrants: 0,
+    poolWaited: 0,
+    restarts: 0,
+    lostInRestarts: 0,
+    resentAfterRestarts: 0,
+    callsDropped: 0,
+    callsDroppedWithHistory: 0,
+    validationsDropped: 0,
   };
 }

@@ -5,7 +5,19 @@ import { groupRecoveryTimerMachine, type GroupRecoveryTimerContext } from '../..
 import { ConnectionPool } from './connectionPool.ts';
 import { Dialer } from './dialer.ts';
 import { machineRunner, type Effect, type EngineName, type MachineInstance, type MachineRunner } from '../kernel/engine.ts';
-import { CallingListRuntime, CallReportRecord, GroupRuntime, KeptRecords, newCounters, type Attempt, type Contact, type HttpRequest, type MachineEntity, type OcsCounters, type Validation } from './entities.ts';
+import {
+  CallingListRuntime,
+  CallReportRecord,
+  GroupRuntime,
+  KeptRecords,
+  newCounters,
+  type Attempt,
+  type Contact,
+  type HttpRequest,
+  type MachineEntity,
+  type OcsCounters,
+  type Validation,
+} from './entities.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import type { Window } from '../scenario/resolve.ts';
 import { FirstZeroAfter } from '../kernel/metrics.ts';
@@ -166,7 +178,15 @@ export class Ocs<W extends Wire = Wire> {
   private step(entity: MachineEntity, event: EventObject, runner: MachineRunner<object, EventObject>): void {
     const effects = runner.send(entity.m, event);
     if (effects === null) return;
-    if (this.trace) this.trace({ t: this.kernel.now, entity: labelOf(entity), event: event.type, state: entity.m.state, ...('status' in event ? { status: event.status } : {}), ...('count' in event ? { count: event.count } : {}) });
+    if (this.trace)
+      this.trace({
+        t: this.kernel.now,
+        entity: labelOf(entity),
+        event: event.type,
+        state: entity.m.state,
+        ...('status' in event ? { status: event.status } : {}),
+        ...('count' in event ? { count: event.count } : {}),
+      });
     this.apply(entity, effects, event);
   }
 
@@ -245,13 +265,19 @@ export class Ocs<W extends Wire = Wire> {
       case 'logTimeoutElapsed': {
         const record = entity as CallReportRecord;
         c.responses.add(408);
-        this.log?.(now, `[HTTP 408] Save operation for Call Attempt Record was aborted (timeout elapsed) and the record has been queued for reprocessing for phone ${record.attempt.contact.phone}`);
+        this.log?.(
+          now,
+          `[HTTP 408] Save operation for Call Attempt Record was aborted (timeout elapsed) and the record has been queued for reprocessing for phone ${record.attempt.contact.phone}`,
+        );
         return;
       }
       case 'logResponseTimeout': {
         const record = entity as CallReportRecord;
         c.timeouts++;
-        this.log?.(now, `[OCS 408 history-http-response-timeout] Save operation for Call Attempt Record was aborted (timeout elapsed) and the record has been queued for reprocessing for phone ${record.attempt.contact.phone}`);
+        this.log?.(
+          now,
+          `[OCS 408 history-http-response-timeout] Save operation for Call Attempt Record was aborted (timeout elapsed) and the record has been queued for reprocessing for phone ${record.attempt.contact.phone}`,
+        );
         return;
       }
       case 'markForResubmission':

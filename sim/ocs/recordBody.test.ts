@@ -14,17 +14,65 @@ import { documentedAttributes } from '../../test-support/documentation.ts';
 
 // The documented attribute table (docs/ocs-behaviour.md), in its order.
 const DOCUMENTED_ATTRIBUTES = [
-  'GSW_CALL_ATTEMPT_GUID', 'GSW_HIST_SEQUENCE_NUM', 'GSW_TENANT_NAME', 'GSW_PHONE', 'GSW_CAMPAIGN_DBID', 'GSW_PHONE_TYPE',
-  'GSW_CUSTOMER_ID', 'GSW_START_PROCESSING', 'GSW_CALL_TIME', 'GSW_SCHEDULED_TIME', 'GSW_TZ_OFFSET', 'GSW_TZ_NAME',
-  'GSW_CALL_RESULT', 'GSW_CAMPAIGN_NAME', 'GSW_CALLING_LIST', 'GSW_CAMPAIGN_GROUP_NAME', 'GSW_GROUP_NAME', 'GSW_QUEUE_NAME',
-  'GSW_DIAL_MODE', 'GSW_OPTIMIZE_BY', 'GSW_OPTIMIZE_GOAL', 'GSW_DIALING', 'GSW_RINGING', 'GSW_RELEASED',
-  'GSW_ANSWERED', 'GSW_CPD_COMPLETED', 'GSW_QUEUED', 'GSW_AGENT_RINGING', 'GSW_AGENT_ANSWERED', 'GSW_DIVERTED',
-  'GSW_ABANDONED', 'GSW_AGENT_RELEASED', 'GSW_ACW_COMPLETED', 'GSW_COMPLETE_PROCESSING', 'GSW_POSTAL_CODE', 'GSW_REGION_CODE',
-  'GSW_COUNTRY_CODE', 'GSW_TZ_CODE', 'GSW_D_AREA_CODE', 'GSW_D_REGION_CODE', 'GSW_D_COUNTRY_CODE',
+  'GSW_CALL_ATTEMPT_GUID',
+  'GSW_HIST_SEQUENCE_NUM',
+  'GSW_TENANT_NAME',
+  'GSW_PHONE',
+  'GSW_CAMPAIGN_DBID',
+  'GSW_PHONE_TYPE',
+  'GSW_CUSTOMER_ID',
+  'GSW_START_PROCESSING',
+  'GSW_CALL_TIME',
+  'GSW_SCHEDULED_TIME',
+  'GSW_TZ_OFFSET',
+  'GSW_TZ_NAME',
+  'GSW_CALL_RESULT',
+  'GSW_CAMPAIGN_NAME',
+  'GSW_CALLING_LIST',
+  'GSW_CAMPAIGN_GROUP_NAME',
+  'GSW_GROUP_NAME',
+  'GSW_QUEUE_NAME',
+  'GSW_DIAL_MODE',
+  'GSW_OPTIMIZE_BY',
+  'GSW_OPTIMIZE_GOAL',
+  'GSW_DIALING',
+  'GSW_RINGING',
+  'GSW_RELEASED',
+  'GSW_ANSWERED',
+  'GSW_CPD_COMPLETED',
+  'GSW_QUEUED',
+  'GSW_AGENT_RINGING',
+  'GSW_AGENT_ANSWERED',
+  'GSW_DIVERTED',
+  'GSW_ABANDONED',
+  'GSW_AGENT_RELEASED',
+  'GSW_ACW_COMPLETED',
+  'GSW_COMPLETE_PROCESSING',
+  'GSW_POSTAL_CODE',
+  'GSW_REGION_CODE',
+  'GSW_COUNTRY_CODE',
+  'GSW_TZ_CODE',
+  'GSW_D_AREA_CODE',
+  'GSW_D_REGION_CODE',
+  'GSW_D_COUNTRY_CODE',
 ];
 
 /** Stage timestamps: set only for the stages the call went through. */
-const STAGES = ['GSW_DIALING', 'GSW_RINGING', 'GSW_CPD_COMPLETED', 'GSW_ANSWERED', 'GSW_QUEUED', 'GSW_AGENT_RINGING', 'GSW_AGENT_ANSWERED', 'GSW_DIVERTED', 'GSW_ABANDONED', 'GSW_RELEASED', 'GSW_AGENT_RELEASED', 'GSW_ACW_COMPLETED', 'GSW_COMPLETE_PROCESSING'];
+const STAGES = [
+  'GSW_DIALING',
+  'GSW_RINGING',
+  'GSW_CPD_COMPLETED',
+  'GSW_ANSWERED',
+  'GSW_QUEUED',
+  'GSW_AGENT_RINGING',
+  'GSW_AGENT_ANSWERED',
+  'GSW_DIVERTED',
+  'GSW_ABANDONED',
+  'GSW_RELEASED',
+  'GSW_AGENT_RELEASED',
+  'GSW_ACW_COMPLETED',
+  'GSW_COMPLETE_PROCESSING',
+];
 
 /** First POSTs with their bodies, and call results, of a run. */
 function posts(input: unknown) {
@@ -55,7 +103,7 @@ describe('call report record bodies', () => {
     }
   });
 
-  it('seq 0 has no call result; seq 1 has its call\'s, under the same GUID', () => {
+  it("seq 0 has no call result; seq 1 has its call's, under the same GUID", () => {
     for (const { body } of seq0) expect(body).not.toHaveProperty('GSW_CALL_RESULT');
     expect(seq1.length).toBeGreaterThan(20);
     const guids0 = new Set(seq0.map((b) => b.body.GSW_CALL_ATTEMPT_GUID));
@@ -79,7 +127,14 @@ describe('call report record bodies', () => {
     const slow = posts({
       duration: '5m',
       ocs: { 'http-connection-pool-size': 1 },
-      campaignGroups: [{ name: 'Slow@Agents', dbid: 6, agents: 10, calls: { outcomes: { Answer: 1, Busy: 0, 'Answering Machine Detected': 0, 'Fax Detected': 0, 'Wrong Number': 0 }, answerTime: { fixed: '2s' } } }],
+      campaignGroups: [
+        {
+          name: 'Slow@Agents',
+          dbid: 6,
+          agents: 10,
+          calls: { outcomes: { Answer: 1, Busy: 0, 'Answering Machine Detected': 0, 'Fax Detected': 0, 'Wrong Number': 0 }, answerTime: { fixed: '2s' } },
+        },
+      ],
       externalSystem: { serviceTime: { fixed: '3s' } },
     });
     const late = slow.bodies.filter((b) => b.body.GSW_HIST_SEQUENCE_NUM === 0 && b.t / 1000 - (Number(b.body.GSW_DIALING) - slow.startEpoch) > 5);
@@ -91,12 +146,20 @@ describe('call report record bodies', () => {
   });
 });
 
-describe('record-attributes: later (the later revisions\' attributes a record can contain)', () => {
+describe("record-attributes: later (the later revisions' attributes a record can contain)", () => {
   const LATER = ['GSW_AGENT_ID', 'GSW_CALLING_LIST_DBID', 'GSW_CAMPAIGN_TEMPLATE_NAME', 'GSW_CHAIN_ID', 'GSW_CHAIN_N', 'GSW_D_STATE_CODE', 'GSW_TENANT_CCID'];
   const scenario = (attributes?: '2017' | 'later') => ({
     duration: '5m',
     ...(attributes ? { ocs: { 'record-attributes': attributes } } : {}),
-    campaignGroups: [{ name: 'A@B', dbid: 7, agents: 3, dialMode: 'progressive', calls: { outcomes: { Answer: 1, Busy: 0, 'Answering Machine Detected': 0, 'Fax Detected': 0, 'Wrong Number': 0 } } }],
+    campaignGroups: [
+      {
+        name: 'A@B',
+        dbid: 7,
+        agents: 3,
+        dialMode: 'progressive',
+        calls: { outcomes: { Answer: 1, Busy: 0, 'Answering Machine Detected': 0, 'Fax Detected': 0, 'Wrong Number': 0 } },
+      },
+    ],
   });
 
   it('adds them to every body, GSW_AGENT_ID once an agent took the call; the 2017 set (the default) has none of them', () => {
@@ -109,6 +172,7 @@ describe('record-attributes: later (the later revisions\' attributes a record ca
       for (const name of DOCUMENTED_ATTRIBUTES.filter((n) => n !== 'GSW_CALL_RESULT' && !STAGES.includes(n))) expect(body, name).toHaveProperty(name);
     }
     expect(later.some(({ body }) => 'GSW_AGENT_ID' in body)).toBe(true);
-    for (const { body } of [...posts(scenario()).bodies, ...posts(scenario('2017')).bodies]) for (const name of LATER) expect(body, name).not.toHaveProperty(name);
+    for (const { body } of [...posts(scenario()).bodies, ...posts(scenario('2017')).bodies])
+      for (const name of LATER) expect(body, name).not.toHaveProperty(name);
   });
 });

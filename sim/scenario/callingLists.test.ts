@@ -3,7 +3,8 @@ import { validateScenario } from './validate.ts';
 
 /** Which calling list each group dials and each list's phones, as validation fills them in. */
 
-const groups = (...gs: Array<Record<string, unknown>>) => validateScenario({ campaignGroups: gs.map((g, i) => ({ name: `G${i}@A`, dbid: 100 + i, callingListSize: 1000, ...g })) });
+const groups = (...gs: Array<Record<string, unknown>>) =>
+  validateScenario({ campaignGroups: gs.map((g, i) => ({ name: `G${i}@A`, dbid: 100 + i, callingListSize: 1000, ...g })) });
 
 describe('calling lists of the effective scenario', () => {
   it('gives each group that names no list a list of its own, the first one "Calling List", with phone ranges that do not overlap', () => {
@@ -38,7 +39,9 @@ describe('calling lists of the effective scenario', () => {
     const v = groups({ callingList: 'Overdue' }, { callingList: 'Overdue', callingListSize: 500 });
     expect(v.ok).toBe(false);
     if (v.ok) return;
-    expect(v.errors).toEqual([expect.stringContaining('campaignGroups[1].callingListSize: got 500; the calling list "Overdue" has 1000 records in campaignGroups[0]')]);
+    expect(v.errors).toEqual([
+      expect.stringContaining('campaignGroups[1].callingListSize: got 500; the calling list "Overdue" has 1000 records in campaignGroups[0]'),
+    ]);
   });
 
   it('refuses two groups that give one calling list different first phones', () => {

@@ -50,7 +50,9 @@ export function assignCallingLists(groups: readonly ParsedGroup[]): { ok: true; 
       );
     }
     if (g.firstPhone !== undefined && claim.firstPhone !== undefined && g.firstPhone !== claim.firstPhone) {
-      errors.push(`${where}.firstPhone: got ${g.firstPhone}; the calling list ${JSON.stringify(name)} starts at ${claim.firstPhone} in ${other}; expected the same firstPhone (or none) in every group of the list`);
+      errors.push(
+        `${where}.firstPhone: got ${g.firstPhone}; the calling list ${JSON.stringify(name)} starts at ${claim.firstPhone} in ${other}; expected the same firstPhone (or none) in every group of the list`,
+      );
     }
     claim.firstPhone ??= g.firstPhone;
   });

@@ -147,7 +147,10 @@ export function resolve(scenario: Scenario, seed: number): ResolvedModel {
         afterCallWork: distribution(g.calls.afterCallWork),
         agentResults: Object.entries(g.calls.agentResults) as [CallResult, number][],
         treatments: new Map(
-          Object.entries(g.treatments).map(([result, t], index) => [result as CallResult, { redialAfterMs: durationMs(t!.redialAfter), maxAttempts: t!.maxAttempts, index }]),
+          Object.entries(g.treatments).map(([result, t], index) => [
+            result as CallResult,
+            { redialAfterMs: durationMs(t!.redialAfter), maxAttempts: t!.maxAttempts, index },
+          ]),
         ),
         options: {
           sendHistory: option('send-history') && (ocs['records-in-dialing-modes'] === 'any' || g.dialMode !== 'preview'),

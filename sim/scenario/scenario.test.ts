@@ -4,7 +4,7 @@ import { runObserved, scenarioFrom } from '../../test-support/scenarios.ts';
 import { validateScenario } from './validate.ts';
 
 describe('the scenario type', () => {
-  it('fills in every default of an empty scenario, the default campaign group\'s own fields included', () => {
+  it("fills in every default of an empty scenario, the default campaign group's own fields included", () => {
     const scenario = scenarioFrom({});
     expect(scenario.campaignGroups).toHaveLength(1);
     const group = scenario.campaignGroups[0];

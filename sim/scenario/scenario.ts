@@ -21,7 +21,9 @@ const LONGEST_DURATION_MS = LATEST_TIMESTAMP_MS;
 export const Duration = z
   .string({ error: 'expected a duration with a unit (ms, s, m or h), e.g. "30s"' })
   .regex(DURATION, { error: 'expected a non-negative duration with a unit (ms, s, m or h), e.g. "250ms", "30s", "5m", "2h", "1h30m"' })
-  .refine((d) => !DURATION.test(d) || durationMs(d) <= LONGEST_DURATION_MS, { error: `expected a duration of at most ${LONGEST_DURATION_MS / 3_600_000}h (the span of dates a run's timestamps can have)` });
+  .refine((d) => !DURATION.test(d) || durationMs(d) <= LONGEST_DURATION_MS, {
+    error: `expected a duration of at most ${LONGEST_DURATION_MS / 3_600_000}h (the span of dates a run's timestamps can have)`,
+  });
 export type Duration = z.infer<typeof Duration>;
 
 const Probability = z
@@ -30,7 +32,10 @@ const Probability = z
   .max(1, { error: 'expected a probability, a number from 0 to 1' });
 
 const Count = (what: string, min = 0) =>
-  z.number({ error: `expected a whole number of ${what}` }).int({ error: `expected a whole number of ${what}` }).min(min, { error: `expected at least ${min} ${what}` });
+  z
+    .number({ error: `expected a whole number of ${what}` })
+    .int({ error: `expected a whole number of ${what}` })
+    .min(min, { error: `expected at least ${min} ${what}` });
 
 const SEED_ERROR = `expected a whole number from 0 to ${Number.MAX_SAFE_INTEGER} (2^53 - 1: larger seeds are rounded, so the run could not be replayed)`;
 
@@ -82,13 +87,19 @@ const OcsTimeout = z.union(
 /** OCS options that resolve per object (campaign group) before the application level [doc]. */
 const groupScopedOptions = {
   'send-history': z.boolean().describe('[model default true] Post call report records to the external system at all.'),
-  'history-http-response-timeout': OcsTimeout.describe('[model default 10s] How long OCS waits for a response to a record POST before it generates a 408 itself and queues the record.'),
+  'history-http-response-timeout': OcsTimeout.describe(
+    '[model default 10s] How long OCS waits for a response to a record POST before it generates a 408 itself and queues the record.',
+  ),
   'history-wait-recovery-timeout': OcsTimeout.describe('[model default 30s] How long after a failure a queued record is re-submitted.'),
-  'history-wait-condition-threshold': Count('records').describe('[model default 100] Dialing is suspended while more records than this are marked for re-submission.'),
+  'history-wait-condition-threshold': Count('records').describe(
+    '[model default 100] Dialing is suspended while more records than this are marked for re-submission.',
+  ),
   'pre-dial-validation': z.boolean().describe('[model default false] POST each calling-list record to the validation URI before dialing it.'),
   'validation-timeout-call-result': CallResultName.describe('[model default Unknown Call Result] Call result applied when the validation request times out.'),
   'validation-race-condition-call-result': CallResultName.describe('[model default Stale] Call result applied when a race condition prevents the dial.'),
-  'http-response-timeout': OcsTimeout.describe('[model default 10s] How long OCS waits for the answer to a pre-dial validation request before it applies validation-timeout-call-result (the pre-dial validation page\'s option; record POSTs use history-http-response-timeout).'),
+  'http-response-timeout': OcsTimeout.describe(
+    "[model default 10s] How long OCS waits for the answer to a pre-dial validation request before it applies validation-timeout-call-result (the pre-dial validation page's option; record POSTs use history-http-response-timeout).",
+  ),
 };
 
 export const OcsOptions = z.strictObject({
@@ -99,26 +110,37 @@ export const OcsOptions = z.strictObject({
   'history-wait-condition-threshold': groupScopedOptions['history-wait-condition-threshold'].default(100),
   'http-connection-pool-size': Count('connections', 1).default(10).describe('[model default 10] Concurrent HTTP requests from OCS to the external system.'),
   'pre-dial-validation': groupScopedOptions['pre-dial-validation'].default(false),
-  'validation-uri': z.string().default('http://external-system/ocs/validate').describe('[model default] Where pre-dial validation requests go (the modelled external system).'),
+  'validation-uri': z
+    .string()
+    .default('http://external-system/ocs/validate')
+    .describe('[model default] Where pre-dial validation requests go (the modelled external system).'),
   'validation-timeout-call-result': groupScopedOptions['validation-timeout-call-result'].default('Unknown Call Result'),
   'validation-race-condition-call-result': groupScopedOptions['validation-race-condition-call-result'].default('Stale'),
   'http-response-timeout': groupScopedOptions['http-response-timeout'].default('10s'),
   'records-in-dialing-modes': z
     .enum(['any', 'autodial'], { error: 'expected any or autodial' })
     .default('any')
-    .describe('[model] Which campaign groups post call report records: any dialing mode (the 2017 revision of the page), or autodial modes only (progressive and predictive; a 2020 revision): a preview group then posts none.'),
+    .describe(
+      '[model] Which campaign groups post call report records: any dialing mode (the 2017 revision of the page), or autodial modes only (progressive and predictive; a 2020 revision): a preview group then posts none.',
+    ),
   'record-attributes': z
     .enum(['2017', 'later'], { error: 'expected 2017 or later' })
     .default('2017')
-    .describe('[model] The GSW_* attributes of a record body: 2017, the 2017 page\'s 41 plus GSW_CAMPAIGN_GROUP_GUID; later, also those later revisions say a record can contain (GSW_AGENT_ID, GSW_CALLING_LIST_DBID, GSW_CAMPAIGN_TEMPLATE_NAME, GSW_CHAIN_ID, GSW_CHAIN_N, GSW_D_STATE_CODE, GSW_TENANT_CCID): an external system must accept attributes it does not know.'),
+    .describe(
+      "[model] The GSW_* attributes of a record body: 2017, the 2017 page's 41 plus GSW_CAMPAIGN_GROUP_GUID; later, also those later revisions say a record can contain (GSW_AGENT_ID, GSW_CALLING_LIST_DBID, GSW_CAMPAIGN_TEMPLATE_NAME, GSW_CHAIN_ID, GSW_CHAIN_N, GSW_D_STATE_CODE, GSW_TENANT_CCID): an external system must accept attributes it does not know.",
+    ),
   'records-after-restart': z
     .enum(['lost', 'resent'], { error: 'expected lost or resent' })
     .default('resent')
-    .describe('[model] What an OCS restart (ocsRestarts) does to the call report records OCS keeps: resent, they are posted again once OCS is back; lost, they are gone (counted in records.lostInRestarts). The documentation does not say.'),
+    .describe(
+      '[model] What an OCS restart (ocsRestarts) does to the call report records OCS keeps: resent, they are posted again once OCS is back; lost, they are gone (counted in records.lostInRestarts). The documentation does not say.',
+    ),
   'recovery-timer': z
     .enum(['per-record', 'batch'], { error: 'expected per-record or batch' })
     .default('per-record')
-    .describe('[model] per-record: each failed record waits history-wait-recovery-timeout from its own failure; batch: one timer per campaign group re-submits everything queued when it fires.'),
+    .describe(
+      '[model] per-record: each failed record waits history-wait-recovery-timeout from its own failure; batch: one timer per campaign group re-submits everything queued when it fires.',
+    ),
 });
 export type OcsOptions = z.infer<typeof OcsOptions>;
 
@@ -127,7 +149,12 @@ export type OcsOptions = z.infer<typeof OcsOptions>;
  * documentation. Every other one is a documented OCS option whose default
  * Genesys does not publish: the model's default is ours ([model]).
  */
-export const MODEL_SETTINGS: ReadonlySet<keyof OcsOptions> = new Set(['recovery-timer', 'records-in-dialing-modes', 'record-attributes', 'records-after-restart'] as const);
+export const MODEL_SETTINGS: ReadonlySet<keyof OcsOptions> = new Set([
+  'recovery-timer',
+  'records-in-dialing-modes',
+  'record-attributes',
+  'records-after-restart',
+] as const);
 /** The model's default of every `ocs` setting. */
 export const OCS_DEFAULTS: OcsOptions = OcsOptions.parse({});
 
@@ -176,11 +203,15 @@ export const CampaignGroup = z.strictObject({
     .string()
     .min(1, { error: 'expected a calling list name' })
     .optional()
-    .describe('The calling list the group dials. Groups that name the same list share its records (a treatment or a race condition acts across them). Not given: the group has a list of its own, "Calling List" for the first group that names none, "Calling List (<group name>)" for the others.'),
+    .describe(
+      'The calling list the group dials. Groups that name the same list share its records (a treatment or a race condition acts across them). Not given: the group has a list of its own, "Calling List" for the first group that names none, "Calling List (<group name>)" for the others.',
+    ),
   callingListSize: Count('calling-list records', 1).default(100000).describe('Records in the calling list; groups that share a list give it the same size.'),
   firstPhone: Count('(phone number)', 0)
     .optional()
-    .describe('Phone numbers of the calling list are consecutive from this one. Not given: 5550000000 for the first list, each further list from the end of the ranges before it, so no two lists share a phone.'),
+    .describe(
+      'Phone numbers of the calling list are consecutive from this one. Not given: 5550000000 for the first list, each further list from the end of the ranges before it, so no two lists share a phone.',
+    ),
   agents: Count('agents', 1).default(50),
   dialMode: z.enum(['preview', 'progressive', 'predictive'], { error: 'expected preview, progressive or predictive' }).default('predictive'),
   previewTime: Distribution.default({ uniform: ['3s', '10s'] }).describe('Preview mode: time the agent looks at the record before dialing.'),
@@ -205,7 +236,9 @@ export type CampaignGroup = Omit<z.infer<typeof CampaignGroup>, 'callingList' | 
 const NetworkOutage = z.strictObject({
   kind: z
     .enum(['refused', 'hang', 'request-loss', 'response-loss'], { error: 'expected refused, hang, request-loss or response-loss' })
-    .describe('refused: connections refused (418); hang: connections accepted, never answered; request-loss: requests never arrive; response-loss: the external system saves but the response never arrives.'),
+    .describe(
+      'refused: connections refused (418); hang: connections accepted, never answered; request-loss: requests never arrive; response-loss: the external system saves but the response never arrives.',
+    ),
   from: Duration,
   until: Duration,
 });
@@ -213,13 +246,17 @@ const NetworkOutage = z.strictObject({
 export const Network = z.strictObject({
   latency: Distribution.default({ lognormal: { median: '15ms', p99: '120ms' } }).describe('One-way latency between OCS and the external system.'),
   requestLoss: Probability.default(0).describe('Probability that a request never reaches the external system (OCS times out).'),
-  responseLoss: Probability.default(0).describe('Probability that a response is lost after the external system processed the request (OCS times out; a re-submission is a duplicate).'),
+  responseLoss: Probability.default(0).describe(
+    'Probability that a response is lost after the external system processed the request (OCS times out; a re-submission is a duplicate).',
+  ),
   refusedConnections: Probability.default(0).describe('Probability that the connection is refused (OCS answers itself with 418).'),
   hangs: Probability.default(0).describe('Probability that the connection hangs with no answer (OCS times out).'),
   outages: z
     .array(NetworkOutage)
     .default([])
-    .describe('[model] Outage windows win over the probabilities above. Windows may overlap: at any moment the window that started last is in force (of windows starting together, the one listed last), so a window nested in another acts while it lasts.'),
+    .describe(
+      '[model] Outage windows win over the probabilities above. Windows may overlap: at any moment the window that started last is in force (of windows starting together, the one listed last), so a window nested in another acts while it lasts.',
+    ),
 });
 
 const ExternalOutage = z.strictObject({
@@ -254,7 +291,9 @@ export const ExternalSystem = z.strictObject({
   outages: z
     .array(ExternalOutage)
     .default([])
-    .describe('[model] Windows may overlap: at any moment the window that started last is in force (of windows starting together, the one listed last), so a 500 window inside a 503 window answers 500 while it lasts. An outage answers every request, those past the concurrency limit too.'),
+    .describe(
+      '[model] Windows may overlap: at any moment the window that started last is in force (of windows starting together, the one listed last), so a 500 window inside a 503 window answers 500 while it lasts. An outage answers every request, those past the concurrency limit too.',
+    ),
 });
 
 const OcsRestart = z.strictObject({
@@ -280,7 +319,10 @@ export const Scenario = z.strictObject({
   tenant: z.string().default('Environment'),
   ocs: OcsOptions.prefault({}),
   // prefault, not default: zod 4 returns a default as it is, and the group's own defaults must be filled in.
-  campaignGroups: z.array(CampaignGroup).min(1, { error: 'expected at least one campaign group' }).prefault([{ name: 'Outbound Sales@Sales Agents', dbid: 101 }]),
+  campaignGroups: z
+    .array(CampaignGroup)
+    .min(1, { error: 'expected at least one campaign group' })
+    .prefault([{ name: 'Outbound Sales@Sales Agents', dbid: 101 }]),
   network: Network.prefault({}),
   externalSystem: ExternalSystem.prefault({}),
   ocsRestarts: z
@@ -298,10 +340,11 @@ export const Scenario = z.strictObject({
         .default(0),
     })
     .prefault({})
-    .describe('A Poisson stream of seq 0 records with no call behind them, posted for the first campaign group while it dials (0 = off): for load tests and checking the model against queueing theory.'),
+    .describe(
+      'A Poisson stream of seq 0 records with no call behind them, posted for the first campaign group while it dials (0 = off): for load tests and checking the model against queueing theory.',
+    ),
 });
 /** What users write (defaults optional). */
 export type ScenarioInput = z.input<typeof Scenario>;
 /** The effective scenario: every default filled in, each group's calling list and phone range too. */
 export type Scenario = Omit<z.infer<typeof Scenario>, 'campaignGroups'> & { campaignGroups: CampaignGroup[] };
-

@@ -89,7 +89,10 @@ export function describeIssue(issue: z.core.$ZodIssue, input: unknown, root: z.Z
       return near === null ? '' : ` did you mean ${near}?`;
     };
     return issue.keys
-      .map((key) => `${formatPath([...issue.path, key])}: unknown field (given ${show(valueAt(input, [...issue.path, key]))});${guess(key)} allowed here: ${allowed}`)
+      .map(
+        (key) =>
+          `${formatPath([...issue.path, key])}: unknown field (given ${show(valueAt(input, [...issue.path, key]))});${guess(key)} allowed here: ${allowed}`,
+      )
       .join('\n');
   }
   const given = valueAt(input, issue.path);
@@ -102,7 +105,8 @@ export function describeIssue(issue: z.core.$ZodIssue, input: unknown, root: z.Z
     return `${formatPath(issue.path)}: got the key ${show(key)}; ${inner}`;
   }
   // A duration written without its unit ("30"): say how to write it.
-  if (typeof given === 'string' && /^\d+(\.\d+)?$/.test(given) && message.includes('duration with a unit')) message += ` (a bare ${show(given)} has no unit: write ${given}s for seconds, ${given}m for minutes)`;
+  if (typeof given === 'string' && /^\d+(\.\d+)?$/.test(given) && message.includes('duration with a unit'))
+    message += ` (a bare ${show(given)} has no unit: write ${given}s for seconds, ${given}m for minutes)`;
   return `${formatPath(issue.path)}: got ${show(given)}; ${message}`;
 }
 
@@ -113,7 +117,8 @@ function crossFieldErrors(s: Scenario): string[] {
       errors.push(`${formatPath([...path, 'uniform'])}: got ${show(d.uniform)}; expected [min, max] with min <= max`);
     }
     if ('lognormal' in d) {
-      if (durationMs(d.lognormal.median) <= 0) errors.push(`${formatPath([...path, 'lognormal', 'median'])}: got ${show(d.lognormal.median)}; expected a median above 0`);
+      if (durationMs(d.lognormal.median) <= 0)
+        errors.push(`${formatPath([...path, 'lognormal', 'median'])}: got ${show(d.lognormal.median)}; expected a median above 0`);
       if (durationMs(d.lognormal.p99) < durationMs(d.lognormal.median)) {
         errors.push(`${formatPath([...path, 'lognormal'])}: got ${show(d.lognormal)}; expected p99 >= median`);
       }
@@ -141,7 +146,9 @@ function crossFieldErrors(s: Scenario): string[] {
   errors.push(...restartErrors(s));
   const n = s.network;
   if (n.refusedConnections + n.hangs + n.requestLoss > 1) {
-    errors.push(`network: refusedConnections + hangs + requestLoss = ${n.refusedConnections + n.hangs + n.requestLoss}; expected at most 1 (they are exclusive fates of one request)`);
+    errors.push(
+      `network: refusedConnections + hangs + requestLoss = ${n.refusedConnections + n.hangs + n.requestLoss}; expected at most 1 (they are exclusive fates of one request)`,
+    );
   }
   const errorSum = Object.values(s.externalSystem.errors).reduce((a, b) => a + b, 0);
   if (errorSum > 1) errors.push(`externalSystem.errors: probabilities add up to ${errorSum}; expected at most 1`);
@@ -159,10 +166,12 @@ function crossFieldErrors(s: Scenario): string[] {
     checkDistribution([...path, 'previewTime'], g.previewTime);
     for (const [result, t] of Object.entries(g.treatments)) {
       // A redial sooner than a second, after a call that takes no time, would make the virtual clock stand still.
-      if (t !== undefined && durationMs(t.redialAfter) < 1000) errors.push(`${formatPath([...path, 'treatments', result, 'redialAfter'])}: got ${show(t.redialAfter)}; expected at least 1s`);
+      if (t !== undefined && durationMs(t.redialAfter) < 1000)
+        errors.push(`${formatPath([...path, 'treatments', result, 'redialAfter'])}: got ${show(t.redialAfter)}; expected at least 1s`);
     }
     const agentSum = Object.values(g.calls.agentResults).reduce((a, b) => a + b, 0);
-    if (agentSum > 1) errors.push(`${formatPath([...path, 'calls', 'agentResults'])}: probabilities add up to ${agentSum}; expected at most 1 (the rest is Answer)`);
+    if (agentSum > 1)
+      errors.push(`${formatPath([...path, 'calls', 'agentResults'])}: probabilities add up to ${agentSum}; expected at most 1 (the rest is Answer)`);
     for (const key of ['history-http-response-timeout', 'history-wait-recovery-timeout', 'http-response-timeout'] as const) {
       const v = g.options[key];
       if (v !== undefined) ocsTimeout([...path, 'options', key], v);
@@ -203,7 +212,9 @@ function timeErrors(s: Scenario): string[] {
   const [year, month, day, hour, minute, second] = (s.startTime.match(/\d+/g) ?? []).map(Number);
   const daysInMonth = month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
   if (!(month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59 && second <= 59)) {
-    return [`startTime: got ${show(s.startTime)}; expected a real UTC date and time like 2026-01-05T08:00:00Z (month 01-12, a day the month has, hours 00-23, minutes and seconds 00-59)`];
+    return [
+      `startTime: got ${show(s.startTime)}; expected a real UTC date and time like 2026-01-05T08:00:00Z (month 01-12, a day the month has, hours 00-23, minutes and seconds 00-59)`,
+    ];
   }
   const startMs = Date.parse(s.startTime);
   const endMs = startMs + durationMs(s.duration) + durationMs(s.drainLimit);

@@ -11,7 +11,10 @@ describe('overlapping outage windows: the window that started last is in force',
   it('a window nested inside another takes effect while it lasts, whichever is listed first', () => {
     const outer = w(10, 20, 'response-loss');
     const inner = w(12, 15, 'refused');
-    for (const windows of [[outer, inner], [inner, outer]]) {
+    for (const windows of [
+      [outer, inner],
+      [inner, outer],
+    ]) {
       const timeline = new FaultTimeline(windows);
       expect(timeline.at(9.99 * MIN)).toBeUndefined();
       expect(timeline.at(10 * MIN)).toBe(outer);
@@ -33,7 +36,7 @@ describe('overlapping outage windows: the window that started last is in force',
     expect(new FaultTimeline([b, a]).at(5 * MIN)).toBe(a);
   });
 
-  it('agrees with the checkers\' window-by-window definition on generated schedules', () => {
+  it("agrees with the checkers' window-by-window definition on generated schedules", () => {
     const schedule = fc.array(
       fc.tuple(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 1, max: 30 })).map(([from, length]) => ({ fromMs: from, untilMs: from + length })),
       { maxLength: 6 },
@@ -52,7 +55,12 @@ describe('overlapping outage windows in a run', () => {
     const run = runObserved(
       tinyScenario({
         duration: '25m',
-        network: { outages: [{ kind: 'response-loss', from: '10m', until: '20m' }, { kind: 'refused', from: '12m', until: '15m' }] },
+        network: {
+          outages: [
+            { kind: 'response-loss', from: '10m', until: '20m' },
+            { kind: 'refused', from: '12m', until: '15m' },
+          ],
+        },
       }),
     );
     const refusedAt = run.trace.filter((l) => l.entity === 'network' && l.event === 'refused').map((l) => l.t);
@@ -69,11 +77,17 @@ describe('overlapping outage windows in a run', () => {
     const run = runObserved(
       tinyScenario({
         duration: '25m',
-        externalSystem: { outages: [{ from: '5m', until: '20m', status: 503 }, { from: '8m', until: '10m', status: 500 }] },
+        externalSystem: {
+          outages: [
+            { from: '5m', until: '20m', status: 503 },
+            { from: '8m', until: '10m', status: 500 },
+          ],
+        },
       }),
     );
     const answers = run.trace.filter((l) => l.entity === 'external' && l.event === 'answered');
-    const statusesBetween = (fromMin: number, untilMin: number) => new Set(answers.filter((l) => l.t >= fromMin * MIN && l.t < untilMin * MIN).map((l) => l.status));
+    const statusesBetween = (fromMin: number, untilMin: number) =>
+      new Set(answers.filter((l) => l.t >= fromMin * MIN && l.t < untilMin * MIN).map((l) => l.status));
     expect(statusesBetween(8, 10)).toEqual(new Set([500]));
     expect(statusesBetween(5, 8)).toEqual(new Set([503]));
     expect(statusesBetween(10, 20)).toEqual(new Set([503]));

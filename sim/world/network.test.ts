@@ -15,7 +15,10 @@ type NetworkConfig = ResolvedModel['network'];
 type Outage = NetworkConfig['outages'][number];
 
 const network = (config: Partial<NetworkConfig>, seed = 11) =>
-  new Network({ latency: { distribution: 'fixed', value: 10 }, requestLoss: 0, responseLoss: 0, refusedConnections: 0, hangs: 0, outages: [], ...config }, new RandomStreams(seed));
+  new Network(
+    { latency: { distribution: 'fixed', value: 10 }, requestLoss: 0, responseLoss: 0, refusedConnections: 0, hangs: 0, outages: [], ...config },
+    new RandomStreams(seed),
+  );
 
 const N = 20_000;
 
@@ -44,7 +47,12 @@ describe('background faults, outside any outage window', () => {
   });
 
   it('refuse, hang and lose requests each at its own probability; the rest are delivered', () => {
-    for (const [refusedConnections, hangs, requestLoss] of [[0.1, 0.2, 0.15], [0.3, 0, 0.05], [0, 0.25, 0], [0, 0, 0.4]]) {
+    for (const [refusedConnections, hangs, requestLoss] of [
+      [0.1, 0.2, 0.15],
+      [0.3, 0, 0.05],
+      [0, 0.25, 0],
+      [0, 0, 0.4],
+    ]) {
       const shares = fateShares(network({ refusedConnections, hangs, requestLoss }), 1000);
       expect(shares.refused).toBeCloseTo(refusedConnections, 1);
       expect(Math.abs(shares.refused - refusedConnections)).toBeLessThan(TOLERANCE);
@@ -108,7 +116,16 @@ describe('outage windows win over the probabilities', () => {
 
   it('a window leaves the draws after it as they would have been: one draw per request and per response, whatever its fate', () => {
     const plain = network(background, 5);
-    const windowed = network({ ...background, outages: [{ kind: 'refused', fromMs: 0, untilMs: 100 }, { kind: 'response-loss', fromMs: 0, untilMs: 100 }] }, 5);
+    const windowed = network(
+      {
+        ...background,
+        outages: [
+          { kind: 'refused', fromMs: 0, untilMs: 100 },
+          { kind: 'response-loss', fromMs: 0, untilMs: 100 },
+        ],
+      },
+      5,
+    );
     for (let i = 0; i < 300; i++) {
       plain.requestFate(200);
       plain.responseLost(200);
@@ -122,7 +139,10 @@ describe('outage windows win over the probabilities', () => {
 
 describe('latency', () => {
   it('is drawn from the configured distribution, for each crossing', () => {
-    const net = new Network({ latency: { distribution: 'uniform', min: 10, max: 30 }, requestLoss: 0, responseLoss: 0, refusedConnections: 0, hangs: 0, outages: [] }, new RandomStreams(3));
+    const net = new Network(
+      { latency: { distribution: 'uniform', min: 10, max: 30 }, requestLoss: 0, responseLoss: 0, refusedConnections: 0, hangs: 0, outages: [] },
+      new RandomStreams(3),
+    );
     const draws = Array.from({ length: 5000 }, () => net.latency());
     expect(Math.min(...draws)).toBeGreaterThanOrEqual(10);
     expect(Math.max(...draws)).toBeLessThan(30);
@@ -143,7 +163,9 @@ describe('faults in a run', () => {
   });
 
   it('a response-loss window in force during a run still lets the background refusals happen', () => {
-    const { summary } = runObserved(tinyScenario({ duration: '3m', network: { refusedConnections: 0.3, outages: [{ kind: 'response-loss', from: '0s', until: '3m' }] } }));
+    const { summary } = runObserved(
+      tinyScenario({ duration: '3m', network: { refusedConnections: 0.3, outages: [{ kind: 'response-loss', from: '0s', until: '3m' }] } }),
+    );
     expect(summary.network.refused).toBeGreaterThan(10);
     expect(summary.network.lostResponses).toBeGreaterThan(10);
   });

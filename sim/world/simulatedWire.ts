@@ -26,7 +26,13 @@ export class SimulatedWire implements Wire {
     private readonly trace: RunObserver['trace'],
   ) {
     this.network = new Network(model.network, random);
-    this.external = new ExternalSystem(model.externalSystem, kernel, random, (request, status) => this.serverResponded(request, status), trace && this.externalObserver(trace));
+    this.external = new ExternalSystem(
+      model.externalSystem,
+      kernel,
+      random,
+      (request, status) => this.serverResponded(request, status),
+      trace && this.externalObserver(trace),
+    );
   }
 
   send(request: HttpRequest): void {
@@ -75,11 +81,21 @@ export class SimulatedWire implements Wire {
   /** The external system's side of the trace: each arrival, each queued request served, each store. */
   private externalObserver(trace: NonNullable<RunObserver['trace']>): ExternalSystemObserver<HttpRequest> {
     return {
-      arrived: (request, outcome, queued) => trace({ t: this.kernel.now, entity: 'external', event: 'request', request: describeRequest(request), outcome, queued }),
+      arrived: (request, outcome, queued) =>
+        trace({ t: this.kernel.now, entity: 'external', event: 'request', request: describeRequest(request), outcome, queued }),
       dequeued: (request, queued) => trace({ t: this.kernel.now, entity: 'external', event: 'dequeued', request: describeRequest(request), queued }),
       stored: (request, duplicate, staleOverwrite) => {
         const from = request.from as CallReportRecord;
-        trace({ t: this.kernel.now, entity: 'external', event: 'stored', guid: from.attempt.guid, seq: from.seq, duplicate, staleOverwrite, storedSeq: from.attempt.storedSeq });
+        trace({
+          t: this.kernel.now,
+          entity: 'external',
+          event: 'stored',
+          guid: from.attempt.guid,
+          seq: from.seq,
+          duplicate,
+          staleOverwrite,
+          storedSeq: from.attempt.storedSeq,
+        });
       },
       answered: (request, status) => trace({ t: this.kernel.now, entity: 'external', event: 'answered', request: describeRequest(request), status }),
     };
