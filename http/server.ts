@@ -331,18 +331,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         req,
         res,
         (body) => {
-          const status = body.status ?? 503;
-          if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599)
-            return fail(res, 400, 'status: expected an HTTP error status (400-599)');
-          const length = Duration.safeParse(body.for);
-          if (!length.success || durationMs(length.data) <= 0) return fail(res, 400, 'for: expected a duration above 0 with a unit, e.g. "2m"');
-          const unknown = Object.keys(body).filter((k) => k !== 'status' && k !== 'for');
-          if (unknown.length > 0) return fail(res, 400, `${unknown.join(', ')}: unknown field; allowed: status, for`);
+          const asked = outageRequest(body);
+          if (typeof asked === 'string') return fail(res, 400, asked);
+          const { status, lengthMs } = asked;
           // An outage from now: the schedule's clock starts if it has not.
           if (!clock.started) clock.start();
           clock.pump();
           const from = Math.ceil(kernel.now);
-          const outage = { from: formatDuration(from), until: formatDuration(from + durationMs(length.data)), status };
+          const outage = { from: formatDuration(from), until: formatDuration(from + lengthMs), status };
           const errors = replaceFaults({ externalSystem: { ...current.externalSystem, outages: [...current.externalSystem.outages, outage] } });
           if (errors !== null) return fail(res, 400, errors.join('; '));
           show();
@@ -414,22 +410,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   server.headersTimeout = clientTimeoutMs;
   server.keepAliveTimeout = 65_000;
 
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => {
-      reject(
-        new BadServeSetup(
-          err.code === 'EADDRINUSE'
-            ? `port ${options.port} on ${options.host} is already in use`
-            : err.code === 'EACCES'
-              ? `no permission to listen on ${options.host}:${options.port}`
-              : `cannot listen on ${options.host}:${options.port}: ${err.message}`,
-        ),
-      );
-    });
-    server.listen(options.port, options.host, () => resolveListen());
-  });
+  const port = await listen(server, options.host, options.port);
   if (options.clock === 'start') clock.start();
-  const port = (server.address() as AddressInfo).port;
 
   let closing: Promise<void> | null = null;
   return {
@@ -456,6 +438,36 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         await new Promise<void>((r) => (log === null ? r() : log.end(() => r())));
       })()),
   };
+}
+
+/** A control API's `{status, for}` outage request (serve's and the proxy's), or what is wrong with it. */
+export function outageRequest(body: Record<string, unknown>): { status: number; lengthMs: number } | string {
+  const status = body.status ?? 503;
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599) return 'status: expected an HTTP error status (400-599)';
+  const length = Duration.safeParse(body.for);
+  if (!length.success || durationMs(length.data) <= 0) return 'for: expected a duration above 0 with a unit, e.g. "2m"';
+  const unknown = Object.keys(body).filter((k) => k !== 'status' && k !== 'for');
+  if (unknown.length > 0) return `${unknown.join(', ')}: unknown field; allowed: status, for`;
+  return { status, lengthMs: durationMs(length.data) };
+}
+
+/** Listens on host:port (0: any free port) and resolves with the port; a port in use or forbidden is a BadServeSetup naming it. */
+export async function listen(server: Server, host: string, port: number): Promise<number> {
+  await new Promise<void>((listening, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(
+        new BadServeSetup(
+          err.code === 'EADDRINUSE'
+            ? `port ${port} on ${host} is already in use`
+            : err.code === 'EACCES'
+              ? `no permission to listen on ${host}:${port}`
+              : `cannot listen on ${host}:${port}: ${err.message}`,
+        ),
+      );
+    });
+    server.listen(port, host, () => listening());
+  });
+  return (server.address() as AddressInfo).port;
 }
 
 export function tlsFiles(tls: { cert: string; key: string }): { cert: Buffer; key: Buffer } {

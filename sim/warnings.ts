@@ -1,4 +1,4 @@
-import type { DurationDistribution } from './kernel/random.ts';
+import { typicalMs } from './health/capacity.ts';
 import type { ResolvedModel } from './scenario/resolve.ts';
 import { sanityWarnings } from './sanityWarnings.ts';
 
@@ -8,20 +8,6 @@ import { sanityWarnings } from './sanityWarnings.ts';
  * (from the settings) and after it (from what happened), on stderr and in
  * the report, never as an error: the user may mean it.
  */
-
-/** A typical value of a duration distribution, ms (its median; an exponential's median is ln 2 x its mean). */
-function typicalMs(d: DurationDistribution): number {
-  switch (d.distribution) {
-    case 'fixed':
-      return d.value;
-    case 'uniform':
-      return (d.min + d.max) / 2;
-    case 'exponential':
-      return d.mean * Math.LN2;
-    case 'lognormal':
-      return d.median;
-  }
-}
 
 /** ocs.log lines above which a run is called a storm: about 128 MB of log. */
 export const STORM_POSTS = 1_000_000;

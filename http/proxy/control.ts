@@ -1,11 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resolve, type ResolvedModel } from '../../sim/scenario/resolve.ts';
-import { durationMs } from '../../sim/scenario/durations.ts';
-import { Duration, type Scenario } from '../../sim/scenario/scenario.ts';
+import type { Scenario } from '../../sim/scenario/scenario.ts';
 import { validateScenario } from '../../sim/scenario/validate.ts';
 import type { Network } from '../../sim/world/network.ts';
 import type { RealTimeDriver } from '../realTimeDriver.ts';
+import { outageRequest } from '../server.ts';
 import type { ProxyCounters } from './counters.ts';
 
 /**
@@ -122,16 +122,11 @@ export class ProxyControl {
   }
 
   private addOutage(res: ServerResponse, body: Record<string, unknown>, fail: Fail): void {
-    const status = body.status ?? 503;
-    if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599)
-      return fail(res, 400, 'status: expected an HTTP error status (400-599)');
-    const length = Duration.safeParse(body.for);
-    if (!length.success || durationMs(length.data) <= 0) return fail(res, 400, 'for: expected a duration above 0 with a unit, e.g. "2m"');
-    const unknown = Object.keys(body).filter((k) => k !== 'status' && k !== 'for');
-    if (unknown.length > 0) return fail(res, 400, `${unknown.join(', ')}: unknown field; allowed: status, for`);
+    const asked = outageRequest(body);
+    if (typeof asked === 'string') return fail(res, 400, asked);
     const { clock } = this.deps;
     if (!clock.started) clock.start();
-    this.outages.push({ fromMs: clock.now, untilMs: clock.now + durationMs(length.data), status });
+    this.outages.push({ fromMs: clock.now, untilMs: clock.now + asked.lengthMs, status: asked.status });
     res.writeHead(200, { 'content-type': 'application/json' }).end(`${JSON.stringify(this.state(), null, 2)}\n`);
   }
 

@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { Kernel } from '../../sim/kernel/kernel.ts';
 import { RandomStreams } from '../../sim/kernel/random.ts';
 import { resolve, type ResolvedModel } from '../../sim/scenario/resolve.ts';
@@ -10,7 +9,7 @@ import type { ClientEvent } from '../clientVerdict.ts';
 import { Ledger, type Exchange, type Injected, type Outcome } from '../drive/ledger.ts';
 import { RealTimeDriver } from '../realTimeDriver.ts';
 import { pathOfTarget } from '../requestParts.ts';
-import { BadServeSetup, pathOf, tlsFiles } from '../server.ts';
+import { listen, pathOf, tlsFiles } from '../server.ts';
 import { ProxyControl, CONTROL_PREFIX } from './control.ts';
 import { ProxyCounters } from './counters.ts';
 import { OcsSide } from './ocsSide.ts';
@@ -226,22 +225,8 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   server.requestTimeout = options.clientTimeoutMs ?? CLIENT_TIMEOUT_MS;
   server.headersTimeout = options.clientTimeoutMs ?? CLIENT_TIMEOUT_MS;
   server.keepAliveTimeout = 65_000;
-  await new Promise<void>((listening, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => {
-      reject(
-        new BadServeSetup(
-          err.code === 'EADDRINUSE'
-            ? `port ${options.port} on ${options.host} is already in use`
-            : err.code === 'EACCES'
-              ? `no permission to listen on ${options.host}:${options.port}`
-              : `cannot listen on ${options.host}:${options.port}: ${err.message}`,
-        ),
-      );
-    });
-    server.listen(options.port, options.host, () => listening());
-  });
+  const port = await listen(server, options.host, options.port);
   if (options.clock === 'start') clock.start();
-  const port = (server.address() as AddressInfo).port;
   let closing: Promise<void> | null = null;
   return {
     url: `${options.tls === undefined ? 'http' : 'https'}://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`,
