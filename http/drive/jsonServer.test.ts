@@ -1,12 +1,10 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify as stringifyYaml } from 'yaml';
 import { ocsSim } from '../../test-support/cli.ts';
+import { startJsonServer } from '../../test-support/jsonServer.ts';
 import type { Conformance } from './conformance.ts';
 
 /**
@@ -18,45 +16,7 @@ import type { Conformance } from './conformance.ts';
  */
 
 const dir = mkdtempSync(join(tmpdir(), 'ocs-sim-json-server-'));
-const children: ChildProcessWithoutNullStreams[] = [];
-afterAll(() => {
-  for (const child of children) child.kill('SIGKILL');
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const require = createRequire(import.meta.url);
-const JSON_SERVER = join(dirname(require.resolve('json-server/package.json')), 'lib', 'cli', 'bin.js');
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const port = (probe.address() as { port: number }).port;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-/** json-server on db.json with an empty `records` collection; resolves once it answers. */
-async function startJsonServer(): Promise<{ url: string; child: ChildProcessWithoutNullStreams }> {
-  const db = join(dir, 'db.json');
-  writeFileSync(db, '{ "records": [] }\n');
-  const port = await freePort();
-  const child = spawn(process.execPath, [JSON_SERVER, '--host', '127.0.0.1', '--port', String(port), '--quiet', db]);
-  children.push(child);
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    if (child.exitCode !== null) throw new Error(`json-server exited ${child.exitCode}: ${stderr}`);
-    try {
-      const res = await fetch(`${url}/records`);
-      if (res.ok) return { url, child };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`json-server did not answer on ${url}: ${stderr}`);
-}
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A few seconds of short calls, 30% of responses lost: re-submissions that a store of every POST keeps twice. */
 const SCENARIO = join(dir, 'short.yaml');
@@ -91,7 +51,7 @@ writeFileSync(
 
 describe('ocs-sim drive against json-server (real third-party software)', () => {
   it('flags its 201s and its duplicate rows, and judges storage on the rows its query read-back answers', async () => {
-    const { url, child } = await startJsonServer();
+    const { url, child } = await startJsonServer(dir);
     const out = join(dir, 'drive');
     const result = await ocsSim([
       'drive',

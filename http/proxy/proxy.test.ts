@@ -3,10 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { request } from 'undici';
+import { Agent, request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify as toYaml } from 'yaml';
 import { ocsSim } from '../../test-support/cli.ts';
+import { selfSignedCertificate } from '../../test-support/certificate.ts';
+import { startJsonServer } from '../../test-support/jsonServer.ts';
 import { spawnListening } from '../../test-support/listening.ts';
 import { scenarioFrom } from '../../test-support/scenarios.ts';
 import type { ClientVerdict } from '../clientVerdict.ts';
@@ -117,6 +119,91 @@ describe('ocs-sim drive -> ocs-sim proxy -> ocs-sim serve', () => {
     const twin = json<{ twin: { agrees: boolean; figures: Array<{ figure: string; observed: number; model: number }> } }>(join(out, 'proxy.json')).twin;
     expect(twin.figures.map((f) => f.figure)).toEqual(['records created', 're-submissions', 'wait conditions', 'refused connections', 'lost responses']);
     expect(twin.agrees, JSON.stringify(twin.figures)).toBe(true);
+  });
+});
+
+describe('ocs-sim drive -> ocs-sim proxy -> json-server (real third-party software)', () => {
+  it('blames json-server for its 201s and duplicate rows, and not the faithful OCS', async () => {
+    const { url, child } = await startJsonServer(dir);
+    const out = join(dir, 'json-server');
+    // json-server's collection is /records: the OCS under test posts there.
+    const scenario = scenarioFile('json-server', {
+      ocs: { ...OCS, 'history-uri': 'http://es/records' },
+      duration: '8s',
+      network: { latency: { fixed: '0ms' }, responseLoss: 0.1 },
+    });
+    const proxy = await spawnListening([
+      'proxy',
+      scenario,
+      '--port',
+      '0',
+      '--target',
+      url,
+      '--read-back',
+      `${url}/records?GSW_CALL_ATTEMPT_GUID={guid}`,
+      '--out',
+      out,
+    ]);
+    try {
+      const short = scenarioFile('short-clean', { duration: '5s', drainLimit: '3s', network: { latency: { fixed: '0ms' } } });
+      await ocsSim(['drive', short, '--target', `${proxy.url}/records`, '--no-network-faults', '--out', join(dir, 'drive-json-server')]);
+      proxy.child.kill('SIGTERM');
+      expect(await proxy.exited).toBe(1);
+    } finally {
+      proxy.child.kill('SIGKILL');
+      child.kill('SIGTERM');
+    }
+    const conformance = json<Conformance>(join(out, 'conformance.json'));
+    const claim = (id: string) => conformance.claims.find((c) => c.id === id)!;
+    expect(claim('answers-understood').verdict).toBe('violated');
+    expect(claim('answers-understood').detail).toMatch(/201: \d+/);
+    expect(claim('stored-on-200').verdict).toBe('violated');
+    expect(claim('idempotent-resubmissions').verdict).toBe('violated');
+    expect(claim('read-back-contract').verdict).toBe('held');
+    // OCS re-submitted every 201 as it should: its verdict holds, the target is the one at fault.
+    expect(json<ClientVerdict>(join(out, 'verdict.json')).checks.filter((c) => c.status === 'violated')).toEqual([]);
+  });
+});
+
+describe('HTTPS on both sides', () => {
+  it('listens with --tls-cert/--tls-key and forwards to an https target it trusts with --ca', async () => {
+    const { cert, key } = selfSignedCertificate(dir, 'proxy-');
+    const serve = await startServer({ scenario: TARGET, host: '127.0.0.1', port: 0, tls: { cert, key } });
+    const proxy = await spawnListening([
+      'proxy',
+      CLEAN,
+      '--port',
+      '0',
+      '--target',
+      serve.url,
+      '--ca',
+      cert,
+      '--tls-cert',
+      cert,
+      '--tls-key',
+      key,
+      '--out',
+      join(dir, 'tls'),
+    ]);
+    try {
+      expect(proxy.url).toMatch(/^https:/);
+      const agent = new Agent({ connect: { ca: readFileSync(cert) } });
+      const res = await request(`${proxy.url}/ocs/history`, {
+        method: 'POST',
+        dispatcher: agent,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ GSW_CALL_ATTEMPT_GUID: 'TLS-1', GSW_HIST_SEQUENCE_NUM: 0 }),
+      });
+      expect(res.statusCode).toBe(200);
+      await res.body.dump();
+      await agent.close();
+      const rows = await request(`${serve.url}/records/TLS-1`, { dispatcher: new Agent({ connect: { ca: readFileSync(cert) } }) });
+      expect(rows.statusCode).toBe(200);
+      await rows.body.dump();
+    } finally {
+      proxy.child.kill('SIGKILL');
+      await serve.close();
+    }
   });
 });
 
