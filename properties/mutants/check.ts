@@ -59,7 +59,7 @@ function failingProperties(dir: string, stopAtFirst: boolean): string[] {
     .map((f) => `properties/${f}`);
   spawnSync('npx', ['vitest', 'run', ...tests, '--reporter=json', `--outputFile=${report}`, ...(stopAtFirst ? ['--bail=1'] : [])], {
     cwd: dir,
-    env: { ...process.env, FC_SEED: SEED, NO_COLOR: '1' },
+    env: { ...process.env, FC_SEED: SEED, FC_NO_SHRINK: stopAtFirst ? '1' : (process.env.FC_NO_SHRINK ?? ''), NO_COLOR: '1' },
     encoding: 'utf8',
     maxBuffer: 1 << 28,
   });
