@@ -7,6 +7,8 @@ import { validateSweep } from '../sweep/sweepFile.ts';
 import { main } from './program.ts';
 import { ScenarioError } from '../io/inputErrors.ts';
 import { loadScenario } from '../io/scenarioFile.ts';
+import { packageVersion } from '../io/packageRoot.ts';
+import { modelVersion } from '../sweep/modelVersion.ts';
 
 /** Input a user expects to work, or to be told how to write (issue 24). */
 
@@ -27,7 +29,8 @@ describe('input fixes', () => {
     } finally {
       write.mockRestore();
     }
-    expect(out).toMatch(/^ocs-sim 0\.1\.0 \(model [0-9a-f]{16}\)\n$/);
+    expect(out).toBe(`ocs-sim ${packageVersion()} (model ${modelVersion()})\n`);
+    expect(out).toMatch(/^ocs-sim \d+\.\d+\.\d+ \(model [0-9a-f]{16}\)\n$/);
   });
 
   it('an objective limit with a unit, for a metric in seconds: { metric: deliveryP99Seconds, max: 2m } is 120 s; on another metric it is refused', () => {
