@@ -92,3 +92,36 @@ class Connection {
     pending?.resolve(status);
   }
 }
+
+/**
+ * Sends `count` requests paced at `rate` per second, each timed from its due
+ * instant (a late send counts against the server, as a load generator with a
+ * fixed schedule measures it); resolves with the p99 latency, ms.
+ */
+export async function pacedP99Ms(rate: number, count: number, send: (i: number) => Promise<void>): Promise<number> {
+  const latencies: number[] = [];
+  const origin = performance.now();
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < count; i++) {
+    const due = origin + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const at = performance.now();
+    pending.push(send(i).then(() => void latencies.push(performance.now() - at)));
+  }
+  await Promise.all(pending);
+  latencies.sort((a, b) => a - b);
+  return latencies[Math.ceil(0.99 * latencies.length) - 1];
+}
+
+/** Sends `total` requests from `connections` loops, each sending its next as soon as its last is answered; resolves with requests per second. */
+export async function flatOutPerSecond(total: number, connections: number, send: (i: number) => Promise<void>): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (next < total) await send(next++);
+    }),
+  );
+  return total / ((performance.now() - started) / 1000);
+}

@@ -2,9 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { HttpLoad } from './httpLoad.ts';
+import { flatOutPerSecond, HttpLoad, pacedP99Ms } from './httpLoad.ts';
 
 /**
  * `ocs-sim proxy` in front of `ocs-sim serve`, each in its own process, the
@@ -22,20 +21,9 @@ function listening(child: ChildProcess, what: string): Promise<string> {
   });
 }
 
-async function pacedP99(load: HttpLoad, rate: number, count: number, first: number): Promise<number> {
-  const latencies: number[] = [];
-  const origin = performance.now();
-  const pending: Promise<void>[] = [];
-  for (let i = 0; i < count; i++) {
-    const due = origin + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    const at = performance.now();
-    pending.push(post(load, first + i).then(() => void latencies.push(performance.now() - at)));
-  }
-  await Promise.all(pending);
-  latencies.sort((a, b) => a - b);
-  return latencies[Math.ceil(0.99 * latencies.length) - 1];
+/** The p99 of `count` POSTs at `rate` per second through `load`, GUIDs numbered from `first`. */
+function pacedP99(load: HttpLoad, rate: number, count: number, first: number): Promise<number> {
+  return pacedP99Ms(rate, count, (i) => post(load, first + i));
 }
 
 async function post(load: HttpLoad, i: number): Promise<void> {
@@ -82,15 +70,8 @@ export async function proxyBench(quick: boolean): Promise<{ proxyAddedLatencyP99
     }
     added.sort((a, b) => a - b);
     const total = quick ? 10_000 : 30_000;
-    let next = 0;
     const base = (sent += total);
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: 32 }, async () => {
-        while (next < total) await post(through, base + next++);
-      }),
-    );
-    const proxyMaxPostsPerSecond = total / ((performance.now() - started) / 1000);
+    const proxyMaxPostsPerSecond = await flatOutPerSecond(total, 32, (i) => post(through, base + i));
     direct.close();
     through.close();
     return {

@@ -2,9 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { HttpLoad } from './httpLoad.ts';
+import { flatOutPerSecond, HttpLoad, pacedP99Ms } from './httpLoad.ts';
 
 /**
  * `ocs-sim serve` under load, in its own process with its journal on, from
@@ -42,31 +41,11 @@ export async function serveBench(quick: boolean): Promise<{ serveRecordsPerSecon
     };
     // Flat out: 32 requests in flight at all times.
     const total = quick ? 10_000 : 40_000;
-    let next = 0;
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: 32 }, async () => {
-        while (next < total) await post(next++);
-      }),
-    );
-    const serveRecordsPerSecond = total / ((performance.now() - started) / 1000);
+    const serveRecordsPerSecond = await flatOutPerSecond(total, 32, post);
     // Paced: 2,000 POSTs a second for a few seconds, each timed from its due instant.
-    const rate = 2000;
     const count = quick ? 2000 : 6000;
-    const latencies: number[] = [];
-    const origin = performance.now();
-    const pending: Promise<void>[] = [];
-    for (let i = 0; i < count; i++) {
-      const due = origin + (i * 1000) / rate;
-      const wait = due - performance.now();
-      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-      const at = performance.now();
-      pending.push(post(total + i).then(() => void latencies.push(performance.now() - at)));
-    }
-    await Promise.all(pending);
+    const serveLatencyP99Ms = await pacedP99Ms(2000, count, (i) => post(total + i));
     load.close();
-    latencies.sort((a, b) => a - b);
-    const serveLatencyP99Ms = latencies[Math.ceil(0.99 * latencies.length) - 1];
     return {
       serveRecordsPerSecond: Math.round(serveRecordsPerSecond),
       serveLatencyP99Ms: Number(serveLatencyP99Ms.toFixed(2)),

@@ -39,7 +39,8 @@ export function addRunCommand(cli: Command): void {
       ) => {
         const { scenario, input } = loadScenario(file);
         const seed = opts.seed ?? scenario.seed;
-        process.stdout.write(`${runHeader(scenario, seed, ocsSettingsGiven(input))}\n`);
+        const optionsGiven = ocsSettingsGiven(input);
+        process.stdout.write(`${runHeader(scenario, seed, optionsGiven)}\n`);
         for (const warning of bareNumberWarnings(input)) process.stderr.write(`warning: ${warning}\n`);
         const before = settingsWarnings(resolve(scenario, seed));
         for (const warning of before) process.stderr.write(`warning: ${warning}\n`);
@@ -49,7 +50,7 @@ export function addRunCommand(cli: Command): void {
           engine: opts.engine,
           trace: opts.trace,
           maxRecoveryMs: opts.maxRecovery,
-          optionsGiven: ocsSettingsGiven(input),
+          optionsGiven,
         });
         for (const warning of result.summary.warnings.filter((w) => !before.includes(w))) process.stderr.write(`warning: ${warning}\n`);
         process.stdout.write(`${humanSummary(result, opts.out, runFileNames(opts.trace))}\n`);

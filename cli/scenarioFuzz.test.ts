@@ -65,8 +65,7 @@ let stoppedForBudget = false;
 
 beforeAll(() => {
   ScenarioRun.prototype.advance = function advance(this: ScenarioRun, maxEvents: number): boolean {
-    // The kernel's own count of events run: test code may look inside the run it budgets.
-    if ((this as unknown as { kernel: { executed: number } }).kernel.executed > EVENT_BUDGET) {
+    if (this.eventsRun > EVENT_BUDGET) {
       stoppedForBudget = true;
       throw new Error(`scenario fuzz: run stopped after its budget of ${EVENT_BUDGET} events`);
     }

@@ -1,6 +1,10 @@
 import { PoolOccupancy, poolFullSince } from './poolOccupancy.ts';
 import { at, Findings, TOLERANCE_MS, WAIT_GRACE_MS, type ClientSettings, type RequestSeen, type VerdictCheck } from './verdictFindings.ts';
 
+/** The check's claim, as verdict.json states it (the proxy reads its evidence count by it). */
+export const WAIT_CONDITION_CLAIM =
+  'no new attempt is dialed while more failed records than history-wait-condition-threshold await re-submission (a wait condition)';
+
 /**
  * While more records of a campaign group have failed and are not yet saved
  * than history-wait-condition-threshold (for longer than a grace second), the
@@ -71,7 +75,7 @@ export function noDialDuringWaitCondition(records: RequestSeen[], all: RequestSe
       ? `; ${queued + stated} new attempt(s) came during one but were dialed before it (${queued} waited for a pooled connection, ${stated} by the dial time their record states)`
       : '';
   return f.check(
-    'no new attempt is dialed while more failed records than history-wait-condition-threshold await re-submission (a wait condition)',
+    WAIT_CONDITION_CLAIM,
     `${waits} wait condition(s) implied by the failures${cleared}`,
     waits,
     'wait conditions implied by the failures',

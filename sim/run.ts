@@ -170,6 +170,11 @@ export class ScenarioRun {
     return this.kernel.nextTime;
   }
 
+  /** Events the kernel has run so far (a budget for callers that must stop a run that never ends). */
+  get eventsRun(): number {
+    return this.kernel.executed;
+  }
+
   /** The run's clock, ms since its start. */
   get now(): number {
     return this.kernel.now;

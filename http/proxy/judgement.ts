@@ -7,6 +7,7 @@ import { pairHealth, type PairHealth } from './pairHealth.ts';
 import type { ProxyEvidence } from './proxy.ts';
 import { twinCheck, type Twin } from './twin.ts';
 import type { Scenario } from '../../sim/scenario/scenario.ts';
+import { WAIT_CONDITION_CLAIM } from '../waitConditionCheck.ts';
 
 /**
  * The proxy's two verdicts, from what passed through it: serve's verdict on
@@ -119,7 +120,7 @@ function observedFigures(evidence: ProxyEvidence, verdict: ClientVerdict) {
     posts++;
     keys.add(`${e.record.guid}:${e.record.seq}`);
   }
-  const waits = verdict.checks.find((c) => c.claim.startsWith('no new attempt is dialed'))?.judgedOn ?? 0;
+  const waits = verdict.checks.find((c) => c.claim === WAIT_CONDITION_CLAIM)?.judgedOn ?? 0;
   return {
     recordsCreated: keys.size,
     resubmissions: posts - keys.size,

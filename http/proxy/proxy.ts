@@ -8,7 +8,7 @@ import { Network } from '../../sim/world/network.ts';
 import type { ClientEvent } from '../clientVerdict.ts';
 import { Ledger, type Exchange, type Injected, type Outcome } from '../drive/ledger.ts';
 import { RealTimeDriver } from '../realTimeDriver.ts';
-import { pathOfTarget } from '../requestParts.ts';
+import { pathOfTarget, utf8 } from '../requestParts.ts';
 import { listen, pathOf, tlsFiles } from '../server.ts';
 import { ProxyControl, CONTROL_PREFIX } from './control.ts';
 import { ProxyCounters } from './counters.ts';
@@ -260,7 +260,7 @@ function next(counts: Map<string, number>, key: string): number {
 function recordOf(body: Buffer): RecordId | null {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
+    parsed = JSON.parse(utf8.decode(body));
   } catch {
     return null;
   }
