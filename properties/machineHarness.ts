@@ -2,7 +2,9 @@ import type { AnyMachineSnapshot, AnyStateMachine, EventObject } from 'xstate';
 import { createTestModel, TestModel } from 'xstate/graph';
 import { callReportRecordMachine, type CallReportRecordContext } from '../machines/callReportRecord.ts';
 import { campaignGroupMachine, type CampaignGroupContext } from '../machines/campaignGroup.ts';
-import { machineRunner, type Effect, type EngineName, type MachineInstance } from '../sim/kernel/engine.ts';
+import type { EngineName, MachineInstance } from '../sim/kernel/engine.ts';
+import type { Handler, ScheduledEvent } from '../sim/kernel/kernel.ts';
+import { MachineHost, unstarted, type ActionTable, type HostedEntity, type MachineClock } from '../sim/kernel/machineHost.ts';
 
 /**
  * A machine as the simulator runs it: stepped by an engine (the compiled one
@@ -88,40 +90,97 @@ export interface Ledger {
   dialing: 'unknown' | 'resumed' | 'suspended' | 'stopped' | 'halted';
 }
 
-export class MachineUnderTest {
-  readonly instance: MachineInstance;
-  readonly ledger: Ledger = {
-    connectionRequests: 0,
-    connectionsHeld: 0,
-    posts: 0,
-    marked: 0,
-    timer: null,
-    awaitingRecovery: false,
-    released: false,
-    lost: false,
-    logs: [],
-    dialing: 'unknown',
-  };
-  private readonly runner;
+/** A machine under test, as the simulator runs it: the same host, its actions performed on the ledger. */
+interface EntityUnderTest extends HostedEntity {
+  readonly ledger: Ledger;
+}
 
-  constructor(machine: AnyStateMachine, context: object, engine: EngineName = 'compiled') {
-    this.runner = machineRunner(machine, engine);
-    const started = this.runner.start(context);
-    this.instance = started.instance;
-    this.perform(started.effects);
+/** Delayed transitions wait on the ledger: the test decides when one fires (it sends the timer's event). */
+const ledgerClock: MachineClock = {
+  scheduleFixed<T>(delayMs: number, handler: Handler<T>, entity: T): ScheduledEvent {
+    const e = entity as unknown as EntityUnderTest;
+    e.ledger.timer = { id: e.timerId!, delayMs, event: e.timerEvent! };
+    return { time: delayMs, seq: 0, handler: handler as Handler<never>, arg: entity, cancelled: false, lane: null };
+  },
+  cancel(event: ScheduledEvent): void {
+    (event.arg as EntityUnderTest).ledger.timer = null;
+  },
+};
+
+const newLedger = (): Ledger => ({
+  connectionRequests: 0,
+  connectionsHeld: 0,
+  posts: 0,
+  marked: 0,
+  timer: null,
+  awaitingRecovery: false,
+  released: false,
+  lost: false,
+  logs: [],
+  dialing: 'unknown',
+});
+
+const logged = (l: Ledger, name: string) => () => void l.logs.push(name);
+
+/** What the record machine's actions do to the ledger: the resources the simulator manages for a record. */
+const recordLedgerActions = (l: Ledger): ActionTable<typeof callReportRecordMachine, EntityUnderTest> => ({
+  requestConnection: () => void l.connectionRequests++,
+  postRecord: () => {
+    if (l.connectionsHeld !== 1) throw new Error(`POST with ${l.connectionsHeld} connections held`);
+    l.posts++;
+  },
+  releaseConnection: () => void l.connectionsHeld--,
+  markForResubmission: () => void l.marked++,
+  unmarkForResubmission: () => void l.marked--,
+  awaitRecovery: () => void (l.awaitingRecovery = true),
+  endRecovery: () => void (l.awaitingRecovery = false),
+  releaseRecord: () => void (l.released = true),
+  releaseLostRecord: () => void (l.lost = true),
+  logSaved: logged(l, 'logSaved'),
+  logNotSaved: logged(l, 'logNotSaved'),
+  logTimeoutElapsed: logged(l, 'logTimeoutElapsed'),
+  logResponseTimeout: logged(l, 'logResponseTimeout'),
+});
+
+/** What the campaign group machine's actions do to the ledger: dialing as they leave it, and the log. */
+const groupLedgerActions = (l: Ledger): ActionTable<typeof campaignGroupMachine, EntityUnderTest> => ({
+  resumeDialing: () => void (l.dialing = 'resumed'),
+  suspendDialing: () => void (l.dialing = 'suspended'),
+  stopDialing: () => void (l.dialing = 'stopped'),
+  haltForRestart: () => {
+    l.dialing = 'halted';
+    l.logs.push('(restart)');
+  },
+  logWaitConditionActivated: logged(l, 'logWaitConditionActivated'),
+  logWaitConditionCleared: logged(l, 'logWaitConditionCleared'),
+});
+
+export class MachineUnderTest<M extends AnyStateMachine = AnyStateMachine> {
+  readonly ledger: Ledger = newLedger();
+  private readonly entity: EntityUnderTest;
+  private readonly host: MachineHost<M, EntityUnderTest>;
+
+  constructor(machine: M, context: object, actions: (ledger: Ledger) => ActionTable<M, EntityUnderTest>, engine: EngineName = 'compiled') {
+    this.entity = { m: unstarted(context), timer: null, timerId: null, timerEvent: null, ledger: this.ledger };
+    this.host = new MachineHost(machine, engine, actions(this.ledger), ledgerClock);
+    this.host.start(this.entity);
+  }
+
+  get instance(): MachineInstance {
+    return this.entity.m;
   }
 
   get state(): string {
-    return this.instance.state;
+    return this.entity.m.state;
   }
 
   /** Sends an event the current state does not take: must change nothing. */
   ignores(event: EventObject): boolean {
     const before = JSON.stringify(this.ledger);
-    return this.runner.send(this.instance, event) === null && JSON.stringify(this.ledger) === before;
+    return !this.host.send(this.entity, event) && JSON.stringify(this.ledger) === before;
   }
 
-  /** Sends an event; returns whether a transition was taken. */
+  /** Sends an event; returns whether a transition was taken. A timer's event fires the running timer. */
   send(event: EventObject): boolean {
     if (event.type === 'CONNECTION_ACQUIRED') {
       if (this.ledger.connectionRequests !== 1) throw new Error(`CONNECTION_ACQUIRED granted with ${this.ledger.connectionRequests} requests open`);
@@ -134,77 +193,15 @@ export class MachineUnderTest {
       if (this.ledger.timer?.event.type !== event.type)
         throw new Error(`${event.type} fired but the running timer is ${this.ledger.timer?.event.type ?? 'none'}`);
       this.ledger.timer = null;
+      return this.host.fire(this.entity);
     }
-    const effects = this.runner.send(this.instance, event);
-    if (effects === null) return false;
-    this.perform(effects);
-    return true;
-  }
-
-  private perform(effects: readonly Effect[]): void {
-    const l = this.ledger;
-    for (const e of effects) {
-      if (e.kind === 'startTimer') {
-        if (l.timer !== null) throw new Error(`timer ${e.id} started while ${l.timer.id} runs`);
-        l.timer = { id: e.id, delayMs: e.delayMs, event: e.event };
-        continue;
-      }
-      if (e.kind === 'cancelTimer') {
-        if (l.timer?.id === e.id) l.timer = null;
-        continue;
-      }
-      switch (e.name) {
-        case 'requestConnection':
-          l.connectionRequests++;
-          break;
-        case 'postRecord':
-          if (l.connectionsHeld !== 1) throw new Error(`POST with ${l.connectionsHeld} connections held`);
-          l.posts++;
-          break;
-        case 'releaseConnection':
-          l.connectionsHeld--;
-          break;
-        case 'markForResubmission':
-          l.marked++;
-          break;
-        case 'unmarkForResubmission':
-          l.marked--;
-          break;
-        case 'awaitRecovery':
-          l.awaitingRecovery = true;
-          break;
-        case 'endRecovery':
-          l.awaitingRecovery = false;
-          break;
-        case 'releaseRecord':
-          l.released = true;
-          break;
-        case 'releaseLostRecord':
-          l.lost = true;
-          break;
-        case 'resumeDialing':
-          l.dialing = 'resumed';
-          break;
-        case 'suspendDialing':
-          l.dialing = 'suspended';
-          break;
-        case 'stopDialing':
-          l.dialing = 'stopped';
-          break;
-        case 'haltForRestart':
-          l.dialing = 'halted';
-          l.logs.push('(restart)');
-          break;
-        default:
-          if (!e.name.startsWith('log')) throw new Error(`no meaning for action ${e.name}`);
-          l.logs.push(e.name);
-      }
-    }
+    return this.host.send(this.entity, event);
   }
 }
 
-export const newRecord = (context: CallReportRecordContext, engine?: EngineName) => new MachineUnderTest(callReportRecordMachine, context, engine);
-export const newGroup = (context: CampaignGroupContext, engine?: EngineName) => new MachineUnderTest(campaignGroupMachine, context, engine);
+export const newRecord = (context: CallReportRecordContext, engine?: EngineName) =>
+  new MachineUnderTest(callReportRecordMachine, context, recordLedgerActions, engine);
+export const newGroup = (context: CampaignGroupContext, engine?: EngineName) => new MachineUnderTest(campaignGroupMachine, context, groupLedgerActions, engine);
 
 /**
  * What the simulator needs to be true of a record's resources in each state

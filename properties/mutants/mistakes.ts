@@ -112,15 +112,15 @@ export const MISTAKES: readonly Mistake[] = [
     description: 'OCS back from a restart posts again every record it kept but one, which it keeps for ever (records-after-restart: resent)',
     patches: [
       {
-        file: 'sim/ocs/ocs.ts',
-        find: 'for (const record of [...this.unconfirmed]) this.stepRecord(record, OCS_STARTED);',
-        replace: 'for (const record of [...this.unconfirmed].slice(1)) this.stepRecord(record, OCS_STARTED);',
+        file: 'sim/ocs/restarts.ts',
+        find: 'for (const record of [...ocs.unconfirmed]) ocs.recordMachines.send(record, OCS_STARTED);',
+        replace: 'for (const record of [...ocs.unconfirmed].slice(1)) ocs.recordMachines.send(record, OCS_STARTED);',
       },
     ],
   },
   {
     id: 'extra:restart-loss-uncounted',
     description: 'a record lost in a restart is released without being counted (created != saved + unconfirmed + lostInRestarts)',
-    patches: [{ file: 'sim/ocs/ocs.ts', find: '    this.counters.lostInRestarts++;\n', replace: '' }],
+    patches: [{ file: 'sim/ocs/recordActions.ts', find: '  ocs.counters.lostInRestarts++;\n', replace: '' }],
   },
 ];

@@ -3,6 +3,7 @@ import type { CallReportRecordContext } from '../../machines/callReportRecord.ts
 import type { CallResult } from '../scenario/callResults.ts';
 import { Deque } from '../kernel/deque.ts';
 import type { MachineInstance } from '../kernel/engine.ts';
+import { unstarted, type HostedEntity } from '../kernel/machineHost.ts';
 import type { StoredAttempt } from '../world/externalSystem.ts';
 import type { ScheduledEvent } from '../kernel/kernel.ts';
 import { LogHistogram, Tally, TimeWeighted } from '../kernel/metrics.ts';
@@ -17,12 +18,9 @@ import type { ResolvedGroup } from '../scenario/resolve.ts';
  * `dialer.ts` make them move.
  */
 
-/** Anything that steps a machine. One timer at a time is all the machines need. */
-export interface MachineEntity {
-  m: MachineInstance;
-  timer: ScheduledEvent | null;
-  timerId: string | null;
-  timerEvent: EventObject | null;
+/** A campaign group's recovery timer (`recovery-timer: batch`): its machine re-submits the group's queued records together. */
+export interface RecoveryTimer extends HostedEntity {
+  readonly group: GroupRuntime;
 }
 
 /** A contact: a calling-list record, identified by its list and its phone. */
@@ -117,7 +115,7 @@ function mix32(x: number): number {
 }
 
 /** A call report record: its own machine instance, and a link in the list of records OCS keeps. */
-export class CallReportRecord implements MachineEntity, MachineInstance {
+export class CallReportRecord implements HostedEntity, MachineInstance {
   readonly kind = 'record';
   // The machine instance (the engine keeps its state here).
   // Stryker disable next-line StringLiteral: equivalent, the engine's startOn sets the state as the record is created, before anything reads it
@@ -226,12 +224,12 @@ export class CallingListRuntime {
   ) {}
 }
 
-export class GroupRuntime implements MachineEntity {
-  m!: MachineInstance;
+export class GroupRuntime implements HostedEntity {
+  readonly m: MachineInstance;
   timer: ScheduledEvent | null = null;
   timerId: string | null = null;
   timerEvent: EventObject | null = null;
-  recovery: (MachineEntity & { group: GroupRuntime }) | null = null;
+  recovery: RecoveryTimer | null = null;
   readonly recordContext: CallReportRecordContext;
   freeAgents: number;
   /** Calls dialed and not yet answered or ended, plus validations under way (predictive pacing). */
@@ -268,6 +266,7 @@ export class GroupRuntime implements MachineEntity {
     random: RandomStreams,
     restarts: { recordsAfterRestart: 'lost' | 'resent'; any: boolean } = { recordsAfterRestart: 'resent', any: false },
   ) {
+    this.m = unstarted({ historyWaitConditionThreshold: cfg.options.historyWaitConditionThreshold });
     this.freeAgents = cfg.agents;
     this.recordContext = {
       historyHttpResponseTimeoutMs: cfg.options.historyHttpResponseTimeoutMs,
