@@ -67,13 +67,18 @@ async function main(argv: string[]): Promise<void> {
   const repeats = quick ? 1 : 3;
   const modelRepeats = quick ? 1 : 5;
 
-  const reference = Array.from({ length: repeats }, () => referenceEventLoop(quick ? 1_000_000 : 4_000_000));
-  const referenceEventsPerSecond = median(reference.map((r) => r.events / r.seconds));
-
   const day = largeDay(quick ? '1h' : undefined);
-  timeRun(largeDay('30m'), 'compiled'); // warm-up: let the JIT see the model once
-  const runs = Array.from({ length: modelRepeats }, () => timeRun(day, 'compiled'));
-  const model = runs.sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)];
+  referenceEventLoop(1_000_000); // warm-up of both loops: let the JIT see each once
+  timeRun(largeDay('30m'), 'compiled');
+  // The model and the reference alternate, so a busier minute slows both alike; each pair gives a ratio, the median pair is quoted.
+  const pairs = Array.from({ length: modelRepeats }, () => {
+    const reference = referenceEventLoop(quick ? 1_000_000 : 4_000_000);
+    const run = timeRun(day, 'compiled');
+    return { run, referenceEventsPerSecond: reference.events / reference.seconds, ratio: run.eventsPerSecond / (reference.events / reference.seconds) };
+  });
+  const referenceEventsPerSecond = median(pairs.map((p) => p.referenceEventsPerSecond));
+  const modelToReference = median(pairs.map((p) => p.ratio));
+  const model = pairs.map((p) => p.run).sort((a, b) => a.seconds - b.seconds)[Math.floor(pairs.length / 2)];
 
   // Health (issue 24): the same day without health's sampling, runs interleaved with those above' kind so drift hits both alike.
   const withHealth: number[] = [];
@@ -121,7 +126,7 @@ async function main(argv: string[]): Promise<void> {
     modelEvents: model.events,
     modelEventsPerSecond: Math.round(model.eventsPerSecond),
     referenceEventsPerSecond: Math.round(referenceEventsPerSecond),
-    modelToReference: Number((model.eventsPerSecond / referenceEventsPerSecond).toFixed(3)),
+    modelToReference: Number(modelToReference.toFixed(3)),
     dayWallSeconds: Number(model.seconds.toFixed(3)),
     healthOverhead: Number(healthOverhead.toFixed(4)),
     xstateEngineEventsPerSecond: Math.round(xstate.eventsPerSecond),
@@ -162,8 +167,8 @@ async function main(argv: string[]): Promise<void> {
     startupHelpRatio: `<= 3x bare node: ${started.startupHelpRatio <= 3 ? 'met' : 'NOT met'} (ocs-sim --help, compiled, medians alternating with node -e 0)`,
     tinyRunRatio: `<= 5x bare node: ${started.tinyRunRatio <= 5 ? 'met' : 'NOT met'} (a one-minute scenario end to end, compiled)`,
     workerThreadStartMs: `<= 50: ${started.workerThreadStartMs <= 50 ? 'met' : 'NOT met'} (a worker thread from its start to the compiled task module loaded)`,
-    modelEventsPerSecond: `>= reference / 3 (${Math.round(referenceEventsPerSecond / 3)}): ${model.eventsPerSecond >= referenceEventsPerSecond / 3 ? 'met' : 'NOT met'}`,
-    dayWallSeconds: `<= 2: ${model.seconds <= 2 ? 'met' : 'NOT met'}`,
+    modelToReference: `>= 0.5: ${modelToReference >= 0.5 ? 'met' : 'NOT met'} (model events/s over a bare 4-ary event-heap loop's, same process, alternating; median of ${pairs.length} pairs)`,
+    dayWallSeconds: `<= 1.0: ${model.seconds <= 1 ? 'met' : 'NOT met'} (the 10-hour, 500-agent day, median of ${pairs.length}${quick ? '; --quick runs 1 hour' : ''})`,
     healthOverhead: `<= 0.10: ${healthOverhead <= 0.1 ? 'met' : 'NOT met'} (the day with the health verdict's sampling and judgement against without, medians)`,
     heapRatio10hTo1h: `<= 1.1: ${heap10h / heap1h <= 1.1 ? 'met' : 'NOT met'}`,
     sweepSpeedup1To2: `>= 1.8: ${sweepOne / sweepTwo >= 1.8 ? 'met' : 'NOT met'} (whole sweep: worker start-up, runs, report)`,
