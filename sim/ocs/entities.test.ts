@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ScenarioInput } from '../scenario/scenario.ts';
 import { runObserved, tinyScenario, TEST_GROUP } from '../../test-support/scenarios.ts';
 import { callResultCode } from '../scenario/resolve.ts';
-import { Attempt, CallReportRecord, KeptRecords, type Contact } from './entities.ts';
+import { Attempt, CallReportRecord, UnconfirmedRecords, type Contact } from './entities.ts';
 import type { CallResult } from '../scenario/callResults.ts';
 
 /**
@@ -91,7 +91,7 @@ describe('the records OCS keeps until a 200 OK confirms them', () => {
   const record = (serial: number) => new CallReportRecord(new Attempt(contact, serial, 1, 0), 0, context);
 
   it('hold every record kept and not yet released, whichever is released first', () => {
-    const kept = new KeptRecords();
+    const kept = new UnconfirmedRecords();
     const [a, b, c, d, e, f] = [0, 1, 2, 3, 4, 5].map(record);
     const expectKept = (...records: CallReportRecord[]) => {
       expect(new Set(kept)).toEqual(new Set(records));

@@ -56,8 +56,8 @@ export class Attempt implements StoredAttempt {
   callResult: CallResult | null = null;
   /** What the dialer will detect, drawn when the call is dialed. */
   outcome: CallResult | null = null;
-  /** Records of this attempt still kept by OCS. */
-  unsaved = 0;
+  /** Records of this attempt OCS still keeps, not yet confirmed by a 200 OK (unconfirmed, as in summary.json). */
+  unconfirmed = 0;
   // Stryker disable next-line BooleanLiteral: equivalent, dial() sets agentHeld on every attempt it makes, before finalize (its only reader); synthetic records' attempts are never finalized
   agentHeld = false;
   /** An OCS restart dropped the call before it was finalized: its seq 1 is never made. */
@@ -150,7 +150,7 @@ export class CallReportRecord implements HostedEntity, MachineInstance {
  * The records OCS keeps until a 200 OK confirms them: an intrusive list, so
  * keeping and releasing a record costs no hashing and no allocation.
  */
-export class KeptRecords implements Iterable<CallReportRecord> {
+export class UnconfirmedRecords implements Iterable<CallReportRecord> {
   private head: CallReportRecord | null = null;
   size = 0;
 

@@ -15,7 +15,7 @@ import {
   CallingListRuntime,
   CallReportRecord,
   GroupRuntime,
-  KeptRecords,
+  UnconfirmedRecords,
   newCounters,
   type Attempt,
   type Contact,
@@ -49,7 +49,7 @@ export class Ocs<W extends Wire = Wire> {
   readonly groups: GroupRuntime[];
   readonly counters: OcsCounters = newCounters();
   /** Records OCS keeps: created and not yet confirmed by 200 OK. */
-  readonly unconfirmed = new KeptRecords();
+  readonly unconfirmed = new UnconfirmedRecords();
   /** When, after the last outage, no record was marked for re-submission any more (the recovery probe). */
   readonly backlogClear: FirstZeroAfter;
   /**
@@ -177,7 +177,7 @@ export class Ocs<W extends Wire = Wire> {
     const record = new CallReportRecord(attempt, seq, attempt.group.recordContext);
     this.counters.recordsCreated++;
     this.unconfirmed.add(record);
-    attempt.unsaved++;
+    attempt.unconfirmed++;
     attempt.contact.unconfirmed++;
     this.recordMachines.start(record);
   }

@@ -137,7 +137,7 @@ function recordLost(ocs: Ocs, record: CallReportRecord): void {
   const attempt = record.attempt;
   ocs.counters.lostInRestarts++;
   ocs.unconfirmed.delete(record);
-  attempt.unsaved--;
+  attempt.unconfirmed--;
   attempt.contact.unconfirmed--;
   if (record.seq === 1) ocs.attemptsCutByRestarts.add(attempt);
 }
@@ -147,7 +147,7 @@ function recordSaved(ocs: Ocs, record: CallReportRecord): void {
   const attempt = record.attempt;
   c.recordsSaved++;
   ocs.unconfirmed.delete(record);
-  attempt.unsaved--;
+  attempt.unconfirmed--;
   attempt.contact.unconfirmed--;
   (record.seq === 0 ? c.deliverySeq0 : c.deliverySeq1).record(ocs.kernel.now - record.firstPostAt);
   settleAttempt(ocs, attempt);
@@ -160,7 +160,7 @@ function recordSaved(ocs: Ocs, record: CallReportRecord): void {
  */
 export function settleAttempt(ocs: Ocs, attempt: Attempt): void {
   if (!ocs.wire.seesStoredCopy) return;
-  if (attempt.unsaved > 0 || attempt.outstanding > 0 || attempt.callResult === null) return;
+  if (attempt.unconfirmed > 0 || attempt.outstanding > 0 || attempt.callResult === null) return;
   // A restart took its seq 1: counted in seq0OnlyAfterRestarts, not here.
   if (ocs.attemptsCutByRestarts.size > 0 && ocs.attemptsCutByRestarts.has(attempt)) return;
   if (attempt.storedSeq !== 1 && attempt.group.cfg.options.sendHistory) {
