@@ -22,6 +22,8 @@ import type { Kernel } from '../kernel/kernel.ts';
 import type { Window } from '../scenario/resolve.ts';
 import { FirstZeroAfter } from '../kernel/metrics.ts';
 import type { RunObserver } from '../observer.ts';
+import { contactEntity, groupEntity, recordEntity, recoveryTimerEntity } from '../traceEntities.ts';
+import type { MachineLine, RecordPostLine } from '../traceLineTypes.ts';
 import { sampler, type RandomStreams } from '../kernel/random.ts';
 import { lastOutageEndMs, type ResolvedModel } from '../scenario/resolve.ts';
 import { recordBody } from './recordBody.ts';
@@ -37,13 +39,13 @@ import { describeRequest, type Wire, type WireSink } from './wire.ts';
  */
 
 /** The trace's name for a machine entity. */
-function labelOf(entity: MachineEntity): string {
+function labelOf(entity: MachineEntity): MachineLine['entity'] {
   if ('kind' in entity) {
     const record = entity as CallReportRecord;
-    return `record:${record.attempt.guid}:${record.seq}`;
+    return recordEntity(record.attempt.guid, record.seq);
   }
-  if ('group' in entity) return `recoveryTimer:${(entity as MachineEntity & { group: GroupRuntime }).group.cfg.name}`;
-  return `group:${(entity as GroupRuntime).cfg.name}`;
+  if ('group' in entity) return recoveryTimerEntity((entity as MachineEntity & { group: GroupRuntime }).group.cfg.name);
+  return groupEntity((entity as GroupRuntime).cfg.name);
 }
 
 // Events without payload are shared: the machines never keep or change them.
@@ -178,6 +180,7 @@ export class Ocs<W extends Wire = Wire> {
   private step(entity: MachineEntity, event: EventObject, runner: MachineRunner<object, EventObject>): void {
     const effects = runner.send(entity.m, event);
     if (effects === null) return;
+    // The machines name their events (strings here), so the line is cast: the trace tests hold every run's lines to the catalogue.
     if (this.trace)
       this.trace({
         t: this.kernel.now,
@@ -186,7 +189,7 @@ export class Ocs<W extends Wire = Wire> {
         state: entity.m.state,
         ...('status' in event ? { status: event.status } : {}),
         ...('count' in event ? { count: event.count } : {}),
-      });
+      } as MachineLine);
     this.apply(entity, effects, event);
   }
 
@@ -372,7 +375,7 @@ export class Ocs<W extends Wire = Wire> {
     attempt.unsaved++;
     attempt.contact.unconfirmed++;
     const effects = this.recordRunner.startOn(record);
-    this.trace?.({ t: this.kernel.now, entity: `record:${attempt.guid}:${seq}`, event: 'created', state: record.state });
+    this.trace?.({ t: this.kernel.now, entity: recordEntity(attempt.guid, seq), event: 'created', state: record.state });
     this.apply(record, effects, null);
   }
 
@@ -433,7 +436,7 @@ export class Ocs<W extends Wire = Wire> {
     const request: HttpRequest = { kind: 'record', seq: record.seq, stored: attempt, from: record, abandoned: false, orphaned: false, status: 0 };
     record.request = request;
     if (this.trace) {
-      const line = { t: now, entity: `record:${attempt.guid}:${record.seq}`, event: 'POST', post: record.posts };
+      const line: RecordPostLine = { t: now, entity: recordEntity(attempt.guid, record.seq), event: 'POST', post: record.posts };
       this.trace(record.posts === 1 ? { ...line, body: recordBody(this.model, attempt, record.seq) } : line);
     }
     this.wire.send(request);
@@ -475,7 +478,7 @@ export class Ocs<W extends Wire = Wire> {
     const request: HttpRequest = { kind: 'validation', seq: 0, stored: null, from: validation, abandoned: false, orphaned: false, status: 0 };
     validation.request = request;
     validation.timer = this.kernel.schedule(validation.contact.group.cfg.options.validationHttpResponseTimeoutMs, this.validationTimedOut, validation);
-    this.trace?.({ t: this.kernel.now, entity: `contact:${validation.contact.phone}`, event: 'validationSent', group: validation.contact.group.cfg.name });
+    this.trace?.({ t: this.kernel.now, entity: contactEntity(validation.contact.phone), event: 'validationSent', group: validation.contact.group.cfg.name });
     this.wire.send(request);
   }
 
@@ -495,7 +498,7 @@ export class Ocs<W extends Wire = Wire> {
     this.validations.delete(validation);
     this.counters.validations.add(outcome);
     this.pool.release();
-    this.trace?.({ t: this.kernel.now, entity: `contact:${contact.phone}`, event: `validation:${outcome}`, group: group.cfg.name });
+    this.trace?.({ t: this.kernel.now, entity: contactEntity(contact.phone), event: `validation:${outcome}`, group: group.cfg.name });
     if (outcome === 'approved') {
       if (group.m.state !== 'running') return this.dialer.giveBack(contact);
       return this.dialer.dial(contact);
@@ -532,7 +535,7 @@ export class Ocs<W extends Wire = Wire> {
       if (validation.request !== null) validation.request.abandoned = validation.request.orphaned = true;
       c.validationsDropped++;
       c.validations.add('dropped');
-      this.trace?.({ t: now, entity: `contact:${validation.contact.phone}`, event: 'validationDropped', group: validation.contact.group.cfg.name });
+      this.trace?.({ t: now, entity: contactEntity(validation.contact.phone), event: 'validationDropped', group: validation.contact.group.cfg.name });
       this.dialer.putBack(validation.contact);
     }
     this.validations.clear();
