@@ -4,6 +4,9 @@
  * Schema of trace lines (`ocs-sim schema --trace`, docs/trace.schema.json),
  * the README's trace table (generated from it) and the test that holds every
  * example scenario's trace to it. Tools that read traces can rely on it.
+ * The emit sites are typed by sim/traceLineTypes.ts, one member per kind in
+ * this order: a kind added or changed here is changed there too (npx tsc
+ * fails until sim/traceLineTypes.test.ts finds the two agree).
  */
 
 type FieldType = 'integer' | 'number' | 'string' | 'boolean' | 'object';
