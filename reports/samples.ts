@@ -1,4 +1,5 @@
 import type { TraceLine } from '../sim/observer.ts';
+import { parseRecordEntity, phoneOfContactEntity } from '../sim/traceEntities.ts';
 
 /**
  * The story of a few call attempts that went through faults, told from the
@@ -95,11 +96,11 @@ export function story(guid: string, lines: readonly TraceLine[], faults: string[
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     const t = line.t;
-    const seq: 0 | 1 = line.entity.endsWith(':1') || line.seq === 1 ? 1 : 0;
-    const seqOfRequest: 0 | 1 = typeof line.request === 'string' && line.request.endsWith(':1') ? 1 : 0;
+    const seq: 0 | 1 = parseRecordEntity(line.entity)?.seq === 1 || line.seq === 1 ? 1 : 0;
+    const seqOfRequest: 0 | 1 = typeof line.request === 'string' && parseRecordEntity(line.request)?.seq === 1 ? 1 : 0;
     switch (line.event) {
       case 'dial':
-        phone = line.entity.slice('contact:'.length);
+        phone = phoneOfContactEntity(line.entity) ?? '';
         rows.push({ kind: 'note', t, lane: 'dialer', tone: 'info', text: `dial ${phone} (attempt ${String(line.attempt)})` });
         break;
       case 'callFinalized':

@@ -1,5 +1,6 @@
 import type { ResolvedModel } from '../sim/scenario/resolve.ts';
 import type { TraceLine } from '../sim/observer.ts';
+import { parseRecordEntity } from '../sim/traceEntities.ts';
 
 /**
  * What the report reads off a run's trace, in one pass: wait-condition
@@ -57,10 +58,6 @@ const INITIAL_STATE: Record<MachineId, string> = { callReportRecord: 'waitingFor
 /** Events that are facts about an entity rather than machine transitions. */
 const NOT_TRANSITIONS = new Set(['created', 'POST']);
 
-function guidOfRecordEntity(entity: string): string {
-  return entity.slice('record:'.length, entity.lastIndexOf(':'));
-}
-
 export function traceFacts(trace: readonly TraceLine[], model: ResolvedModel, initialStates: Partial<Record<MachineId, string>> = {}): TraceFacts {
   const initial = { ...INITIAL_STATE, ...initialStates };
   const state = new Map<string, string>();
@@ -88,14 +85,14 @@ export function traceFacts(trace: readonly TraceLine[], model: ResolvedModel, in
     const colon = line.entity.indexOf(':');
     const prefix = colon < 0 ? line.entity : line.entity.slice(0, colon);
 
-    if (prefix === 'record') {
-      const guid = guidOfRecordEntity(line.entity);
-      attach(guid, line);
+    const record = prefix === 'record' ? parseRecordEntity(line.entity) : null;
+    if (record !== null) {
+      attach(record.guid, line);
       if (line.event === 'POST' && line.post === 1) firstPost.set(line.entity, line.t);
       if (line.event === 'POST' && line.post === 2) resubmittedRecords++;
       if (line.event === 'HTTP_200') {
         const from = firstPost.get(line.entity);
-        if (from !== undefined) (line.entity.endsWith(':1') ? delivery.seq1 : delivery.seq0).push(line.t - from);
+        if (from !== undefined) (record.seq === 1 ? delivery.seq1 : delivery.seq0).push(line.t - from);
       }
     } else if (prefix === 'contact') {
       if (typeof line.guid === 'string') {
@@ -106,8 +103,9 @@ export function traceFacts(trace: readonly TraceLine[], model: ResolvedModel, in
         const guid = lastGuidOfContact.get(contactOf(line));
         if (guid !== undefined) attach(guid, line);
       }
-    } else if (prefix === 'network' && typeof line.request === 'string' && line.request.startsWith('record:')) {
-      attach(guidOfRecordEntity(line.request), line);
+    } else if (prefix === 'network' && typeof line.request === 'string') {
+      const requested = parseRecordEntity(line.request);
+      if (requested !== null) attach(requested.guid, line);
     } else if (prefix === 'external' && typeof line.guid === 'string') {
       attach(line.guid, line);
     }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DOCUMENTED } from '../properties/documentedLog.ts';
 import { documentedLogLines } from '../test-support/documentation.ts';
 import { runObserved, TEST_GROUP, tinyScenario, transitions } from '../test-support/scenarios.ts';
+import { contactEntity, groupEntity, parseRecordEntity, recordEntity } from './traceEntities.ts';
 
 /**
  * One named test per row of the documented responses table (docs/ocs-behaviour.md) and
@@ -16,9 +17,9 @@ const FIRST_PHONE = String(TEST_GROUP.firstPhone);
 
 /** The trace lines of the records of one phone's first call attempt (seq 0 and seq 1). */
 function firstAttemptLines(run: ReturnType<typeof runObserved>, phone: string) {
-  const dial = run.trace.find((l) => l.entity === `contact:${phone}` && l.event === 'dial');
+  const dial = run.trace.find((l) => l.entity === contactEntity(phone) && l.event === 'dial');
   expect(dial, `phone ${phone} was never dialed`).toBeDefined();
-  return run.trace.filter((l) => l.entity.startsWith(`record:${String(dial!.guid)}:`));
+  return run.trace.filter((l) => parseRecordEntity(l.entity)?.guid === dial!.guid);
 }
 
 describe('the documented texts (properties/documentedLog.ts)', () => {
@@ -167,7 +168,7 @@ describe('"Wait condition has been activated / cleared for Campaign Group %s (DB
 
   it('logs activated, with the group name and DBID, once more records than the threshold are marked for re-submission', () => {
     expect(run.logText.filter((t) => t === activated)).toHaveLength(1);
-    const marked = run.trace.find((l) => l.entity === `group:${TEST_GROUP.name}` && l.state === 'waiting');
+    const marked = run.trace.find((l) => l.entity === groupEntity(TEST_GROUP.name) && l.state === 'waiting');
     expect(marked).toMatchObject({ t: activatedAt, event: 'MARKED_COUNT_CHANGED', count: 2 });
   });
 
@@ -176,7 +177,7 @@ describe('"Wait condition has been activated / cleared for Campaign Group %s (DB
     expect(clearedAt).toBeGreaterThan(activatedAt!);
     // Re-submissions only succeed once the outage is over.
     expect(clearedAt).toBeGreaterThanOrEqual(30_000);
-    const resumed = run.trace.find((l) => l.entity === `group:${TEST_GROUP.name}` && l.t === clearedAt && l.state === 'running');
+    const resumed = run.trace.find((l) => l.entity === groupEntity(TEST_GROUP.name) && l.t === clearedAt && l.state === 'running');
     expect(resumed).toMatchObject({ event: 'MARKED_COUNT_CHANGED', count: 1 });
     expect(run.summary.waitConditions.activations).toBe(1);
     expect(run.summary.waitConditions.secondsActive).toBeCloseTo((clearedAt! - activatedAt!) / 1000, 3);
@@ -239,14 +240,14 @@ describe('"Predial check aborted due to race condition for phone %s"', () => {
   it('logs the race line with the phone when a contact comes up for dialing while its record is unconfirmed', () => {
     expect(race).toBeDefined();
     // Its seq 1 record (posted at the Busy at 2 s) is queued at that moment.
-    const guid = run.trace.find((l) => l.entity === `contact:${FIRST_PHONE}` && l.event === 'dial')!.guid;
-    const seq1 = transitions(run.trace, `record:${String(guid)}:1`).filter((l) => l.t <= race!.t);
+    const guid = run.trace.find((l) => l.entity === contactEntity(FIRST_PHONE) && l.event === 'dial')!.guid;
+    const seq1 = transitions(run.trace, recordEntity(String(guid), 1)).filter((l) => l.t <= race!.t);
     expect(seq1.at(-1)?.state).not.toBe('saved');
     expect(run.summary.raceConditions).toBe(run.logText.filter((t) => t.startsWith('Predial check aborted')).length);
   });
 
   it('does not dial the contact and applies validation-race-condition-call-result (Stale, redial in 10 s)', () => {
-    const contactLines = run.trace.filter((l) => l.entity === `contact:${FIRST_PHONE}`);
+    const contactLines = run.trace.filter((l) => l.entity === contactEntity(FIRST_PHONE));
     const raceAt = contactLines.findIndex((l) => l.event === 'raceCondition' && l.t === race!.t);
     expect(contactLines[raceAt]).toMatchObject({ callResult: 'Stale' });
     // The race check comes before the validation request: none was sent, so no validation outcome
@@ -261,7 +262,7 @@ describe('"Predial check aborted due to race condition for phone %s"', () => {
     const plain = runObserved(raceWorld(false));
     expect(plain.summary.raceConditions).toBe(0);
     expect(plain.logText.some((t) => t.startsWith('Predial check aborted'))).toBe(false);
-    const redials = plain.trace.filter((l) => l.entity === `contact:${FIRST_PHONE}` && l.event === 'dial' && Number(l.attempt) > 1);
+    const redials = plain.trace.filter((l) => l.entity === contactEntity(FIRST_PHONE) && l.event === 'dial' && Number(l.attempt) > 1);
     expect(redials.length).toBeGreaterThan(0);
   });
 });

@@ -1,6 +1,13 @@
+import type { KnownTraceLine } from './traceLineTypes.ts';
+
 /**
  * What a run tells the outside world while it goes. The simulator does no
  * I/O: the shell hands it these sinks (files, arrays, nothing) and formats.
+ */
+/**
+ * A trace line as its readers see it: any kind (a file may come from another
+ * version), its fields unknown until looked at. The run writes only
+ * `KnownTraceLine`s (sim/traceLineTypes.ts), each of which is a TraceLine.
  */
 export interface TraceLine {
   /** Virtual time, milliseconds since the start of the run. */
@@ -16,7 +23,7 @@ export interface TraceLine {
 
 export interface RunObserver {
   /** One line per event; when absent the run builds no trace lines at all. */
-  trace?: (line: TraceLine) => void;
+  trace?: (line: KnownTraceLine) => void;
   /** One OCS log line: virtual time in ms and the text. */
   log?: (t: number, text: string) => void;
 }

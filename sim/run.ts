@@ -110,8 +110,8 @@ export class ScenarioRun {
       const trace = observer.trace;
       const marked = options.faultEdges ?? { network: true, external: true };
       const edges = [
-        ...(marked.network ? model.network.outages.map((o) => ({ ...o, entity: 'network', what: o.kind })) : []),
-        ...(marked.external ? model.externalSystem.outages.map((o) => ({ ...o, entity: 'external', what: `status ${o.status}` })) : []),
+        ...(marked.network ? model.network.outages.map((o) => ({ ...o, entity: 'network' as const, what: o.kind })) : []),
+        ...(marked.external ? model.externalSystem.outages.map((o) => ({ ...o, entity: 'external' as const, what: `status ${o.status}` })) : []),
       ];
       for (const o of edges) {
         this.observeAfter(o.fromMs, () => trace({ t: kernel.now, entity: o.entity, event: 'outageStart', outage: o.what }));

@@ -4,6 +4,9 @@
  * Schema of trace lines (`ocs-sim schema --trace`, docs/trace.schema.json),
  * the README's trace table (generated from it) and the test that holds every
  * example scenario's trace to it. Tools that read traces can rely on it.
+ * The emit sites are typed by sim/traceLineTypes.ts, one member per kind in
+ * this order: a kind added or changed here is changed there too (npx tsc
+ * fails until sim/traceLineTypes.test.ts finds the two agree).
  */
 
 type FieldType = 'integer' | 'number' | 'string' | 'boolean' | 'object';
@@ -27,13 +30,14 @@ export interface TraceLineKind {
 }
 
 const GUID = '[^:]+';
-const state = (description: string): Field => ({ type: 'string', description });
-const request: Field = {
+// Literal types (`as const`) throughout: sim/traceLineTypes.test.ts reads the catalogue's type.
+const state = (description: string) => ({ type: 'string', description }) as const;
+const request = {
   type: 'string',
   description: 'the request: `record:GUID:SEQ`, or `validation:PHONE` (`validation:LIST/PHONE` in a run with several calling lists)',
-};
+} as const;
 
-export const TRACE_LINE_KINDS: readonly TraceLineKind[] = [
+export const TRACE_LINE_KINDS = [
   {
     entity: { pattern: '^run$', shown: '`run`' },
     events: ['start', 'end'],
@@ -148,7 +152,7 @@ export const TRACE_LINE_KINDS: readonly TraceLineKind[] = [
       storedSeq: { type: 'integer', description: 'the seq the attempt holds now' },
     },
   },
-];
+] as const satisfies readonly TraceLineKind[];
 
 /** The JSON Schema of one trace line (draft 2020-12), from the catalogue. */
 export function traceLineJsonSchema(): Record<string, unknown> {
@@ -159,7 +163,7 @@ export function traceLineJsonSchema(): Record<string, unknown> {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     title: 'A line of trace.jsonl (ocs-sim)',
     description: 'One JSON object per line: t (virtual ms), entity, event, and the fields of its kind.',
-    oneOf: TRACE_LINE_KINDS.map((kind) => {
+    oneOf: TRACE_LINE_KINDS.map((kind: TraceLineKind) => {
       const event: Record<string, unknown> =
         kind.eventPattern === undefined ? { enum: kind.events } : { anyOf: [{ enum: kind.events }, { type: 'string', pattern: kind.eventPattern }] };
       return {
@@ -186,7 +190,7 @@ export function traceLineJsonSchema(): Record<string, unknown> {
 
 /** The README's trace table, from the catalogue. */
 export function traceTableMarkdown(): string {
-  const rows = TRACE_LINE_KINDS.map((kind) => {
+  const rows = TRACE_LINE_KINDS.map((kind: TraceLineKind) => {
     const events = kind.eventsShown ?? kind.events.map((e) => `\`${e}\``).join(', ');
     const fields = Object.entries(kind.fields)
       .map(([name, f]) => `\`${name}\`${f.optional ? ' (some)' : ''}: ${f.description}`)

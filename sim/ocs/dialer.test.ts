@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceLine } from '../observer.ts';
+import { groupEntity, phoneOfContactEntity } from '../traceEntities.ts';
 import { runObserved, tinyScenario, TEST_GROUP } from '../../test-support/scenarios.ts';
 import { runScenario } from '../run.ts';
 
@@ -26,7 +27,7 @@ interface Call {
 function callsOf(trace: readonly TraceLine[]): Call[] {
   const calls = new Map<string, Call>();
   for (const l of trace) {
-    if (l.event === 'dial') calls.set(String(l.guid), { phone: l.entity.slice('contact:'.length), attempt: Number(l.attempt), dialedAt: l.t });
+    if (l.event === 'dial') calls.set(String(l.guid), { phone: phoneOfContactEntity(l.entity)!, attempt: Number(l.attempt), dialedAt: l.t });
     if (l.event === 'callFinalized') Object.assign(calls.get(String(l.guid))!, { finalizedAt: l.t, result: String(l.callResult) });
   }
   return [...calls.values()];
@@ -67,7 +68,7 @@ describe('pacing: how many calls a campaign group dials at once', () => {
       { duration: '3m', ocs: { 'history-wait-condition-threshold': 0 }, network: { outages: [{ kind: 'refused', from: '12s', until: '1m' }] } },
       { agents: 2, dialMode: 'preview', previewTime: { fixed: '10s' }, callingListSize: 8 },
     );
-    const groupStates = trace.filter((l) => l.entity === `group:${TEST_GROUP.name}` && l.state !== undefined);
+    const groupStates = trace.filter((l) => l.entity === groupEntity(TEST_GROUP.name) && l.state !== undefined);
     const suspendedAt = groupStates.find((l) => l.state === 'waiting')!.t;
     const resumedAt = groupStates.find((l) => l.t > suspendedAt && l.state === 'running')!.t;
     expect(suspendedAt).toBeLessThan(47_000);

@@ -2,6 +2,7 @@ import type { CallResult } from '../scenario/callResults.ts';
 import { Attempt, type Contact, type GroupRuntime, type OcsCounters, type Preview } from './entities.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import type { RunObserver } from '../observer.ts';
+import { contactEntity } from '../traceEntities.ts';
 import { callResultCode } from '../scenario/resolve.ts';
 
 /**
@@ -115,7 +116,7 @@ export class Dialer {
       this.log?.(this.kernel.now, `Predial check aborted due to race condition for phone ${contact.phone}`);
       this.trace?.({
         t: this.kernel.now,
-        entity: `contact:${contact.phone}`,
+        entity: contactEntity(contact.phone),
         event: 'raceCondition',
         group: group.cfg.name,
         unconfirmed: contact.unconfirmed,
@@ -137,7 +138,7 @@ export class Dialer {
     const attempt = this.newAttempt(contact);
     attempt.agentHeld = group.cfg.dialMode !== 'predictive';
     group.calls?.add(attempt);
-    this.trace?.({ t: now, entity: `contact:${contact.phone}`, event: 'dial', guid: attempt.guid, group: group.cfg.name, attempt: contact.attempts });
+    this.trace?.({ t: now, entity: contactEntity(contact.phone), event: 'dial', guid: attempt.guid, group: group.cfg.name, attempt: contact.attempts });
     // [doc] seq 0 is posted when the call is dialed.
     if (group.cfg.options.sendHistory) this.host.createRecord(attempt, 0);
     const outcome = group.outcome();
@@ -216,7 +217,7 @@ export class Dialer {
     this.counters.callResults.add(result);
     this.trace?.({
       t: this.kernel.now,
-      entity: `contact:${contact.phone}`,
+      entity: contactEntity(contact.phone),
       event: 'callFinalized',
       guid: attempt.guid,
       group: group.cfg.name,
@@ -245,7 +246,7 @@ export class Dialer {
       attempt.dropped = true;
       this.counters.callsDropped++;
       if (group.cfg.options.sendHistory) this.counters.callsDroppedWithHistory++;
-      this.trace?.({ t: now, entity: `contact:${attempt.contact.phone}`, event: 'callDropped', guid: attempt.guid, group: group.cfg.name });
+      this.trace?.({ t: now, entity: contactEntity(attempt.contact.phone), event: 'callDropped', guid: attempt.guid, group: group.cfg.name });
       attempt.contact.list.ready.unshift(attempt.contact);
     }
     group.calls!.clear();

@@ -8,6 +8,8 @@ import { MachineHost, unstarted } from '../kernel/machineHost.ts';
 import { FirstZeroAfter } from '../kernel/metrics.ts';
 import { sampler, type RandomStreams } from '../kernel/random.ts';
 import type { RunObserver } from '../observer.ts';
+import { groupEntity, recordEntity, recoveryTimerEntity } from '../traceEntities.ts';
+import type { MachineLine } from '../traceLineTypes.ts';
 import { lastOutageEndMs, type ResolvedModel } from '../scenario/resolve.ts';
 import { ConnectionPool } from './connectionPool.ts';
 import { Dialer } from './dialer.ts';
@@ -89,8 +91,9 @@ export class Ocs<W extends Wire = Wire> {
     this.backlogClear = new FirstZeroAfter(lastOutageEndMs(model));
     this.pool = new ConnectionPool(model.httpConnectionPoolSize, kernel, this.counters, this.granted);
     // The trace names each machine's entity and shows the event that moved it and the state it reached.
+    // The machines name their events (strings here), so the line is cast: the trace tests hold every run's lines to the catalogue.
     const stepped =
-      (label: (entity: never) => string) =>
+      (label: (entity: never) => MachineLine['entity']) =>
       (entity: { m: { state: string } }, event: EventObject): void =>
         trace!({
           t: kernel.now,
@@ -99,17 +102,17 @@ export class Ocs<W extends Wire = Wire> {
           state: entity.m.state,
           ...('status' in event ? { status: event.status } : {}),
           ...('count' in event ? { count: event.count } : {}),
-        });
-    const recordLabel = (record: CallReportRecord) => `record:${record.attempt.guid}:${record.seq}`;
+        } as MachineLine);
+    const recordLabel = (record: CallReportRecord) => recordEntity(record.attempt.guid, record.seq);
     this.recordMachines = new MachineHost(callReportRecordMachine, engine, recordActions(this), kernel, {
       started: trace && ((record) => trace({ t: kernel.now, entity: recordLabel(record), event: 'created', state: record.state })),
       stepped: trace && stepped(recordLabel),
     });
     this.groupMachines = new MachineHost(campaignGroupMachine, engine, groupActions(this), kernel, {
-      stepped: trace && stepped((group: GroupRuntime) => `group:${group.cfg.name}`),
+      stepped: trace && stepped((group: GroupRuntime) => groupEntity(group.cfg.name)),
     });
     this.recoveryMachines = new MachineHost(groupRecoveryTimerMachine, engine, recoveryTimerActions(this), kernel, {
-      stepped: trace && stepped((recovery: RecoveryTimer) => `recoveryTimer:${recovery.group.cfg.name}`),
+      stepped: trace && stepped((recovery: RecoveryTimer) => recoveryTimerEntity(recovery.group.cfg.name)),
     });
     this.wire = connectWire(
       { answered: (request) => responseArrived(this, request), served: (request) => settleAttempt(this, request.stored as Attempt) },

@@ -1,4 +1,5 @@
 import type { Contact, HttpRequest, Validation } from './entities.ts';
+import { contactEntity } from '../traceEntities.ts';
 import type { Ocs } from './ocs.ts';
 
 /**
@@ -27,7 +28,7 @@ export class PreDialValidation {
     const request: HttpRequest = { kind: 'validation', seq: 0, stored: null, from: validation, abandoned: false, orphaned: false, status: 0 };
     validation.request = request;
     validation.timer = ocs.kernel.schedule(validation.contact.group.cfg.options.validationHttpResponseTimeoutMs, this.timedOut, validation);
-    ocs.trace?.({ t: ocs.kernel.now, entity: `contact:${validation.contact.phone}`, event: 'validationSent', group: validation.contact.group.cfg.name });
+    ocs.trace?.({ t: ocs.kernel.now, entity: contactEntity(validation.contact.phone), event: 'validationSent', group: validation.contact.group.cfg.name });
     ocs.wire.send(request);
   }
 
@@ -45,7 +46,7 @@ export class PreDialValidation {
       if (validation.request !== null) validation.request.abandoned = validation.request.orphaned = true;
       c.validationsDropped++;
       c.validations.add('dropped');
-      ocs.trace?.({ t: ocs.kernel.now, entity: `contact:${validation.contact.phone}`, event: 'validationDropped', group: validation.contact.group.cfg.name });
+      ocs.trace?.({ t: ocs.kernel.now, entity: contactEntity(validation.contact.phone), event: 'validationDropped', group: validation.contact.group.cfg.name });
       ocs.dialer.putBack(validation.contact);
     }
     this.underWay.clear();
@@ -63,7 +64,7 @@ export class PreDialValidation {
     this.underWay.delete(validation);
     ocs.counters.validations.add(outcome);
     ocs.pool.release();
-    ocs.trace?.({ t: ocs.kernel.now, entity: `contact:${contact.phone}`, event: `validation:${outcome}`, group: group.cfg.name });
+    ocs.trace?.({ t: ocs.kernel.now, entity: contactEntity(contact.phone), event: `validation:${outcome}`, group: group.cfg.name });
     if (outcome === 'approved') {
       if (group.m.state !== 'running') return ocs.dialer.giveBack(contact);
       return ocs.dialer.dial(contact);

@@ -3,6 +3,8 @@ import type { callReportRecordMachine } from '../../machines/callReportRecord.ts
 import type { ActionTable } from '../kernel/machineHost.ts';
 import type { Attempt, CallReportRecord, HttpRequest } from './entities.ts';
 import type { Ocs } from './ocs.ts';
+import { recordEntity } from '../traceEntities.ts';
+import type { RecordPostLine } from '../traceLineTypes.ts';
 import { recordBody } from './recordBody.ts';
 import { describeRequest } from './wire.ts';
 
@@ -100,7 +102,7 @@ function postRecord(ocs: Ocs, record: CallReportRecord): void {
   const request: HttpRequest = { kind: 'record', seq: record.seq, stored: attempt, from: record, abandoned: false, orphaned: false, status: 0 };
   record.request = request;
   if (ocs.trace) {
-    const line = { t: now, entity: `record:${attempt.guid}:${record.seq}`, event: 'POST', post: record.posts };
+    const line: RecordPostLine = { t: now, entity: recordEntity(attempt.guid, record.seq), event: 'POST', post: record.posts };
     ocs.trace(record.posts === 1 ? { ...line, body: recordBody(ocs.model, attempt, record.seq) } : line);
   }
   ocs.wire.send(request);

@@ -1,4 +1,5 @@
 import type { HttpRequest } from './entities.ts';
+import { recordEntity } from '../traceEntities.ts';
 
 /**
  * The wire between OCS and the external system: OCS hands it a request, and
@@ -46,5 +47,5 @@ export interface WireSink {
 /** The trace's name for a request: a record's entity, or the validated contact (its calling list too when the run has several). */
 export function describeRequest(request: HttpRequest): string {
   const from = request.from;
-  return from.kind === 'record' ? `record:${from.attempt.guid}:${from.seq}` : `validation:${from.contact.list.requestPrefix}${from.contact.phone}`;
+  return from.kind === 'record' ? recordEntity(from.attempt.guid, from.seq) : `validation:${from.contact.list.requestPrefix}${from.contact.phone}`;
 }
