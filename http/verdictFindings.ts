@@ -59,6 +59,7 @@ const MAX_LISTED = 20;
 
 export const at = (t: number) => `${(t / 1000).toFixed(3)} s`;
 
+/** A check's findings: all counted, the first MAX_LISTED kept (properties/claims/common.ts's Violations is the claims' counterpart, making a claim's one-line result). */
 export class Findings {
   readonly list: string[] = [];
   count = 0;

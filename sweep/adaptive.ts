@@ -1,5 +1,5 @@
 import type { MetricName } from './metrics.ts';
-import { studentTQuantile } from './stats.ts';
+import { halfWidth } from './stats.ts';
 import type { Goal, Objective } from './sweepFile.ts';
 
 /**
@@ -75,24 +75,17 @@ export function lookAlpha(settings: Pick<AdaptiveSettings, 'min' | 'max'>, n: nu
   return ALPHA / 2 / (settings.max - settings.min);
 }
 
-/** Half-width factor t of the interval mean ± t·sd/√n at the look with n replications. */
-function tAt(settings: AdaptiveSettings, n: number): number {
-  return studentTQuantile(1 - lookAlpha(settings, n), n - 1);
-}
-
 function allIdentical(values: readonly number[], n: number): boolean {
   for (let i = 1; i < n; i++) if (values[i] !== values[0]) return false;
   return true;
 }
 
-/** Mean and half-width of the look's interval over the first n values. */
+/** Mean and half-width of the look's interval over the first n values (zero-width on identical values: no spread to test). */
 function interval(settings: AdaptiveSettings, values: readonly number[], n: number): { mean: number; half: number } {
   let sum = 0;
   for (let i = 0; i < n; i++) sum += values[i];
   const mean = sum / n;
-  let squares = 0;
-  for (let i = 0; i < n; i++) squares += (values[i] - mean) * (values[i] - mean);
-  const half = allIdentical(values, n) ? 0 : tAt(settings, n) * Math.sqrt(squares / (n - 1) / n);
+  const half = allIdentical(values, n) ? 0 : halfWidth(values, n, mean, 1 - lookAlpha(settings, n));
   return { mean, half };
 }
 

@@ -29,16 +29,22 @@ export function summarize(values: readonly number[]): Stat {
     if (v > max) max = v;
   }
   const mean = sum / n;
-  const half = n < 2 ? 0 : halfWidth(values, mean);
+  const half = n < 2 ? 0 : halfWidth(values, n, mean, 1 - (1 - CONFIDENCE) / 2);
   return { n, mean, ciLow: mean - half, ciHigh: mean + half, min, max };
 }
 
-/** Half-width of the 95% confidence interval of the mean of `values` (at least two). */
-function halfWidth(values: readonly number[], mean: number): number {
+/**
+ * Half-width t·sd/√n of the confidence interval of the mean of the first `n`
+ * (at least two) of `values` around their `mean`, t the `p`-quantile of
+ * Student's t with n - 1 degrees of freedom: the one computation of the
+ * sweeps' intervals, the fixed grid's 95% (p 0.975) and each look of the
+ * adaptive procedure (adaptive.ts, p one minus the error spent at the look).
+ */
+export function halfWidth(values: readonly number[], n: number, mean: number, p: number): number {
   let squares = 0;
-  for (const v of values) squares += (v - mean) * (v - mean);
-  const sd = Math.sqrt(squares / (values.length - 1));
-  return studentTQuantile(1 - (1 - CONFIDENCE) / 2, values.length - 1) * (sd / Math.sqrt(values.length));
+  for (let i = 0; i < n; i++) squares += (values[i] - mean) * (values[i] - mean);
+  const sd = Math.sqrt(squares / (n - 1));
+  return studentTQuantile(p, n - 1) * (sd / Math.sqrt(n));
 }
 
 const tCache = new Map<string, number>();

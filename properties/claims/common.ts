@@ -34,7 +34,12 @@ export interface RunEvidence {
 
 export type Checker = (run: RunEvidence) => InvariantResult;
 
-/** Collects violations; keeps the first few for the detail. */
+/**
+ * Collects violations; keeps the first few for the detail. (http/verdictFindings.ts's
+ * Findings counts the same way but makes a verdict check: held, violated or not
+ * checked, with the evidence judged on and up to 20 violations listed apart from
+ * the detail. Only the counting is shared, so each layer keeps its own.)
+ */
 export class Violations {
   count = 0;
   private readonly first: string[] = [];
