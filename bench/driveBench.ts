@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { drive } from '../http/drive/drive.ts';
 import { quantile } from '../http/drive/ledger.ts';
-import { validateScenario } from '../sim/validate.ts';
+import { validateScenario } from '../sim/scenario/validate.ts';
 
 /**
  * `ocs-sim drive` against `ocs-sim serve` (its own process, no journal), the

@@ -8,7 +8,7 @@ import { loadScenario } from '../../io/scenarioFile.ts';
 import { loadSweepPlan } from '../../sweep/sweepRun.ts';
 import { runScenario } from '../../sim/run.ts';
 import { SummaryFile } from '../../sim/summarySchema.ts';
-import { validateScenario } from '../../sim/validate.ts';
+import { validateScenario } from '../../sim/scenario/validate.ts';
 import { selfSignedCertificate } from '../../test-support/certificate.ts';
 import { OCS_SIM, ocsSim } from '../../test-support/cli.ts';
 import { startServer } from '../server.ts';
