@@ -1150,6 +1150,11 @@ const FOUND: { defect: string; input: string }[] = [
     defect: 'a zero-time redial loop: busy at once, redialed at once, 2^53 - 1 attempts (was: the virtual clock stood still, a hang with no warning)',
     input: `duration: 2m\ndrainLimit: 2m\ncampaignGroups:\n  - name: A\n    dbid: 1\n    agents: 2\n    callingListSize: 10\n    calls: { outcomes: { Answer: 0, Busy: 1, Answering Machine Detected: 0, Fax Detected: 0, Wrong Number: 0 }, busyTime: { fixed: 0s } }\n    treatments: { Busy: { redialAfter: 0s, maxAttempts: 9007199254740991 } }\n`,
   },
+  {
+    defect:
+      'the metastable example dialing for 2390000000 h (was: a retry storm that sustains itself for the whole run, past the event budget, with no warning: the storm estimate counted outages only)',
+    input: readFileSync(join(SCENARIOS_DIR, 'metastable-retry-storm.yaml'), 'utf8').replace(/^duration: 1h$/m, 'duration: 2390000000h'),
+  },
 ];
 
 describe('inputs that broke the contract before they were fixed', () => {

@@ -57,6 +57,19 @@ describe('sanity warnings', () => {
     expect(settingsWarnings(resolve(tinyScenario(storm), 1))).toHaveLength(1);
   });
 
+  it('a run long enough for a self-sustaining storm to carry a million POSTs says so before it starts, a campaign day does not', () => {
+    const storm = (duration: string) =>
+      settingsWarnings(
+        resolve(tinyScenario({ duration, drainLimit: '0s', ocs: { 'history-wait-recovery-timeout': '5s', 'http-connection-pool-size': 48 } }), 1),
+      );
+    expect(storm('10h').filter((w) => w.includes('storm'))).toEqual([]);
+    const [long] = storm('40h').filter((w) => w.includes('storm'));
+    expect(long).toMatch(
+      /^a long run \(40 h dialing\): should a re-submission storm set in, a pool of 48 re-submitting every 5 s .* about 1\.\d million failed POSTs/,
+    );
+    expect(long).toContain('the run would be slow');
+  });
+
   it('ocs-sim run prints them on warning: lines before the run', async () => {
     const r = await ocsSim(['run', 'scenarios/metastable-retry-storm.yaml', '--out', 'out/test-sanity-warnings', '--no-trace']);
     expect(r.stderr).toContain(

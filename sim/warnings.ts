@@ -1,4 +1,5 @@
 import { typicalMs } from './health/capacity.ts';
+import { spokenDuration } from './health/words.ts';
 import type { ResolvedModel } from './scenario/resolve.ts';
 import { sanityWarnings } from './sanityWarnings.ts';
 
@@ -22,7 +23,7 @@ export function settingsWarnings(model: ResolvedModel): string[] {
       `no campaign group ever starts: every startAt is at or after duration (${model.durationMs / 1000} s), so nothing will be dialed and no record made`,
     );
   }
-  const storm = resubmissionStorm(model);
+  const storm = resubmissionStorm(model) ?? stormCeiling(model);
   if (storm !== null) warnings.push(storm);
   const synthetic = (model.syntheticRecordsPerSecond * model.durationMs) / 1000;
   if (synthetic > STORM_POSTS)
@@ -77,5 +78,27 @@ function resubmissionStorm(model: ResolvedModel): string | null {
     `re-submission storm likely: history-wait-recovery-timeout ${shortestRecovery} ms with a pool of ${model.httpConnectionPoolSize} re-submits each failed record as soon as it fails, ` +
     `so the failures may carry about ${millions} million failed POSTs, each an ocs.log line (about ${Math.round((posts * LOG_LINE_BYTES) / 1e6)} MB): the run will be slow and its files large ` +
     `(a longer history-wait-recovery-timeout, shorter outages or --no-trace help)`
+  );
+}
+
+/**
+ * Whether a storm sets in cannot be told from the settings (a metastable
+ * one needs only a trigger and timeouts near the service time), but what it
+ * could carry can: at worst every connection of the pool carries one failed
+ * POST per failure and history-wait-recovery-timeout, for the whole run.
+ * Said when that ceiling passes STORM_POSTS, which takes a run far longer
+ * than a campaign day (the examples' ceilings are 240 to 53,000 POSTs).
+ */
+function stormCeiling(model: ResolvedModel): string | null {
+  const runEnd = model.durationMs + model.drainLimitMs;
+  const roundTrip = 2 * typicalMs(model.network.latency) + typicalMs(model.externalSystem.serviceTime);
+  const shortestRecovery = Math.min(...model.groups.map((g) => g.options.historyWaitRecoveryTimeoutMs));
+  const shortestResponseTimeout = Math.min(...model.groups.map((g) => g.options.historyHttpResponseTimeoutMs));
+  const posts = (model.httpConnectionPoolSize * runEnd) / Math.max(1, Math.min(roundTrip, shortestResponseTimeout) + shortestRecovery);
+  if (posts < STORM_POSTS) return null;
+  const millions = posts < 1e12 ? `${(posts / 1e6).toFixed(1)} million` : `${posts.toExponential(1)}`;
+  return (
+    `a long run (${spokenDuration(model.durationMs)} dialing): should a re-submission storm set in, a pool of ${model.httpConnectionPoolSize} re-submitting every ${spokenDuration(shortestRecovery)} (history-wait-recovery-timeout) ` +
+    `could carry about ${millions} failed POSTs, each an ocs.log line: the run would be slow and its files large (a shorter duration or --no-trace helps)`
   );
 }
