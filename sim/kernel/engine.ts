@@ -15,7 +15,8 @@ import { initialTransition, transition, type AnyStateMachine, type EventObject }
  * the simulator cannot tell which engine runs.
  */
 export type Effect =
-  | { readonly kind: 'action'; readonly name: string }
+  /** `index`: the action's place in `actionNames(machine)`, so a host finds what it does without looking the name up. */
+  | { readonly kind: 'action'; readonly name: string; readonly index: number }
   | { readonly kind: 'startTimer'; readonly id: string; readonly delayMs: number; readonly event: EventObject }
   | { readonly kind: 'cancelTimer'; readonly id: string };
 
@@ -38,6 +39,20 @@ export interface MachineRunner<TContext extends object, TEvent extends EventObje
 
 export type EngineName = 'compiled' | 'xstate';
 
+/** The machine's named actions in the order of its `setup()`: what an action effect's `index` counts. */
+export function actionNames(machine: AnyStateMachine): string[] {
+  return Object.keys(machine.implementations.actions);
+}
+
+function actionIndex(machine: AnyStateMachine): (name: string) => number {
+  const indices = new Map(actionNames(machine).map((name, i) => [name, i]));
+  return (name) => {
+    const index = indices.get(name);
+    if (index === undefined) throw new Error(`${machine.id}: action ${name} is not named in its setup()`);
+    return index;
+  };
+}
+
 export function machineRunner<TContext extends object, TEvent extends EventObject>(
   machine: AnyStateMachine,
   engine: EngineName,
@@ -53,7 +68,7 @@ interface XStateActionLike {
   params?: { delay?: number; id?: string; event?: EventObject; sendId?: string };
 }
 
-function effectsOf(actions: readonly XStateActionLike[]): Effect[] {
+function effectsOf(actions: readonly XStateActionLike[], indexOf: (name: string) => number): Effect[] {
   const effects: Effect[] = [];
   for (const action of actions) {
     if (action.type === 'xstate.raise') {
@@ -64,7 +79,7 @@ function effectsOf(actions: readonly XStateActionLike[]): Effect[] {
     } else if (action.type === 'xstate.cancel') {
       effects.push({ kind: 'cancelTimer', id: action.params!.sendId! });
     } else {
-      effects.push({ kind: 'action', name: action.type });
+      effects.push({ kind: 'action', name: action.type, index: indexOf(action.type) });
     }
   }
   return effects;
@@ -76,6 +91,7 @@ function stateName(value: unknown): string {
 }
 
 function xstateRunner<TContext extends object, TEvent extends EventObject>(machine: AnyStateMachine): MachineRunner<TContext, TEvent> {
+  const indexOf = actionIndex(machine);
   return {
     start(context) {
       const instance: MachineInstance = { state: '', context, impl: null };
@@ -85,7 +101,7 @@ function xstateRunner<TContext extends object, TEvent extends EventObject>(machi
       const [snapshot, actions] = initialTransition(machine, instance.context);
       instance.impl = snapshot;
       instance.state = stateName(snapshot.value);
-      return effectsOf(actions as XStateActionLike[]);
+      return effectsOf(actions as XStateActionLike[], indexOf);
     },
     send(instance, event) {
       const before = instance.impl as ReturnType<typeof initialTransition>[0];
@@ -93,7 +109,7 @@ function xstateRunner<TContext extends object, TEvent extends EventObject>(machi
       if (after === before) return null;
       instance.impl = after;
       instance.state = stateName(after.value);
-      return effectsOf(actions as XStateActionLike[]);
+      return effectsOf(actions as XStateActionLike[], indexOf);
     },
   };
 }
@@ -135,6 +151,7 @@ function compileTable(machine: AnyStateMachine, context: object): CompiledTable 
     delays: Record<string, ((args: { context: unknown }) => number) | number>;
   };
   const root = machine.root as unknown as StateNodeLike;
+  const indexOf = actionIndex(machine);
   if (root.transitions.size > 0) throw new Error(`${machine.id}: root-level transitions are not supported by the compiled engine`);
 
   const resolveDelay = (name: string): number => {
@@ -144,7 +161,7 @@ function compileTable(machine: AnyStateMachine, context: object): CompiledTable 
   };
   const actionEffects = (actions: unknown[]): Effect[] =>
     actions.map((action): Effect => {
-      if (typeof action === 'string') return { kind: 'action', name: action };
+      if (typeof action === 'string') return { kind: 'action', name: action, index: indexOf(action) };
       const a = action as { type?: string; id?: string; delay?: string; event?: EventObject; sendId?: string };
       if (a.type === 'xstate.raise' && typeof a.delay === 'string') {
         return { kind: 'startTimer', id: a.id!, delayMs: resolveDelay(a.delay), event: a.event! };
@@ -195,6 +212,8 @@ function compiledRunner<TContext extends object, TEvent extends EventObject>(mac
   // Delays depend on the context only, and the simulator shares one context
   // object per campaign group, so a table per context object is compiled once.
   const tables = new Map<object, CompiledTable>();
+  let lastContext: object | null = null;
+  let lastTable: CompiledTable | null = null;
   return {
     start(context) {
       const instance: MachineInstance = { state: '', context, impl: null };
@@ -202,11 +221,14 @@ function compiledRunner<TContext extends object, TEvent extends EventObject>(mac
     },
     startOn(instance) {
       const context = instance.context;
-      let table = tables.get(context);
+      // Records of one group start in a row: the last table saves hashing the context for each.
+      let table = context === lastContext ? lastTable! : tables.get(context);
       if (!table) {
         table = compileTable(machine, context);
         tables.set(context, table);
       }
+      lastContext = context;
+      lastTable = table;
       instance.impl = table.initial;
       instance.state = table.initial.name;
       return table.initialEffects;

@@ -59,6 +59,9 @@ export class Kernel {
   private readonly spare: KernelEvent[] = [];
   private nextSeq = 0;
   private readonly lanes = new Map<number, Lane>();
+  /** The lane used last: most fixed delays in a row are the same timeout, and this saves hashing it. */
+  private lastLaneDelay = -1;
+  private lastLane: Lane | null = null;
   /** Events due at `now`, in seq order: all share one time, so a FIFO is sorted by construction. */
   private readonly dueNow = new Deque<KernelEvent>();
 
@@ -105,11 +108,7 @@ export class Kernel {
   scheduleFixed<T>(delayMs: number, handler: Handler<T>, arg: T): ScheduledEvent {
     if (!(delayMs >= 0)) throw new Error(`kernel: cannot schedule ${delayMs} ms into the past`);
     if (delayMs === 0) return this.schedule(0, handler, arg);
-    let lane = this.lanes.get(delayMs);
-    if (lane === undefined) {
-      lane = { waiting: new Deque<KernelEvent>(), headInHeap: false };
-      this.lanes.set(delayMs, lane);
-    }
+    const lane = delayMs === this.lastLaneDelay ? this.lastLane! : this.laneFor(delayMs);
     const event: KernelEvent = {
       time: this.now + delayMs,
       seq: this.nextSeq++,
@@ -125,6 +124,17 @@ export class Kernel {
       this.push(event);
     }
     return event;
+  }
+
+  private laneFor(delayMs: number): Lane {
+    let lane = this.lanes.get(delayMs);
+    if (lane === undefined) {
+      lane = { waiting: new Deque<KernelEvent>(), headInHeap: false };
+      this.lanes.set(delayMs, lane);
+    }
+    this.lastLaneDelay = delayMs;
+    this.lastLane = lane;
+    return lane;
   }
 
   /** Cancelled events stay queued and are skipped when they come due. */

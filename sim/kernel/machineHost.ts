@@ -1,5 +1,5 @@
 import type { AnyStateMachine, ContextFrom, EventFrom, EventObject, MachineImplementationsFrom } from 'xstate';
-import { machineRunner, type Effect, type EngineName, type MachineInstance, type MachineRunner } from './engine.ts';
+import { actionNames, machineRunner, type Effect, type EngineName, type MachineInstance, type MachineRunner } from './engine.ts';
 import type { Handler, ScheduledEvent } from './kernel.ts';
 
 /**
@@ -42,20 +42,24 @@ export const unstarted = (context: object): MachineInstance => ({ state: '', con
 
 export class MachineHost<M extends AnyStateMachine, E extends HostedEntity> {
   private readonly runner: MachineRunner<ContextFrom<M>, EventFrom<M>>;
+  /** The table's functions in the order of the machine's actions: an effect's index finds its function. */
+  private readonly performers: ReadonlyArray<(entity: E, event: EventObject | null) => void>;
   private readonly started: ((entity: E) => void) | null;
   private readonly stepped: ((entity: E, event: EventObject) => void) | null;
 
   constructor(
     machine: M,
     engine: EngineName,
-    private readonly actions: ActionTable<M, E>,
+    actions: ActionTable<M, E>,
     private readonly clock: MachineClock,
     observer: HostObserver<E> = {},
   ) {
     // The type makes a missing action a compile error; this catches a table built around the type.
-    for (const name of Object.keys(machine.implementations.actions)) {
-      if (typeof (actions as Record<string, unknown>)[name] !== 'function') throw new Error(`${machine.id}: no implementation for action ${name}`);
-    }
+    this.performers = actionNames(machine).map((name) => {
+      const perform = (actions as Record<string, ((entity: E, event: EventObject | null) => void) | undefined>)[name];
+      if (typeof perform !== 'function') throw new Error(`${machine.id}: no implementation for action ${name}`);
+      return perform;
+    });
     this.runner = machineRunner(machine, engine);
     this.started = observer.started ?? null;
     this.stepped = observer.stepped ?? null;
@@ -88,7 +92,7 @@ export class MachineHost<M extends AnyStateMachine, E extends HostedEntity> {
     for (let i = 0; i < effects.length; i++) {
       const effect = effects[i];
       if (effect.kind === 'action') {
-        this.actions[effect.name as ActionName<M>](entity, event);
+        this.performers[effect.index](entity, event);
       } else if (effect.kind === 'startTimer') {
         if (entity.timer !== null) throw new Error(`model: ${effect.id} started while ${entity.timerId} runs`);
         entity.timerId = effect.id;

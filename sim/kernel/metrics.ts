@@ -105,16 +105,26 @@ export class LogHistogram {
 
 /** Counts by key, printed in key order so output does not depend on arrival order. */
 export class Tally {
-  // Keys as given (200 and "200" are one key once printed; callers use one kind per tally).
-  private readonly counts = new Map<string | number, number>();
+  // A tally has a handful of keys (statuses, call results) and is added to per record:
+  // a linear search of so few beats hashing. Keys as given (200 and "200" are one key
+  // once printed; callers use one kind per tally).
+  private readonly keys: Array<string | number> = [];
+  private readonly counts: number[] = [];
   add(key: string | number, n = 1): void {
-    this.counts.set(key, (this.counts.get(key) ?? 0) + n);
+    const i = this.keys.indexOf(key);
+    if (i >= 0) this.counts[i] += n;
+    else {
+      this.keys.push(key);
+      this.counts.push(n);
+    }
   }
   get(key: string | number): number {
-    return this.counts.get(key) ?? this.counts.get(typeof key === 'number' ? String(key) : Number(key)) ?? 0;
+    let i = this.keys.indexOf(key);
+    if (i < 0) i = this.keys.indexOf(typeof key === 'number' ? String(key) : Number(key));
+    return i < 0 ? 0 : this.counts[i];
   }
   toJSON(): Record<string, number> {
-    const entries = [...this.counts.entries()].map(([k, n]) => [String(k), n] as const);
+    const entries = this.keys.map((k, i) => [String(k), this.counts[i]] as const);
     return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   }
 }

@@ -268,9 +268,12 @@ export class Dialer {
     // [doc] With no treatment for the call result, the record is final (Updated).
     if (treatment === undefined) return;
     // [model] The count lives with the calling-list record, so groups sharing the list count together.
-    const counts = (contact.treatmentCounts ??= new Map());
-    const count = (counts.get(result) ?? 0) + 1;
-    counts.set(result, count);
+    const counts = (contact.treatmentCounts ??= []);
+    let at = 0;
+    while (at < counts.length && counts[at] !== result) at += 2;
+    if (at === counts.length) counts.push(result, 0);
+    const count = (counts[at + 1] as number) + 1;
+    counts[at + 1] = count;
     if (count >= treatment.maxAttempts) return;
     this.kernel.scheduleFixed(treatment.redialAfterMs, this.contactReady, contact);
   }

@@ -31,8 +31,12 @@ export interface Contact {
   group: GroupRuntime;
   /** Dial attempts so far, whichever group dialed them. */
   attempts: number;
-  /** Times a treatment was applied, by call result (allocated on first use); groups sharing the list count together. */
-  treatmentCounts: Map<CallResult, number> | null;
+  /**
+   * Times a treatment was applied, by call result, as [result, count, result, count, ...]: allocated on first
+   * use, and a contact meets few results (a Map per contact cost more than the rest of the treatment);
+   * groups sharing the list count together.
+   */
+  treatmentCounts: Array<CallResult | number> | null;
   /** Call report records of this contact OCS still keeps (the race-condition check). */
   unconfirmed: number;
 }
