@@ -1,4 +1,4 @@
-import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -11,13 +11,17 @@ import { callResultCode, resolve, type ResolvedModel } from '../sim/scenario/res
 import { Duration, type Scenario } from '../sim/scenario/scenario.ts';
 import { durationMs, formatDuration } from '../sim/scenario/durations.ts';
 import { validateScenario } from '../sim/scenario/validate.ts';
-import { clientSettingsOf, clientVerdict, type ClientEvent, type ClientVerdict } from './clientVerdict.ts';
+import { clientSettingsOf } from './clientVerdict.ts';
 import { Journal } from './journal.ts';
 import { RealTimeDriver } from './realTimeDriver.ts';
 import { type HeldAttempt, RecordStore } from './recordStore.ts';
 import { decodedGuid, pathOfTarget, statedDialSeconds } from './requestParts.ts';
 import { BodyReader, type Fail } from './serve/bodyReader.ts';
+import { RequestLog, wallMs } from './serve/requestLog.ts';
+import { type ServeVerdict, VerdictBook } from './serve/verdictBook.ts';
 import { ServeMetrics } from './serveMetrics.ts';
+
+export type { FaultsInjected, ServeVerdict } from './serve/verdictBook.ts';
 
 /**
  * `ocs-sim serve`: the scenario's external system as a real HTTP server a
@@ -55,7 +59,7 @@ export interface RunningServer {
   /** Where records and validation requests are posted: the paths of the scenario's history-uri and validation-uri. */
   readonly paths: { history: string; validation: string };
   /** Whether the client behaved as the documentation says OCS does, judged now. */
-  verdict(): ClientVerdict & { requestsFollowed: number; requestsTaken: number; faultsInjected: FaultsInjected };
+  verdict(): ServeVerdict;
   /** Stops accepting, finishes requests in service, flushes the journal and the log. */
   close(): Promise<void>;
 }
@@ -65,8 +69,6 @@ export const INJECTED_FAULT_HEADER = 'x-ocs-sim-fault';
 /** On every answer of a serve that injects network faults (hangs, lost responses: no answer to mark). */
 export const NETWORK_FAULTS_HEADER = 'x-ocs-sim-network-faults';
 
-/** The verdict follows this many requests (about 100 bytes each), then judges those. */
-const MAX_VERDICT_REQUESTS = 1_000_000;
 /** A client that has not sent its whole request within this is cut off (it holds no service slot meanwhile). */
 const CLIENT_TIMEOUT_MS = 10_000;
 
@@ -81,20 +83,6 @@ interface ServeArrival extends Arrival {
   receivedAt: number;
   /** Its number among the requests the server took (the verdict follows it). */
   id: number;
-}
-
-/**
- * The faults serve injected itself, kept apart from what the client did:
- * the checks count them as failures the client saw (as OCS would), never as
- * the client's doing.
- */
-export interface FaultsInjected {
-  /** Failure statuses the scenario's external system decided (outages, errors, over capacity). */
-  failureAnswers: number;
-  refused: number;
-  hangs: number;
-  requestLoss: number;
-  responseLoss: number;
 }
 
 export class BadServeSetup extends Error {}
@@ -120,41 +108,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     restored = store.restore(opened.entries, options.journal);
   }
   const bodies = new BodyReader(clientTimeoutMs);
-  const log: WriteStream | null = options.log === undefined ? null : createWriteStream(options.log, { flags: 'a' });
+  const log = new RequestLog(options.log, clock);
   /** Requests being served or waiting to be answered, and those held for ever (a hang): SIGTERM finishes the first, cuts the second. */
   const inService = new Set<ServerResponse>();
   const held = new Set<ServerResponse>();
 
-  /** One line of the request log: built only when there is a log. */
-  const writeLog = (
-    arrival: { path: string; body: Record<string, unknown>; kind: string; seq: number },
-    decision: string,
-    extra: Record<string, unknown> = {},
-  ) => {
-    if (log === null) return;
-    log.write(
-      `${JSON.stringify({ t: wallMs(), path: arrival.path, guid: arrival.body.GSW_CALL_ATTEMPT_GUID ?? null, seq: arrival.kind === 'record' ? arrival.seq : null, decision, ...extra })}\n`,
-    );
-  };
-  // What the client did, for the verdict on it.
-  const seen: ClientEvent[] = [];
-  let requestsTaken = 0;
-  /** When the verdict stopped following new requests (its memory is bounded), or null. */
-  let verdictFullAt: number | null = null;
-  const note = (event: ClientEvent) => {
-    if (event.id < MAX_VERDICT_REQUESTS) seen.push(event);
-    else verdictFullAt ??= event.t;
-  };
-  const settings = clientSettingsOf(options.scenario, model);
-  // Past its bound the verdict judges the requests it followed, as of when it stopped following.
-  const faultsInjected: FaultsInjected = { failureAnswers: 0, refused: 0, hangs: 0, requestLoss: 0, responseLoss: 0 };
-  const verdict = () => ({
-    faultsInjected: { ...faultsInjected },
-    ...clientVerdict(seen, settings, verdictFullAt ?? clock.now),
-    requestsFollowed: Math.min(requestsTaken, MAX_VERDICT_REQUESTS),
-    requestsTaken,
-  });
-  const wallMs = () => Math.round(clock.now * 1000) / 1000;
+  const book = new VerdictBook(clientSettingsOf(options.scenario, model));
+  const verdict = () => book.verdict(clock.now);
 
   const answer = (arrival: ServeArrival, status: number) => {
     const { res } = arrival;
@@ -163,9 +123,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       inService.delete(res);
       if (res.destroyed) return;
       metrics.answered(arrival.path, status, (performance.now() - arrival.receivedAt) / 1000);
-      if (status !== 200 && !(arrival.kind === 'validation' && status === 409)) faultsInjected.failureAnswers++;
-      note({ t: clock.now, kind: 'answered', id: arrival.id, status });
-      writeLog(arrival, 'answered', { status });
+      if (status !== 200 && !(arrival.kind === 'validation' && status === 409)) book.faultsInjected.failureAnswers++;
+      book.note({ t: clock.now, kind: 'answered', id: arrival.id, status });
+      log.write(arrival, 'answered', { status });
       const text = JSON.stringify(body);
       res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...faultHeaders(arrival.kind, status) }).end(text);
     };
@@ -192,7 +152,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     (arrival, status) => {
       if (options.networkFaults && network.responseLost(kernel.now)) {
         // Stored (if it was a record), answered, and the answer never leaves: the client times out.
-        faultsInjected.responseLoss++;
+        book.faultsInjected.responseLoss++;
         hold(arrival, 'response-loss');
         return;
       }
@@ -217,11 +177,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     inService.delete(arrival.res);
     held.add(arrival.res);
     metrics.held++;
-    note({ t: clock.now, kind: 'held', id: arrival.id });
-    writeLog(arrival, why);
+    book.note({ t: clock.now, kind: 'held', id: arrival.id });
+    log.write(arrival, why);
     arrival.res.on('close', () => {
       held.delete(arrival.res);
-      note({ t: clock.now, kind: 'closed', id: arrival.id });
+      book.note({ t: clock.now, kind: 'closed', id: arrival.id });
     });
   };
 
@@ -248,10 +208,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       seq = Number(rawSeq) as 0 | 1;
       stored = store.attempt(guid);
     }
-    const arrival: ServeArrival = { kind, seq, stored, body, bodyText, path, res, receivedAt, id: requestsTaken++ };
+    const arrival: ServeArrival = { kind, seq, stored, body, bodyText, path, res, receivedAt, id: book.take() };
     const group = typeof body.GSW_CAMPAIGN_GROUP_NAME === 'string' ? body.GSW_CAMPAIGN_GROUP_NAME : '';
     const dialedAtS = stored === null ? undefined : statedDialSeconds(body);
-    note({
+    book.note({
       t: clock.now,
       kind: 'arrived',
       id: arrival.id,
@@ -260,23 +220,23 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (options.networkFaults) {
       const fate = network.requestFate(kernel.now);
       if (fate === 'refused') {
-        faultsInjected.refused++;
+        book.faultsInjected.refused++;
         metrics.held++;
-        note({ t: clock.now, kind: 'reset', id: arrival.id });
-        writeLog(arrival, 'refused');
+        book.note({ t: clock.now, kind: 'reset', id: arrival.id });
+        log.write(arrival, 'refused');
         // The client sees the connection reset (OCS's 418).
         req.socket.resetAndDestroy();
         return;
       }
       if (fate === 'hang' || fate === 'request-loss') {
-        if (fate === 'hang') faultsInjected.hangs++;
-        else faultsInjected.requestLoss++;
+        if (fate === 'hang') book.faultsInjected.hangs++;
+        else book.faultsInjected.requestLoss++;
         return hold(arrival, fate);
       }
     }
     if (stored !== null) stored.outstanding++;
     inService.add(res);
-    if (log !== null) writeLog(arrival, 'arrived', { inService: external.busy, queued: external.queued });
+    if (log.enabled) log.write(arrival, 'arrived', { inService: external.busy, queued: external.queued });
     external.arrive(arrival);
     clock.pump();
   };
@@ -302,7 +262,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const show = () => {
       clock.pump();
       const state = {
-        clock: { started: clock.started, nowMs: wallMs() },
+        clock: { started: clock.started, nowMs: wallMs(clock) },
         networkFaults: options.networkFaults ?? false,
         outageInForce: clock.started ? external.outageAt(kernel.now) : null,
         network: current.network,
@@ -435,7 +395,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         bodies.stop();
         server.closeAllConnections();
         await journal?.close();
-        await new Promise<void>((r) => (log === null ? r() : log.end(() => r())));
+        await log.close();
       })()),
   };
 }
