@@ -5,7 +5,7 @@ import type { Scenario } from '../../sim/scenario/scenario.ts';
 import { validateScenario } from '../../sim/scenario/validate.ts';
 import type { Network } from '../../sim/world/network.ts';
 import type { RealTimeDriver } from '../realTimeDriver.ts';
-import { outageRequest } from '../server.ts';
+import { outageRequest } from '../serve/controlApi.ts';
 import type { ProxyCounters } from './counters.ts';
 
 /**
