@@ -3,7 +3,7 @@ import { Kernel } from './kernel/kernel.ts';
 import type { RunObserver } from './observer.ts';
 import { Ocs } from './ocs/ocs.ts';
 import { SimulatedWire } from './world/simulatedWire.ts';
-import type { OcsCounters } from './ocs/entities.ts';
+import type { OcsCounters } from './ocs/counters.ts';
 import type { Wire, WireSink } from './ocs/wire.ts';
 import { RandomStreams } from './kernel/random.ts';
 import { resolve, type ResolvedModel } from './scenario/resolve.ts';

@@ -1,5 +1,5 @@
 import { Deque } from '../kernel/deque.ts';
-import type { OcsCounters } from './entities.ts';
+import type { OcsCounters } from './counters.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 
 /**

@@ -1,5 +1,7 @@
 import type { CallResult } from '../scenario/callResults.ts';
-import { Attempt, type Contact, type GroupRuntime, type OcsCounters, type Preview } from './entities.ts';
+import { Attempt } from './attempt.ts';
+import type { OcsCounters } from './counters.ts';
+import type { Contact, GroupRuntime, Preview } from './entities.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import type { RunObserver } from '../observer.ts';
 import { contactEntity } from '../traceEntities.ts';

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ScenarioInput } from '../scenario/scenario.ts';
 import { runObserved, tinyScenario, TEST_GROUP } from '../../test-support/scenarios.ts';
 import { callResultCode } from '../scenario/resolve.ts';
-import { Attempt, CallReportRecord, UnconfirmedRecords, type Contact } from './entities.ts';
+import { Attempt } from './attempt.ts';
+import { CallReportRecord, UnconfirmedRecords, type Contact } from './entities.ts';
 import type { CallResult } from '../scenario/callResults.ts';
 
 /**

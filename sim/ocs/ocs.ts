@@ -13,18 +13,9 @@ import type { MachineLine } from '../traceLineTypes.ts';
 import { lastOutageEndMs, type ResolvedModel } from '../scenario/resolve.ts';
 import { ConnectionPool } from './connectionPool.ts';
 import { Dialer } from './dialer.ts';
-import {
-  CallingListRuntime,
-  CallReportRecord,
-  GroupRuntime,
-  UnconfirmedRecords,
-  newCounters,
-  type Attempt,
-  type Contact,
-  type OcsCounters,
-  type RecoveryTimer,
-  type Validation,
-} from './entities.ts';
+import type { Attempt } from './attempt.ts';
+import { newCounters, type OcsCounters } from './counters.ts';
+import { CallingListRuntime, CallReportRecord, GroupRuntime, UnconfirmedRecords, type Contact, type RecoveryTimer, type Validation } from './entities.ts';
 import { groupActions, recoveryTimerActions } from './groupActions.ts';
 import { PreDialValidation } from './preDialValidation.ts';
 import { recordActions, responseArrived, settleAttempt } from './recordActions.ts';

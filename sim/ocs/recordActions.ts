@@ -1,7 +1,8 @@
 import type { EventObject } from 'xstate';
 import type { callReportRecordMachine } from '../../machines/callReportRecord.ts';
 import type { ActionTable } from '../kernel/machineHost.ts';
-import type { Attempt, CallReportRecord, HttpRequest } from './entities.ts';
+import type { Attempt } from './attempt.ts';
+import type { CallReportRecord, HttpRequest } from './entities.ts';
 import type { Ocs } from './ocs.ts';
 import { recordEntity } from '../traceEntities.ts';
 import type { RecordPostLine } from '../traceLineTypes.ts';

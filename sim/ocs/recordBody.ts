@@ -1,5 +1,6 @@
 import { callResultCode, type ResolvedGroup, type ResolvedModel } from '../scenario/resolve.ts';
-import type { Attempt, Contact } from './entities.ts';
+import type { Attempt } from './attempt.ts';
+import type { Contact } from './entities.ts';
 
 /**
  * The body OCS posts: a flat JSON object of GSW_* attributes (the documentation

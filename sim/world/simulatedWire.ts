@@ -1,4 +1,5 @@
-import type { CallReportRecord, HttpRequest, OcsCounters } from '../ocs/entities.ts';
+import type { OcsCounters } from '../ocs/counters.ts';
+import type { CallReportRecord, HttpRequest } from '../ocs/entities.ts';
 import { describeRequest, type ExternalFigures, type Wire, type WireSink } from '../ocs/wire.ts';
 import { ExternalSystem, type ExternalSystemObserver } from './externalSystem.ts';
 import type { Kernel } from '../kernel/kernel.ts';
