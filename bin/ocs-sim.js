@@ -4,6 +4,7 @@
 // In a checkout whose sources changed since the build, dist/ is stale: the command
 // says so on stderr and runs the sources through tsx, so old code never runs
 // unnoticed. OCS_SIM_SOURCES=1 runs the sources on purpose (tests, development).
+import './v8Flags.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
