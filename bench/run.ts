@@ -6,8 +6,6 @@
  * issues 4, 5 and 16). Figures, not pass/fail:
  * speed targets live here and never in a test.
  */
-// First: the process settings the command runs with (bin/v8Flags.js), so the figures are the command's.
-import '../bin/v8Flags.js';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

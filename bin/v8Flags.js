@@ -1,5 +1,6 @@
-// V8 settings for the whole process (the command, its sweep's worker threads,
-// and the benchmark, which imports this so it measures what users run).
+// V8 settings for the whole process: the command and its sweep's worker
+// threads. `npm run bench` starts node with the same flags, so it measures
+// what users run (test-support/v8Flags.test.ts holds the two together).
 //
 // Allocation-site pretenuring: early in a run, on a few hundred samples,
 // V8 may decide that some of the model's allocation sites (records, requests,
@@ -10,4 +11,6 @@
 // not depend on it: it only moves objects between the collector's generations.
 import { setFlagsFromString } from 'node:v8';
 
-setFlagsFromString('--no-allocation-site-pretenuring');
+export const V8_FLAGS = ['--no-allocation-site-pretenuring'];
+
+for (const flag of V8_FLAGS) setFlagsFromString(flag);
