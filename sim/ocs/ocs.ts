@@ -4,7 +4,7 @@ import { campaignGroupMachine } from '../../machines/campaignGroup.ts';
 import { groupRecoveryTimerMachine } from '../../machines/groupRecoveryTimer.ts';
 import type { EngineName } from '../kernel/engine.ts';
 import type { Kernel } from '../kernel/kernel.ts';
-import { MachineHost, unstarted } from '../kernel/machineHost.ts';
+import { MachineHost, unstarted, type HostedEntity } from '../kernel/machineHost.ts';
 import { FirstZeroAfter } from '../kernel/metrics.ts';
 import { sampler, type RandomStreams } from '../kernel/random.ts';
 import type { RunObserver } from '../observer.ts';
@@ -84,11 +84,11 @@ export class Ocs<W extends Wire = Wire> {
     // The trace names each machine's entity and shows the event that moved it and the state it reached.
     // The machines name their events (strings here), so the line is cast: the trace tests hold every run's lines to the catalogue.
     const stepped =
-      (label: (entity: never) => MachineLine['entity']) =>
-      (entity: { m: { state: string } }, event: EventObject): void =>
+      <E extends HostedEntity>(label: (entity: E) => MachineLine['entity']) =>
+      (entity: E, event: EventObject): void =>
         trace!({
           t: kernel.now,
-          entity: label(entity as never),
+          entity: label(entity),
           event: event.type,
           state: entity.m.state,
           ...('status' in event ? { status: event.status } : {}),
