@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clientVerdict, type ClientEvent, type ClientSettings } from './clientVerdict.ts';
+import { clientVerdict, requestsSeen, type ClientEvent, type ClientSettings } from './clientVerdict.ts';
+import { waitConditionSeconds } from './waitConditionCheck.ts';
 
 /**
  * The verdict on a client, on hand-made histories: what an OCS that follows
@@ -192,5 +193,30 @@ describe('the verdict on a client', () => {
     // Another campaign group is not in that wait condition (D arrives with a connection free: it was dialed then).
     const other = clientVerdict(new History().post(0, 'A', 0, 409).post(0, 'B', 0, 409).post(1300, 'D', 0, 200, 10, 'H').events, settings, 1500);
     expect(failing(other)).toEqual([]);
+  });
+});
+
+describe("the time the failures imply a wait condition (the proxy twin's figure)", () => {
+  const seconds = (h: History, nowMs: number) => waitConditionSeconds(requestsSeen(h.events, settings).records, settings, nowMs);
+
+  it('runs from the failure that takes a group over its threshold to the save that brings it back', () => {
+    // Threshold 1: A and B fail at 10 ms (two unsaved: over), A is saved at 2010 ms (one: not over).
+    const h = new History().post(0, 'A', 0, 409).post(0, 'B', 0, 409).post(2000, 'A', 0, 200);
+    expect(seconds(h, 5000)).toBeCloseTo(2, 6);
+    // Still over when judged: counted up to then.
+    expect(seconds(new History().post(0, 'A', 0, 409).post(0, 'B', 0, 409), 3010)).toBeCloseTo(3, 6);
+    expect(seconds(new History().post(0, 'A', 0, 409).post(1000, 'A', 0, 200), 5000)).toBe(0);
+  });
+
+  it('counts time when any group waits, once, however the groups overlap', () => {
+    const h = new History()
+      .post(0, 'A', 0, 409, 10, 'G')
+      .post(0, 'B', 0, 409, 10, 'G')
+      .post(1000, 'C', 0, 409, 10, 'H')
+      .post(1000, 'D', 0, 409, 10, 'H')
+      .post(2000, 'A', 0, 200, 10, 'G')
+      .post(4000, 'C', 0, 200, 10, 'H');
+    // G waits 0.01-2.01 s, H 1.01-4.01 s: together 4 s, not 5.
+    expect(seconds(h, 9000)).toBeCloseTo(4, 6);
   });
 });

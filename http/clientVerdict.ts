@@ -39,6 +39,19 @@ export interface ClientVerdict {
 }
 
 export function clientVerdict(events: readonly ClientEvent[], settings: ClientSettings, nowMs: number): ClientVerdict {
+  const { all, records } = requestsSeen(events, settings);
+  const checks = [
+    resubmittedOnTime(records, settings),
+    poolBound(all, settings, nowMs),
+    seqOneAfterSeqZero(records, settings, nowMs),
+    resentUntilSaved(records, new PoolOccupancy(all, settings.poolSize, nowMs), settings, nowMs),
+    noDialDuringWaitCondition(records, all, settings, nowMs),
+  ];
+  return { conforms: checks.every((c) => c.status !== 'violated'), judgedAtMs: nowMs, records: new Set(records.map((r) => r.record!.key)).size, checks };
+}
+
+/** Each request the client made, as its events tell it (arrival, answer or failure, release), in arrival order; `records` are those that carry a record. */
+export function requestsSeen(events: readonly ClientEvent[], settings: ClientSettings): { all: RequestSeen[]; records: RequestSeen[] } {
   const requests = new Map<number, RequestSeen>();
   for (const e of events) {
     if (e.kind === 'arrived') {
@@ -74,15 +87,7 @@ export function clientVerdict(events: readonly ClientEvent[], settings: ClientSe
     }
   }
   const all = [...requests.values()].sort((a, b) => a.arrivedAt - b.arrivedAt || a.id - b.id);
-  const records = all.filter((r) => r.record !== null);
-  const checks = [
-    resubmittedOnTime(records, settings),
-    poolBound(all, settings, nowMs),
-    seqOneAfterSeqZero(records, settings, nowMs),
-    resentUntilSaved(records, new PoolOccupancy(all, settings.poolSize, nowMs), settings, nowMs),
-    noDialDuringWaitCondition(records, all, settings, nowMs),
-  ];
-  return { conforms: checks.every((c) => c.status !== 'violated'), judgedAtMs: nowMs, records: new Set(records.map((r) => r.record!.key)).size, checks };
+  return { all, records: all.filter((r) => r.record !== null) };
 }
 
 /** A failed record is posted again no sooner than history-wait-recovery-timeout after the client learnt of the failure. */

@@ -19,16 +19,14 @@ export const WAIT_CONDITION_CLAIM =
  */
 export function noDialDuringWaitCondition(records: RequestSeen[], all: RequestSeen[], settings: ClientSettings, nowMs: number): VerdictCheck {
   const f = new Findings();
-  type Change = { t: number; order: number; group: string; key: string; marked: boolean } | { t: number; order: number; newAttempt: RequestSeen };
-  const changes: Change[] = [];
+  type Change = MarkedChange | { t: number; order: number; newAttempt: RequestSeen };
+  const changes: Change[] = markedChanges(records);
   const seen = new Set<string>();
   for (const r of records) {
     const rec = r.record!;
     if (rec.seq === 0 && !seen.has(rec.guid)) changes.push({ t: r.arrivedAt, order: 2, newAttempt: r });
     seen.add(rec.guid);
-    if (r.failedAt !== null) changes.push({ t: r.failedAt, order: 0, group: rec.group, key: rec.key, marked: true });
   }
-  for (const r of records) if (r.saved) changes.push({ t: r.releasedAt ?? r.arrivedAt, order: 1, group: r.record!.group, key: r.record!.key, marked: false });
   changes.sort((a, b) => a.t - b.t || a.order - b.order);
   const fullSince = poolFullSince(new PoolOccupancy(all, settings.poolSize, nowMs));
   const statedDial = statedDialTimes(records);
@@ -81,6 +79,53 @@ export function noDialDuringWaitCondition(records: RequestSeen[], all: RequestSe
     'wait conditions implied by the failures',
     'no wait condition: never more failed records unsaved than history-wait-condition-threshold',
   );
+}
+
+/** A record joins its group's failed-and-unsaved set when the client learns it failed, and leaves it when a POST of it is saved. */
+interface MarkedChange {
+  t: number;
+  order: number;
+  group: string;
+  key: string;
+  marked: boolean;
+}
+
+/** Failures first, then saves, each in the records' order: a stable sort by (t, order) then puts them in time order. */
+function markedChanges(records: RequestSeen[]): MarkedChange[] {
+  const changes: MarkedChange[] = [];
+  for (const r of records) if (r.failedAt !== null) changes.push({ t: r.failedAt, order: 0, group: r.record!.group, key: r.record!.key, marked: true });
+  for (const r of records) if (r.saved) changes.push({ t: r.releasedAt ?? r.arrivedAt, order: 1, group: r.record!.group, key: r.record!.key, marked: false });
+  return changes;
+}
+
+/**
+ * How long, in seconds up to `nowMs`, some campaign group had more failed
+ * records unsaved than its history-wait-condition-threshold: the time the
+ * failures imply a wait condition was in force (any group, as the model's
+ * waitConditions.secondsActive counts it). Unlike the number of wait
+ * conditions, it hardly moves when the count hovers at the threshold and
+ * crosses it back and forth.
+ */
+export function waitConditionSeconds(records: RequestSeen[], settings: ClientSettings, nowMs: number): number {
+  const changes = markedChanges(records).sort((a, b) => a.t - b.t || a.order - b.order);
+  const marked = new Map<string, Set<string>>();
+  const over = new Set<string>();
+  let since = 0;
+  let totalMs = 0;
+  for (const c of changes) {
+    const set = marked.get(c.group) ?? new Set<string>();
+    marked.set(c.group, set);
+    if (c.marked) set.add(c.key);
+    else set.delete(c.key);
+    const wasWaiting = over.size > 0;
+    if (set.size > settings.group(c.group).threshold) over.add(c.group);
+    else over.delete(c.group);
+    if (!wasWaiting && over.size > 0) since = c.t;
+    else if (wasWaiting && over.size === 0) totalMs += c.t - since;
+  }
+  if (over.size > 0) totalMs += Math.max(0, nowMs - since);
+  // To the millisecond, as summary.json gives seconds.
+  return Math.round(totalMs) / 1000;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { clientSettingsOf, clientVerdict, type ClientSettings, type ClientVerdict } from '../clientVerdict.ts';
+import { clientSettingsOf, clientVerdict, requestsSeen, type ClientSettings, type ClientVerdict } from '../clientVerdict.ts';
 import { calibrate, calibrationYaml } from '../drive/calibration.ts';
 import { judge, type Conformance } from '../drive/conformance.ts';
 import { MAX_EXAMPLES, type Example } from '../drive/ledger.ts';
@@ -7,7 +7,7 @@ import { pairHealth, type PairHealth } from './pairHealth.ts';
 import type { ProxyEvidence } from './proxy.ts';
 import { twinCheck, type Twin } from './twin.ts';
 import type { Scenario } from '../../sim/scenario/scenario.ts';
-import { WAIT_CONDITION_CLAIM } from '../waitConditionCheck.ts';
+import { waitConditionSeconds } from '../waitConditionCheck.ts';
 
 /**
  * The proxy's two verdicts, from what passed through it: serve's verdict on
@@ -56,7 +56,7 @@ export function judgeProxy(input: JudgeProxyInput): ProxyJudgement {
   const measured = calibrate(evidence.ledger);
   const calibration = `${calibrationYaml(measured, { target: input.target, scenario: input.scenario.name, seed: evidence.model.seed, by: 'ocs-sim proxy' })}${evidence.ocsSide.lines(evidence.counters.peakInFlight).join('\n')}\n`;
   const health = pairHealth(evidence.clientEvents, settings, evidence.triggers, evidence.nowMs, { forwardedAt: evidence.counters.recordsForwardedAt });
-  const twin = twinCheck(input.scenario, measured, observedFigures(evidence, verdict));
+  const twin = twinCheck(input.scenario, measured, observedFigures(evidence, settings));
   return {
     verdict,
     conformance,
@@ -112,7 +112,7 @@ function recordsAtEnd(evidence: ProxyEvidence, settings: ClientSettings) {
 }
 
 /** What the twin run is compared with, read off what passed through. */
-function observedFigures(evidence: ProxyEvidence, verdict: ClientVerdict) {
+function observedFigures(evidence: ProxyEvidence, settings: ClientSettings) {
   const keys = new Set<string>();
   let posts = 0;
   for (const e of evidence.clientEvents) {
@@ -120,11 +120,10 @@ function observedFigures(evidence: ProxyEvidence, verdict: ClientVerdict) {
     posts++;
     keys.add(`${e.record.guid}:${e.record.seq}`);
   }
-  const waits = verdict.checks.find((c) => c.claim === WAIT_CONDITION_CLAIM)?.judgedOn ?? 0;
   return {
     recordsCreated: keys.size,
     resubmissions: posts - keys.size,
-    waitConditions: waits,
+    waitConditionSeconds: waitConditionSeconds(requestsSeen(evidence.clientEvents, settings).records, settings, evidence.nowMs),
     refused: evidence.counters.faultsInjected.refused,
     lostResponses: evidence.counters.faultsInjected.responseLoss,
   };

@@ -117,7 +117,13 @@ describe('ocs-sim drive -> ocs-sim proxy -> ocs-sim serve', () => {
     expect(health.goodput.share).toBeGreaterThan(0.5);
     // The model with the measured target and the proxy's faults describes the pair it watched.
     const twin = json<{ twin: { agrees: boolean; figures: Array<{ figure: string; observed: number; model: number }> } }>(join(out, 'proxy.json')).twin;
-    expect(twin.figures.map((f) => f.figure)).toEqual(['records created', 're-submissions', 'wait conditions', 'refused connections', 'lost responses']);
+    expect(twin.figures.map((f) => f.figure)).toEqual([
+      'records created',
+      're-submissions',
+      'seconds in a wait condition',
+      'refused connections',
+      'lost responses',
+    ]);
     expect(twin.agrees, JSON.stringify(twin.figures)).toBe(true);
   });
 });

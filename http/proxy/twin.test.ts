@@ -28,7 +28,7 @@ function observedOf(seed: number) {
   return {
     recordsCreated: s.records.created,
     resubmissions: s.records.resubmissions,
-    waitConditions: s.waitConditions.activations,
+    waitConditionSeconds: s.waitConditions.secondsActive,
     refused: s.network.refused,
     lostResponses: s.network.lostResponses,
   };
@@ -46,5 +46,12 @@ describe('the twin check', () => {
     const twin = twinCheck(scenario, measured, { ...observed, recordsCreated: observed.recordsCreated * 2, refused: 0 });
     expect(twin.agrees).toBe(false);
     expect(twin.figures.filter((f) => !f.agrees).map((f) => f.figure)).toEqual(['records created', 'refused connections']);
+  });
+
+  it('judges the time in wait conditions, not their number: a wait condition a minute longer than the model gives differs', () => {
+    const observed = observedOf(99);
+    expect(observed.waitConditionSeconds).toBeGreaterThan(0);
+    const twin = twinCheck(scenario, measured, { ...observed, waitConditionSeconds: observed.waitConditionSeconds + 60 });
+    expect(twin.figures.filter((f) => !f.agrees).map((f) => f.figure)).toEqual(['seconds in a wait condition']);
   });
 });

@@ -31,7 +31,8 @@ export interface Twin {
 export interface Observed {
   recordsCreated: number;
   resubmissions: number;
-  waitConditions: number;
+  /** Seconds some campaign group spent in a wait condition (as the failures imply it). */
+  waitConditionSeconds: number;
   refused: number;
   lostResponses: number;
 }
@@ -54,7 +55,9 @@ export function twinCheck(scenario: Scenario, calibration: Calibration, observed
   const rows: Array<[string, number, number, string, (o: number, m: number) => boolean]> = [
     ['records created', observed.recordsCreated, s.records.created, 'within 20% (or 5)', within(0.2, 5)],
     ['re-submissions', observed.resubmissions, s.records.resubmissions, 'within 50% (or 10)', within(0.5, 10)],
-    ['wait conditions', observed.waitConditions, s.waitConditions.activations, 'within 50% (or 2)', within(0.5, 2)],
+    // The time, not the number of wait conditions: a marked count that hovers at the threshold crosses it
+    // back and forth as often as timing the model does not reproduce one for one makes it.
+    ['seconds in a wait condition', observed.waitConditionSeconds, s.waitConditions.secondsActive, 'within 50% (or 5 s)', within(0.5, 5)],
     ['refused connections', observed.refused, s.network.refused, 'within 50% (or 10)', within(0.5, 10)],
     ['lost responses', observed.lostResponses, s.network.lostResponses, 'within 50% (or 10)', within(0.5, 10)],
   ];
