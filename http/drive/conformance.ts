@@ -139,7 +139,7 @@ function storageClaims(input: JudgeInput): Claim[] {
   }
   const oneRow =
     f.oneRowPerAttempt > 0
-      ? `; ${f.oneRowPerAttempt} attempt(s) left out: the endpoint shows one row per attempt (it answered one object where two records of the attempt were confirmed), so it cannot show every row`
+      ? `; ${f.oneRowPerAttempt} attempt(s) left out: the endpoint shows one row per attempt (it answered one object of seq 0 where seq 1 was confirmed), so it cannot show every row`
       : '';
   const noneRead =
     f.errors.length > 0 ? `no attempt could be read back (${f.errors.length} read-back(s) failed: see read-back-contract)` : 'no attempt was read back';
@@ -154,7 +154,7 @@ function storageClaims(input: JudgeInput): Claim[] {
       : `every record confirmed by 200 is held (${f.storedJudged} attempts read back)${oneRow}`,
     f.notStored,
     f.oneRowPerAttempt > 0 && f.read > 0
-      ? `the endpoint shows one row per attempt (it answered one object where two records of the attempt were confirmed): which records it holds cannot be told`
+      ? `the endpoint shows one row per attempt (it answered one object of seq 0 where seq 1 was confirmed): which records it holds cannot be told`
       : f.read > 0
         ? `no record was confirmed by 200 (answers by status: ${statusList(input.ledger)})`
         : noneRead,
@@ -315,8 +315,9 @@ export function storageFindings(ledger: Ledger, readBack: Map<string, ReadBack>)
         f.duplicated.push(example);
       }
     }
-    // One object of seq 0 where seq 1 was confirmed too: the endpoint may show the first of its rows. Not judged.
-    if (got.oneObject && facts.confirmed[0] && facts.confirmed[1] && held[1] === 0) {
+    // One object of seq 0 where seq 1 was confirmed: the endpoint may show the first of its rows. Not judged, whether
+    // or not seq 0's own 200 came back: a seq 0 whose answers were all lost reached the system all the same.
+    if (got.oneObject && facts.confirmed[1] && held[1] === 0 && held[0] > 0) {
       f.oneRowPerAttempt++;
       if (facts.lateSeq0) f.lateSeq0OneRow++;
       continue;

@@ -153,6 +153,21 @@ describe('the storage claims, on what the system reads back', () => {
     expect(seq1.claims.find((c) => c.id === 'idempotent-resubmissions')!.verdict).toBe('not checked');
   });
 
+  it('one object of seq 0 where only seq 1 was confirmed (every answer to seq 0 lost, one re-submission after seq 1) is no stale overwrite: not checked', () => {
+    // Seen in CI against a correct store with a get-by-id endpoint: it held both rows and showed the first.
+    const ledger = new Ledger();
+    ledger.record(exchange('A', 0, ok(), { injected: 'response-loss' }));
+    ledger.record(exchange('A', 1, ok()));
+    ledger.record(exchange('A', 0, ok(), { post: 2, injected: 'response-loss' }));
+    const v = Object.fromEntries(judge(input(ledger, new Map([['A', oneObject(0)]]))).claims.map((c) => [c.id, c]));
+    expect(v['seq1-survives-late-seq0'].verdict).toBe('not checked');
+    expect(v['seq1-survives-late-seq0'].detail).toContain('cannot tell a stale overwrite from a system that shows its first row');
+    expect(v['stored-on-200'].verdict).toBe('not checked');
+    // The same history read back as a list that holds seq 0 only: every row is shown, so that is a stale overwrite.
+    const list = judge(input(ledger, new Map([['A', rows(0)]])));
+    expect(list.claims.find((c) => c.id === 'seq1-survives-late-seq0')).toMatchObject({ verdict: 'violated', judgedOn: 1 });
+  });
+
   it('an adapter field missing from every row: the storage claims are not checked, naming it; missing from some rows: the contract is violated', () => {
     const ledger = new Ledger();
     ledger.record(exchange('A', 0, ok()));
