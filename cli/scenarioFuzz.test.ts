@@ -1155,6 +1155,11 @@ const FOUND: { defect: string; input: string }[] = [
       'the metastable example dialing for 2390000000 h (was: a retry storm that sustains itself for the whole run, past the event budget, with no warning: the storm estimate counted outages only)',
     input: readFileSync(join(SCENARIOS_DIR, 'metastable-retry-storm.yaml'), 'utf8').replace(/^duration: 1h$/m, 'duration: 2390000000h'),
   },
+  {
+    defect:
+      'an OCS restart back up after the last date a timestamp can have (was: "ocsRestarts: a restart ends after +275760-09-13": which restart, and what is allowed, unsaid)',
+    input: `${TINY}ocsRestarts: [{ at: 2400000000h, downFor: 1m }]\n`,
+  },
 ];
 
 describe('inputs that broke the contract before they were fixed', () => {

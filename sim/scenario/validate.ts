@@ -197,8 +197,13 @@ function restartErrors(s: Scenario): string[] {
       );
     }
   }
-  if (s.ocsRestarts.length > 0 && LATEST_TIMESTAMP_MS < Date.parse(s.startTime) + Math.max(...restarts.map((r) => r.until))) {
-    errors.push(`ocsRestarts: a restart ends after +275760-09-13, the last date a timestamp can have`);
+  const startMs = Date.parse(s.startTime);
+  for (const r of restarts) {
+    if (!(startMs + r.until > LATEST_TIMESTAMP_MS)) continue;
+    const room = formatDuration(Math.max(0, Math.floor((LATEST_TIMESTAMP_MS - startMs) / 3_600_000) * 3_600_000));
+    errors.push(
+      `ocsRestarts[${r.i}]: at ${r.r.at}, down for ${r.r.downFor}, it is back up after +275760-09-13, the last date a timestamp can have; expected it back up at most ${room} after startTime ${s.startTime}`,
+    );
   }
   return errors;
 }
