@@ -39,7 +39,11 @@ export interface ClientVerdict {
 }
 
 export function clientVerdict(events: readonly ClientEvent[], settings: ClientSettings, nowMs: number): ClientVerdict {
-  const { all, records } = requestsSeen(events, settings);
+  return verdictOnRequests(requestsSeen(events, settings), settings, nowMs);
+}
+
+/** The verdict on requests already built by `requestsSeen` (for a caller that measures them too). */
+export function verdictOnRequests({ all, records }: RequestsSeen, settings: ClientSettings, nowMs: number): ClientVerdict {
   const checks = [
     resubmittedOnTime(records, settings),
     poolBound(all, settings, nowMs),
@@ -51,7 +55,12 @@ export function clientVerdict(events: readonly ClientEvent[], settings: ClientSe
 }
 
 /** Each request the client made, as its events tell it (arrival, answer or failure, release), in arrival order; `records` are those that carry a record. */
-export function requestsSeen(events: readonly ClientEvent[], settings: ClientSettings): { all: RequestSeen[]; records: RequestSeen[] } {
+export interface RequestsSeen {
+  all: RequestSeen[];
+  records: RequestSeen[];
+}
+
+export function requestsSeen(events: readonly ClientEvent[], settings: ClientSettings): RequestsSeen {
   const requests = new Map<number, RequestSeen>();
   for (const e of events) {
     if (e.kind === 'arrived') {

@@ -30,7 +30,7 @@ export function noDialDuringWaitCondition(records: RequestSeen[], all: RequestSe
   changes.sort((a, b) => a.t - b.t || a.order - b.order);
   const fullSince = poolFullSince(new PoolOccupancy(all, settings.poolSize, nowMs));
   const statedDial = statedDialTimes(records);
-  const marked = new Map<string, Set<string>>();
+  const marked = new MarkedSets(settings);
   const overSince = new Map<string, number>();
   let waits = 0;
   let queued = 0;
@@ -54,15 +54,11 @@ export function noDialDuringWaitCondition(records: RequestSeen[], all: RequestSe
         continue;
       }
       f.add(
-        `${at(c.t)} new attempt ${r.record!.guid} of ${group} while ${marked.get(group)!.size} of its records had failed unsaved since ${at(since)} (history-wait-condition-threshold ${settings.group(group).threshold}): dialed during a wait condition${earliest < r.arrivedAt - TOLERANCE_MS ? ` (at the earliest at ${at(earliest)}, when the pool filled)` : ''}`,
+        `${at(c.t)} new attempt ${r.record!.guid} of ${group} while ${marked.size(group)} of its records had failed unsaved since ${at(since)} (history-wait-condition-threshold ${settings.group(group).threshold}): dialed during a wait condition${earliest < r.arrivedAt - TOLERANCE_MS ? ` (at the earliest at ${at(earliest)}, when the pool filled)` : ''}`,
       );
       continue;
     }
-    const set = marked.get(c.group) ?? new Set<string>();
-    marked.set(c.group, set);
-    if (c.marked) set.add(c.key);
-    else set.delete(c.key);
-    const over = set.size > settings.group(c.group).threshold;
+    const over = marked.apply(c);
     if (over && !overSince.has(c.group)) {
       overSince.set(c.group, c.t);
       waits++;
@@ -98,6 +94,26 @@ function markedChanges(records: RequestSeen[]): MarkedChange[] {
   return changes;
 }
 
+/** Each campaign group's failed-and-unsaved records as the changes come, held against its history-wait-condition-threshold. */
+class MarkedSets {
+  private readonly sets = new Map<string, Set<string>>();
+
+  constructor(private readonly settings: ClientSettings) {}
+
+  /** Applies the change; true when its group then has more such records than its threshold. */
+  apply(c: MarkedChange): boolean {
+    let set = this.sets.get(c.group);
+    if (set === undefined) this.sets.set(c.group, (set = new Set<string>()));
+    if (c.marked) set.add(c.key);
+    else set.delete(c.key);
+    return set.size > this.settings.group(c.group).threshold;
+  }
+
+  size(group: string): number {
+    return this.sets.get(group)?.size ?? 0;
+  }
+}
+
 /**
  * How long, in seconds up to `nowMs`, some campaign group had more failed
  * records unsaved than its history-wait-condition-threshold: the time the
@@ -108,17 +124,13 @@ function markedChanges(records: RequestSeen[]): MarkedChange[] {
  */
 export function waitConditionSeconds(records: RequestSeen[], settings: ClientSettings, nowMs: number): number {
   const changes = markedChanges(records).sort((a, b) => a.t - b.t || a.order - b.order);
-  const marked = new Map<string, Set<string>>();
+  const marked = new MarkedSets(settings);
   const over = new Set<string>();
   let since = 0;
   let totalMs = 0;
   for (const c of changes) {
-    const set = marked.get(c.group) ?? new Set<string>();
-    marked.set(c.group, set);
-    if (c.marked) set.add(c.key);
-    else set.delete(c.key);
     const wasWaiting = over.size > 0;
-    if (set.size > settings.group(c.group).threshold) over.add(c.group);
+    if (marked.apply(c)) over.add(c.group);
     else over.delete(c.group);
     if (!wasWaiting && over.size > 0) since = c.t;
     else if (wasWaiting && over.size === 0) totalMs += c.t - since;

@@ -53,12 +53,19 @@ export function outcomeWarnings(summary: { dials: number; records: { created: nu
  * lasts. Estimated from typical latencies, the pool size and the time spent
  * in outages within the run; said when it passes STORM_POSTS.
  */
+/** What both storm estimates start from: the run's length, typical latency and service time, and the shortest timeouts of any group. */
+function stormFigures(model: ResolvedModel) {
+  return {
+    runEnd: model.durationMs + model.drainLimitMs,
+    latency: typicalMs(model.network.latency),
+    service: typicalMs(model.externalSystem.serviceTime),
+    shortestRecovery: Math.min(...model.groups.map((g) => g.options.historyWaitRecoveryTimeoutMs)),
+    shortestResponseTimeout: Math.min(...model.groups.map((g) => g.options.historyHttpResponseTimeoutMs)),
+  };
+}
+
 function resubmissionStorm(model: ResolvedModel): string | null {
-  const runEnd = model.durationMs + model.drainLimitMs;
-  const latency = typicalMs(model.network.latency);
-  const service = typicalMs(model.externalSystem.serviceTime);
-  const shortestRecovery = Math.min(...model.groups.map((g) => g.options.historyWaitRecoveryTimeoutMs));
-  const shortestResponseTimeout = Math.min(...model.groups.map((g) => g.options.historyHttpResponseTimeoutMs));
+  const { runEnd, latency, service, shortestRecovery, shortestResponseTimeout } = stormFigures(model);
   const outages = [
     ...model.network.outages.map((o) => ({ ...o, roundTripMs: o.kind === 'refused' ? 2 * latency : shortestResponseTimeout })),
     ...model.externalSystem.outages.map((o) => ({ ...o, roundTripMs: 2 * latency + service })),
@@ -90,10 +97,8 @@ function resubmissionStorm(model: ResolvedModel): string | null {
  * than a campaign day (the examples' ceilings are 240 to 53,000 POSTs).
  */
 function stormCeiling(model: ResolvedModel): string | null {
-  const runEnd = model.durationMs + model.drainLimitMs;
-  const roundTrip = 2 * typicalMs(model.network.latency) + typicalMs(model.externalSystem.serviceTime);
-  const shortestRecovery = Math.min(...model.groups.map((g) => g.options.historyWaitRecoveryTimeoutMs));
-  const shortestResponseTimeout = Math.min(...model.groups.map((g) => g.options.historyHttpResponseTimeoutMs));
+  const { runEnd, latency, service, shortestRecovery, shortestResponseTimeout } = stormFigures(model);
+  const roundTrip = 2 * latency + service;
   const posts = (model.httpConnectionPoolSize * runEnd) / Math.max(1, Math.min(roundTrip, shortestResponseTimeout) + shortestRecovery);
   if (posts < STORM_POSTS) return null;
   const millions = posts < 1e12 ? `${(posts / 1e6).toFixed(1)} million` : `${posts.toExponential(1)}`;

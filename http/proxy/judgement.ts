@@ -1,4 +1,5 @@
-import { clientSettingsOf, clientVerdict, requestsSeen, type ClientSettings, type ClientVerdict } from '../clientVerdict.ts';
+import { clientSettingsOf, requestsSeen, verdictOnRequests, type ClientSettings, type ClientVerdict } from '../clientVerdict.ts';
+import type { RequestSeen } from '../verdictFindings.ts';
 import { calibrate, calibrationYaml } from '../drive/calibration.ts';
 import { judge, type Conformance } from '../drive/conformance.ts';
 import { MAX_EXAMPLES, type Example } from '../drive/ledger.ts';
@@ -39,7 +40,8 @@ export function judgeProxy(input: JudgeProxyInput): ProxyJudgement {
   const { evidence } = input;
   const settings = clientSettingsOf(input.scenario, evidence.model);
   const faults = { ...evidence.counters.faultsInjected };
-  const verdict = { ...clientVerdict(evidence.clientEvents, settings, evidence.nowMs), faultsInjectedByProxy: faults };
+  const seen = requestsSeen(evidence.clientEvents, settings);
+  const verdict = { ...verdictOnRequests(seen, settings, evidence.nowMs), faultsInjectedByProxy: faults };
   const records = recordsAtEnd(evidence, settings);
   const conformance = judge({
     target: input.target,
@@ -56,7 +58,7 @@ export function judgeProxy(input: JudgeProxyInput): ProxyJudgement {
   const measured = calibrate(evidence.ledger);
   const calibration = `${calibrationYaml(measured, { target: input.target, scenario: input.scenario.name, seed: evidence.model.seed, by: 'ocs-sim proxy' })}${evidence.ocsSide.lines(evidence.counters.peakInFlight).join('\n')}\n`;
   const health = pairHealth(evidence.clientEvents, settings, evidence.triggers, evidence.nowMs, { forwardedAt: evidence.counters.recordsForwardedAt });
-  const twin = twinCheck(input.scenario, measured, observedFigures(evidence, settings));
+  const twin = twinCheck(input.scenario, measured, observedFigures(evidence, seen.records, settings));
   return {
     verdict,
     conformance,
@@ -112,7 +114,7 @@ function recordsAtEnd(evidence: ProxyEvidence, settings: ClientSettings) {
 }
 
 /** What the twin run is compared with, read off what passed through. */
-function observedFigures(evidence: ProxyEvidence, settings: ClientSettings) {
+function observedFigures(evidence: ProxyEvidence, records: RequestSeen[], settings: ClientSettings) {
   const keys = new Set<string>();
   let posts = 0;
   for (const e of evidence.clientEvents) {
@@ -123,7 +125,7 @@ function observedFigures(evidence: ProxyEvidence, settings: ClientSettings) {
   return {
     recordsCreated: keys.size,
     resubmissions: posts - keys.size,
-    waitConditionSeconds: waitConditionSeconds(requestsSeen(evidence.clientEvents, settings).records, settings, evidence.nowMs),
+    waitConditionSeconds: waitConditionSeconds(records, settings, evidence.nowMs),
     refused: evidence.counters.faultsInjected.refused,
     lostResponses: evidence.counters.faultsInjected.responseLoss,
   };
